@@ -1,0 +1,78 @@
+package autograd
+
+import (
+	"fmt"
+	"iter"
+
+	"github.com/dlearn/dlearn/engine/tensor"
+)
+
+// Step is one node of the backward pass, as BackwardSteps yields it.
+type Step struct {
+	// Node is the operation being differentiated.
+	Node *Node
+	// Upstream is dL/dOut: the gradient arriving from later in the graph.
+	Upstream *tensor.Tensor
+	// Grads[i] is the gradient this node sends to Node.Inputs[i]
+	// (upstream times local derivative); nil for inputs that take none.
+	Grads []*tensor.Tensor
+}
+
+// Backward runs the whole reverse pass from out, seeding dL/dout with ones.
+// Parameters accumulate into Grad; intermediate values get fresh gradients.
+// It panics if out was not produced on this tape.
+func (t *Tape) Backward(out *Var) {
+	for range t.BackwardSteps(out) {
+	}
+}
+
+// BackwardSteps returns an iterator over the backward pass from out, one
+// node at a time in reverse creation order. Each yielded Step has already
+// been applied: the gradients it sends are added to its inputs before it is
+// yielded. Nodes that out does not depend on are skipped. Running the
+// iterator to the end has exactly the effect of Backward. It panics if out
+// was not produced on this tape.
+func (t *Tape) BackwardSteps(out *Var) iter.Seq[Step] {
+	return func(yield func(Step) bool) {
+		if out.node == nil || out.node.Index >= len(t.nodes) || t.nodes[out.node.Index] != out.node {
+			panic(fmt.Sprintf("autograd: Backward: %s was not recorded on this tape", out.displayName()))
+		}
+		// Intermediate gradients start fresh on every pass.
+		for _, n := range t.nodes[:out.node.Index+1] {
+			n.Out.Grad = nil
+		}
+		out.Grad = tensor.Ones(out.Value.Shape...)
+		for i := out.node.Index; i >= 0; i-- {
+			n := t.nodes[i]
+			g := n.Out.Grad
+			if g == nil {
+				continue // out does not depend on this node
+			}
+			grads := n.backward(g)
+			for j, in := range n.Inputs {
+				if grads[j] == nil || !in.requiresGrad {
+					grads[j] = nil
+					continue
+				}
+				if !tensor.SameShape(grads[j], in.Value) {
+					panic(fmt.Sprintf("autograd: %s: gradient shape %v for input %s of shape %v", n.Op, grads[j].Shape, in.displayName(), in.Value.Shape))
+				}
+				accumulate(in, grads[j])
+			}
+			if !yield(Step{Node: n, Upstream: g, Grads: grads}) {
+				return
+			}
+		}
+	}
+}
+
+// accumulate adds g into v.Grad, allocating it on first use.
+func accumulate(v *Var, g *tensor.Tensor) {
+	if v.Grad == nil {
+		v.Grad = g.Clone()
+		return
+	}
+	for i, x := range g.Data {
+		v.Grad.Data[i] += x
+	}
+}

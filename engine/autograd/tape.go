@@ -1,0 +1,122 @@
+package autograd
+
+import (
+	"strings"
+
+	"github.com/dlearn/dlearn/engine/tensor"
+)
+
+// Node is one recorded operation: out = Op(Inputs...).
+type Node struct {
+	// Index is the node's position on the tape (creation order).
+	Index int
+	// Op is the operation's short name ("matmul", "add", "sigmoid").
+	Op string
+	// Inputs are the operation's arguments, in order.
+	Inputs []*Var
+	// Out is the operation's result.
+	Out *Var
+	// Attrs holds non-tensor arguments for display ("axis=1", "p=0.5").
+	Attrs string
+
+	// backward returns dL/dInput for every input given dL/dOut, with nil
+	// for inputs that do not require a gradient.
+	backward func(g *tensor.Tensor) []*tensor.Tensor
+	// local, when non-nil, returns the element-wise local derivative
+	// dOut/dInput for every input (nil where it is not element-wise).
+	local func() []*tensor.Tensor
+}
+
+// Label is the node's readable form, such as "z1 = matmul(x, dense1.W)".
+func (n *Node) Label() string {
+	var b strings.Builder
+	b.WriteString(n.Out.displayName())
+	b.WriteString(" = ")
+	b.WriteString(n.Op)
+	b.WriteByte('(')
+	for i, in := range n.Inputs {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(in.displayName())
+	}
+	if n.Attrs != "" {
+		if len(n.Inputs) > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(n.Attrs)
+	}
+	b.WriteByte(')')
+	return b.String()
+}
+
+// Local returns the element-wise local derivative dOut/dInputs[i], or nil
+// when the op has none to show (matmul, reductions, reshapes). It is
+// computed on demand, for display; training never calls it.
+func (n *Node) Local(i int) *tensor.Tensor {
+	if n.local == nil {
+		return nil
+	}
+	return n.local()[i]
+}
+
+// Tape records operations in creation order. The zero value is not ready
+// for use; call NewTape.
+type Tape struct {
+	nodes  []*Node
+	noGrad bool
+}
+
+// NewTape returns an empty tape that records operations.
+func NewTape() *Tape { return &Tape{} }
+
+// NoGradTape returns a tape that records nothing: operations compute values
+// only, for inference.
+func NoGradTape() *Tape { return &Tape{noGrad: true} }
+
+// Nodes returns the recorded nodes in creation (forward) order. The slice
+// belongs to the tape.
+func (t *Tape) Nodes() []*Node { return t.nodes }
+
+// Len returns the number of recorded nodes.
+func (t *Tape) Len() int { return len(t.nodes) }
+
+// Reset forgets every recorded node so the tape can be reused for the next
+// training step.
+func (t *Tape) Reset() {
+	clear(t.nodes)
+	t.nodes = t.nodes[:0]
+}
+
+// record makes the Var for out and, if any input requires a gradient and
+// the tape records, the node that produced it.
+func (t *Tape) record(op string, out *tensor.Tensor, inputs []*Var,
+	backward func(g *tensor.Tensor) []*tensor.Tensor, local func() []*tensor.Tensor) *Var {
+	v := &Var{Value: out}
+	if t.noGrad {
+		return v
+	}
+	need := false
+	for _, in := range inputs {
+		if in.requiresGrad {
+			need = true
+			break
+		}
+	}
+	if !need {
+		return v
+	}
+	v.requiresGrad = true
+	n := &Node{Index: len(t.nodes), Op: op, Inputs: inputs, Out: v, backward: backward, local: local}
+	v.node = n
+	t.nodes = append(t.nodes, n)
+	return v
+}
+
+// withAttrs sets the display attributes of v's node, if it has one.
+func withAttrs(v *Var, attrs string) *Var {
+	if v.node != nil {
+		v.node.Attrs = attrs
+	}
+	return v
+}

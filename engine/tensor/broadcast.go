@@ -1,0 +1,163 @@
+package tensor
+
+import (
+	"fmt"
+	"slices"
+)
+
+// BroadcastShape returns the NumPy broadcast of shapes a and b: shapes are
+// aligned on their last axes and each pair of sizes must be equal or one of
+// them 1. It panics, naming op and both shapes, when they do not broadcast.
+func BroadcastShape(op string, a, b []int) []int {
+	n := max(len(a), len(b))
+	out := make([]int, n)
+	for i := range n {
+		da, db := dimFromEnd(a, n-1-i), dimFromEnd(b, n-1-i)
+		switch {
+		case da == db, db == 1:
+			out[i] = da
+		case da == 1:
+			out[i] = db
+		default:
+			panic(fmt.Sprintf("tensor: %s: shapes %v and %v do not broadcast", op, a, b))
+		}
+	}
+	return out
+}
+
+// dimFromEnd returns the size of axis k counted from the end (0 = last) of
+// shape, or 1 if shape has fewer axes.
+func dimFromEnd(shape []int, k int) int {
+	if k < len(shape) {
+		return shape[len(shape)-1-k]
+	}
+	return 1
+}
+
+// broadcastStrides returns, for an input of shape in broadcast to out, the
+// stride of each output axis in the input's data (0 on broadcast axes).
+func broadcastStrides(in, out []int) []int {
+	strides := make([]int, len(out))
+	s := 1
+	for k := range len(out) {
+		ax := len(out) - 1 - k
+		d := dimFromEnd(in, k)
+		if d != 1 {
+			strides[ax] = s
+		}
+		s *= d
+	}
+	return strides
+}
+
+// Binary applies f element-wise to a and b with broadcasting and returns a
+// new tensor. It panics, naming op, if the shapes do not broadcast.
+func Binary(op string, a, b *Tensor, f func(x, y float64) float64) *Tensor {
+	if slices.Equal(a.Shape, b.Shape) {
+		out := New(a.Shape...)
+		for i, x := range a.Data {
+			out.Data[i] = f(x, b.Data[i])
+		}
+		return out
+	}
+	shape := BroadcastShape(op, a.Shape, b.Shape)
+	out := New(shape...)
+	if len(b.Data) == 1 {
+		y := b.Data[0]
+		if len(a.Data) == len(out.Data) {
+			for i, x := range a.Data {
+				out.Data[i] = f(x, y)
+			}
+			return out
+		}
+	}
+	if len(a.Data) == 1 && len(b.Data) == len(out.Data) {
+		x := a.Data[0]
+		for i, y := range b.Data {
+			out.Data[i] = f(x, y)
+		}
+		return out
+	}
+	// Common case: a is [.., n] full and b is a row [n] (bias add).
+	if len(a.Data) == len(out.Data) && len(b.Shape) >= 1 && Size(b.Shape) == shape[len(shape)-1] {
+		n := len(b.Data)
+		for i, x := range a.Data {
+			out.Data[i] = f(x, b.Data[i%n])
+		}
+		return out
+	}
+	sa := broadcastStrides(a.Shape, shape)
+	sb := broadcastStrides(b.Shape, shape)
+	idx := make([]int, len(shape))
+	ia, ib := 0, 0
+	for i := range out.Data {
+		out.Data[i] = f(a.Data[ia], b.Data[ib])
+		// increment the multi-index, tracking offsets into a and b
+		for ax := len(shape) - 1; ax >= 0; ax-- {
+			idx[ax]++
+			ia += sa[ax]
+			ib += sb[ax]
+			if idx[ax] < shape[ax] {
+				break
+			}
+			ia -= sa[ax] * shape[ax]
+			ib -= sb[ax] * shape[ax]
+			idx[ax] = 0
+		}
+	}
+	return out
+}
+
+// Map returns a new tensor with f applied to every element of a.
+func Map(a *Tensor, f func(float64) float64) *Tensor {
+	out := New(a.Shape...)
+	for i, x := range a.Data {
+		out.Data[i] = f(x)
+	}
+	return out
+}
+
+// SumTo sums g over the axes that broadcasting expanded, returning a tensor
+// of the given shape. It is the adjoint of broadcasting shape to g.Shape and
+// is what every broadcasting op uses in its backward pass. It panics if
+// shape does not broadcast to g.Shape.
+func SumTo(g *Tensor, shape []int) *Tensor {
+	if slices.Equal(g.Shape, shape) {
+		return g.Clone()
+	}
+	if !slices.Equal(BroadcastShape("SumTo", shape, g.Shape), g.Shape) {
+		panic(fmt.Sprintf("tensor: SumTo: shape %v does not broadcast to %v", shape, g.Shape))
+	}
+	out := New(shape...)
+	if len(out.Data) == 1 {
+		s := 0.0
+		for _, v := range g.Data {
+			s += v
+		}
+		out.Data[0] = s
+		return out
+	}
+	if len(shape) >= 1 && Size(shape) == g.Shape[len(g.Shape)-1] {
+		n := len(out.Data)
+		for i, v := range g.Data {
+			out.Data[i%n] += v
+		}
+		return out
+	}
+	so := broadcastStrides(shape, g.Shape)
+	idx := make([]int, len(g.Shape))
+	io := 0
+	for _, v := range g.Data {
+		out.Data[io] += v
+		for ax := len(g.Shape) - 1; ax >= 0; ax-- {
+			idx[ax]++
+			io += so[ax]
+			if idx[ax] < g.Shape[ax] {
+				break
+			}
+			io -= so[ax] * g.Shape[ax]
+			idx[ax] = 0
+		}
+	}
+	return out
+}

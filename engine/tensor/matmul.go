@@ -1,0 +1,86 @@
+package tensor
+
+import (
+	"fmt"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+)
+
+// MatMul returns the matrix product a·b of two 2-D tensors [m k]·[k n].
+// It panics if either is not 2-D or the inner sizes differ.
+func MatMul(a, b *Tensor) *Tensor {
+	m, n := checkMatMul("MatMul", a, b, false, false)
+	out := New(m, n)
+	MatMulInto(out, a, b, false, false, 0)
+	return out
+}
+
+// MatMulInto computes dst = op(a)·op(b) + beta·dst, where op transposes its
+// argument when the matching flag is set. dst must already have the result's
+// shape. It panics on any shape mismatch, naming both shapes.
+func MatMulInto(dst, a, b *Tensor, transA, transB bool, beta float64) {
+	m, n := checkMatMul("MatMul", a, b, transA, transB)
+	if len(dst.Shape) != 2 || dst.Shape[0] != m || dst.Shape[1] != n {
+		panic(fmt.Sprintf("tensor: MatMul: destination shape %v, want [%d %d]", dst.Shape, m, n))
+	}
+	k := a.Shape[1]
+	if transA {
+		k = a.Shape[0]
+	}
+	if m == 0 || n == 0 {
+		return
+	}
+	if k == 0 {
+		for i := range dst.Data {
+			dst.Data[i] *= beta
+		}
+		return
+	}
+	ta, tb := blas.NoTrans, blas.NoTrans
+	if transA {
+		ta = blas.Trans
+	}
+	if transB {
+		tb = blas.Trans
+	}
+	blas64.Gemm(ta, tb, 1,
+		blas64.General{Rows: a.Shape[0], Cols: a.Shape[1], Stride: a.Shape[1], Data: a.Data},
+		blas64.General{Rows: b.Shape[0], Cols: b.Shape[1], Stride: b.Shape[1], Data: b.Data},
+		beta,
+		blas64.General{Rows: m, Cols: n, Stride: n, Data: dst.Data})
+}
+
+func checkMatMul(op string, a, b *Tensor, transA, transB bool) (m, n int) {
+	if len(a.Shape) != 2 || len(b.Shape) != 2 {
+		panic(fmt.Sprintf("tensor: %s: shapes %v and %v must both be 2-D", op, a.Shape, b.Shape))
+	}
+	m, ka := a.Shape[0], a.Shape[1]
+	if transA {
+		m, ka = ka, m
+	}
+	kb, n := b.Shape[0], b.Shape[1]
+	if transB {
+		kb, n = n, kb
+	}
+	if ka != kb {
+		panic(fmt.Sprintf("tensor: %s: shapes %v and %v do not match (inner sizes %d and %d)", op, a.Shape, b.Shape, ka, kb))
+	}
+	return m, n
+}
+
+// Transpose returns the transpose of a 2-D tensor as a new tensor.
+// It panics if a is not 2-D.
+func Transpose(a *Tensor) *Tensor {
+	if len(a.Shape) != 2 {
+		panic(fmt.Sprintf("tensor: Transpose: shape %v is not 2-D", a.Shape))
+	}
+	r, c := a.Shape[0], a.Shape[1]
+	out := New(c, r)
+	for i := range r {
+		for j := range c {
+			out.Data[j*r+i] = a.Data[i*c+j]
+		}
+	}
+	return out
+}

@@ -1,0 +1,237 @@
+package lessons
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/dlearn/dlearn/lessons/scene"
+)
+
+// Granularity is how far one Advance moves a run.
+type Granularity int
+
+const (
+	// Op is one forward op, one backward graph node, or one update.
+	Op Granularity = iota
+	// Step is to the end of the current training step (forward, loss,
+	// backward, update).
+	Step
+	// Epoch is to the end of the current epoch.
+	Epoch
+	// End is to the end of the run.
+	End
+)
+
+var granularityNames = []string{"op", "step", "epoch", "end"}
+
+func (g Granularity) String() string {
+	if g < 0 || int(g) >= len(granularityNames) {
+		return fmt.Sprintf("Granularity(%d)", int(g))
+	}
+	return granularityNames[g]
+}
+
+// ParseGranularity parses "op", "step", "epoch" or "end".
+func ParseGranularity(s string) (Granularity, error) {
+	for i, n := range granularityNames {
+		if strings.EqualFold(s, n) {
+			return Granularity(i), nil
+		}
+	}
+	return 0, fmt.Errorf("granularity %q: want one of %s", s, strings.Join(granularityNames, ", "))
+}
+
+// Machine is a lesson's state machine. It is deterministic: the same seed,
+// settings and sequence of calls give the same scenes.
+type Machine interface {
+	// Advance moves forward by one unit of g. It is not called once Done
+	// reports true.
+	Advance(g Granularity)
+	// Done reports whether the run has finished or diverged; a done
+	// machine still answers Scene.
+	Done() bool
+	// Scene describes the current moment. The runtime fills in Settings.
+	Scene() scene.Scene
+	// Set applies a new value of a control whose Restart is false, from the
+	// next training step on. The value has been validated.
+	Set(name, value string)
+}
+
+// Cloner is implemented by machines that can copy themselves; Run then keeps
+// checkpoints so stepping back does not replay from the start.
+type Cloner interface {
+	Clone() Machine
+}
+
+// action is one entry of a run's log: an Advance, or a Set when name != "".
+type action struct {
+	g           Granularity
+	name, value string
+}
+
+// checkpointEvery is how many actions pass between checkpoints of a
+// machine that can Clone itself.
+const checkpointEvery = 16
+
+// Run is a lesson in progress: a Machine plus the log that lets the learner
+// step back. A Run is not safe for concurrent use; front ends that advance
+// it off their UI goroutine must not touch it until that work returns.
+type Run struct {
+	lesson   *Lesson
+	seed     uint64
+	settings Settings
+	start    Settings // the settings the machine was created with
+
+	m   Machine
+	log []action
+	// checkpoints[i] is a clone taken after (i+1)*checkpointEvery actions.
+	checkpoints []Machine
+}
+
+// Start validates settings (nil means all defaults) and starts the lesson.
+func Start(l *Lesson, seed uint64, settings Settings) (*Run, error) {
+	s := l.Defaults()
+	for name, v := range settings {
+		c, ok := l.Control(name)
+		if !ok {
+			return nil, fmt.Errorf("lesson %s has no control %q", l.ID, name)
+		}
+		p, err := c.Parse(v)
+		if err != nil {
+			return nil, err
+		}
+		s[name] = p
+	}
+	r := &Run{lesson: l, seed: seed, settings: s}
+	r.restart()
+	return r, nil
+}
+
+func (r *Run) restart() {
+	r.start = r.settings.Clone()
+	r.m = r.lesson.New(r.seed, r.start.Clone())
+	r.log = r.log[:0]
+	r.checkpoints = nil
+}
+
+// Lesson returns the lesson being run.
+func (r *Run) Lesson() *Lesson { return r.lesson }
+
+// Seed returns the run's seed.
+func (r *Run) Seed() uint64 { return r.seed }
+
+// Settings returns a copy of the current settings.
+func (r *Run) Settings() Settings { return r.settings.Clone() }
+
+// Done reports whether the run can advance no further.
+func (r *Run) Done() bool { return r.m.Done() }
+
+// Advance moves the run forward by g. It returns false, and does nothing,
+// when the run is already done.
+func (r *Run) Advance(g Granularity) bool {
+	if r.m.Done() {
+		return false
+	}
+	r.apply(r.m, action{g: g})
+	r.push(action{g: g})
+	return true
+}
+
+// Set changes a control. A change to a control with Restart restarts the
+// run from the seed (restarted is true); any other change continues from
+// the next training step and can be stepped back over like an Advance.
+func (r *Run) Set(name, value string) (restarted bool, err error) {
+	c, ok := r.lesson.Control(name)
+	if !ok {
+		return false, fmt.Errorf("lesson %s has no control %q", r.lesson.ID, name)
+	}
+	v, err := c.Parse(value)
+	if err != nil {
+		return false, err
+	}
+	if v == r.settings[name] {
+		return false, nil
+	}
+	r.settings[name] = v
+	if c.Restart {
+		r.restart()
+		return true, nil
+	}
+	a := action{name: name, value: v}
+	r.apply(r.m, a)
+	r.push(a)
+	return false, nil
+}
+
+// Back undoes the last action (an Advance or a continuing Set). It returns
+// false when there is nothing to undo.
+func (r *Run) Back() bool {
+	if len(r.log) == 0 {
+		return false
+	}
+	last := r.log[len(r.log)-1]
+	r.log = r.log[:len(r.log)-1]
+	if last.name != "" {
+		r.settings[last.name] = r.previousValue(last.name)
+	}
+	// Drop checkpoints taken after the new end of the log.
+	for len(r.checkpoints) > 0 && len(r.checkpoints)*checkpointEvery > len(r.log) {
+		r.checkpoints = r.checkpoints[:len(r.checkpoints)-1]
+	}
+	from := len(r.checkpoints) * checkpointEvery
+	if from > 0 {
+		r.m = r.checkpoints[len(r.checkpoints)-1].(Cloner).Clone()
+	} else {
+		r.m = r.lesson.New(r.seed, r.start.Clone())
+	}
+	for _, a := range r.log[from:] {
+		r.apply(r.m, a)
+	}
+	return true
+}
+
+// previousValue is the value control name had before the last Set of it
+// still in the log, or its value at the start.
+func (r *Run) previousValue(name string) string {
+	for i := len(r.log) - 1; i >= 0; i-- {
+		if r.log[i].name == name {
+			return r.log[i].value
+		}
+	}
+	return r.start[name]
+}
+
+// CanBack reports whether Back has anything to undo.
+func (r *Run) CanBack() bool { return len(r.log) > 0 }
+
+func (r *Run) apply(m Machine, a action) {
+	if a.name != "" {
+		m.Set(a.name, a.value)
+		return
+	}
+	if !m.Done() {
+		m.Advance(a.g)
+	}
+}
+
+func (r *Run) push(a action) {
+	r.log = append(r.log, a)
+	if c, ok := r.m.(Cloner); ok && len(r.log)%checkpointEvery == 0 {
+		r.checkpoints = append(r.checkpoints, c.Clone())
+	}
+}
+
+// Scene returns the current scene with the lesson's identity and the
+// current settings filled in.
+func (r *Run) Scene() scene.Scene {
+	sc := r.m.Scene()
+	sc.LessonID = r.lesson.ID
+	if sc.Lesson == "" {
+		sc.Lesson = r.lesson.Title
+	}
+	sc.Settings = make([]scene.Setting, len(r.lesson.Controls))
+	for i, c := range r.lesson.Controls {
+		sc.Settings[i] = scene.Setting{Name: c.Name, Label: c.Label, Value: r.settings[c.Name]}
+	}
+	return sc
+}
