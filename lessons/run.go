@@ -235,3 +235,10 @@ func (r *Run) Scene() scene.Scene {
 	}
 	return sc
 }
+
+// DefaultSeed is the seed front ends use unless the learner picks another.
+const DefaultSeed = 42
+
+// MachineOf returns the machine a run is driving, for a lesson's own tests
+// that need to look at engine state the scene does not carry.
+func MachineOf(r *Run) Machine { return r.m }

@@ -1,0 +1,16 @@
+// Package course lists dlearn's lessons in course order. It is the one
+// place a new lesson is added: write its package under lessons/, then add
+// its Lesson() here.
+package course
+
+import (
+	"github.com/dlearn/dlearn/lessons"
+	"github.com/dlearn/dlearn/lessons/linreg"
+)
+
+// Registry returns a fresh registry of every lesson, in course order.
+func Registry() *lessons.Registry {
+	return lessons.NewRegistry(
+		linreg.Lesson(),
+	)
+}

@@ -1,0 +1,76 @@
+package lessons
+
+import "fmt"
+
+// Entry is one run-length-encoded line of a Journal: Count advances at
+// granularity G, or (when Name is set) one continuing control change.
+type Entry struct {
+	G     string `json:"g,omitempty"`
+	Count int    `json:"n,omitempty"`
+	Name  string `json:"set,omitempty"`
+	Value string `json:"value,omitempty"`
+}
+
+// Journal is everything needed to bring a run back to where it is: the
+// seed, the settings it started with and the actions since. It is small
+// and JSON-friendly, for saving the learner's place between launches.
+type Journal struct {
+	Seed     uint64   `json:"seed"`
+	Settings Settings `json:"settings"`
+	Entries  []Entry  `json:"entries,omitempty"`
+}
+
+// Journal returns the run's journal.
+func (r *Run) Journal() Journal {
+	j := Journal{Seed: r.seed, Settings: r.start.Clone()}
+	for _, a := range r.log {
+		if a.name != "" {
+			j.Entries = append(j.Entries, Entry{Name: a.name, Value: a.value})
+			continue
+		}
+		g := a.g.String()
+		if n := len(j.Entries); n > 0 && j.Entries[n-1].Name == "" && j.Entries[n-1].G == g {
+			j.Entries[n-1].Count++
+			continue
+		}
+		j.Entries = append(j.Entries, Entry{G: g, Count: 1})
+	}
+	return j
+}
+
+// maxResumeActions bounds the work Resume will do for a journal read from
+// a file, so a corrupt or hostile file cannot hang the program.
+const maxResumeActions = 1_000_000
+
+// Resume starts l from j's seed and settings and replays j's entries. A
+// journal that does not fit the lesson (unknown control, bad value, bad
+// granularity, absurd counts) gives an error and no run.
+func Resume(l *Lesson, j Journal) (*Run, error) {
+	r, err := Start(l, j.Seed, j.Settings)
+	if err != nil {
+		return nil, err
+	}
+	total := 0
+	for _, e := range j.Entries {
+		if e.Name != "" {
+			if _, err := r.Set(e.Name, e.Value); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		g, err := ParseGranularity(e.G)
+		if err != nil {
+			return nil, err
+		}
+		total += e.Count
+		if e.Count < 0 || total > maxResumeActions {
+			return nil, fmt.Errorf("journal for %s: %d actions is out of range", l.ID, total)
+		}
+		for range e.Count {
+			if !r.Advance(g) {
+				break
+			}
+		}
+	}
+	return r, nil
+}
