@@ -79,7 +79,7 @@ func Binary(op string, a, b *Tensor, f func(x, y float64) float64) *Tensor {
 		return out
 	}
 	// Common case: a is [.., n] full and b is a row [n] (bias add).
-	if len(a.Data) == len(out.Data) && len(b.Shape) >= 1 && Size(b.Shape) == shape[len(shape)-1] {
+	if len(a.Data) == len(out.Data) && len(b.Shape) >= 1 && b.Shape[len(b.Shape)-1] == shape[len(shape)-1] && Size(b.Shape) == shape[len(shape)-1] {
 		n := len(b.Data)
 		for i, x := range a.Data {
 			out.Data[i] = f(x, b.Data[i%n])
@@ -129,35 +129,38 @@ func SumTo(g *Tensor, shape []int) *Tensor {
 		panic(fmt.Sprintf("tensor: SumTo: shape %v does not broadcast to %v", shape, g.Shape))
 	}
 	out := New(shape...)
-	if len(out.Data) == 1 {
-		s := 0.0
-		for _, v := range g.Data {
-			s += v
-		}
-		out.Data[0] = s
+	if len(g.Data) == 0 {
 		return out
 	}
-	if len(shape) >= 1 && Size(shape) == g.Shape[len(g.Shape)-1] {
-		n := len(out.Data)
-		for i, v := range g.Data {
-			out.Data[i%n] += v
-		}
-		return out
-	}
-	so := broadcastStrides(shape, g.Shape)
-	idx := make([]int, len(g.Shape))
-	io := 0
-	for _, v := range g.Data {
-		out.Data[io] += v
-		for ax := len(g.Shape) - 1; ax >= 0; ax-- {
-			idx[ax]++
-			io += so[ax]
-			if idx[ax] < g.Shape[ax] {
-				break
+	// Walk g's coalesced axes; the output's stride is 0 on summed axes.
+	dims, so, _ := coalesce(g.Shape, broadcastStrides(shape, g.Shape), contiguousStrides(g.Shape))
+	last := len(dims) - 1
+	n := dims[last]
+	forOuter(dims[:last], so[:last], so[:last], func(r, io, _ int) {
+		src := g.Data[r*n : (r+1)*n]
+		if so[last] == 0 {
+			s := 0.0
+			for _, v := range src {
+				s += v
 			}
-			io -= so[ax] * g.Shape[ax]
-			idx[ax] = 0
+			out.Data[io] += s
+			return
 		}
-	}
+		dst := out.Data[io : io+n]
+		for i, v := range src {
+			dst[i] += v
+		}
+	})
 	return out
+}
+
+// contiguousStrides returns the row-major strides of shape.
+func contiguousStrides(shape []int) []int {
+	st := make([]int, len(shape))
+	s := 1
+	for i := len(shape) - 1; i >= 0; i-- {
+		st[i] = s
+		s *= shape[i]
+	}
+	return st
 }

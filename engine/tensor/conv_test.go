@@ -1,0 +1,79 @@
+package tensor
+
+import (
+	"math"
+	"testing"
+
+	"pgregory.net/rapid"
+)
+
+// naiveConv is the textbook seven-loop convolution.
+func naiveConv(g ConvGeom, x, w, b *Tensor) *Tensor {
+	out := New(g.OutShape()...)
+	for n := range g.N {
+		for f := range g.F {
+			for oh := range g.OH {
+				for ow := range g.OW {
+					s := b.Data[f]
+					for c := range g.C {
+						for ki := range g.KH {
+							for kj := range g.KW {
+								ih, iw := oh*g.Stride-g.Pad+ki, ow*g.Stride-g.Pad+kj
+								if ih < 0 || ih >= g.H || iw < 0 || iw >= g.W {
+									continue
+								}
+								s += x.At(n, c, ih, iw) * w.At(f, c, ki, kj)
+							}
+						}
+					}
+					out.Set(s, n, f, oh, ow)
+				}
+			}
+		}
+	}
+	return out
+}
+
+func TestConv2DMatchesNaive(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		n, c, f := rapid.IntRange(1, 3).Draw(rt, "n"), rapid.IntRange(1, 3).Draw(rt, "c"), rapid.IntRange(1, 3).Draw(rt, "f")
+		h, wd := rapid.IntRange(1, 7).Draw(rt, "h"), rapid.IntRange(1, 7).Draw(rt, "w")
+		k, s, p := rapid.IntRange(1, 3).Draw(rt, "k"), rapid.IntRange(1, 3).Draw(rt, "stride"), rapid.IntRange(0, 2).Draw(rt, "pad")
+		if k > h+2*p || k > wd+2*p {
+			rt.Skip("window larger than input")
+		}
+		rng := NewRNG(7)
+		x, w, b := RandN(rng, n, c, h, wd), RandN(rng, f, c, k, k), RandN(rng, f)
+		g := NewConvGeom("Conv2D", x.Shape, w.Shape, s, p)
+		got, col := Conv2D(g, x, w, b)
+		want := naiveConv(g, x, w, b)
+		for i := range got.Data {
+			if math.Abs(got.Data[i]-want.Data[i]) > 1e-12 {
+				rt.Fatalf("geom %+v: out[%d] = %g, want %g", g, i, got.Data[i], want.Data[i])
+			}
+		}
+		// Col2Im is the adjoint of Im2Col: <Im2Col(x), c> = <x, Col2Im(c)>.
+		cr := RandN(rng, col.Shape...)
+		back := Col2Im(g, cr)
+		lhs, rhs := 0.0, 0.0
+		for i := range col.Data {
+			lhs += col.Data[i] * cr.Data[i]
+		}
+		for i := range x.Data {
+			rhs += x.Data[i] * back.Data[i]
+		}
+		if math.Abs(lhs-rhs) > 1e-9*(1+math.Abs(lhs)) {
+			rt.Fatalf("adjoint: %g vs %g", lhs, rhs)
+		}
+	})
+}
+
+func TestConvGeomPanics(t *testing.T) {
+	defer func() {
+		msg, _ := recover().(string)
+		if msg != "tensor: Conv2D: shapes [1 3 5 5] and [2 2 3 3] have different channel counts 3 and 2" {
+			t.Fatalf("panic %q", msg)
+		}
+	}()
+	NewConvGeom("Conv2D", []int{1, 3, 5, 5}, []int{2, 2, 3, 3}, 1, 0)
+}

@@ -1,0 +1,29 @@
+package tensor
+
+import (
+	"runtime"
+	"sync"
+)
+
+// minParallelWork is the number of element operations below which a kernel
+// runs on the calling goroutine: starting goroutines costs about a
+// microsecond each.
+const minParallelWork = 1 << 15
+
+// parallelFor calls f on disjoint ranges [lo, hi) covering [0, n), in
+// parallel when work (the total number of element operations) is large.
+// Each index is handled by exactly one call, so kernels that write disjoint
+// outputs per index give the same bits whatever the number of cores.
+func parallelFor(n, work int, f func(lo, hi int)) {
+	p := min(runtime.GOMAXPROCS(0), n)
+	if p <= 1 || work < minParallelWork {
+		f(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for w := range p {
+		lo, hi := w*n/p, (w+1)*n/p
+		wg.Go(func() { f(lo, hi) })
+	}
+	wg.Wait()
+}
