@@ -1,0 +1,235 @@
+package plain
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/dlearn/dlearn/lessons/scene"
+)
+
+// Width is the width plots and rules are drawn to.
+const Width = 72
+
+// Write renders sc to w. It returns the first write error.
+func Write(w io.Writer, sc scene.Scene) error {
+	b := bufio.NewWriter(w)
+	writeHeader(b, sc)
+	if sc.Narrative != "" {
+		fmt.Fprintln(b)
+		fmt.Fprintln(b, strings.TrimSpace(sc.Narrative))
+	}
+	for _, p := range sc.Panels {
+		fmt.Fprintln(b)
+		writePanel(b, p)
+	}
+	return b.Flush()
+}
+
+func writeHeader(b *bufio.Writer, sc scene.Scene) {
+	fmt.Fprintln(b, strings.Repeat("═", Width))
+	pos := fmt.Sprintf("step %d", sc.Pos.Step)
+	if sc.Pos.Steps > 0 {
+		pos += fmt.Sprintf("/%d", sc.Pos.Steps)
+	}
+	if sc.Pos.Epochs > 0 {
+		pos += fmt.Sprintf(" · epoch %d/%d", sc.Pos.Epoch, sc.Pos.Epochs)
+	}
+	if sc.Pos.OpsPerStep > 0 && sc.Pos.Op > 0 {
+		pos += fmt.Sprintf(" · op %d/%d", sc.Pos.Op, sc.Pos.OpsPerStep)
+	}
+	fmt.Fprintf(b, "%s · %s · %s\n", sc.Lesson, sc.Phase, pos)
+	if len(sc.Settings) > 0 {
+		parts := make([]string, len(sc.Settings))
+		for i, s := range sc.Settings {
+			parts[i] = s.Label + " " + s.Value
+		}
+		fmt.Fprintf(b, "settings: %s\n", strings.Join(parts, ", "))
+	}
+	if sc.Status.Message != "" {
+		fmt.Fprintf(b, "%s: %s\n", strings.ToUpper(string(sc.Status.Level)), sc.Status.Message)
+	}
+	fmt.Fprintln(b, strings.Repeat("═", Width))
+}
+
+func writePanel(b *bufio.Writer, p scene.Panel) {
+	fmt.Fprintf(b, "── %s ", p.Title)
+	fmt.Fprintln(b, strings.Repeat("─", max(3, Width-4-len([]rune(p.Title)))))
+	switch p.Kind {
+	case scene.KindTable:
+		if p.Table != nil {
+			writeTable(b, p.Table.Columns, p.Table.Rows)
+		}
+	case scene.KindMatrix:
+		if p.Matrix != nil {
+			writeMatrix(b, p.Matrix)
+		}
+	case scene.KindPlot:
+		if p.Plot != nil {
+			writePlot(b, p.Plot)
+		}
+	case scene.KindGraph:
+		if p.Graph != nil {
+			writeGraph(b, p.Graph)
+		}
+	case scene.KindImage:
+		if p.Image != nil {
+			writeImage(b, p.Image)
+		}
+	case scene.KindBars:
+		if p.Bars != nil {
+			writeBars(b, p.Bars)
+		}
+	default:
+		fmt.Fprintf(b, "(panel kind %q cannot be shown as text)\n", p.Kind)
+	}
+}
+
+// writeTable prints rows as left-aligned columns separated by two spaces.
+func writeTable(b *bufio.Writer, cols []string, rows [][]string) {
+	all := rows
+	if len(cols) > 0 {
+		all = append([][]string{cols}, rows...)
+	}
+	widths := map[int]int{}
+	for _, r := range all {
+		for i, c := range r {
+			widths[i] = max(widths[i], len([]rune(c)))
+		}
+	}
+	for k, r := range all {
+		var line strings.Builder
+		for i, c := range r {
+			line.WriteString(c)
+			if i < len(r)-1 {
+				line.WriteString(strings.Repeat(" ", widths[i]-len([]rune(c))+2))
+			}
+		}
+		fmt.Fprintln(b, strings.TrimRight(line.String(), " "))
+		if k == 0 && len(cols) > 0 {
+			total := 0
+			for i := range cols {
+				total += widths[i] + 2
+			}
+			fmt.Fprintln(b, strings.Repeat("-", max(0, total-2)))
+		}
+	}
+}
+
+func writeMatrix(b *bufio.Writer, m *scene.Matrix) {
+	hl := map[scene.Cell]bool{}
+	for _, c := range m.Highlight {
+		hl[c] = true
+	}
+	var cols []string
+	if len(m.ColLabels) > 0 {
+		cols = append([]string{""}, m.ColLabels...)
+	}
+	rows := make([][]string, m.Rows)
+	for i := range m.Rows {
+		label := ""
+		if i < len(m.RowLabels) {
+			label = m.RowLabels[i]
+		}
+		row := []string{label}
+		for j := range m.Cols {
+			k := i*m.Cols + j
+			cell := fmt.Sprintf("%.4g", m.Values[k])
+			if k < len(m.Grads) {
+				cell += fmt.Sprintf(" (∇%.3g)", m.Grads[k])
+			}
+			if hl[scene.Cell{Row: i, Col: j}] {
+				cell = "*" + cell
+			}
+			row = append(row, cell)
+		}
+		rows[i] = row
+	}
+	writeTable(b, cols, rows)
+}
+
+func writeGraph(b *bufio.Writer, g *scene.Graph) {
+	if g.Pass != "" {
+		fmt.Fprintf(b, "%s pass\n", g.Pass)
+	}
+	for i, n := range g.Nodes {
+		mark := "  "
+		switch n.State {
+		case scene.NodeCurrent:
+			mark = "▶ "
+		case scene.NodePending:
+			mark = "· "
+		}
+		line := mark + n.Label
+		if n.Value != "" {
+			line += "  = " + n.Value
+		}
+		if n.Grad != "" {
+			line += "  ∇ " + n.Grad
+		}
+		fmt.Fprintln(b, line)
+		if i == g.Current && n.Detail != "" {
+			fmt.Fprintf(b, "    %s\n", n.Detail)
+		}
+	}
+}
+
+func writeBars(b *bufio.Writer, bars *scene.Bars) {
+	hi := 0.0
+	for _, v := range bars.Values {
+		hi = max(hi, abs(v))
+	}
+	lw := 0
+	for _, l := range bars.Labels {
+		lw = max(lw, len([]rune(l)))
+	}
+	for i, v := range bars.Values {
+		label := ""
+		if i < len(bars.Labels) {
+			label = bars.Labels[i]
+		}
+		n := 0
+		if hi > 0 {
+			n = int(abs(v) / hi * 40)
+		}
+		mark := " "
+		if i == bars.Highlight {
+			mark = "▶"
+		}
+		fmt.Fprintf(b, "%s %-*s %s %.4g\n", mark, lw, label, strings.Repeat("█", n), v)
+	}
+}
+
+// shades maps an intensity in [0, 1] to a character.
+const shades = " .:-=+*#%@"
+
+func writeImage(b *bufio.Writer, im *scene.Image) {
+	span := im.Max - im.Min
+	for t, tile := range im.Tiles {
+		if t < len(im.Captions) {
+			fmt.Fprintln(b, im.Captions[t])
+		}
+		for r := range im.Rows {
+			var line strings.Builder
+			for c := range im.Cols {
+				v := 0.0
+				if span > 0 {
+					v = (tile[r*im.Cols+c] - im.Min) / span
+				}
+				k := int(v * float64(len(shades)-1))
+				k = min(max(k, 0), len(shades)-1)
+				line.WriteByte(shades[k])
+				line.WriteByte(shades[k])
+			}
+			fmt.Fprintln(b, strings.TrimRight(line.String(), " "))
+		}
+	}
+}
+
+func abs(v float64) float64 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}

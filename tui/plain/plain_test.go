@@ -1,0 +1,80 @@
+package plain
+
+import (
+	"bytes"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/dlearn/dlearn/lessons/scene"
+)
+
+// everyKind is a scene with one panel of every kind, including awkward
+// values (NaN, Inf, empty series).
+func everyKind() scene.Scene {
+	return scene.Scene{
+		Lesson: "Test", Phase: "forward", Narrative: "## Hello\n\nText with **42**.",
+		Pos:      scene.Position{Op: 2, OpsPerStep: 5, Step: 3, Steps: 10, Epoch: 1, Epochs: 2},
+		Settings: []scene.Setting{{Name: "lr", Label: "learning rate", Value: "0.1"}},
+		Status:   scene.Status{Level: scene.LevelWarning, Message: "careful"},
+		Panels: []scene.Panel{
+			{Kind: scene.KindPlot, Title: "plot", Plot: &scene.Plot{XLabel: "x", YLabel: "y", LogY: true, Series: []scene.Series{
+				{Name: "line", Style: scene.Line, X: []float64{1, 2, 3}, Y: []float64{10, 1, math.NaN()}},
+				{Name: "pts", Style: scene.Scatter, X: []float64{1, 3}, Y: []float64{5, math.Inf(1)}, Classes: []int{0, 1}},
+				{Name: "empty", Style: scene.Path},
+			}}},
+			{Kind: scene.KindPlot, Title: "empty plot", Plot: &scene.Plot{}},
+			{Kind: scene.KindMatrix, Title: "W", Matrix: &scene.Matrix{Rows: 2, Cols: 2, Values: []float64{1, -2, 3, 4}, Grads: []float64{0.1, 0.2, 0.3, 0.4}, Highlight: []scene.Cell{{Row: 1, Col: 1}}, RowLabels: []string{"a", "b"}}},
+			{Kind: scene.KindGraph, Title: "graph", Graph: &scene.Graph{Current: 1, Pass: "backward", Nodes: []scene.GraphNode{
+				{Label: "x", State: scene.NodeDone, Value: "1"}, {Label: "y = relu(x)", Inputs: []int{0}, State: scene.NodeCurrent, Detail: "upstream 1 × local 1 = 1"}}}},
+			{Kind: scene.KindImage, Title: "img", Image: &scene.Image{Rows: 2, Cols: 2, Tiles: [][]float64{{0, 0.5, 1, 0.25}}, Captions: []string{"digit"}, Max: 1}},
+			{Kind: scene.KindBars, Title: "bars", Bars: &scene.Bars{Labels: []string{"a", "bb"}, Values: []float64{1, -3}, Highlight: 1}},
+			{Kind: scene.KindTable, Title: "table", Table: &scene.Table{Columns: []string{"k", "v"}, Rows: [][]string{{"W", "1.5"}}}},
+		},
+	}
+}
+
+func TestWriteEveryKind(t *testing.T) {
+	var b bytes.Buffer
+	if err := Write(&b, everyKind()); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{
+		"Test · forward · step 3/10 · epoch 1/2 · op 2/5",
+		"learning rate 0.1", "WARNING: careful", "Text with **42**.",
+		"(no data yet)", "*4 (∇0.4)", "▶ y = relu(x)", "upstream 1 × local 1 = 1",
+		"digit", "▶ bb", "W  1.5", "(log scale)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	if strings.Contains(out, "\x1b[") {
+		t.Error("plain output contains escape sequences")
+	}
+}
+
+func TestPlotLinesAreDrawn(t *testing.T) {
+	var b bytes.Buffer
+	p := scene.Panel{Kind: scene.KindPlot, Title: "p", Plot: &scene.Plot{
+		XRange: &scene.Range{Min: 0, Max: 1}, YRange: &scene.Range{Min: 0, Max: 1},
+		Series: []scene.Series{{Name: "diag", Style: scene.Line, X: []float64{0, 1}, Y: []float64{0, 1}}}}}
+	if err := Write(&b, scene.Scene{Panels: []scene.Panel{p}}); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(b.String(), "\n")
+	var rows []string
+	for _, l := range lines {
+		if strings.Contains(l, "│") {
+			rows = append(rows, l)
+		}
+	}
+	if len(rows) != chartH {
+		t.Fatalf("%d chart rows, want %d", len(rows), chartH)
+	}
+	// the diagonal: top row ends at the right, bottom row starts at the left
+	if !strings.HasSuffix(rows[0], ".") || !strings.Contains(rows[chartH-1], "│.") {
+		t.Fatalf("diagonal not drawn corner to corner:\n%s", strings.Join(rows, "\n"))
+	}
+}
