@@ -107,7 +107,7 @@ func TestGradientsMatchFormula(t *testing.T) {
 	m := mach(r)
 	w, b := m.dense.W.Value.Data[0], m.dense.B.Value.Data[0]
 	var dw, db float64
-	n := float64(len(m.rows))
+	n := float64(len(m.loop.Rows))
 	for i, x := range m.xb.Data {
 		e := w*x + b - m.yb.Data[i]
 		dw += 2 * e * x / n

@@ -31,39 +31,37 @@ func (m *machine) view() view {
 	w, b := m.dense.W.Value.Data[0], m.dense.B.Value.Data[0]
 	lsw, lsb := m.leastSquares()
 	v := view{
-		N: N, Batch: m.batch, Step: m.step, Epoch: m.epoch, EpochShown: m.epoch + 1, Epochs: m.epochs,
-		StepsPerEpoch: m.stepsPerEpoch(), DivStep: m.divStep,
+		N: N, Batch: m.loop.Batch, Step: m.loop.Step, Epoch: m.loop.Epoch, EpochShown: m.loop.Epoch + 1, Epochs: m.loop.Epochs,
+		StepsPerEpoch: m.loop.StepsPerEpoch(), DivStep: m.loop.DivStep,
 		LR: m.opt.LR, W: w, B: b, WOld: w, BOld: b, FullMSE: m.fullMSE(), LSW: lsw, LSB: lsb,
 		Pred: w*Query + b,
 	}
 	v.Slow = math.Abs(w-lsw) > 0.05 || math.Abs(b-lsb) > 0.05
-	if m.cur.Tape == nil {
+	if m.loop.Cur.Tape == nil {
 		return v
 	}
-	n := float64(len(m.rows))
-	v.Batch = len(m.rows)
+	n := float64(len(m.loop.Rows))
+	v.Batch = len(m.loop.Rows)
 	v.X0, v.Y0 = m.xb.Data[0], m.yb.Data[0]
 	v.Z0 = v.X0 * m.wUsed()
 	v.Yhat0 = v.Z0 + m.bUsed()
 	v.E0 = v.Yhat0 - v.Y0
 	v.Sq0 = v.E0 * v.E0
-	v.Loss = m.cur.Loss.Item()
+	v.Loss = m.loop.Cur.Loss.Item()
 	v.Up0 = 1 / n
 	v.G0 = 2 * v.E0 / n
 	v.Share0 = v.G0 * v.X0
-	if g := m.cur.GradSoFar(m.dense.W); g != nil {
+	if g := m.loop.Cur.GradSoFar(m.dense.W); g != nil {
 		v.DW, v.HasDW = g[0], true
 	}
-	if g := m.cur.GradSoFar(m.dense.B); g != nil {
+	if g := m.loop.Cur.GradSoFar(m.dense.B); g != nil {
 		v.DB, v.HasDB = g[0], true
 	}
-	if m.cur.Phase == trainer.Updated {
+	if m.loop.Cur.Phase == trainer.Updated {
 		v.WOld, v.BOld = m.wUsed(), m.bUsed()
-		v.EpochShown = v.Epoch
-		if m.next >= len(m.batches) {
-			v.EpochEnd = true
-		} else {
-			v.EpochShown = m.epoch + 1
+		v.EpochEnd = m.loop.EpochEnded()
+		if v.EpochEnd {
+			v.EpochShown = v.Epoch
 		}
 	}
 	return v
@@ -73,7 +71,7 @@ func (m *machine) view() view {
 // after the update, the current values minus the update.
 func (m *machine) wUsed() float64 {
 	w := m.dense.W.Value.Data[0]
-	if m.cur.Phase == trainer.Updated {
+	if m.loop.Cur.Phase == trainer.Updated {
 		w -= m.opt.LastUpdate(m.dense.W).Data[0]
 	}
 	return w
@@ -81,7 +79,7 @@ func (m *machine) wUsed() float64 {
 
 func (m *machine) bUsed() float64 {
 	b := m.dense.B.Value.Data[0]
-	if m.cur.Phase == trainer.Updated {
+	if m.loop.Cur.Phase == trainer.Updated {
 		b -= m.opt.LastUpdate(m.dense.B).Data[0]
 	}
 	return b
@@ -93,45 +91,45 @@ func (m *machine) Scene() scene.Scene {
 	sc := scene.Scene{
 		Lesson: "Linear regression",
 		Pos: scene.Position{
-			Step: m.step, Epoch: m.epoch,
-			Steps: m.epochs * m.stepsPerEpoch(), Epochs: m.epochs,
+			Step: m.loop.Step, Epoch: m.loop.Epoch,
+			Steps: m.loop.Epochs * m.loop.StepsPerEpoch(), Epochs: m.loop.Epochs,
 		},
 	}
-	if m.cur.Tape != nil {
-		sc.Pos.Op, sc.Pos.OpsPerStep = m.cur.OpIndex(), m.cur.OpsPerStep()
+	if m.loop.Cur.Tape != nil {
+		sc.Pos.Op, sc.Pos.OpsPerStep = m.loop.Cur.OpIndex(), m.loop.Cur.OpsPerStep()
 	}
 	switch {
-	case m.diverged:
+	case m.loop.Diverged:
 		sc.Phase = "diverged"
 		sc.Narrative = trainer.Narrative(narrative, "diverged", v)
 		sc.Status = scene.Status{Level: scene.LevelError, Diverged: true,
-			Message: fmt.Sprintf("diverged at step %d — lower the learning rate", m.divStep)}
+			Message: fmt.Sprintf("diverged at step %d — lower the learning rate", m.loop.DivStep)}
 	case m.Done():
 		sc.Phase = "finished"
 		sc.Narrative = trainer.Narrative(narrative, "finished", v)
 		sc.Status = scene.Status{Level: scene.LevelSuccess, Finished: true,
 			Message: fmt.Sprintf("finished: W = %s, b = %s, ŷ(0.5) = %s", trainer.Num(v.W), trainer.Num(v.B), trainer.Num(v.Pred))}
-	case m.cur.Tape == nil:
+	case m.loop.Cur.Tape == nil:
 		sc.Phase = "ready"
 		sc.Narrative = trainer.Narrative(narrative, "intro", v)
-	case m.cur.Phase == trainer.Forward:
+	case m.loop.Cur.Phase == trainer.Forward:
 		sc.Phase = "forward"
-		sc.Narrative = trainer.Narrative(narrative, "fwd-"+opNames[m.cur.Fwd-1], v)
-	case m.cur.Phase == trainer.Backward:
+		sc.Narrative = trainer.Narrative(narrative, "fwd-"+opNames[m.loop.Cur.Fwd-1], v)
+	case m.loop.Cur.Phase == trainer.Backward:
 		sc.Phase = "backward"
-		st := m.cur.Steps[len(m.cur.Steps)-1]
+		st := m.loop.Cur.Steps[len(m.loop.Cur.Steps)-1]
 		sc.Narrative = trainer.Narrative(narrative, "bwd-"+st.Node.Op, v)
 	default:
 		sc.Phase = "update"
 		sc.Narrative = trainer.Narrative(narrative, "update", v)
 	}
-	if !m.diverged && v.FullMSE > 100*m.startMSE {
+	if !m.loop.Diverged && v.FullMSE > 100*m.startMSE {
 		sc.Status = scene.Status{Level: scene.LevelWarning, Finished: m.Done(),
 			Message: fmt.Sprintf("the loss is exploding (%s, was %s at the start) — the learning rate is too large", trainer.Num(v.FullMSE), trainer.Num(m.startMSE))}
 	}
 	sc.Panels = []scene.Panel{m.fitPanel(), m.lossPanel(), m.paramPanel(v)}
-	if m.cur.Tape != nil {
-		sc.Panels = append(sc.Panels, scene.Panel{Kind: scene.KindGraph, Title: "computation graph", Graph: m.cur.Graph()})
+	if m.loop.Cur.Tape != nil {
+		sc.Panels = append(sc.Panels, scene.Panel{Kind: scene.KindGraph, Title: "computation graph", Graph: m.loop.Cur.Graph()})
 	}
 	return sc
 }
@@ -140,7 +138,7 @@ func (m *machine) Scene() scene.Scene {
 // the true line.
 func (m *machine) fitPanel() scene.Panel {
 	classes := make([]int, N)
-	for _, r := range m.rows {
+	for _, r := range m.loop.Rows {
 		classes[r] = 1
 	}
 	w, b := m.dense.W.Value.Data[0], m.dense.B.Value.Data[0]
@@ -163,18 +161,18 @@ func (m *machine) fitPanel() scene.Panel {
 // lossPanel is the batch loss of every step and the full-data loss after
 // every epoch.
 func (m *machine) lossPanel() scene.Panel {
-	steps := make([]float64, len(m.losses))
+	steps := make([]float64, len(m.loop.Losses))
 	for i := range steps {
 		steps[i] = float64(i + 1)
 	}
 	ep := make([]float64, len(m.epochMSE))
 	for i := range ep {
-		ep[i] = float64((i + 1) * m.stepsPerEpoch())
+		ep[i] = float64((i + 1) * m.loop.StepsPerEpoch())
 	}
 	return scene.Panel{Kind: scene.KindPlot, Title: "loss", Plot: &scene.Plot{
 		XLabel: "step", YLabel: "MSE",
 		Series: []scene.Series{
-			{Name: "batch loss", Style: scene.Line, X: steps, Y: m.losses},
+			{Name: "batch loss", Style: scene.Line, X: steps, Y: m.loop.Losses},
 			{Name: "loss on all points (per epoch)", Style: scene.Line, X: ep, Y: m.epochMSE},
 		},
 	}}

@@ -1,0 +1,144 @@
+package trainer
+
+import (
+	"math"
+
+	"github.com/dlearn/dlearn/engine/autograd"
+	"github.com/dlearn/dlearn/engine/data"
+	"github.com/dlearn/dlearn/engine/tensor"
+	"github.com/dlearn/dlearn/lessons"
+)
+
+// Loop is the shared body of a lesson that trains on mini-batches: epochs
+// of shuffled batches, each one training step walked by a Cursor, at the
+// four granularities of lessons.Granularity, stopping at the last epoch or
+// at the first non-finite loss or parameter.
+//
+// A lesson sets the sizes and hooks, then forwards its Machine's Advance
+// and Done to the Loop's.
+type Loop struct {
+	// N is the number of training rows, Batch the rows per step, Epochs the
+	// length of the run. ShuffleSeed seeds the per-epoch shuffles; they come
+	// from their own stream, so changing a learning rate never changes
+	// which rows form a batch. With NoShuffle, batches keep row order.
+	N, Batch, Epochs int
+	ShuffleSeed      uint64
+	NoShuffle        bool
+
+	// Start is called at the beginning of every training step with the
+	// rows of its batch; it returns the forward pass to record (returning
+	// the loss) and the update to apply after the backward pass.
+	Start func(rows []int) (build func(tp *autograd.Tape) *autograd.Var, update func())
+	// Params are checked for NaN and ±Inf after every update.
+	Params []*autograd.Var
+	// EndEpoch, if set, is called after the last step of every epoch.
+	EndEpoch func()
+
+	Cur     Cursor
+	Batches [][]int // the current epoch's batches
+	Next    int     // index in Batches of the next step's batch
+	Rows    []int   // the batch of the current step
+
+	Step     int       // training steps completed
+	Epoch    int       // epochs completed
+	Losses   []float64 // the batch loss of every completed step
+	Diverged bool
+	DivStep  int // the step at which the run diverged
+}
+
+// Done reports whether the run has finished or diverged.
+func (l *Loop) Done() bool { return l.Diverged || l.Epoch >= l.Epochs }
+
+// StepsPerEpoch is the number of training steps in one epoch.
+func (l *Loop) StepsPerEpoch() int { return (l.N + l.Batch - 1) / l.Batch }
+
+// InStep reports whether a training step has begun and not yet ended.
+func (l *Loop) InStep() bool { return l.Cur.Phase == Forward || l.Cur.Phase == Backward }
+
+// EpochEnded reports whether the last completed step was the last of an
+// epoch.
+func (l *Loop) EpochEnded() bool {
+	return l.Cur.Phase == Updated && l.Next >= len(l.Batches)
+}
+
+// Advance moves the run by g. It does nothing once Done.
+func (l *Loop) Advance(g lessons.Granularity) {
+	switch g {
+	case lessons.Op:
+		if l.Done() {
+			return
+		}
+		if !l.InStep() {
+			l.begin()
+			return
+		}
+		if l.Cur.Op() {
+			l.end()
+		}
+	case lessons.Step:
+		l.finishStep()
+	case lessons.Epoch:
+		e := l.Epoch
+		for !l.Done() && l.Epoch == e {
+			l.finishStep()
+		}
+	default:
+		for !l.Done() {
+			l.finishStep()
+		}
+	}
+}
+
+func (l *Loop) finishStep() {
+	if l.Done() {
+		return
+	}
+	if !l.InStep() {
+		if l.begin(); l.Diverged {
+			return
+		}
+	}
+	l.Cur.Finish()
+	l.end()
+}
+
+// begin starts the next training step and records its forward pass.
+func (l *Loop) begin() {
+	if l.Batches == nil || l.Next >= len(l.Batches) {
+		var rng = tensor.NewRNG(l.ShuffleSeed*1_000_003 + uint64(l.Epoch) + 1)
+		if l.NoShuffle {
+			rng = nil
+		}
+		l.Batches = data.Batches(l.N, l.Batch, rng)
+		l.Next = 0
+	}
+	l.Rows = l.Batches[l.Next]
+	l.Next++
+	autograd.ZeroGrad(l.Params...)
+	build, update := l.Start(l.Rows)
+	l.Cur.Begin(build, update)
+	if l.Cur.Diverged() {
+		l.Diverged, l.DivStep = true, l.Step+1
+	}
+}
+
+// end does the bookkeeping after an update.
+func (l *Loop) end() {
+	l.Step++
+	l.Losses = append(l.Losses, l.Cur.Loss.Item())
+	for _, p := range l.Params {
+		if p.Value.HasNaNOrInf() {
+			l.Diverged, l.DivStep = true, l.Step
+			break
+		}
+	}
+	if l.Next >= len(l.Batches) {
+		l.Epoch++
+		if l.EndEpoch != nil {
+			l.EndEpoch()
+		}
+	}
+}
+
+// Finite reports whether v is neither NaN nor ±Inf.
+func Finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
