@@ -1,0 +1,120 @@
+package optim
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/dlearn/dlearn/engine/autograd"
+	"github.com/dlearn/dlearn/engine/tensor"
+)
+
+// Adam keeps running averages of the gradient (m) and of its square (v),
+// corrects both for their start at zero, and steps along m̂ scaled per
+// element by 1/√v̂ (Kingma & Ba 2015; PyTorch's Adam, not AMSGrad):
+//
+//	g  ← dW + λ·W
+//	t  ← t + 1
+//	m  ← β1·m + (1 − β1)·g
+//	v  ← β2·v + (1 − β2)·g²
+//	m̂  = m / (1 − β1^t),  v̂ = v / (1 − β2^t)
+//	W  ← W − lr·m̂ / (√v̂ + ε)
+//
+// The step count t is kept per parameter, as in PyTorch: a parameter
+// skipped for having no gradient does not advance its t. Weight decay is
+// the classic L2 term added to the gradient, not AdamW's decoupled decay.
+type Adam struct {
+	LR          float64
+	Beta1       float64 // β1, decay of m; 0.9 by default
+	Beta2       float64 // β2, decay of v; 0.999 by default
+	Eps         float64 // ε, added to √v̂; 1e-8 by default
+	WeightDecay float64 // λ: adds λ·W to the gradient
+
+	state stateMap
+}
+
+// NewAdam returns Adam with learning rate lr, β1 = 0.9, β2 = 0.999 and
+// ε = 1e-8.
+func NewAdam(lr float64) *Adam { return &Adam{LR: lr, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8} }
+
+// Step applies one update to every parameter that has a gradient.
+// It panics if a parameter's gradient has a different shape from its value.
+func (o *Adam) Step(params []*autograd.Var) {
+	for _, p := range params {
+		if p.Grad == nil {
+			continue
+		}
+		st := o.state.slot("Adam.Step", p, 2)
+		st.steps++
+		// The same order of operations as torch.optim.Adam, so the two
+		// agree to the last bits or nearly.
+		bc1 := 1 - math.Pow(o.Beta1, float64(st.steps))
+		bc2 := math.Sqrt(1 - math.Pow(o.Beta2, float64(st.steps)))
+		stepSize := o.LR / bc1
+		w, m, v, d := p.Value.Data, st.a.Data, st.b.Data, st.last.Data
+		for i, g := range p.Grad.Data {
+			if o.WeightDecay != 0 {
+				g += o.WeightDecay * w[i]
+			}
+			m[i] = o.Beta1*m[i] + (1-o.Beta1)*g
+			v[i] = o.Beta2*v[i] + (1-o.Beta2)*g*g
+			d[i] = -stepSize * (m[i] / (math.Sqrt(v[i])/bc2 + o.Eps))
+			w[i] += d[i]
+		}
+	}
+}
+
+// LastUpdate returns ΔW of the last Step that updated p, or nil.
+func (o *Adam) LastUpdate(p *autograd.Var) *tensor.Tensor { return o.state.lastUpdate(p) }
+
+// State returns m, v and t and, after the first step, the bias
+// corrections 1−β1^t and 1−β2^t, the corrected m̂ and v̂, and the
+// effective per-element step size lr/(√v̂ + ε) (ΔW = −step size·m̂).
+func (o *Adam) State(p *autograd.Var) []NamedState {
+	m, v, t := o.state.buffers(p)
+	out := []NamedState{
+		{Name: StateM, Value: m, Help: "m ← β1·m + (1−β1)·g: running average of the gradient"},
+		{Name: StateV, Value: v, Help: "v ← β2·v + (1−β2)·g²: running average of its square"},
+		scalar(StateT, float64(t), "steps taken"),
+	}
+	if t == 0 {
+		return out
+	}
+	bc1 := 1 - math.Pow(o.Beta1, float64(t))
+	bc2 := 1 - math.Pow(o.Beta2, float64(t))
+	mHat, vHat := m.Clone(), v.Clone()
+	for i := range mHat.Data {
+		mHat.Data[i] /= bc1
+		vHat.Data[i] /= bc2
+	}
+	return append(out,
+		scalar(StateBias1, bc1, "bias correction of m (m starts at 0)"),
+		scalar(StateBias2, bc2, "bias correction of v (v starts at 0)"),
+		NamedState{Name: StateMHat, Value: mHat, Help: "m̂ = m / (1−β1^t)"},
+		NamedState{Name: StateVHat, Value: vHat, Help: "v̂ = v / (1−β2^t)"},
+		NamedState{Name: StateStepSize, Value: stepSize(o.LR, v, bc2, o.Eps),
+			Help: "lr / (√v̂ + ε): each element's own learning rate"},
+	)
+}
+
+// LearningRate returns LR.
+func (o *Adam) LearningRate() float64 { return o.LR }
+
+// SetLearningRate sets LR. It panics if lr is negative, NaN or infinite.
+func (o *Adam) SetLearningRate(lr float64) { mustLR("Adam.SetLearningRate", lr); o.LR = lr }
+
+// Name returns "adam".
+func (o *Adam) Name() string { return "adam" }
+
+// Reset forgets every parameter's state (m, v and t restart at 0).
+func (o *Adam) Reset() { o.state = nil }
+
+// Clone returns an independent copy (see Optimizer.Clone).
+func (o *Adam) Clone(remap map[*autograd.Var]*autograd.Var) Optimizer {
+	c := *o
+	c.state = o.state.clone("Adam", remap)
+	return &c
+}
+
+func (o *Adam) String() string {
+	return fmt.Sprintf("Adam(lr=%g, β1=%g, β2=%g, ε=%g%s)", o.LR, o.Beta1, o.Beta2, o.Eps, wdString(o.WeightDecay))
+}
