@@ -5,7 +5,7 @@
 // The state is one JSON file, progress.json, in dlearn's folder: $DLEARN_HOME
 // when set, otherwise dlearn/ under the user's config folder. It is written
 // atomically. A file that cannot be read as progress is never silently
-// dropped: Load moves it aside to progress.json.corrupt-<unix time> and
+// dropped: Load moves it aside to progress.json.corrupt-<unix nanoseconds> and
 // returns a warning saying where it went.
 package progress
 
@@ -94,7 +94,7 @@ func (s *Store) Load() (st *State, warning string, err error) {
 	}
 	st = empty()
 	if jerr := json.Unmarshal(data, st); jerr != nil || st.Version > Version || st.Version < 1 {
-		aside := fmt.Sprintf("%s.corrupt-%d", s.Path, time.Now().Unix())
+		aside := fmt.Sprintf("%s.corrupt-%d", s.Path, time.Now().UnixNano())
 		if rerr := os.Rename(s.Path, aside); rerr != nil {
 			return nil, "", fmt.Errorf("progress: %s is unreadable and could not be moved aside: %w", s.Path, rerr)
 		}
