@@ -7,7 +7,9 @@ import (
 	"github.com/dlearn/dlearn/engine/tensor"
 )
 
-// Step is one node of the backward pass, as BackwardSteps yields it.
+// Step is one node of the backward pass, as BackwardSteps yields it. Its
+// tensors are shared with the graph (an op may send its upstream gradient
+// on unchanged): treat them as read-only.
 type Step struct {
 	// Node is the operation being differentiated.
 	Node *Node
@@ -40,6 +42,7 @@ func (t *Tape) BackwardSteps(out *Var) iter.Seq[Step] {
 		// Intermediate gradients start fresh on every pass.
 		for _, n := range t.nodes[:out.node.Index+1] {
 			n.Out.Grad = nil
+			n.Out.gradOwned = false
 		}
 		out.Grad = tensor.Ones(out.Value.Shape...)
 		for i := out.node.Index; i >= 0; i-- {
@@ -66,13 +69,22 @@ func (t *Tape) BackwardSteps(out *Var) iter.Seq[Step] {
 	}
 }
 
-// accumulate adds g into v.Grad, allocating it on first use.
+// accumulate adds g into v.Grad. Gradients handed between nodes are
+// read-only once sent (a Step exposes them, and an op may pass its upstream
+// gradient straight on), so an intermediate value first takes g itself and
+// copies only when a second contribution arrives. A parameter's gradient is
+// always its own tensor, since optimizers and ZeroGrad write to it.
 func accumulate(v *Var, g *tensor.Tensor) {
-	if v.Grad == nil {
+	switch {
+	case v.Grad == nil && v.param:
 		v.Grad = g.Clone()
-		return
-	}
-	for i, x := range g.Data {
-		v.Grad.Data[i] += x
+	case v.Grad == nil:
+		v.Grad = g
+		v.gradOwned = false
+	case v.param || v.gradOwned:
+		tensor.AddInto(v.Grad, g)
+	default:
+		v.Grad = tensor.Add(v.Grad, g)
+		v.gradOwned = true
 	}
 }

@@ -1,85 +1,152 @@
 package autograd
 
-import "github.com/dlearn/dlearn/engine/tensor"
+import (
+	"slices"
 
-// Add returns a + b with NumPy broadcasting. It panics if the shapes do not
-// broadcast.
+	"github.com/dlearn/dlearn/engine/tensor"
+)
+
+// Add returns a + b with NumPy broadcasting. It panics, naming both shapes,
+// if they do not broadcast.
 //
-// Backward: each input receives the upstream gradient summed over the axes
-// it was broadcast along.
+// Backward: each input receives the upstream gradient g summed over the
+// axes it was broadcast along. Local: 1 for both inputs.
 func (t *Tape) Add(a, b *Var) *Var {
-	out := tensor.Binary("Add", a.Value, b.Value, func(x, y float64) float64 { return x + y })
+	out := tensor.Add(a.Value, b.Value)
 	return t.record("add", out, []*Var{a, b}, func(g *tensor.Tensor) []*tensor.Tensor {
-		return []*tensor.Tensor{reduceFor(a, g), reduceFor(b, g)}
+		return []*tensor.Tensor{sumFor(a, g), sumFor(b, g)}
 	}, func() []*tensor.Tensor {
-		return []*tensor.Tensor{tensor.Ones(a.Value.Shape...), tensor.Ones(b.Value.Shape...)}
+		return []*tensor.Tensor{tensor.Ones(out.Shape...), tensor.Ones(out.Shape...)}
 	})
 }
 
-// Sub returns a − b with NumPy broadcasting. It panics if the shapes do not
-// broadcast.
+// Sub returns a − b with NumPy broadcasting. It panics, naming both shapes,
+// if they do not broadcast.
 //
-// Backward: dL/da = g, dL/db = −g (each summed to its input's shape).
+// Backward: dL/da = g, dL/db = −g, each summed to its input's shape.
+// Local: 1 and −1.
 func (t *Tape) Sub(a, b *Var) *Var {
-	out := tensor.Binary("Sub", a.Value, b.Value, func(x, y float64) float64 { return x - y })
+	out := tensor.Sub(a.Value, b.Value)
 	return t.record("sub", out, []*Var{a, b}, func(g *tensor.Tensor) []*tensor.Tensor {
 		var gb *tensor.Tensor
 		if b.requiresGrad {
-			gb = tensor.SumTo(tensor.Map(g, func(v float64) float64 { return -v }), b.Value.Shape)
+			gb = tensor.SumTo(tensor.Scaled(g, -1), b.Value.Shape)
 		}
-		return []*tensor.Tensor{reduceFor(a, g), gb}
+		return []*tensor.Tensor{sumFor(a, g), gb}
 	}, func() []*tensor.Tensor {
-		return []*tensor.Tensor{tensor.Ones(a.Value.Shape...), tensor.Full(-1, b.Value.Shape...)}
+		return []*tensor.Tensor{tensor.Ones(out.Shape...), tensor.Full(-1, out.Shape...)}
 	})
 }
 
 // Mul returns the element-wise product a ⊙ b with NumPy broadcasting. It
-// panics if the shapes do not broadcast.
+// panics, naming both shapes, if they do not broadcast.
 //
-// Backward: dL/da = g ⊙ b, dL/db = g ⊙ a (each summed to its input's shape).
+// Backward: dL/da = g ⊙ b, dL/db = g ⊙ a, each summed to its input's
+// shape. Local: b for a, a for b (broadcast to the output's shape).
 func (t *Tape) Mul(a, b *Var) *Var {
-	out := tensor.Binary("Mul", a.Value, b.Value, func(x, y float64) float64 { return x * y })
+	out := tensor.Mul(a.Value, b.Value)
 	return t.record("mul", out, []*Var{a, b}, func(g *tensor.Tensor) []*tensor.Tensor {
 		var ga, gb *tensor.Tensor
 		if a.requiresGrad {
-			ga = tensor.SumTo(tensor.Binary("Mul", g, b.Value, func(x, y float64) float64 { return x * y }), a.Value.Shape)
+			ga = sumTo(tensor.Mul(g, b.Value), a.Value.Shape)
 		}
 		if b.requiresGrad {
-			gb = tensor.SumTo(tensor.Binary("Mul", g, a.Value, func(x, y float64) float64 { return x * y }), b.Value.Shape)
+			gb = sumTo(tensor.Mul(g, a.Value), b.Value.Shape)
 		}
 		return []*tensor.Tensor{ga, gb}
-	}, nil)
+	}, func() []*tensor.Tensor {
+		return []*tensor.Tensor{tensor.BroadcastTo(b.Value, out.Shape...), tensor.BroadcastTo(a.Value, out.Shape...)}
+	})
+}
+
+// Div returns the element-wise quotient a / b with NumPy broadcasting.
+// Division by zero follows IEEE 754 (±Inf or NaN); it does not panic. It
+// panics, naming both shapes, if they do not broadcast.
+//
+// Backward: dL/da = g / b, dL/db = −g ⊙ a / b², each summed to its input's
+// shape. Local: 1/b for a, −a/b² for b.
+func (t *Tape) Div(a, b *Var) *Var {
+	out := tensor.Div(a.Value, b.Value)
+	return t.record("div", out, []*Var{a, b}, func(g *tensor.Tensor) []*tensor.Tensor {
+		var ga, gb *tensor.Tensor
+		if a.requiresGrad {
+			ga = sumTo(tensor.Div(g, b.Value), a.Value.Shape)
+		}
+		if b.requiresGrad {
+			// −g·a/b² = −g·out/b
+			d := tensor.Div(tensor.Mul(g, out), b.Value)
+			for i, v := range d.Data {
+				d.Data[i] = -v
+			}
+			gb = sumTo(d, b.Value.Shape)
+		}
+		return []*tensor.Tensor{ga, gb}
+	}, func() []*tensor.Tensor {
+		la := tensor.Div(tensor.Ones(out.Shape...), b.Value)
+		lb := tensor.Div(out, b.Value)
+		for i, v := range lb.Data {
+			lb.Data[i] = -v
+		}
+		return []*tensor.Tensor{la, lb}
+	})
+}
+
+// Neg returns −a.
+//
+// Backward: dL/da = −g. Local: −1.
+func (t *Tape) Neg(a *Var) *Var {
+	out := tensor.Scaled(a.Value, -1)
+	return t.record("neg", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
+		return []*tensor.Tensor{tensor.Scaled(g, -1)}
+	}, func() []*tensor.Tensor {
+		return []*tensor.Tensor{tensor.Full(-1, a.Value.Shape...)}
+	})
 }
 
 // Scale returns c·a for a constant c.
 //
-// Backward: dL/da = c·g.
+// Backward: dL/da = c·g. Local: c.
 func (t *Tape) Scale(a *Var, c float64) *Var {
-	out := tensor.Map(a.Value, func(x float64) float64 { return c * x })
+	out := tensor.Scaled(a.Value, c)
 	v := t.record("scale", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
-		return []*tensor.Tensor{tensor.Map(g, func(x float64) float64 { return c * x })}
+		return []*tensor.Tensor{tensor.Scaled(g, c)}
 	}, func() []*tensor.Tensor {
 		return []*tensor.Tensor{tensor.Full(c, a.Value.Shape...)}
 	})
 	return withAttrs(v, "c="+fmtFloat(c))
 }
 
-// Square returns a ⊙ a.
+// AddScalar returns a + c for a constant c (for example 1 − x as
+// AddScalar(Neg(x), 1)).
 //
-// Backward: dL/da = 2a ⊙ g.
-func (t *Tape) Square(a *Var) *Var {
-	out := tensor.Map(a.Value, func(x float64) float64 { return x * x })
-	return t.record("square", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
-		return []*tensor.Tensor{tensor.Binary("Square", g, a.Value, func(gv, x float64) float64 { return 2 * x * gv })}
+// Backward: dL/da = g. Local: 1.
+func (t *Tape) AddScalar(a *Var, c float64) *Var {
+	out := tensor.New(a.Value.Shape...)
+	for i, x := range a.Value.Data {
+		out.Data[i] = x + c
+	}
+	v := t.record("addc", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
+		return []*tensor.Tensor{g}
 	}, func() []*tensor.Tensor {
-		return []*tensor.Tensor{tensor.Map(a.Value, func(x float64) float64 { return 2 * x })}
+		return []*tensor.Tensor{tensor.Ones(a.Value.Shape...)}
 	})
+	return withAttrs(v, "c="+fmtFloat(c))
 }
 
-// reduceFor returns g summed to v's shape, or nil if v takes no gradient.
-func reduceFor(v *Var, g *tensor.Tensor) *tensor.Tensor {
+// sumFor returns g summed to v's shape (g itself when no axis was
+// broadcast), or nil if v takes no gradient.
+func sumFor(v *Var, g *tensor.Tensor) *tensor.Tensor {
 	if !v.requiresGrad {
 		return nil
 	}
-	return tensor.SumTo(g, v.Value.Shape)
+	return sumTo(g, v.Value.Shape)
+}
+
+// sumTo is tensor.SumTo without the copy when no axis was broadcast:
+// gradients are read-only once sent, so g can be passed on as it is.
+func sumTo(g *tensor.Tensor, shape []int) *tensor.Tensor {
+	if slices.Equal(g.Shape, shape) {
+		return g
+	}
+	return tensor.SumTo(g, shape)
 }

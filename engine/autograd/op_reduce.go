@@ -37,6 +37,90 @@ func (t *Tape) Mean(a *Var) *Var {
 	}, nil)
 }
 
+// SumAxis returns the sum of a along axis (negative counts from the end),
+// dropping the axis, or keeping it with size 1 if keepdims. It panics if
+// the axis is out of range.
+//
+// Backward: g is copied to every position along axis.
+func (t *Tape) SumAxis(a *Var, axis int, keepdims bool) *Var {
+	ax := normAxis("SumAxis", a.Value.Shape, axis)
+	out := tensor.SumAxis(a.Value, ax, keepdims)
+	v := t.record("sum", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
+		return []*tensor.Tensor{tensor.ExpandAxis(g, a.Value.Shape, ax)}
+	}, nil)
+	return withAttrs(v, reduceAttr(ax, keepdims))
+}
+
+// MeanAxis returns the mean of a along axis (negative counts from the
+// end), dropping the axis, or keeping it with size 1 if keepdims. It panics
+// if the axis is out of range or empty.
+//
+// Backward: g/n is copied to every position along axis, n its size.
+func (t *Tape) MeanAxis(a *Var, axis int, keepdims bool) *Var {
+	ax := normAxis("MeanAxis", a.Value.Shape, axis)
+	n := a.Value.Shape[ax]
+	if n == 0 {
+		panic("autograd: MeanAxis: axis " + strconv.Itoa(ax) + " of shape " + fmtShape(a.Value.Shape) + " is empty")
+	}
+	inv := 1 / float64(n)
+	out := tensor.SumAxis(a.Value, ax, keepdims)
+	for i := range out.Data {
+		out.Data[i] *= inv
+	}
+	v := t.record("mean", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
+		d := tensor.ExpandAxis(g, a.Value.Shape, ax)
+		for i := range d.Data {
+			d.Data[i] *= inv
+		}
+		return []*tensor.Tensor{d}
+	}, nil)
+	return withAttrs(v, reduceAttr(ax, keepdims))
+}
+
+// Max returns the largest element of a as a scalar (NaN if any element is
+// NaN). It panics if a is empty.
+//
+// Backward: g goes to the first largest element; the others receive 0.
+func (t *Tape) Max(a *Var) *Var {
+	if len(a.Value.Data) == 0 {
+		panic("autograd: Max: empty tensor of shape " + fmtShape(a.Value.Shape))
+	}
+	m, arg := tensor.MaxAxis(a.Value.Reshape(-1), 0, false)
+	return t.record("max", m, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
+		d := tensor.New(a.Value.Shape...)
+		d.Data[arg[0]] = g.Data[0]
+		return []*tensor.Tensor{d}
+	}, nil)
+}
+
+// MaxAxis returns the maximum of a along axis (negative counts from the
+// end), dropping the axis, or keeping it with size 1 if keepdims. It panics
+// if the axis is out of range or empty.
+//
+// Backward: each element of g goes to the first maximum of its slice along
+// axis; the other positions receive 0.
+func (t *Tape) MaxAxis(a *Var, axis int, keepdims bool) *Var {
+	ax := normAxis("MaxAxis", a.Value.Shape, axis)
+	out, arg := tensor.MaxAxis(a.Value, ax, keepdims)
+	_, n, inner := tensor.SplitAxis(a.Value.Shape, ax)
+	v := t.record("max", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
+		d := tensor.New(a.Value.Shape...)
+		for j, k := range arg {
+			o, i := j/inner, j%inner
+			d.Data[(o*n+k)*inner+i] = g.Data[j]
+		}
+		return []*tensor.Tensor{d}
+	}, nil)
+	return withAttrs(v, reduceAttr(ax, keepdims))
+}
+
+func reduceAttr(ax int, keepdims bool) string {
+	if keepdims {
+		return axisAttr(ax) + ", keepdims"
+	}
+	return axisAttr(ax)
+}
+
 func fmtFloat(v float64) string { return strconv.FormatFloat(v, 'g', 4, 64) }
 
 func fmtShape(s []int) string {

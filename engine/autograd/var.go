@@ -19,6 +19,9 @@ type Var struct {
 	requiresGrad bool
 	param        bool
 	node         *Node
+	// gradOwned reports that Grad was allocated by accumulate and may be
+	// written in place; otherwise it is shared with a Step.
+	gradOwned bool
 }
 
 // NewParam returns a trainable leaf named name holding value. Its gradient

@@ -1,0 +1,72 @@
+package autograd
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/dlearn/dlearn/engine/tensor"
+)
+
+// Conv2D returns the 2-D convolution (cross-correlation, as in every
+// deep-learning framework) of x [N C H W] with weights w [F C KH KW], plus
+// the bias b [F] if b is non-nil, with the given stride and zero padding on
+// every side. The result is [N F OH OW] with OH = (H + 2·pad − KH)/stride + 1
+// (rounded down), likewise OW. It runs as im2col and one matrix product.
+// It panics, naming both shapes, if x or w is not 4-D, the channel counts
+// differ, b is not [F], stride < 1, pad < 0 or the window does not fit.
+//
+// Backward, with cols the im2col matrix of x and G the gradient viewed as
+// [F, N·OH·OW]: dL/dw = G·colsᵀ, dL/dx = col2im(wᵀ·G), dL/db = G summed
+// over everything but F.
+func (t *Tape) Conv2D(x, w, b *Var, stride, pad int) *Var {
+	geom := tensor.NewConvGeom("Conv2D", x.Value.Shape, w.Value.Shape, stride, pad)
+	inputs := []*Var{x, w}
+	var bv *tensor.Tensor
+	if b != nil {
+		if len(b.Value.Shape) != 1 || b.Value.Shape[0] != geom.F {
+			panic(fmt.Sprintf("autograd: Conv2D: bias shape %v for weights %v, want [%d]", b.Value.Shape, w.Value.Shape, geom.F))
+		}
+		inputs = append(inputs, b)
+		bv = b.Value
+	}
+	out, cols := tensor.Conv2D(geom, x.Value, w.Value, bv)
+	v := t.record("conv2d", out, inputs, func(g *tensor.Tensor) []*tensor.Tensor {
+		needB := b != nil && b.requiresGrad
+		dx, dw, db := tensor.Conv2DBackward(geom, g, cols, w.Value, x.requiresGrad, w.requiresGrad, needB)
+		if b == nil {
+			return []*tensor.Tensor{dx, dw}
+		}
+		return []*tensor.Tensor{dx, dw, db}
+	}, nil)
+	return withAttrs(v, "stride="+strconv.Itoa(stride)+", pad="+strconv.Itoa(pad))
+}
+
+// MaxPool2D returns the maximum of every k×k window of x [N C H W], moved
+// by stride (no padding), as [N C OH OW] with OH = (H − k)/stride + 1. It
+// panics if x is not 4-D, k < 1, stride < 1 or the window does not fit.
+//
+// Backward: each element of g goes to the first maximum of its window
+// (summed where windows overlap); the other positions receive 0.
+func (t *Tape) MaxPool2D(x *Var, k, stride int) *Var {
+	geom := tensor.NewPoolGeom("MaxPool2D", x.Value.Shape, k, stride)
+	out, arg := tensor.MaxPool2D(geom, x.Value)
+	v := t.record("maxpool2d", out, []*Var{x}, func(g *tensor.Tensor) []*tensor.Tensor {
+		return []*tensor.Tensor{tensor.MaxPool2DBackward(g, arg, x.Value.Shape)}
+	}, nil)
+	return withAttrs(v, "k="+strconv.Itoa(k)+", stride="+strconv.Itoa(stride))
+}
+
+// AvgPool2D returns the mean of every k×k window of x [N C H W], moved by
+// stride (no padding), as [N C OH OW]. It panics if x is not 4-D, k < 1,
+// stride < 1 or the window does not fit.
+//
+// Backward: each element of g is spread as g/k² over its window (summed
+// where windows overlap).
+func (t *Tape) AvgPool2D(x *Var, k, stride int) *Var {
+	geom := tensor.NewPoolGeom("AvgPool2D", x.Value.Shape, k, stride)
+	out := tensor.AvgPool2D(geom, x.Value)
+	v := t.record("avgpool2d", out, []*Var{x}, func(g *tensor.Tensor) []*tensor.Tensor {
+		return []*tensor.Tensor{tensor.AvgPool2DBackward(geom, g)}
+	}, nil)
+	return withAttrs(v, "k="+strconv.Itoa(k)+", stride="+strconv.Itoa(stride))
+}

@@ -1,0 +1,76 @@
+package autograd
+
+import (
+	"math"
+
+	"github.com/dlearn/dlearn/engine/tensor"
+)
+
+// Pow returns a raised element-wise to the constant power p. Negative
+// elements with a non-integer p give NaN (IEEE 754); Pow does not panic.
+//
+// Backward: dL/da = g ⊙ p·a^(p−1). Local: p·a^(p−1).
+func (t *Tape) Pow(a *Var, p float64) *Var {
+	out := tensor.New(a.Value.Shape...)
+	for i, x := range a.Value.Data {
+		out.Data[i] = math.Pow(x, p)
+	}
+	local := func() *tensor.Tensor {
+		d := tensor.New(a.Value.Shape...)
+		for i, x := range a.Value.Data {
+			d.Data[i] = p * math.Pow(x, p-1)
+		}
+		return d
+	}
+	v := t.record("pow", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
+		d := local()
+		for i, gv := range g.Data {
+			d.Data[i] *= gv
+		}
+		return []*tensor.Tensor{d}
+	}, func() []*tensor.Tensor { return []*tensor.Tensor{local()} })
+	return withAttrs(v, "p="+fmtFloat(p))
+}
+
+// Square returns a ⊙ a.
+//
+// Backward: dL/da = 2a ⊙ g. Local: 2a.
+func (t *Tape) Square(a *Var) *Var {
+	out := tensor.New(a.Value.Shape...)
+	for i, x := range a.Value.Data {
+		out.Data[i] = x * x
+	}
+	return t.record("square", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
+		d := tensor.New(a.Value.Shape...)
+		for i, x := range a.Value.Data {
+			d.Data[i] = 2 * x * g.Data[i]
+		}
+		return []*tensor.Tensor{d}
+	}, func() []*tensor.Tensor {
+		return []*tensor.Tensor{tensor.Scaled(a.Value, 2)}
+	})
+}
+
+// Sqrt returns the element-wise square root of a. Negative elements give
+// NaN and zeros an infinite gradient (IEEE 754); Sqrt does not panic.
+//
+// Backward: dL/da = g / (2·sqrt(a)). Local: 1 / (2·sqrt(a)).
+func (t *Tape) Sqrt(a *Var) *Var {
+	out := tensor.New(a.Value.Shape...)
+	for i, x := range a.Value.Data {
+		out.Data[i] = math.Sqrt(x)
+	}
+	return t.record("sqrt", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
+		d := tensor.New(a.Value.Shape...)
+		for i, y := range out.Data {
+			d.Data[i] = g.Data[i] * 0.5 / y
+		}
+		return []*tensor.Tensor{d}
+	}, func() []*tensor.Tensor {
+		d := tensor.New(a.Value.Shape...)
+		for i, y := range out.Data {
+			d.Data[i] = 0.5 / y
+		}
+		return []*tensor.Tensor{d}
+	})
+}

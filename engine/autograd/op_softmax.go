@@ -1,0 +1,107 @@
+package autograd
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/dlearn/dlearn/engine/tensor"
+)
+
+// Softmax returns exp(a) / sum(exp(a)) along the last axis. It subtracts
+// each row's maximum first, so large inputs do not overflow: the softmax of
+// [1000 0] is [1 0]. It panics if a is a scalar or its last axis is empty.
+//
+// Backward: dL/da = y ⊙ (g − sum(g ⊙ y)) per row, where y is the output.
+// Softmax is not element-wise, so it has no Local.
+func (t *Tape) Softmax(a *Var) *Var {
+	n := lastAxis("Softmax", a)
+	out := tensor.New(a.Value.Shape...)
+	for r := 0; r < len(out.Data); r += n {
+		softmaxRow(out.Data[r:r+n], a.Value.Data[r:r+n])
+	}
+	return t.record("softmax", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
+		d := tensor.New(out.Shape...)
+		for r := 0; r < len(d.Data); r += n {
+			y, gr, dr := out.Data[r:r+n], g.Data[r:r+n], d.Data[r:r+n]
+			dot := 0.0
+			for i, v := range y {
+				dot += v * gr[i]
+			}
+			for i, v := range y {
+				dr[i] = v * (gr[i] - dot)
+			}
+		}
+		return []*tensor.Tensor{d}
+	}, nil)
+}
+
+// LogSoftmax returns a − log(sum(exp(a))) along the last axis, computed as
+// (a − max) − log(sum(exp(a − max))) so that it stays finite for large
+// inputs. It panics if a is a scalar or its last axis is empty.
+//
+// Backward: dL/da = g − softmax(a) ⊙ sum(g) per row. LogSoftmax has no
+// Local.
+func (t *Tape) LogSoftmax(a *Var) *Var {
+	n := lastAxis("LogSoftmax", a)
+	out := tensor.New(a.Value.Shape...)
+	for r := 0; r < len(out.Data); r += n {
+		logSoftmaxRow(out.Data[r:r+n], a.Value.Data[r:r+n])
+	}
+	return t.record("log_softmax", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
+		d := tensor.New(out.Shape...)
+		for r := 0; r < len(d.Data); r += n {
+			y, gr, dr := out.Data[r:r+n], g.Data[r:r+n], d.Data[r:r+n]
+			s := 0.0
+			for _, v := range gr {
+				s += v
+			}
+			for i, v := range y {
+				dr[i] = gr[i] - math.Exp(v)*s
+			}
+		}
+		return []*tensor.Tensor{d}
+	}, nil)
+}
+
+// lastAxis returns the size of a's last axis, panicking, naming op, if a
+// is a scalar or that axis is empty.
+func lastAxis(op string, a *Var) int {
+	if len(a.Value.Shape) == 0 || a.Value.Shape[len(a.Value.Shape)-1] == 0 {
+		panic(fmt.Sprintf("autograd: %s: shape %v has no last axis to normalise over", op, a.Value.Shape))
+	}
+	return a.Value.Shape[len(a.Value.Shape)-1]
+}
+
+// softmaxRow writes the softmax of x into dst (both of the same length).
+func softmaxRow(dst, x []float64) {
+	m := x[0]
+	for _, v := range x[1:] {
+		m = max(m, v)
+	}
+	s := 0.0
+	for i, v := range x {
+		e := math.Exp(v - m)
+		dst[i] = e
+		s += e
+	}
+	inv := 1 / s
+	for i := range dst {
+		dst[i] *= inv
+	}
+}
+
+// logSoftmaxRow writes the log-softmax of x into dst.
+func logSoftmaxRow(dst, x []float64) {
+	m := x[0]
+	for _, v := range x[1:] {
+		m = max(m, v)
+	}
+	s := 0.0
+	for _, v := range x {
+		s += math.Exp(v - m)
+	}
+	lse := math.Log(s)
+	for i, v := range x {
+		dst[i] = v - m - lse
+	}
+}
