@@ -50,7 +50,7 @@ func TestArithValuesAndLocal(t *testing.T) {
 	a := NewParam("a", tensor.FromValues([]float64{1, 2, 3, 4, 5, 6}, 2, 3))
 	b := NewParam("b", tensor.FromValues([]float64{2, 4}, 2, 1))
 	for _, c := range []struct {
-		v          *Var
+		v            *Var
 		want, la, lb []float64
 	}{
 		{tp.Add(a, b), []float64{3, 4, 5, 8, 9, 10}, []float64{1, 1, 1, 1, 1, 1}, []float64{1, 1, 1, 1, 1, 1}},
