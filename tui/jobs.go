@@ -1,0 +1,157 @@
+package tui
+
+import (
+	"fmt"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/dlearn/dlearn/internal/progress"
+	"github.com/dlearn/dlearn/lessons"
+	"github.com/dlearn/dlearn/lessons/scene"
+)
+
+// A lesson Run is not safe for concurrent use, and advancing it can take
+// long (an epoch, a replay from the seed). So every call on a Run happens
+// in a job: a tea.Cmd that runs off the UI goroutine and comes back as a
+// jobDoneMsg carrying everything the UI needs (scene, journal, done). The
+// player starts at most one job at a time and does not touch the Run
+// until it returns; keys pressed meanwhile are queued.
+
+// actionKind is what a job does to the run.
+type actionKind int
+
+const (
+	actStep actionKind = iota // Advance at the player's granularity
+	actBack                   // Back
+	actSet                    // Set a control one rung up or down
+)
+
+// action is one queued learner action.
+type action struct {
+	kind    actionKind
+	g       lessons.Granularity
+	control string // for actSet
+	dir     int    // for actSet: −1 down, +1 up
+	value   string // for actSet: the new value, fixed when the job starts
+	auto    bool   // started by the run timer, not a key
+}
+
+// jobDoneMsg is the result of a job on the run of player generation gen.
+// Results of an older generation (the learner left the lesson meanwhile)
+// are dropped.
+type jobDoneMsg struct {
+	gen       int
+	act       action
+	opened    *lessons.Run // set by an open job
+	moved     bool         // Advance or Back did something
+	restarted bool
+	err       error
+	note      string
+	scene     scene.Scene
+	done      bool
+	journal   lessons.Journal
+	canBack   bool
+}
+
+// snapshot fills in what the UI reads from the run, so it never has to
+// touch the run itself.
+func (d *jobDoneMsg) snapshot(r *lessons.Run) {
+	d.scene = r.Scene()
+	d.done = r.Done()
+	d.journal = r.Journal()
+	d.canBack = r.CanBack()
+}
+
+// guard turns a panic in lesson code into an error in the message, so a
+// broken lesson shows an error instead of taking the terminal down.
+func guard(d *jobDoneMsg) {
+	if p := recover(); p != nil {
+		d.err = fmt.Errorf("the lesson failed: %v", p)
+	}
+}
+
+// openJob starts lesson l: afresh with settings when given, else from
+// the saved place (falling back to a fresh start, with a note, when the
+// saved journal no longer fits the lesson).
+func openJob(gen int, l *lessons.Lesson, seed uint64, settings lessons.Settings, saved *progress.Lesson) tea.Cmd {
+	return func() (msg tea.Msg) {
+		d := jobDoneMsg{gen: gen}
+		defer func() {
+			guard(&d)
+			msg = d
+		}()
+		var r *lessons.Run
+		var err error
+		if saved != nil && settings == nil {
+			r, err = lessons.Resume(l, saved.Journal)
+			if err != nil {
+				d.note = fmt.Sprintf("your saved place no longer fits this lesson (%v); started afresh", err)
+				r, err = lessons.Start(l, seed, nil)
+			} else if len(saved.Journal.Entries) > 0 {
+				d.note = "resumed where you left off"
+			}
+		} else {
+			r, err = lessons.Start(l, seed, settings)
+			if err != nil {
+				d.note = fmt.Sprintf("%v; started with the defaults", err)
+				r, err = lessons.Start(l, seed, nil)
+			}
+		}
+		if err != nil {
+			d.err = err
+			return d
+		}
+		d.opened = r
+		d.snapshot(r)
+		return d
+	}
+}
+
+// runJob applies a to r.
+func runJob(gen int, r *lessons.Run, a action) tea.Cmd {
+	return func() (msg tea.Msg) {
+		d := jobDoneMsg{gen: gen, act: a}
+		defer func() {
+			guard(&d)
+			msg = d
+		}()
+		switch a.kind {
+		case actStep:
+			d.moved = r.Advance(a.g)
+		case actBack:
+			d.moved = r.Back()
+		case actSet:
+			d.restarted, d.err = r.Set(a.control, a.value)
+			d.moved = d.err == nil
+		}
+		d.snapshot(r)
+		return d
+	}
+}
+
+// tickMsg advances a running player; ticks of an older run timer (gen)
+// are dropped.
+type tickMsg struct{ gen int }
+
+// saveJob records the learner's place in lesson id.
+func saveJob(c *common, id string, j lessons.Journal, stepsSeen int) tea.Cmd {
+	update := func(st *progress.State) {
+		if st.Lessons == nil {
+			st.Lessons = map[string]progress.Lesson{}
+		}
+		p := st.Lessons[id]
+		p.Journal = j
+		p.StepsSeen = max(p.StepsSeen, stepsSeen)
+		p.Updated = now()
+		st.Lessons[id] = p
+	}
+	update(c.progress) // the home screen shows it at once
+	store := c.opts.Store
+	if store == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		_, err := store.Update(update)
+		return savedMsg{err: err}
+	}
+}

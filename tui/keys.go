@@ -1,0 +1,105 @@
+package tui
+
+import "charm.land/bubbles/v2/key"
+
+// playerKeys are the lesson player's bindings. They implement
+// help.KeyMap: the short help is one line, the full help (after ?) groups
+// every binding.
+type playerKeys struct {
+	Step, Back                  key.Binding
+	OpMode, StepMode, EpochMode key.Binding
+	Run, Faster, Slower         key.Binding
+	Dec, Inc, Focus, FocusBack  key.Binding
+	ScrollUp, ScrollDown        key.Binding
+	Exercises, Home, Help       key.Binding
+	Quit                        key.Binding
+}
+
+func newPlayerKeys() playerKeys {
+	b := func(keys []string, k, desc string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, desc))
+	}
+	return playerKeys{
+		Step:       b([]string{"space", "right", "l"}, "space/→", "step"),
+		Back:       b([]string{"left", "h"}, "←", "back"),
+		OpMode:     b([]string{"o"}, "o", "by op"),
+		StepMode:   b([]string{"s"}, "s", "by step"),
+		EpochMode:  b([]string{"e"}, "e", "by epoch"),
+		Run:        b([]string{"r"}, "r", "run/pause"),
+		Faster:     b([]string{"+", "="}, "+", "faster"),
+		Slower:     b([]string{"-", "_"}, "-", "slower"),
+		Dec:        b([]string{"["}, "[", "lower setting"),
+		Inc:        b([]string{"]"}, "]", "raise setting"),
+		Focus:      b([]string{"tab"}, "tab", "next setting"),
+		FocusBack:  b([]string{"shift+tab"}, "shift+tab", "previous setting"),
+		ScrollUp:   b([]string{"up", "k", "pgup"}, "↑/pgup", "scroll text"),
+		ScrollDown: b([]string{"down", "j", "pgdown"}, "↓/pgdn", "scroll text"),
+		Exercises:  b([]string{"x"}, "x", "exercises"),
+		Home:       b([]string{"esc"}, "esc", "lessons"),
+		Help:       b([]string{"?"}, "?", "more keys"),
+		Quit:       b([]string{"q", "ctrl+c"}, "q", "quit"),
+	}
+}
+
+// ShortHelp is the one-line help.
+func (k playerKeys) ShortHelp() []key.Binding {
+	return []key.Binding{k.Step, k.Back, k.Run, k.Dec, k.Inc, k.Focus, k.Exercises, k.Home, k.Help, k.Quit}
+}
+
+// FullHelp is the help shown after ?.
+func (k playerKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Step, k.Back, k.OpMode, k.StepMode, k.EpochMode},
+		{k.Run, k.Faster, k.Slower, k.ScrollUp, k.ScrollDown},
+		{k.Dec, k.Inc, k.Focus, k.FocusBack},
+		{k.Exercises, k.Home, k.Help, k.Quit},
+	}
+}
+
+// homeKeys are the home screen's bindings.
+type homeKeys struct {
+	Up, Down, Open, Filter, Clear, Help, Quit key.Binding
+}
+
+func newHomeKeys() homeKeys {
+	b := func(keys []string, k, desc string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, desc))
+	}
+	return homeKeys{
+		Up:     b([]string{"up", "k"}, "↑/k", "up"),
+		Down:   b([]string{"down", "j"}, "↓/j", "down"),
+		Open:   b([]string{"enter", "right", "l"}, "enter", "open"),
+		Filter: b([]string{"/"}, "/", "filter"),
+		Clear:  b([]string{"esc"}, "esc", "clear filter"),
+		Help:   b([]string{"?"}, "?", "more keys"),
+		Quit:   b([]string{"q", "ctrl+c"}, "q", "quit"),
+	}
+}
+
+// ShortHelp is the one-line help.
+func (k homeKeys) ShortHelp() []key.Binding {
+	return []key.Binding{k.Up, k.Down, k.Open, k.Filter, k.Help, k.Quit}
+}
+
+// FullHelp is the help shown after ?.
+func (k homeKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Up, k.Down, k.Open}, {k.Filter, k.Clear}, {k.Help, k.Quit}}
+}
+
+// exerciseKeys are the exercises view's bindings.
+type exerciseKeys struct {
+	Back, Quit key.Binding
+}
+
+func newExerciseKeys() exerciseKeys {
+	return exerciseKeys{
+		Back: key.NewBinding(key.WithKeys("esc", "x"), key.WithHelp("esc/x", "back to the lesson")),
+		Quit: key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+	}
+}
+
+// ShortHelp is the one-line help.
+func (k exerciseKeys) ShortHelp() []key.Binding { return []key.Binding{k.Back, k.Quit} }
+
+// FullHelp is the help shown after ?.
+func (k exerciseKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }

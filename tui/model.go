@@ -1,0 +1,231 @@
+package tui
+
+import (
+	"fmt"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/dlearn/dlearn/internal/progress"
+	"github.com/dlearn/dlearn/lessons"
+	"github.com/dlearn/dlearn/tui/widget"
+)
+
+// MinWidth and MinHeight are the smallest terminal the app draws in;
+// below it shows how much to enlarge it.
+const (
+	MinWidth  = 60
+	MinHeight = 20
+)
+
+// Options configure the app.
+type Options struct {
+	// Store remembers each lesson's place and shows exercise grades; nil
+	// keeps progress in memory only.
+	Store *progress.Store
+	// Seed starts lessons that have no saved place.
+	Seed uint64
+	// Lesson, when set, opens that lesson at once instead of the home
+	// screen.
+	Lesson string
+	// Settings, with Lesson, start that lesson afresh with these control
+	// values instead of resuming its saved place.
+	Settings lessons.Settings
+	// ExercisesDir is the folder holding the exercise packages
+	// ("exercises" when empty).
+	ExercisesDir string
+	// NoColor draws without any colour (NO_COLOR).
+	NoColor bool
+}
+
+// screen is which view the app shows.
+type screen int
+
+const (
+	screenHome screen = iota
+	screenPlayer
+	screenExercises
+)
+
+// common is what every screen reads: the window, colours, and the
+// learner's progress.
+type common struct {
+	reg           *lessons.Registry
+	opts          Options
+	width, height int
+	dark          bool
+	st            styles
+	theme         *widget.Theme
+	md            *markdown
+	progress      *progress.State
+	// notice is shown once on the home screen (a progress file set aside,
+	// a lesson that could not be opened).
+	notice string
+	// tick schedules msg after d; tests replace it to run without delay.
+	tick func(d time.Duration, msg tea.Msg) tea.Cmd
+}
+
+func (c *common) restyle() {
+	c.st = newStyles(c.dark, c.opts.NoColor)
+	c.theme = themeFor(c.dark, c.opts.NoColor)
+}
+
+// savedMsg reports the end of a progress save.
+type savedMsg struct{ err error }
+
+// Model is the whole app: the home screen, the lesson player and the
+// exercises view of the current lesson. It implements tea.Model.
+type Model struct {
+	c      *common
+	screen screen
+	home   homeModel
+	player playerModel
+}
+
+// New returns the app on the home screen (or, with opts.Lesson, about to
+// open that lesson: Init starts it). It reads the progress file once; a
+// corrupt file's warning is shown on the home screen.
+func New(reg *lessons.Registry, opts Options) Model {
+	if opts.ExercisesDir == "" {
+		opts.ExercisesDir = "exercises"
+	}
+	c := &common{reg: reg, opts: opts, dark: true, md: newMarkdown()}
+	c.tick = func(d time.Duration, msg tea.Msg) tea.Cmd {
+		return tea.Tick(d, func(time.Time) tea.Msg { return msg })
+	}
+	c.restyle()
+	c.progress = &progress.State{Version: progress.Version, Lessons: map[string]progress.Lesson{}, Exercises: map[string]progress.Exercise{}}
+	if opts.Store != nil {
+		st, warning, err := opts.Store.Load()
+		switch {
+		case err != nil:
+			c.notice = fmt.Sprintf("progress is not saved this time: %v", err)
+		case st != nil:
+			c.progress = st
+			c.notice = warning
+		}
+	}
+	return Model{c: c, home: newHome(), player: newPlayer()}
+}
+
+// Init asks for the background colour (to pick light or dark colours)
+// and opens the lesson named in the options.
+func (m Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{tea.RequestBackgroundColor}
+	if m.c.opts.Lesson != "" {
+		l, err := m.c.reg.Get(m.c.opts.Lesson)
+		if err != nil {
+			m.c.notice = err.Error()
+		} else {
+			cmds = append(cmds, func() tea.Msg { return openLessonMsg{lesson: l, settings: m.c.opts.Settings} })
+		}
+	}
+	return tea.Batch(cmds...)
+}
+
+// openLessonMsg asks the app to open a lesson in the player.
+type openLessonMsg struct {
+	lesson   *lessons.Lesson
+	settings lessons.Settings
+}
+
+// leaveLessonMsg asks the app to go back to the home screen.
+type leaveLessonMsg struct{}
+
+// Update handles a message.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.c.width, m.c.height = msg.Width, msg.Height
+		m.player = m.player.resize(m.c)
+		return m, nil
+	case tea.BackgroundColorMsg:
+		m.c.dark = msg.IsDark()
+		m.c.restyle()
+		m.player = m.player.resize(m.c)
+		return m, nil
+	case savedMsg:
+		if msg.err != nil {
+			m.c.notice = "could not save progress: " + msg.err.Error()
+		}
+		return m, nil
+	case openLessonMsg:
+		m.screen = screenPlayer
+		var cmd tea.Cmd
+		m.player, cmd = m.player.open(m.c, msg.lesson, msg.settings)
+		return m, cmd
+	case leaveLessonMsg:
+		cmd := m.player.save(m.c)
+		m.player = m.player.close()
+		m.screen = screenHome
+		return m, cmd
+	case tea.KeyPressMsg:
+		if msg.String() == "ctrl+c" {
+			return m, m.quit()
+		}
+	}
+	var cmd tea.Cmd
+	switch m.screen {
+	case screenHome:
+		var quit bool
+		m.home, cmd, quit = m.home.update(m.c, msg)
+		if quit {
+			return m, m.quit()
+		}
+	case screenPlayer, screenExercises:
+		var quit, exercises bool
+		m.player, cmd, quit = m.player.update(m.c, msg, m.screen == screenExercises)
+		if quit {
+			return m, m.quit()
+		}
+		exercises = m.player.exercises
+		if exercises {
+			m.screen = screenExercises
+		} else {
+			m.screen = screenPlayer
+		}
+	}
+	return m, cmd
+}
+
+// quit saves the open lesson's place, then quits.
+func (m Model) quit() tea.Cmd {
+	if m.screen != screenHome {
+		if save := m.player.save(m.c); save != nil {
+			return tea.Sequence(save, tea.Quit)
+		}
+	}
+	return tea.Quit
+}
+
+// View draws the current screen in the alternate screen buffer.
+func (m Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.WindowTitle = "dlearn"
+	return v
+}
+
+// render is the screen's content as a string (what View shows).
+func (m Model) render() string {
+	c := m.c
+	if c.width == 0 || c.height == 0 {
+		return ""
+	}
+	if c.width < MinWidth || c.height < MinHeight {
+		msg := fmt.Sprintf("terminal too small: enlarge to at least %d×%d (now %d×%d)", MinWidth, MinHeight, c.width, c.height)
+		return lipgloss.Place(c.width, c.height, lipgloss.Center, lipgloss.Center,
+			c.st.Warn.Render(lipgloss.NewStyle().Width(min(c.width, 40)).Align(lipgloss.Center).Render(msg)))
+	}
+	var s string
+	switch m.screen {
+	case screenPlayer:
+		s = m.player.view(c)
+	case screenExercises:
+		s = m.player.exercisesView(c)
+	default:
+		s = m.home.view(c)
+	}
+	return widget.Fit(s, c.width, c.height)
+}

@@ -1,0 +1,363 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/dlearn/dlearn/internal/progress"
+	"github.com/dlearn/dlearn/lessons"
+	"github.com/dlearn/dlearn/lessons/scene"
+)
+
+// now is the clock used for progress timestamps.
+var now = time.Now
+
+// speeds are the run timer's rates, advances per second.
+var speeds = []int{1, 2, 5, 10, 20, 50}
+
+const defaultSpeed = 3 // 10 per second
+
+// maxQueue bounds the actions queued while a job runs; more are dropped.
+const maxQueue = 16
+
+// playerModel is the lesson player: it drives one lesson Run through
+// jobs, shows its latest scene, and keeps what the learner set (the
+// granularity, the run timer, the focused control).
+type playerModel struct {
+	keys playerKeys
+	help help.Model
+	vp   viewport.Model
+
+	lesson *lessons.Lesson
+	run    *lessons.Run // nil until the open job returns; touched only by jobs
+	gen    int          // bumped on every open and close
+
+	sc       scene.Scene
+	hasScene bool
+	done     bool
+	canBack  bool
+	journal  lessons.Journal
+	stepsMax int
+
+	busy  bool
+	queue []action
+
+	gran    lessons.Granularity
+	running bool
+	speed   int
+	tickGen int
+
+	focus     int
+	note      string // the outcome of the last action, for the status line
+	failure   string // a lesson error; the run is not usable after it
+	exercises bool   // the exercises view is open
+	narrative string // the narrative the viewport holds, rendered
+}
+
+func newPlayer() playerModel {
+	vp := viewport.New()
+	vp.SoftWrap = true
+	return playerModel{keys: newPlayerKeys(), help: help.New(), vp: vp, gran: lessons.Step, speed: defaultSpeed}
+}
+
+// open starts lesson l in a job.
+func (p playerModel) open(c *common, l *lessons.Lesson, settings lessons.Settings) (playerModel, tea.Cmd) {
+	gen := p.gen + 1
+	p = newPlayer()
+	p.gen = gen
+	p.lesson = l
+	p.busy = true
+	p.focus = firstFocus(l)
+	var saved *progress.Lesson
+	if s, ok := c.progress.Lessons[l.ID]; ok {
+		saved = &s
+		p.stepsMax = s.StepsSeen
+	}
+	p = p.resize(c)
+	return p, openJob(gen, l, c.opts.Seed, settings, saved)
+}
+
+// firstFocus puts the focus on the learning rate when the lesson has one.
+func firstFocus(l *lessons.Lesson) int {
+	for i, ct := range l.Controls {
+		if ct.Name == "lr" || strings.Contains(strings.ToLower(ct.Label), "learning rate") {
+			return i
+		}
+	}
+	return 0
+}
+
+// close forgets the lesson; a job still running for it is ignored when
+// it returns.
+func (p playerModel) close() playerModel {
+	gen := p.gen + 1
+	p = newPlayer()
+	p.gen = gen
+	return p
+}
+
+// save records the lesson's place (nil when there is nothing to save).
+func (p playerModel) save(c *common) tea.Cmd {
+	if p.lesson == nil || !p.hasScene {
+		return nil
+	}
+	return saveJob(c, p.lesson.ID, p.journal, p.stepsMax)
+}
+
+// update handles a message. quit asks the app to quit; exercises (the
+// argument) says whether the exercises view is showing.
+func (p playerModel) update(c *common, msg tea.Msg, exercises bool) (_ playerModel, _ tea.Cmd, quit bool) {
+	switch msg := msg.(type) {
+	case jobDoneMsg:
+		if msg.gen != p.gen {
+			return p, nil, false
+		}
+		return p.finish(c, msg)
+	case tickMsg:
+		if msg.gen != p.tickGen || !p.running || p.busy || p.done || p.failure != "" {
+			return p, nil, false
+		}
+		return p.start(action{kind: actStep, g: p.gran, auto: true})
+	case tea.KeyPressMsg:
+		if exercises {
+			k := newExerciseKeys()
+			switch {
+			case key.Matches(msg, k.Quit):
+				return p, nil, true
+			case key.Matches(msg, k.Back):
+				p.exercises = false
+			}
+			return p, nil, false
+		}
+		return p.key(c, msg)
+	case tea.MouseWheelMsg:
+		var cmd tea.Cmd
+		p.vp, cmd = p.vp.Update(msg)
+		return p, cmd, false
+	}
+	return p, nil, false
+}
+
+// key handles a key press in the player.
+func (p playerModel) key(c *common, k tea.KeyPressMsg) (_ playerModel, _ tea.Cmd, quit bool) {
+	ks := p.keys
+	switch {
+	case key.Matches(k, ks.Quit):
+		return p, nil, true
+	case key.Matches(k, ks.Home):
+		return p, func() tea.Msg { return leaveLessonMsg{} }, false
+	case key.Matches(k, ks.Help):
+		p.help.ShowAll = !p.help.ShowAll
+		return p.resize(c), nil, false
+	case key.Matches(k, ks.Exercises):
+		p.exercises = true
+		p.running = false
+		return p, nil, false
+	case key.Matches(k, ks.ScrollUp):
+		if k.String() == "pgup" {
+			p.vp.PageUp()
+		} else {
+			p.vp.ScrollUp(1)
+		}
+		return p, nil, false
+	case key.Matches(k, ks.ScrollDown):
+		if k.String() == "pgdown" {
+			p.vp.PageDown()
+		} else {
+			p.vp.ScrollDown(1)
+		}
+		return p, nil, false
+	case key.Matches(k, ks.OpMode):
+		p.gran, p.note = lessons.Op, "stepping one op at a time"
+	case key.Matches(k, ks.StepMode):
+		p.gran, p.note = lessons.Step, "stepping one training step at a time"
+	case key.Matches(k, ks.EpochMode):
+		p.gran, p.note = lessons.Epoch, "stepping one epoch at a time"
+	case key.Matches(k, ks.Faster):
+		p.speed = min(p.speed+1, len(speeds)-1)
+		p.note = fmt.Sprintf("speed %d/s", speeds[p.speed])
+	case key.Matches(k, ks.Slower):
+		p.speed = max(p.speed-1, 0)
+		p.note = fmt.Sprintf("speed %d/s", speeds[p.speed])
+	case key.Matches(k, ks.Focus), key.Matches(k, ks.FocusBack):
+		if n := len(p.lessonControls()); n > 0 {
+			d := 1
+			if key.Matches(k, ks.FocusBack) {
+				d = n - 1
+			}
+			p.focus = (p.focus + d) % n
+			ct := p.lessonControls()[p.focus]
+			p.note = ct.Label + ": " + ct.Help
+		}
+	case key.Matches(k, ks.Run):
+		if p.running {
+			p.running, p.note = false, "paused"
+			return p, nil, false
+		}
+		if p.done {
+			p.note = "the run is over: step back (←) or change a setting"
+			return p, nil, false
+		}
+		p.running, p.note = true, ""
+		p.tickGen++
+		if !p.busy {
+			return p.start(action{kind: actStep, g: p.gran, auto: true})
+		}
+	case key.Matches(k, ks.Step):
+		p.running = false
+		return p.enqueue(action{kind: actStep, g: p.gran})
+	case key.Matches(k, ks.Back):
+		p.running = false
+		return p.enqueue(action{kind: actBack})
+	case key.Matches(k, ks.Dec), key.Matches(k, ks.Inc):
+		ctl := p.lessonControls()
+		if len(ctl) == 0 {
+			p.note = "this lesson has no settings"
+			return p, nil, false
+		}
+		dir := 1
+		if key.Matches(k, ks.Dec) {
+			dir = -1
+		}
+		return p.enqueue(action{kind: actSet, control: ctl[p.focus%len(ctl)].Name, dir: dir})
+	}
+	return p, nil, false
+}
+
+func (p playerModel) lessonControls() []lessons.Control {
+	if p.lesson == nil {
+		return nil
+	}
+	return p.lesson.Controls
+}
+
+// enqueue starts a right away, or queues it behind the running job.
+func (p playerModel) enqueue(a action) (playerModel, tea.Cmd, bool) {
+	if p.run == nil && !p.busy {
+		return p, nil, false
+	}
+	if p.failure != "" {
+		return p, nil, false
+	}
+	if p.busy {
+		if len(p.queue) < maxQueue {
+			p.queue = append(p.queue, a)
+		}
+		return p, nil, false
+	}
+	return p.start(a)
+}
+
+// start launches the job for a, or refuses it with a note when it cannot
+// do anything.
+func (p playerModel) start(a action) (playerModel, tea.Cmd, bool) {
+	if p.run == nil || p.busy {
+		return p, nil, false
+	}
+	switch a.kind {
+	case actStep:
+		if p.done {
+			p.running = false
+			p.note = "the run is over: step back (←) or change a setting"
+			return p, nil, false
+		}
+	case actBack:
+		if !p.canBack {
+			p.note = "already at the start"
+			return p, nil, false
+		}
+	case actSet:
+		ct, ok := p.lesson.Control(a.control)
+		if !ok {
+			return p, nil, false
+		}
+		cur := settingValue(p.sc, a.control, ct.Default)
+		dir := a.dir
+		next := ct.Next(cur, dir)
+		if next == cur {
+			end := "highest"
+			if dir < 0 {
+				end = "lowest"
+			}
+			p.note = fmt.Sprintf("%s is at its %s setting (%s)", ct.Label, end, cur)
+			return p, nil, false
+		}
+		a.value = next
+	}
+	p.busy = true
+	return p, runJob(p.gen, p.run, a), false
+}
+
+// settingValue is the current value of control name in scene sc.
+func settingValue(sc scene.Scene, name, def string) string {
+	for _, s := range sc.Settings {
+		if s.Name == name {
+			return s.Value
+		}
+	}
+	return def
+}
+
+// finish takes in a job's result, then starts the next queued action or
+// schedules the next tick of a running player.
+func (p playerModel) finish(c *common, d jobDoneMsg) (playerModel, tea.Cmd, bool) {
+	p.busy = false
+	if d.opened != nil {
+		p.run = d.opened
+	}
+	if d.err != nil && d.opened == nil && d.act.kind != actSet {
+		p.failure = d.err.Error()
+		p.running = false
+		p.queue = nil
+		if d.scene.LessonID != "" {
+			p.sc, p.hasScene = d.scene, true
+		}
+		return p.resize(c), nil, false
+	}
+	if d.err != nil && d.act.kind == actSet {
+		p.note = d.err.Error()
+	}
+	if d.scene.LessonID != "" {
+		p.sc, p.hasScene = d.scene, true
+		p.done, p.canBack, p.journal = d.done, d.canBack, d.journal
+		p.stepsMax = max(p.stepsMax, d.scene.Pos.Step)
+	}
+	if d.note != "" {
+		p.note = d.note
+	}
+	if d.act.kind == actSet && d.err == nil && d.opened == nil {
+		ct, _ := p.lesson.Control(d.act.control)
+		if d.restarted {
+			p.note = fmt.Sprintf("%s = %s: restarted from the start", ct.Label, d.act.value)
+		} else {
+			p.note = fmt.Sprintf("%s = %s: takes effect from the next step", ct.Label, d.act.value)
+		}
+	}
+	if d.act.kind == actStep && !d.act.auto && d.opened == nil {
+		p.note = ""
+	}
+	p = p.resize(c)
+	if p.done && p.running {
+		p.running = false
+		if p.sc.Status.Diverged {
+			p.note = "stopped: the run diverged"
+		} else {
+			p.note = "stopped at the end of the run"
+		}
+	}
+	if len(p.queue) > 0 {
+		a := p.queue[0]
+		p.queue = p.queue[1:]
+		return p.start(a)
+	}
+	if p.running {
+		return p, c.tick(time.Second/time.Duration(speeds[p.speed]), tickMsg{gen: p.tickGen}), false
+	}
+	return p, nil, false
+}

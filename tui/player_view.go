@@ -1,0 +1,226 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/dlearn/dlearn/lessons/scene"
+	"github.com/dlearn/dlearn/tui/widget"
+)
+
+// sideBySide is the width from which the narrative sits left of the
+// stage; below it the narrative goes above the stage.
+const sideBySide = 100
+
+// playerLayout is the player's geometry for the current window.
+type playerLayout struct {
+	side           bool
+	narrW, narrH   int
+	stageW, stageH int
+}
+
+func (p playerModel) layout(c *common) playerLayout {
+	w := c.width
+	bodyH := c.height - 3 - lineCount(p.helpView(c))
+	if w >= sideBySide {
+		nw := min(max(w*34/100, 36), 60)
+		return playerLayout{side: true, narrW: nw, narrH: bodyH, stageW: w - nw - 1, stageH: bodyH}
+	}
+	nh := max(3, bodyH/3)
+	return playerLayout{narrW: w, narrH: nh, stageW: w, stageH: max(1, bodyH-nh-1)}
+}
+
+// resize fits the narrative viewport to the window and fills it with
+// the scene's narrative (rendered through the Markdown cache).
+func (p playerModel) resize(c *common) playerModel {
+	if c.width == 0 {
+		return p
+	}
+	p.help.SetWidth(c.width - 2)
+	p.help.Styles = c.st.Help
+	lay := p.layout(c)
+	p.vp.SetWidth(max(1, lay.narrW))
+	p.vp.SetHeight(max(1, lay.narrH))
+	if p.hasScene {
+		text := c.md.render(p.sc.Narrative, lay.narrW-1, styleName(c.dark, c.opts.NoColor))
+		if text != p.narrative {
+			p.narrative = text
+			p.vp.SetContent(text)
+		}
+	}
+	return p
+}
+
+func (p playerModel) helpView(c *common) string {
+	h := p.help
+	h.SetWidth(c.width - 2)
+	return " " + strings.ReplaceAll(h.View(p.keys), "\n", "\n ")
+}
+
+// view draws the player: header, narrative and stage, controls, status
+// and help.
+func (p playerModel) view(c *common) string {
+	lay := p.layout(c)
+	var body string
+	if !p.hasScene {
+		msg := "opening…"
+		if p.lesson != nil {
+			msg = "opening " + p.lesson.Title + "…"
+		}
+		if p.failure != "" {
+			msg = ""
+		}
+		body = widget.Fit(" "+c.st.Muted.Render(msg), c.width, c.height-3-lineCount(p.helpView(c)))
+	} else {
+		narr := widget.Fit(p.vp.View(), lay.narrW, lay.narrH)
+		stage := renderStage(c, p.sc.Panels, lay.stageW, lay.stageH)
+		if lay.side {
+			body = joinColumns(narr, c.st.Frame.Render("│"), stage)
+		} else {
+			body = narr + "\n" + c.st.Frame.Render(strings.Repeat("─", c.width)) + "\n" + stage
+		}
+	}
+	return strings.Join([]string{p.header(c), body, p.controls(c), p.status(c), p.helpView(c)}, "\n")
+}
+
+// joinColumns puts b right of a, line by line, with sep between.
+func joinColumns(a, sep, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	out := make([]string, max(len(al), len(bl)))
+	for i := range out {
+		l, r := "", ""
+		if i < len(al) {
+			l = al[i]
+		}
+		if i < len(bl) {
+			r = bl[i]
+		}
+		out[i] = l + sep + r
+	}
+	return strings.Join(out, "\n")
+}
+
+// header is the title bar: lesson, phase, position, and how the player
+// steps.
+func (p playerModel) header(c *common) string {
+	st := c.st
+	title := " dlearn › "
+	if p.lesson != nil {
+		title += p.lesson.Title
+	}
+	var parts []string
+	if p.hasScene {
+		pos := p.sc.Pos
+		if p.sc.Phase != "" {
+			parts = append(parts, p.sc.Phase)
+		}
+		parts = append(parts, "step "+ofTotal(pos.Step, pos.Steps), "epoch "+ofTotal(pos.Epoch, pos.Epochs))
+		if pos.OpsPerStep > 0 {
+			parts = append(parts, "op "+ofTotal(pos.Op, pos.OpsPerStep))
+		}
+	}
+	left := title + "  │  " + strings.Join(parts, "  │  ")
+	right := "by " + p.gran.String()
+	switch {
+	case p.running:
+		right += fmt.Sprintf(" · ▶ running %d/s", speeds[p.speed])
+	default:
+		right += fmt.Sprintf(" · ⏸ %d/s", speeds[p.speed])
+	}
+	if p.busy {
+		right = "⋯ " + right
+	}
+	right += " "
+	gap := c.width - ansi.StringWidth(left) - ansi.StringWidth(right)
+	if gap < 1 {
+		return st.Header.Render(padTo(left, c.width))
+	}
+	return st.Header.Render(left + strings.Repeat(" ", gap) + right)
+}
+
+func ofTotal(n, total int) string {
+	if total > 0 {
+		return fmt.Sprintf("%d/%d", n, total)
+	}
+	return fmt.Sprint(n)
+}
+
+// controls is the settings bar, the focused control highlighted.
+func (p playerModel) controls(c *common) string {
+	st := c.st
+	ctl := p.lessonControls()
+	if len(ctl) == 0 {
+		return " " + st.Muted.Render("this lesson has no settings")
+	}
+	items := make([]string, len(ctl))
+	for i, ct := range ctl {
+		val := settingValue(p.sc, ct.Name, ct.Default)
+		txt := ct.Label + " " + val
+		if i == p.focus {
+			items[i] = st.Focus.Render("▸ " + txt + " ")
+		} else {
+			items[i] = st.Setting.Render("  " + txt + " ")
+		}
+	}
+	line := " " + strings.Join(items, st.Muted.Render("│"))
+	hint := st.Muted.Render("  [ ] change · tab next")
+	if ansi.StringWidth(line)+ansi.StringWidth(hint) <= c.width {
+		line += hint
+	}
+	return ansi.Truncate(line, c.width, "…")
+}
+
+// status is the state of the run worth attention, then the outcome of
+// the learner's last action.
+func (p playerModel) status(c *common) string {
+	st := c.st
+	s := p.sc.Status
+	var parts []string
+	switch {
+	case p.failure != "":
+		parts = append(parts, st.Err.Render("✗ "+p.failure+" — esc goes back to the lessons"))
+	case s.Diverged:
+		msg := s.Message
+		if msg == "" {
+			msg = fmt.Sprintf("diverged at step %d — lower the learning rate", p.sc.Pos.Step)
+		}
+		parts = append(parts, st.Err.Render("✗ "+msg))
+	case s.Message != "":
+		parts = append(parts, levelStyle(c, s.Level).Render(levelMark(s.Level)+s.Message))
+	case s.Finished:
+		parts = append(parts, st.OK.Render("✓ finished"))
+	}
+	if p.note != "" {
+		parts = append(parts, st.Info.Render(p.note))
+	}
+	return ansi.Truncate(" "+strings.Join(parts, st.Muted.Render("  ·  ")), c.width, "…")
+}
+
+func levelMark(l scene.Level) string {
+	switch l {
+	case scene.LevelError:
+		return "✗ "
+	case scene.LevelWarning:
+		return "! "
+	case scene.LevelSuccess:
+		return "✓ "
+	}
+	return ""
+}
+
+func levelStyle(c *common, l scene.Level) styleRenderer {
+	switch l {
+	case scene.LevelError:
+		return c.st.Err
+	case scene.LevelWarning:
+		return c.st.Warn
+	case scene.LevelSuccess:
+		return c.st.OK
+	}
+	return c.st.Info
+}
+
+// styleRenderer is what a status style needs to do.
+type styleRenderer interface{ Render(...string) string }

@@ -1,0 +1,103 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/dlearn/dlearn/lessons/scene"
+	"github.com/dlearn/dlearn/tui/widget"
+)
+
+// Smallest useful panel, frame included.
+const (
+	minPanelW = 28
+	minPanelH = 7
+)
+
+// stageGrid picks how many columns and rows of panels to use for n
+// panels in w×h: the arrangement whose panels are closest to a pleasing
+// shape (about three columns per line, as cells are twice as tall as
+// wide), among those that keep every panel at its minimum size. When
+// none does, it shows as many panels as fit.
+func stageGrid(n, w, h int) (cols, rows, shown int) {
+	best, bestScore := [3]int{1, 1, 1}, -1.0
+	for c := 1; c <= n; c++ {
+		r := (n + c - 1) / c
+		pw, ph := w/c, h/r
+		if pw < minPanelW || ph < minPanelH {
+			continue
+		}
+		score := min(float64(pw)/3, float64(ph)) - 0.5*float64(c*r-n)
+		if score > bestScore {
+			best, bestScore = [3]int{c, r, n}, score
+		}
+	}
+	if bestScore >= 0 {
+		return best[0], best[1], best[2]
+	}
+	cols = max(1, min(n, w/minPanelW))
+	rows = max(1, h/minPanelH)
+	return cols, rows, min(n, cols*rows)
+}
+
+// renderStage lays out the scene's panels in exactly w×h.
+func renderStage(c *common, panels []scene.Panel, w, h int) string {
+	if len(panels) == 0 {
+		return widget.Fit(c.st.Muted.Render(" (nothing to show at this point)"), w, h)
+	}
+	cols, rows, shown := stageGrid(len(panels), w, h)
+	hidden := len(panels) - shown
+	lines := make([]string, 0, h)
+	for r := range rows {
+		ph := h / rows
+		if r == rows-1 {
+			ph = h - ph*(rows-1)
+		}
+		first := r * cols
+		if first >= shown {
+			lines = append(lines, strings.Split(widget.Fit("", w, ph), "\n")...)
+			continue
+		}
+		inRow := min(cols, shown-first)
+		var boxes []string
+		for i := range inRow {
+			pw := w / inRow
+			if i == inRow-1 {
+				pw = w - pw*(inRow-1)
+			}
+			p := panels[first+i]
+			title := p.Title
+			if hidden > 0 && first+i == shown-1 {
+				title += fmt.Sprintf(" (+%d more: enlarge the terminal)", hidden)
+			}
+			boxes = append(boxes, frame(c, title, widget.Render(p, pw-2, ph-2, c.theme), pw, ph))
+		}
+		row := boxes[0]
+		for _, b := range boxes[1:] {
+			row = joinColumns(row, "", b)
+		}
+		lines = append(lines, strings.Split(row, "\n")...)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// frame draws a rounded box of w×h around content (already (w-2)×(h-2)),
+// with the title in the top edge.
+func frame(c *common, title, content string, w, h int) string {
+	fs := c.st.Frame
+	t := ansi.Truncate(title, max(0, w-6), "…")
+	top := fs.Render("╭─") + c.st.FrameTitle.Render(" "+t+" ") + fs.Render(strings.Repeat("─", max(0, w-5-ansi.StringWidth(t)))+"╮")
+	if t == "" {
+		top = fs.Render("╭" + strings.Repeat("─", max(0, w-2)) + "╮")
+	}
+	out := make([]string, 0, h)
+	out = append(out, top)
+	side := fs.Render("│")
+	for _, l := range strings.Split(content, "\n")[:max(0, h-2)] {
+		out = append(out, side+l+side)
+	}
+	out = append(out, fs.Render("╰"+strings.Repeat("─", max(0, w-2))+"╯"))
+	return strings.Join(out, "\n")
+}
