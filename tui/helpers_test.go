@@ -81,4 +81,5 @@ func keys(m Model, ks ...string) Model {
 	return m
 }
 
-func teaWindow(w, h int) tea.WindowSizeMsg { return tea.WindowSizeMsg{Width: w, Height: h} }
+
+func teaSize(w, h int) tea.WindowSizeMsg { return tea.WindowSizeMsg{Width: w, Height: h} }

@@ -11,6 +11,7 @@ type playerKeys struct {
 	Run, Faster, Slower         key.Binding
 	Dec, Inc, Focus, FocusBack  key.Binding
 	ScrollUp, ScrollDown        key.Binding
+	NextPanels, PrevPanels      key.Binding
 	Exercises, Home, Help       key.Binding
 	Quit                        key.Binding
 }
@@ -28,12 +29,14 @@ func newPlayerKeys() playerKeys {
 		Run:        b([]string{"r"}, "r", "run/pause"),
 		Faster:     b([]string{"+", "="}, "+", "faster"),
 		Slower:     b([]string{"-", "_"}, "-", "slower"),
-		Dec:        b([]string{"["}, "[", "lower setting"),
-		Inc:        b([]string{"]"}, "]", "raise setting"),
+		Dec:        b([]string{"["}, "[", "setting down"),
+		Inc:        b([]string{"]"}, "]", "setting up"),
 		Focus:      b([]string{"tab"}, "tab", "next setting"),
-		FocusBack:  b([]string{"shift+tab"}, "shift+tab", "previous setting"),
-		ScrollUp:   b([]string{"up", "k", "pgup"}, "↑/pgup", "scroll text"),
-		ScrollDown: b([]string{"down", "j", "pgdown"}, "↓/pgdn", "scroll text"),
+		FocusBack:  b([]string{"shift+tab"}, "⇧tab", "prev setting"),
+		ScrollUp:   b([]string{"up", "k", "pgup"}, "↑/pgup", "scroll"),
+		ScrollDown: b([]string{"down", "j", "pgdown"}, "↓/pgdn", "scroll"),
+		NextPanels: b([]string{"."}, ".", "panels →"),
+		PrevPanels: b([]string{","}, ",", "panels ←"),
 		Exercises:  b([]string{"x"}, "x", "exercises"),
 		Home:       b([]string{"esc"}, "esc", "lessons"),
 		Help:       b([]string{"?"}, "?", "more keys"),
@@ -49,10 +52,9 @@ func (k playerKeys) ShortHelp() []key.Binding {
 // FullHelp is the help shown after ?.
 func (k playerKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Step, k.Back, k.OpMode, k.StepMode, k.EpochMode},
-		{k.Run, k.Faster, k.Slower, k.ScrollUp, k.ScrollDown},
-		{k.Dec, k.Inc, k.Focus, k.FocusBack},
-		{k.Exercises, k.Home, k.Help, k.Quit},
+		{k.Step, k.Back, k.OpMode, k.StepMode, k.EpochMode, k.Run},
+		{k.Faster, k.Slower, k.Dec, k.Inc, k.Focus, k.FocusBack},
+		{k.ScrollUp, k.ScrollDown, k.NextPanels, k.PrevPanels, k.Exercises, k.Home, k.Quit},
 	}
 }
 

@@ -54,6 +54,7 @@ type playerModel struct {
 	tickGen int
 
 	focus     int
+	panelsAt  int // the first panel shown when not all fit
 	note      string // the outcome of the last action, for the status line
 	failure   string // a lesson error; the run is not usable after it
 	exercises bool   // the exercises view is open
@@ -171,6 +172,22 @@ func (p playerModel) key(c *common, k tea.KeyPressMsg) (_ playerModel, _ tea.Cmd
 			p.vp.PageDown()
 		} else {
 			p.vp.ScrollDown(1)
+		}
+		return p, nil, false
+	case key.Matches(k, ks.NextPanels), key.Matches(k, ks.PrevPanels):
+		lay := p.layout(c)
+		_, _, shown := stageGrid(len(p.sc.Panels), lay.stageW, lay.stageH)
+		if shown >= len(p.sc.Panels) {
+			p.note = "all panels are showing"
+			return p, nil, false
+		}
+		if key.Matches(k, ks.NextPanels) {
+			p.panelsAt += shown
+			if p.panelsAt >= len(p.sc.Panels) {
+				p.panelsAt = 0
+			}
+		} else {
+			p.panelsAt = max(0, p.panelsAt-shown)
 		}
 		return p, nil, false
 	case key.Matches(k, ks.OpMode):

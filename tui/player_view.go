@@ -75,7 +75,7 @@ func (p playerModel) view(c *common) string {
 		body = widget.Fit(" "+c.st.Muted.Render(msg), c.width, c.height-3-lineCount(p.helpView(c)))
 	} else {
 		narr := widget.Fit(p.vp.View(), lay.narrW, lay.narrH)
-		stage := renderStage(c, p.sc.Panels, lay.stageW, lay.stageH)
+		stage := renderStage(c, p.sc.Panels, p.panelsAt, lay.stageW, lay.stageH)
 		if lay.side {
 			body = joinColumns(narr, c.st.Frame.Render("│"), stage)
 		} else {
@@ -122,6 +122,9 @@ func (p playerModel) header(c *common) string {
 		}
 	}
 	left := title + "  │  " + strings.Join(parts, "  │  ")
+	if ansi.StringWidth(left) > c.width*2/3 {
+		left = " " + strings.TrimPrefix(title, " dlearn › ") + " · " + strings.Join(parts, " · ")
+	}
 	right := "by " + p.gran.String()
 	switch {
 	case p.running:

@@ -42,13 +42,20 @@ func stageGrid(n, w, h int) (cols, rows, shown int) {
 	return cols, rows, min(n, cols*rows)
 }
 
-// renderStage lays out the scene's panels in exactly w×h.
-func renderStage(c *common, panels []scene.Panel, w, h int) string {
+// renderStage lays out the scene's panels in exactly w×h. When not all
+// fit, it shows those from index at on, and the last title says how to
+// see the others.
+func renderStage(c *common, panels []scene.Panel, at, w, h int) string {
 	if len(panels) == 0 {
 		return widget.Fit(c.st.Muted.Render(" (nothing to show at this point)"), w, h)
 	}
 	cols, rows, shown := stageGrid(len(panels), w, h)
 	hidden := len(panels) - shown
+	if hidden > 0 {
+		at = min(max(at, 0), len(panels)-1)
+		panels = panels[at:]
+		shown = min(shown, len(panels))
+	}
 	lines := make([]string, 0, h)
 	for r := range rows {
 		ph := h / rows
@@ -70,7 +77,7 @@ func renderStage(c *common, panels []scene.Panel, w, h int) string {
 			p := panels[first+i]
 			title := p.Title
 			if hidden > 0 && first+i == shown-1 {
-				title += fmt.Sprintf(" (+%d more: enlarge the terminal)", hidden)
+				title += fmt.Sprintf(" · %d more: press .", hidden)
 			}
 			boxes = append(boxes, frame(c, title, widget.Render(p, pw-2, ph-2, c.theme), pw, ph))
 		}
