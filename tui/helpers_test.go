@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"math"
 	"reflect"
 	"testing"
 	"time"
@@ -81,5 +82,7 @@ func keys(m Model, ks ...string) Model {
 	return m
 }
 
-
 func teaSize(w, h int) tea.WindowSizeMsg { return tea.WindowSizeMsg{Width: w, Height: h} }
+
+func nan() float64 { return math.NaN() }
+func inf() float64 { return math.Inf(1) }

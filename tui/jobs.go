@@ -62,10 +62,11 @@ func (d *jobDoneMsg) snapshot(r *lessons.Run) {
 	d.canBack = r.CanBack()
 }
 
-// guard turns a panic in lesson code into an error in the message, so a
-// broken lesson shows an error instead of taking the terminal down.
-func guard(d *jobDoneMsg) {
-	if p := recover(); p != nil {
+// panicked turns a panic in lesson code (recovered by the job) into an
+// error in the message, so a broken lesson shows an error instead of
+// taking the terminal down.
+func (d *jobDoneMsg) panicked(p any) {
+	if p != nil {
 		d.err = fmt.Errorf("the lesson failed: %v", p)
 	}
 }
@@ -77,7 +78,7 @@ func openJob(gen int, l *lessons.Lesson, seed uint64, settings lessons.Settings,
 	return func() (msg tea.Msg) {
 		d := jobDoneMsg{gen: gen}
 		defer func() {
-			guard(&d)
+			d.panicked(recover())
 			msg = d
 		}()
 		var r *lessons.Run
@@ -112,7 +113,7 @@ func runJob(gen int, r *lessons.Run, a action) tea.Cmd {
 	return func() (msg tea.Msg) {
 		d := jobDoneMsg{gen: gen, act: a}
 		defer func() {
-			guard(&d)
+			d.panicked(recover())
 			msg = d
 		}()
 		switch a.kind {

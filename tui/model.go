@@ -199,9 +199,16 @@ func (m Model) quit() tea.Cmd {
 	return tea.Quit
 }
 
-// View draws the current screen in the alternate screen buffer.
-func (m Model) View() tea.View {
-	v := tea.NewView(m.render())
+// View draws the current screen in the alternate screen buffer. A bug
+// in drawing shows as a line of text rather than ending the program.
+func (m Model) View() (v tea.View) {
+	defer func() {
+		if p := recover(); p != nil {
+			v = tea.NewView(fmt.Sprintf("dlearn: could not draw this screen (%v); esc goes back, q quits", p))
+			v.AltScreen = true
+		}
+	}()
+	v = tea.NewView(m.render())
 	v.AltScreen = true
 	v.WindowTitle = "dlearn"
 	return v
