@@ -102,6 +102,9 @@ func TestVocab(t *testing.T) {
 	if got := v.Decode([]int{4, 5, EndID, 6}); got != "ab" {
 		t.Errorf("Decode stops at </s>: %q", got)
 	}
+	if _, err := v.EncodeSeq("", -1, false, false); err == nil {
+		t.Error("negative length: no error")
+	}
 	if _, err := v.EncodeSeq("abcd", 5, true, true); err == nil || !strings.HasPrefix(err.Error(), "data: ") {
 		t.Errorf("too long: %v", err)
 	}

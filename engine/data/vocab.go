@@ -87,7 +87,7 @@ func (v *Vocab) Encode(s string) []int {
 // if start is set, the characters, EndID if end is set, then PadID up to
 // length. It returns an error if s does not fit.
 func (v *Vocab) EncodeSeq(s string, length int, start, end bool) ([]int, error) {
-	ids := make([]int, 0, length)
+	ids := make([]int, 0, max(length, 0))
 	if start {
 		ids = append(ids, StartID)
 	}
