@@ -54,7 +54,7 @@ type playerModel struct {
 	tickGen int
 
 	focus     int
-	panelsAt  int // the first panel shown when not all fit
+	panelsAt  int    // the first panel shown when not all fit
 	note      string // the outcome of the last action, for the status line
 	failure   string // a lesson error; the run is not usable after it
 	exercises bool   // the exercises view is open

@@ -27,32 +27,52 @@ func renderGraph(g *scene.Graph, w, h int, t *Theme) string {
 			}
 		}
 	}
-	left := make([]string, n)
-	lw, vw := 0, 0
-	for i, nd := range g.Nodes {
-		ind := strings.Repeat("  ", min(depth[i], 6))
-		s := ind + nd.Label
-		if nd.Op != "" {
-			names := make([]string, 0, len(nd.Inputs))
-			for _, in := range nd.Inputs {
-				if in >= 0 && in < n {
-					names = append(names, g.Nodes[in].Label)
-				} else {
-					names = append(names, "?")
+	// Fit the columns: the mark, the node (indent, label, op, shape),
+	// the value and the gradient. When they do not fit, drop the shapes,
+	// then narrow the indent, then cut the values, then the nodes.
+	indent, shapes := 2, true
+	var left []string
+	var lw, vw, gw int
+	layout := func() int {
+		left = make([]string, n)
+		lw, vw, gw = 0, 0, 0
+		for i, nd := range g.Nodes {
+			s := strings.Repeat(" ", indent*min(depth[i], 6)) + nd.Label
+			if nd.Op != "" {
+				names := make([]string, 0, len(nd.Inputs))
+				for _, in := range nd.Inputs {
+					if in >= 0 && in < n {
+						names = append(names, g.Nodes[in].Label)
+					} else {
+						names = append(names, "?")
+					}
 				}
+				s += " = " + nd.Op + "(" + strings.Join(names, ", ") + ")"
 			}
-			s += " = " + nd.Op + "(" + strings.Join(names, ", ") + ")"
+			if shapes && len(nd.Shape) > 0 {
+				s += " " + shapeString(nd.Shape)
+			}
+			left[i] = s
+			lw = max(lw, ansi.StringWidth(s))
+			vw = max(vw, ansi.StringWidth(nd.Value))
+			if nd.Grad != "" {
+				gw = max(gw, ansi.StringWidth(nd.Grad)+2)
+			}
 		}
-		if len(nd.Shape) > 0 {
-			s += " " + shapeString(nd.Shape)
-		}
-		left[i] = s
-		lw = max(lw, ansi.StringWidth(s))
-		vw = max(vw, ansi.StringWidth(nd.Value))
+		return 2 + lw + 2 + vw + 2 + gw
 	}
-	// Leave the value and gradient columns their room; cut the left part.
-	lw = min(lw, max(12, w-vw-16))
-	vw = min(vw, max(6, (w-lw)/2))
+	if layout() > w {
+		shapes = false
+		if layout() > w {
+			indent = 1
+			layout()
+		}
+	}
+	if avail := w - 6 - gw; lw+vw > avail {
+		// Values keep what they need up to 6 columns; nodes get the rest.
+		vw = min(vw, max(6, avail-lw))
+		lw = max(6, avail-vw)
+	}
 
 	var detail []string
 	cur := g.Current
@@ -93,12 +113,7 @@ func renderGraph(g *scene.Graph, w, h int, t *Theme) string {
 		if nd.State == scene.NodeDone && i != cur {
 			markInk = t.Done
 		}
-		line := markInk.Render(mark) + " " + k.Render(padRight(left[i], lw))
-		if nd.Value != "" {
-			line += "  " + padRight(nd.Value, vw)
-		} else {
-			line += "  " + strings.Repeat(" ", vw)
-		}
+		line := markInk.Render(mark) + " " + k.Render(padRight(left[i], lw)) + "  " + padRight(nd.Value, vw)
 		if nd.Grad != "" {
 			line += "  " + t.Label.Render("∇ ") + nd.Grad
 		}
