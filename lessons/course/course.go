@@ -5,12 +5,16 @@ package course
 
 import (
 	"github.com/dlearn/dlearn/lessons"
+	"github.com/dlearn/dlearn/lessons/backprop"
 	"github.com/dlearn/dlearn/lessons/linreg"
+	"github.com/dlearn/dlearn/lessons/logreg"
 )
 
 // Registry returns a fresh registry of every lesson, in course order.
 func Registry() *lessons.Registry {
 	return lessons.NewRegistry(
 		linreg.Lesson(),
+		logreg.Lesson(),
+		backprop.Lesson(),
 	)
 }

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# End-to-end test of the real dlearn binary in a real terminal (tmux at
+# 120×40): open linreg from the home screen, step 10 times, check that W, its
+# gradient and the loss are on screen and changed, step back, run and pause,
+# shrink the terminal to 40×12 and back, quit with q and check the terminal
+# is restored. Prints what it checks; exits non-zero on the first failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+work=$(mktemp -d)
+sock="dlearn-e2e-$$"
+bin="$work/dlearn"
+export DLEARN_HOME="$work/home"
+cleanup() { tmux -L "$sock" kill-server 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+go build -o "$bin" ./cmd/dlearn
+
+pane() { tmux -L "$sock" capture-pane -p -t e2e; }
+send() { tmux -L "$sock" send-keys -t e2e "$@"; }
+fail() {
+  echo "e2e: FAIL: $*"
+  echo "----- screen -----"; pane; echo "------------------"
+  exit 1
+}
+# wait_for TEXT [SECONDS]: until the screen shows TEXT.
+wait_for() {
+  local deadline=$((SECONDS + ${2:-15}))
+  until pane | grep -qF -- "$1"; do
+    [ $SECONDS -lt $deadline ] || fail "timed out waiting for '$1'"
+    sleep 0.1
+  done
+}
+# field NAME: the value column of the parameters-table row NAME.
+field() { pane | awk -v n="$1" '{ for (i = 1; i < NF; i++) if ($i == n && $(i+1) ~ /^-?[0-9]/) { print $(i+1); exit } }'; }
+# step_no: the training step shown in the header ("step K/N").
+step_no() { pane | grep -oE 'step [0-9]+/[0-9]+' | head -1 | sed -E 's/step ([0-9]+).*/\1/'; }
+ok() { echo "e2e: ok: $*"; }
+
+tmux -L "$sock" -f /dev/null new-session -d -s e2e -x 120 -y 40 "env -u TMUX bash --norc --noprofile"
+send "PS1='$ '; clear; echo before-dlearn; TERM=xterm-256color $bin; echo dlearn-exit=\$?" Enter
+wait_for "Linear regression"
+ok "home screen lists the lessons"
+
+send Enter
+wait_for "step 0/400"
+ok "linreg opened"
+
+send s
+w0=$(field W); loss0=$(field "points)")
+for _ in $(seq 10); do send Space; sleep 0.05; done
+wait_for "step 10/400"
+sleep 0.3
+w10=$(field W); g10=$(field "∂L/∂W" || true)
+screen=$(pane)
+echo "$screen" | grep -qE '(^|[^a-z])W([^a-z]|$)' || fail "W is not on screen"
+echo "$screen" | grep -qi 'gradient' || fail "no gradient column on screen"
+echo "$screen" | grep -qi 'loss' || fail "no loss on screen"
+[ -n "$w10" ] || fail "could not read W"
+[ "$w0" != "$w10" ] || fail "W did not change over 10 steps ($w0)"
+ok "10 steps: W $w0 -> $w10, loss and gradient on screen"
+
+send Left
+wait_for "step 9/400"
+ok "stepped back to step 9"
+
+send r
+sleep 1.5
+s1=$(step_no)
+[ "${s1:-0}" -gt 9 ] || fail "run mode did not advance (step ${s1:-?})"
+send r
+sleep 0.5
+s2=$(step_no); sleep 0.8; s3=$(step_no)
+[ "$s2" = "$s3" ] || fail "still running after pause ($s2 -> $s3)"
+ok "run advanced to step $s1, pause held at $s3"
+
+tmux -L "$sock" resize-window -t e2e -x 40 -y 12
+wait_for "enlarge"
+ok "40x12 shows the enlarge message"
+tmux -L "$sock" resize-window -t e2e -x 120 -y 40
+wait_for "step $s3/400"
+ok "back to 120x40, the lesson is still there"
+
+send q
+wait_for "dlearn-exit=0"
+[ "$(tmux -L "$sock" display -p -t e2e '#{alternate_on}')" = "0" ] || fail "alternate screen still on after quit"
+pane | grep -qF "before-dlearn" || fail "the shell's screen was not restored"
+ok "q quit with exit code 0 and restored the terminal"
+
+[ -f "$DLEARN_HOME/progress.json" ] || fail "progress was not saved"
+grep -q '"linreg"' "$DLEARN_HOME/progress.json" || fail "linreg's place was not saved"
+ok "progress saved"
+echo "e2e: all checks passed"

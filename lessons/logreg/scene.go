@@ -1,0 +1,240 @@
+package logreg
+
+import (
+	_ "embed"
+	"fmt"
+	"math"
+	"text/template"
+
+	"github.com/dlearn/dlearn/engine/autograd"
+	"github.com/dlearn/dlearn/lessons/scene"
+	"github.com/dlearn/dlearn/lessons/trainer"
+)
+
+//go:embed narrative.md
+var narrativeText string
+
+var narrative = template.Must(template.New("logreg").Funcs(trainer.Funcs).Funcs(template.FuncMap{
+	"pct": func(v float64) string { return fmt.Sprintf("%.0f%%", 100*v) },
+}).Parse(narrativeText))
+
+// view is what the narrative templates read. The u-suffixed parameters are
+// the ones the current step's forward pass used.
+type view struct {
+	N, Batch, Step, Epoch, EpochShown, Epochs, DivStep int
+	LR, W1, W2, B, W1u, W2u, Bu, FullLoss, Acc, Loss   float64
+	X1, X2, Y, Z, S, P, OneMinusP, PointLoss           float64
+	DP, Local, DS, DW1, DW2, DB, Share1, R1, R2        float64
+	HasDW, HasDB, EpochEnd, Slow                       bool
+}
+
+func (m *machine) view() view {
+	w1, w2, b := m.params()
+	loss, acc := m.evaluate()
+	v := view{
+		N: N, Batch: m.loop.Batch, Step: m.loop.Step, Epoch: m.loop.Epoch, EpochShown: m.loop.Epoch + 1,
+		Epochs: m.loop.Epochs, DivStep: m.loop.DivStep,
+		LR: m.opt.LR, W1: w1, W2: w2, B: b, W1u: w1, W2u: w2, Bu: b, FullLoss: loss, Acc: acc,
+	}
+	if b != 0 {
+		v.R1, v.R2 = w1/-b, w2/-b
+	}
+	v.Slow = acc < 0.97 || math.Abs(v.R1-1) > 0.15 || math.Abs(v.R2-1) > 0.15
+	cur := &m.loop.Cur
+	if cur.Tape == nil {
+		return v
+	}
+	if cur.Phase == trainer.Updated {
+		v.W1u -= m.opt.LastUpdate(m.dense.W).Data[0]
+		v.W2u -= m.opt.LastUpdate(m.dense.W).Data[1]
+		v.Bu -= m.opt.LastUpdate(m.dense.B).Data[0]
+		v.EpochEnd = m.loop.EpochEnded()
+		if v.EpochEnd {
+			v.EpochShown = v.Epoch
+		}
+	}
+	n := float64(len(m.loop.Rows))
+	v.Batch = len(m.loop.Rows)
+	v.X1, v.X2, v.Y = m.xb.Data[0], m.xb.Data[1], m.yb.Data[0]
+	v.Z = v.X1*v.W1u + v.X2*v.W2u
+	v.S = v.Z + v.Bu
+	v.P = 1 / (1 + math.Exp(-v.S))
+	v.OneMinusP = 1 - v.P
+	pc := min(max(v.P, autograd.BCEEpsilon), 1-autograd.BCEEpsilon)
+	v.PointLoss = -(v.Y*math.Log(pc) + (1-v.Y)*math.Log(1-pc))
+	v.Loss = cur.Loss.Item()
+	v.Local = v.P * (1 - v.P)
+	if v.Local > 0 {
+		v.DP = (v.P - v.Y) / v.Local / n
+	}
+	v.DS = (v.P - v.Y) / n
+	v.Share1 = v.DS * v.X1
+	if g := cur.GradSoFar(m.dense.W); g != nil {
+		v.DW1, v.DW2, v.HasDW = g[0], g[1], true
+	}
+	if g := cur.GradSoFar(m.dense.B); g != nil {
+		v.DB, v.HasDB = g[0], true
+	}
+	return v
+}
+
+// Scene implements lessons.Machine.
+func (m *machine) Scene() scene.Scene {
+	v := m.view()
+	cur := &m.loop.Cur
+	sc := scene.Scene{
+		Lesson: "Logistic regression",
+		Pos: scene.Position{Step: m.loop.Step, Epoch: m.loop.Epoch,
+			Steps: m.loop.Epochs * m.loop.StepsPerEpoch(), Epochs: m.loop.Epochs},
+	}
+	if cur.Tape != nil {
+		sc.Pos.Op, sc.Pos.OpsPerStep = cur.OpIndex(), cur.OpsPerStep()
+	}
+	block := ""
+	switch {
+	case m.loop.Diverged:
+		sc.Phase, block = "diverged", "diverged"
+		sc.Status = scene.Status{Level: scene.LevelError, Diverged: true,
+			Message: fmt.Sprintf("diverged at step %d — lower the learning rate", m.loop.DivStep)}
+	case m.Done():
+		sc.Phase, block = "finished", "finished"
+		sc.Status = scene.Status{Level: scene.LevelSuccess, Finished: true,
+			Message: fmt.Sprintf("finished: accuracy %.0f%%, cross-entropy %s", 100*v.Acc, trainer.Num(v.FullLoss))}
+	case cur.Tape == nil:
+		sc.Phase, block = "ready", "intro"
+	case cur.Phase == trainer.Forward:
+		sc.Phase, block = "forward", "fwd-"+cur.Tape.Nodes()[cur.Fwd-1].Op
+	case cur.Phase == trainer.Backward:
+		sc.Phase, block = "backward", "bwd-"+cur.Steps[len(cur.Steps)-1].Node.Op
+	default:
+		sc.Phase, block = "update", "update"
+	}
+	sc.Narrative = trainer.Narrative(narrative, block, v)
+	sc.Panels = []scene.Panel{m.boundaryPanel(), m.curvePanel(), m.paramPanel(v)}
+	if cur.Tape != nil {
+		sc.Panels = append(sc.Panels, m.batchPanel(), scene.Panel{Kind: scene.KindGraph, Title: "computation graph", Graph: cur.Graph()})
+	}
+	return sc
+}
+
+// boundaryPanel is the points, the model's probability over the square,
+// its boundary p = 0.5 and the true boundary x1 + x2 = 1.
+func (m *machine) boundaryPanel() scene.Panel {
+	classes := make([]int, N)
+	xs, ys := make([]float64, N), make([]float64, N)
+	for i := range N {
+		xs[i], ys[i] = m.x.Data[2*i], m.x.Data[2*i+1]
+		classes[i] = int(m.y.Data[i])
+	}
+	const res = 24
+	grid := scene.Grid{X: scene.Range{Min: 0, Max: 1}, Y: scene.Range{Min: 0, Max: 1}, Rows: res, Cols: res, Values: make([]float64, res*res)}
+	for r := range res {
+		for c := range res {
+			grid.Values[r*res+c] = m.prob((float64(c)+0.5)/res, (float64(r)+0.5)/res)
+		}
+	}
+	series := []scene.Series{
+		{Name: "class 0 / class 1", Style: scene.Scatter, X: xs, Y: ys, Classes: classes},
+		{Name: "true boundary x1 + x2 = 1", Style: scene.Line, X: []float64{0, 1}, Y: []float64{1, 0}},
+	}
+	w1, w2, b := m.params()
+	if bx, by, ok := clipLine(w1, w2, b); ok {
+		series = append(series, scene.Series{Name: "model boundary p = 0.5", Style: scene.Line, X: bx, Y: by})
+	}
+	return scene.Panel{Kind: scene.KindPlot, Title: "decision boundary", Plot: &scene.Plot{
+		XLabel: "x1", YLabel: "x2", XRange: &scene.Range{Min: 0, Max: 1}, YRange: &scene.Range{Min: 0, Max: 1},
+		Series: series, Region: &grid,
+	}}
+}
+
+// clipLine returns the segment of w1·x + w2·y + b = 0 inside the unit
+// square, if the line crosses it.
+func clipLine(w1, w2, b float64) (xs, ys []float64, ok bool) {
+	var pts [][2]float64
+	add := func(x, y float64) {
+		if x < -1e-12 || x > 1+1e-12 || y < -1e-12 || y > 1+1e-12 || math.IsNaN(x+y) {
+			return
+		}
+		for _, p := range pts {
+			if math.Abs(p[0]-x) < 1e-9 && math.Abs(p[1]-y) < 1e-9 {
+				return
+			}
+		}
+		pts = append(pts, [2]float64{x, y})
+	}
+	if w2 != 0 {
+		add(0, -b/w2)
+		add(1, -(w1+b)/w2)
+	}
+	if w1 != 0 {
+		add(-b/w1, 0)
+		add(-(w2+b)/w1, 1)
+	}
+	if len(pts) < 2 {
+		return nil, nil, false
+	}
+	return []float64{pts[0][0], pts[1][0]}, []float64{pts[0][1], pts[1][1]}, true
+}
+
+// curvePanel is the batch loss per step and, per epoch, the loss and
+// accuracy on all points.
+func (m *machine) curvePanel() scene.Panel {
+	steps := make([]float64, len(m.loop.Losses))
+	for i := range steps {
+		steps[i] = float64(i + 1)
+	}
+	ep := make([]float64, len(m.epochLoss))
+	for i := range ep {
+		ep[i] = float64((i + 1) * m.loop.StepsPerEpoch())
+	}
+	return scene.Panel{Kind: scene.KindPlot, Title: "loss and accuracy", Plot: &scene.Plot{
+		XLabel: "step", YLabel: "BCE / accuracy",
+		Series: []scene.Series{
+			{Name: "batch loss", Style: scene.Line, X: steps, Y: m.loop.Losses},
+			{Name: "loss, all points", Style: scene.Line, X: ep, Y: m.epochLoss},
+			{Name: "accuracy, all points", Style: scene.Line, X: ep, Y: m.epochAcc},
+		},
+	}}
+}
+
+// paramPanel is w1, w2 and b with their gradients (as far as revealed) and
+// the last update.
+func (m *machine) paramPanel(v view) scene.Panel {
+	num := func(x float64, ok bool) string {
+		if !ok {
+			return "—"
+		}
+		return trainer.Num(x)
+	}
+	upd := func(p *autograd.Var, i int) string {
+		if d := m.opt.LastUpdate(p); d != nil {
+			return trainer.Num(d.Data[i])
+		}
+		return "—"
+	}
+	return scene.Panel{Kind: scene.KindTable, Title: "parameters", Table: &scene.Table{
+		Columns: []string{"", "value", "gradient", "last update Δ"},
+		Rows: [][]string{
+			{"w1", trainer.Num(v.W1), num(v.DW1, v.HasDW), upd(m.dense.W, 0)},
+			{"w2", trainer.Num(v.W2), num(v.DW2, v.HasDW), upd(m.dense.W, 1)},
+			{"b", trainer.Num(v.B), num(v.DB, v.HasDB), upd(m.dense.B, 0)},
+			{"accuracy", fmt.Sprintf("%.0f%%", 100*v.Acc), "", ""},
+		},
+	}}
+}
+
+// batchPanel is the first rows of the batch with the model's probability
+// and its error p − y, the quantity the gradient is made of.
+func (m *machine) batchPanel() scene.Panel {
+	rows := min(6, len(m.loop.Rows))
+	mat := &scene.Matrix{Rows: rows, Cols: 5, ColLabels: []string{"x1", "x2", "y", "p", "p − y"}}
+	cur := &m.loop.Cur
+	for i := range rows {
+		x1, x2, y := m.xb.Data[2*i], m.xb.Data[2*i+1], m.yb.Data[i]
+		p := cur.Tape.Nodes()[2].Out.Value.Data[i]
+		mat.Values = append(mat.Values, x1, x2, y, p, p-y)
+		mat.RowLabels = append(mat.RowLabels, fmt.Sprintf("point %d", m.loop.Rows[i]))
+	}
+	mat.Highlight = []scene.Cell{{Row: 0, Col: 4}}
+	return scene.Panel{Kind: scene.KindMatrix, Title: "first points of the batch", Matrix: mat}
+}
