@@ -2,7 +2,6 @@ package nn
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 
 	"github.com/dlearn/dlearn/engine/autograd"
@@ -10,7 +9,8 @@ import (
 )
 
 // Dense is a fully connected layer: y = x·W + b, with W of shape [in out]
-// and b of shape [out], for x of shape [batch in].
+// and b of shape [out], for x of shape [batch in] (or [..., in]: leading
+// axes are treated as batch axes, as Keras does).
 type Dense struct {
 	Name string
 	W, B *autograd.Var
@@ -19,24 +19,40 @@ type Dense struct {
 // NewDense returns a Dense layer with W drawn from N(0, 1/in) (LeCun
 // normal) using rng and b = 0. It panics if in or out is not positive.
 func NewDense(name string, in, out int, rng *rand.Rand) *Dense {
+	return NewDenseInit(name, in, out, LeCunNormal, rng)
+}
+
+// NewDenseInit returns a Dense layer with W initialised by init using rng
+// and b = 0; NewDenseInit(name, in, out, GlorotUniform, rng) is Keras'
+// Dense. It panics if in or out is not positive.
+func NewDenseInit(name string, in, out int, init Init, rng *rand.Rand) *Dense {
 	if in <= 0 || out <= 0 {
 		panic(fmt.Sprintf("nn: NewDense %s: sizes %d→%d must be positive", name, in, out))
 	}
-	w := tensor.RandN(rng, in, out)
-	s := 1 / math.Sqrt(float64(in))
-	for i := range w.Data {
-		w.Data[i] *= s
-	}
 	return &Dense{
 		Name: name,
-		W:    autograd.NewParam(name+".W", w),
+		W:    autograd.NewParam(name+".W", init.Tensor(rng, in, out, in, out)),
 		B:    autograd.NewParam(name+".b", tensor.New(out)),
 	}
 }
 
-// Forward records x·W + b on tp. It panics if x is not [batch in].
+// Forward records x·W + b on tp. An input of shape [..., in] with more
+// than two axes is flattened to [rows in] for the product and the result
+// reshaped to [..., out]. It panics, naming both shapes, if x's last axis
+// is not in or x has fewer than two axes.
 func (d *Dense) Forward(tp *autograd.Tape, x *autograd.Var) *autograd.Var {
-	return tp.Add(tp.MatMul(x, d.W), d.B)
+	s := x.Value.Shape
+	in, out := d.W.Value.Shape[0], d.W.Value.Shape[1]
+	if len(s) < 2 || s[len(s)-1] != in {
+		panic(fmt.Sprintf("nn: Dense %s: input shape %v does not match W %v (want [... %d])", d.Name, s, d.W.Value.Shape, in))
+	}
+	if len(s) == 2 {
+		return tp.Add(tp.MatMul(x, d.W), d.B)
+	}
+	rows := tensor.Size(s[:len(s)-1])
+	y := tp.Add(tp.MatMul(tp.Reshape(x, rows, in), d.W), d.B)
+	shape := append(append([]int{}, s[:len(s)-1]...), out)
+	return tp.Reshape(y, shape...)
 }
 
 // Params returns W and b.
