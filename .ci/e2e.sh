@@ -32,7 +32,7 @@ wait_for() {
   done
 }
 # field NAME: the value column of the parameters-table row NAME.
-field() { pane | awk -v n="$1" '{ for (i = 1; i < NF; i++) if ($i == n && $(i+1) ~ /^-?[0-9]/) { print $(i+1); exit } }'; }
+field() { pane | grep -oE "│$1 +-?[0-9][0-9.e+-]*" | head -1 | awk '{ print $NF }'; }
 # step_no: the training step shown in the header ("step K/N").
 step_no() { pane | grep -oE 'step [0-9]+/[0-9]+' | head -1 | sed -E 's/step ([0-9]+).*/\1/'; }
 ok() { echo "e2e: ok: $*"; }
@@ -47,18 +47,19 @@ wait_for "step 0/400"
 ok "linreg opened"
 
 send s
-w0=$(field W); loss0=$(field "points)")
+w0=$(field W); loss0=$(field loss)
 for _ in $(seq 10); do send Space; sleep 0.05; done
 wait_for "step 10/400"
 sleep 0.3
-w10=$(field W); g10=$(field "∂L/∂W" || true)
-screen=$(pane)
-echo "$screen" | grep -qE '(^|[^a-z])W([^a-z]|$)' || fail "W is not on screen"
-echo "$screen" | grep -qi 'gradient' || fail "no gradient column on screen"
-echo "$screen" | grep -qi 'loss' || fail "no loss on screen"
-[ -n "$w10" ] || fail "could not read W"
+w10=$(field W); loss10=$(field loss)
+dw10=$(pane | grep -oE "│W +-?[0-9][0-9.e+-]* +-?[0-9][0-9.e+-]*" | head -1 | awk '{ print $NF }')
+pane | grep -qi 'gradient' || fail "no gradient column on screen"
+[ -n "$w0" ] && [ -n "$w10" ] || fail "could not read W (before '$w0', after '$w10')"
+[ -n "$loss0" ] && [ -n "$loss10" ] || fail "could not read the loss (before '$loss0', after '$loss10')"
+[ -n "$dw10" ] || fail "could not read dW"
 [ "$w0" != "$w10" ] || fail "W did not change over 10 steps ($w0)"
-ok "10 steps: W $w0 -> $w10, loss and gradient on screen"
+[ "$loss0" != "$loss10" ] || fail "the loss did not change over 10 steps ($loss0)"
+ok "10 steps: W $w0 -> $w10, dW $dw10, loss $loss0 -> $loss10"
 
 send Left
 wait_for "step 9/400"
@@ -85,9 +86,11 @@ send q
 wait_for "dlearn-exit=0"
 [ "$(tmux -L "$sock" display -p -t e2e '#{alternate_on}')" = "0" ] || fail "alternate screen still on after quit"
 pane | grep -qF "before-dlearn" || fail "the shell's screen was not restored"
+pane | grep -B1 -A1 "dlearn-exit" | grep -qE "\]\]|\^\[|rgb:" && fail "terminal replies leaked onto the shell"
 ok "q quit with exit code 0 and restored the terminal"
 
 [ -f "$DLEARN_HOME/progress.json" ] || fail "progress was not saved"
 grep -q '"linreg"' "$DLEARN_HOME/progress.json" || fail "linreg's place was not saved"
 ok "progress saved"
+echo "----- screen after quitting -----"; pane | sed "/^$/d"
 echo "e2e: all checks passed"

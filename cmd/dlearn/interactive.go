@@ -1,15 +1,50 @@
 package main
 
 import (
+	"fmt"
+
+	"github.com/dlearn/dlearn/grade"
+	"github.com/dlearn/dlearn/internal/progress"
 	"github.com/dlearn/dlearn/lessons"
+	"github.com/dlearn/dlearn/tui"
 )
 
-// openTUI starts the terminal app on the home screen, or on lesson id.
-func openTUI(e *env, reg *lessons.Registry, seed uint64, id string) error {
-	return &exitError{code: 2, msg: "the terminal app is not built yet; use `dlearn lesson ID --plain`"}
+// tuiOptions are the options every way of opening the terminal app shares:
+// the learner's progress store (in memory only if there is no config
+// folder) and the exercises folder.
+func tuiOptions(e *env, seed uint64) tui.Options {
+	opts := tui.Options{Seed: seed}
+	if st, err := progress.Open(); err == nil {
+		opts.Store = st
+	} else {
+		fmt.Fprintf(e.stderr, "dlearn: %v; your place will not be remembered\n", err)
+	}
+	if dir, err := grade.FindDir("."); err == nil {
+		opts.ExercisesDir = dir
+	}
+	return opts
 }
 
-// openTUIRun starts the terminal app on an already started run.
-func openTUIRun(e *env, reg *lessons.Registry, r *lessons.Run) error {
-	return openTUI(e, reg, r.Seed(), r.Lesson().ID)
+// openTUI starts the terminal app on the home screen.
+func openTUI(e *env, reg *lessons.Registry, seed uint64) error {
+	return runTUI(reg, tuiOptions(e, seed))
+}
+
+// openTUIRun starts the terminal app on lesson l. Settings given on the
+// command line start it afresh with them; otherwise it resumes the
+// learner's saved place.
+func openTUIRun(e *env, reg *lessons.Registry, l *lessons.Lesson, seed uint64, set lessons.Settings, explicit bool) error {
+	opts := tuiOptions(e, seed)
+	opts.Lesson = l.ID
+	if explicit {
+		opts.Settings = set
+	}
+	return runTUI(reg, opts)
+}
+
+func runTUI(reg *lessons.Registry, opts tui.Options) error {
+	if err := tui.Run(reg, opts); err != nil {
+		return &exitError{code: 1, msg: fmt.Sprintf("terminal app: %v", err)}
+	}
+	return nil
 }

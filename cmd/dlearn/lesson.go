@@ -59,7 +59,8 @@ func newLessonCmd(e *env, reg *lessons.Registry) *cobra.Command {
 				return err
 			}
 			if !f.plain && !f.json && e.interactive() && !cmd.Flags().Changed("steps") {
-				return openTUIRun(e, reg, r)
+				explicit := len(f.set) > 0 || cmd.Flags().Changed("seed")
+				return openTUIRun(e, reg, l, f.seed, settings, explicit)
 			}
 			return transcript(e.stdout, r, g, f.steps, f.json)
 		},

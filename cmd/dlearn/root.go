@@ -41,7 +41,7 @@ func newRootCmd(e *env) *cobra.Command {
 			if !e.interactive() {
 				return listLessons(e.stdout, reg)
 			}
-			return openTUI(e, reg, seed, "")
+			return openTUI(e, reg, seed)
 		},
 	}
 	root.Flags().Uint64Var(&seed, "seed", lessons.DefaultSeed, "random seed for every lesson")

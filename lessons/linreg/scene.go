@@ -196,12 +196,11 @@ func (m *machine) paramPanel(v view) scene.Panel {
 	rows := [][]string{
 		{"W", trainer.Num(v.W), num(v.DW, v.HasDW), update(m.dense.W)},
 		{"b", trainer.Num(v.B), num(v.DB, v.HasDB), update(m.dense.B)},
-		{"lr", trainer.Num(v.LR), "", ""},
-		{"loss (all points)", trainer.Num(v.FullMSE), "", ""},
+		{"loss", trainer.Num(v.FullMSE), "", ""},
 		{"ŷ(0.5)", trainer.Num(v.Pred), "", ""},
 	}
 	return scene.Panel{Kind: scene.KindTable, Title: "parameters", Table: &scene.Table{
-		Columns: []string{"", "value", "gradient", "last update Δ"},
+		Columns: []string{"", "value", "gradient", "Δ last"},
 		Rows:    rows,
 	}}
 }

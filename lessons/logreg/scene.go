@@ -213,7 +213,7 @@ func (m *machine) paramPanel(v view) scene.Panel {
 		return "—"
 	}
 	return scene.Panel{Kind: scene.KindTable, Title: "parameters", Table: &scene.Table{
-		Columns: []string{"", "value", "gradient", "last update Δ"},
+		Columns: []string{"", "value", "gradient", "Δ last"},
 		Rows: [][]string{
 			{"w1", trainer.Num(v.W1), num(v.DW1, v.HasDW), upd(m.dense.W, 0)},
 			{"w2", trainer.Num(v.W2), num(v.DW2, v.HasDW), upd(m.dense.W, 1)},
