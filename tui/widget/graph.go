@@ -68,10 +68,13 @@ func renderGraph(g *scene.Graph, w, h int, t *Theme) string {
 			layout()
 		}
 	}
-	if avail := w - 6 - gw; lw+vw > avail {
-		// Values keep what they need up to 6 columns; nodes get the rest.
-		vw = min(vw, max(6, avail-lw))
-		lw = max(6, avail-vw)
+	if 2+lw+2+vw+2+gw > w {
+		// Nodes first (up to 45% of the width), then values and
+		// gradients share the rest, the gradient up to half of it.
+		lw = min(lw, max(12, w*45/100))
+		rest := max(0, w-2-lw-2)
+		gw = min(gw, rest/2)
+		vw = min(vw, max(0, rest-gw-2))
 	}
 
 	var detail []string
@@ -114,8 +117,8 @@ func renderGraph(g *scene.Graph, w, h int, t *Theme) string {
 			markInk = t.Done
 		}
 		line := markInk.Render(mark) + " " + k.Render(padRight(left[i], lw)) + "  " + padRight(nd.Value, vw)
-		if nd.Grad != "" {
-			line += "  " + t.Label.Render("∇ ") + nd.Grad
+		if nd.Grad != "" && gw > 2 {
+			line += "  " + t.Label.Render("∇ ") + padRight(nd.Grad, gw-2)
 		}
 		lines = append(lines, line)
 	}

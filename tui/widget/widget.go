@@ -88,7 +88,10 @@ func Num(v float64) string {
 	default:
 		s = strconv.FormatFloat(v, 'f', 3, 64)
 	}
-	return strings.Replace(s, "-", "−", 1)
+	if strings.HasPrefix(s, "-") {
+		s = "−" + s[1:]
+	}
+	return s
 }
 
 // axisNum formats an axis label: like Num with trailing zeros dropped.

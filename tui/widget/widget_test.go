@@ -2,16 +2,87 @@ package widget
 
 import (
 	"fmt"
-	"os"
+	"math"
+	"strings"
 	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/dlearn/dlearn/lessons/scene"
 )
 
-func TestShow(t *testing.T) {
-	if os.Getenv("SHOW") == "" {
-		t.Skip()
-	}
-	th := NewTheme(true, os.Getenv("SHOW") == "nocolor")
+// Every panel kind, at two sizes, as text.
+func TestGoldenPanels(t *testing.T) {
+	th := NewTheme(true, false)
 	for _, p := range samplePanels() {
-		fmt.Printf("== %s\n%s\n", p.Title, Render(p, 50, 14, th))
+		for _, s := range [][2]int{{36, 10}, {64, 18}} {
+			t.Run(fmt.Sprintf("%s/%dx%d", strings.ReplaceAll(p.Title, " ", "_"), s[0], s[1]), func(t *testing.T) {
+				golden.RequireEqual(t, []byte(ansi.Strip(Render(p, s[0], s[1], th))))
+			})
+		}
+	}
+}
+
+// Render always fills exactly w×h, whatever the size and the theme.
+func TestRenderSize(t *testing.T) {
+	for _, th := range []*Theme{NewTheme(true, false), NewTheme(false, false), NewTheme(true, true)} {
+		for _, p := range samplePanels() {
+			for _, s := range [][2]int{{1, 1}, {3, 2}, {12, 4}, {40, 12}, {150, 45}} {
+				out := Render(p, s[0], s[1], th)
+				lines := strings.Split(out, "\n")
+				if len(lines) != s[1] {
+					t.Fatalf("%s at %v: %d lines", p.Title, s, len(lines))
+				}
+				for _, l := range lines {
+					if ansi.StringWidth(l) != s[0] {
+						t.Fatalf("%s at %v: a line is %d wide", p.Title, s, ansi.StringWidth(l))
+					}
+				}
+			}
+		}
+	}
+}
+
+// Without colour, nothing sets a colour; highlights still show as marks.
+func TestNoColor(t *testing.T) {
+	th := NewTheme(true, true)
+	for _, p := range samplePanels() {
+		out := Render(p, 60, 16, th)
+		if strings.Contains(out, "38;") || strings.Contains(out, "48;") || strings.Contains(out, "[3") || strings.Contains(out, "[4") {
+			t.Errorf("%s: colour sequence in %q", p.Title, out)
+		}
+	}
+	m := Render(samplePanels()[3], 60, 16, th)
+	if !strings.Contains(m, "▸") {
+		t.Error("the highlighted matrix cell has no mark")
+	}
+}
+
+func TestNum(t *testing.T) {
+	for v, want := range map[float64]string{
+		0: "0", 1.5: "1.500", -2: "−2.000", 12.34: "12.3", 1234: "1234", 1e6: "1.0e+06",
+		0.0001: "1.0e-04", math.NaN(): "NaN", math.Inf(1): "+Inf", math.Inf(-1): "−Inf",
+	} {
+		if got := Num(v); got != want && !math.IsNaN(v) {
+			t.Errorf("Num(%g) = %q, want %q", v, got, want)
+		}
+	}
+	if Num(math.NaN()) != "NaN" {
+		t.Error("Num(NaN)")
+	}
+	if axisNum(1.0) != "1" || axisNum(0.25) != "0.25" {
+		t.Errorf("axisNum: %q %q", axisNum(1.0), axisNum(0.25))
+	}
+}
+
+// Data far outside a fixed range still draws the part of a line inside.
+func TestClippedLine(t *testing.T) {
+	p := scene.Panel{Kind: scene.KindPlot, Plot: &scene.Plot{
+		XRange: &scene.Range{Min: 0, Max: 1}, YRange: &scene.Range{Min: 0, Max: 1},
+		Series: []scene.Series{{Style: scene.Line, X: []float64{0, 1}, Y: []float64{0.5, 1e12}}}}}
+	out := ansi.Strip(Render(p, 30, 10, NewTheme(true, false)))
+	if !strings.ContainsAny(out, "⠁⠂⠄⡀⠈⠐⠠⢀⡇⢸") {
+		t.Errorf("no line drawn:\n%s", out)
 	}
 }

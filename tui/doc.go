@@ -1,0 +1,52 @@
+// Package tui is dlearn's terminal front end: a Bubble Tea v2 program that
+// lists the course's lessons, plays one lesson run step by step, and shows
+// a lesson's exercises with their last grades.
+//
+// # Using it
+//
+// The command line starts it with Run; tests build the model with New and
+// drive it with messages:
+//
+//	err := tui.Run(course.Registry(), tui.Options{Store: store, Seed: 42})
+//
+// Run takes the terminal's alternate screen and returns when the learner
+// quits. It does not check that there is a terminal: the caller does.
+//
+// # Screens
+//
+// The home screen lists the lessons in course order with a one-line
+// summary and the learner's progress (training steps seen, exercises
+// passed); / filters, enter opens. A lesson opens where the learner left
+// it: its journal in the progress store is replayed (lessons.Resume); a
+// journal that no longer fits the lesson starts it afresh, and the status
+// line says so.
+//
+// The player shows a header (lesson, phase, step, epoch, op), the
+// narrative (Markdown through glamour, in a scrollable viewport), the
+// stage with the scene's panels laid out to fit, the settings bar, a
+// status line and the key help (? expands it). space steps at the chosen
+// granularity (o op, s step, e epoch), ← steps back, r runs and pauses,
+// [ and ] move the focused control one rung, tab moves the focus, x shows
+// the exercises, esc goes home and q quits. The place in each lesson is
+// saved on leaving it and on quitting.
+//
+// # Never blocking
+//
+// A lessons.Run is not safe for concurrent use and advancing it can take a
+// while, so every call on it runs in a tea.Cmd (a job) that returns the
+// new scene, journal and state as a message. One job runs at a time; keys
+// pressed meanwhile are queued (up to a bound) and never block Update. A
+// result for a lesson the learner has left is dropped. A panic in lesson
+// code is recovered and shown as an error; a diverging run (NaN or Inf) is
+// shown as such and the program keeps running.
+//
+// # Drawing
+//
+// Panels are drawn by package widget, which knows nothing about lessons:
+// braille plots with axes, legends, decision regions and contour lines,
+// matrices with gradients, computation graphs, half-block images, bars and
+// tables. Colours come from lipgloss.LightDark once the terminal has
+// reported its background; with NO_COLOR (or Options.NoColor) no colour is
+// written at all and highlights are symbols, bold and reverse. Below
+// MinWidth×MinHeight the app asks for a larger terminal instead.
+package tui
