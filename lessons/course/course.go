@@ -8,6 +8,7 @@ import (
 	"github.com/dlearn/dlearn/lessons/backprop"
 	"github.com/dlearn/dlearn/lessons/linreg"
 	"github.com/dlearn/dlearn/lessons/logreg"
+	"github.com/dlearn/dlearn/lessons/optimizers"
 )
 
 // Registry returns a fresh registry of every lesson, in course order.
@@ -16,5 +17,6 @@ func Registry() *lessons.Registry {
 		linreg.Lesson(),
 		logreg.Lesson(),
 		backprop.Lesson(),
+		optimizers.Lesson(),
 	)
 }
