@@ -58,5 +58,7 @@ func commands(e *env, reg *lessons.Registry) []*cobra.Command {
 	return []*cobra.Command{
 		newListCmd(e, reg),
 		newLessonCmd(e, reg),
+		newGradeCmd(e, reg),
+		newWatchCmd(e, reg),
 	}
 }
