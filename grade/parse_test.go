@@ -204,11 +204,11 @@ func TestParseUnexplainedFailure(t *testing.T) {
 func TestShortenPaths(t *testing.T) {
 	for in, want := range map[string]string{
 		"/k/exercises/mse/mse.go:3: x": "exercises/mse/mse.go:3: x",
-		"mse/mse.go:6:2: undefined: y":  "exercises/mse/mse.go:6:2: undefined: y",
-		"./mse/mse.go:6:2: z":           "exercises/mse/mse.go:6:2: z",
-		"exercises/mse/mse.go:1":        "exercises/mse/mse.go:1",
-		"/tmp/ov/a.go:1:1: w":           "/tmp/ov/a.go:1:1: w",
-		"want 1, got 2":                 "want 1, got 2",
+		"mse/mse.go:6:2: undefined: y": "exercises/mse/mse.go:6:2: undefined: y",
+		"./mse/mse.go:6:2: z":          "exercises/mse/mse.go:6:2: z",
+		"exercises/mse/mse.go:1":       "exercises/mse/mse.go:1",
+		"/tmp/ov/a.go:1:1: w":          "/tmp/ov/a.go:1:1: w",
+		"want 1, got 2":                "want 1, got 2",
 	} {
 		if got := shortenPaths(in, "/k/exercises"); got != want {
 			t.Errorf("shortenPaths(%q) = %q, want %q", in, got, want)

@@ -67,8 +67,8 @@ func (f *gradeFlags) options(reg *lessons.Registry, names []string) (grade.Optio
 
 func newGradeCmd(e *env, reg *lessons.Registry) *cobra.Command {
 	var (
-		flags         gradeFlags
-		asJSON        bool
+		flags                  gradeFlags
+		asJSON                 bool
 		resultsFile, junitFile string
 	)
 	cmd := &cobra.Command{
