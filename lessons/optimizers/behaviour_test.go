@@ -227,7 +227,7 @@ func TestScenePanels(t *testing.T) {
 	if loss := panel(t, sc, "loss").Plot; !loss.LogY || len(loss.Series) != 6 || len(loss.Series[0].Y) != 8 {
 		t.Fatalf("loss plot: %+v", loss)
 	}
-	if rows := panel(t, sc, "all six").Table.Rows; len(rows) != 6 || !strings.HasPrefix(rows[5][4], "m = ") {
+	if rows := panel(t, sc, "all six").Table.Rows; len(rows) != 6 || !strings.HasPrefix(rows[5][4], "m = ") || rows[0][1] != "lr = 0.1" {
 		t.Fatalf("state table rows: %v", rows)
 	}
 }

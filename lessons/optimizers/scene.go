@@ -52,7 +52,7 @@ func (m *machine) Scene() scene.Scene {
 		v.Rule = m.rule(v.Moved)
 		sc.Narrative = trainer.Narrative(narrative, "op", v)
 	default:
-		sc.Phase = "step"
+		sc.Phase = "step done"
 		if v.EpochEnd {
 			sc.Phase = "epoch done"
 		}
@@ -115,12 +115,11 @@ func (m *machine) pathPanel() scene.Panel {
 	return scene.Panel{Kind: scene.KindPlot, Title: "paths on " + s.title + ": f = " + s.formula, Plot: p}
 }
 
-// statePanel is one row per optimizer: its position, last gradient and
-// update, state and per-coordinate step size (lr for the methods without
+// statePanel is one row per optimizer: its last gradient and update, state and per-coordinate step size (lr for the methods without
 // one). The label marks the optimizer that just moved (▶) and those that
 // diverged (✗).
 func (m *machine) statePanel(v view) scene.Panel {
-	t := &scene.Table{Columns: []string{"", "position", "gradient g", "update Δ", "state", "step size"}}
+	t := &scene.Table{Columns: []string{"", "step size", "update Δ", "gradient g", "state"}}
 	for _, r := range m.runners {
 		o := v.ByName[r.name]
 		label := o.Label
@@ -130,24 +129,24 @@ func (m *machine) statePanel(v view) scene.Panel {
 		case m.moved != 0 && names[m.last] == r.name:
 			label = "▶ " + label
 		}
-		row := []string{label, fmtPair(pair{r.xs[len(r.xs)-1], r.ys[len(r.ys)-1]}), "—", "—", "—", "—"}
+		row := []string{label, "lr = " + trainer.Num(o.LR), "—", "—", "—"}
+		if o.HasSize {
+			row[1] = fmtPair(o.Size)
+		} else if r.name != "gd" && r.name != "sgd" && r.name != "momentum" {
+			row[1] = "—"
+		}
 		if o.T > 0 {
-			row[2], row[3] = fmtPair(o.G), fmtPair(o.Delta)
+			row[2], row[3] = fmtPair(o.Delta), fmtPair(o.G)
 		}
 		switch r.name {
-		case "gd", "sgd":
-			row[5] = "lr = " + trainer.Num(o.LR)
 		case "momentum":
-			row[4], row[5] = "v = "+fmtPair(o.Vel), "lr = "+trainer.Num(o.LR)
+			row[4] = "v = " + fmtPair(o.Vel)
 		case "adagrad":
 			row[4] = "G = " + fmtPair(o.Acc)
 		case "rmsprop":
 			row[4] = "v = " + fmtPair(o.Acc)
 		case "adam":
 			row[4] = "m = " + fmtPair(o.M) + ", v = " + fmtPair(o.V)
-		}
-		if o.HasSize {
-			row[5] = fmtPair(o.Size)
 		}
 		t.Rows = append(t.Rows, row)
 	}

@@ -68,7 +68,7 @@ func valley() *surface {
 		minima: [][2]float64{{0, 0}},
 		sigma:  0.2,
 		xr:     scene.Range{Min: -5, Max: 5}, yr: scene.Range{Min: -1.5, Max: 1.5},
-		levels: []float64{0.01, 0.05, 0.2, 0.5, 1, 2, 4, 8, 12, 16},
+		levels: []float64{0.1, 0.5, 1.5, 4, 10},
 	}
 }
 
@@ -90,7 +90,7 @@ func rosenbrock(scale float64) *surface {
 		minima: [][2]float64{{1, 1}},
 		sigma:  0.02,
 		xr:     scene.Range{Min: -2, Max: 2}, yr: scene.Range{Min: -1, Max: 3},
-		levels: scaled(scale, []float64{0.05, 0.2, 1, 3, 10, 30, 100, 300, 1000}),
+		levels: scaled(scale, []float64{0.1, 1, 5, 20, 100, 400}),
 	}
 }
 
@@ -119,7 +119,7 @@ func saddle() *surface {
 		fStar:  -0.25,
 		sigma:  0.1,
 		xr:     scene.Range{Min: -3, Max: 3}, yr: scene.Range{Min: -2, Max: 2},
-		levels: []float64{-0.2, -0.1, 0, 0.25, 0.5, 1, 2, 3, 4},
+		levels: []float64{-0.2, -0.1, 0, 0.5, 1.5, 3},
 	}
 }
 
