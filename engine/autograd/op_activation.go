@@ -79,33 +79,38 @@ func (t *Tape) LeakyReLU(a *Var, slope float64) *Var {
 }
 
 func (t *Tape) leaky(op string, a *Var, slope float64) *Var {
+	// The loops are branch-free: the signs of activations are random, and
+	// a mispredicted branch per element costs more than the arithmetic.
 	out := tensor.New(a.Value.Shape...)
-	for i, x := range a.Value.Data {
-		if x > 0 {
-			out.Data[i] = x
-		} else {
-			out.Data[i] = slope * x
+	if slope == 0 {
+		for i, x := range a.Value.Data {
+			out.Data[i] = max(x, 0)
+		}
+	} else {
+		for i, x := range a.Value.Data {
+			out.Data[i] = pick(x, x, slope*x)
 		}
 	}
 	return t.record(op, out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
 		d := tensor.New(out.Shape...)
+		gd := g.Data[:len(d.Data)]
 		for i, x := range a.Value.Data {
-			if x > 0 {
-				d.Data[i] = g.Data[i]
-			} else {
-				d.Data[i] = slope * g.Data[i]
-			}
+			d.Data[i] = pick(x, gd[i], slope*gd[i])
 		}
 		return []*tensor.Tensor{d}
 	}, func() []*tensor.Tensor {
 		d := tensor.New(out.Shape...)
 		for i, x := range a.Value.Data {
-			if x > 0 {
-				d.Data[i] = 1
-			} else {
-				d.Data[i] = slope
-			}
+			d.Data[i] = pick(x, 1, slope)
 		}
 		return []*tensor.Tensor{d}
 	})
+}
+
+// pick returns pos if x > 0 and neg otherwise (also for x = ±0 and for a
+// NaN with the sign bit set), without a branch.
+func pick(x, pos, neg float64) float64 {
+	b := int64(math.Float64bits(x))
+	m := ^uint64((b-1)>>63) & ^uint64(b>>63) // all ones iff b > 0, i.e. x > 0
+	return math.Float64frombits(math.Float64bits(pos)&m | math.Float64bits(neg)&^m)
 }

@@ -26,7 +26,7 @@ func TestConvLayersGrad(t *testing.T) {
 		if oh < 2 {
 			return
 		}
-		model := NewSequential(conv, LeakyReLU{Slope: 0.1}, AvgPool2D{K: 2, Stride: 2}, Flatten{},
+		model := NewSequential(conv, Tanh{}, AvgPool2D{K: 2, Stride: 2}, Flatten{},
 			NewDense("out", f*(oh/2)*(oh/2), 2, tensor.NewRNG(3)))
 		checkLayer(rt, model, x)
 	})

@@ -1,11 +1,6 @@
 package tensor
 
-import (
-	"fmt"
-
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas64"
-)
+import "fmt"
 
 // BatchMatMulShape returns the result shape [batch m n] of the batched
 // product op(a)·op(b) of 3-D tensors, where op transposes the last two axes
@@ -45,29 +40,10 @@ func BatchMatMulInto(dst, a, b *Tensor, transA, transB bool, beta float64) {
 	if transA {
 		k = a.Shape[1]
 	}
-	if m == 0 || n == 0 {
-		return
-	}
-	ta, tb := blas.NoTrans, blas.NoTrans
-	if transA {
-		ta = blas.Trans
-	}
-	if transB {
-		tb = blas.Trans
-	}
 	sa, sb, sc := a.Shape[1]*a.Shape[2], b.Shape[1]*b.Shape[2], m*n
-	for i := range bt {
-		c := dst.Data[i*sc : (i+1)*sc]
-		if k == 0 {
-			for j := range c {
-				c[j] *= beta
-			}
-			continue
+	parallelFor(bt, bt*m*n*k, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			gemm(transA, transB, m, n, k, a.Data[i*sa:(i+1)*sa], a.Shape[2], b.Data[i*sb:(i+1)*sb], b.Shape[2], beta, dst.Data[i*sc:(i+1)*sc], n, false)
 		}
-		blas64.Gemm(ta, tb, 1,
-			blas64.General{Rows: a.Shape[1], Cols: a.Shape[2], Stride: a.Shape[2], Data: a.Data[i*sa : (i+1)*sa]},
-			blas64.General{Rows: b.Shape[1], Cols: b.Shape[2], Stride: b.Shape[2], Data: b.Data[i*sb : (i+1)*sb]},
-			beta,
-			blas64.General{Rows: m, Cols: n, Stride: n, Data: c})
-	}
+	})
 }

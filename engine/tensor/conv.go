@@ -71,81 +71,105 @@ func ceilDiv(a, b int) int {
 	return (a + b - 1) / b
 }
 
-// Im2Col unfolds x [N C H W] into columns: a [C·KH·KW, N·OH·OW] matrix
-// whose column n·OH·OW + p holds the window of image n under output
-// position p (zeros where it covers padding), so a convolution is one
-// matrix product. It panics if x's shape differs from the geometry's.
+// Im2Col unfolds x [N C H W] into columns: a tensor [N, C·KH·KW, OH·OW]
+// whose column p of image n holds the window of image n under output
+// position p (zeros where it covers padding), so the convolution of image n
+// is one matrix product [F, C·KH·KW]·[C·KH·KW, OH·OW]. It panics if x's
+// shape differs from the geometry's.
 func Im2Col(g ConvGeom, x *Tensor) *Tensor {
 	g.mustInput("Im2Col", x)
-	l := g.OH * g.OW
-	nl := g.N * l
-	col := New(g.C*g.KH*g.KW, nl)
+	col := New(g.N, g.C*g.KH*g.KW, g.OH*g.OW)
+	size := len(col.Data) / max(g.N, 1)
 	parallelFor(g.N, len(col.Data), func(lo, hi int) {
 		for n := lo; n < hi; n++ {
-			for c := range g.C {
-				img := x.Data[(n*g.C+c)*g.H*g.W : (n*g.C+c+1)*g.H*g.W]
-				for ki := range g.KH {
-					hlo, hhi := span(ki, g.H, g.Stride, g.Pad, g.OH)
-					for kj := range g.KW {
-						r := (c*g.KH+ki)*g.KW + kj
-						dst := col.Data[r*nl+n*l : r*nl+(n+1)*l]
-						wlo, whi := span(kj, g.W, g.Stride, g.Pad, g.OW)
-						for oh := hlo; oh < hhi; oh++ {
-							src := img[(oh*g.Stride-g.Pad+ki)*g.W:]
-							row := dst[oh*g.OW : (oh+1)*g.OW]
-							iw := wlo*g.Stride - g.Pad + kj
-							if g.Stride == 1 {
-								copy(row[wlo:whi], src[iw:iw+whi-wlo])
-								continue
-							}
-							for ow := wlo; ow < whi; ow++ {
-								row[ow] = src[iw]
-								iw += g.Stride
-							}
-						}
-					}
-				}
-			}
+			g.im2col(col.Data[n*size:(n+1)*size], x.Data[n*g.C*g.H*g.W:])
 		}
 	})
 	return col
 }
 
-// Col2Im is the adjoint of Im2Col: it sums every column entry back into
-// the input position it was copied from, returning a tensor of shape
-// [N C H W]. It panics if col's shape differs from the geometry's.
-func Col2Im(g ConvGeom, col *Tensor) *Tensor {
+// im2col unfolds one image (C×H×W values) into dst [C·KH·KW, OH·OW].
+func (g ConvGeom) im2col(dst, img []float64) {
 	l := g.OH * g.OW
-	nl := g.N * l
-	if len(col.Shape) != 2 || col.Shape[0] != g.C*g.KH*g.KW || col.Shape[1] != nl {
-		panic(fmt.Sprintf("tensor: Col2Im: shape %v, want [%d %d]", col.Shape, g.C*g.KH*g.KW, nl))
-	}
-	x := New(g.N, g.C, g.H, g.W)
-	parallelFor(g.N, len(col.Data), func(lo, hi int) {
-		for n := lo; n < hi; n++ {
-			for c := range g.C {
-				img := x.Data[(n*g.C+c)*g.H*g.W : (n*g.C+c+1)*g.H*g.W]
-				for ki := range g.KH {
-					hlo, hhi := span(ki, g.H, g.Stride, g.Pad, g.OH)
-					for kj := range g.KW {
-						r := (c*g.KH+ki)*g.KW + kj
-						src := col.Data[r*nl+n*l : r*nl+(n+1)*l]
-						wlo, whi := span(kj, g.W, g.Stride, g.Pad, g.OW)
-						for oh := hlo; oh < hhi; oh++ {
-							dst := img[(oh*g.Stride-g.Pad+ki)*g.W:]
-							row := src[oh*g.OW : (oh+1)*g.OW]
-							iw := wlo*g.Stride - g.Pad + kj
-							for ow := wlo; ow < whi; ow++ {
-								dst[iw] += row[ow]
-								iw += g.Stride
-							}
-						}
+	for c := range g.C {
+		ch := img[c*g.H*g.W : (c+1)*g.H*g.W]
+		for ki := range g.KH {
+			hlo, hhi := span(ki, g.H, g.Stride, g.Pad, g.OH)
+			for kj := range g.KW {
+				r := (c*g.KH+ki)*g.KW + kj
+				d := dst[r*l : (r+1)*l]
+				wlo, whi := span(kj, g.W, g.Stride, g.Pad, g.OW)
+				clear(d[:hlo*g.OW])
+				clear(d[hhi*g.OW:])
+				for oh := hlo; oh < hhi; oh++ {
+					src := ch[(oh*g.Stride-g.Pad+ki)*g.W:]
+					row := d[oh*g.OW : (oh+1)*g.OW]
+					clear(row[:wlo])
+					clear(row[whi:])
+					iw := wlo*g.Stride - g.Pad + kj
+					if g.Stride == 1 {
+						copy(row[wlo:whi], src[iw:iw+whi-wlo])
+						continue
+					}
+					for ow := wlo; ow < whi; ow++ {
+						row[ow] = src[iw]
+						iw += g.Stride
 					}
 				}
 			}
 		}
+	}
+}
+
+// Col2Im is the adjoint of Im2Col: it sums every column entry of col
+// [N, C·KH·KW, OH·OW] back into the input position it was copied from,
+// returning a tensor of shape [N C H W]. It panics if col's shape differs
+// from the geometry's.
+func Col2Im(g ConvGeom, col *Tensor) *Tensor {
+	k, l := g.C*g.KH*g.KW, g.OH*g.OW
+	if len(col.Shape) != 3 || col.Shape[0] != g.N || col.Shape[1] != k || col.Shape[2] != l {
+		panic(fmt.Sprintf("tensor: Col2Im: shape %v, want [%d %d %d]", col.Shape, g.N, k, l))
+	}
+	x := New(g.N, g.C, g.H, g.W)
+	img := g.C * g.H * g.W
+	parallelFor(g.N, len(col.Data), func(lo, hi int) {
+		for n := lo; n < hi; n++ {
+			g.col2im(x.Data[n*img:(n+1)*img], col.Data[n*k*l:(n+1)*k*l])
+		}
 	})
 	return x
+}
+
+// col2im adds the columns src [C·KH·KW, OH·OW] of one image into img.
+func (g ConvGeom) col2im(img, src []float64) {
+	l := g.OH * g.OW
+	for c := range g.C {
+		ch := img[c*g.H*g.W : (c+1)*g.H*g.W]
+		for ki := range g.KH {
+			hlo, hhi := span(ki, g.H, g.Stride, g.Pad, g.OH)
+			for kj := range g.KW {
+				r := (c*g.KH+ki)*g.KW + kj
+				s := src[r*l : (r+1)*l]
+				wlo, whi := span(kj, g.W, g.Stride, g.Pad, g.OW)
+				for oh := hlo; oh < hhi; oh++ {
+					dst := ch[(oh*g.Stride-g.Pad+ki)*g.W:]
+					row := s[oh*g.OW : (oh+1)*g.OW]
+					iw := wlo*g.Stride - g.Pad + kj
+					if g.Stride == 1 {
+						d := dst[iw : iw+whi-wlo]
+						for j, v := range row[wlo:whi] {
+							d[j] += v
+						}
+						continue
+					}
+					for ow := wlo; ow < whi; ow++ {
+						dst[iw] += row[ow]
+						iw += g.Stride
+					}
+				}
+			}
+		}
+	}
 }
 
 func (g ConvGeom) mustInput(op string, x *Tensor) {

@@ -2,71 +2,96 @@ package tensor
 
 // Conv2D convolves x [N C H W] with w [F C KH KW] (cross-correlation, as in
 // every deep-learning framework) and adds b [F] if b is non-nil, returning
-// the output [N F OH OW] and the im2col matrix of x, which Conv2DBackward
-// needs. It is one matrix product [F, C·KH·KW]·[C·KH·KW, N·OH·OW]. It
-// panics if the shapes do not match the geometry g.
+// the output [N F OH OW] and the im2col columns of x [N, C·KH·KW, OH·OW],
+// which Conv2DBackward needs. Each image is one matrix product
+// [F, C·KH·KW]·[C·KH·KW, OH·OW] written straight into its output; images
+// are spread over the cores. It panics if the shapes do not match the
+// geometry g.
 func Conv2D(g ConvGeom, x, w, b *Tensor) (out, col *Tensor) {
-	col = Im2Col(g, x)
-	k := g.C * g.KH * g.KW
-	l := g.OH * g.OW
-	wf := w.Reshape(g.F, k)
-	y := New(g.F, g.N*l)
-	MatMulInto(y, wf, col, false, false, 0)
-	out = New(g.N, g.F, g.OH, g.OW)
+	g.mustInput("Conv2D", x)
+	MustSameShape("Conv2D", w, &Tensor{Shape: []int{g.F, g.C, g.KH, g.KW}})
 	if b != nil {
-		MustSameShape("Conv2D bias", b, New(g.F))
+		MustSameShape("Conv2D bias", b, &Tensor{Shape: []int{g.F}})
 	}
-	for n := range g.N {
-		for f := range g.F {
-			dst := out.Data[(n*g.F+f)*l : (n*g.F+f+1)*l]
-			src := y.Data[f*g.N*l+n*l : f*g.N*l+(n+1)*l]
+	k, l := g.C*g.KH*g.KW, g.OH*g.OW
+	col = New(g.N, k, l)
+	out = New(g.N, g.F, g.OH, g.OW)
+	img := g.C * g.H * g.W
+	parallelFor(g.N, g.N*k*l*(g.F+1), func(lo, hi int) {
+		for n := lo; n < hi; n++ {
+			cn := col.Data[n*k*l : (n+1)*k*l]
+			g.im2col(cn, x.Data[n*img:(n+1)*img])
+			on := out.Data[n*g.F*l : (n+1)*g.F*l]
+			gemm(false, false, g.F, l, k, w.Data, k, cn, l, 0, on, l, false)
 			if b == nil {
-				copy(dst, src)
 				continue
 			}
-			bf := b.Data[f]
-			for i, v := range src {
-				dst[i] = v + bf
+			for f, bf := range b.Data {
+				row := on[f*l : (f+1)*l]
+				for i := range row {
+					row[i] += bf
+				}
 			}
 		}
-	}
+	})
 	return out, col
 }
 
 // Conv2DBackward returns the gradients of a Conv2D with respect to x, w and
-// b given the upstream gradient gout [N F OH OW] and the im2col matrix the
-// forward pass returned. A gradient whose flag (needX, needW, needB) is
-// false is returned as nil and not computed. It panics if the shapes do
-// not match the geometry g.
+// b given the upstream gradient gout [N F OH OW] and the columns the
+// forward pass returned: per image n, dw += g_n·col_nᵀ, dcol_n = wᵀ·g_n
+// (folded back by col2im into dx_n), db += Σ g_n. A gradient whose flag
+// (needX, needW, needB) is false is returned as nil and not computed.
+// Images are spread over the cores; the per-image weight gradients are
+// summed in image order, so the result does not depend on the number of
+// cores. It panics if the shapes do not match the geometry g.
 func Conv2DBackward(g ConvGeom, gout, col, w *Tensor, needX, needW, needB bool) (dx, dw, db *Tensor) {
-	k := g.C * g.KH * g.KW
-	l := g.OH * g.OW
+	k, l := g.C*g.KH*g.KW, g.OH*g.OW
 	MustSameShape("Conv2DBackward", gout, &Tensor{Shape: g.OutShape()})
-	gy := New(g.F, g.N*l)
-	for n := range g.N {
-		for f := range g.F {
-			copy(gy.Data[f*g.N*l+n*l:f*g.N*l+(n+1)*l], gout.Data[(n*g.F+f)*l:(n*g.F+f+1)*l])
+	MustSameShape("Conv2DBackward", col, &Tensor{Shape: []int{g.N, k, l}})
+	var parts []float64 // per-image weight gradients [N, F·k]
+	if needW {
+		parts = make([]float64, g.N*g.F*k)
+	}
+	if needX {
+		dx = New(g.N, g.C, g.H, g.W)
+	}
+	img := g.C * g.H * g.W
+	parallelFor(g.N, g.N*k*l*g.F*2, func(lo, hi int) {
+		var dcol []float64
+		if needX {
+			dcol = make([]float64, k*l)
+		}
+		for n := lo; n < hi; n++ {
+			gn := gout.Data[n*g.F*l : (n+1)*g.F*l]
+			if needW {
+				gemm(false, true, g.F, k, l, gn, l, col.Data[n*k*l:(n+1)*k*l], l, 0, parts[n*g.F*k:(n+1)*g.F*k], k, false)
+			}
+			if needX {
+				gemm(true, false, k, l, g.F, w.Data, k, gn, l, 0, dcol, l, false)
+				g.col2im(dx.Data[n*img:(n+1)*img], dcol)
+			}
+		}
+	})
+	if needW {
+		dw = New(w.Shape...)
+		for n := range g.N {
+			for i, v := range parts[n*g.F*k : (n+1)*g.F*k] {
+				dw.Data[i] += v
+			}
 		}
 	}
 	if needB {
 		db = New(g.F)
-		for f := range g.F {
-			s := 0.0
-			for _, v := range gy.Data[f*g.N*l : (f+1)*g.N*l] {
-				s += v
+		for n := range g.N {
+			for f := range g.F {
+				s := 0.0
+				for _, v := range gout.Data[(n*g.F+f)*l : (n*g.F+f+1)*l] {
+					s += v
+				}
+				db.Data[f] += s
 			}
-			db.Data[f] = s
 		}
-	}
-	if needW {
-		dwf := New(g.F, k)
-		MatMulInto(dwf, gy, col, false, true, 0)
-		dw = dwf.Reshape(w.Shape...)
-	}
-	if needX {
-		dcol := New(k, g.N*l)
-		MatMulInto(dcol, w.Reshape(g.F, k), gy, true, false, 0)
-		dx = Col2Im(g, dcol)
 	}
 	return dx, dw, db
 }

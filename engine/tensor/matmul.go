@@ -2,9 +2,6 @@ package tensor
 
 import (
 	"fmt"
-
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas64"
 )
 
 // MatMul returns the matrix product a·b of two 2-D tensors [m k]·[k n].
@@ -28,27 +25,7 @@ func MatMulInto(dst, a, b *Tensor, transA, transB bool, beta float64) {
 	if transA {
 		k = a.Shape[0]
 	}
-	if m == 0 || n == 0 {
-		return
-	}
-	if k == 0 {
-		for i := range dst.Data {
-			dst.Data[i] *= beta
-		}
-		return
-	}
-	ta, tb := blas.NoTrans, blas.NoTrans
-	if transA {
-		ta = blas.Trans
-	}
-	if transB {
-		tb = blas.Trans
-	}
-	blas64.Gemm(ta, tb, 1,
-		blas64.General{Rows: a.Shape[0], Cols: a.Shape[1], Stride: a.Shape[1], Data: a.Data},
-		blas64.General{Rows: b.Shape[0], Cols: b.Shape[1], Stride: b.Shape[1], Data: b.Data},
-		beta,
-		blas64.General{Rows: m, Cols: n, Stride: n, Data: dst.Data})
+	gemm(transA, transB, m, n, k, a.Data, a.Shape[1], b.Data, b.Shape[1], beta, dst.Data, n, true)
 }
 
 func checkMatMul(op string, a, b *Tensor, transA, transB bool) (m, n int) {
