@@ -56,12 +56,10 @@ func renderStage(c *common, panels []scene.Panel, at, w, h int) string {
 		panels = panels[at:]
 		shown = min(shown, len(panels))
 	}
+	heights := rowHeights(panels, cols, rows, shown, h)
 	lines := make([]string, 0, h)
 	for r := range rows {
-		ph := h / rows
-		if r == rows-1 {
-			ph = h - ph*(rows-1)
-		}
+		ph := heights[r]
 		first := r * cols
 		if first >= shown {
 			lines = append(lines, strings.Split(widget.Fit("", w, ph), "\n")...)
@@ -88,6 +86,77 @@ func renderStage(c *common, panels []scene.Panel, at, w, h int) string {
 		lines = append(lines, strings.Split(row, "\n")...)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// need is the height panel p would like, frame included; 0 means it
+// grows with whatever room there is (plots and images).
+func need(p scene.Panel) int {
+	switch {
+	case p.Graph != nil:
+		n := len(p.Graph.Nodes) + 3
+		if c := p.Graph.Current; c >= 0 && c < len(p.Graph.Nodes) && p.Graph.Nodes[c].Detail != "" {
+			n += 4
+		}
+		return n
+	case p.Matrix != nil:
+		n := p.Matrix.Rows + 3
+		if len(p.Matrix.Grads) > 0 {
+			n += p.Matrix.Rows
+		}
+		return n
+	case p.Table != nil:
+		return len(p.Table.Rows) + 4
+	case p.Bars != nil:
+		return len(p.Bars.Values) + 2
+	}
+	return 0
+}
+
+// rowHeights shares h among the rows: each row first gets what its
+// neediest panel asks for (at least minPanelH), then rows with plots or
+// images share the rest. When the asks do not fit, rows get equal shares.
+func rowHeights(panels []scene.Panel, cols, rows, shown, h int) []int {
+	hs := make([]int, rows)
+	grow := make([]bool, rows)
+	total, growing := 0, 0
+	for r := range rows {
+		hs[r] = minPanelH
+		for i := r * cols; i < min(shown, (r+1)*cols); i++ {
+			n := need(panels[i])
+			if n == 0 {
+				grow[r] = true
+				n = minPanelH
+			}
+			hs[r] = max(hs[r], n)
+		}
+		total += hs[r]
+		if grow[r] {
+			growing++
+		}
+	}
+	if total > h {
+		for r := range hs {
+			hs[r] = h / rows
+		}
+		hs[rows-1] = h - h/rows*(rows-1)
+		return hs
+	}
+	extra := h - total
+	if growing == 0 {
+		for r := range grow {
+			grow[r] = true
+		}
+		growing = rows
+	}
+	for r := range hs {
+		if grow[r] {
+			add := extra / growing
+			hs[r] += add
+			extra -= add
+			growing--
+		}
+	}
+	return hs
 }
 
 // frame draws a rounded box of w×h around content (already (w-2)×(h-2)),
