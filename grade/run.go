@@ -104,8 +104,7 @@ func Discover(dir string, order []string) ([]string, error) {
 		if !e.IsDir() || strings.HasPrefix(n, ".") || strings.HasPrefix(n, "_") || n == "testdata" {
 			continue
 		}
-		files, _ := filepath.Glob(filepath.Join(dir, n, "*.go"))
-		if slices.ContainsFunc(files, func(f string) bool { return !strings.HasSuffix(f, "_test.go") }) {
+		if len(sourceFiles(filepath.Join(dir, n))) > 0 {
 			names = append(names, n)
 		}
 	}

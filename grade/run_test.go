@@ -2,7 +2,6 @@ package grade
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -110,28 +109,13 @@ func TestSolutionsThroughTheLearnersSide(t *testing.T) {
 	exDir, _ := filepath.Abs("../exercises")
 	solDir, _ := filepath.Abs("../solutions")
 	if _, err := os.Stat(solDir); err != nil {
-		t.Skip("no solutions/ folder: a classroom copy")
+		t.Log("no solutions/ folder (a classroom copy): nothing to compare")
+		return
 	}
-	replace := map[string]string{}
-	names, err := Discover(exDir, nil)
-	if err != nil || len(names) == 0 {
-		t.Fatalf("Discover: %v %v", names, err)
+	data, err := SwapOverlay(exDir, solDir)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, n := range names {
-		stubs, _ := filepath.Glob(filepath.Join(exDir, n, "*.go"))
-		for _, s := range stubs {
-			if !strings.HasSuffix(s, "_test.go") {
-				replace[s] = "" // removed unless a solution file takes its name
-			}
-		}
-		sols, _ := filepath.Glob(filepath.Join(solDir, n, "*.go"))
-		for _, s := range sols {
-			if !strings.HasSuffix(s, "_test.go") {
-				replace[filepath.Join(exDir, n, filepath.Base(s))] = s
-			}
-		}
-	}
-	data, _ := json.Marshal(map[string]any{"Replace": replace})
 	overlay := filepath.Join(t.TempDir(), "overlay.json")
 	if err := os.WriteFile(overlay, data, 0o644); err != nil {
 		t.Fatal(err)
