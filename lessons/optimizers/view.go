@@ -65,6 +65,9 @@ type optView struct {
 	// gradients kept their sign and where they kept flipping, when the
 	// last updates show one of each; otherwise both are empty.
 	Pile, Cancel string
+	// Stale reports that √v̂ (Adam) exceeds five times |g| in both
+	// coordinates: v̂ is dominated by older, larger gradients.
+	Stale bool
 	// NoiseWins reports that SGD's noise outweighed the exact gradient in
 	// some coordinate.
 	NoiseWins bool
@@ -157,6 +160,7 @@ func (m *machine) optView(r *runner) optView {
 	case v.FlipY == 0 && 2*v.FlipX >= v.WinN && v.RatioY > v.RatioX:
 		v.Pile, v.Cancel = "y", "x"
 	}
+	v.Stale = v.SqrtVHat[0] > 5*math.Abs(g[0]) && v.SqrtVHat[1] > 5*math.Abs(g[1])
 	v.NoiseWins = math.Abs(v.Noise[0]) > math.Abs(v.Exact[0]) || math.Abs(v.Noise[1]) > math.Abs(v.Exact[1])
 	return v
 }
