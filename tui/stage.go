@@ -114,7 +114,8 @@ func need(p scene.Panel) int {
 
 // rowHeights shares h among the rows: each row first gets what its
 // neediest panel asks for (at least minPanelH), then rows with plots or
-// images share the rest. When the asks do not fit, rows get equal shares.
+// images share the rest. When the asks do not fit, rows shrink in
+// proportion.
 func rowHeights(panels []scene.Panel, cols, rows, shown, h int) []int {
 	hs := make([]int, rows)
 	grow := make([]bool, rows)
@@ -135,10 +136,17 @@ func rowHeights(panels []scene.Panel, cols, rows, shown, h int) []int {
 		}
 	}
 	if total > h {
+		// Shrink every row in proportion, keeping the minimum; the
+		// tallest row absorbs the rounding.
+		sum, big := 0, 0
 		for r := range hs {
-			hs[r] = h / rows
+			hs[r] = max(minPanelH, hs[r]*h/total)
+			sum += hs[r]
+			if hs[r] > hs[big] {
+				big = r
+			}
 		}
-		hs[rows-1] = h - h/rows*(rows-1)
+		hs[big] = max(1, hs[big]+h-sum)
 		return hs
 	}
 	extra := h - total
