@@ -22,11 +22,42 @@
 // rule in numbers, for the lessons to show. Backward is implemented as a loop
 // over BackwardSteps, so both give bit-for-bit the same gradients.
 //
+// # Operations
+//
+// One op (or a small family) per file, op_<name>.go, each gradient-checked
+// against central differences on random shapes in op_<name>_test.go:
+//
+//   - arithmetic with NumPy broadcasting: Add, Sub, Mul, Div, Neg, Scale,
+//     AddScalar; powers and logs: Pow, Square, Sqrt, Exp, Log
+//   - activations: Sigmoid, Tanh, ReLU, LeakyReLU; Softmax and LogSoftmax
+//     over the last axis (max-subtracted, so stable for large inputs)
+//   - matrix products: MatMul, BatchMatMul (with transposes)
+//   - shapes: Transpose, Permute, Reshape, Flatten, Concat, Stack, Slice,
+//     Select, IndexSelect, Embedding
+//   - reductions, whole or along an axis: Sum, Mean, Max, SumAxis,
+//     MeanAxis, MaxAxis (keepdims optional)
+//   - Conv2D (NCHW, stride, padding; im2col and one matrix product per
+//     image), MaxPool2D, AvgPool2D, LayerNorm, Dropout (inverted)
+//   - fused, numerically stable losses: BCE, BCEWithLogits,
+//     SoftmaxCrossEntropy
+//
+// Every op's comment states its shapes, its backward rule and when it
+// panics. Element-wise ops also give their local derivative (Node.Local),
+// which the backprop lesson multiplies by the upstream gradient on screen;
+// non-tensor arguments show in the node's label ("axis=1", "stride=2").
+//
 // # Gradients
 //
 // Parameters (NewParam) accumulate gradients across backward passes, as in
 // PyTorch; call ZeroGrad between training steps. Intermediate values get a
-// fresh gradient on every backward pass. Constants (Const) never get one.
+// fresh gradient on every backward pass. Constants (Const) never get one,
+// and neither does anything computed only from constants or on a
+// NoGradTape; Detach cuts a value off from the graph.
+//
+// A gradient, once an op has sent it, is read-only: an op may pass its
+// upstream gradient on unchanged (Add, Reshape), and a Step shows the very
+// tensors the pass used. Accumulation copies on the second contribution
+// instead of writing into a shared tensor.
 //
 // # Panics
 //

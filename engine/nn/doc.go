@@ -11,4 +11,25 @@
 // Params returns a layer's parameters in a fixed order, which optimizers and
 // lessons rely on. Initialisation draws from the *rand.Rand it is given, so
 // a seed fixes every weight.
+//
+// # Layers
+//
+// Every layer implements Layer (Forward and Params), so any of them can go
+// in a Sequential:
+//
+//   - Dense (LeCun normal by default, Glorot uniform as in Keras with
+//     NewDenseInit), Conv2D, MaxPool2D, AvgPool2D, Flatten
+//   - activations as layers: ReLU, LeakyReLU, Tanh, Sigmoid, Softmax
+//   - recurrent: RNN (vanilla tanh) and LSTM, each a cell with a Step
+//     method unrolled over [batch time features]
+//   - Embedding, LayerNorm, Dropout (Train switches it off), and
+//     MultiHeadAttention (optionally causal; Weights keeps the last
+//     attention weights for display)
+//
+// # Losses
+//
+// MSE, BCE (on probabilities, clamped), BCEWithLogits and CrossEntropy
+// (softmax cross-entropy on logits with integer labels). Each is recorded
+// on the tape, so it shows in the computation graph; the cross-entropies
+// are fused ops with their own stable backward rule.
 package nn

@@ -54,6 +54,12 @@ func gemm(ta, tb bool, m, n, k int, a []float64, lda int, b []float64, ldb int, 
 	if tb {
 		tB = blas.Trans
 	}
+	if k <= gemmDepth && (m < 16 || m*n*k < gemmMinParallel || !parallel) && m <= gemmRows && n <= gemmCols {
+		// One tile: gonum's serial kernel directly, without the tiling
+		// closures (small products are most of a lesson's products).
+		impl.Dgemm(tA, tB, m, n, k, 1, a, lda, b, ldb, 1, c, ldc)
+		return
+	}
 	mb := gemmRows
 	if m <= gemmRows && m >= 16 {
 		mb = (m + 1) / 2 // two row tiles, so two cores share a small product
