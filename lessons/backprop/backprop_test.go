@@ -136,7 +136,7 @@ func TestNodeByNodeGradientsEqualBackward(t *testing.T) {
 
 // TestChainRuleTableIsUpstreamTimesLocal checks every row of every
 // backward table: product = upstream × local (to display precision), and
-// each "Σ over points" row is the engine's gradient of that parameter.
+// each Σ row is the engine's gradient of that parameter.
 func TestChainRuleTableIsUpstreamTimesLocal(t *testing.T) {
 	r := start(t, lessons.Settings{"act": "relu"})
 	ops(r, 9)
@@ -146,7 +146,7 @@ func TestChainRuleTableIsUpstreamTimesLocal(t *testing.T) {
 		tab := panel(t, sc, "chain rule at").Table
 		var sum, size float64 // the rows' sum, and the sum of their sizes for the rounding tolerance
 		for _, row := range tab.Rows {
-			if row[1] == "Σ over points" {
+			if row[1] == sumPoint {
 				got := parse(t, row[4])
 				if math.Abs(got-sum) > 1e-3*(size+math.Abs(got)) {
 					t.Errorf("%s: %s total %v, sum of its rows %v", sc.Panels[1].Title, row[0], got, sum)
@@ -330,7 +330,7 @@ func TestControls(t *testing.T) {
 		}
 	}
 	sc := r.Scene()
-	if w1 := panel(t, sc, "W1").Matrix; w1.Rows != 2 || w1.Cols != 3 || sc.Pos.Steps != 20 {
+	if w1 := panel(t, sc, "layer 1").Matrix; w1.Rows != 3 || w1.Cols != 3 || sc.Pos.Steps != 20 {
 		t.Fatalf("hidden 3, epochs 20: W1 %d×%d, %d steps", w1.Rows, w1.Cols, sc.Pos.Steps)
 	}
 }
@@ -349,8 +349,8 @@ func TestBadSettingsAreErrors(t *testing.T) {
 func TestScenePanels(t *testing.T) {
 	r := start(t, nil)
 	sc := r.Scene()
-	if sc.Phase != "ready" || len(sc.Panels) != 6 {
-		t.Fatalf("before the first step: phase %s, %d panels, want W1, b1, W2, b2, regions, loss", sc.Phase, len(sc.Panels))
+	if sc.Phase != "ready" || len(sc.Panels) != 4 {
+		t.Fatalf("before the first step: phase %s, %d panels, want layer 1, layer 2, regions, loss", sc.Phase, len(sc.Panels))
 	}
 	ops(r, 1)
 	sc = r.Scene()
@@ -358,12 +358,15 @@ func TestScenePanels(t *testing.T) {
 	if g.Current < 0 || g.Nodes[g.Current].State != scene.NodeCurrent || g.Pass != "forward" {
 		t.Fatalf("graph after one op: %+v", g)
 	}
-	if hl := panel(t, sc, "W1").Matrix.Highlight; len(hl) != 2 || hl[0].Col != mach(r).focus {
+	if len(sc.Panels) != 5 {
+		t.Fatalf("forward: %d panels, want graph, node, layer 1, layer 2, regions", len(sc.Panels))
+	}
+	if hl := panel(t, sc, "layer 1").Matrix.Highlight; len(hl) != 2 || hl[0].Col != mach(r).focus {
 		t.Fatalf("forward x·W1 highlights %v in W1", hl)
 	}
 	ops(r, 9) // backward through the mean
 	sc = r.Scene()
-	if sc.Phase != "backward" || panel(t, sc, "W2").Matrix.Grads != nil {
+	if sc.Phase != "backward" || len(sc.Panels) != 6 || panel(t, sc, "layer 2").Matrix.Grads != nil {
 		t.Fatalf("W2 has a gradient before the backward pass reached it (phase %s)", sc.Phase)
 	}
 	if d := panel(t, sc, "computation graph").Graph; d.Nodes[d.Current].Detail == "" {
@@ -371,8 +374,8 @@ func TestScenePanels(t *testing.T) {
 	}
 	ops(r, 5) // through h·W2
 	sc = r.Scene()
-	w2 := panel(t, sc, "W2").Matrix
-	if w2.Grads == nil || len(w2.Highlight) != 1 || panel(t, sc, "W1").Matrix.Grads != nil {
+	w2 := panel(t, sc, "layer 2").Matrix
+	if len(w2.Grads) != w2.Rows || len(w2.Highlight) != 1 || panel(t, sc, "layer 1").Matrix.Grads != nil {
 		t.Fatalf("after h·W2: W2 grads %v highlight %v", w2.Grads, w2.Highlight)
 	}
 	ops(r, 4) // the update

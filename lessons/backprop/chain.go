@@ -37,7 +37,12 @@ type chain struct {
 }
 
 // chainColumns are the columns of the chain-rule table.
-var chainColumns = []string{"gradient", "point", "upstream", "× local", "= product"}
+// The first column names the gradient being computed, ∂L/∂(that); a row
+// whose point is "Σ" sums the rows above it into a parameter's gradient.
+var chainColumns = []string{"", "point", "upstream", "× local", "= product"}
+
+// sumPoint marks the row that sums the four points' products.
+const sumPoint = "Σ"
 
 // chainAt works out the chain rule at backward step st. Every number comes
 // from the engine: the upstream gradient and the gradients sent are the
@@ -71,39 +76,39 @@ func (m *machine) chainAt(st autograd.Step) chain {
 	case "L":
 		loc := []float64{1.0 / N, 1.0 / N, 1.0 / N, 1.0 / N}
 		for i := range N {
-			c.Rows = append(c.Rows, row("∂L/∂e²", i, up[0], loc[i], sent[0].Data[i]))
+			c.Rows = append(c.Rows, row("e²", i, up[0], loc[i], sent[0].Data[i]))
 		}
 		c.Up, c.Loc, c.Prod = up[0], loc[focusPoint], sent[0].Data[focusPoint]
 	case "e²":
-		elementwise("∂L/∂e", col(st.Node.Local(0)))
+		elementwise("e", col(st.Node.Local(0)))
 	case "e":
-		elementwise("∂L/∂p", col(st.Node.Local(0)))
+		elementwise("p", col(st.Node.Local(0)))
 	case "p":
-		elementwise("∂L/∂z2", col(st.Node.Local(0)))
+		elementwise("z2", col(st.Node.Local(0)))
 	case "h":
-		elementwise("∂L/∂z1"+unit, col(st.Node.Local(0)))
+		elementwise("z1"+unit, col(st.Node.Local(0)))
 	case "z2":
-		elementwise("∂L/∂hW2", col(st.Node.Local(0)))
+		elementwise("hW2", col(st.Node.Local(0)))
 		c.Grad, c.Terms = sent[1].Data[0], sumOf(up)
-		c.Rows = append(c.Rows, []string{"∂L/∂b2", "Σ over points", "", "", num(c.Grad)})
+		c.Rows = append(c.Rows, []string{"b2", sumPoint, "", "", num(c.Grad)})
 	case "z1":
-		elementwise("∂L/∂xW1"+unit, col(st.Node.Local(0)))
+		elementwise("xW1"+unit, col(st.Node.Local(0)))
 		u := col(st.Upstream)
 		c.Grad, c.Terms = sent[1].Data[m.focus], sumOf(u)
-		c.Rows = append(c.Rows, []string{fmt.Sprintf("∂L/∂b1[%d]", m.focus+1), "Σ over points", "", "", num(c.Grad)})
+		c.Rows = append(c.Rows, []string{fmt.Sprintf("b1[%d]", m.focus+1), sumPoint, "", "", num(c.Grad)})
 	case "hW2":
 		// ∂hW2ᵢ/∂W2ⱼ = hᵢⱼ and ∂hW2ᵢ/∂hᵢⱼ = W2ⱼ.
 		h := col(m.cur.h.Value)
 		w := m.l2.W.Value.Data[m.focus]
-		name := fmt.Sprintf("∂L/∂W2[%d]", m.focus+1)
+		name := fmt.Sprintf("W2[%d]", m.focus+1)
 		for i := range N {
 			c.Rows = append(c.Rows, row(name, i, up[i], h[i], up[i]*h[i]))
 		}
 		c.Grad, c.Terms = sent[1].Data[m.focus], dotOf(up, h)
-		c.Rows = append(c.Rows, []string{name, "Σ over points", "", "", num(c.Grad)})
+		c.Rows = append(c.Rows, []string{name, sumPoint, "", "", num(c.Grad)})
 		dh := col(sent[0])
 		for i := range N {
-			c.Rows = append(c.Rows, row("∂L/∂h"+unit, i, up[i], w, dh[i]))
+			c.Rows = append(c.Rows, row("h"+unit, i, up[i], w, dh[i]))
 		}
 		c.Up, c.Loc, c.Prod = up[focusPoint], w, dh[focusPoint]
 	case "xW1":
@@ -111,12 +116,12 @@ func (m *machine) chainAt(st autograd.Step) chain {
 		g := col(st.Upstream)
 		for k := range 2 {
 			x := []float64{m.x.Data[k], m.x.Data[2+k], m.x.Data[4+k], m.x.Data[6+k]}
-			name := fmt.Sprintf("∂L/∂W1[%d,%d]", k+1, m.focus+1)
+			name := fmt.Sprintf("W1[%d,%d]", k+1, m.focus+1)
 			for i := range N {
 				c.Rows = append(c.Rows, row(name, i, g[i], x[i], g[i]*x[i]))
 			}
 			sum := sent[1].Data[k*H+m.focus]
-			c.Rows = append(c.Rows, []string{name, "Σ over points", "", "", num(sum)})
+			c.Rows = append(c.Rows, []string{name, sumPoint, "", "", num(sum)})
 			if k == 0 {
 				c.Grad, c.Terms = sum, dotOf(g, x)
 			} else {

@@ -29,6 +29,11 @@ func blockKey(name string) string { return strings.ReplaceAll(name, "²", "2") }
 // into saturation, where p sits at 0 or 1 and the loss climbs towards 1.
 const explodeFactor = 1.5
 
+// stuckGap: a point whose p is this far from its class is confidently
+// wrong, with the output sigmoid saturated (its local derivative below
+// 0.01), which in this lesson happens only after too large a step.
+const stuckGap = 0.99
+
 // Scene implements lessons.Machine.
 func (m *machine) Scene() scene.Scene {
 	v := m.view()
@@ -76,15 +81,21 @@ func (m *machine) Scene() scene.Scene {
 	if !m.loop.Diverged {
 		switch {
 		case v.Overshot:
+			what := fmt.Sprintf("the loss has risen from %s to %s", num(m.startLoss), num(v.FullLoss))
+			if v.FullLoss <= explodeFactor*m.startLoss {
+				what = fmt.Sprintf("p is stuck near 0 or 1 on a wrong point (loss %s)", num(v.FullLoss))
+			}
 			sc.Status = scene.Status{Level: scene.LevelWarning, Finished: m.Done(),
-				Message: fmt.Sprintf("the loss has risen from %s to %s — the learning rate is too large: the steps overshoot and the units saturate",
-					trainer.Num(m.startLoss), trainer.Num(v.FullLoss))}
+				Message: what + " — the learning rate is too large: the steps overshoot and the units saturate"}
 		case v.AllDead && m.loop.Step > 0:
 			sc.Status = scene.Status{Level: scene.LevelWarning, Finished: m.Done(),
 				Message: "every hidden ReLU unit is dead: p is the same for all four points and no gradient reaches layer 1"}
+		case v.NDead > 0 && !m.Done():
+			sc.Status = scene.Status{Level: scene.LevelInfo,
+				Message: fmt.Sprintf("dead ReLU: %s 0 on all four points, so no gradient reaches its weights", strings.ToLower(v.DeadAre[:1])+v.DeadAre[1:])}
 		}
 	}
-	if cur.Tape != nil {
+	if cur.Tape != nil && !m.Done() {
 		sc.Panels = append(sc.Panels, scene.Panel{Kind: scene.KindGraph, Title: "computation graph", Graph: cur.Graph()})
 	}
 	switch sc.Phase {
@@ -98,7 +109,12 @@ func (m *machine) Scene() scene.Scene {
 		sc.Panels = append(sc.Panels, m.nodePanel(node))
 	}
 	sc.Panels = append(sc.Panels, m.paramPanels(node)...)
-	sc.Panels = append(sc.Panels, m.regionPanel(), m.lossPanel())
+	sc.Panels = append(sc.Panels, m.regionPanel())
+	// Within a step the loss curve cannot change: leaving it out keeps the
+	// op-by-op stage to six panels.
+	if node == nil {
+		sc.Panels = append(sc.Panels, m.lossPanel())
+	}
 	return sc
 }
 
@@ -127,50 +143,57 @@ func (m *machine) nodePanel(n *autograd.Node) scene.Panel {
 	return scene.Panel{Kind: scene.KindMatrix, Title: n.Label(), Matrix: mat}
 }
 
-// paramPanels are W1, b1, W2 and b2 with the gradients the backward pass
-// has revealed so far. The cells the current op reads (forward) or sends
-// a gradient to (backward) in the narrative's worked example are
-// highlighted; during an update, the cells whose update it spells out.
+// paramPanels are the two layers' parameters, each a matrix with its bias
+// as the last row: layer 1 is W1 (rows x1, x2) over b1, layer 2 is W2
+// (rows h1 … hH) over b2. A layer's gradients are shown once the backward
+// pass has reached both its bias and its weights (the bias comes one node
+// earlier; the chain-rule table and the graph show it then). The cells the
+// current op reads (forward) or sends a gradient to (backward) in the
+// narrative's worked example are highlighted; during an update, the cells
+// whose update it spells out.
 func (m *machine) paramPanels(node *autograd.Node) []scene.Panel {
 	H, J := m.hidden, m.focus
-	hl := map[*autograd.Var][]scene.Cell{}
+	w1 := []scene.Cell{{Row: 0, Col: J}, {Row: 1, Col: J}}
+	b1 := []scene.Cell{{Row: 2, Col: J}}
+	w2 := []scene.Cell{{Row: J, Col: 0}}
+	b2 := []scene.Cell{{Row: H, Col: 0}}
+	var hl1, hl2 []scene.Cell
 	name := ""
 	if node != nil {
 		name = node.Out.Name
 	}
 	switch {
 	case name == "xW1":
-		hl[m.l1.W] = []scene.Cell{{Row: 0, Col: J}, {Row: 1, Col: J}}
+		hl1 = w1
 	case name == "z1":
-		hl[m.l1.B] = []scene.Cell{{Row: 0, Col: J}}
+		hl1 = b1
 	case name == "hW2" && m.loop.Cur.Phase == trainer.Forward:
 		for j := range H {
-			hl[m.l2.W] = append(hl[m.l2.W], scene.Cell{Row: j, Col: 0})
+			hl2 = append(hl2, scene.Cell{Row: j, Col: 0})
 		}
 	case name == "hW2":
-		hl[m.l2.W] = []scene.Cell{{Row: J, Col: 0}}
+		hl2 = w2
 	case name == "z2":
-		hl[m.l2.B] = []scene.Cell{{Row: 0, Col: 0}}
-	case m.loop.Cur.Phase == trainer.Updated && !m.Done():
-		hl[m.l1.W] = []scene.Cell{{Row: 0, Col: J}, {Row: 1, Col: J}}
-		hl[m.l1.B] = []scene.Cell{{Row: 0, Col: J}}
-		hl[m.l2.W] = []scene.Cell{{Row: J, Col: 0}}
-		hl[m.l2.B] = []scene.Cell{{Row: 0, Col: 0}}
+		hl2 = b2
+	case node == nil && m.loop.Cur.Phase == trainer.Updated && !m.Done():
+		hl1, hl2 = append(w1, b1...), append(w2, b2...)
 	}
 	units := unitNames(H)
-	mat := func(p *autograd.Var, rows, cols int, rl, cl []string) scene.Panel {
-		mx := &scene.Matrix{Rows: rows, Cols: cols, Values: cleaned(p.Value.Data),
-			RowLabels: rl, ColLabels: cl, Highlight: hl[p]}
+	layer := func(title string, w, b *autograd.Var, rows, cols int, rl, cl []string, hl []scene.Cell) scene.Panel {
+		mx := &scene.Matrix{Rows: rows, Cols: cols,
+			Values:    cleaned(append(append([]float64(nil), w.Value.Data...), b.Value.Data...)),
+			RowLabels: rl, ColLabels: cl, Highlight: hl}
 		if m.loop.Cur.Tape != nil {
-			mx.Grads = cleaned(m.loop.Cur.GradSoFar(p))
+			gw, gb := m.loop.Cur.GradSoFar(w), m.loop.Cur.GradSoFar(b)
+			if gw != nil && gb != nil {
+				mx.Grads = cleaned(append(gw, gb...))
+			}
 		}
-		return scene.Panel{Kind: scene.KindMatrix, Title: p.Name, Matrix: mx}
+		return scene.Panel{Kind: scene.KindMatrix, Title: title, Matrix: mx}
 	}
 	return []scene.Panel{
-		mat(m.l1.W, 2, H, []string{"x1", "x2"}, units),
-		mat(m.l1.B, 1, H, []string{"b1"}, units),
-		mat(m.l2.W, H, 1, units, []string{"z2"}),
-		mat(m.l2.B, 1, 1, []string{"b2"}, []string{"z2"}),
+		layer("layer 1: W1 and b1", m.l1.W, m.l1.B, 3, H, []string{"x1", "x2", "b1"}, units, hl1),
+		layer("layer 2: W2 and b2", m.l2.W, m.l2.B, H+1, 1, append(append([]string(nil), units...), "b2"), []string{"z2"}, hl2),
 	}
 }
 

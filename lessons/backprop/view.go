@@ -2,6 +2,7 @@ package backprop
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/dlearn/dlearn/engine/autograd"
@@ -27,7 +28,10 @@ type view struct {
 	DeadAre                                string // "Unit h2 is" or "Units h2, h3 are"
 	NDead                                  int
 	AllDead, Linear, Solved, InStep, Ended bool
-	Overshot                               bool // the loss is explodeFactor times the untrained one
+	// Overshot: the loss is explodeFactor times the untrained one, or p is
+	// stuck near 0 or 1 on a wrong point (Stuck) — the signs of too large
+	// a learning rate. Barely: the loss has hardly moved from the start.
+	Overshot, Stuck, Barely bool
 	chain
 	Updates []update
 }
@@ -59,7 +63,13 @@ func (m *machine) view() view {
 	if v.NDead > 1 {
 		v.DeadAre = "Units " + v.Dead + " are"
 	}
-	v.Overshot = v.FullLoss > explodeFactor*m.startLoss
+	for i, p := range full {
+		if math.Abs(p-xorY[i]) > stuckGap {
+			v.Stuck = true
+		}
+	}
+	v.Overshot = v.FullLoss > explodeFactor*m.startLoss || v.Stuck
+	v.Barely = v.FullLoss > 0.9*m.startLoss
 	if m.loop.Cur.Tape == nil {
 		return v
 	}
