@@ -144,6 +144,9 @@ func TestChainRuleTableIsUpstreamTimesLocal(t *testing.T) {
 		r.Advance(lessons.Op)
 		sc := r.Scene()
 		tab := panel(t, sc, "chain rule at").Table
+		if tab.Columns[0] != "∂L/∂" || tab.Columns[2] != "upstream" {
+			t.Fatalf("chain-rule columns %q", tab.Columns)
+		}
 		var sum, size float64 // the rows' sum, and the sum of their sizes for the rounding tolerance
 		for _, row := range tab.Rows {
 			if row[1] == sumPoint {

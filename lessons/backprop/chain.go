@@ -39,7 +39,7 @@ type chain struct {
 // chainColumns are the columns of the chain-rule table.
 // The first column names the gradient being computed, ∂L/∂(that); a row
 // whose point is "Σ" sums the rows above it into a parameter's gradient.
-var chainColumns = []string{"", "point", "upstream", "× local", "= product"}
+var chainColumns = []string{"∂L/∂", "point", "upstream", "× local", "= product"}
 
 // sumPoint marks the row that sums the four points' products.
 const sumPoint = "Σ"
