@@ -50,9 +50,12 @@ func (n *Node) Label() string {
 	return b.String()
 }
 
-// Local returns the element-wise local derivative dOut/dInputs[i], or nil
-// when the op has none to show (matmul, reductions, reshapes). It is
-// computed on demand, for display; training never calls it.
+// Local returns the element-wise local derivative dOut/dInputs[i],
+// broadcast to the output's shape, or nil when the op has none to show
+// (matmul, reductions, reshapes, softmax). For element-wise ops the
+// gradient sent to input i is upstream ⊙ Local(i), summed over any axes
+// the input was broadcast along. It is computed on demand, for display;
+// training never calls it.
 func (n *Node) Local(i int) *tensor.Tensor {
 	if n.local == nil {
 		return nil

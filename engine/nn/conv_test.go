@@ -48,3 +48,31 @@ func TestConvLayersShapes(t *testing.T) {
 	}
 	mustPanic(t, func() { NewConv2D("c", 1, 1, 3, 0, 0, rng) }, "nn: NewConv2D c")
 }
+
+// TestParameterFreeLayersGrad checks the activation, pooling and Flatten
+// layers on inputs whose values are distinct and away from 0, so neither
+// the kink of ReLU nor a tie in max-pooling lies within a finite-difference
+// step.
+func TestParameterFreeLayersGrad(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		n, c, h := rapid.IntRange(1, 2).Draw(rt, "n"), rapid.IntRange(1, 2).Draw(rt, "c"), rapid.IntRange(2, 5).Draw(rt, "h")
+		perm := rapid.Permutation(identity(n * c * h * h)).Draw(rt, "perm")
+		x := autograd.NewParam("x", tensor.New(n, c, h, h))
+		for i, p := range perm {
+			x.Value.Data[i] = 0.1*float64(p) - 0.05*float64(len(perm)) + 0.025 // never 0
+		}
+		k := rapid.IntRange(1, h).Draw(rt, "k")
+		s := rapid.IntRange(1, 2).Draw(rt, "stride")
+		for _, l := range []Layer{ReLU{}, LeakyReLU{Slope: 0.2}, Tanh{}, Sigmoid{}, Softmax{}, Flatten{}, MaxPool2D{K: k, Stride: s}, AvgPool2D{K: k, Stride: s}} {
+			checkLayer(rt, l, x)
+		}
+	})
+}
+
+func identity(n int) []int {
+	s := make([]int, n)
+	for i := range s {
+		s[i] = i
+	}
+	return s
+}
