@@ -56,7 +56,7 @@ func TestConvLayersShapes(t *testing.T) {
 func TestParameterFreeLayersGrad(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		n, c, h := rapid.IntRange(1, 2).Draw(rt, "n"), rapid.IntRange(1, 2).Draw(rt, "c"), rapid.IntRange(2, 5).Draw(rt, "h")
-		perm := rapid.Permutation(identity(n * c * h * h)).Draw(rt, "perm")
+		perm := rapid.Permutation(identity(n*c*h*h)).Draw(rt, "perm")
 		x := autograd.NewParam("x", tensor.New(n, c, h, h))
 		for i, p := range perm {
 			x.Value.Data[i] = 0.1*float64(p) - 0.05*float64(len(perm)) + 0.025 // never 0
