@@ -118,11 +118,15 @@ func collect(cases []testCase) []Problem {
 	return all
 }
 
-// report runs every case as a sub-test of t.
+// report runs every case as a sub-test of t. Its callers must call
+// t.Helper() too.
 func report(t *testing.T, cases []testCase) {
 	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			// As helpers all the way up, failure lines point at the
+			// learner's test file rather than into this package.
+			t.Helper()
 			c := runCase(tc)
 			for _, kv := range c.attrs() {
 				t.Attr(kv[0], kv[1])
