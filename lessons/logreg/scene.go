@@ -223,18 +223,19 @@ func (m *machine) paramPanel(v view) scene.Panel {
 	}}
 }
 
-// batchPanel is the first rows of the batch with the model's probability
-// and its error p − y, the quantity the gradient is made of.
+// batchPanel is the first rows of the batch with their label, the
+// model's probability and its error p − y, the quantity the gradient is
+// made of.
 func (m *machine) batchPanel() scene.Panel {
 	rows := min(6, len(m.loop.Rows))
-	mat := &scene.Matrix{Rows: rows, Cols: 5, ColLabels: []string{"x1", "x2", "y", "p", "p − y"}}
+	mat := &scene.Matrix{Rows: rows, Cols: 3, ColLabels: []string{"y", "p", "p − y"}}
 	cur := &m.loop.Cur
 	for i := range rows {
-		x1, x2, y := m.xb.Data[2*i], m.xb.Data[2*i+1], m.yb.Data[i]
+		y := m.yb.Data[i]
 		p := cur.Tape.Nodes()[2].Out.Value.Data[i]
-		mat.Values = append(mat.Values, x1, x2, y, p, p-y)
-		mat.RowLabels = append(mat.RowLabels, fmt.Sprintf("point %d", m.loop.Rows[i]))
+		mat.Values = append(mat.Values, y, p, p-y)
+		mat.RowLabels = append(mat.RowLabels, fmt.Sprintf("#%d", m.loop.Rows[i]))
 	}
-	mat.Highlight = []scene.Cell{{Row: 0, Col: 4}}
+	mat.Highlight = []scene.Cell{{Row: 0, Col: 2}}
 	return scene.Panel{Kind: scene.KindMatrix, Title: "first points of the batch", Matrix: mat}
 }

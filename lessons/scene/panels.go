@@ -100,8 +100,11 @@ type Graph struct {
 }
 
 // GraphNode is one value in the graph: a leaf (input, parameter) or an
-// op's output. Value and Grad are short formatted summaries; Detail spells
-// out what the current pass did at this node (the chain rule in numbers).
+// op's output. Label is the value's name ("z1", "dense1.W"); for an op's
+// output, Op names the op and front ends show the node as
+// "Label = Op(labels of Inputs)". Value and Grad are short formatted
+// summaries; Detail spells out what the current pass did at this node (the
+// chain rule in numbers).
 type GraphNode struct {
 	Label  string    `json:"label"`
 	Op     string    `json:"op,omitempty"`

@@ -57,7 +57,7 @@ func (c *Cursor) Graph() *scene.Graph {
 			k, ok := index[in]
 			if !ok {
 				state := scene.NodeDone
-				k = add(scene.GraphNode{Label: in.Name, Shape: in.Value.Shape, Value: Summary(in.Value), State: state}, in)
+				k = add(scene.GraphNode{Label: nameOf(in), Shape: in.Value.Shape, Value: Summary(in.Value), State: state}, in)
 			}
 			inputs = append(inputs, k)
 		}
@@ -65,7 +65,7 @@ func (c *Cursor) Graph() *scene.Graph {
 		if c.Phase != Forward || i < c.Fwd {
 			state = scene.NodeDone
 		}
-		gn := scene.GraphNode{Label: n.Label(), Op: n.Op, Inputs: inputs, Shape: n.Out.Value.Shape, State: state}
+		gn := scene.GraphNode{Label: nameOf(n.Out), Op: n.Op, Inputs: inputs, Shape: n.Out.Value.Shape, State: state}
 		if state == scene.NodeDone {
 			gn.Value = Summary(n.Out.Value)
 		}

@@ -162,6 +162,16 @@ func writeGraph(b *bufio.Writer, g *scene.Graph) {
 			mark = "· "
 		}
 		line := mark + n.Label
+		if n.Op != "" {
+			names := make([]string, len(n.Inputs))
+			for k, in := range n.Inputs {
+				names[k] = "?"
+				if in >= 0 && in < len(g.Nodes) {
+					names[k] = g.Nodes[in].Label
+				}
+			}
+			line += " = " + n.Op + "(" + strings.Join(names, ", ") + ")"
+		}
 		if n.Value != "" {
 			line += "  = " + n.Value
 		}
