@@ -2,6 +2,7 @@ package tui
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"charm.land/glamour/v2"
 	gstyles "charm.land/glamour/v2/styles"
@@ -59,7 +60,7 @@ func (md *markdown) render(text string, width int, style string) string {
 		}
 		md.renderers[rk] = r
 	}
-	s, err := r.Render(text)
+	s, err := r.Render(wrapFormulas(text, width-6))
 	if err != nil {
 		return text
 	}
@@ -69,4 +70,57 @@ func (md *markdown) render(text string, width int, style string) string {
 	}
 	md.out[k] = s
 	return s
+}
+
+// breakAt are the places a long formula line may be broken, before the
+// operator, in order of preference.
+var breakAt = []string{" = ", " + ", " − ", " - ", " × ", " · "}
+
+// wrapFormulas breaks the lines of indented code blocks (the formulas of
+// lesson narratives) that are longer than width at an operator, continuing
+// them two columns further in. Glamour would otherwise cut them wherever the
+// width ends, often in the middle of a number.
+func wrapFormulas(text string, width int) string {
+	if width < 16 || !strings.Contains(text, "\n    ") {
+		return text
+	}
+	lines := strings.Split(text, "\n")
+	out := make([]string, 0, len(lines))
+	for _, line := range lines {
+		if !strings.HasPrefix(line, "    ") {
+			out = append(out, line)
+			continue
+		}
+		indent := len(line) - len(strings.TrimLeft(line, " "))
+		cont := strings.Repeat(" ", indent+2)
+		for utf8.RuneCountInString(line) > width {
+			cut := -1
+			for _, op := range breakAt {
+				// the last break that leaves the first part within width
+				for i := strings.Index(line, op); i >= 0; {
+					if utf8.RuneCountInString(line[:i]) > width {
+						break
+					}
+					if i > indent+4 {
+						cut = i
+					}
+					j := strings.Index(line[i+1:], op)
+					if j < 0 {
+						break
+					}
+					i += 1 + j
+				}
+				if cut >= 0 {
+					break
+				}
+			}
+			if cut < 0 {
+				break
+			}
+			out = append(out, line[:cut])
+			line = cont + line[cut+1:]
+		}
+		out = append(out, line)
+	}
+	return strings.Join(out, "\n")
 }
