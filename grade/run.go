@@ -60,10 +60,11 @@ func quoteAll(names []string) string {
 // FindDir returns the exercises folder: exercises/ (with a go.mod) in
 // start or the nearest folder above it that has one.
 func FindDir(start string) (string, error) {
-	dir, err := filepath.Abs(start)
+	abs, err := filepath.Abs(start)
 	if err != nil {
 		return "", fmt.Errorf("grade: %w", err)
 	}
+	dir := abs
 	for {
 		cand := filepath.Join(dir, "exercises")
 		if _, err := os.Stat(filepath.Join(cand, "go.mod")); err == nil {
@@ -71,7 +72,7 @@ func FindDir(start string) (string, error) {
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			return "", fmt.Errorf("grade: no exercises/ folder with a go.mod here or above %s (run dlearn inside the course kit, or pass --dir)", start)
+			return "", fmt.Errorf("grade: no exercises/ folder with a go.mod here or above %s (run dlearn inside the course kit, or pass --dir)", abs)
 		}
 		dir = parent
 	}
