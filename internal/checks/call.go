@@ -108,7 +108,7 @@ func panicKind(r any) Kind {
 func panicMessage(fn Func, site, where string, r any) string {
 	if isTODO(r) {
 		// A stub says which function it is: "TODO: implement mse.Loss".
-		if _, name, ok := strings.Cut(fmt.Sprint(r), "implement "); ok && name != "" {
+		if _, name, ok := strings.Cut(fmt.Sprint(r), "implement "); ok && len(strings.Fields(name)) > 0 {
 			site = strings.Fields(name)[0]
 		}
 		return fmt.Sprintf("%s%s (%s)", NotImplementedPrefix, site, where)
