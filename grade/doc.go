@@ -5,9 +5,9 @@
 // # Statuses
 //
 // Each check (a leaf test: one named case of an exercise's check) passes,
-// fails, is "todo" (it met a stub's panic("TODO: …"), which the checks
-// report as "not implemented yet: …") or is in error (it never finished:
-// the package timed out or crashed). An exercise passes when all its
+// fails, is "todo" (it met a stub that still panics with "TODO: …", which
+// the checks report as "not implemented yet: …") or is in error (it never
+// finished: the package timed out or crashed). An exercise passes when all its
 // checks pass, is todo when nothing is wrong but something is missing,
 // fails when a check found a mistake, and is in error when it did not
 // build, timed out or crashed; its Message then says where.

@@ -17,8 +17,8 @@
 // # Feedback a learner can act on
 //
 // Failure lines that go test prints point into this package, so every
-// message names the learner's function and file itself. A stub's
-// panic("TODO: …") becomes "not implemented yet: mse.Loss
+// message names the learner's function and file itself. A stub that still
+// panics with "TODO: …" becomes "not implemented yet: mse.Loss
 // (exercises/mse/mse.go:24)"; any other panic is reported with the
 // learner's function and the line that panicked, never as a stack dump.
 // A wrong value names the element, the expected and actual values, how far
