@@ -147,3 +147,18 @@ func Summary(problems []Problem) string {
 	}
 	return b.String()
 }
+
+// Catches is the assertion of the mutant tests: it fails t unless the
+// check found problems with a known-wrong implementation and its feedback
+// mentions want (the hint or message the mistake deserves).
+func Catches(t testing.TB, problems []Problem, want string) {
+	t.Helper()
+	if len(problems) == 0 {
+		t.Fatal("the check passed a known-wrong implementation")
+	}
+	if got := Summary(problems); !strings.Contains(got, want) {
+		t.Errorf("the feedback does not mention %q:\n%s", want, got)
+	} else {
+		t.Log("\n" + got)
+	}
+}
