@@ -29,7 +29,12 @@ func (t *Tape) Conv2D(x, w, b *Var, stride, pad int) *Var {
 		inputs = append(inputs, b)
 		bv = b.Value
 	}
-	out, cols := tensor.Conv2D(geom, x.Value, w.Value, bv)
+	out := tensor.New(geom.OutShape()...)
+	// The columns live until the tape is reset (they are the backward
+	// pass's input), then go back to the scratch pool.
+	cols := &tensor.Tensor{Shape: []int{geom.N, geom.C * geom.KH * geom.KW, geom.OH * geom.OW}}
+	cols.Data = tensor.Scratch(tensor.Size(cols.Shape))
+	tensor.Conv2DInto(geom, out, cols, x.Value, w.Value, bv)
 	v := t.record("conv2d", out, inputs, func(g *tensor.Tensor) []*tensor.Tensor {
 		needB := b != nil && b.requiresGrad
 		dx, dw, db := tensor.Conv2DBackward(geom, g, cols, w.Value, x.requiresGrad, w.requiresGrad, needB)
@@ -38,6 +43,11 @@ func (t *Tape) Conv2D(x, w, b *Var, stride, pad int) *Var {
 		}
 		return []*tensor.Tensor{dx, dw, db}
 	}, nil)
+	if v.node != nil {
+		t.onReset(func() { tensor.ReleaseScratch(cols.Data) })
+	} else {
+		tensor.ReleaseScratch(cols.Data)
+	}
 	return withAttrs(v, "stride="+strconv.Itoa(stride)+", pad="+strconv.Itoa(pad))
 }
 

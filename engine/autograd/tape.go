@@ -68,6 +68,8 @@ func (n *Node) Local(i int) *tensor.Tensor {
 type Tape struct {
 	nodes  []*Node
 	noGrad bool
+	// resets run at Reset: ops return their scratch memory there.
+	resets []func()
 }
 
 // NewTape returns an empty tape that records operations.
@@ -85,11 +87,20 @@ func (t *Tape) Nodes() []*Node { return t.nodes }
 func (t *Tape) Len() int { return len(t.nodes) }
 
 // Reset forgets every recorded node so the tape can be reused for the next
-// training step.
+// training step. Values and gradients stay valid; working memory that only
+// the backward pass reads (a convolution's columns) is recycled.
 func (t *Tape) Reset() {
+	for _, f := range t.resets {
+		f()
+	}
+	clear(t.resets)
+	t.resets = t.resets[:0]
 	clear(t.nodes)
 	t.nodes = t.nodes[:0]
 }
+
+// onReset registers f to run when the tape is reset.
+func (t *Tape) onReset(f func()) { t.resets = append(t.resets, f) }
 
 // record makes the Var for out and, if any input requires a gradient and
 // the tape records, the node that produced it.

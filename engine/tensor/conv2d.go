@@ -3,19 +3,30 @@ package tensor
 // Conv2D convolves x [N C H W] with w [F C KH KW] (cross-correlation, as in
 // every deep-learning framework) and adds b [F] if b is non-nil, returning
 // the output [N F OH OW] and the im2col columns of x [N, C·KH·KW, OH·OW],
-// which Conv2DBackward needs. Each image is one matrix product
-// [F, C·KH·KW]·[C·KH·KW, OH·OW] written straight into its output; images
-// are spread over the cores. It panics if the shapes do not match the
+// which Conv2DBackward needs. It panics if the shapes do not match the
 // geometry g.
 func Conv2D(g ConvGeom, x, w, b *Tensor) (out, col *Tensor) {
+	out = New(g.OutShape()...)
+	col = New(g.N, g.C*g.KH*g.KW, g.OH*g.OW)
+	Conv2DInto(g, out, col, x, w, b)
+	return out, col
+}
+
+// Conv2DInto is Conv2D writing the output into out [N F OH OW] and the
+// columns into col [N, C·KH·KW, OH·OW]; their previous contents do not
+// matter (col may come from Scratch). Each image is one matrix product
+// [F, C·KH·KW]·[C·KH·KW, OH·OW] written straight into its output; images
+// are spread over the cores. It panics if any shape does not match the
+// geometry g.
+func Conv2DInto(g ConvGeom, out, col, x, w, b *Tensor) {
 	g.mustInput("Conv2D", x)
 	MustSameShape("Conv2D", w, &Tensor{Shape: []int{g.F, g.C, g.KH, g.KW}})
 	if b != nil {
 		MustSameShape("Conv2D bias", b, &Tensor{Shape: []int{g.F}})
 	}
 	k, l := g.C*g.KH*g.KW, g.OH*g.OW
-	col = New(g.N, k, l)
-	out = New(g.N, g.F, g.OH, g.OW)
+	MustSameShape("Conv2D output", out, &Tensor{Shape: g.OutShape()})
+	MustSameShape("Conv2D columns", col, &Tensor{Shape: []int{g.N, k, l}})
 	img := g.C * g.H * g.W
 	parallelFor(g.N, g.N*k*l*(g.F+1), func(lo, hi int) {
 		for n := lo; n < hi; n++ {
@@ -34,7 +45,6 @@ func Conv2D(g ConvGeom, x, w, b *Tensor) (out, col *Tensor) {
 			}
 		}
 	})
-	return out, col
 }
 
 // Conv2DBackward returns the gradients of a Conv2D with respect to x, w and
@@ -60,7 +70,8 @@ func Conv2DBackward(g ConvGeom, gout, col, w *Tensor, needX, needW, needB bool) 
 	parallelFor(g.N, g.N*k*l*g.F*2, func(lo, hi int) {
 		var dcol []float64
 		if needX {
-			dcol = make([]float64, k*l)
+			dcol = Scratch(k * l) // fully written by the beta = 0 product
+			defer ReleaseScratch(dcol)
 		}
 		for n := lo; n < hi; n++ {
 			gn := gout.Data[n*g.F*l : (n+1)*g.F*l]
