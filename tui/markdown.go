@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"encoding/json"
 	"strings"
 	"unicode/utf8"
 
@@ -31,11 +32,16 @@ func newMarkdown() *markdown {
 	return &markdown{renderers: map[mdKey]*glamour.TermRenderer{}, out: map[mdKey]string{}}
 }
 
-// styleName picks glamour's style: "notty" has no colour at all.
+// noColorStyle names the dark style with every colour removed: bold,
+// italics and layout stay, so NO_COLOR output is plain but still readable
+// (glamour's own "notty" style prints **markers** instead of bold).
+const noColorStyle = "nocolor"
+
+// styleName picks glamour's style.
 func styleName(dark, noColor bool) string {
 	switch {
 	case noColor:
-		return gstyles.NoTTYStyle
+		return noColorStyle
 	case dark:
 		return gstyles.DarkStyle
 	}
@@ -54,7 +60,11 @@ func (md *markdown) render(text string, width int, style string) string {
 	r, ok := md.renderers[rk]
 	if !ok {
 		var err error
-		r, err = glamour.NewTermRenderer(glamour.WithStandardStyle(style), glamour.WithWordWrap(width))
+		opt := glamour.WithStandardStyle(style)
+		if style == noColorStyle {
+			opt = glamour.WithStylesFromJSONBytes(noColorJSON())
+		}
+		r, err = glamour.NewTermRenderer(opt, glamour.WithWordWrap(width))
 		if err != nil {
 			return text
 		}
@@ -123,4 +133,47 @@ func wrapFormulas(text string, width int) string {
 		out = append(out, line)
 	}
 	return strings.Join(out, "\n")
+}
+
+// noColorJSON is glamour's dark style as JSON without any colour: every
+// "color", "background_color" and "chroma" key is dropped.
+func noColorJSON() []byte {
+	raw, err := json.Marshal(gstyles.DarkStyleConfig)
+	if err != nil {
+		return []byte(`{}`)
+	}
+	var tree any
+	if json.Unmarshal(raw, &tree) != nil {
+		return []byte(`{}`)
+	}
+	var strip func(v any)
+	strip = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			delete(x, "color")
+			delete(x, "background_color")
+			delete(x, "chroma")
+			for _, c := range x {
+				strip(c)
+			}
+		case []any:
+			for _, c := range x {
+				strip(c)
+			}
+		}
+	}
+	strip(tree)
+	// Inline code is padded with spaces meant to sit on a coloured
+	// background; without colour they only look like stray gaps.
+	if m, ok := tree.(map[string]any); ok {
+		if code, ok := m["code"].(map[string]any); ok {
+			delete(code, "prefix")
+			delete(code, "suffix")
+		}
+	}
+	out, err := json.Marshal(tree)
+	if err != nil {
+		return []byte(`{}`)
+	}
+	return out
 }

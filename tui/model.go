@@ -159,7 +159,17 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd := m.player.save(m.c)
 		m.player = m.player.close()
 		m.screen = screenHome
-		return m, cmd
+		return m, tea.Batch(cmd, m.loadGrades())
+	case gradesMsg:
+		if msg.exercises != nil {
+			m.c.progress.Exercises = msg.exercises
+		}
+		return m, nil
+	case gradesTickMsg:
+		if m.screen != screenExercises {
+			return m, nil
+		}
+		return m, tea.Batch(m.loadGrades(), m.c.tick(gradesEvery, gradesTickMsg{}))
 	case tea.KeyPressMsg:
 		if msg.String() == "ctrl+c" {
 			return m, m.quit()
@@ -181,12 +191,42 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		exercises = m.player.exercises
 		if exercises {
+			if m.screen != screenExercises && m.c.opts.Store != nil {
+				// Grades come from `dlearn grade` and `dlearn watch` in
+				// another terminal: read them now and while this view shows.
+				cmd = tea.Batch(cmd, m.loadGrades(), m.c.tick(gradesEvery, gradesTickMsg{}))
+			}
 			m.screen = screenExercises
 		} else {
 			m.screen = screenPlayer
 		}
 	}
 	return m, cmd
+}
+
+// gradesEvery is how often the exercises view re-reads the grades.
+const gradesEvery = 2 * time.Second
+
+// gradesMsg carries the exercise grades read from the progress store.
+type gradesMsg struct{ exercises map[string]progress.Exercise }
+
+// gradesTickMsg asks for the grades to be read again.
+type gradesTickMsg struct{}
+
+// loadGrades reads the exercise grades from the progress store off the UI
+// goroutine; without a store there is nothing to read.
+func (m Model) loadGrades() tea.Cmd {
+	store := m.c.opts.Store
+	if store == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		st, _, err := store.Load()
+		if err != nil || st == nil {
+			return gradesMsg{}
+		}
+		return gradesMsg{exercises: st.Exercises}
+	}
 }
 
 // quit saves the open lesson's place, then quits.
