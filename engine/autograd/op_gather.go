@@ -17,16 +17,16 @@ import (
 // taken from, so repeated indices sum their gradients.
 func (t *Tape) IndexSelect(a *Var, axis int, idx []int) *Var {
 	ax := normAxis("IndexSelect", a.Value.Shape, axis)
-	v := t.gather("index_select", a, ax, idx)
+	v := t.gather("index_select", "IndexSelect", a, ax, idx)
 	return withAttrs(v, axisAttr(ax)+", "+idsAttr(idx))
 }
 
 // gather implements IndexSelect and Embedding.
-func (t *Tape) gather(op string, a *Var, ax int, idx []int) *Var {
+func (t *Tape) gather(op, name string, a *Var, ax int, idx []int) *Var {
 	outer, n, inner := tensor.SplitAxis(a.Value.Shape, ax)
 	for _, k := range idx {
 		if k < 0 || k >= n {
-			panic(fmt.Sprintf("autograd: %s: index %d out of range for axis %d of shape %v", op, k, ax, a.Value.Shape))
+			panic(fmt.Sprintf("autograd: %s: index %d out of range for axis %d of shape %v", name, k, ax, a.Value.Shape))
 		}
 	}
 	idx = slices.Clone(idx)
@@ -72,5 +72,5 @@ func (t *Tape) Embedding(w *Var, ids []int) *Var {
 	if len(w.Value.Shape) != 2 {
 		panic(fmt.Sprintf("autograd: Embedding: weight shape %v is not 2-D [vocab dim]", w.Value.Shape))
 	}
-	return withAttrs(t.gather("embedding", w, 0, ids), idsAttr(ids))
+	return withAttrs(t.gather("embedding", "Embedding", w, 0, ids), idsAttr(ids))
 }

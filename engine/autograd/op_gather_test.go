@@ -40,7 +40,7 @@ func TestEmbeddingScatterAdd(t *testing.T) {
 func TestGatherPanics(t *testing.T) {
 	tp := NewTape()
 	w := NewParam("w", tensor.New(3, 2))
-	mustPanic(t, func() { tp.Embedding(w, []int{3}) }, "embedding", "index 3", "[3 2]")
+	mustPanic(t, func() { tp.Embedding(w, []int{3}) }, "Embedding", "index 3", "[3 2]")
 	mustPanic(t, func() { tp.Embedding(NewParam("v", tensor.New(3)), []int{0}) }, "Embedding", "[3]")
-	mustPanic(t, func() { tp.IndexSelect(w, 1, []int{-1}) }, "index_select", "index -1", "[3 2]")
+	mustPanic(t, func() { tp.IndexSelect(w, 1, []int{-1}) }, "IndexSelect", "index -1", "[3 2]")
 }

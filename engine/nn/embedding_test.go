@@ -38,7 +38,7 @@ func TestEmbeddingLayer(t *testing.T) {
 		t.Errorf("Lookup %v", l.Value)
 	}
 	mustPanic(t, func() { e.Forward(tp, autograd.Const("ids", tensor.FromValues([]float64{1.5}, 1))) }, "nn: Embedding emb", "1.5")
-	mustPanic(t, func() { e.Forward(tp, autograd.Const("ids", tensor.FromValues([]float64{4}, 1))) }, "embedding", "index 4")
+	mustPanic(t, func() { e.Forward(tp, autograd.Const("ids", tensor.FromValues([]float64{4}, 1))) }, "Embedding", "index 4")
 	if got := names(NewLayerNorm("ln", 3).Params()); got != "ln.gain ln.bias" {
 		t.Errorf("params %q", got)
 	}
