@@ -7,7 +7,8 @@ import (
 )
 
 // Sigmoid returns the logistic function 1/(1+e^−a) element-wise, computed
-// without overflow for large |a|.
+// without overflow for large |a|. The result has a's shape; Sigmoid does
+// not panic.
 //
 // Backward: dL/da = g ⊙ y(1−y) where y is the output. Local: y(1−y).
 func (t *Tape) Sigmoid(a *Var) *Var {
@@ -40,7 +41,8 @@ func sigmoid(x float64) float64 {
 	return e / (1 + e)
 }
 
-// Tanh returns the hyperbolic tangent of a element-wise.
+// Tanh returns the hyperbolic tangent of a element-wise, in a's shape. It
+// does not panic.
 //
 // Backward: dL/da = g ⊙ (1 − y²) where y is the output. Local: 1 − y².
 func (t *Tape) Tanh(a *Var) *Var {
@@ -63,7 +65,7 @@ func (t *Tape) Tanh(a *Var) *Var {
 	})
 }
 
-// ReLU returns max(a, 0) element-wise.
+// ReLU returns max(a, 0) element-wise, in a's shape. It does not panic.
 //
 // Backward: dL/da = g where a > 0 and 0 elsewhere (the subgradient 0 is
 // taken at a = 0). Local: 1 where a > 0, else 0.
@@ -71,7 +73,8 @@ func (t *Tape) ReLU(a *Var) *Var {
 	return t.leaky("relu", a, 0)
 }
 
-// LeakyReLU returns a where a > 0 and slope·a elsewhere, element-wise.
+// LeakyReLU returns a where a > 0 and slope·a elsewhere, element-wise, in
+// a's shape. It does not panic.
 //
 // Backward: dL/da = g where a > 0 and slope·g elsewhere. Local: 1 or slope.
 func (t *Tape) LeakyReLU(a *Var, slope float64) *Var {

@@ -91,7 +91,7 @@ func (t *Tape) Div(a, b *Var) *Var {
 	})
 }
 
-// Neg returns −a.
+// Neg returns −a, in a's shape. It does not panic.
 //
 // Backward: dL/da = −g. Local: −1.
 func (t *Tape) Neg(a *Var) *Var {
@@ -103,7 +103,7 @@ func (t *Tape) Neg(a *Var) *Var {
 	})
 }
 
-// Scale returns c·a for a constant c.
+// Scale returns c·a for a constant c, in a's shape. It does not panic.
 //
 // Backward: dL/da = c·g. Local: c.
 func (t *Tape) Scale(a *Var, c float64) *Var {
@@ -117,7 +117,7 @@ func (t *Tape) Scale(a *Var, c float64) *Var {
 }
 
 // AddScalar returns a + c for a constant c (for example 1 − x as
-// AddScalar(Neg(x), 1)).
+// AddScalar(Neg(x), 1)), in a's shape. It does not panic.
 //
 // Backward: dL/da = g. Local: 1.
 func (t *Tape) AddScalar(a *Var, c float64) *Var {

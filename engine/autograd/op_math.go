@@ -32,7 +32,7 @@ func (t *Tape) Pow(a *Var, p float64) *Var {
 	return withAttrs(v, "p="+fmtFloat(p))
 }
 
-// Square returns a ⊙ a.
+// Square returns a ⊙ a, in a's shape. It does not panic.
 //
 // Backward: dL/da = 2a ⊙ g. Local: 2a.
 func (t *Tape) Square(a *Var) *Var {

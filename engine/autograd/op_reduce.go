@@ -6,7 +6,8 @@ import (
 	"github.com/dlearn/dlearn/engine/tensor"
 )
 
-// Sum returns the sum of all elements of a as a scalar.
+// Sum returns the sum of all elements of a as a scalar (shape []); the
+// sum of an empty tensor is 0. It does not panic.
 //
 // Backward: every element of a receives g.
 func (t *Tape) Sum(a *Var) *Var {
