@@ -1,0 +1,163 @@
+package course
+
+import (
+	"encoding/json"
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/dlearn/dlearn/lessons"
+	"github.com/dlearn/dlearn/lessons/scene"
+)
+
+// The contract every lesson of the course keeps, checked on each one: a
+// lesson that a teacher adds to Registry is held to it too.
+
+func TestRegistryIsWellFormed(t *testing.T) {
+	seen := map[string]bool{}
+	for _, l := range Registry().All() {
+		if l.ID == "" || l.Title == "" || l.Summary == "" || strings.Contains(l.Summary, "\n") {
+			t.Errorf("%q: needs an id, a title and a one-line summary", l.ID)
+		}
+		if seen[l.ID] {
+			t.Errorf("duplicate id %q", l.ID)
+		}
+		seen[l.ID] = true
+		for _, c := range l.Controls {
+			if c.Label == "" || c.Help == "" {
+				t.Errorf("%s: control %q needs a label and help", l.ID, c.Name)
+			}
+		}
+	}
+}
+
+// script is a fixed mix of actions, including control changes and steps
+// back, drawn from a seeded source.
+func script(l *lessons.Lesson, n int) []func(r *lessons.Run) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var out []func(r *lessons.Run)
+	for range n {
+		switch k := rng.IntN(10); {
+		case k < 5:
+			out = append(out, func(r *lessons.Run) { r.Advance(lessons.Op) })
+		case k < 8:
+			out = append(out, func(r *lessons.Run) { r.Advance(lessons.Step) })
+		case k == 8:
+			out = append(out, func(r *lessons.Run) { r.Back() })
+		default:
+			for _, c := range l.Controls {
+				if !c.Restart && c.Kind != lessons.Choice {
+					name, dir := c.Name, 1-2*rng.IntN(2)
+					out = append(out, func(r *lessons.Run) {
+						r.Set(name, c.Next(r.Settings()[name], dir))
+					})
+					break
+				}
+			}
+		}
+	}
+	return out
+}
+
+func TestEveryLessonIsDeterministicAndRewinds(t *testing.T) {
+	for _, l := range Registry().All() {
+		t.Run(l.ID, func(t *testing.T) {
+			a, err := lessons.Start(l, lessons.DefaultSeed, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := lessons.Start(l, lessons.DefaultSeed, nil)
+			for i, act := range script(l, 60) {
+				act(a)
+				act(b)
+				sa := a.Scene()
+				if !reflect.DeepEqual(sa, b.Scene()) {
+					t.Fatalf("action %d: the same seed and actions gave different scenes", i)
+				}
+				checkScene(t, l, sa)
+			}
+			// Back to the start, one action at a time: the very first scene
+			// comes back.
+			first, _ := lessons.Start(l, lessons.DefaultSeed, nil)
+			for a.CanBack() {
+				a.Back()
+			}
+			if !reflect.DeepEqual(a.Scene(), first.Scene()) {
+				t.Fatal("stepping all the way back does not give the first scene")
+			}
+		})
+	}
+}
+
+func TestEveryLessonRunsToTheEnd(t *testing.T) {
+	for _, l := range Registry().All() {
+		t.Run(l.ID, func(t *testing.T) {
+			r, _ := lessons.Start(l, lessons.DefaultSeed, nil)
+			r.Advance(lessons.End)
+			sc := r.Scene()
+			if !r.Done() || !(sc.Status.Finished || sc.Status.Diverged) {
+				t.Fatalf("after End: done %v, status %+v", r.Done(), sc.Status)
+			}
+			if r.Advance(lessons.Step) {
+				t.Fatal("a finished run advanced")
+			}
+			checkScene(t, l, sc)
+		})
+	}
+}
+
+// checkScene checks what every scene must hold: identity, a narrative, a
+// JSON encoding, and exactly the panel field its kind names.
+func checkScene(t *testing.T, l *lessons.Lesson, sc scene.Scene) {
+	t.Helper()
+	if sc.LessonID != l.ID || sc.Phase == "" || strings.TrimSpace(sc.Narrative) == "" {
+		t.Fatalf("scene lacks id, phase or narrative: id %q phase %q", sc.LessonID, sc.Phase)
+	}
+	if strings.Contains(sc.Narrative, "<no value>") || strings.Contains(sc.Narrative, "%!") {
+		t.Fatalf("narrative has a template or format error:\n%s", sc.Narrative)
+	}
+	if _, err := json.Marshal(sc); err != nil {
+		t.Fatalf("scene does not encode as JSON: %v", err)
+	}
+	if len(sc.Settings) != len(l.Controls) {
+		t.Fatalf("%d settings for %d controls", len(sc.Settings), len(l.Controls))
+	}
+	for i, p := range sc.Panels {
+		set := map[scene.Kind]bool{
+			scene.KindPlot: p.Plot != nil, scene.KindMatrix: p.Matrix != nil, scene.KindGraph: p.Graph != nil,
+			scene.KindImage: p.Image != nil, scene.KindBars: p.Bars != nil, scene.KindTable: p.Table != nil,
+		}
+		n := 0
+		for _, v := range set {
+			if v {
+				n++
+			}
+		}
+		if !set[p.Kind] || n != 1 {
+			t.Fatalf("panel %d (%s %q): the field of its kind must be the only one set", i, p.Kind, p.Title)
+		}
+		if m := p.Matrix; m != nil && (len(m.Values) != m.Rows*m.Cols || (m.Grads != nil && len(m.Grads) != len(m.Values))) {
+			t.Fatalf("panel %q: matrix of %d×%d has %d values, %d grads", p.Title, m.Rows, m.Cols, len(m.Values), len(m.Grads))
+		}
+		if g := p.Graph; g != nil {
+			for k, nd := range g.Nodes {
+				for _, in := range nd.Inputs {
+					if in < 0 || in >= k {
+						t.Fatalf("panel %q: node %d has input %d (not an earlier node)", p.Title, k, in)
+					}
+				}
+			}
+			if g.Current >= len(g.Nodes) {
+				t.Fatalf("panel %q: current node %d of %d", p.Title, g.Current, len(g.Nodes))
+			}
+		}
+		if pl := p.Plot; pl != nil {
+			for _, s := range pl.Series {
+				if len(s.X) != len(s.Y) || (s.Classes != nil && len(s.Classes) != len(s.X)) {
+					t.Fatalf("panel %q: series %q has %d x, %d y, %d classes", p.Title, s.Name, len(s.X), len(s.Y), len(s.Classes))
+				}
+			}
+		}
+	}
+}
