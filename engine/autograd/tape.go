@@ -1,6 +1,7 @@
 package autograd
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/dlearn/dlearn/engine/tensor"
@@ -106,25 +107,40 @@ func (t *Tape) onReset(f func()) { t.resets = append(t.resets, f) }
 // the tape records, the node that produced it.
 func (t *Tape) record(op string, out *tensor.Tensor, inputs []*Var,
 	backward func(g *tensor.Tensor) []*tensor.Tensor, local func() []*tensor.Tensor) *Var {
-	v := &Var{Value: out}
-	if t.noGrad {
-		return v
-	}
-	need := false
-	for _, in := range inputs {
-		if in.requiresGrad {
-			need = true
-			break
+	need := !t.noGrad
+	if need {
+		need = false
+		for _, in := range inputs {
+			if in.requiresGrad {
+				need = true
+				break
+			}
 		}
 	}
 	if !need {
-		return v
+		return &Var{Value: out}
 	}
-	v.requiresGrad = true
-	n := &Node{Index: len(t.nodes), Op: op, Inputs: inputs, Out: v, backward: backward, local: local}
-	v.node = n
+	// One allocation for the output, its node and up to three inputs: the
+	// fixed cost of an op is mostly allocation.
+	r := &recorded{}
+	v, n := &r.v, &r.n
+	*v = Var{Value: out, requiresGrad: true, node: n}
+	*n = Node{Index: len(t.nodes), Op: op, Out: v, backward: backward, local: local}
+	if len(inputs) <= len(r.in) {
+		n.Inputs = r.in[:len(inputs):len(inputs)]
+		copy(n.Inputs, inputs)
+	} else {
+		n.Inputs = slices.Clone(inputs)
+	}
 	t.nodes = append(t.nodes, n)
 	return v
+}
+
+// recorded is an op's output with its node, allocated together.
+type recorded struct {
+	v  Var
+	n  Node
+	in [3]*Var
 }
 
 // withAttrs sets the display attributes of v's node, if it has one.
