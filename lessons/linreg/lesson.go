@@ -9,6 +9,7 @@ package linreg
 
 import (
 	"github.com/dlearn/dlearn/lessons"
+	"github.com/dlearn/dlearn/lessons/trainer"
 )
 
 // Lesson returns the lesson's registry entry.
@@ -20,27 +21,9 @@ func Lesson() *lessons.Lesson {
 		Topics:    []string{"neural networks", "loss functions", "gradient descent", "SGD"},
 		Exercises: []string{"mse"},
 		Controls: []lessons.Control{
-			{
-				Name: "lr", Label: "learning rate", Kind: lessons.Float,
-				Help: "step size of SGD; takes effect from the next training step",
-				Min:  1e-6, Max: 10,
-				Ladder:  []float64{0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 0.5, 0.8, 1, 2, 3},
-				Default: "0.01",
-			},
-			{
-				Name: "batch", Label: "batch size", Kind: lessons.Int,
-				Help: "points per training step; restarts the run",
-				Min:  1, Max: 100,
-				Ladder:  []float64{1, 4, 8, 16, 32, 64, 100},
-				Default: "32", Restart: true,
-			},
-			{
-				Name: "epochs", Label: "epochs", Kind: lessons.Int,
-				Help: "passes over the data; restarts the run",
-				Min:  1, Max: 1000,
-				Ladder:  []float64{1, 10, 50, 100, 200, 500, 1000},
-				Default: "100", Restart: true,
-			},
+			trainer.LearningRate("0.01", 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 0.5, 0.8, 1, 2, 3),
+			trainer.BatchSize(N, "32"),
+			trainer.Epochs(1000, "100"),
 		},
 		New: func(seed uint64, s lessons.Settings) lessons.Machine {
 			return newMachine(seed, s.Float("lr"), s.Int("batch"), s.Int("epochs"))

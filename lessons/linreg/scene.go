@@ -6,7 +6,6 @@ import (
 	"math"
 	"text/template"
 
-	"github.com/dlearn/dlearn/engine/autograd"
 	"github.com/dlearn/dlearn/lessons/scene"
 	"github.com/dlearn/dlearn/lessons/trainer"
 )
@@ -24,7 +23,7 @@ type view struct {
 	N, Batch, Step, Epoch, EpochShown, Epochs, StepsPerEpoch, DivStep int
 	LR, W, B, WOld, BOld, DW, DB, Loss, FullMSE, LSW, LSB, Pred       float64
 	X0, Y0, Z0, Yhat0, E0, Sq0, Up0, G0, Share0                       float64
-	EpochEnd, Slow, HasDW, HasDB                                      bool
+	EpochEnd, Slow                                                    bool
 }
 
 func (m *machine) view() view {
@@ -52,10 +51,10 @@ func (m *machine) view() view {
 	v.G0 = 2 * v.E0 / n
 	v.Share0 = v.G0 * v.X0
 	if g := m.loop.Cur.GradSoFar(m.dense.W); g != nil {
-		v.DW, v.HasDW = g[0], true
+		v.DW = g[0]
 	}
 	if g := m.loop.Cur.GradSoFar(m.dense.B); g != nil {
-		v.DB, v.HasDB = g[0], true
+		v.DB = g[0]
 	}
 	if m.loop.Cur.Phase == trainer.Updated {
 		v.WOld, v.BOld = m.wUsed(), m.bUsed()
@@ -98,30 +97,15 @@ func (m *machine) Scene() scene.Scene {
 	if m.loop.Cur.Tape != nil {
 		sc.Pos.Op, sc.Pos.OpsPerStep = m.loop.Cur.OpIndex(), m.loop.Cur.OpsPerStep()
 	}
-	switch {
-	case m.loop.Diverged:
-		sc.Phase = "diverged"
-		sc.Narrative = trainer.Narrative(narrative, "diverged", v)
+	phase, block := m.loop.Phase()
+	sc.Phase, sc.Narrative = phase, trainer.Narrative(narrative, block, v)
+	switch phase {
+	case "diverged":
 		sc.Status = scene.Status{Level: scene.LevelError, Diverged: true,
 			Message: fmt.Sprintf("diverged at step %d — lower the learning rate", m.loop.DivStep)}
-	case m.Done():
-		sc.Phase = "finished"
-		sc.Narrative = trainer.Narrative(narrative, "finished", v)
+	case "finished":
 		sc.Status = scene.Status{Level: scene.LevelSuccess, Finished: true,
 			Message: fmt.Sprintf("finished: W = %s, b = %s, ŷ(0.5) = %s", trainer.Num(v.W), trainer.Num(v.B), trainer.Num(v.Pred))}
-	case m.loop.Cur.Tape == nil:
-		sc.Phase = "ready"
-		sc.Narrative = trainer.Narrative(narrative, "intro", v)
-	case m.loop.Cur.Phase == trainer.Forward:
-		sc.Phase = "forward"
-		sc.Narrative = trainer.Narrative(narrative, "fwd-"+opNames[m.loop.Cur.Fwd-1], v)
-	case m.loop.Cur.Phase == trainer.Backward:
-		sc.Phase = "backward"
-		st := m.loop.Cur.Steps[len(m.loop.Cur.Steps)-1]
-		sc.Narrative = trainer.Narrative(narrative, "bwd-"+st.Node.Op, v)
-	default:
-		sc.Phase = "update"
-		sc.Narrative = trainer.Narrative(narrative, "update", v)
 	}
 	if !m.loop.Diverged && v.FullMSE > 100*m.startMSE {
 		sc.Status = scene.Status{Level: scene.LevelWarning, Finished: m.Done(),
@@ -181,26 +165,13 @@ func (m *machine) lossPanel() scene.Panel {
 // paramPanel is W and b with their gradients (as far as the backward pass
 // has revealed them) and the last update SGD applied.
 func (m *machine) paramPanel(v view) scene.Panel {
-	num := func(x float64, ok bool) string {
-		if !ok {
-			return "—"
-		}
-		return trainer.Num(x)
-	}
-	update := func(p *autograd.Var) string {
-		if d := m.opt.LastUpdate(p); d != nil {
-			return trainer.Num(d.Data[0])
-		}
-		return "—"
-	}
-	rows := [][]string{
-		{"W", trainer.Num(v.W), num(v.DW, v.HasDW), update(m.dense.W)},
-		{"b", trainer.Num(v.B), num(v.DB, v.HasDB), update(m.dense.B)},
-		{"loss", trainer.Num(v.FullMSE), "", ""},
-		{"ŷ(0.5)", trainer.Num(v.Pred), "", ""},
-	}
 	return scene.Panel{Kind: scene.KindTable, Title: "parameters", Table: &scene.Table{
-		Columns: []string{"", "value", "gradient", "Δ last"},
-		Rows:    rows,
+		Columns: trainer.ParamColumns,
+		Rows: [][]string{
+			m.loop.ParamRow("W", m.dense.W, 0, m.opt.LastUpdate(m.dense.W)),
+			m.loop.ParamRow("b", m.dense.B, 0, m.opt.LastUpdate(m.dense.B)),
+			{"loss", trainer.Num(v.FullMSE), "", ""},
+			{"ŷ(0.5)", trainer.Num(v.Pred), "", ""},
+		},
 	}}
 }

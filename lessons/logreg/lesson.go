@@ -9,7 +9,10 @@
 // through the sigmoid collapses to (p − y)/n.
 package logreg
 
-import "github.com/dlearn/dlearn/lessons"
+import (
+	"github.com/dlearn/dlearn/lessons"
+	"github.com/dlearn/dlearn/lessons/trainer"
+)
 
 // Lesson returns the lesson's registry entry.
 func Lesson() *lessons.Lesson {
@@ -20,27 +23,9 @@ func Lesson() *lessons.Lesson {
 		Topics:    []string{"classification", "sigmoid", "binary cross-entropy", "SGD"},
 		Exercises: []string{"logistic"},
 		Controls: []lessons.Control{
-			{
-				Name: "lr", Label: "learning rate", Kind: lessons.Float,
-				Help: "step size of SGD; takes effect from the next training step",
-				Min:  1e-6, Max: 100,
-				Ladder:  []float64{0.001, 0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30},
-				Default: "0.01",
-			},
-			{
-				Name: "batch", Label: "batch size", Kind: lessons.Int,
-				Help: "points per training step; restarts the run",
-				Min:  1, Max: 100,
-				Ladder:  []float64{1, 4, 8, 16, 32, 64, 100},
-				Default: "32", Restart: true,
-			},
-			{
-				Name: "epochs", Label: "epochs", Kind: lessons.Int,
-				Help: "passes over the data; restarts the run",
-				Min:  1, Max: 2000,
-				Ladder:  []float64{1, 10, 50, 100, 200, 500, 1000, 2000},
-				Default: "100", Restart: true,
-			},
+			trainer.LearningRate("0.01", 0.001, 0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30),
+			trainer.BatchSize(N, "32"),
+			trainer.Epochs(2000, "100"),
 		},
 		New: func(seed uint64, s lessons.Settings) lessons.Machine {
 			return newMachine(seed, s.Float("lr"), s.Int("batch"), s.Int("epochs"))

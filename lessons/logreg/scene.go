@@ -25,7 +25,7 @@ type view struct {
 	LR, W1, W2, B, W1u, W2u, Bu, FullLoss, Acc, Loss   float64
 	X1, X2, Y, Z, S, P, OneMinusP, PointLoss           float64
 	DP, Local, DS, DW1, DW2, DB, Share1, R1, R2        float64
-	HasDW, HasDB, EpochEnd, Slow                       bool
+	EpochEnd, Slow                                     bool
 }
 
 func (m *machine) view() view {
@@ -70,10 +70,10 @@ func (m *machine) view() view {
 	v.DS = (v.P - v.Y) / n
 	v.Share1 = v.DS * v.X1
 	if g := cur.GradSoFar(m.dense.W); g != nil {
-		v.DW1, v.DW2, v.HasDW = g[0], g[1], true
+		v.DW1, v.DW2 = g[0], g[1]
 	}
 	if g := cur.GradSoFar(m.dense.B); g != nil {
-		v.DB, v.HasDB = g[0], true
+		v.DB = g[0]
 	}
 	return v
 }
@@ -90,24 +90,15 @@ func (m *machine) Scene() scene.Scene {
 	if cur.Tape != nil {
 		sc.Pos.Op, sc.Pos.OpsPerStep = cur.OpIndex(), cur.OpsPerStep()
 	}
-	block := ""
-	switch {
-	case m.loop.Diverged:
-		sc.Phase, block = "diverged", "diverged"
+	phase, block := m.loop.Phase()
+	sc.Phase = phase
+	switch phase {
+	case "diverged":
 		sc.Status = scene.Status{Level: scene.LevelError, Diverged: true,
 			Message: fmt.Sprintf("diverged at step %d — lower the learning rate", m.loop.DivStep)}
-	case m.Done():
-		sc.Phase, block = "finished", "finished"
+	case "finished":
 		sc.Status = scene.Status{Level: scene.LevelSuccess, Finished: true,
 			Message: fmt.Sprintf("finished: accuracy %.0f%%, cross-entropy %s", 100*v.Acc, trainer.Num(v.FullLoss))}
-	case cur.Tape == nil:
-		sc.Phase, block = "ready", "intro"
-	case cur.Phase == trainer.Forward:
-		sc.Phase, block = "forward", "fwd-"+cur.Tape.Nodes()[cur.Fwd-1].Op
-	case cur.Phase == trainer.Backward:
-		sc.Phase, block = "backward", "bwd-"+cur.Steps[len(cur.Steps)-1].Node.Op
-	default:
-		sc.Phase, block = "update", "update"
 	}
 	sc.Narrative = trainer.Narrative(narrative, block, v)
 	sc.Panels = []scene.Panel{m.boundaryPanel(), m.curvePanel(), m.paramPanel(v)}
@@ -197,27 +188,16 @@ func (m *machine) curvePanel() scene.Panel {
 	}}
 }
 
-// paramPanel is w1, w2 and b with their gradients (as far as revealed) and
-// the last update.
+// paramPanel is w1, w2 and b with their gradients (as far as revealed)
+// and the last update.
 func (m *machine) paramPanel(v view) scene.Panel {
-	num := func(x float64, ok bool) string {
-		if !ok {
-			return "—"
-		}
-		return trainer.Num(x)
-	}
-	upd := func(p *autograd.Var, i int) string {
-		if d := m.opt.LastUpdate(p); d != nil {
-			return trainer.Num(d.Data[i])
-		}
-		return "—"
-	}
+	lw, lb := m.opt.LastUpdate(m.dense.W), m.opt.LastUpdate(m.dense.B)
 	return scene.Panel{Kind: scene.KindTable, Title: "parameters", Table: &scene.Table{
-		Columns: []string{"", "value", "gradient", "Δ last"},
+		Columns: trainer.ParamColumns,
 		Rows: [][]string{
-			{"w1", trainer.Num(v.W1), num(v.DW1, v.HasDW), upd(m.dense.W, 0)},
-			{"w2", trainer.Num(v.W2), num(v.DW2, v.HasDW), upd(m.dense.W, 1)},
-			{"b", trainer.Num(v.B), num(v.DB, v.HasDB), upd(m.dense.B, 0)},
+			m.loop.ParamRow("w1", m.dense.W, 0, lw),
+			m.loop.ParamRow("w2", m.dense.W, 1, lw),
+			m.loop.ParamRow("b", m.dense.B, 0, lb),
 			{"accuracy", fmt.Sprintf("%.0f%%", 100*v.Acc), "", ""},
 		},
 	}}
