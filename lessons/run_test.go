@@ -15,7 +15,6 @@ type counter struct {
 	ops   int
 	total float64
 	rate  float64
-	clone bool
 }
 
 func (c *counter) Advance(g Granularity) {

@@ -71,9 +71,6 @@ func (c *ctx) fail(fn string, kind Kind, msg string) {
 	c.problems = append(c.problems, Problem{Check: c.name, Func: fn, Kind: kind, Message: msg})
 }
 
-// failed reports whether the case has found a problem so far.
-func (c *ctx) failed() bool { return len(c.problems) > 0 }
-
 // observe keeps the largest relative error seen by the case; rel is never
 // NaN (see diff).
 func (c *ctx) observe(rel float64, where string) {

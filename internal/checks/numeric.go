@@ -53,15 +53,6 @@ func centralDiff(f func() float64, x []float64) []float64 {
 	return g
 }
 
-// cloneMat returns a deep copy of m.
-func cloneMat(m [][]float64) [][]float64 {
-	c := make([][]float64, len(m))
-	for i, row := range m {
-		c[i] = slices.Clone(row)
-	}
-	return c
-}
-
 // frozen remembers the learner's arguments so that a check can tell them
 // when their function changed an input it should only read.
 type frozen struct {

@@ -201,14 +201,3 @@ func (m *machine) deadUnits(z1 *tensor.Tensor) []int {
 func (m *machine) z1Now() *tensor.Tensor {
 	return m.forward(autograd.NoGradTape(), autograd.Const("x", m.x)).z1.Value
 }
-
-// maxAbsParam is the largest |value| over all parameters.
-func (m *machine) maxAbsParam() float64 {
-	hi := 0.0
-	for _, p := range m.params() {
-		for _, v := range p.Value.Data {
-			hi = math.Max(hi, math.Abs(v))
-		}
-	}
-	return hi
-}

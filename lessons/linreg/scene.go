@@ -15,9 +15,6 @@ var narrativeText string
 
 var narrative = template.Must(template.New("linreg").Funcs(trainer.Funcs).Parse(narrativeText))
 
-// opNames are the forward nodes of one step, in tape order.
-var opNames = []string{"matmul", "add", "sub", "square", "mean"}
-
 // view is the data the narrative templates read.
 type view struct {
 	N, Batch, Step, Epoch, EpochShown, Epochs, StepsPerEpoch, DivStep int
