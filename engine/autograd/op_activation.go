@@ -97,8 +97,14 @@ func (t *Tape) leaky(op string, a *Var, slope float64) *Var {
 	return t.record(op, out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
 		d := tensor.New(out.Shape...)
 		gd := g.Data[:len(d.Data)]
-		for i, x := range a.Value.Data {
-			d.Data[i] = pick(x, gd[i], slope*gd[i])
+		if slope == 0 {
+			for i, x := range a.Value.Data {
+				d.Data[i] = math.Float64frombits(math.Float64bits(gd[i]) & positive(x))
+			}
+		} else {
+			for i, x := range a.Value.Data {
+				d.Data[i] = pick(x, gd[i], slope*gd[i])
+			}
 		}
 		return []*tensor.Tensor{d}
 	}, func() []*tensor.Tensor {
@@ -113,7 +119,13 @@ func (t *Tape) leaky(op string, a *Var, slope float64) *Var {
 // pick returns pos if x > 0 and neg otherwise (also for x = ±0 and for a
 // NaN with the sign bit set), without a branch.
 func pick(x, pos, neg float64) float64 {
-	b := int64(math.Float64bits(x))
-	m := ^uint64((b-1)>>63) & ^uint64(b>>63) // all ones iff b > 0, i.e. x > 0
+	m := positive(x)
 	return math.Float64frombits(math.Float64bits(pos)&m | math.Float64bits(neg)&^m)
+}
+
+// positive returns all ones if x > 0 and zero otherwise (also for ±0 and
+// for a NaN with the sign bit set): x's bits as an integer are then > 0.
+func positive(x float64) uint64 {
+	b := int64(math.Float64bits(x))
+	return ^uint64((b-1)>>63) & ^uint64(b>>63)
 }
