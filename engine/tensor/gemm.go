@@ -47,6 +47,10 @@ func gemm(ta, tb bool, m, n, k int, a []float64, lda int, b []float64, ldb int, 
 	if k == 0 {
 		return
 	}
+	if gemmFast {
+		fmaGemm(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, parallel)
+		return
+	}
 	tA, tB := blas.NoTrans, blas.NoTrans
 	if ta {
 		tA = blas.Trans

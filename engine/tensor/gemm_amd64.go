@@ -1,0 +1,47 @@
+package tensor
+
+// gemmFast reports whether gemm takes its fused multiply-add fast path
+// (fmaGemm with the assembly micro-kernel): the CPU has AVX2 and FMA and
+// the OS saves the AVX registers. Without them gemm runs gonum's kernels.
+var gemmFast = hasAVX2FMA()
+
+// hasAVX2FMA reads the CPUID feature flags and XCR0.
+func hasAVX2FMA() bool {
+	maxLeaf, _, _, _ := cpuid(0, 0)
+	if maxLeaf < 7 {
+		return false
+	}
+	_, _, ecx1, _ := cpuid(1, 0)
+	const fma, osxsave, avx = 1 << 12, 1 << 27, 1 << 28
+	if ecx1&(fma|osxsave|avx) != fma|osxsave|avx {
+		return false
+	}
+	if xcr0, _ := xgetbv(); xcr0&6 != 6 { // XMM and YMM state enabled
+		return false
+	}
+	_, ebx7, _, _ := cpuid(7, 0)
+	return ebx7&(1<<5) != 0 // AVX2
+}
+
+// cpuid executes the CPUID instruction for a leaf and sub-leaf.
+func cpuid(leaf, sub uint32) (eax, ebx, ecx, edx uint32)
+
+// xgetbv returns XCR0.
+func xgetbv() (eax, edx uint32)
+
+// gemmKernel6x8 is the AVX2/FMA micro-kernel: the same contract as
+// gemmKernelGo on raw pointers.
+//
+//go:noescape
+func gemmKernel6x8(kc int, ap, bp, c *float64, ldc int)
+
+// gemmKernel runs the micro-kernel for one gemmMR×gemmNR tile of C.
+func gemmKernel(kc int, ap, bp, c []float64, ldc int) {
+	if kc == 0 {
+		return
+	}
+	_ = ap[kc*gemmMR-1]
+	_ = bp[kc*gemmNR-1]
+	_ = c[(gemmMR-1)*ldc+gemmNR-1]
+	gemmKernel6x8(kc, &ap[0], &bp[0], &c[0], ldc)
+}

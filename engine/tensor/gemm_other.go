@@ -1,0 +1,10 @@
+//go:build !amd64
+
+package tensor
+
+// gemmFast is false: without an assembly micro-kernel gemm runs gonum's
+// kernels (the portable gemmKernelGo is kept for tests).
+const gemmFast = false
+
+// gemmKernel runs the micro-kernel for one gemmMR×gemmNR tile of C.
+func gemmKernel(kc int, ap, bp, c []float64, ldc int) { gemmKernelGo(kc, ap, bp, c, ldc) }
