@@ -33,15 +33,16 @@ func xgetbv() (eax, edx uint32)
 // gemmKernelGo on raw pointers.
 //
 //go:noescape
-func gemmKernel6x8(kc int, ap, bp, c *float64, ldc int)
+func gemmKernel6x8(kc int, ap, bp, c *float64, ldc, bs int)
 
-// gemmKernel runs the micro-kernel for one gemmMR×gemmNR tile of C.
-func gemmKernel(kc int, ap, bp, c []float64, ldc int) {
+// gemmKernel runs the micro-kernel for one gemmMR×gemmNR tile of C, with
+// the gemmNR values of B of step p at bp[p·bs:] (bs = gemmNR when packed).
+func gemmKernel(kc int, ap, bp []float64, bs int, c []float64, ldc int) {
 	if kc == 0 {
 		return
 	}
 	_ = ap[kc*gemmMR-1]
-	_ = bp[kc*gemmNR-1]
+	_ = bp[(kc-1)*bs+gemmNR-1]
 	_ = c[(gemmMR-1)*ldc+gemmNR-1]
-	gemmKernel6x8(kc, &ap[0], &bp[0], &c[0], ldc)
+	gemmKernel6x8(kc, &ap[0], &bp[0], &c[0], ldc, bs)
 }

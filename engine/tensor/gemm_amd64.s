@@ -19,18 +19,21 @@ TEXT ·xgetbv(SB), NOSPLIT, $0-8
 	MOVL DX, edx+4(FP)
 	RET
 
-// func gemmKernel6x8(kc int, ap, bp, c *float64, ldc int)
+// func gemmKernel6x8(kc int, ap, bp, c *float64, ldc, bs int)
 //
 // Y0–Y11 hold the 6×8 tile of C (two registers of four per row), loaded
 // from c, updated by kc steps of C[i][j] = fma(a[p][i], b[p][j], C[i][j])
-// and stored back. ap holds 6 values per step, bp 8.
-TEXT ·gemmKernel6x8(SB), NOSPLIT, $0-40
+// and stored back. ap holds 6 values per step; the 8 values of B of step
+// p are at bp + p·bs.
+TEXT ·gemmKernel6x8(SB), NOSPLIT, $0-48
 	MOVQ kc+0(FP), CX
 	MOVQ ap+8(FP), SI
 	MOVQ bp+16(FP), DI
 	MOVQ c+24(FP), DX
 	MOVQ ldc+32(FP), R8
 	SHLQ $3, R8
+	MOVQ bs+40(FP), R10
+	SHLQ $3, R10
 	MOVQ DX, R9
 	VMOVUPD (R9), Y0
 	VMOVUPD 32(R9), Y1
@@ -73,7 +76,7 @@ loop:
 	VFMADD231PD Y12, Y15, Y10
 	VFMADD231PD Y13, Y15, Y11
 	ADDQ $48, SI
-	ADDQ $64, DI
+	ADDQ R10, DI
 	DECQ CX
 	JNE loop
 store:

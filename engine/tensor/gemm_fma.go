@@ -32,6 +32,9 @@ const (
 	// gemmSmallWork is the m·n·k below which packing costs more than it
 	// saves and the plain loop runs instead.
 	gemmSmallWork = 4096
+	// gemmDirectRows is the number of rows of C up to which B is read in
+	// place rather than packed.
+	gemmDirectRows = 2 * gemmMR
 	// gemmParWork is the m·n·k from which the product is split between
 	// cores: a goroutine costs about a microsecond.
 	gemmParWork = 1 << 17
@@ -134,38 +137,57 @@ func opAt(a []float64, trans bool, lda, i, p int) float64 {
 }
 
 // gemmBlocked runs the packed, blocked product on the calling goroutine.
+// When op(B) is not transposed and C has at most gemmDirectRows rows, a
+// packed panel of B would be used by only one or two tiles, so the kernel
+// reads B in place instead (only a last, partial panel is packed).
 func gemmBlocked(transA, transB bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
 	buf := gemmPool.Get().(*gemmBuf)
 	defer gemmPool.Put(buf)
+	direct := !transB && m <= gemmDirectRows
 	ncMax := min(gemmNC, roundUp(n, gemmNR))
 	kcMax := min(gemmKC, k)
 	buf.a = grow(buf.a, roundUp(min(gemmMC, m), gemmMR)*kcMax)
+	if direct {
+		ncMax = gemmNR
+	}
 	buf.b = grow(buf.b, ncMax*kcMax)
 	var tile [gemmMR * gemmNR]float64
 	for jc := 0; jc < n; jc += gemmNC {
 		nc := min(gemmNC, n-jc)
 		for pc := 0; pc < k; pc += gemmKC {
 			kc := min(gemmKC, k-pc)
-			packB(transB, kc, nc, b, ldb, pc, jc, buf.b)
+			if !direct {
+				packB(transB, kc, nc, b, ldb, pc, jc, buf.b)
+			}
 			for ic := 0; ic < m; ic += gemmMC {
 				mc := min(gemmMC, m-ic)
 				packA(transA, mc, kc, a, lda, ic, pc, buf.a)
 				for jr := 0; jr < nc; jr += gemmNR {
 					nr := min(gemmNR, nc-jr)
-					bp := buf.b[jr*kc:]
+					var bp []float64
+					bs := gemmNR
+					switch {
+					case !direct:
+						bp = buf.b[jr*kc:]
+					case nr == gemmNR:
+						bp, bs = b[pc*ldb+jc+jr:], ldb
+					default:
+						bp = buf.b
+						packB(false, kc, nr, b, ldb, pc, jc+jr, bp)
+					}
 					for ir := 0; ir < mc; ir += gemmMR {
 						mr := min(gemmMR, mc-ir)
 						ap := buf.a[ir*kc:]
 						off := (ic+ir)*ldc + jc + jr
 						if mr == gemmMR && nr == gemmNR {
-							gemmKernel(kc, ap, bp, c[off:], ldc)
+							gemmKernel(kc, ap, bp, bs, c[off:], ldc)
 							continue
 						}
 						// An edge tile: run the kernel on a full copy.
 						for i := range mr {
 							copy(tile[i*gemmNR:i*gemmNR+nr], c[off+i*ldc:off+i*ldc+nr])
 						}
-						gemmKernel(kc, ap, bp, tile[:], gemmNR)
+						gemmKernel(kc, ap, bp, bs, tile[:], gemmNR)
 						for i := range mr {
 							copy(c[off+i*ldc:off+i*ldc+nr], tile[i*gemmNR:i*gemmNR+nr])
 						}
@@ -221,24 +243,35 @@ func packB(trans bool, kc, nc int, b []float64, ldb, pc, jc int, bp []float64) {
 			}
 			continue
 		}
+		off := pc*ldb + jc + jr
+		if nr < gemmNR {
+			for p := range kc {
+				copy(dst[p*gemmNR:p*gemmNR+nr], b[off+p*ldb:off+p*ldb+nr])
+			}
+			continue
+		}
+		// Eight explicit moves: a copy call per row costs more than the row.
 		for p := range kc {
-			src := b[(pc+p)*ldb+jc+jr : (pc+p)*ldb+jc+jr+nr]
-			copy(dst[p*gemmNR:p*gemmNR+nr], src)
+			src := b[off+p*ldb : off+p*ldb+gemmNR]
+			d := dst[p*gemmNR : p*gemmNR+gemmNR]
+			d[0], d[1], d[2], d[3] = src[0], src[1], src[2], src[3]
+			d[4], d[5], d[6], d[7] = src[4], src[5], src[6], src[7]
 		}
 	}
 }
 
 // gemmKernelGo is the portable micro-kernel: for the gemmMR×gemmNR tile
 // of C at c (row stride ldc) it performs c = fma(a, b, c) over the kc
-// packed columns of ap and rows of bp, in order.
-func gemmKernelGo(kc int, ap, bp, c []float64, ldc int) {
+// packed columns of ap and the kc rows of B at bp (row p at bp[p·bs:]),
+// in order.
+func gemmKernelGo(kc int, ap, bp []float64, bs int, c []float64, ldc int) {
 	for i := range gemmMR {
 		row := c[i*ldc : i*ldc+gemmNR]
 		var acc [gemmNR]float64
 		copy(acc[:], row)
 		for p := range kc {
 			av := ap[p*gemmMR+i]
-			bv := bp[p*gemmNR : p*gemmNR+gemmNR]
+			bv := bp[p*bs : p*bs+gemmNR]
 			for j := range acc {
 				acc[j] = math.FMA(av, bv[j], acc[j])
 			}

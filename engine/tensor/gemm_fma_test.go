@@ -37,8 +37,8 @@ func TestGemmKernelSameBitsAsGo(t *testing.T) {
 		bp := RandN(rng, kc*gemmNR+1).Data
 		c := RandN(rng, gemmMR*ldc).Data
 		want := append([]float64(nil), c...)
-		gemmKernel(kc, ap, bp, c, ldc)
-		gemmKernelGo(kc, ap, bp, want, ldc)
+		gemmKernel(kc, ap, bp, gemmNR, c, ldc)
+		gemmKernelGo(kc, ap, bp, gemmNR, want, ldc)
 		for i := range c {
 			if math.Float64bits(c[i]) != math.Float64bits(want[i]) {
 				t.Fatalf("kc=%d: element %d = %v, portable kernel %v", kc, i, c[i], want[i])

@@ -7,4 +7,6 @@ package tensor
 const gemmFast = false
 
 // gemmKernel runs the micro-kernel for one gemmMR×gemmNR tile of C.
-func gemmKernel(kc int, ap, bp, c []float64, ldc int) { gemmKernelGo(kc, ap, bp, c, ldc) }
+func gemmKernel(kc int, ap, bp []float64, bs int, c []float64, ldc int) {
+	gemmKernelGo(kc, ap, bp, bs, c, ldc)
+}
