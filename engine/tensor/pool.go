@@ -10,6 +10,10 @@ func MaxPool2D(g ConvGeom, x *Tensor) (*Tensor, []int32) {
 	out := New(g.N, g.C, g.OH, g.OW)
 	arg := make([]int32, len(out.Data))
 	parallelFor(g.N*g.C, len(out.Data)*g.KH*g.KW, func(lo, hi int) {
+		if g.KH == 2 && g.KW == 2 && g.Stride == 2 {
+			g.maxPool2x2(x.Data, out.Data, arg, lo, hi)
+			return
+		}
 		for nc := lo; nc < hi; nc++ {
 			base := nc * g.H * g.W
 			img := x.Data[base : base+g.H*g.W]
@@ -34,6 +38,62 @@ func MaxPool2D(g ConvGeom, x *Tensor) (*Tensor, []int32) {
 		}
 	})
 	return out, arg
+}
+
+// maxPool2x2 is MaxPool2D's loop for 2×2 windows moved by 2, for the
+// images lo … hi−1 of x. The maximum is found without branches (the
+// branches of the general loop are unpredictable on real data) and its
+// first position by conditional moves; a window holding a NaN, whose
+// maximum equals nothing, takes the general rule: its first NaN.
+func (g ConvGeom) maxPool2x2(x, out []float64, arg []int32, lo, hi int) {
+	for nc := lo; nc < hi; nc++ {
+		base := nc * g.H * g.W
+		o := nc * g.OH * g.OW
+		for oh := range g.OH {
+			r0 := x[base+2*oh*g.W : base+(2*oh+1)*g.W]
+			r1 := x[base+(2*oh+1)*g.W : base+(2*oh+2)*g.W]
+			dst, at := out[o:o+g.OW], arg[o:o+g.OW]
+			for ow := range dst {
+				a, b, c, d := r0[2*ow], r0[2*ow+1], r1[2*ow], r1[2*ow+1]
+				m := max(max(a, b), max(c, d))
+				// The first position holding m, computed without branches
+				// (v == m written !(v < m), since m is the maximum): j is
+				// 0 for a, 1 for b, 2 for c, 3 for d.
+				la, lb, lc := b2i(a < m), b2i(b < m), b2i(c < m)
+				j := la * (1 + lb*(1+lc))
+				p := int32(base + (2*oh+(j>>1))*g.W + 2*ow + (j & 1))
+				if m != m {
+					p = firstNaN(base, g.W, oh, ow, a, b, c)
+				}
+				dst[ow], at[ow] = x[p], p
+			}
+			o += g.OW
+		}
+	}
+}
+
+// b2i is 1 for true and 0 for false (compiled to a SETcc).
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// firstNaN returns the flat index of the first NaN of the 2×2 window at
+// (oh, ow) whose first three values are a, b, c (the fourth when none of
+// them is NaN).
+func firstNaN(base, w, oh, ow int, a, b, c float64) int32 {
+	top, bottom := base+2*oh*w+2*ow, base+(2*oh+1)*w+2*ow
+	switch {
+	case a != a:
+		return int32(top)
+	case b != b:
+		return int32(top + 1)
+	case c != c:
+		return int32(bottom)
+	}
+	return int32(bottom + 1)
 }
 
 // MaxPool2DBackward routes each element of gout to the input position arg
