@@ -84,7 +84,7 @@ func (md *markdown) render(text string, width int, style string) string {
 
 // breakAt are the places a long formula line may be broken, before the
 // operator, in order of preference.
-var breakAt = []string{" = ", " + ", " − ", " - ", " × ", " · "}
+var breakAt = []string{" = ", " → ", " + ", " − ", " - ", " × ", " · ", "/("}
 
 // wrapFormulas breaks the lines of indented code blocks (the formulas of
 // lesson narratives) that are longer than width at an operator, continuing
@@ -127,8 +127,8 @@ func wrapFormulas(text string, width int) string {
 			if cut < 0 {
 				break
 			}
-			out = append(out, line[:cut])
-			line = cont + line[cut+1:]
+			out = append(out, strings.TrimRight(line[:cut], " "))
+			line = cont + strings.TrimLeft(line[cut:], " ")
 		}
 		out = append(out, line)
 	}
