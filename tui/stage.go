@@ -10,10 +10,13 @@ import (
 	"github.com/dlearn/dlearn/tui/widget"
 )
 
-// Smallest useful panel, frame included.
+// Smallest useful panel, frame included, and the height a plot or image
+// asks for before rows share what is left: below it a chart is too flat to
+// read.
 const (
 	minPanelW = 28
 	minPanelH = 7
+	minChartH = 12
 )
 
 // stageGrid picks how many columns and rows of panels to use for n
@@ -126,7 +129,7 @@ func rowHeights(panels []scene.Panel, cols, rows, shown, h int) []int {
 			n := need(panels[i])
 			if n == 0 {
 				grow[r] = true
-				n = minPanelH
+				n = minChartH
 			}
 			hs[r] = max(hs[r], n)
 		}
