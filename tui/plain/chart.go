@@ -48,6 +48,7 @@ func writePlot(b *bufio.Writer, p *scene.Plot) {
 		}
 		grid[chartH-1-row][c] = r
 	}
+	drawField(grid, p, xr, yr)
 	for si, s := range p.Series {
 		mk := markers[si%len(markers)]
 		n := min(len(s.X), len(s.Y))
@@ -152,4 +153,57 @@ func ranges(p *scene.Plot) (xr, yr scene.Range, ok bool) {
 		yr.Min, yr.Max = yr.Min-1, yr.Max+1
 	}
 	return xr, yr, true
+}
+
+// drawField shades the plot's decision region (cells where the value is
+// at least 0.5, or an odd class, get '·') and draws its contour lines
+// (cells where a level passes between the cell and its right or lower
+// neighbour get ':'), under the series.
+func drawField(grid [][]rune, p *scene.Plot, xr, yr scene.Range) {
+	if p.LogY {
+		return
+	}
+	// at is g's value under the character cell (row, col).
+	at := func(g *scene.Grid, row, col int) (float64, bool) {
+		x := xr.Min + (float64(col)+0.5)/chartW*(xr.Max-xr.Min)
+		y := yr.Min + (float64(chartH-1-row)+0.5)/chartH*(yr.Max-yr.Min)
+		if g.Rows == 0 || g.Cols == 0 || len(g.Values) != g.Rows*g.Cols || g.X.Max <= g.X.Min || g.Y.Max <= g.Y.Min ||
+			x < g.X.Min || x > g.X.Max || y < g.Y.Min || y > g.Y.Max {
+			return 0, false
+		}
+		c := min(int((x-g.X.Min)/(g.X.Max-g.X.Min)*float64(g.Cols)), g.Cols-1)
+		r := min(int((y-g.Y.Min)/(g.Y.Max-g.Y.Min)*float64(g.Rows)), g.Rows-1)
+		return g.Values[r*g.Cols+c], true
+	}
+	if g := p.Region; g != nil {
+		for row := range chartH {
+			for col := range chartW {
+				v, ok := at(g, row, col)
+				if ok && ((g.Classes > 2 && int(v)%2 == 1) || (g.Classes <= 2 && v >= 0.5)) {
+					grid[row][col] = '·'
+				}
+			}
+		}
+	}
+	if ct := p.Contour; ct != nil {
+		level := func(v float64) int {
+			k := 0
+			for _, l := range ct.Levels {
+				if v >= l {
+					k++
+				}
+			}
+			return k
+		}
+		for row := range chartH - 1 {
+			for col := range chartW - 1 {
+				v, ok1 := at(&ct.Grid, row, col)
+				right, ok2 := at(&ct.Grid, row, col+1)
+				below, ok3 := at(&ct.Grid, row+1, col)
+				if ok1 && ok2 && ok3 && (level(v) != level(right) || level(v) != level(below)) {
+					grid[row][col] = ':'
+				}
+			}
+		}
+	}
 }

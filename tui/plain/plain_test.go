@@ -78,3 +78,28 @@ func TestPlotLinesAreDrawn(t *testing.T) {
 		t.Fatalf("diagonal not drawn corner to corner:\n%s", strings.Join(rows, "\n"))
 	}
 }
+
+func TestRegionAndContourAreDrawn(t *testing.T) {
+	grid := scene.Grid{X: scene.Range{Min: 0, Max: 1}, Y: scene.Range{Min: 0, Max: 1}, Rows: 2, Cols: 2, Values: []float64{0, 1, 0, 1}}
+	p := scene.Panel{Kind: scene.KindPlot, Title: "p", Plot: &scene.Plot{
+		XRange: &scene.Range{Min: 0, Max: 1}, YRange: &scene.Range{Min: 0, Max: 1},
+		Region:  &grid,
+		Contour: &scene.Contour{Grid: grid, Levels: []float64{0.5}},
+	}}
+	var b bytes.Buffer
+	if err := Write(&b, scene.Scene{Panels: []scene.Panel{p}}); err != nil {
+		t.Fatal(err)
+	}
+	var rows []string
+	for _, l := range strings.Split(b.String(), "\n") {
+		if strings.Contains(l, "│") {
+			rows = append(rows, l[strings.Index(l, "│")+len("│"):])
+		}
+	}
+	mid := rows[chartH/2]
+	// The right half (value 1) is shaded, the left is not, and the level
+	// 0.5 runs down the middle.
+	if !strings.HasSuffix(strings.TrimRight(mid, " "), "·") || strings.HasPrefix(mid, "·") || !strings.Contains(mid, ":") {
+		t.Fatalf("region/contour not drawn as expected:\n%s", strings.Join(rows, "\n"))
+	}
+}
