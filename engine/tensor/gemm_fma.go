@@ -30,7 +30,9 @@ const (
 	gemmNC = 512 // columns of a packed panel of B (a multiple of gemmNR)
 
 	// gemmSmallWork is the m·n·k below which packing costs more than it
-	// saves and the plain loop runs instead.
+	// saves and the plain loop runs instead, unless every side is at
+	// least 8 (a quarter of it is the limit then: attention's per-head
+	// products of 16×8·8×16 gain from the kernel).
 	gemmSmallWork = 4096
 	// gemmDirectRows is the number of rows of C up to which B is read in
 	// place rather than packed.
@@ -52,7 +54,7 @@ var gemmPool = sync.Pool{New: func() any { return new(gemmBuf) }}
 // the cores.
 func fmaGemm(transA, transB bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, parallel bool) {
 	work := m * n * k
-	if work < gemmSmallWork {
+	if work < gemmSmallWork/4 || (work < gemmSmallWork && min(m, n, k) < 8) {
 		gemmLoop(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
 		return
 	}
