@@ -24,6 +24,7 @@ workloads="W1Linreg:400 W2Logreg:400 W3MLP:750 W4CNN:50 W5RNN:100 W6Attention:10
 
 echo "# machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(date -u +%Y-%m-%d)"
 echo "# $(go version)"
+echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg) (other processes on the machine skew the figures)"
 go test -c -o "$tmp/bench.test" ./engine/bench
 
 median() { sort -g | awk '{v[NR]=$1} END {if (NR%2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2}'; }
@@ -76,3 +77,4 @@ awk '
     }
   }' "$tmp/go.txt" "$tmp/py.txt"
 echo "# ratio = dlearn time / PyTorch time: < 1 means dlearn is faster"
+echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

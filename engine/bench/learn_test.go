@@ -73,11 +73,12 @@ func TestMLPSpiral(t *testing.T) {
 }
 
 // TestCNNMNIST trains W4's model on 6,000 real MNIST digits and checks
-// its accuracy on 1,000 digits it has not seen. It takes about half a
-// minute on two cores, so it is skipped under -short.
+// its accuracy on 1,000 digits it has not seen. It takes a few seconds
+// on two cores (it loads and trains on real data), so it is skipped under
+// -short.
 func TestCNNMNIST(t *testing.T) {
 	if testing.Short() {
-		t.Skip("bench: the MNIST training test takes about half a minute; skipped under -short")
+		t.Skip("bench: the MNIST training test loads and trains on real digits; skipped under -short")
 	}
 	train, test, err := data.MNIST(6000, 1000)
 	if err != nil {
