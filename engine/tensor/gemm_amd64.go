@@ -1,8 +1,8 @@
 package tensor
 
-// gemmFast reports whether gemm takes its fused multiply-add fast path
-// (fmaGemm with the assembly micro-kernel): the CPU has AVX2 and FMA and
-// the OS saves the AVX registers. Without them gemm runs gonum's kernels.
+// gemmFast reports whether gemm's micro-kernel is the assembly one: the
+// CPU has AVX2 and FMA and the OS saves the AVX registers. Without them the
+// portable Go kernel runs, slower but with the same results.
 var gemmFast = hasAVX2FMA()
 
 // hasAVX2FMA reads the CPUID feature flags and XCR0.
@@ -39,6 +39,10 @@ func gemmKernel6x8(kc int, ap, bp, c *float64, ldc, bs int)
 // the gemmNR values of B of step p at bp[p·bs:] (bs = gemmNR when packed).
 func gemmKernel(kc int, ap, bp []float64, bs int, c []float64, ldc int) {
 	if kc == 0 {
+		return
+	}
+	if !gemmFast {
+		gemmKernelGo(kc, ap, bp, bs, c, ldc)
 		return
 	}
 	_ = ap[kc*gemmMR-1]
