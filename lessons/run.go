@@ -63,6 +63,20 @@ type Cloner interface {
 	Clone() Machine
 }
 
+// Snapshotter is implemented by machines that can save their state and
+// return to it, when copying the whole machine is awkward (it holds engine
+// layers). Run then saves a snapshot about every checkpointEvery actions,
+// whenever the machine can take one, and steps back by restoring the
+// latest snapshot and replaying only the actions after it.
+type Snapshotter interface {
+	// Snapshot returns the machine's state, or false when it cannot save
+	// one now (in the middle of a training step, say). The state must not
+	// change when the machine goes on.
+	Snapshot() (state any, ok bool)
+	// Restore puts the machine back into a state Snapshot returned.
+	Restore(state any)
+}
+
 // action is one entry of a run's log: an Advance, or a Set when name != "".
 type action struct {
 	g           Granularity
@@ -84,8 +98,17 @@ type Run struct {
 
 	m   Machine
 	log []action
-	// checkpoints[i] is a clone taken after (i+1)*checkpointEvery actions.
-	checkpoints []Machine
+	// checkpoints are machine states after the first at actions of the
+	// log, in increasing order of at.
+	checkpoints []checkpoint
+}
+
+// checkpoint is a clone of the machine (clone set) or a snapshot of its
+// state (state set) after the first at actions.
+type checkpoint struct {
+	at    int
+	clone Machine
+	state any
 }
 
 // Start validates settings (nil means all defaults) and starts the lesson.
@@ -175,14 +198,19 @@ func (r *Run) Back() bool {
 		r.settings[last.name] = r.previousValue(last.name)
 	}
 	// Drop checkpoints taken after the new end of the log.
-	for len(r.checkpoints) > 0 && len(r.checkpoints)*checkpointEvery > len(r.log) {
+	for len(r.checkpoints) > 0 && r.checkpoints[len(r.checkpoints)-1].at > len(r.log) {
 		r.checkpoints = r.checkpoints[:len(r.checkpoints)-1]
 	}
-	from := len(r.checkpoints) * checkpointEvery
-	if from > 0 {
-		r.m = r.checkpoints[len(r.checkpoints)-1].(Cloner).Clone()
-	} else {
+	from := 0
+	switch n := len(r.checkpoints); {
+	case n == 0:
 		r.m = r.lesson.New(r.seed, r.start.Clone())
+	case r.checkpoints[n-1].clone != nil:
+		r.m = r.checkpoints[n-1].clone.(Cloner).Clone()
+		from = r.checkpoints[n-1].at
+	default:
+		r.m.(Snapshotter).Restore(r.checkpoints[n-1].state)
+		from = r.checkpoints[n-1].at
 	}
 	for _, a := range r.log[from:] {
 		r.apply(r.m, a)
@@ -201,6 +229,9 @@ func (r *Run) previousValue(name string) string {
 	return r.start[name]
 }
 
+// Actions returns the number of actions Back can undo.
+func (r *Run) Actions() int { return len(r.log) }
+
 // CanBack reports whether Back has anything to undo.
 func (r *Run) CanBack() bool { return len(r.log) > 0 }
 
@@ -216,8 +247,20 @@ func (r *Run) apply(m Machine, a action) {
 
 func (r *Run) push(a action) {
 	r.log = append(r.log, a)
-	if c, ok := r.m.(Cloner); ok && len(r.log)%checkpointEvery == 0 {
-		r.checkpoints = append(r.checkpoints, c.Clone())
+	last := 0
+	if n := len(r.checkpoints); n > 0 {
+		last = r.checkpoints[n-1].at
+	}
+	if len(r.log)-last < checkpointEvery {
+		return
+	}
+	switch m := r.m.(type) {
+	case Cloner:
+		r.checkpoints = append(r.checkpoints, checkpoint{at: len(r.log), clone: m.Clone()})
+	case Snapshotter:
+		if st, ok := m.Snapshot(); ok {
+			r.checkpoints = append(r.checkpoints, checkpoint{at: len(r.log), state: st})
+		}
 	}
 }
 

@@ -40,7 +40,28 @@ type cloningCounter struct{ counter }
 
 func (c *cloningCounter) Clone() Machine { d := *c; return &d }
 
-func testLesson(cloner bool) *Lesson {
+// snapCounter implements Snapshotter, and can save a snapshot only between
+// steps (every fourth op), like a lesson in the middle of a training step.
+type snapCounter struct {
+	counter
+	restores int
+}
+
+func (c *snapCounter) Snapshot() (any, bool) { return c.counter, c.ops%4 == 0 }
+func (c *snapCounter) Restore(st any)       { c.counter = st.(counter); c.restores++ }
+
+// kind is how testLesson's machine supports stepping back.
+type kind int
+
+const (
+	replay kind = iota
+	cloning
+	snapshots
+)
+
+func testLesson(cloner bool) *Lesson { return testLessonOf(map[bool]kind{false: replay, true: cloning}[cloner]) }
+
+func testLessonOf(k kind) *Lesson {
 	return &Lesson{
 		ID: "count", Title: "Counting",
 		Controls: []Control{
@@ -50,8 +71,11 @@ func testLesson(cloner bool) *Lesson {
 		},
 		New: func(seed uint64, s Settings) Machine {
 			c := counter{rate: s.Float("rate"), total: float64(s.Int("start")) + float64(seed)}
-			if cloner {
+			switch k {
+			case cloning:
 				return &cloningCounter{c}
+			case snapshots:
+				return &snapCounter{counter: c}
 			}
 			return &c
 		},
@@ -59,8 +83,8 @@ func testLesson(cloner bool) *Lesson {
 }
 
 func TestRunAdvanceBackAndReplay(t *testing.T) {
-	for _, cloner := range []bool{false, true} {
-		l := testLesson(cloner)
+	for _, cloner := range []kind{replay, cloning, snapshots} {
+		l := testLessonOf(cloner)
 		r, err := Start(l, 0, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -91,9 +115,13 @@ func TestRunAdvanceBackAndReplay(t *testing.T) {
 			t.Fatalf("cloner=%v: run not done after End", cloner)
 		}
 		// Step all the way back, checking each scene against the record.
+		restored := false
 		for i := len(scenes) - 1; i >= 0; i-- {
 			if !r.Back() {
 				t.Fatalf("cloner=%v: Back refused at %d", cloner, i)
+			}
+			if sc, ok := r.m.(*snapCounter); ok && sc.restores > 0 {
+				restored = true
 			}
 			if got := r.Scene(); !reflect.DeepEqual(got.Pos, scenes[i].Pos) || got.Narrative != scenes[i].Narrative {
 				t.Fatalf("cloner=%v: after Back to %d: %+v %q, want %+v %q", cloner, i, got.Pos, got.Narrative, scenes[i].Pos, scenes[i].Narrative)
@@ -101,6 +129,9 @@ func TestRunAdvanceBackAndReplay(t *testing.T) {
 		}
 		if r.Back() || r.CanBack() {
 			t.Fatal("Back at the start should do nothing")
+		}
+		if cloner == snapshots && !restored {
+			t.Fatal("stepping back never restored a snapshot")
 		}
 		if r.Settings()["rate"] != "1" {
 			t.Fatalf("rate after undoing its change = %s", r.Settings()["rate"])

@@ -34,7 +34,12 @@ func TestRegistryIsWellFormed(t *testing.T) {
 
 // script is a fixed mix of actions, including control changes and steps
 // back, drawn from a seeded source.
-func script(l *lessons.Lesson, n int) []func(r *lessons.Run) {
+func script(l *lessons.Lesson, n int) []func(r *lessons.Run) { return mix(l, n, true) }
+
+// forwardScript is the same mix without steps back.
+func forwardScript(l *lessons.Lesson, n int) []func(r *lessons.Run) { return mix(l, n, false) }
+
+func mix(l *lessons.Lesson, n int, back bool) []func(r *lessons.Run) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	var out []func(r *lessons.Run)
 	for range n {
@@ -43,8 +48,10 @@ func script(l *lessons.Lesson, n int) []func(r *lessons.Run) {
 			out = append(out, func(r *lessons.Run) { r.Advance(lessons.Op) })
 		case k < 8:
 			out = append(out, func(r *lessons.Run) { r.Advance(lessons.Step) })
-		case k == 8:
+		case k == 8 && back:
 			out = append(out, func(r *lessons.Run) { r.Back() })
+		case k == 8:
+			out = append(out, func(r *lessons.Run) { r.Advance(lessons.Op) })
 		default:
 			for _, c := range l.Controls {
 				if !c.Restart && c.Kind != lessons.Choice {
@@ -159,5 +166,36 @@ func checkScene(t *testing.T, l *lessons.Lesson, sc scene.Scene) {
 				}
 			}
 		}
+	}
+}
+
+// TestEveryLessonStepsBackExactly walks each lesson forward through a mix
+// of ops, steps and control changes, then back one action at a time: every
+// scene on the way back must equal the one seen on the way forward,
+// whether the lesson rewinds by replaying, cloning or restoring snapshots.
+func TestEveryLessonStepsBackExactly(t *testing.T) {
+	for _, l := range Registry().All() {
+		t.Run(l.ID, func(t *testing.T) {
+			r, _ := lessons.Start(l, lessons.DefaultSeed, nil)
+			var stack []scene.Scene // the scene before each action in the log
+			for _, act := range forwardScript(l, 90) {
+				before, n := r.Scene(), r.Actions()
+				act(r)
+				if r.Actions() == n+1 {
+					stack = append(stack, before)
+				}
+			}
+			if len(stack) < 40 {
+				t.Fatalf("only %d actions were logged", len(stack))
+			}
+			for r.CanBack() {
+				r.Back()
+				want := stack[len(stack)-1]
+				stack = stack[:len(stack)-1]
+				if got := r.Scene(); !reflect.DeepEqual(got, want) {
+					t.Fatalf("after stepping back to action %d: phase %q %+v, want phase %q %+v", len(stack), got.Phase, got.Pos, want.Phase, want.Pos)
+				}
+			}
+		})
 	}
 }

@@ -2,6 +2,7 @@ package linreg
 
 import (
 	"math"
+	"slices"
 
 	"github.com/dlearn/dlearn/engine/autograd"
 	"github.com/dlearn/dlearn/engine/data"
@@ -98,4 +99,29 @@ func (m *machine) leastSquares() (w, b float64) {
 	}
 	w = (N*sxy - sx*sy) / (N*sxx - sx*sx)
 	return w, (sy - w*sx) / N
+}
+
+// snapshot is the machine between training steps (lessons.Snapshotter).
+type snapshot struct {
+	loop     trainer.Snapshot
+	epochMSE []float64
+}
+
+// Snapshot implements lessons.Snapshotter.
+func (m *machine) Snapshot() (any, bool) {
+	s, ok := m.loop.Snapshot(m.opt)
+	if !ok {
+		return nil, false
+	}
+	return snapshot{loop: s, epochMSE: slices.Clone(m.epochMSE)}, true
+}
+
+// Restore implements lessons.Snapshotter.
+func (m *machine) Restore(state any) {
+	s := state.(snapshot)
+	m.opt = m.loop.Restore(s.loop).(*optim.SGD)
+	m.epochMSE = slices.Clone(s.epochMSE)
+	if m.loop.Rows != nil {
+		m.xb, m.yb = data.Rows(m.x, m.loop.Rows), data.Rows(m.y, m.loop.Rows)
+	}
 }

@@ -2,6 +2,7 @@ package logreg
 
 import (
 	"math"
+	"slices"
 
 	"github.com/dlearn/dlearn/engine/autograd"
 	"github.com/dlearn/dlearn/engine/data"
@@ -101,4 +102,29 @@ func (m *machine) evaluate() (loss, acc float64) {
 		}
 	}
 	return loss / N, float64(correct) / N
+}
+
+// snapshot is the machine between training steps (lessons.Snapshotter).
+type snapshot struct {
+	loop                trainer.Snapshot
+	epochLoss, epochAcc []float64
+}
+
+// Snapshot implements lessons.Snapshotter.
+func (m *machine) Snapshot() (any, bool) {
+	s, ok := m.loop.Snapshot(m.opt)
+	if !ok {
+		return nil, false
+	}
+	return snapshot{loop: s, epochLoss: slices.Clone(m.epochLoss), epochAcc: slices.Clone(m.epochAcc)}, true
+}
+
+// Restore implements lessons.Snapshotter.
+func (m *machine) Restore(state any) {
+	s := state.(snapshot)
+	m.opt = m.loop.Restore(s.loop).(*optim.SGD)
+	m.epochLoss, m.epochAcc = slices.Clone(s.epochLoss), slices.Clone(s.epochAcc)
+	if m.loop.Rows != nil {
+		m.xb, m.yb = data.Rows(m.x, m.loop.Rows), data.Rows(m.y, m.loop.Rows)
+	}
 }

@@ -55,7 +55,9 @@ func (c *Cursor) Begin(build func(tp *autograd.Tape) *autograd.Var, update func(
 	c.Loss = build(c.Tape)
 	c.Phase = Forward
 	c.Fwd = 1
-	c.Steps = c.Steps[:0]
+	// Fresh slices, not reused ones: a snapshot of the loop may still hold
+	// the previous step's.
+	c.Steps, c.all = nil, nil
 	c.update = update
 }
 
@@ -94,7 +96,6 @@ func (c *Cursor) Op() bool {
 			return false
 		}
 		c.Phase = Backward
-		c.all = c.all[:0]
 		for st := range c.Tape.BackwardSteps(c.Loss) {
 			c.all = append(c.all, st)
 		}
