@@ -48,7 +48,7 @@ type snapCounter struct {
 }
 
 func (c *snapCounter) Snapshot() (any, bool) { return c.counter, c.ops%4 == 0 }
-func (c *snapCounter) Restore(st any)       { c.counter = st.(counter); c.restores++ }
+func (c *snapCounter) Restore(st any)        { c.counter = st.(counter); c.restores++ }
 
 // kind is how testLesson's machine supports stepping back.
 type kind int
@@ -59,7 +59,9 @@ const (
 	snapshots
 )
 
-func testLesson(cloner bool) *Lesson { return testLessonOf(map[bool]kind{false: replay, true: cloning}[cloner]) }
+func testLesson(cloner bool) *Lesson {
+	return testLessonOf(map[bool]kind{false: replay, true: cloning}[cloner])
+}
 
 func testLessonOf(k kind) *Lesson {
 	return &Lesson{
