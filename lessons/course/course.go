@@ -9,6 +9,7 @@ import (
 	"github.com/dlearn/dlearn/lessons/linreg"
 	"github.com/dlearn/dlearn/lessons/logreg"
 	"github.com/dlearn/dlearn/lessons/optimizers"
+	"github.com/dlearn/dlearn/lessons/rnn"
 )
 
 // Registry returns a fresh registry of every lesson, in course order.
@@ -18,5 +19,6 @@ func Registry() *lessons.Registry {
 		logreg.Lesson(),
 		backprop.Lesson(),
 		optimizers.Lesson(),
+		rnn.Lesson(),
 	)
 }
