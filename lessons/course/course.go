@@ -5,6 +5,7 @@ package course
 
 import (
 	"github.com/dlearn/dlearn/lessons"
+	"github.com/dlearn/dlearn/lessons/attention"
 	"github.com/dlearn/dlearn/lessons/backprop"
 	"github.com/dlearn/dlearn/lessons/linreg"
 	"github.com/dlearn/dlearn/lessons/logreg"
@@ -20,5 +21,6 @@ func Registry() *lessons.Registry {
 		backprop.Lesson(),
 		optimizers.Lesson(),
 		rnn.Lesson(),
+		attention.Lesson(),
 	)
 }

@@ -1,0 +1,152 @@
+package attention
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/dlearn/dlearn/engine/autograd"
+	"github.com/dlearn/dlearn/engine/tensor"
+	"github.com/dlearn/dlearn/lessons/trainer"
+)
+
+// opInfo describes the node of a training step's tape that the op walk
+// has reached, for the narrative and the "current op" table.
+type opInfo struct {
+	K, N   int    // 1-based index of the node in its pass, and the pass's length
+	Label  string // "attn.weights = softmax(v27)"
+	Name   string // "attn.weights"
+	Op     string // "softmax"
+	Shape  string // "64×6×6"
+	Value  string // a short summary of the value
+	Grad   string // of the upstream gradient (backward only)
+	Detail string // the chain rule at this node (backward only)
+	// Role names what the node does in the model; it picks the narrative
+	// block "fwd-<role>" or "bwd-<role>" when the narrative has one.
+	Role string
+	// Layer is the Dense layer or LayerNorm the node belongs to, in words.
+	Layer string
+}
+
+// layerNames are the parameters' prefixes in words.
+var layerNames = map[string]string{
+	"attn.q": "the query projection", "attn.k": "the key projection",
+	"attn.v": "the value projection", "attn.o": "the output projection",
+	"ffn1": "the first feed-forward layer", "ffn2": "the second feed-forward layer",
+	"out": "the classifier", "ln1": "the LayerNorm before attention",
+	"ln2": "the LayerNorm before the feed-forward layer", "ln3": "the final LayerNorm",
+}
+
+// role classifies node n of the tape: its op, and for the attention
+// products which of the two it is.
+func role(n *autograd.Node) (role, layer string) {
+	for _, in := range n.Inputs {
+		if in.IsParam() {
+			prefix := in.Name[:strings.LastIndexByte(in.Name, '.')]
+			layer = layerNames[prefix]
+		}
+	}
+	switch n.Op {
+	case "embedding", "layernorm", "relu", "softmax_ce", "scale", "permute":
+		return n.Op, layer
+	case "softmax":
+		return "weights", layer
+	case "reshape":
+		return "reshape", layer
+	case "matmul":
+		return "dense", layer
+	case "bmm":
+		for _, in := range n.Inputs {
+			if in.Name == "attn.weights" {
+				return "context", layer
+			}
+		}
+		return "scores", layer
+	case "add":
+		switch {
+		case layer != "":
+			return "bias", layer
+		case n.Out.Name == "x":
+			return "positions", layer
+		case n.Out.Name == "x+attn" || n.Out.Name == "x+ffn":
+			return "residual", layer
+		case len(n.Inputs) == 2 && n.Inputs[1].Name == "causal_mask":
+			return "mask", layer
+		}
+	}
+	return "", layer
+}
+
+// currentOp describes the node the cursor is at, or reports false
+// outside the forward and backward passes.
+func currentOp(c *trainer.Cursor) (opInfo, bool) {
+	if c.Tape == nil || (c.Phase != trainer.Forward && c.Phase != trainer.Backward) {
+		return opInfo{}, false
+	}
+	nodes := c.Tape.Nodes()
+	var n *autograd.Node
+	info := opInfo{N: len(nodes)}
+	if c.Phase == trainer.Forward {
+		info.K = c.Fwd
+		n = nodes[c.Fwd-1]
+	} else {
+		st := c.Steps[len(c.Steps)-1]
+		info.K = len(c.Steps)
+		n = st.Node
+		info.Grad = summary(st.Upstream)
+		info.Detail = chainRule(st)
+	}
+	info.Label, info.Op, info.Name = n.Label(), n.Op, n.Out.Name
+	if info.Name == "" {
+		info.Name = fmt.Sprintf("v%d", n.Index)
+	}
+	dims := make([]string, len(n.Out.Value.Shape))
+	for i, d := range n.Out.Value.Shape {
+		dims[i] = fmt.Sprint(d)
+	}
+	info.Shape = strings.Join(dims, "×")
+	if info.Shape == "" {
+		info.Shape = "scalar"
+	}
+	info.Value = summary(n.Out.Value)
+	info.Role, info.Layer = role(n)
+	return info, true
+}
+
+// summary describes a tensor by its shape and size: a scalar as a number,
+// anything larger by its root mean square, which (unlike the mean of a
+// gradient that sums to zero) says how big its entries are.
+func summary(t *tensor.Tensor) string {
+	if len(t.Data) == 1 {
+		return trainer.Num(t.Data[0])
+	}
+	s := 0.0
+	for _, v := range t.Data {
+		s += v * v
+	}
+	dims := make([]string, len(t.Shape))
+	for i, d := range t.Shape {
+		dims[i] = fmt.Sprint(d)
+	}
+	return fmt.Sprintf("%s, rms %s", strings.Join(dims, "×"), trainer.Num(math.Sqrt(s/float64(len(t.Data)))))
+}
+
+// chainRule says what one backward step sent to each input that takes a
+// gradient.
+func chainRule(st autograd.Step) string {
+	var parts []string
+	for j, in := range st.Node.Inputs {
+		if st.Grads[j] == nil {
+			continue
+		}
+		name := in.Name
+		if name == "" && in.Node() != nil {
+			name = fmt.Sprintf("v%d", in.Node().Index)
+		}
+		parts = append(parts, fmt.Sprintf("∂L/∂%s: %s", name, summary(st.Grads[j])))
+	}
+	if len(parts) == 0 {
+		return "no input takes a gradient"
+	}
+	return strings.Join(parts, "; ")
+}
