@@ -1,0 +1,340 @@
+package gan
+
+import (
+	"encoding/json"
+	"math"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/dlearn/dlearn/engine/autograd"
+	"github.com/dlearn/dlearn/engine/tensor"
+	"github.com/dlearn/dlearn/lessons"
+	"github.com/dlearn/dlearn/lessons/scene"
+)
+
+func start(t *testing.T, set lessons.Settings) *lessons.Run {
+	t.Helper()
+	r, err := lessons.Start(Lesson(), lessons.DefaultSeed, set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func mach(r *lessons.Run) *machine { return lessons.MachineOf(r).(*machine) }
+
+func near(a, b, tol float64) bool { return math.Abs(a-b) <= tol*math.Max(1, math.Abs(b)) }
+
+func TestOpsOfAStep(t *testing.T) {
+	r := start(t, lessons.Settings{"dsteps": "2"})
+	want := []string{"D on real", "D on fake", "D update", "D on real", "D on fake", "D update", "G forward", "G update"}
+	for i, ph := range want {
+		r.Advance(lessons.Op)
+		sc := r.Scene()
+		if sc.Phase != ph || sc.Pos.Op != i+1 || sc.Pos.OpsPerStep != 8 {
+			t.Fatalf("op %d: phase %q, pos %+v; want %q, op %d of 8", i+1, sc.Phase, sc.Pos, ph, i+1)
+		}
+	}
+	if sc := r.Scene(); sc.Pos.Step != 1 || !strings.Contains(sc.Narrative, "After step 1") {
+		t.Fatalf("after the G update: step %d\n%s", sc.Pos.Step, sc.Narrative)
+	}
+	r.Advance(lessons.Step)
+	if sc := r.Scene(); sc.Phase != "step done" || sc.Pos.Step != 2 || !strings.Contains(sc.Narrative, "## Step 2 of 3000") {
+		t.Fatalf("by step: phase %q step %d\n%s", sc.Phase, sc.Pos.Step, sc.Narrative)
+	}
+}
+
+func TestOpByOpEqualsWholeSteps(t *testing.T) {
+	ops, whole := start(t, nil), start(t, nil)
+	for range 3 * 5 {
+		ops.Advance(lessons.Op)
+	}
+	for range 3 {
+		whole.Advance(lessons.Step)
+	}
+	a, b := mach(ops), mach(whole)
+	if !reflect.DeepEqual(values(a.gParams), values(b.gParams)) || !reflect.DeepEqual(values(a.dParams), values(b.dParams)) {
+		t.Fatal("three steps op by op and three whole steps end with different weights")
+	}
+	if !reflect.DeepEqual(a.hist, b.hist) {
+		t.Fatal("different histories")
+	}
+}
+
+// TestEachStepMovesOnlyItsNetwork: D's update leaves G alone, and G's
+// update leaves D alone although the backward pass runs through D.
+func TestEachStepMovesOnlyItsNetwork(t *testing.T) {
+	r := start(t, nil)
+	m := mach(r)
+	g0, d0 := values(m.gParams), values(m.dParams)
+	for range 3 {
+		r.Advance(lessons.Op)
+	}
+	if !reflect.DeepEqual(values(m.gParams), g0) || reflect.DeepEqual(values(m.dParams), d0) {
+		t.Fatal("D's update must change D and only D")
+	}
+	d1 := values(m.dParams)
+	r.Advance(lessons.Op)
+	r.Advance(lessons.Op)
+	if reflect.DeepEqual(values(m.gParams), g0) || !reflect.DeepEqual(values(m.dParams), d1) {
+		t.Fatal("G's update must change G and only G")
+	}
+}
+
+// TestLossesInClosedForm checks the numbers the narrative quotes against
+// their formulas on the logits the engine computed.
+func TestLossesInClosedForm(t *testing.T) {
+	for _, loss := range []string{NonSaturating, Saturating} {
+		r := start(t, lessons.Settings{"gloss": loss})
+		r.Advance(lessons.Step)
+		for range 3 {
+			r.Advance(lessons.Op)
+		}
+		m := mach(r)
+		c := m.cur
+		var lr, lf float64
+		for i := range Batch {
+			lr -= math.Log(sigmoid(m.live.realLogits[i])) / Batch
+			lf -= math.Log(1-sigmoid(m.live.fakeLogits[i])) / Batch
+		}
+		if !near(c.LossReal, lr, 1e-12) || !near(c.LossFake, lf, 1e-12) || !near(c.LossD, lr+lf, 1e-12) {
+			t.Fatalf("L_D = %v + %v = %v, closed form %v + %v", c.LossReal, c.LossFake, c.LossD, lr, lf)
+		}
+		r.Advance(lessons.Op) // G's forward pass
+		var ns, sa, pullNS, pullSa float64
+		for _, l := range m.live.gl {
+			ns -= math.Log(sigmoid(l)) / Batch
+			sa += math.Log(1-sigmoid(l)) / Batch
+			pullNS += (1 - sigmoid(l)) / Batch
+			pullSa += sigmoid(l) / Batch
+		}
+		want := ns
+		if loss == Saturating {
+			want = sa
+		}
+		if !near(m.cur.LossG, want, 1e-12) || !near(m.cur.LossNS, ns, 1e-12) || !near(m.cur.LossSa, sa, 1e-12) {
+			t.Fatalf("%s: L_G = %v (ns %v, sat %v), closed forms %v, %v", loss, m.cur.LossG, m.cur.LossNS, m.cur.LossSa, ns, sa)
+		}
+		r.Advance(lessons.Op) // G's update
+		if !near(m.cur.PullNS, pullNS, 1e-12) || !near(m.cur.PullSa, pullSa, 1e-12) {
+			t.Fatalf("pulls %v %v, want %v %v", m.cur.PullNS, m.cur.PullSa, pullNS, pullSa)
+		}
+	}
+}
+
+// TestPushIsUphillOnD checks that the push on G's first point is the
+// gradient of D's logit there times 1 − D (non-saturating) or D
+// (saturating), by finite differences through the D that G's step saw.
+func TestPushIsUphillOnD(t *testing.T) {
+	for _, loss := range []string{NonSaturating, Saturating} {
+		r := start(t, lessons.Settings{"gloss": loss})
+		r.Advance(lessons.Step)
+		for range 5 {
+			r.Advance(lessons.Op)
+		}
+		m := mach(r)
+		logit := func(x, y float64) float64 {
+			in := autograd.Const("x", tensor.FromValues([]float64{x, y}, 1, 2))
+			return m.d.Forward(autograd.NoGradTape(), in).Value.Data[0]
+		}
+		x, y, h := m.cur.G0[0], m.cur.G0[1], 1e-6
+		gx := (logit(x+h, y) - logit(x-h, y)) / (2 * h)
+		gy := (logit(x, y+h) - logit(x, y-h)) / (2 * h)
+		s := sigmoid(m.cur.GLogit0)
+		k := 1 - s
+		if loss == Saturating {
+			k = s
+		}
+		if !near(m.cur.Push0[0], k*gx, 1e-5) || !near(m.cur.Push0[1], k*gy, 1e-5) {
+			t.Fatalf("%s: push %v, want %v·(%v, %v)", loss, m.cur.Push0, k, gx, gy)
+		}
+	}
+}
+
+func TestSettingsTakeEffectNextStep(t *testing.T) {
+	r := start(t, nil)
+	r.Advance(lessons.Op)
+	if _, err := r.Set("lrd", "0.01"); err != nil {
+		t.Fatal(err)
+	}
+	r.Set("dsteps", "3")
+	m := mach(r)
+	if m.optD.LearningRate() != 0.001 || m.OpsPerStep() != 5 {
+		t.Fatalf("mid-step: lr %v, %d ops", m.optD.LearningRate(), m.OpsPerStep())
+	}
+	r.Advance(lessons.Step)
+	r.Advance(lessons.Op)
+	if m.optD.LearningRate() != 0.01 || m.OpsPerStep() != 11 {
+		t.Fatalf("next step: lr %v, %d ops", m.optD.LearningRate(), m.OpsPerStep())
+	}
+}
+
+func TestSampleSeedChangesOnlyTheShownPoints(t *testing.T) {
+	r := start(t, nil)
+	r.Advance(lessons.Step)
+	before := r.Scene()
+	w := values(mach(r).gParams)
+	r.Set("samples", "2")
+	after := r.Scene()
+	if !reflect.DeepEqual(values(mach(r).gParams), w) {
+		t.Fatal("the sample seed changed G")
+	}
+	if reflect.DeepEqual(before.Panels[0].Plot.Series[0], after.Panels[0].Plot.Series[0]) {
+		t.Fatal("the sample seed did not change the shown points")
+	}
+	if !reflect.DeepEqual(before.Panels[2], after.Panels[2]) {
+		t.Fatal("the sample seed changed the loss curves")
+	}
+}
+
+func TestEpochDealsTheTrainingSetOnce(t *testing.T) {
+	r := start(t, nil)
+	r.Advance(lessons.Epoch)
+	if sc := r.Scene(); sc.Pos.Epoch != 1 || sc.Pos.Step != N/Batch {
+		t.Fatalf("after one epoch: %+v, want epoch 1 at step %d", sc.Pos, N/Batch)
+	}
+}
+
+func TestSnapshotRestore(t *testing.T) {
+	r := start(t, nil)
+	for range 30 {
+		r.Advance(lessons.Step)
+	}
+	m := mach(r)
+	st, ok := m.Snapshot()
+	if !ok {
+		t.Fatal("no snapshot between steps")
+	}
+	for range 7 {
+		r.Advance(lessons.Step)
+	}
+	r.Advance(lessons.Op)
+	want := r.Scene()
+	if _, ok := m.Snapshot(); ok {
+		t.Fatal("a snapshot in the middle of a step")
+	}
+	m.Restore(st)
+	for range 7 {
+		r.Advance(lessons.Step)
+	}
+	r.Advance(lessons.Op)
+	if !reflect.DeepEqual(r.Scene(), want) {
+		t.Fatal("restore and replay give a different scene")
+	}
+}
+
+func TestScenePanels(t *testing.T) {
+	r := start(t, nil)
+	r.Advance(lessons.Step)
+	sc := r.Scene()
+	kinds := []scene.Kind{scene.KindPlot, scene.KindBars, scene.KindPlot, scene.KindPlot}
+	for i, p := range sc.Panels {
+		if i >= len(kinds) || p.Kind != kinds[i] {
+			t.Fatalf("panel %d is a %s, want %v", i, p.Kind, kinds)
+		}
+	}
+	pl := sc.Panels[0].Plot
+	if reg := pl.Region; reg == nil || len(reg.Values) != reg.Rows*reg.Cols {
+		t.Fatal("no p(real) region")
+	}
+	for _, v := range pl.Region.Values {
+		if !(v > 0 && v < 1) {
+			t.Fatalf("region value %v is not a probability", v)
+		}
+	}
+	if n := len(pl.Series[0].X); n != Shown {
+		t.Fatalf("%d generated points shown, want %d", n, Shown)
+	}
+	bars := sc.Panels[1].Bars
+	if len(bars.Values) != 9 || math.Abs(sum(bars.Values)-100) > 0.5 {
+		t.Fatalf("coverage bars %v %v do not share 100%%", bars.Labels, bars.Values)
+	}
+}
+
+func sum(v []float64) float64 {
+	s := 0.0
+	for _, x := range v {
+		s += x
+	}
+	return s
+}
+
+func TestCoverage(t *testing.T) {
+	// 16 points on mode 0 (0°), 3 on mode 2 (90°), 1 just off mode 4, 12 far off.
+	var pts []float64
+	for range 16 {
+		pts = append(pts, 2.1, 0)
+	}
+	for range 3 {
+		pts = append(pts, 0, 1.9)
+	}
+	pts = append(pts, -2.3, 0)
+	for range 12 {
+		pts = append(pts, 0, 4)
+	}
+	c := coverageOf(tensor.FromValues(pts, len(pts)/2, 2))
+	if c.Counts[0] != 16 || c.Counts[2] != 3 || c.Off != 13 || c.Outside != 12 {
+		t.Fatalf("counts %v, off %d, outside %d", c.Counts, c.Off, c.Outside)
+	}
+	if c.Covered != 2 || !near(c.OnRing, 19.0/32, 1e-12) { // 3 of 32 is above 2%
+		t.Fatalf("covered %d, on ring %v", c.Covered, c.OnRing)
+	}
+}
+
+func TestDivergedRunShowsNoNaN(t *testing.T) {
+	r := start(t, nil)
+	r.Advance(lessons.Step)
+	m := mach(r)
+	m.dParams[0].Value.Data[0] = math.NaN()
+	r.Advance(lessons.Step)
+	sc := r.Scene()
+	if !r.Done() || !sc.Status.Diverged || sc.Phase != "diverged" || !strings.Contains(sc.Status.Message, "lower the learning rates") {
+		t.Fatalf("status %+v, phase %q", sc.Status, sc.Phase)
+	}
+	if _, err := json.Marshal(sc); err != nil {
+		t.Fatalf("the diverged scene does not encode: %v", err)
+	}
+	if strings.Contains(sc.Narrative, "NaN") {
+		t.Fatalf("NaN in the narrative:\n%s", sc.Narrative)
+	}
+}
+
+// TestTrainingTells runs the default lesson to the end, then the two
+// experiments the finished narrative suggests, and checks what the
+// narrative says about them.
+func TestTrainingTells(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains three GANs (a few seconds)")
+	}
+	r := start(t, nil)
+	r.Advance(lessons.End)
+	sc := r.Scene()
+	c := mach(r).coverage()
+	if !sc.Status.Finished || c.Covered < 5 || c.OnRing < 0.6 {
+		t.Fatalf("default run: %+v, %d modes covered, %.2f on the ring", sc.Status, c.Covered, c.OnRing)
+	}
+	if !strings.Contains(sc.Narrative, "Partial coverage") && !strings.Contains(sc.Narrative, "No mode collapse") {
+		t.Fatalf("default run:\n%s", sc.Narrative)
+	}
+	// Five D steps per G step: D wins, G collapses onto few modes.
+	collapse := start(t, lessons.Settings{"dsteps": "5", "steps": "1000"})
+	collapse.Advance(lessons.End)
+	c = mach(collapse).coverage()
+	v := mach(collapse).view(c)
+	if c.Covered > 4 || c.OnRing < 0.8 || v.MeanDFake > 0.3 || !strings.Contains(collapse.Scene().Narrative, "**Mode collapse**") {
+		t.Fatalf("5 D steps: %d modes, %.2f on the ring, mean D(G(z)) %.3f\n%s", c.Covered, c.OnRing, v.MeanDFake, collapse.Scene().Narrative)
+	}
+	// ... and with the saturating loss G hardly reaches the ring.
+	sat := start(t, lessons.Settings{"dsteps": "5", "steps": "1000", "gloss": Saturating})
+	sat.Advance(lessons.End)
+	m := mach(sat)
+	c = m.coverage()
+	if c.OnRing > 0.3 || m.cur.PullSa > 0.15 {
+		t.Fatalf("5 D steps, saturating: %.2f on the ring, pull %.3f", c.OnRing, m.cur.PullSa)
+	}
+	if !slices.Equal(Lesson().Exercises, []string{"gan"}) {
+		t.Fatal("the lesson's exercise is gan")
+	}
+}

@@ -1,0 +1,153 @@
+package gan
+
+import (
+	_ "embed"
+	"fmt"
+	"math"
+	"text/template"
+
+	"github.com/dlearn/dlearn/engine/data"
+	"github.com/dlearn/dlearn/engine/tensor"
+	"github.com/dlearn/dlearn/lessons/scene"
+	"github.com/dlearn/dlearn/lessons/trainer"
+)
+
+//go:embed narrative.md
+var narrativeText string
+
+var narrative = template.Must(template.New("gan").Funcs(trainer.Funcs).Parse(narrativeText))
+
+// phase names what the last op did, as a scene phase and the narrative
+// block that explains it.
+func (m *machine) phase() (phase, block string) {
+	switch i := m.ops - 1; {
+	case m.diverged:
+		return "diverged", "diverged"
+	case m.Done():
+		return "finished", "finished"
+	case i < 0:
+		return "ready", "intro"
+	case !m.inStep && !m.byOp:
+		return "step done", "step"
+	case i < 3*m.k && i%3 == 0:
+		return "D on real", "d-real"
+	case i < 3*m.k && i%3 == 1:
+		return "D on fake", "d-fake"
+	case i < 3*m.k:
+		return "D update", "d-update"
+	case i == 3*m.k:
+		return "G forward", "g-forward"
+	}
+	return "G update", "g-update"
+}
+
+// Scene implements lessons.Machine.
+func (m *machine) Scene() scene.Scene {
+	pts := m.samples()
+	cov := coverageOf(pts)
+	v := m.view(cov)
+	epoch, _ := m.loader.Pos()
+	sc := scene.Scene{
+		Lesson: "GANs on a ring of Gaussians",
+		Pos:    scene.Position{Step: m.step, Epoch: epoch, Steps: m.cfg.steps},
+	}
+	if m.ops > 0 {
+		sc.Pos.Op, sc.Pos.OpsPerStep = m.ops, m.OpsPerStep()
+	}
+	phase, block := m.phase()
+	sc.Phase = phase
+	switch phase {
+	case "diverged":
+		sc.Status = scene.Status{Level: scene.LevelError, Diverged: true,
+			Message: fmt.Sprintf("diverged at step %d — lower the learning rates", m.divStep)}
+	case "finished":
+		sc.Status = scene.Status{Level: scene.LevelSuccess, Finished: true,
+			Message: fmt.Sprintf("finished: %d of 8 modes covered, %d%% of points on the ring", cov.Covered, v.OnRingPct)}
+	}
+	sc.Narrative = trainer.Narrative(narrative, block, v)
+	sc.Panels = []scene.Panel{m.planePanel(pts), coveragePanel(cov), m.lossPanel(), m.verdictPanel()}
+	return sc
+}
+
+// planePanel is D's p(real) over the plane with the shown generated
+// points and the first real points over it.
+func (m *machine) planePanel(pts *tensor.Tensor) scene.Panel {
+	gx, gy := columns(pts.Data, Shown)
+	rx, ry := columns(m.real.X.Data, ShownReal)
+	r := scene.Range{Min: -PlotHalf, Max: PlotHalf}
+	return scene.Panel{Kind: scene.KindPlot, Title: "D's p(real) over the plane", Plot: &scene.Plot{
+		XLabel: "x1", YLabel: "x2", XRange: &r, YRange: &r,
+		Series: []scene.Series{
+			{Name: "G(z)", Style: scene.Scatter, X: gx, Y: gy},
+			{Name: "real", Style: scene.Scatter, X: rx, Y: ry},
+		},
+		Region: &scene.Grid{X: r, Y: r, Rows: regionCells, Cols: regionCells, Values: m.region()},
+	}}
+}
+
+// columns splits the first n rows of a row-major [n 2] slice into x and
+// y, leaving out any point that is not finite (a scene never holds NaN).
+func columns(d []float64, n int) (xs, ys []float64) {
+	xs, ys = make([]float64, 0, n), make([]float64, 0, n)
+	for i := range n {
+		if finite(d[2*i]) && finite(d[2*i+1]) {
+			xs, ys = append(xs, d[2*i]), append(ys, d[2*i+1])
+		}
+	}
+	return xs, ys
+}
+
+// coveragePanel is the share of the shown points on each mode and off the
+// ring.
+func coveragePanel(cov coverage) scene.Panel {
+	b := &scene.Bars{Highlight: -1}
+	for j, k := range cov.Counts {
+		b.Labels = append(b.Labels, modeName(j))
+		b.Values = append(b.Values, share(k))
+	}
+	b.Labels = append(b.Labels, "off ring")
+	b.Values = append(b.Values, share(cov.Off))
+	return scene.Panel{Kind: scene.KindBars, Title: fmt.Sprintf("coverage: %d of %d modes (%% of points)", cov.Covered, data.RingModes), Bars: b}
+}
+
+// share is k of the shown points in percent, to one decimal.
+func share(k int) float64 { return math.Round(1000*float64(k)/Shown) / 10 }
+
+// lossPanel is both losses per training step.
+func (m *machine) lossPanel() scene.Panel {
+	xs := stepAxis(len(m.hist.lossD))
+	return scene.Panel{Kind: scene.KindPlot, Title: "losses per step", Plot: &scene.Plot{
+		XLabel: "step", YLabel: "loss",
+		Series: []scene.Series{
+			{Name: "L_D", Style: scene.Line, X: xs, Y: m.hist.lossD},
+			{Name: "L_G", Style: scene.Line, X: xs, Y: m.hist.lossG},
+		},
+	}}
+}
+
+// verdictPanel is D's mean output on the real and the fake batch of each
+// step, and the share of modes covered at each evaluation.
+func (m *machine) verdictPanel() scene.Panel {
+	xs := stepAxis(len(m.hist.dReal))
+	cov := make([]float64, len(m.hist.covered))
+	for i, c := range m.hist.covered {
+		cov[i] = c / data.RingModes
+	}
+	return scene.Panel{Kind: scene.KindPlot, Title: "D's mean verdict, modes ÷ 8", Plot: &scene.Plot{
+		XLabel: "step", YRange: &scene.Range{Min: 0, Max: 1},
+		Series: []scene.Series{
+			{Name: "D(real)", Style: scene.Line, X: xs, Y: m.hist.dReal},
+			{Name: "D(G(z))", Style: scene.Line, X: xs, Y: m.hist.dFake},
+			{Name: "modes ÷ 8", Style: scene.Line, X: m.hist.evalStep, Y: cov},
+		},
+	}}
+}
+
+// stepAxis is 1 … n.
+func stepAxis(n int) []float64 {
+	xs := make([]float64, n)
+	for i := range xs {
+		xs[i] = float64(i + 1)
+	}
+	return xs
+}
