@@ -7,6 +7,7 @@ import (
 	"github.com/dlearn/dlearn/lessons"
 	"github.com/dlearn/dlearn/lessons/attention"
 	"github.com/dlearn/dlearn/lessons/backprop"
+	"github.com/dlearn/dlearn/lessons/embeddings"
 	"github.com/dlearn/dlearn/lessons/linreg"
 	"github.com/dlearn/dlearn/lessons/logreg"
 	"github.com/dlearn/dlearn/lessons/optimizers"
@@ -22,5 +23,6 @@ func Registry() *lessons.Registry {
 		optimizers.Lesson(),
 		rnn.Lesson(),
 		attention.Lesson(),
+		embeddings.Lesson(),
 	)
 }
