@@ -11,6 +11,7 @@ import (
 	"github.com/dlearn/dlearn/lessons/linreg"
 	"github.com/dlearn/dlearn/lessons/logreg"
 	"github.com/dlearn/dlearn/lessons/optimizers"
+	"github.com/dlearn/dlearn/lessons/overfit"
 	"github.com/dlearn/dlearn/lessons/rnn"
 )
 
@@ -24,5 +25,6 @@ func Registry() *lessons.Registry {
 		rnn.Lesson(),
 		attention.Lesson(),
 		embeddings.Lesson(),
+		overfit.Lesson(),
 	)
 }
