@@ -7,10 +7,12 @@ import (
 	"github.com/dlearn/dlearn/lessons"
 	"github.com/dlearn/dlearn/lessons/attention"
 	"github.com/dlearn/dlearn/lessons/backprop"
+	"github.com/dlearn/dlearn/lessons/embeddings"
 	"github.com/dlearn/dlearn/lessons/gan"
 	"github.com/dlearn/dlearn/lessons/linreg"
 	"github.com/dlearn/dlearn/lessons/logreg"
 	"github.com/dlearn/dlearn/lessons/optimizers"
+	"github.com/dlearn/dlearn/lessons/overfit"
 	"github.com/dlearn/dlearn/lessons/rnn"
 )
 
@@ -23,6 +25,8 @@ func Registry() *lessons.Registry {
 		optimizers.Lesson(),
 		rnn.Lesson(),
 		attention.Lesson(),
+		embeddings.Lesson(),
+		overfit.Lesson(),
 		gan.Lesson(),
 	)
 }
