@@ -147,7 +147,14 @@ type probe struct {
 
 // ratio is ‖∂ℓ_T/∂h_1‖ / ‖∂ℓ_T/∂h_T‖: how much of the last step's
 // gradient is left after travelling back to the first step.
-func (p probe) ratio() float64 { return p.norms[0] / p.norms[len(p.norms)-1] }
+// It is 0 when no gradient reaches the last hidden state at all.
+func (p probe) ratio() float64 {
+	last := p.norms[len(p.norms)-1]
+	if !(last > 0) || !(p.norms[0] >= 0) {
+		return 0
+	}
+	return p.norms[0] / last
+}
 
 // probeLast computes the probe for the weights values (in the order of
 // params) on a tape of its own. The weights enter as constants and h_0 as

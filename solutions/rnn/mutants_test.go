@@ -11,10 +11,6 @@ import (
 // that searches for unfinished code do not flag this test).
 const todo = "TODO: implement rnn."
 
-type step = func(x, h []float64, Wx, Wh [][]float64, b []float64) []float64
-
-type backward = func(x, h, hNext []float64, Wx, Wh [][]float64, dhNext []float64) ([]float64, []float64, [][]float64, [][]float64, []float64)
-
 // mutants are known-wrong implementations; the check must fail on each,
 // and its message must contain want.
 var mutants = []struct {
