@@ -13,14 +13,17 @@ import (
 // opInfo describes the node of a training step's tape that the op walk
 // has reached, for the narrative and the "current op" table.
 type opInfo struct {
-	K, N   int    // 1-based index of the node in its pass, and the pass's length
-	Label  string // "attn.weights = softmax(v27)"
-	Name   string // "attn.weights"
-	Op     string // "softmax"
-	Shape  string // "64×6×6"
-	Value  string // a short summary of the value
-	Grad   string // of the upstream gradient (backward only)
-	Detail string // the chain rule at this node (backward only)
+	K, N  int    // 1-based index of the node in its pass, and the pass's length
+	Label string // "attn.weights = softmax(v27)"
+	Name  string // "attn.weights"
+	Op    string // "softmax"
+	Shape string // "64×6×6"
+	Value string // a short summary of the value
+	Grad  string // of the upstream gradient (backward only)
+	// Table holds the rows of the "current op" panel: the op, its output
+	// and inputs, and the sizes (root mean square) of its value and, going
+	// backward, of the gradients it receives and sends.
+	Table [][]string
 	// Role names what the node does in the model; it picks the narrative
 	// block "fwd-<role>" or "bwd-<role>" when the narrative has one.
 	Role string
@@ -86,20 +89,17 @@ func currentOp(c *trainer.Cursor) (opInfo, bool) {
 	nodes := c.Tape.Nodes()
 	var n *autograd.Node
 	info := opInfo{N: len(nodes)}
+	var st autograd.Step
 	if c.Phase == trainer.Forward {
 		info.K = c.Fwd
 		n = nodes[c.Fwd-1]
 	} else {
-		st := c.Steps[len(c.Steps)-1]
+		st = c.Steps[len(c.Steps)-1]
 		info.K = len(c.Steps)
 		n = st.Node
 		info.Grad = summary(st.Upstream)
-		info.Detail = chainRule(st)
 	}
-	info.Label, info.Op, info.Name = n.Label(), n.Op, n.Out.Name
-	if info.Name == "" {
-		info.Name = fmt.Sprintf("v%d", n.Index)
-	}
+	info.Label, info.Op, info.Name = n.Label(), n.Op, nameOf(n.Out)
 	dims := make([]string, len(n.Out.Value.Shape))
 	for i, d := range n.Out.Value.Shape {
 		dims[i] = fmt.Sprint(d)
@@ -109,6 +109,22 @@ func currentOp(c *trainer.Cursor) (opInfo, bool) {
 		info.Shape = "scalar"
 	}
 	info.Value = summary(n.Out.Value)
+	ins := make([]string, len(n.Inputs))
+	for i, in := range n.Inputs {
+		ins[i] = nameOf(in)
+	}
+	info.Table = [][]string{
+		{"op", n.Op}, {"output", info.Name}, {"inputs", strings.Join(ins, ", ")},
+		{"shape", info.Shape}, {"rms of value", trainer.Num(rms(n.Out.Value))},
+	}
+	if st.Node != nil {
+		info.Table = append(info.Table, []string{"rms ∂L/∂" + info.Name, trainer.Num(rms(st.Upstream))})
+		for j, in := range n.Inputs {
+			if st.Grads[j] != nil {
+				info.Table = append(info.Table, []string{"rms ∂L/∂" + nameOf(in), trainer.Num(rms(st.Grads[j]))})
+			}
+		}
+	}
 	info.Role, info.Layer = role(n)
 	return info, true
 }
@@ -120,33 +136,26 @@ func summary(t *tensor.Tensor) string {
 	if len(t.Data) == 1 {
 		return trainer.Num(t.Data[0])
 	}
-	s := 0.0
-	for _, v := range t.Data {
-		s += v * v
-	}
 	dims := make([]string, len(t.Shape))
 	for i, d := range t.Shape {
 		dims[i] = fmt.Sprint(d)
 	}
-	return fmt.Sprintf("%s, rms %s", strings.Join(dims, "×"), trainer.Num(math.Sqrt(s/float64(len(t.Data)))))
+	return fmt.Sprintf("%s, rms %s", strings.Join(dims, "×"), trainer.Num(rms(t)))
 }
 
-// chainRule says what one backward step sent to each input that takes a
-// gradient.
-func chainRule(st autograd.Step) string {
-	var parts []string
-	for j, in := range st.Node.Inputs {
-		if st.Grads[j] == nil {
-			continue
-		}
-		name := in.Name
-		if name == "" && in.Node() != nil {
-			name = fmt.Sprintf("v%d", in.Node().Index)
-		}
-		parts = append(parts, fmt.Sprintf("∂L/∂%s: %s", name, summary(st.Grads[j])))
+// rms is the root mean square of t's entries.
+func rms(t *tensor.Tensor) float64 {
+	s := 0.0
+	for _, v := range t.Data {
+		s += v * v
 	}
-	if len(parts) == 0 {
-		return "no input takes a gradient"
+	return math.Sqrt(s / float64(len(t.Data)))
+}
+
+// nameOf is v's name, or the engine's "v<index>" for an unnamed result.
+func nameOf(v *autograd.Var) string {
+	if v.Name == "" && v.Node() != nil {
+		return fmt.Sprintf("v%d", v.Node().Index)
 	}
-	return strings.Join(parts, "; ")
+	return v.Name
 }

@@ -11,20 +11,11 @@ import (
 
 // opPanel describes the node the op walk has reached.
 func opPanel(op opInfo) scene.Panel {
-	rows := [][]string{
-		{"node", op.Label},
-		{"shape", op.Shape},
-		{"value", op.Value},
-	}
-	if op.Layer != "" {
-		rows = append(rows, []string{"layer", op.Layer})
-	}
 	title := fmt.Sprintf("forward op %d of %d", op.K, op.N)
-	if op.Detail != "" {
+	if op.Grad != "" {
 		title = fmt.Sprintf("backward node %d of %d", op.K, op.N)
-		rows = append(rows, []string{"chain rule", op.Detail})
 	}
-	return scene.Panel{Kind: scene.KindTable, Title: title, Table: &scene.Table{Columns: []string{"", ""}, Rows: rows}}
+	return scene.Panel{Kind: scene.KindTable, Title: title, Table: &scene.Table{Columns: []string{"", ""}, Rows: op.Table}}
 }
 
 // mapsPanel draws every head's attention weights on the test example:

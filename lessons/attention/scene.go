@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"text/template"
 
 	"github.com/dlearn/dlearn/engine/tensor"
@@ -173,7 +174,7 @@ func maskedPanel(t *tensor.Tensor) scene.Panel {
 			if masked(true, i, j) {
 				r = append(r, "−∞")
 			} else {
-				r = append(r, trainer.Num(t.Data[i*n+j]))
+				r = append(r, strings.ReplaceAll(trainer.Num(t.Data[i*n+j]), "-", "−"))
 			}
 		}
 		tb.Rows = append(tb.Rows, r)
