@@ -37,7 +37,8 @@ type Control struct {
 	// Default is the starting value, as it would be typed.
 	Default string
 	// Restart is true when a change restarts the run from the seed; false
-	// when it takes effect from the next training step.
+	// when the run goes on with the new value (from the next update, for
+	// a learning rate).
 	Restart bool
 }
 

@@ -353,7 +353,7 @@ func (p playerModel) finish(c *common, d jobDoneMsg) (playerModel, tea.Cmd, bool
 		if d.restarted {
 			p.note = fmt.Sprintf("%s = %s: restarted from the start", ct.Label, d.act.value)
 		} else {
-			p.note = fmt.Sprintf("%s = %s: takes effect from the next step", ct.Label, d.act.value)
+			p.note = fmt.Sprintf("%s = %s: the run goes on from here with it", ct.Label, d.act.value)
 		}
 	}
 	if d.act.kind == actStep && !d.act.auto && d.opened == nil {

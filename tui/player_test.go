@@ -54,7 +54,7 @@ func TestControls(t *testing.T) {
 	if v := settingValue(m.player.sc, "lr", ""); v != "0.3" {
 		t.Fatalf("lr = %s after ], want 0.3", v)
 	}
-	if !strings.Contains(m.player.note, "from the next step") || m.player.sc.Pos.Step != 2 {
+	if !strings.Contains(m.player.note, "goes on from here") || m.player.sc.Pos.Step != 2 {
 		t.Fatalf("continuing change: note %q at step %d", m.player.note, m.player.sc.Pos.Step)
 	}
 	m = keys(m, "tab", "[")

@@ -7,11 +7,11 @@ import (
 )
 
 // LearningRate is the standard learning-rate control: a float on the given
-// ladder that takes effect from the next training step.
+// ladder; a change applies from the next update on.
 func LearningRate(def string, ladder ...float64) lessons.Control {
 	return lessons.Control{
 		Name: "lr", Label: "learning rate", Kind: lessons.Float,
-		Help: "step size of the optimizer; takes effect from the next training step",
+		Help: "step size of the optimizer; a change applies from the next update on",
 		Min:  1e-6, Max: ladder[len(ladder)-1] * 10,
 		Ladder: ladder, Default: def,
 	}
