@@ -13,12 +13,17 @@ import (
 	"github.com/dlearn/dlearn/lessons/trainer"
 )
 
-//go:embed narrative.md
-var narrativeText string
+// The narrative: part one in narrative.md, part two in training.md.
+var (
+	//go:embed narrative.md
+	narrativeText string
+	//go:embed training.md
+	trainingText string
 
-var narrative = template.Must(template.New("attention").Funcs(trainer.Funcs).Funcs(template.FuncMap{
-	"pct": pct,
-}).Parse(narrativeText))
+	narrative = template.Must(template.Must(template.New("attention").Funcs(trainer.Funcs).Funcs(template.FuncMap{
+		"pct": pct,
+	}).Parse(narrativeText)).Parse(trainingText))
+)
 
 // Scene implements lessons.Machine.
 func (m *machine) Scene() scene.Scene {
