@@ -36,6 +36,7 @@ func Lesson() *lessons.Lesson {
 		Topics:    []string{"overfitting", "regularization", "L2 weight decay", "dropout", "early stopping"},
 		Exercises: []string{"regularize"},
 		Controls: []lessons.Control{
+			trainer.LearningRate("0.3", 0.01, 0.03, 0.1, 0.3, 1, 3),
 			{
 				Name: "l2", Label: "L2 weight decay λ", Kind: lessons.Float,
 				Help: "adds λ·W to every weight's gradient (the penalty (λ/2)·‖W‖²); takes effect from the next training step",
@@ -55,7 +56,6 @@ func Lesson() *lessons.Lesson {
 				Help:    "on: stop once the validation loss has not improved for 50 epochs and go back to the best weights; restarts the run",
 				Choices: []string{"off", "on"}, Default: "off", Restart: true,
 			},
-			trainer.LearningRate("0.3", 0.01, 0.03, 0.1, 0.3, 1, 3),
 			{
 				Name: "width", Label: "hidden width", Kind: lessons.Int,
 				Help: "units in each of the two hidden layers; restarts the run",

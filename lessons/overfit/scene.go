@@ -14,10 +14,15 @@ import (
 var narrativeText string
 
 var narrative = template.Must(template.New("overfit").Funcs(trainer.Funcs).Funcs(template.FuncMap{
-	"pct":       func(v float64) string { return fmt.Sprintf("%.0f%%", 100*v) },
-	"pct1":      func(v float64) string { return fmt.Sprintf("%.1f%%", 100*v) },
-	"sub1":      func(k int) int { return k - 1 },
-	"signedpct": func(v float64) string { return fmt.Sprintf("%+.1f%%", 100*v) },
+	"pct":  func(v float64) string { return fmt.Sprintf("%.0f%%", 100*v) },
+	"pct1": func(v float64) string { return fmt.Sprintf("%.1f%%", 100*v) },
+	"sub1": func(k int) int { return k - 1 },
+	"signedpct": func(v float64) string {
+		if math.Abs(v) < 0.0005 {
+			return "±0%"
+		}
+		return fmt.Sprintf("%+.1f%%", 100*v)
+	},
 }).Parse(narrativeText))
 
 // Resolution of the decision-region grid.
@@ -115,8 +120,8 @@ func (m *machine) lossPanel() scene.Panel {
 		hi = max(hi, finite(h.valLoss[i]), finite(h.trainLoss[i]))
 	}
 	b := float64(h.best)
-	return scene.Panel{Kind: scene.KindPlot, Title: fmt.Sprintf("loss per epoch · best validation at epoch %d", h.best), Plot: &scene.Plot{
-		XLabel: "epoch", YLabel: "cross-entropy",
+	return scene.Panel{Kind: scene.KindPlot, Title: fmt.Sprintf("loss per epoch · best: epoch %d", h.best), Plot: &scene.Plot{
+		XLabel: "epoch", YLabel: "cross-entropy", YRange: &scene.Range{Min: 0, Max: hi},
 		Series: []scene.Series{
 			{Name: "training", Style: scene.Line, X: ep, Y: finiteAll(h.trainLoss)},
 			{Name: "validation", Style: scene.Line, X: ep, Y: finiteAll(h.valLoss)},

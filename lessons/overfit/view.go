@@ -15,17 +15,20 @@ import (
 type view struct {
 	N, ValN, Width, Params, PerPoint, Epoch, Epochs, DivStep, Patience int
 	LR, Lambda, P, Scale, Factor                                       float64
-	Early, Stopped                                                     bool
+	// SetLambda is λ as set now; Lambda and P are the values the current
+	// (or last) training step used.
+	SetLambda      float64
+	Early, Stopped bool
 
 	// Measured after the last epoch (in evaluation mode), the best epoch
 	// so far and the run's verdict.
 	TrainLoss, ValLoss, Gap, TrainAcc, ValAcc, StartVal float64
 	Best, SinceBest, StoppedAt, StopWouldBe             int
 	BestVal, TrainAtBest, Rise, TrainFall               float64
-	Overfitting, Improving, Unstable                    bool
+	Overfitting, Improving, TrainFell, Unstable         bool
 
 	// The update of one weight, w = d2.W[0][0].
-	WOld, G, Decay, WNew float64
+	WOld, G, Decay, Sum, WNew float64
 	// Weight norms now, at the start and when λ last changed.
 	Norm, StartNorm, LambdaNorm    [3]float64
 	Total, StartTotal, LambdaTotal float64
@@ -48,7 +51,7 @@ func (m *machine) view() view {
 	v := view{
 		N: m.cfg.n, ValN: ValN, Width: m.cfg.width, Params: m.net.count(), Epoch: m.loop.Epoch,
 		Epochs: m.cfg.epochs, DivStep: m.loop.DivStep, Patience: Patience,
-		LR: m.opt.LR, Lambda: m.lambda, P: m.p, Early: m.cfg.early, Stopped: h.stopped, StoppedAt: h.stoppedAt,
+		LR: m.opt.LR, Lambda: m.lambda, SetLambda: m.lambda, P: m.p, Early: m.cfg.early, Stopped: h.stopped, StoppedAt: h.stoppedAt,
 		TrainLoss: h.trainLoss[e], ValLoss: h.valLoss[e], TrainAcc: h.trainAcc[e], ValAcc: h.valAcc[e],
 		StartVal: h.valLoss[0], Best: h.best, BestVal: h.valLoss[h.best], TrainAtBest: h.trainLoss[h.best],
 		StartNorm: h.startNorms, LambdaNorm: h.lambdaNorms, LambdaFrom: h.lambdaFrom,
@@ -65,11 +68,12 @@ func (m *machine) view() view {
 	v.TrainFall = 1 - h.trainLoss[e]/v.TrainAtBest
 	v.Unstable = h.trainLoss[e] > 1.5*v.TrainAtBest && h.trainLoss[e] > 0.1
 	v.Overfitting = !v.Unstable && v.SinceBest >= 10 && v.Rise > 0.02 && v.TrainFall > 0
-	v.Improving = v.SinceBest == 0 && e > 0 && h.trainLoss[e] < h.trainLoss[e-1]
+	v.Improving = v.SinceBest == 0 && e > 0
+	v.TrainFell = e > 0 && h.trainLoss[e] < h.trainLoss[e-1]
 	v.Norm = m.net.norms()
 	v.Total, v.StartTotal, v.LambdaTotal = total(v.Norm), total(v.StartNorm), total(v.LambdaNorm)
 	v.TotalChange, v.NormChange = v.Total/v.StartTotal-1, v.Total/v.LambdaTotal-1
-	v.LambdaLater = v.Lambda > 0 && h.lambdaFrom > 0
+	v.LambdaLater = m.lambda > 0 && h.lambdaFrom > 0 && e > h.lambdaFrom
 
 	cur := &m.loop.Cur
 	if cur.Tape == nil {
@@ -92,6 +96,7 @@ func (m *machine) view() view {
 		}
 	}
 	v.Decay = v.Lambda * v.WOld
+	v.Sum = v.G + v.Decay
 	if cur.Phase == trainer.Forward {
 		v.opForward(cur.Tape.Nodes()[cur.Fwd-1])
 	} else if cur.Phase == trainer.Backward {
