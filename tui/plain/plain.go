@@ -215,6 +215,10 @@ func writeBars(b *bufio.Writer, bars *scene.Bars) {
 const shades = " .:-=+*#%@"
 
 func writeImage(b *bufio.Writer, im *scene.Image) {
+	if len(im.RowLabels) > 0 || len(im.ColLabels) > 0 {
+		writeLabelledImage(b, im)
+		return
+	}
 	span := im.Max - im.Min
 	for t, tile := range im.Tiles {
 		if t < len(im.Captions) {
@@ -242,4 +246,36 @@ func abs(v float64) float64 {
 		return -v
 	}
 	return v
+}
+
+// writeLabelledImage prints an image whose rows and columns are named (an
+// attention map: queries × keys) as a table of its values, which reads
+// better in text than shades.
+func writeLabelledImage(b *bufio.Writer, im *scene.Image) {
+	label := func(ls []string, i int) string {
+		if i < len(ls) {
+			return ls[i]
+		}
+		return fmt.Sprint(i + 1)
+	}
+	for t, tile := range im.Tiles {
+		if t < len(im.Captions) {
+			fmt.Fprintln(b, im.Captions[t])
+		}
+		cols := make([]string, im.Cols+1)
+		for c := range im.Cols {
+			cols[c+1] = label(im.ColLabels, c)
+		}
+		rows := make([][]string, im.Rows)
+		for r := range im.Rows {
+			row := []string{label(im.RowLabels, r)}
+			for c := range im.Cols {
+				if k := r*im.Cols + c; k < len(tile) {
+					row = append(row, fmt.Sprintf("%.2f", tile[k]))
+				}
+			}
+			rows[r] = row
+		}
+		writeTable(b, cols, rows)
+	}
 }

@@ -103,3 +103,17 @@ func TestRegionAndContourAreDrawn(t *testing.T) {
 		t.Fatalf("region/contour not drawn as expected:\n%s", strings.Join(rows, "\n"))
 	}
 }
+
+func TestLabelledImageIsATable(t *testing.T) {
+	im := &scene.Image{Rows: 2, Cols: 2, Tiles: [][]float64{{0.9, 0.1, 0.25, 0.75}}, Max: 1,
+		RowLabels: []string{"the", "cat"}, ColLabels: []string{"k1", "k2"}, Captions: []string{"head 1"}}
+	var b bytes.Buffer
+	if err := Write(&b, scene.Scene{Panels: []scene.Panel{{Kind: scene.KindImage, Title: "attention", Image: im}}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"head 1", "k1", "the  0.90  0.10", "cat  0.25  0.75"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, b.String())
+		}
+	}
+}
