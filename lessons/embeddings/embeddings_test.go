@@ -124,7 +124,7 @@ func TestGradientsAreSoftmaxMinusOneHot(t *testing.T) {
 		}
 	}
 	// The rows panel shows the same gradient: E[c] non-zero, E[t] zero.
-	mat := panel(t, r.Scene(), scene.KindMatrix, "E[c]").Matrix
+	mat := panel(t, r.Scene(), scene.KindMatrix, "row").Matrix
 	if mat.Grads[0] != gradE[p.Center*d] || slices.ContainsFunc(mat.Grads[d:2*d], func(x float64) bool { return x != 0 }) {
 		t.Fatalf("rows panel grads %v", mat.Grads)
 	}
@@ -365,7 +365,7 @@ func TestBrokenUpdateShowsTheWeightsBeforeIt(t *testing.T) {
 	if _, err := json.Marshal(sc); err != nil || sc.Phase != "diverged" {
 		t.Fatalf("phase %s: %v", sc.Phase, err)
 	}
-	if got := panel(t, sc, scene.KindMatrix, "E[c]").Matrix.Values[:d]; !slices.Equal(got, want) {
+	if got := panel(t, sc, scene.KindMatrix, "row").Matrix.Values[:d]; !slices.Equal(got, want) {
 		t.Fatalf("E[c] shown %v, want the row before the update %v", got, want)
 	}
 }

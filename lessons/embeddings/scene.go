@@ -24,7 +24,7 @@ const barsShown = 8
 
 // lossPoints is about how many points the pair-loss curve has: longer
 // runs average the losses of consecutive steps.
-const lossPoints = 300
+const lossPoints = 80
 
 // Scene implements lessons.Machine.
 func (m *machine) Scene() scene.Scene {
@@ -212,25 +212,24 @@ func (m *machine) lossPanel() scene.Panel {
 
 // rowsPanel shows rows of E with the gradient the backward pass has
 // revealed for them: during a step the centre word's row E[c] (the only
-// row the lookup read), the context word's E[t] and the probe's E[p];
-// before the first step the probe's row and "the"'s. An exploded run's
-// gradients are left out. Rows are labelled by
-// role, and the title names the words, so that all d columns fit.
+// row the lookup read) and the context word's E[t]; before the first
+// step the probe's row and "the"'s. An exploded run's gradients are left
+// out. Rows are labelled by role and the title names the words, so that
+// all d columns fit, with the gradients under the values in two lines a
+// row.
 func (m *machine) rowsPanel(exploded bool) scene.Panel {
 	cur := &m.loop.Cur
 	d := m.dim()
-	probe := m.words.Index[m.probe]
-	ids, labels := []int{probe, 0}, []string{m.probe, m.words.List[0]}
+	ids, labels := []int{m.words.Index[m.probe], 0}, []string{m.probe, m.words.List[0]}
 	title := fmt.Sprintf("rows of E (%d×%d) before training", m.words.Size(), d)
 	if cur.Tape != nil {
 		p := m.pair()
 		ids, labels = []int{p.Center}, []string{"E[c]"}
+		title = fmt.Sprintf("rows E[c], E[t] of E (%d×%d) for c = %s, t = %s", m.words.Size(), d, m.words.List[p.Center], m.words.List[p.Context])
 		if p.Context != p.Center {
 			ids, labels = append(ids, p.Context), append(labels, "E[t]")
-		}
-		title = fmt.Sprintf("E[c], E[t], E[p] for c = %s, t = %s, p = %s", m.words.List[p.Center], m.words.List[p.Context], m.probe)
-		if !slices.Contains(ids, probe) {
-			ids, labels = append(ids, probe), append(labels, "E[p]")
+		} else {
+			title = fmt.Sprintf("row E[c] of E (%d×%d) for c = t = %s", m.words.Size(), d, m.words.List[p.Center])
 		}
 	}
 	mat := &scene.Matrix{Rows: len(ids), Cols: d, RowLabels: labels}
