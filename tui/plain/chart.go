@@ -19,6 +19,9 @@ const (
 // their series' marker, scatter points with their class's marker.
 var markers = []rune{'.', '-', '~', ':', '=', '^'}
 
+// classMarkers mark scatter points by class 0, 1, 2 …
+var classMarkers = []rune("o*+x#%")
+
 // writePlot draws the series of p on a character grid with the y range on
 // the left and the x range underneath, then a legend.
 func writePlot(b *bufio.Writer, p *scene.Plot) {
@@ -56,7 +59,7 @@ func writePlot(b *bufio.Writer, p *scene.Plot) {
 			for i := range n {
 				r := mk
 				if i < len(s.Classes) {
-					r = []rune("o*+x#%")[s.Classes[i]%6]
+					r = classMarkers[((s.Classes[i]%len(classMarkers))+len(classMarkers))%len(classMarkers)]
 				}
 				put(s.X[i], s.Y[i], r)
 			}
@@ -99,8 +102,18 @@ func writePlot(b *bufio.Writer, p *scene.Plot) {
 	}
 	for si, s := range p.Series {
 		mk := string(markers[si%len(markers)])
-		if s.Style == scene.Scatter {
-			mk = "o*"
+		if s.Style == scene.Scatter && len(s.Classes) > 0 {
+			// the markers of the classes present, in class order
+			seen := make([]bool, len(classMarkers))
+			for _, c := range s.Classes {
+				seen[((c%len(classMarkers))+len(classMarkers))%len(classMarkers)] = true
+			}
+			mk = ""
+			for k, ok := range seen {
+				if ok {
+					mk += string(classMarkers[k])
+				}
+			}
 		}
 		fmt.Fprintf(b, "%*s  %s %s\n", lw, "", mk, s.Name)
 	}
