@@ -10,14 +10,15 @@
 // network has its own Adam (β1 = 0.5, β2 = 0.999).
 //
 // One training step is k discriminator steps (k = "dsteps", default 1),
-// each on a fresh batch of real points and a batch of G's points, then one
-// generator step. At op granularity every D step shows three ops (D on the
-// real batch, D on the fake batch, D's loss, backward and update) and the
-// G step two (G's forward pass through D to its loss, then the backward
-// pass through D into G and G's update). The scene shows D's p(real) over
-// the plane under real and generated points, the losses per step, D's
-// average verdicts, and how many of the eight modes the generator covers,
-// so mode collapse is visible as it happens.
+// each on the next batch of a fixed training set of real points and on a
+// batch of G's points from fresh noise, then one generator step. At op
+// granularity every D step shows three ops (D on the real batch, D on the
+// fake batch, D's loss, backward pass and update) and the G step two (G's
+// forward pass through D to its loss, then the backward pass through D
+// into G and G's update). The scene shows D's p(real) over the plane under
+// real and generated points, both losses, D's average verdicts, and how
+// many of the eight modes the generator covers, so that mode collapse is
+// visible as it happens.
 package gan
 
 import (
@@ -41,18 +42,18 @@ func Lesson() *lessons.Lesson {
 		Exercises: []string{"gan"},
 		Controls: []lessons.Control{
 			{
-				Name: "lrd", Label: "D learning rate", Kind: lessons.Float,
+				Name: "lrd", Label: "D lr", Kind: lessons.Float,
 				Help: "Adam's step size for the discriminator; takes effect from the next training step",
 				Min:  1e-5, Max: 0.1, Ladder: rates, Default: "0.001",
 			},
 			{
-				Name: "lrg", Label: "G learning rate", Kind: lessons.Float,
+				Name: "lrg", Label: "G lr", Kind: lessons.Float,
 				Help: "Adam's step size for the generator; takes effect from the next training step",
 				Min:  1e-5, Max: 0.1, Ladder: rates, Default: "0.001",
 			},
 			{
-				Name: "dsteps", Label: "D steps per G step", Kind: lessons.Int,
-				Help: "discriminator updates before each generator update; takes effect from the next training step",
+				Name: "dsteps", Label: "D steps", Kind: lessons.Int,
+				Help: "D steps per G step: discriminator updates before each generator update; takes effect from the next training step",
 				Min:  1, Max: 5, Ladder: []float64{1, 2, 3, 4, 5}, Default: "1",
 			},
 			{

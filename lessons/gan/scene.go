@@ -107,20 +107,26 @@ func coveragePanel(cov coverage) scene.Panel {
 	}
 	b.Labels = append(b.Labels, "off ring")
 	b.Values = append(b.Values, share(cov.Off))
-	return scene.Panel{Kind: scene.KindBars, Title: fmt.Sprintf("coverage: %d of %d modes (%% of points)", cov.Covered, data.RingModes), Bars: b}
+	return scene.Panel{Kind: scene.KindBars, Title: fmt.Sprintf("modes covered: %d of %d (%%)", cov.Covered, data.RingModes), Bars: b}
 }
 
 // share is k of the shown points in percent, to one decimal.
 func share(k int) float64 { return math.Round(1000*float64(k)/Shown) / 10 }
 
+// maxPoints is the most points a curve of the history gets: beyond it,
+// each point is the mean of a block of consecutive steps, so that a long
+// run draws as lines rather than as a band of noise.
+const maxPoints = 200
+
 // lossPanel is both losses per training step.
 func (m *machine) lossPanel() scene.Panel {
-	xs := stepAxis(len(m.hist.lossD))
-	return scene.Panel{Kind: scene.KindPlot, Title: "losses per step", Plot: &scene.Plot{
-		XLabel: "step", YLabel: "loss",
+	xs, ld, k := blockMeans(m.hist.lossD)
+	_, lg, _ := blockMeans(m.hist.lossG)
+	return scene.Panel{Kind: scene.KindPlot, Title: "losses of D and G", Plot: &scene.Plot{
+		XLabel: "step" + perBlock(k), YLabel: "loss",
 		Series: []scene.Series{
-			{Name: "L_D", Style: scene.Line, X: xs, Y: m.hist.lossD},
-			{Name: "L_G", Style: scene.Line, X: xs, Y: m.hist.lossG},
+			{Name: "L_D", Style: scene.Line, X: xs, Y: ld},
+			{Name: "L_G", Style: scene.Line, X: xs, Y: lg},
 		},
 	}}
 }
@@ -128,26 +134,49 @@ func (m *machine) lossPanel() scene.Panel {
 // verdictPanel is D's mean output on the real and the fake batch of each
 // step, and the share of modes covered at each evaluation.
 func (m *machine) verdictPanel() scene.Panel {
-	xs := stepAxis(len(m.hist.dReal))
+	xs, real, k := blockMeans(m.hist.dReal)
+	_, fake, _ := blockMeans(m.hist.dFake)
 	cov := make([]float64, len(m.hist.covered))
 	for i, c := range m.hist.covered {
 		cov[i] = c / data.RingModes
 	}
 	return scene.Panel{Kind: scene.KindPlot, Title: "D's mean verdict, modes ÷ 8", Plot: &scene.Plot{
-		XLabel: "step", YRange: &scene.Range{Min: 0, Max: 1},
+		XLabel: "step" + perBlock(k), YRange: &scene.Range{Min: 0, Max: 1},
 		Series: []scene.Series{
-			{Name: "D(real)", Style: scene.Line, X: xs, Y: m.hist.dReal},
-			{Name: "D(G(z))", Style: scene.Line, X: xs, Y: m.hist.dFake},
+			{Name: "D(real)", Style: scene.Line, X: xs, Y: real},
+			{Name: "D(G(z))", Style: scene.Line, X: xs, Y: fake},
 			{Name: "modes ÷ 8", Style: scene.Line, X: m.hist.evalStep, Y: cov},
 		},
 	}}
 }
 
-// stepAxis is 1 … n.
-func stepAxis(n int) []float64 {
-	xs := make([]float64, n)
-	for i := range xs {
-		xs[i] = float64(i + 1)
+// blockMeans returns ys (one value per step from step 1) as at most
+// maxPoints points: the means of blocks of k consecutive steps, placed at
+// each block's last step (k = 1: the values themselves).
+func blockMeans(ys []float64) (xs, means []float64, k int) {
+	k = (len(ys) + maxPoints - 1) / maxPoints
+	if k <= 1 {
+		xs = make([]float64, len(ys))
+		for i := range xs {
+			xs[i] = float64(i + 1)
+		}
+		return xs, ys, 1
 	}
-	return xs
+	for lo := 0; lo < len(ys); lo += k {
+		hi := min(lo+k, len(ys))
+		s := 0.0
+		for _, y := range ys[lo:hi] {
+			s += y
+		}
+		xs, means = append(xs, float64(hi)), append(means, s/float64(hi-lo))
+	}
+	return xs, means, k
+}
+
+// perBlock says what a point of a curve is when it averages k steps.
+func perBlock(k int) string {
+	if k <= 1 {
+		return ""
+	}
+	return fmt.Sprintf(" (means of %d)", k)
 }
