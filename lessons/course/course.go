@@ -14,6 +14,7 @@ import (
 	"github.com/dlearn/dlearn/lessons/optimizers"
 	"github.com/dlearn/dlearn/lessons/overfit"
 	"github.com/dlearn/dlearn/lessons/rnn"
+	"github.com/dlearn/dlearn/lessons/translate"
 )
 
 // Registry returns a fresh registry of every lesson, in course order.
@@ -28,5 +29,6 @@ func Registry() *lessons.Registry {
 		embeddings.Lesson(),
 		overfit.Lesson(),
 		gan.Lesson(),
+		translate.Lesson(),
 	)
 }

@@ -1,0 +1,277 @@
+package translate
+
+import (
+	"math"
+	"slices"
+	"strconv"
+
+	"github.com/dlearn/dlearn/engine/autograd"
+)
+
+// view is what the narrative templates read: the run, the displayed
+// example, the last held-out evaluation and the op just taken.
+type view struct {
+	Step, Steps, Epoch, Epochs, NTrain, NHeld, Batch, Hidden, Params, EvalEvery int
+	OpsPerStep, InVocab, OutVocab                                               int
+	Evaluated                                                                   bool // the held-out pairs were evaluated after this step
+	LR                                                                          float64
+	Attention                                                                   bool
+
+	// The displayed held-out example: Output is what has been revealed,
+	// Full the whole greedy translation with the current weights.
+	Show                           int
+	In, Target, Output, Full       string
+	InLen, Revealed, Wrong         int
+	Exact                          bool
+	Top                            []weight // the strongest attention of the last revealed character
+	K                              int      // the position just decoded (1-based), 0 if none
+	Prev, Chose, Want              string
+	P                              float64
+	OK                             bool
+	Steps90, EvalStep              int // the first step with ≥ 90% exact matches (0: none yet), the last evaluation's step
+	HeldExact, HeldChars           float64
+	HeldLoss, StartExact           float64
+	Year, Month, Day               float64 // held-out accuracy of the year, month and day digits
+	ShortExact, LongExact          float64 // exact matches among short and long held-out inputs
+	NShort, NLong, ShortIn, LongIn int
+	StartLoss, BatchLoss           float64
+	DayDist                        float64 // mean number of characters after the day in the held-out inputs
+
+	// Where the displayed example's year, month and day are written, and
+	// the mean attention their output digits put there (once decoded).
+	YearText, MonthText, DayText string
+	YearAttn, MonthAttn, DayAttn float64
+	YearEven, MonthEven, DayEven float64 // the same for weights spread evenly over the input
+	Aligned                      bool
+
+	// The step in progress: the batch's first pair under teacher forcing.
+	Pair0In, Pair0Out, Reads string
+	Pair0Loss, PWorst        float64
+	Worst                    string // the target character the model was least sure of, with its position
+	// The backward pass: |∂L/∂h_j| over the first pair's input.
+	GradTop               weight
+	GradFirst, GradLast   float64
+	GradTotal, LastUpdate float64
+}
+
+// weight is one input character with a number attached: an attention
+// weight or a gradient norm.
+type weight struct {
+	Char string
+	Pos  int // 1-based
+	W    float64
+}
+
+func (m *machine) view(tr translation) view {
+	v := view{
+		Step: m.step, Steps: m.cfg.epochs * (NTrain / Batch), Epoch: m.epoch, Epochs: m.cfg.epochs,
+		NTrain: NTrain, NHeld: len(m.held), Batch: Batch, Hidden: m.cfg.hidden, EvalEvery: EvalEvery,
+		LR: m.opt.LR, Attention: m.cfg.attention, Show: m.show + 1,
+		OpsPerStep: opsPerStep, InVocab: m.inV.Size(), OutVocab: m.outV.Size(),
+	}
+	for _, p := range m.params {
+		v.Params += len(p.Value.Data)
+	}
+	ex := m.held[m.show]
+	v.In, v.Target, v.InLen = ex.In, ex.Out, len(ex.in)
+	v.Revealed = m.revealed
+	if m.stage == updated {
+		v.Revealed = 0
+	}
+	if tr.ids != nil {
+		v.Full = m.text(tr.ids)
+		v.Output = m.text(tr.ids[:v.Revealed])
+		for k, id := range tr.ids {
+			if id != ex.out[k] {
+				v.Wrong++
+			}
+		}
+		v.Exact = v.Wrong == 0
+		if y, mo, d, ok := dateSpans(ex.DatePair); ok && tr.attn != nil {
+			v.YearText, v.MonthText, v.DayText = y.text(ex.In), mo.text(ex.In), d.text(ex.In)
+			v.YearAttn, v.MonthAttn, v.DayAttn = attentionOn(tr.attn, 0, 4, y), attentionOn(tr.attn, 5, 7, mo), attentionOn(tr.attn, 8, 10, d)
+			n := float64(len(ex.In))
+			v.YearEven, v.MonthEven, v.DayEven = float64(y.hi-y.lo)/n, float64(mo.hi-mo.lo)/n, float64(d.hi-d.lo)/n
+			v.Aligned = true
+		}
+		if k := v.Revealed; k > 0 && m.stage == decoding {
+			v.K = k
+			v.Prev = "<s>"
+			if k > 1 {
+				v.Prev = m.outV.Token(tr.ids[k-2])
+			}
+			v.Chose, v.Want, v.P = m.outV.Token(tr.ids[k-1]), m.outV.Token(ex.out[k-1]), tr.probs[k-1]
+			v.OK = v.Chose == v.Want
+			if tr.attn != nil {
+				v.Top = top(ex.In, tr.attn[k-1], 3)
+			}
+		}
+	}
+	first, last := m.evals[0], m.evals[len(m.evals)-1]
+	v.StartExact, v.StartLoss = first.exact, first.loss
+	v.EvalStep, v.HeldExact, v.HeldChars, v.HeldLoss = last.step, last.exact, last.chars, last.loss
+	v.Evaluated = m.step > 0 && last.step == m.step
+	v.Year = mean(last.perPos[0:4])
+	v.Month = mean(last.perPos[5:7])
+	v.Day = mean(last.perPos[8:10])
+	v.ShortExact, v.LongExact, v.ShortIn, v.LongIn = last.short, last.long, ShortIn, LongIn
+	v.NShort, v.NLong = m.lengths()
+	for _, e := range m.evals {
+		if e.exact >= 0.9 {
+			v.Steps90 = e.step
+			break
+		}
+	}
+	v.DayDist = m.dayDistance()
+	if len(m.losses) > 0 {
+		v.BatchLoss = m.losses[len(m.losses)-1]
+	}
+	if m.stage == forward || m.stage == backward || m.stage == updated {
+		m.stepView(&v)
+	}
+	return v
+}
+
+// stepView fills in the step in progress: teacher forcing on the batch's
+// first pair, the gradient reaching its encoder states, the update.
+func (m *machine) stepView(v *view) {
+	c := &m.cur
+	p0 := m.train[c.rows[0]]
+	v.Pair0In, v.Pair0Out, v.Reads = p0.In, p0.Out, "<s>"+p0.Out[:outLen-1]
+	v.BatchLoss = c.loss.Item()
+	v.PWorst = 2
+	for t, lg := range c.logits {
+		lp := logProbs(lg.Value.Data[:lg.Value.Shape[1]])[p0.out[t]]
+		p := math.Exp(lp)
+		v.Pair0Loss -= lp / outLen
+		if p < v.PWorst {
+			v.PWorst, v.Worst = p, "'"+p0.Out[t:t+1]+"' at position "+strconv.Itoa(t+1)
+		}
+	}
+	if m.stage == forward {
+		return
+	}
+	g := m.encoderGrads()
+	for j, x := range g {
+		if x > v.GradTop.W {
+			v.GradTop = weight{Char: label(p0.In[j : j+1]), Pos: j + 1, W: x}
+		}
+	}
+	v.GradFirst, v.GradLast = g[0], g[len(g)-1]
+	for _, p := range m.params {
+		if p.Grad != nil {
+			v.GradTotal += sumSquares(p.Grad.Data)
+		}
+		if u := m.opt.LastUpdate(p); u != nil && m.stage == updated {
+			v.LastUpdate += sumSquares(u.Data)
+		}
+	}
+	v.GradTotal, v.LastUpdate = math.Sqrt(v.GradTotal), math.Sqrt(v.LastUpdate)
+}
+
+// encoderGrads returns |∂L/∂h_j| for the batch's first pair at each of
+// its input positions, after the backward pass.
+func (m *machine) encoderGrads() []float64 {
+	n := len(m.train[m.cur.rows[0]].in)
+	g := make([]float64, n)
+	for j := range n {
+		if gr := m.cur.enc.hs[j].Grad; gr != nil {
+			g[j] = math.Sqrt(sumSquares(gr.Data[:m.cfg.hidden]))
+		}
+	}
+	return g
+}
+
+// dayDistance returns the mean number of characters that follow the
+// day in the held-out inputs: how far the encoder must carry the day to
+// its last state (the year always ends the input).
+func (m *machine) dayDistance() float64 {
+	d := 0.0
+	for _, p := range m.held {
+		if _, _, day, ok := dateSpans(p.DatePair); ok {
+			d += float64(len(p.In) - day.hi)
+		}
+	}
+	return d / float64(len(m.held))
+}
+
+// text spells output ids, a special token (which no target contains) as
+// "?", so that every position shows.
+func (m *machine) text(ids []int) string {
+	b := make([]byte, 0, len(ids))
+	for _, id := range ids {
+		if t := m.outV.Token(id); len(t) == 1 {
+			b = append(b, t[0])
+		} else {
+			b = append(b, '?')
+		}
+	}
+	return string(b)
+}
+
+// top returns the k input characters with the largest weights.
+func top(in string, w []float64, k int) []weight {
+	ws := make([]weight, len(w))
+	for j, x := range w {
+		ws[j] = weight{Char: label(in[j : j+1]), Pos: j + 1, W: x}
+	}
+	slices.SortStableFunc(ws, func(a, b weight) int {
+		switch {
+		case a.W > b.W:
+			return -1
+		case a.W < b.W:
+			return 1
+		}
+		return 0
+	})
+	return ws[:min(k, len(ws))]
+}
+
+// label shows a character of the input, a space as ␣.
+func label(c string) string {
+	if c == " " {
+		return "␣"
+	}
+	return c
+}
+
+// logProbs returns the log-softmax of a row of logits, finite for any
+// finite logits.
+func logProbs(logits []float64) []float64 {
+	lp := make([]float64, len(logits))
+	mx := slices.Max(logits)
+	s := 0.0
+	for _, z := range logits {
+		s += math.Exp(z - mx)
+	}
+	for i, z := range logits {
+		lp[i] = z - mx - math.Log(s)
+	}
+	return lp
+}
+
+func mean(xs []float64) float64 {
+	s := 0.0
+	for _, x := range xs {
+		s += x
+	}
+	return s / float64(len(xs))
+}
+
+func sumSquares(xs []float64) float64 {
+	s := 0.0
+	for _, x := range xs {
+		s += x * x
+	}
+	return s
+}
+
+// finiteParams reports whether every parameter is finite.
+func finiteParams(ps []*autograd.Var) bool {
+	for _, p := range ps {
+		if p.Value.HasNaNOrInf() {
+			return false
+		}
+	}
+	return true
+}
