@@ -1,0 +1,323 @@
+package cnn
+
+import (
+	"encoding/json"
+	"math"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/dlearn/dlearn/engine/tensor"
+	"github.com/dlearn/dlearn/lessons"
+	"github.com/dlearn/dlearn/lessons/scene"
+	"github.com/dlearn/dlearn/lessons/trainer"
+)
+
+func start(t testing.TB, set lessons.Settings) *lessons.Run {
+	t.Helper()
+	r, err := lessons.Start(Lesson(), lessons.DefaultSeed, set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func mach(r *lessons.Run) *machine { return lessons.MachineOf(r).(*machine) }
+
+// walk advances r by n ops.
+func walk(r *lessons.Run, n int) {
+	for range n {
+		r.Advance(lessons.Op)
+	}
+}
+
+func TestShapesChangeLayerByLayer(t *testing.T) {
+	for _, f := range []int{2, 4} {
+		r := start(t, lessons.Settings{"filters": strconv.Itoa(f)})
+		r.Advance(lessons.Op)
+		if n := r.Scene().Pos.OpsPerStep; n != 21 {
+			t.Fatalf("ops per step = %d, want 21 (10 forward, 10 backward, update)", n)
+		}
+		want := map[string][]int{
+			"a1": {32, f, 28, 28}, "h1": {32, f, 28, 28}, "p1": {32, f, 14, 14},
+			"a2": {32, 2 * f, 14, 14}, "h2": {32, 2 * f, 14, 14}, "p2": {32, 2 * f, 7, 7},
+			"f": {32, 2 * f * 49}, "z": {32, 10}, "s": {32, 10}, "L": {},
+		}
+		for i, nd := range mach(r).loop.Cur.Tape.Nodes() {
+			if w, ok := want[nd.Out.Name]; !ok || !slices.Equal(nd.Out.Value.Shape, w) {
+				t.Errorf("filters %d: node %d %s has shape %v, want %v", f, i, nd.Out.Name, nd.Out.Value.Shape, w)
+			}
+		}
+	}
+}
+
+// TestNarrativeNumbersAreTheEngines recomputes the numbers the forward
+// narrative quotes and compares them with the tape.
+func TestNarrativeNumbersAreTheEngines(t *testing.T) {
+	r := start(t, nil)
+	r.Advance(lessons.Step)
+	m := mach(r)
+	blocks := []string{"fwd-a1", "fwd-h1", "fwd-p1", "fwd-a2", "fwd-h2", "fwd-p2", "fwd-f", "fwd-z", "fwd-s", "fwd-L"}
+	for i, b := range blocks {
+		r.Advance(lessons.Op)
+		if _, got := m.phase(); got != b {
+			t.Fatalf("op %d: block %q, want %q", i+1, got, b)
+		}
+		v := m.view("forward")
+		switch b {
+		case "fwd-a1", "fwd-a2":
+			if math.Abs(v.Sum+v.Bias-v.Out) > 1e-9 {
+				t.Errorf("%s: %v + %v ≠ %v", b, v.Sum, v.Bias, v.Out)
+			}
+		case "fwd-p1", "fwd-p2":
+			if mx := slices.Max(v.Win[:]); mx != v.Out {
+				t.Errorf("%s: max of window %v is %v, narrative says %v", b, v.Win, mx, v.Out)
+			}
+		case "fwd-L":
+			p := softmax(m.loop.Cur.Tape.Nodes()[8].Out.Value.Data[:Classes])
+			if math.Abs(v.PLabel-p[m.yb[0]]) > 1e-12 || math.Abs(v.NegLog+math.Log(p[m.yb[0]])) > 1e-12 {
+				t.Errorf("fwd-L: p = %v, −log p = %v", v.PLabel, v.NegLog)
+			}
+		}
+		if !strings.Contains(r.Scene().Narrative, trainer.Num(v.Out)) && b != "fwd-h1" && b != "fwd-h2" && v.Out != 0 {
+			t.Errorf("%s: the narrative does not quote %s", b, trainer.Num(v.Out))
+		}
+	}
+	// Backward through the loss: ∂L/∂s for the true class is (p − 1)/n.
+	r.Advance(lessons.Op)
+	st := m.loop.Cur.Steps[0]
+	v := m.view("backward")
+	if got := st.Grads[0].Data[m.yb[0]]; math.Abs(got-v.DSLabel) > 1e-12 {
+		t.Fatalf("∂L/∂s of the label: engine %v, narrative %v", got, v.DSLabel)
+	}
+}
+
+func TestOpByOpEqualsOneStep(t *testing.T) {
+	ops, whole := start(t, nil), start(t, nil)
+	walk(ops, 21)
+	whole.Advance(lessons.Step)
+	for i, p := range mach(ops).params {
+		if !slices.Equal(p.Value.Data, mach(whole).params[i].Value.Data) {
+			t.Fatalf("%s differs between op by op and one step", p.Name)
+		}
+	}
+}
+
+// TestScenesLeaveTrainingAlone draws every scene of a step (the saliency
+// map runs its own backward pass) and checks that the step ends exactly
+// as one that drew none.
+func TestScenesLeaveTrainingAlone(t *testing.T) {
+	drawn, plain := start(t, nil), start(t, nil)
+	drawn.Advance(lessons.Step)
+	plain.Advance(lessons.Step)
+	for range 21 {
+		drawn.Scene()
+		drawn.Advance(lessons.Op)
+		drawn.Scene()
+	}
+	plain.Advance(lessons.Step)
+	for i, p := range mach(drawn).params {
+		if !slices.Equal(p.Value.Data, mach(plain).params[i].Value.Data) {
+			t.Fatalf("drawing scenes changed the training of %s", p.Name)
+		}
+	}
+}
+
+// TestSaliencyIsTheInputGradient checks ∂s/∂x against central finite
+// differences of the score at every pixel of a digit jittered by up to
+// 0.001. Jitter breaks the ties that MNIST's many equal pixels cause in
+// max-pooling windows: at a tie the score has no single derivative, the
+// engine picks the first maximum, and a finite difference need not agree.
+func TestSaliencyIsTheInputGradient(t *testing.T) {
+	r := start(t, nil)
+	for range 30 {
+		r.Advance(lessons.Step)
+	}
+	m := mach(r)
+	img := image(m.test, 3)
+	if ex := m.net.explain(img); ex.Ties < 0.05 {
+		t.Fatalf("only %v of the pooling windows of a real digit hold a tie", ex.Ties)
+	}
+	rng := tensor.NewRNG(5)
+	for i := range img.Data {
+		img.Data[i] += 1e-3 * rng.Float64()
+	}
+	ex := m.net.explain(img)
+	if ex.Ties != 0 {
+		t.Fatalf("jitter left %v of the windows tied", ex.Ties)
+	}
+	const h = 1e-7
+	for i, x := range img.Data {
+		if i%2 != 0 {
+			continue
+		}
+		up, down := img.Clone(), img.Clone()
+		up.Data[i] += h
+		down.Data[i] -= h
+		fd := (m.net.score(up, ex.pred) - m.net.score(down, ex.pred)) / (2 * h)
+		if math.Abs(fd-ex.saliency[i]) > 1e-5+1e-3*math.Abs(fd) {
+			t.Errorf("pixel %d (ink %.2f): saliency %v, finite difference %v", i, x, ex.saliency[i], fd)
+		}
+	}
+	if ex.SmallPred != ex.Eps*ex.TopG || math.Abs(ex.SmallReal-ex.SmallPred) > 0.5*math.Abs(ex.SmallPred) {
+		t.Errorf("small edit: predicted %v, real %v", ex.SmallPred, ex.SmallReal)
+	}
+	for _, p := range m.params {
+		for _, g := range p.Grad.Data {
+			if math.IsNaN(g) {
+				t.Fatal("NaN gradient")
+			}
+		}
+	}
+}
+
+func TestInspectedDigitFollowsTheControl(t *testing.T) {
+	r := start(t, nil)
+	r.Advance(lessons.Step)
+	if _, err := r.Set("digit", "7"); err != nil {
+		t.Fatal(err)
+	}
+	sc := r.Scene()
+	if !strings.Contains(sc.Panels[0].Title, "#7") || !strings.Contains(sc.Narrative, "Test digit #7") {
+		t.Fatalf("digit 7: title %q", sc.Panels[0].Title)
+	}
+	label := mach(r).test.Labels[7]
+	if b := sc.Panels[1].Bars; b == nil || b.Highlight != label {
+		t.Fatalf("the probabilities do not highlight label %d", label)
+	}
+	r.Back()
+	if !strings.Contains(r.Scene().Panels[0].Title, "#0") {
+		t.Fatal("stepping back did not return to test digit 0")
+	}
+}
+
+func TestPanelsByPhase(t *testing.T) {
+	r := start(t, nil)
+	kinds := func() []scene.Kind {
+		var ks []scene.Kind
+		for _, p := range r.Scene().Panels {
+			ks = append(ks, p.Kind)
+		}
+		return ks
+	}
+	between := []scene.Kind{scene.KindImage, scene.KindBars, scene.KindPlot, scene.KindImage, scene.KindImage}
+	if k := kinds(); !slices.Equal(k, between) {
+		t.Fatalf("ready: panels %v", k)
+	}
+	r.Advance(lessons.Op)
+	if k := kinds(); !slices.Equal(k, []scene.Kind{scene.KindImage, scene.KindGraph}) {
+		t.Fatalf("forward: panels %v", k)
+	}
+	walk(r, 19)
+	sc := r.Scene()
+	if sc.Phase != "backward" || !strings.HasPrefix(sc.Panels[0].Title, "∂L/∂conv1.W") || len(sc.Panels[0].Image.Tiles) != 4 {
+		t.Fatalf("last backward op: phase %s, panel %q", sc.Phase, sc.Panels[0].Title)
+	}
+	r.Advance(lessons.Op)
+	if k := kinds(); !slices.Equal(k, between) {
+		t.Fatalf("update: panels %v", k)
+	}
+}
+
+// TestOneEpochReadsDigits is the lesson's promise: one epoch of the
+// defaults reads at least 90% of the test digits right (93.4% on real
+// MNIST with the default seed).
+func TestOneEpochReadsDigits(t *testing.T) {
+	r := start(t, nil)
+	r.Advance(lessons.End)
+	sc := r.Scene()
+	m := mach(r)
+	e := m.lastEval()
+	if !sc.Status.Finished || e.Step != m.loop.Step || e.Acc < 0.9 {
+		t.Fatalf("after one epoch: status %+v, measured at step %d of %d, accuracy %v", sc.Status, e.Step, m.loop.Step, e.Acc)
+	}
+	t.Logf("%s digits: test accuracy %.1f%% after %d steps", m.train.Source, 100*e.Acc, m.loop.Step)
+	// The measurements spread over steps give the same numbers as
+	// measuring at once.
+	for _, ev := range m.evals[1 : len(m.evals)-1] {
+		if ev.Step%m.evalEvery() != 0 || ev.done != NTest {
+			t.Fatalf("measurement at step %d covers %d digits", ev.Step, ev.done)
+		}
+	}
+	if once := m.net.evaluate(m.test, m.loop.Step); once.Acc != e.Acc || math.Abs(once.Loss-e.Loss) > 1e-12 {
+		t.Fatalf("final measurement %v/%v, measured at once %v/%v", e.Acc, e.Loss, once.Acc, once.Loss)
+	}
+	if !strings.Contains(sc.Panels[4].Title, "misread") {
+		t.Fatalf("finished: last panel %q", sc.Panels[4].Title)
+	}
+}
+
+func TestDivergedSceneHasNoNaN(t *testing.T) {
+	r := start(t, nil)
+	r.Advance(lessons.Step)
+	m := mach(r)
+	m.net.dense.W.Value.Data[0] = math.NaN()
+	r.Advance(lessons.Step)
+	sc := r.Scene()
+	if !sc.Status.Diverged || sc.Phase != "diverged" {
+		t.Fatalf("status %+v", sc.Status)
+	}
+	if _, err := json.Marshal(sc); err != nil {
+		t.Fatalf("diverged scene: %v", err)
+	}
+}
+
+func TestDeadReLUsAreNamed(t *testing.T) {
+	r := start(t, lessons.Settings{"lr": "1"})
+	for range 12 {
+		r.Advance(lessons.Step)
+	}
+	if n := r.Scene().Narrative; !strings.Contains(n, "stopped learning") {
+		t.Fatalf("learning rate 1:\n%s", n)
+	}
+	if n := start(t, nil).Scene().Narrative; strings.Contains(n, "stopped learning") {
+		t.Fatal("the defaults are said to have stopped learning")
+	}
+}
+
+func TestRewindRestoresMeasurementsInProgress(t *testing.T) {
+	r := start(t, nil)
+	for range 27 { // a measurement starts at step 25 and is pending
+		r.Advance(lessons.Step)
+	}
+	want := r.Scene()
+	r.Advance(lessons.Step)
+	r.Advance(lessons.Step)
+	r.Back()
+	r.Back()
+	if !reflect.DeepEqual(r.Scene(), want) {
+		t.Fatal("stepping back over a pending measurement changed the scene")
+	}
+	for range 5 {
+		r.Advance(lessons.Step)
+	}
+	if e := mach(r).lastEval(); e.Step != 25 {
+		t.Fatalf("the measurement started at step 25 ended as step %d", e.Step)
+	}
+}
+
+// BenchmarkStep is one training step with the defaults (a test chunk is
+// measured on most steps).
+func BenchmarkStep(b *testing.B) {
+	r := start(b, nil)
+	for b.Loop() {
+		if r.Done() {
+			b.StopTimer()
+			r = start(b, nil)
+			b.StartTimer()
+		}
+		r.Advance(lessons.Step)
+	}
+}
+
+// BenchmarkSceneBetweenSteps is the scene after an update: the inspected
+// digit's forward pass, saliency map and the two checks of it.
+func BenchmarkSceneBetweenSteps(b *testing.B) {
+	r := start(b, nil)
+	r.Advance(lessons.Step)
+	for b.Loop() {
+		r.Scene()
+	}
+}

@@ -1,0 +1,150 @@
+package cnn
+
+import (
+	"slices"
+
+	"github.com/dlearn/dlearn/engine/autograd"
+	"github.com/dlearn/dlearn/engine/data"
+	"github.com/dlearn/dlearn/engine/optim"
+	"github.com/dlearn/dlearn/engine/tensor"
+	"github.com/dlearn/dlearn/lessons"
+	"github.com/dlearn/dlearn/lessons/trainer"
+)
+
+// evalsPerEpoch is how often an epoch stops to measure the test set (a
+// pass over it costs a few training steps).
+const evalsPerEpoch = 10
+
+// machine holds the engine's real objects: the digits, the network, the
+// optimizer and the loop over training steps, plus the test-set
+// measurements taken so far and the test digit under inspection.
+type machine struct {
+	train, test *data.Images
+	net         *net
+	params      []*autograd.Var
+	opt         optim.Optimizer
+	loop        trainer.Loop
+	xb          *tensor.Tensor // the current step's images
+	yb          []int          // and labels
+
+	evals   []evaluation // the test set at step 0, every evalEvery steps and at the end of every epoch
+	pending *probe       // the measurement in progress, a chunk per step
+	inspect int          // the test digit the scene explains
+}
+
+func newMachine(seed uint64, s lessons.Settings) *machine {
+	d := loadDigits(seed)
+	n := newNet(s.Int("filters"), tensor.NewRNG(seed+1))
+	opt, err := optim.New(s["optimizer"], s.Float("lr"))
+	if err != nil {
+		panic("cnn: " + err.Error()) // the control admits valid names only
+	}
+	m := &machine{train: d.train, test: d.test, net: n, params: n.params(), opt: opt, inspect: s.Int("digit")}
+	m.loop = trainer.Loop{
+		N: d.train.Len(), Batch: s.Int("batch"), Epochs: s.Int("epochs"), ShuffleSeed: seed,
+		Params: m.params, Start: m.startStep,
+	}
+	m.evals = []evaluation{n.evaluate(d.test, 0)}
+	return m
+}
+
+// evalEvery is the number of training steps between test measurements.
+func (m *machine) evalEvery() int { return max(1, m.loop.StepsPerEpoch()/evalsPerEpoch) }
+
+// Set implements lessons.Machine for the controls that continue the run.
+func (m *machine) Set(name, value string) {
+	s := lessons.Settings{name: value}
+	switch name {
+	case "lr":
+		m.opt.SetLearningRate(s.Float(name))
+	case "digit":
+		m.inspect = s.Int(name)
+	}
+}
+
+func (m *machine) Done() bool                    { return m.loop.Done() }
+func (m *machine) Advance(g lessons.Granularity) { m.loop.Advance(g) }
+
+// startStep records one forward pass on the batch rows and returns it with
+// the update, which also measures the test set (see measure).
+func (m *machine) startStep(rows []int) (func(*autograd.Tape) *autograd.Var, func()) {
+	m.xb, m.yb = m.train.Batch(rows)
+	build := func(tp *autograd.Tape) *autograd.Var {
+		s := m.net.forward(tp, autograd.Const("x", m.xb), m.net.live())
+		return tp.SoftmaxCrossEntropy(s, m.yb).Named("L")
+	}
+	update := func() {
+		m.opt.Step(m.params)
+		m.measure(m.loop.Step + 1)
+	}
+	return build, update
+}
+
+// measure moves the test measurements on after training step step. A
+// measurement starts every evalEvery steps with a copy of the weights and
+// takes one chunk of test digits per step, so no step waits for the whole
+// test set; after the last step of an epoch the whole set is measured at
+// once, so that the epoch ends with its own number.
+func (m *machine) measure(step int) {
+	if m.pending != nil {
+		m.pending.chunk()
+		if m.pending.finished() {
+			m.evals, m.pending = append(m.evals, m.pending.result()), nil
+		}
+	}
+	last := m.loop.Next >= len(m.loop.Batches)
+	if !last && step%m.evalEvery() != 0 {
+		return
+	}
+	for _, p := range m.params {
+		if p.Value.HasNaNOrInf() {
+			return // the loop reports the divergence
+		}
+	}
+	if m.pending != nil {
+		m.evals = append(m.evals, m.pending.result())
+	}
+	m.pending = m.net.newEvaluation(m.test, step)
+	if last {
+		m.evals, m.pending = append(m.evals, m.pending.result()), nil
+	}
+}
+
+// lastEval is the latest test measurement.
+func (m *machine) lastEval() evaluation { return m.evals[len(m.evals)-1] }
+
+// snapshot is the machine between training steps (lessons.Snapshotter).
+// Evaluations are never modified once made, so they are shared.
+type snapshot struct {
+	loop    trainer.Snapshot
+	evals   []evaluation
+	pending *probe
+	inspect int
+}
+
+// Snapshot implements lessons.Snapshotter.
+func (m *machine) Snapshot() (any, bool) {
+	s, ok := m.loop.Snapshot(m.opt)
+	if !ok {
+		return nil, false
+	}
+	st := snapshot{loop: s, evals: slices.Clone(m.evals), inspect: m.inspect}
+	if m.pending != nil {
+		st.pending = m.pending.copy()
+	}
+	return st, true
+}
+
+// Restore implements lessons.Snapshotter.
+func (m *machine) Restore(state any) {
+	s := state.(snapshot)
+	m.opt = m.loop.Restore(s.loop)
+	m.evals, m.inspect = slices.Clone(s.evals), s.inspect
+	m.pending = nil
+	if s.pending != nil {
+		m.pending = s.pending.copy()
+	}
+	if m.loop.Rows != nil {
+		m.xb, m.yb = m.train.Batch(m.loop.Rows)
+	}
+}

@@ -1,0 +1,202 @@
+package cnn
+
+import (
+	"math/rand/v2"
+	"slices"
+
+	"github.com/dlearn/dlearn/engine/autograd"
+	"github.com/dlearn/dlearn/engine/data"
+	"github.com/dlearn/dlearn/engine/nn"
+	"github.com/dlearn/dlearn/engine/tensor"
+)
+
+// Classes is the number of digit classes.
+const Classes = 10
+
+// net is the lesson's small CNN, with f filters in the first convolution:
+//
+//	Conv 1→f 3×3 pad 1, ReLU, MaxPool 2    [1 28 28] → [f 14 14]
+//	Conv f→2f 3×3 pad 1, ReLU, MaxPool 2   → [2f 7 7]
+//	Flatten, Dense 2f·49→10                → ten class scores
+//
+// The layers are the engine's; forward records them op by op on a tape,
+// naming every node so that the graph and the narrative can refer to it.
+type net struct {
+	f            int
+	conv1, conv2 *nn.Conv2D
+	dense        *nn.Dense
+	pool         nn.MaxPool2D
+}
+
+// newNet returns the network with its convolution kernels drawn He-normal
+// (they feed ReLUs) and the dense layer LeCun-normal, from rng.
+func newNet(f int, rng *rand.Rand) *net {
+	return &net{
+		f:     f,
+		conv1: nn.NewConv2DInit("conv1", 1, f, 3, 1, 1, nn.HeNormal, rng),
+		conv2: nn.NewConv2DInit("conv2", f, 2*f, 3, 1, 1, nn.HeNormal, rng),
+		dense: nn.NewDense("dense", 2*f*7*7, Classes, rng),
+		pool:  nn.MaxPool2D{K: 2, Stride: 2},
+	}
+}
+
+// params returns the trainable parameters in forward order.
+func (n *net) params() []*autograd.Var {
+	return append(append(n.conv1.Params(), n.conv2.Params()...), n.dense.Params()...)
+}
+
+// weights are the six tensors forward uses: the live parameters (training)
+// or constants sharing their values (inspection, where no gradient may
+// reach the parameters).
+type weights struct{ w1, b1, w2, b2, w3, b3 *autograd.Var }
+
+func (n *net) live() weights {
+	return weights{n.conv1.W, n.conv1.B, n.conv2.W, n.conv2.B, n.dense.W, n.dense.B}
+}
+
+func (n *net) frozen() weights {
+	c := func(v *autograd.Var) *autograd.Var { return autograd.Const(v.Name, v.Value) }
+	return weights{c(n.conv1.W), c(n.conv1.B), c(n.conv2.W), c(n.conv2.B), c(n.dense.W), c(n.dense.B)}
+}
+
+// forward records the network on x [N 1 28 28] and returns the class
+// scores s [N 10] (logits: the softmax comes with the loss). The nodes are
+// named a1, h1, p1, a2, h2, p2, f, z and s, in tape order.
+func (n *net) forward(tp *autograd.Tape, x *autograd.Var, w weights) *autograd.Var {
+	a1 := tp.Conv2D(x, w.w1, w.b1, 1, 1).Named("a1")
+	h1 := tp.ReLU(a1).Named("h1")
+	p1 := tp.MaxPool2D(h1, n.pool.K, n.pool.Stride).Named("p1")
+	a2 := tp.Conv2D(p1, w.w2, w.b2, 1, 1).Named("a2")
+	h2 := tp.ReLU(a2).Named("h2")
+	p2 := tp.MaxPool2D(h2, n.pool.K, n.pool.Stride).Named("p2")
+	f := tp.Flatten(p2).Named("f")
+	z := tp.MatMul(f, w.w3).Named("z")
+	return tp.Add(z, w.b3).Named("s")
+}
+
+// evalChunk is how many test images one inference pass takes: small
+// enough to keep the convolution's columns in a few megabytes.
+const evalChunk = 100
+
+// evaluation is the network measured on the test set, complete or (in a
+// probe) in progress.
+type evaluation struct {
+	Step      int     // training steps taken when it was made
+	Acc, Loss float64 // accuracy and mean cross-entropy
+	preds     []int   // the predicted class of every test image
+	done      int     // test images measured so far
+	correct   int
+}
+
+// newEvaluation starts measuring a copy of n on set: the copy keeps the
+// weights of this moment while training goes on.
+func (n *net) newEvaluation(set *data.Images, step int) *probe {
+	return &probe{net: n.clone(), set: set, e: evaluation{Step: step, preds: make([]int, set.Len())}}
+}
+
+// probe is an evaluation in progress, run a chunk of test images at a
+// time so that no training step has to wait for the whole test set.
+type probe struct {
+	net *net // frozen: never trained
+	set *data.Images
+	e   evaluation
+}
+
+// finished reports whether every test image has been measured.
+func (p *probe) finished() bool { return p.e.done == p.set.Len() }
+
+// chunk measures the next evalChunk test images.
+func (p *probe) chunk() {
+	lo := p.e.done
+	hi := min(lo+evalChunk, p.set.Len())
+	rows := make([]int, hi-lo)
+	for i := range rows {
+		rows[i] = lo + i
+	}
+	x, labels := p.set.Batch(rows)
+	tp := autograd.NoGradTape()
+	s := p.net.forward(tp, autograd.Const("x", x), p.net.frozen())
+	p.e.Loss += tp.SoftmaxCrossEntropy(s, labels).Item() * float64(hi-lo)
+	_, arg := tensor.MaxAxis(s.Value, 1, false)
+	for i, c := range arg {
+		p.e.preds[lo+i] = c
+		if c == labels[i] {
+			p.e.correct++
+		}
+	}
+	p.e.done = hi
+}
+
+// result runs the rest of the measurement and returns it.
+func (p *probe) result() evaluation {
+	for !p.finished() {
+		p.chunk()
+	}
+	e := p.e
+	e.Acc = float64(e.correct) / float64(e.done)
+	e.Loss /= float64(e.done)
+	return e
+}
+
+// copy returns an independent copy of the measurement so far.
+func (p *probe) copy() *probe {
+	c := *p
+	c.e.preds = slices.Clone(p.e.preds)
+	return &c
+}
+
+// evaluate measures n on the whole set at once.
+func (n *net) evaluate(set *data.Images, step int) evaluation {
+	return n.newEvaluation(set, step).result()
+}
+
+// clone returns a copy of the network with its own parameter values.
+func (n *net) clone() *net {
+	c := *n
+	cp := func(v *autograd.Var) *autograd.Var { return autograd.NewParam(v.Name, v.Value.Clone()) }
+	c.conv1 = &nn.Conv2D{Name: n.conv1.Name, W: cp(n.conv1.W), B: cp(n.conv1.B), Stride: 1, Pad: 1}
+	c.conv2 = &nn.Conv2D{Name: n.conv2.Name, W: cp(n.conv2.W), B: cp(n.conv2.B), Stride: 1, Pad: 1}
+	c.dense = &nn.Dense{Name: n.dense.Name, W: cp(n.dense.W), B: cp(n.dense.B)}
+	return &c
+}
+
+// inspection is the network looking at one image: every layer's output,
+// the class probabilities and the saliency map.
+type inspection struct {
+	// maps are a1, h1, p1, a2, h2, p2 for the image, each [1 C H W].
+	maps   []*tensor.Tensor
+	scores []float64 // s, the class scores (logits)
+	probs  []float64 // softmax(s)
+	pred   int       // the class with the highest score
+	// saliency is ∂s_pred/∂x, row-major 28×28: how much the winning
+	// class's score would change per unit of extra ink at each pixel, to
+	// first order.
+	saliency []float64
+}
+
+// inspect runs the network on img [1 1 28 28] with the image as a
+// variable that requires a gradient, then backpropagates the predicted
+// class's score to the pixels. The parameters take part as constants, so
+// their gradients (a training step may be half way through its backward
+// pass) are left untouched.
+func (n *net) inspect(img *tensor.Tensor) inspection {
+	tp := autograd.NewTape()
+	defer tp.Reset()
+	x := autograd.NewParam("x", img.Clone())
+	s := n.forward(tp, x, n.frozen())
+	p := tp.Softmax(s)
+	_, arg := tensor.MaxAxis(s.Value, 1, false)
+	in := inspection{scores: s.Value.Data, probs: p.Value.Data, pred: arg[0]}
+	for _, nd := range tp.Nodes()[:6] {
+		in.maps = append(in.maps, nd.Out.Value)
+	}
+	tp.Backward(tp.Sum(tp.Slice(s, 1, in.pred, in.pred+1)))
+	in.saliency = x.Grad.Data
+	return in
+}
+
+// image returns test image i as [1 1 28 28].
+func image(set *data.Images, i int) *tensor.Tensor {
+	x, _ := set.Batch([]int{i})
+	return x
+}

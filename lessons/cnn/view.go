@@ -1,0 +1,213 @@
+package cnn
+
+import (
+	"math"
+	"sort"
+
+	"github.com/dlearn/dlearn/engine/tensor"
+	"github.com/dlearn/dlearn/lessons/trainer"
+)
+
+// view is what the narrative templates read: the run's settings and
+// counters, the shapes, and the numbers of the moment (one position of a
+// convolution, one pooling window, the first digit's scores and gradient,
+// the inspected digit's saliency checks).
+type view struct {
+	MNIST                         bool
+	Note                          string
+	NTrain, NTest, F, F2, Flat    int
+	Params1, Params2, Params3     int
+	ParamsAll, DenseEquiv, K2     int
+	Batch, Step, Epoch, Epochs    int
+	EpochShown, StepsPerEpoch     int
+	DivStep, EvalStep, EvalEvery  int
+	LR, Acc, Acc0, TestLoss, Loss float64
+	Opt                           string
+	EpochEnd, Stuck               bool
+	Alive                         float64 // share of a2 > 0 in the batch
+
+	// The current step, for the batch's first digit x[0].
+	Row, Label int
+	// One position of a convolution or pooling window: channel 1 at
+	// (R, C), the weighted sum without the bias, the bias and the output;
+	// Win are the pooling window's four inputs.
+	R, C               int
+	Sum, Bias, Out     float64
+	Win                [4]float64
+	Zeros, Kept        float64 // share of zeros sent back / kept
+	Top, TopNext       int     // highest and second-highest score's class
+	STop, SLabel, PTop float64 // their scores; PTop = p of the top class
+	PLabel, NegLog     float64 // p of the true class and −log of it
+	DSLabel            float64 // ∂L/∂s of the true class, (p − 1)/n
+
+	// The inspected test digit.
+	Digit, DigitLabel, Pred int
+	DigitProb               float64
+	Ex                      *explanation // nil inside a step and once diverged
+	Wrong                   int
+	Confused                string // the most frequent confusion "4 read as 9"
+	ConfusedN               int
+}
+
+func (m *machine) view(phase string) view {
+	f := m.net.f
+	e := m.lastEval()
+	v := view{
+		MNIST: m.train.Source == "mnist", Note: m.train.Note,
+		NTrain: m.train.Len(), NTest: m.test.Len(), F: f, F2: 2 * f, Flat: 2 * f * 49,
+		Params1: f*9 + f, Params2: 2*f*f*9 + 2*f, Params3: 2*f*49*Classes + Classes,
+		Batch: m.loop.Batch, Step: m.loop.Step, Epoch: m.loop.Epoch, Epochs: m.loop.Epochs,
+		EpochShown: m.loop.Epoch + 1, StepsPerEpoch: m.loop.StepsPerEpoch(),
+		DivStep: m.loop.DivStep, EvalStep: e.Step, EvalEvery: m.evalEvery(),
+		LR: m.opt.LearningRate(), Opt: m.opt.Name(), Acc: e.Acc, Acc0: m.evals[0].Acc, TestLoss: e.Loss,
+		Digit: m.inspect, DigitLabel: m.test.Labels[m.inspect],
+	}
+	v.ParamsAll = v.Params1 + v.Params2 + v.Params3
+	v.DenseEquiv, v.K2 = 784*f*784, f*9
+	if v.Opt == "momentum" {
+		v.Opt = "SGD with momentum 0.9"
+	}
+	cur := &m.loop.Cur
+	if cur.Tape != nil {
+		v.Row, v.Label, v.Loss = m.loop.Rows[0], m.yb[0], cur.Loss.Item()
+		v.Batch = len(m.loop.Rows)
+		v.Alive = share(cur.Tape.Nodes()[3].Out.Value.Data, func(x float64) bool { return x > 0 })
+		v.Stuck = v.Step >= 10 && v.Alive < 0.01
+		v.EpochEnd = m.loop.EpochEnded()
+		if v.EpochEnd {
+			v.EpochShown = v.Epoch
+		}
+	}
+	switch phase {
+	case "forward", "backward":
+		m.stepNumbers(&v)
+	case "diverged":
+	default:
+		ex := m.net.explain(image(m.test, m.inspect))
+		v.Ex = &ex
+		v.Pred, v.DigitProb = ex.pred, ex.probs[ex.pred]
+		m.confusion(&v, e)
+	}
+	return v
+}
+
+// stepNumbers fills in the numbers of the node just revealed.
+func (m *machine) stepNumbers(v *view) {
+	cur := &m.loop.Cur
+	nodes := cur.Tape.Nodes()
+	val := func(name string) *tensor.Tensor {
+		for _, nd := range nodes {
+			if nd.Out.Name == name {
+				return nd.Out.Value
+			}
+		}
+		return nil
+	}
+	name := nodes[cur.Fwd-1].Out.Name
+	if cur.Phase == trainer.Backward { // backward
+		name = cur.Steps[len(cur.Steps)-1].Node.Out.Name
+	}
+	switch name {
+	case "a1":
+		v.R, v.C, v.Out = argmax2(val("a1"))
+		v.Bias = m.net.conv1.B.Value.Data[0]
+		v.Sum = convAt(m.xb, m.net.conv1.W.Value, v.R, v.C)
+	case "a2":
+		v.R, v.C, v.Out = argmax2(val("a2"))
+		v.Bias = m.net.conv2.B.Value.Data[0]
+		v.Sum = convAt(val("p1"), m.net.conv2.W.Value, v.R, v.C)
+	case "h1", "h2":
+		a := val("a" + name[1:])
+		v.Kept = share(a.Data, func(x float64) bool { return x > 0 })
+	case "p1", "p2":
+		h := val("h" + name[1:])
+		v.R, v.C, v.Out = argmax2(val(name))
+		w := h.Shape[3]
+		for i := range 4 {
+			v.Win[i] = h.Data[(2*v.R+i/2)*w+2*v.C+i%2]
+		}
+	}
+	if cur.Phase == trainer.Backward && name != "L" {
+		st := cur.Steps[len(cur.Steps)-1]
+		for _, g := range st.Grads {
+			if g != nil {
+				v.Zeros = share(g.Data, func(x float64) bool { return x == 0 })
+				break
+			}
+		}
+	}
+	if s := val("s"); s != nil && (name == "s" || name == "L" || cur.Phase == trainer.Backward) {
+		row := s.Data[:Classes]
+		p := softmax(row)
+		order := []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}
+		sort.SliceStable(order, func(i, j int) bool { return row[order[i]] > row[order[j]] })
+		v.Top, v.TopNext, v.STop, v.SLabel = order[0], order[1], row[order[0]], row[v.Label]
+		v.PTop, v.PLabel = p[order[0]], p[v.Label]
+		v.NegLog = -math.Log(v.PLabel)
+		v.DSLabel = (v.PLabel - 1) / float64(len(m.loop.Rows))
+	}
+}
+
+// argmax2 returns the position (row, column) and value of the largest
+// element of channel 0 of item 0 of t [N C H W].
+func argmax2(t *tensor.Tensor) (r, c int, best float64) {
+	h, w := t.Shape[2], t.Shape[3]
+	best = math.Inf(-1)
+	for i := range h * w {
+		if t.Data[i] > best {
+			r, c, best = i/w, i%w, t.Data[i]
+		}
+	}
+	return r, c, best
+}
+
+// convAt returns Σ w[0]·x[0] over the 3×3 window centred on (r, c) and
+// every input channel, with zero padding: output channel 0 of a
+// convolution at (r, c), before the bias.
+func convAt(x, w *tensor.Tensor, r, c int) float64 {
+	ch, h, wd := x.Shape[1], x.Shape[2], x.Shape[3]
+	sum := 0.0
+	for k := range ch {
+		for i := range 3 {
+			for j := range 3 {
+				y, z := r+i-1, c+j-1
+				if y < 0 || y >= h || z < 0 || z >= wd {
+					continue
+				}
+				sum += w.Data[(k*3+i)*3+j] * x.Data[(k*h+y)*wd+z]
+			}
+		}
+	}
+	return sum
+}
+
+// share returns the fraction of xs for which keep holds.
+func share(xs []float64, keep func(float64) bool) float64 {
+	n := 0
+	for _, x := range xs {
+		if keep(x) {
+			n++
+		}
+	}
+	return float64(n) / float64(max(len(xs), 1))
+}
+
+// confusion counts the last measurement's mistakes and its most frequent
+// confusion.
+func (m *machine) confusion(v *view, e evaluation) {
+	var counts [Classes][Classes]int
+	for i, p := range e.preds {
+		if y := m.test.Labels[i]; p != y {
+			v.Wrong++
+			counts[y][p]++
+		}
+	}
+	for y := range Classes {
+		for p := range Classes {
+			if counts[y][p] > v.ConfusedN {
+				v.ConfusedN = counts[y][p]
+				v.Confused = digitLabels[y] + " read as " + digitLabels[p]
+			}
+		}
+	}
+}
