@@ -288,3 +288,21 @@ func TestStepsBackExactlyWithEveryRemedy(t *testing.T) {
 		}
 	}
 }
+
+// TestDivergedScenesHoldNoNaN breaks a weight on purpose: the run stops as
+// diverged, says to lower the learning rate, and its scenes still encode
+// (JSON has no NaN).
+func TestDivergedScenesHoldNoNaN(t *testing.T) {
+	r := start(t, nil)
+	r.Advance(lessons.Step)
+	mach(r).net.layers[1].W.Value.Data[0] = math.Inf(1)
+	r.Advance(lessons.Step)
+	r.Advance(lessons.Step)
+	sc := r.Scene()
+	if !r.Done() || !sc.Status.Diverged || !strings.Contains(sc.Narrative, "Lower it") {
+		t.Fatalf("status %+v\n%s", sc.Status, sc.Narrative)
+	}
+	if _, err := json.Marshal(sc); err != nil {
+		t.Fatal(err)
+	}
+}
