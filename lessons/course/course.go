@@ -7,6 +7,7 @@ import (
 	"github.com/dlearn/dlearn/lessons"
 	"github.com/dlearn/dlearn/lessons/attention"
 	"github.com/dlearn/dlearn/lessons/backprop"
+	"github.com/dlearn/dlearn/lessons/cnn"
 	"github.com/dlearn/dlearn/lessons/embeddings"
 	"github.com/dlearn/dlearn/lessons/gan"
 	"github.com/dlearn/dlearn/lessons/linreg"
@@ -30,5 +31,6 @@ func Registry() *lessons.Registry {
 		overfit.Lesson(),
 		gan.Lesson(),
 		translate.Lesson(),
+		cnn.Lesson(),
 	)
 }
