@@ -3,6 +3,7 @@ package overfit
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/dlearn/dlearn/engine/autograd"
@@ -24,8 +25,8 @@ type view struct {
 	// so far and the run's verdict.
 	TrainLoss, ValLoss, Gap, TrainAcc, ValAcc, StartVal float64
 	Best, SinceBest, StoppedAt, StopWouldBe             int
-	BestVal, TrainAtBest, Rise, TrainFall               float64
-	Overfitting, Improving, TrainFell, Unstable         bool
+	BestVal, TrainAtBest, Rise, MaxRise, TrainFall      float64
+	Overfitting, Improving, TrainFell, Unstable, Steady bool
 
 	// The update of one weight, w = d2.W[0][0].
 	WOld, G, Decay, Sum, WNew float64
@@ -68,6 +69,8 @@ func (m *machine) view() view {
 	v.TrainFall = 1 - h.trainLoss[e]/v.TrainAtBest
 	v.Unstable = h.trainLoss[e] > 1.5*v.TrainAtBest && h.trainLoss[e] > 0.1
 	v.Overfitting = !v.Unstable && v.SinceBest >= 10 && v.Rise > 0.02 && v.TrainFall > 0
+	v.MaxRise = slices.Max(h.valLoss[h.best:])/v.BestVal - 1
+	v.Steady = v.SinceBest >= 10 && v.MaxRise <= 0.02
 	v.Improving = v.SinceBest == 0 && e > 0
 	v.TrainFell = e > 0 && h.trainLoss[e] < h.trainLoss[e-1]
 	v.Norm = m.net.norms()
