@@ -45,10 +45,11 @@ func Lesson() *lessons.Lesson {
 		ladder[i] = float64(i + 1)
 	}
 	return &lessons.Lesson{
-		ID:      "translate",
-		Title:   "Translating dates: seq2seq with attention",
-		Summary: "An LSTM encoder–decoder with attention learns to write any date as YYYY-MM-DD; watch it align output to input.",
-		Topics:  []string{"encoder–decoder", "sequence to sequence", "teacher forcing", "attention", "LSTM"},
+		ID:        "translate",
+		Title:     "Translating dates: seq2seq with attention",
+		Summary:   "An LSTM encoder–decoder with attention learns to write any date as YYYY-MM-DD; watch it align output to input.",
+		Topics:    []string{"encoder–decoder", "sequence to sequence", "teacher forcing", "attention", "LSTM"},
+		Exercises: []string{"attention", "softmax"},
 		Controls: []lessons.Control{
 			trainer.LearningRate("0.01", 0.001, 0.003, 0.01, 0.03, 0.1),
 			{

@@ -246,7 +246,7 @@ func (m *machine) teacherPanel() scene.Panel {
 		}
 		t.Rows = append(t.Rows, []string{fmt.Sprint(k + 1), r, p0.Out[k : k+1], fmt.Sprintf("%.3f", math.Exp(lp)), trainer.Num(-lp)})
 	}
-	return scene.Panel{Kind: scene.KindTable, Title: fmt.Sprintf("teacher forcing: %s → %s", p0.In, p0.Out), Table: t}
+	return scene.Panel{Kind: scene.KindTable, Title: p0.In + " → " + p0.Out, Table: t}
 }
 
 // gradPanel is |∂L/∂h_j|, the size of the gradient reaching each encoder

@@ -52,6 +52,7 @@ type view struct {
 	GradTop               weight
 	GradFirst, GradLast   float64
 	GradTotal, LastUpdate float64
+	MaxUpdate             float64 // the largest change of a single weight
 }
 
 // weight is one input character with a number attached: an attention
@@ -164,6 +165,9 @@ func (m *machine) stepView(v *view) {
 		}
 		if u := m.opt.LastUpdate(p); u != nil && m.stage == updated {
 			v.LastUpdate += sumSquares(u.Data)
+			for _, x := range u.Data {
+				v.MaxUpdate = max(v.MaxUpdate, math.Abs(x))
+			}
 		}
 	}
 	v.GradTotal, v.LastUpdate = math.Sqrt(v.GradTotal), math.Sqrt(v.LastUpdate)
