@@ -353,7 +353,7 @@ func (p playerModel) finish(c *common, d jobDoneMsg) (playerModel, tea.Cmd, bool
 		if d.restarted {
 			p.note = fmt.Sprintf("%s = %s: restarted from the start", ct.Label, d.act.value)
 		} else if d.done {
-			p.note = fmt.Sprintf("%s = %s, but the run has ended: step back (←) to go on with it from there", ct.Label, d.act.value)
+			p.note = fmt.Sprintf("%s = %s, but the run has ended: step back (←) first, then change it", ct.Label, d.act.value)
 		} else {
 			p.note = fmt.Sprintf("%s = %s: the run goes on from here with it", ct.Label, d.act.value)
 		}
