@@ -41,7 +41,7 @@ func TestOpsOfAStep(t *testing.T) {
 		t.Fatalf("after the G update: step %d\n%s", sc.Pos.Step, sc.Narrative)
 	}
 	r.Advance(lessons.Step)
-	if sc := r.Scene(); sc.Phase != "step done" || sc.Pos.Step != 2 || !strings.Contains(sc.Narrative, "## Step 2 of 3000") {
+	if sc := r.Scene(); sc.Phase != "step done" || sc.Pos.Step != 2 || !strings.Contains(sc.Narrative, "## Step 2 of 2000") {
 		t.Fatalf("by step: phase %q step %d\n%s", sc.Phase, sc.Pos.Step, sc.Narrative)
 	}
 }

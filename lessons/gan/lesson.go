@@ -74,7 +74,7 @@ func Lesson() *lessons.Lesson {
 			{
 				Name: "steps", Label: "steps", Kind: lessons.Int,
 				Help: "training steps (one G update each) in the run; restarts the run",
-				Min:  1, Max: 20000, Ladder: []float64{100, 500, 1000, 2000, 3000, 5000, 10000}, Default: "3000", Restart: true,
+				Min:  1, Max: 20000, Ladder: []float64{100, 500, 1000, 2000, 3000, 5000, 10000}, Default: "2000", Restart: true,
 			},
 		},
 		New: func(seed uint64, s lessons.Settings) lessons.Machine {

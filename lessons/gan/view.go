@@ -16,7 +16,7 @@ type view struct {
 	N, Batch, Shown, Width, Step, Steps, Epoch, K, OpsPerStep int
 	SampleSeed, DivStep                                       int
 	LRD, LRG                                                  float64
-	NonSat                                                    bool
+	NonSat, Finished                                          bool
 	Ln2, TwoLn2, Radius                                       float64
 
 	// Coverage of the shown points now.
@@ -40,7 +40,8 @@ func (m *machine) view(cov coverage) view {
 		N:        N, Batch: Batch, Shown: Shown, Width: m.cfg.width, Step: m.step, Steps: m.cfg.steps,
 		K: m.k, OpsPerStep: m.OpsPerStep(), SampleSeed: m.cfg.sampleSeed, DivStep: m.divStep,
 		LRD: m.optD.LearningRate(), LRG: m.optG.LearningRate(), NonSat: m.cfg.loss != Saturating,
-		Ln2: math.Ln2, TwoLn2: 2 * math.Ln2, Radius: NearRadius,
+		Finished: m.Done() && !m.diverged,
+		Ln2:      math.Ln2, TwoLn2: 2 * math.Ln2, Radius: NearRadius,
 		Covered: cov.Covered, Off: cov.Off, Outside: cov.Outside, OnRingPct: pct(cov.OnRing),
 	}
 	if !m.inStep && m.ops == 0 {
