@@ -48,7 +48,9 @@ func Lesson() *lessons.Lesson {
 				Help: "the test digit whose feature maps, probabilities and saliency are shown",
 				Min:  0, Max: NTest - 1, Ladder: digits, Default: "0",
 			},
-			trainer.BatchSize(NTrain, "32"),
+			// At most 256 digits a step: a larger batch would hold
+			// hundreds of megabytes of activations and take seconds.
+			trainer.BatchSize(256, "32"),
 			trainer.Epochs(10, "1"),
 		},
 		New: func(seed uint64, s lessons.Settings) lessons.Machine {

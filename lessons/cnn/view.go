@@ -1,8 +1,11 @@
 package cnn
 
 import (
+	"fmt"
 	"math"
 	"sort"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/dlearn/dlearn/engine/tensor"
 	"github.com/dlearn/dlearn/lessons/trainer"
@@ -18,6 +21,7 @@ type view struct {
 	NTrain, NTest, F, F2, Flat    int
 	Params1, Params2, Params3     int
 	ParamsAll, DenseEquiv, K2     int
+	Arch                          string // the layers as an indented table
 	Batch, Step, Epoch, Epochs    int
 	EpochShown, StepsPerEpoch     int
 	DivStep, EvalStep, EvalEvery  int
@@ -64,6 +68,7 @@ func (m *machine) view(phase string) view {
 	}
 	v.ParamsAll = v.Params1 + v.Params2 + v.Params3
 	v.DenseEquiv, v.K2 = 784*f*784, f*9
+	v.Arch = architecture(f, v.Params1, v.Params2, v.Params3)
 	if v.Opt == "momentum" {
 		v.Opt = "SGD with momentum 0.9"
 	}
@@ -210,4 +215,35 @@ func (m *machine) confusion(v *view, e evaluation) {
 			}
 		}
 	}
+}
+
+// architecture lays out the layers, their output shapes and parameter
+// counts as a Markdown code block (indented four spaces).
+func architecture(f, p1, p2, p3 int) string {
+	rows := [][3]string{
+		{"x", "1×28×28", ""},
+		{fmt.Sprintf("a1 = conv1(x), %d kernels 3×3", f), fmt.Sprintf("%d×28×28", f), fmt.Sprint(p1)},
+		{"h1 = ReLU(a1)", fmt.Sprintf("%d×28×28", f), ""},
+		{"p1 = maxpool 2×2 (h1)", fmt.Sprintf("%d×14×14", f), ""},
+		{fmt.Sprintf("a2 = conv2(p1), %d kernels %d×3×3", 2*f, f), fmt.Sprintf("%d×14×14", 2*f), fmt.Sprint(p2)},
+		{"h2 = ReLU(a2)", fmt.Sprintf("%d×14×14", 2*f), ""},
+		{"p2 = maxpool 2×2 (h2)", fmt.Sprintf("%d×7×7", 2*f), ""},
+		{"f = flatten(p2)", fmt.Sprint(2 * f * 49), ""},
+		{"s = f·dense.W + dense.b", "10 scores", fmt.Sprint(p3)},
+		{"L = softmax cross-entropy", "1", ""},
+	}
+	var b strings.Builder
+	b.WriteString("    layer                            output     parameters\n")
+	for i, r := range rows {
+		fmt.Fprintf(&b, "    %s%s%s", pad(r[0], 33), pad(r[1], 11), r[2])
+		if i < len(rows)-1 {
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
+// pad right-pads s with spaces to n runes.
+func pad(s string, n int) string {
+	return s + strings.Repeat(" ", max(1, n-utf8.RuneCountInString(s)))
 }
