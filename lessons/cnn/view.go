@@ -69,9 +69,7 @@ func (m *machine) view(phase string) view {
 	v.ParamsAll = v.Params1 + v.Params2 + v.Params3
 	v.DenseEquiv, v.K2 = 784*f*784, f*9
 	v.Arch = architecture(f, v.Params1, v.Params2, v.Params3)
-	if v.Opt == "momentum" {
-		v.Opt = "SGD with momentum 0.9"
-	}
+	v.Opt = map[string]string{"sgd": "SGD", "momentum": "SGD with momentum 0.9", "adam": "Adam"}[v.Opt]
 	cur := &m.loop.Cur
 	if cur.Tape != nil {
 		v.Row, v.Label, v.Loss = m.loop.Rows[0], m.yb[0], cur.Loss.Item()
