@@ -15,7 +15,7 @@ import (
 var narrativeText string
 
 var narrative = template.Must(template.New("translate").Funcs(trainer.Funcs).Funcs(template.FuncMap{
-	"pct": func(v float64) string { return fmt.Sprintf("%.0f%%", 100*v) },
+	"pct": pct,
 }).Parse(narrativeText))
 
 // others is how many held-out dates besides the displayed one the
@@ -46,8 +46,10 @@ func (m *machine) Scene() scene.Scene {
 			OpsPerStep: opsPerStep, Op: m.opIndex()},
 	}
 	sc.Phase, sc.Status = m.phase(v)
-	block := map[string]string{"ready": "intro", "forward": "forward", "backward": "backward", "update": "update",
-		"decode": "decode", "translated": "translated", "finished": "finished", "diverged": "diverged"}[sc.Phase]
+	block := sc.Phase // the narrative has a block per phase
+	if block == "ready" {
+		block = "intro"
+	}
 	sc.Narrative = trainer.Narrative(narrative, block, v)
 	var pair []scene.Panel // the displayed example: its translation and alignment
 	if ok {
@@ -116,6 +118,7 @@ func (m *machine) phase(v view) (string, scene.Status) {
 	return "translated", scene.Status{}
 }
 
+// pct formats a fraction as a whole percentage.
 func pct(v float64) string { return fmt.Sprintf("%.0f%%", 100*v) }
 
 // translationPanel is the displayed example, one row per output

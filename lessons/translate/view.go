@@ -11,30 +11,35 @@ import (
 // view is what the narrative templates read: the run, the displayed
 // example, the last held-out evaluation and the op just taken.
 type view struct {
-	Step, Steps, Epoch, Epochs, NTrain, NHeld, Batch, Hidden, Params, EvalEvery int
-	OpsPerStep, InVocab, OutVocab                                               int
-	Evaluated                                                                   bool // the held-out pairs were evaluated after this step
-	LR                                                                          float64
-	Attention                                                                   bool
+	// The run.
+	Step, Steps, NTrain, NHeld, Batch, Hidden, Params int
+	EvalEvery, OpsPerStep, OutVocab                   int
+	LR                                                float64
+	Attention                                         bool
 
 	// The displayed held-out example: Output is what has been revealed,
-	// Full the whole greedy translation with the current weights.
-	Show                           int
-	In, Target, Output, Full       string
-	InLen, Revealed, Wrong         int
-	Exact                          bool
-	Top                            []weight // the strongest attention of the last revealed character
-	K                              int      // the position just decoded (1-based), 0 if none
-	Prev, Chose, Want              string
-	P                              float64
-	OK                             bool
-	Steps90, EvalStep              int // the first step with ≥ 90% exact matches (0: none yet), the last evaluation's step
-	HeldExact, HeldChars           float64
-	HeldLoss, StartExact           float64
-	Year, Month, Day               float64 // held-out accuracy of the year, month and day digits
-	ShortExact, LongExact          float64 // exact matches among short and long held-out inputs
+	// Full the whole greedy translation with the current weights; K is
+	// the position just decoded (1-based, 0 if none), with the character
+	// read (Prev), the one chosen with its probability P, the target
+	// (Want), and the strongest attention weights (Top).
+	Show                     int
+	In, Target, Output, Full string
+	Revealed, Wrong, K       int
+	Exact, OK                bool
+	Prev, Chose, Want        string
+	P                        float64
+	Top                      []weight
+
+	// The last evaluation on the held-out pairs: exact matches, characters
+	// right, loss, the year, month and day digits right, exact matches of
+	// short and long inputs; the first step with ≥ 90% exact (0: none yet).
+	EvalStep, Steps90              int
+	Evaluated                      bool // the evaluation was made after this step
+	HeldExact, HeldChars, HeldLoss float64
+	StartExact, BatchLoss          float64
+	Year, Month, Day               float64
+	ShortExact, LongExact          float64
 	NShort, NLong, ShortIn, LongIn int
-	StartLoss, BatchLoss           float64
 	DayDist                        float64 // mean number of characters after the day in the held-out inputs
 
 	// Where the displayed example's year, month and day are written, and
@@ -44,15 +49,15 @@ type view struct {
 	YearEven, MonthEven, DayEven float64 // the same for weights spread evenly over the input
 	Aligned                      bool
 
-	// The step in progress: the batch's first pair under teacher forcing.
-	Pair0In, Pair0Out, Reads string
-	Pair0Loss, PWorst        float64
-	Worst                    string // the target character the model was least sure of, with its position
-	// The backward pass: |∂L/∂h_j| over the first pair's input.
-	GradTop               weight
-	GradFirst, GradLast   float64
-	GradTotal, LastUpdate float64
-	MaxUpdate             float64 // the largest change of a single weight
+	// The step in progress: the batch's first pair under teacher forcing,
+	// the character the model was least sure of (Worst, with PWorst).
+	Pair0In, Pair0Out, Reads, Worst string
+	Pair0Loss, PWorst               float64
+	// The backward pass: |∂L/∂h_j| over the first pair's input; the
+	// gradient's norm, the update's and its largest element.
+	GradTop                          weight
+	GradFirst, GradLast              float64
+	GradTotal, LastUpdate, MaxUpdate float64
 }
 
 // weight is one input character with a number attached: an attention
@@ -65,16 +70,16 @@ type weight struct {
 
 func (m *machine) view(tr translation) view {
 	v := view{
-		Step: m.step, Steps: m.cfg.epochs * (NTrain / Batch), Epoch: m.epoch, Epochs: m.cfg.epochs,
+		Step: m.step, Steps: m.cfg.epochs * (NTrain / Batch),
 		NTrain: NTrain, NHeld: len(m.held), Batch: Batch, Hidden: m.cfg.hidden, EvalEvery: EvalEvery,
 		LR: m.opt.LR, Attention: m.cfg.attention, Show: m.show + 1,
-		OpsPerStep: opsPerStep, InVocab: m.inV.Size(), OutVocab: m.outV.Size(),
+		OpsPerStep: opsPerStep, OutVocab: m.outV.Size(),
 	}
 	for _, p := range m.params {
 		v.Params += len(p.Value.Data)
 	}
 	ex := m.held[m.show]
-	v.In, v.Target, v.InLen = ex.In, ex.Out, len(ex.in)
+	v.In, v.Target = ex.In, ex.Out
 	v.Revealed = m.revealed
 	if m.stage == updated {
 		v.Revealed = 0
@@ -109,7 +114,7 @@ func (m *machine) view(tr translation) view {
 		}
 	}
 	first, last := m.evals[0], m.evals[len(m.evals)-1]
-	v.StartExact, v.StartLoss = first.exact, first.loss
+	v.StartExact = first.exact
 	v.EvalStep, v.HeldExact, v.HeldChars, v.HeldLoss = last.step, last.exact, last.chars, last.loss
 	v.Evaluated = m.step > 0 && last.step == m.step
 	v.Year = mean(last.perPos[0:4])
