@@ -321,3 +321,17 @@ func BenchmarkSceneBetweenSteps(b *testing.B) {
 		r.Scene()
 	}
 }
+
+// TestFinishedStepLetsGoOfItsTape: between steps the cursor holds no
+// activations, gradients or im2col buffers, so snapshots stay small.
+func TestFinishedStepLetsGoOfItsTape(t *testing.T) {
+	r := start(t, nil)
+	walk(r, 21)
+	cur := &mach(r).loop.Cur
+	if cur.Phase != trainer.Updated || cur.Tape.Len() != 0 || cur.Loss.Node() != nil || cur.Steps != nil {
+		t.Fatalf("after the update: phase %v, %d nodes, loss node %v", cur.Phase, cur.Tape.Len(), cur.Loss.Node())
+	}
+	if sc := r.Scene(); sc.Pos.Op != 21 || sc.Pos.OpsPerStep != 21 || sc.Phase != "update" {
+		t.Fatalf("after the update: phase %s, op %d/%d", sc.Phase, sc.Pos.Op, sc.Pos.OpsPerStep)
+	}
+}

@@ -30,6 +30,7 @@ type machine struct {
 	evals   []evaluation // the test set at step 0, every evalEvery steps and at the end of every epoch
 	pending *probe       // the measurement in progress, a chunk per step
 	inspect int          // the test digit the scene explains
+	alive   float64      // the share of a2 > 0 in the last finished step
 }
 
 func newMachine(seed uint64, s lessons.Settings) *machine {
@@ -62,8 +63,31 @@ func (m *machine) Set(name, value string) {
 	}
 }
 
-func (m *machine) Done() bool                    { return m.loop.Done() }
-func (m *machine) Advance(g lessons.Granularity) { m.loop.Advance(g) }
+func (m *machine) Done() bool { return m.loop.Done() }
+
+// Advance implements lessons.Machine. A finished step's tape is let go
+// (see compact), so that the snapshots kept for stepping back stay small.
+func (m *machine) Advance(g lessons.Granularity) {
+	m.loop.Advance(g)
+	if m.loop.Cur.Phase == trainer.Updated && m.loop.Cur.Tape.Len() > 0 {
+		m.compact()
+	}
+}
+
+// opsPerStep is the number of ops of a training step: 10 forward nodes,
+// 10 backward nodes and the update.
+const opsPerStep = 2*10 + 1
+
+// compact replaces the cursor of a finished step with one that holds only
+// what the scenes between steps read (the loss), after noting the share of
+// a2 that was positive. The full cursor keeps every activation, gradient
+// and im2col buffer of the step alive, about 0.6 MB, and each snapshot
+// copies it.
+func (m *machine) compact() {
+	cur := &m.loop.Cur
+	m.alive = share(cur.Tape.Nodes()[3].Out.Value.Data, func(x float64) bool { return x > 0 })
+	*cur = trainer.Cursor{Tape: autograd.NewTape(), Loss: cur.Loss.Detach(), Phase: trainer.Updated}
+}
 
 // startStep records one forward pass on the batch rows and returns it with
 // the update, which also measures the test set (see measure).
@@ -120,6 +144,7 @@ type snapshot struct {
 	evals   []evaluation
 	pending *probe
 	inspect int
+	alive   float64
 }
 
 // Snapshot implements lessons.Snapshotter.
@@ -128,7 +153,7 @@ func (m *machine) Snapshot() (any, bool) {
 	if !ok {
 		return nil, false
 	}
-	st := snapshot{loop: s, evals: slices.Clone(m.evals), inspect: m.inspect}
+	st := snapshot{loop: s, evals: slices.Clone(m.evals), inspect: m.inspect, alive: m.alive}
 	if m.pending != nil {
 		st.pending = m.pending.copy()
 	}
@@ -139,7 +164,7 @@ func (m *machine) Snapshot() (any, bool) {
 func (m *machine) Restore(state any) {
 	s := state.(snapshot)
 	m.opt = m.loop.Restore(s.loop)
-	m.evals, m.inspect = slices.Clone(s.evals), s.inspect
+	m.evals, m.inspect, m.alive = slices.Clone(s.evals), s.inspect, s.alive
 	m.pending = nil
 	if s.pending != nil {
 		m.pending = s.pending.copy()

@@ -60,7 +60,10 @@ func (m *machine) Scene() scene.Scene {
 		Pos: scene.Position{Step: m.loop.Step, Epoch: m.loop.Epoch,
 			Steps: m.loop.Epochs * m.loop.StepsPerEpoch(), Epochs: m.loop.Epochs},
 	}
-	if cur.Tape != nil {
+	switch {
+	case cur.Phase == trainer.Updated:
+		sc.Pos.Op, sc.Pos.OpsPerStep = opsPerStep, opsPerStep
+	case cur.Tape != nil:
 		sc.Pos.Op, sc.Pos.OpsPerStep = cur.OpIndex(), cur.OpsPerStep()
 	}
 	phase, block := m.phase()

@@ -74,7 +74,10 @@ func (m *machine) view(phase string) view {
 	if cur.Tape != nil {
 		v.Row, v.Label, v.Loss = m.loop.Rows[0], m.yb[0], cur.Loss.Item()
 		v.Batch = len(m.loop.Rows)
-		v.Alive = share(cur.Tape.Nodes()[3].Out.Value.Data, func(x float64) bool { return x > 0 })
+		v.Alive = m.alive
+		if cur.Phase != trainer.Updated {
+			v.Alive = share(cur.Tape.Nodes()[3].Out.Value.Data, func(x float64) bool { return x > 0 })
+		}
 		v.Stuck = v.Step >= 10 && v.Alive < 0.01
 		v.EpochEnd = m.loop.EpochEnded()
 		if v.EpochEnd {
