@@ -25,12 +25,12 @@ func Registry() *lessons.Registry {
 		logreg.Lesson(),
 		backprop.Lesson(),
 		optimizers.Lesson(),
-		rnn.Lesson(),
-		attention.Lesson(),
-		embeddings.Lesson(),
 		overfit.Lesson(),
-		gan.Lesson(),
-		translate.Lesson(),
 		cnn.Lesson(),
+		rnn.Lesson(),
+		embeddings.Lesson(),
+		attention.Lesson(),
+		translate.Lesson(),
+		gan.Lesson(),
 	)
 }
