@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 
@@ -340,6 +341,7 @@ func (p playerModel) finish(c *common, d jobDoneMsg) (playerModel, tea.Cmd, bool
 	if d.err != nil && d.act.kind == actSet {
 		p.note = d.err.Error()
 	}
+	prev := p.sc
 	if d.scene.LessonID != "" {
 		p.sc, p.hasScene = d.scene, true
 		p.done, p.canBack, p.journal = d.done, d.canBack, d.journal
@@ -352,7 +354,7 @@ func (p playerModel) finish(c *common, d jobDoneMsg) (playerModel, tea.Cmd, bool
 		ct, _ := p.lesson.Control(d.act.control)
 		if d.restarted {
 			p.note = fmt.Sprintf("%s = %s: restarted from the start", ct.Label, d.act.value)
-		} else if d.done {
+		} else if d.done && p.sameView(prev) {
 			p.note = fmt.Sprintf("%s = %s, but the run has ended: step back (←) first, then change it", ct.Label, d.act.value)
 		} else {
 			p.note = fmt.Sprintf("%s = %s: the run goes on from here with it", ct.Label, d.act.value)
@@ -379,4 +381,12 @@ func (p playerModel) finish(c *common, d jobDoneMsg) (playerModel, tea.Cmd, bool
 		return p, c.tick(time.Second/time.Duration(speeds[p.speed]), tickMsg{gen: p.tickGen}), false
 	}
 	return p, nil, false
+}
+
+// sameView reports whether the current scene shows the same narrative and
+// panels as prev: a control changed after the end of a run that did not
+// change anything on screen (a learning rate, say, has nothing left to act
+// on), unlike one that picks what to show (an example, a probe word).
+func (p playerModel) sameView(prev scene.Scene) bool {
+	return p.sc.Narrative == prev.Narrative && reflect.DeepEqual(p.sc.Panels, prev.Panels)
 }
