@@ -83,8 +83,9 @@ func renderPlot(p *scene.Plot, w, h int, t *Theme) string {
 	if p.Contour != nil {
 		drawContour(sub, p.Contour, fr, t)
 	}
+	off := classOffset(p)
 	for i, s := range p.Series {
-		drawSeries(sub, s, i, fr, t)
+		drawSeries(sub, s, i, off, fr, t)
 	}
 	if p.Region != nil && t.NoColor {
 		markRegionNoColor(sub, p.Region, fr)
@@ -207,8 +208,24 @@ func plotRanges(p *scene.Plot) plotFrame {
 	return fr
 }
 
-func drawSeries(c *canvas, s scene.Series, si int, fr plotFrame, t *Theme) {
-	k := t.SeriesInk(si)
+// classOffset is how far series colours are shifted so that no series
+// shares a colour with a class of a classed scatter in the same plot: the
+// number of classes used (0 when no series has classes).
+func classOffset(p *scene.Plot) int {
+	n := 0
+	for _, s := range p.Series {
+		if s.Style != scene.Scatter {
+			continue
+		}
+		for _, c := range s.Classes {
+			n = max(n, c+1)
+		}
+	}
+	return n
+}
+
+func drawSeries(c *canvas, s scene.Series, si, off int, fr plotFrame, t *Theme) {
+	k := t.SeriesInk(si + off)
 	n := min(len(s.X), len(s.Y))
 	switch s.Style {
 	case scene.Scatter:
@@ -217,7 +234,7 @@ func drawSeries(c *canvas, s scene.Series, si int, fr plotFrame, t *Theme) {
 			if !finite(x) || !finite(y) {
 				continue
 			}
-			class := si
+			class := si + off
 			if i < len(s.Classes) {
 				class = s.Classes[i]
 			}
@@ -284,6 +301,7 @@ func clipLine(c *canvas, x0, y0, x1, y1 float64, k Ink) {
 // when there is nothing worth naming.
 func plotLegend(p *scene.Plot, t *Theme) string {
 	var items []string
+	off := classOffset(p)
 	for i, s := range p.Series {
 		switch {
 		case s.Style == scene.Scatter && len(s.Classes) > 0:
@@ -308,11 +326,11 @@ func plotLegend(p *scene.Plot, t *Theme) string {
 			}
 		case s.Name == "":
 		case s.Style == scene.Scatter:
-			items = append(items, t.SeriesInk(i).Render("⠶")+" "+s.Name)
+			items = append(items, t.SeriesInk(i+off).Render("⠶")+" "+s.Name)
 		case s.Style == scene.Path:
-			items = append(items, t.SeriesInk(i).Render("─◆")+" "+s.Name)
+			items = append(items, t.SeriesInk(i+off).Render("─◆")+" "+s.Name)
 		default:
-			items = append(items, t.SeriesInk(i).Render("──")+" "+s.Name)
+			items = append(items, t.SeriesInk(i+off).Render("──")+" "+s.Name)
 		}
 	}
 	if p.Region != nil {
