@@ -2,6 +2,7 @@ package tui
 
 import (
 	"encoding/json"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -70,7 +71,7 @@ func (md *markdown) render(text string, width int, style string) string {
 		}
 		md.renderers[rk] = r
 	}
-	s, err := r.Render(wrapFormulas(text, width-6))
+	s, err := r.Render(wrapFormulas(minusSigns(text), width-6))
 	if err != nil {
 		return text
 	}
@@ -176,4 +177,15 @@ func noColorJSON() []byte {
 		return []byte(`{}`)
 	}
 	return out
+}
+
+// negative matches an ASCII hyphen used as a minus sign: before a digit
+// and after a space, an opening bracket or an operator.
+var negative = regexp.MustCompile(`(^|[\s(\[{,=·×/*:])-(\d|\.\d)`)
+
+// minusSigns writes negative numbers with a real minus sign (U+2212): it
+// reads better, and the word wrap never breaks a line between a hyphen
+// and its number, which it does with "-".
+func minusSigns(text string) string {
+	return negative.ReplaceAllString(text, "${1}−${2}")
 }

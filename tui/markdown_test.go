@@ -27,3 +27,11 @@ func TestWrapFormulas(t *testing.T) {
 		t.Fatal("wrapping changed the text")
 	}
 }
+
+func TestMinusSigns(t *testing.T) {
+	in := "- a list item\n\nW = -0.5744, (-1.2, -3) and 2·(-0.5) − -1; x-1 and e-05 and ---"
+	want := "- a list item\n\nW = −0.5744, (−1.2, −3) and 2·(−0.5) − −1; x-1 and e-05 and ---"
+	if got := minusSigns(in); got != want {
+		t.Fatalf("minusSigns:\n got %q\nwant %q", got, want)
+	}
+}
