@@ -161,8 +161,10 @@ func (r *Run) Advance(g Granularity) bool {
 }
 
 // Set changes a control. A change to a control with Restart restarts the
-// run from the seed (restarted is true); any other change continues from
-// the next training step and can be stepped back over like an Advance.
+// run from the seed (restarted is true) and forgets the history; any other
+// change continues the run (the machine applies it as its lesson documents:
+// a learning rate from the next update on) and can be stepped back over
+// like an Advance.
 func (r *Run) Set(name, value string) (restarted bool, err error) {
 	c, ok := r.lesson.Control(name)
 	if !ok {
