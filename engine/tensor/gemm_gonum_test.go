@@ -6,6 +6,8 @@ import (
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/blas/gonum"
+	"gonum.org/v1/gonum/mat"
 )
 
 // TestMatMulAgreesWithGonum compares the engine's product, with every
@@ -28,7 +30,7 @@ func TestMatMulAgreesWithGonum(t *testing.T) {
 				}
 				got := New(m, n)
 				MatMulInto(got, a, b, ta, tb, 0)
-				want := blas64.General{Rows: m, Cols: n, Stride: n, Data: make([]float64, m*n)}
+				want := make([]float64, m*n)
 				opA, opB := blas.NoTrans, blas.NoTrans
 				if ta {
 					opA = blas.Trans
@@ -36,16 +38,35 @@ func TestMatMulAgreesWithGonum(t *testing.T) {
 				if tb {
 					opB = blas.Trans
 				}
-				blas64.Gemm(opA, opB, 1,
-					blas64.General{Rows: a.Shape[0], Cols: a.Shape[1], Stride: a.Shape[1], Data: a.Data},
-					blas64.General{Rows: b.Shape[0], Cols: b.Shape[1], Stride: b.Shape[1], Data: b.Data},
-					0, want)
-				for i, w := range want.Data {
+				// gonum's own Dgemm, not blas64.Gemm: that one now runs ours.
+				gonum.Implementation{}.Dgemm(opA, opB, m, n, k, 1, a.Data, a.Shape[1], b.Data, b.Shape[1], 0, want, n)
+				for i, w := range want {
 					if d := math.Abs(got.Data[i] - w); d > 1e-12*math.Max(1, math.Abs(w)) {
 						t.Fatalf("%v ta=%v tb=%v: element %d = %v, gonum %v", s, ta, tb, i, got.Data[i], w)
 					}
 				}
 			}
 		}
+	}
+}
+
+// TestGonumUsesTheEnginesProduct checks that the engine's product is what
+// gonum's blas64 interface (and so gonum's mat package) runs in a program
+// that loads the engine: the same bits as MatMul.
+func TestGonumUsesTheEnginesProduct(t *testing.T) {
+	rng := NewRNG(5)
+	a, b := RandN(rng, 37, 19), RandN(rng, 19, 23)
+	want := MatMul(a, b)
+	var got mat.Dense
+	got.Mul(mat.NewDense(37, 19, a.Data), mat.NewDense(19, 23, b.Data))
+	for i := range 37 {
+		for j := range 23 {
+			if math.Float64bits(got.At(i, j)) != math.Float64bits(want.At(i, j)) {
+				t.Fatalf("mat.Dense.Mul at (%d,%d) = %v, MatMul %v", i, j, got.At(i, j), want.At(i, j))
+			}
+		}
+	}
+	if _, ok := blas64.Implementation().(BLAS); !ok {
+		t.Fatalf("blas64 runs %T, not the engine's BLAS", blas64.Implementation())
 	}
 }

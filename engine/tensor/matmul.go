@@ -2,6 +2,9 @@ package tensor
 
 import (
 	"fmt"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
 )
 
 // MatMul returns the matrix product a·b of two 2-D tensors [m k]·[k n].
@@ -21,11 +24,24 @@ func MatMulInto(dst, a, b *Tensor, transA, transB bool, beta float64) {
 	if len(dst.Shape) != 2 || dst.Shape[0] != m || dst.Shape[1] != n {
 		panic(fmt.Sprintf("tensor: MatMul: destination shape %v, want [%d %d]", dst.Shape, m, n))
 	}
-	k := a.Shape[1]
-	if transA {
-		k = a.Shape[0]
+	if m == 0 || n == 0 {
+		return
 	}
-	gemm(transA, transB, m, n, k, a.Data, a.Shape[1], b.Data, b.Shape[1], beta, dst.Data, n, true)
+	ta, tb := blas.NoTrans, blas.NoTrans
+	if transA {
+		ta = blas.Trans
+	}
+	if transB {
+		tb = blas.Trans
+	}
+	// Through gonum's BLAS interface, where BLAS (the engine's product) is
+	// registered.
+	blas64.Gemm(ta, tb, 1, general(a), general(b), beta, general(dst))
+}
+
+// general views a 2-D tensor as a gonum matrix.
+func general(t *Tensor) blas64.General {
+	return blas64.General{Rows: t.Shape[0], Cols: t.Shape[1], Stride: max(t.Shape[1], 1), Data: t.Data}
 }
 
 func checkMatMul(op string, a, b *Tensor, transA, transB bool) (m, n int) {
