@@ -54,13 +54,14 @@ func newLessonCmd(e *env, reg *lessons.Registry) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if !f.plain && !f.json && e.interactive() && !cmd.Flags().Changed("steps") {
+				// The app starts (or resumes) the run itself, off its UI loop.
+				explicit := len(f.set) > 0 || cmd.Flags().Changed("seed")
+				return openTUIRun(e, reg, l, f.seed, settings, explicit)
+			}
 			r, err := lessons.Start(l, f.seed, settings)
 			if err != nil {
 				return err
-			}
-			if !f.plain && !f.json && e.interactive() && !cmd.Flags().Changed("steps") {
-				explicit := len(f.set) > 0 || cmd.Flags().Changed("seed")
-				return openTUIRun(e, reg, l, f.seed, settings, explicit)
 			}
 			return transcript(e.stdout, r, g, f.steps, f.json)
 		},
