@@ -4,11 +4,14 @@ import "fmt"
 
 // Entry is one run-length-encoded line of a Journal: Count advances at
 // granularity G, or (when Name is set) one continuing control change.
+// An entry with Question set is the learner's answer to that question
+// (Value, "" when skipped).
 type Entry struct {
-	G     string `json:"g,omitempty"`
-	Count int    `json:"n,omitempty"`
-	Name  string `json:"set,omitempty"`
-	Value string `json:"value,omitempty"`
+	G        string `json:"g,omitempty"`
+	Count    int    `json:"n,omitempty"`
+	Name     string `json:"set,omitempty"`
+	Question string `json:"q,omitempty"`
+	Value    string `json:"value,omitempty"`
 }
 
 // Journal is everything needed to bring a run back to where it is: the
@@ -24,6 +27,10 @@ type Journal struct {
 func (r *Run) Journal() Journal {
 	j := Journal{Seed: r.seed, Settings: r.start.Clone()}
 	for _, a := range r.log {
+		if a.answer != "" {
+			j.Entries = append(j.Entries, Entry{Question: a.answer, Value: a.value})
+			continue
+		}
 		if a.name != "" {
 			j.Entries = append(j.Entries, Entry{Name: a.name, Value: a.value})
 			continue
@@ -52,6 +59,12 @@ func Resume(l *Lesson, j Journal) (*Run, error) {
 	}
 	total := 0
 	for _, e := range j.Entries {
+		if e.Question != "" {
+			if _, err := r.Answer(e.Question, e.Value); err != nil {
+				return nil, fmt.Errorf("journal for %s: %v", l.ID, err)
+			}
+			continue
+		}
 		if e.Name != "" {
 			if _, err := r.Set(e.Name, e.Value); err != nil {
 				return nil, err

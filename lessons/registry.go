@@ -16,6 +16,9 @@ type Lesson struct {
 	// go with this lesson.
 	Exercises []string
 	Controls  []Control
+	// Goal is what "done" means, measured from the run; its machine then
+	// implements Measurer. The runtime shows it and judges the end by it.
+	Goal *Goal
 	// New returns a machine at the start of the lesson. settings holds a
 	// valid value for every control; seed fixes every random number.
 	New func(seed uint64, settings Settings) Machine

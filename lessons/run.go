@@ -77,10 +77,14 @@ type Snapshotter interface {
 	Restore(state any)
 }
 
-// action is one entry of a run's log: an Advance, or a Set when name != "".
+// action is one entry of a run's log: an Advance, a Set when name != "",
+// or the answer to a question when answer != "" (value is the answer, ""
+// when skipped).
 type action struct {
 	g           Granularity
 	name, value string
+	answer      string
+	correct     bool
 }
 
 // checkpointEvery is how many actions pass between checkpoints of a
@@ -101,6 +105,10 @@ type Run struct {
 	// checkpoints are machine states after the first at actions of the
 	// log, in increasing order of at.
 	checkpoints []checkpoint
+	// moves counts the changes of the machine's state (not answers), so
+	// the resolution of the question posed now is cached until the next.
+	moves int
+	posed *posed
 }
 
 // checkpoint is a clone of the machine (clone set) or a snapshot of its
@@ -135,7 +143,13 @@ func (r *Run) restart() {
 	r.m = r.lesson.New(r.seed, r.start.Clone())
 	r.log = r.log[:0]
 	r.checkpoints = nil
+	r.moves++
 }
+
+// Restart starts the run again from the seed with the current settings —
+// after the end, say, with a control changed — and forgets the history,
+// answers included.
+func (r *Run) Restart() { r.restart() }
 
 // Lesson returns the lesson being run.
 func (r *Run) Lesson() *Lesson { return r.lesson }
@@ -157,6 +171,7 @@ func (r *Run) Advance(g Granularity) bool {
 	}
 	r.apply(r.m, action{g: g})
 	r.push(action{g: g})
+	r.moves++
 	return true
 }
 
@@ -185,6 +200,7 @@ func (r *Run) Set(name, value string) (restarted bool, err error) {
 	a := action{name: name, value: v}
 	r.apply(r.m, a)
 	r.push(a)
+	r.moves++
 	return false, nil
 }
 
@@ -203,21 +219,33 @@ func (r *Run) Back() bool {
 	for len(r.checkpoints) > 0 && r.checkpoints[len(r.checkpoints)-1].at > len(r.log) {
 		r.checkpoints = r.checkpoints[:len(r.checkpoints)-1]
 	}
-	from := 0
-	switch n := len(r.checkpoints); {
-	case n == 0:
-		r.m = r.lesson.New(r.seed, r.start.Clone())
-	case r.checkpoints[n-1].clone != nil:
-		r.m = r.checkpoints[n-1].clone.(Cloner).Clone()
-		from = r.checkpoints[n-1].at
-	default:
-		r.m.(Snapshotter).Restore(r.checkpoints[n-1].state)
-		from = r.checkpoints[n-1].at
-	}
+	m, from := r.fromCheckpoint(len(r.checkpoints), false)
+	r.m = m
 	for _, a := range r.log[from:] {
 		r.apply(r.m, a)
 	}
+	r.moves++
 	return true
+}
+
+// fromCheckpoint returns a machine in the state of the latest of the first
+// n checkpoints (or a new machine when there is none) and the number of
+// log actions that state includes. With fresh, a snapshot is restored into
+// a new machine rather than the run's own.
+func (r *Run) fromCheckpoint(n int, fresh bool) (Machine, int) {
+	if n == 0 {
+		return r.lesson.New(r.seed, r.start.Clone()), 0
+	}
+	cp := r.checkpoints[n-1]
+	if cp.clone != nil {
+		return cp.clone.(Cloner).Clone(), cp.at
+	}
+	m := r.m
+	if fresh {
+		m = r.lesson.New(r.seed, r.start.Clone())
+	}
+	m.(Snapshotter).Restore(cp.state)
+	return m, cp.at
 }
 
 // previousValue is the value control name had before the last Set of it
@@ -238,6 +266,9 @@ func (r *Run) Actions() int { return len(r.log) }
 func (r *Run) CanBack() bool { return len(r.log) > 0 }
 
 func (r *Run) apply(m Machine, a action) {
+	if a.answer != "" {
+		return
+	}
 	if a.name != "" {
 		m.Set(a.name, a.value)
 		return
@@ -278,7 +309,49 @@ func (r *Run) Scene() scene.Scene {
 	for i, c := range r.lesson.Controls {
 		sc.Settings[i] = scene.Setting{Name: c.Name, Label: c.Label, Value: r.settings[c.Name]}
 	}
+	sc.Question = r.Question()
+	sc.Score = r.Score()
+	r.judgeGoal(&sc)
 	return sc
+}
+
+// judgeGoal fills in the scene's goal and, at the end of the run, replaces
+// the machine's own end status with the runtime's verdict: success only
+// when the goal is met.
+func (r *Run) judgeGoal(sc *scene.Scene) {
+	g := r.lesson.Goal
+	ms, ok := r.m.(Measurer)
+	if g == nil || !ok {
+		return
+	}
+	m := ms.Measures()
+	sg := &scene.Goal{Text: g.Text(), Measure: g.Label}
+	if v, ok := m.Values[g.Measure]; ok {
+		sg.Value = FormatNum(v) + g.Unit
+		sg.Met = g.Met(v)
+	}
+	sc.Goal = sg
+	if !r.m.Done() {
+		return
+	}
+	vd := Diagnose(r.lesson, m, sc.Status.Diverged, r.settings)
+	sg.Verdict = &vd
+	st := &sc.Status
+	st.Finished = !st.Diverged
+	if vd.Success {
+		st.Level = scene.LevelSuccess
+		st.Message = fmt.Sprintf("goal met: %s = %s (goal: %s)", g.Label, sg.Value, sg.Text)
+		return
+	}
+	st.Level = scene.LevelWarning
+	if st.Diverged {
+		st.Level = scene.LevelError
+	}
+	got := sg.Value
+	if got == "" {
+		got = "not measured"
+	}
+	st.Message = fmt.Sprintf("goal missed: %s = %s (goal: %s) · %s · try: %s", g.Label, got, sg.Text, vd.Cause, vd.Try)
 }
 
 // DefaultSeed is the seed front ends use unless the learner picks another.

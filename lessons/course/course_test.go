@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/dlearn/dlearn/lessons"
+	"github.com/dlearn/dlearn/lessons/lessontest"
 	"github.com/dlearn/dlearn/lessons/scene"
 )
 
@@ -195,6 +196,71 @@ func TestEveryLessonStepsBackExactly(t *testing.T) {
 				if got := r.Scene(); !reflect.DeepEqual(got, want) {
 					t.Fatalf("after stepping back to action %d: phase %q %+v, want phase %q %+v", len(stack), got.Phase, got.Pos, want.Phase, want.Pos)
 				}
+			}
+		})
+	}
+}
+
+// TestEveryLessonTeaches holds every lesson to the learning loop: a goal
+// shown from the start, at least three questions met by a learner who walks
+// the first step op by op and then steps, each answer computed from the run
+// (another seed changes at least one), right and wrong answers scored and
+// revealed, and an honest verdict at the end.
+func TestEveryLessonTeaches(t *testing.T) {
+	for _, l := range Registry().All() {
+		t.Run(l.ID, func(t *testing.T) {
+			if l.Goal == nil {
+				t.Fatal("the lesson declares no goal")
+			}
+			first, _ := lessons.Start(l, lessons.DefaultSeed, nil)
+			if g := first.Scene().Goal; g == nil || g.Text == "" || g.Verdict != nil {
+				t.Fatalf("goal at the start: %+v", g)
+			}
+			right := lessontest.Walk(t, l, lessons.DefaultSeed, nil, lessontest.Right)
+			if n := len(right.Questions); n < 3 {
+				t.Fatalf("a learner meets %d questions, want at least 3", n)
+			}
+			ids := map[string]bool{}
+			for _, q := range right.Questions {
+				if ids[q.ID] {
+					t.Errorf("question %s posed twice", q.ID)
+				}
+				ids[q.ID] = true
+				if !q.Answered || !q.Correct || q.Answer == "" || strings.TrimSpace(q.Explain) == "" || q.Prompt == "" {
+					t.Errorf("question %s answered right: %+v", q.ID, q)
+				}
+			}
+			if s := right.Run.Score(); s.Correct != len(right.Questions) || s.Wrong != 0 {
+				t.Errorf("all right: score %+v for %d questions", s, len(right.Questions))
+			}
+			wrong := lessontest.Walk(t, l, lessons.DefaultSeed+1, nil, lessontest.Wrong)
+			if s := wrong.Run.Score(); s.Wrong != len(wrong.Questions) || s.Correct != 0 {
+				t.Errorf("all wrong: score %+v for %d questions", s, len(wrong.Questions))
+			}
+			answers := func(w lessontest.Walked) map[string]string {
+				m := map[string]string{}
+				for _, q := range w.Questions {
+					m[q.ID] = q.Answer
+				}
+				return m
+			}
+			a, b := answers(right), answers(wrong)
+			if reflect.DeepEqual(a, b) {
+				t.Errorf("seeds %d and %d give the same answers to every question: %v", lessons.DefaultSeed, lessons.DefaultSeed+1, a)
+			}
+			for _, w := range []lessontest.Walked{right, wrong} {
+				sc := w.Final
+				v := sc.Goal.Verdict
+				if v == nil {
+					t.Fatalf("no verdict at the end: status %+v", sc.Status)
+				}
+				if v.Success != (sc.Status.Level == scene.LevelSuccess) {
+					t.Errorf("verdict success %v but status level %s", v.Success, sc.Status.Level)
+				}
+				if !v.Success && (v.Cause == "" || v.Try == "" || v.Explain == "") {
+					t.Errorf("a missed goal without cause, explanation or change to try: %+v", v)
+				}
+				checkScene(t, l, sc)
 			}
 		})
 	}

@@ -20,6 +20,7 @@ func Lesson() *lessons.Lesson {
 		Summary:   "Fit y = 2x + 1 with one neuron, MSE and SGD — every op, gradient and update in numbers.",
 		Topics:    []string{"neural networks", "loss functions", "gradient descent", "SGD"},
 		Exercises: []string{"mse"},
+		Goal:      goal,
 		Controls: []lessons.Control{
 			trainer.LearningRate("0.01", 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 0.5, 0.8, 1, 2, 3),
 			trainer.BatchSize(N, "32"),

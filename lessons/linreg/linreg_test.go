@@ -163,7 +163,7 @@ func TestHugeLearningRateDivergesWithoutPanic(t *testing.T) {
 	r := start(t, lessons.Settings{"lr": "3"})
 	r.Advance(lessons.End)
 	sc := r.Scene()
-	if !sc.Status.Diverged || sc.Phase != "diverged" || !strings.Contains(sc.Status.Message, "lower the learning rate") {
+	if !sc.Status.Diverged || sc.Phase != "diverged" || !strings.Contains(sc.Status.Message, "lower the learning rate from 3") {
 		t.Fatalf("lr 3: status %+v phase %q", sc.Status, sc.Phase)
 	}
 	if r.Advance(lessons.Step) {

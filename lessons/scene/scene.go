@@ -16,6 +16,13 @@ type Scene struct {
 	Settings []Setting `json:"settings,omitempty"`
 	// Status is a one-line state worth attention (diverged, finished).
 	Status Status `json:"status"`
+	// Goal is what "done" means for this lesson and whether the run has
+	// reached it; nil for a lesson without a goal.
+	Goal *Goal `json:"goal,omitempty"`
+	// Question is the prediction the run asks at this moment, if any.
+	Question *Question `json:"question,omitempty"`
+	// Score counts the questions answered so far in this run.
+	Score Score `json:"score"`
 	// Panels are drawn in order.
 	Panels []Panel `json:"panels"`
 }
@@ -84,3 +91,88 @@ type Panel struct {
 	Bars   *Bars   `json:"bars,omitempty"`
 	Table  *Table  `json:"table,omitempty"`
 }
+
+// Goal is what "done" means for a lesson, measured from the run on screen.
+// The lessons runtime fills it in for every lesson that declares a goal.
+type Goal struct {
+	// Text is the goal as a learner reads it: "test accuracy ≥ 95%".
+	Text string `json:"text"`
+	// Measure names what is measured ("test accuracy"); Value is its
+	// current value, formatted with its unit ("93.4%"), or "" before the
+	// run has measured it. Met reports whether the goal holds now.
+	Measure string `json:"measure"`
+	Value   string `json:"value,omitempty"`
+	Met     bool   `json:"met"`
+	// Verdict is set once the run has finished or diverged.
+	Verdict *Verdict `json:"verdict,omitempty"`
+}
+
+// Verdict is the honest end of a run: success only when the goal is met;
+// otherwise the most likely cause, found from the run, and the one change
+// to try.
+type Verdict struct {
+	Success bool `json:"success"`
+	// Cause is a short name from a closed vocabulary ("diverged", "still
+	// descending", "oscillating", "dead units", "saturated", "mode
+	// collapse", "overfitting", "plateau"); empty on success.
+	Cause string `json:"cause,omitempty"`
+	// Explain says, with the run's numbers, why the cause fits.
+	Explain string `json:"explain,omitempty"`
+	// Try is the one change to try next, as a sentence; Control and Value
+	// name it as data (Control empty when the change is not a control).
+	Try     string `json:"try,omitempty"`
+	Control string `json:"control,omitempty"`
+	Value   string `json:"value,omitempty"`
+}
+
+// QuestionKind is the form of a question's answer.
+type QuestionKind string
+
+const (
+	// Choice: one of Choices, answered by its number (1-based) or text.
+	QuestionChoice QuestionKind = "choice"
+	// Number: a number, right when within Tolerance of the answer.
+	QuestionNumber QuestionKind = "number"
+)
+
+// Question is a prediction the run asks of the learner at this moment,
+// before the run shows the answer. The answer is computed from the run
+// itself; a front end shows Prompt and Choices, waits for the learner, and
+// only then shows Answer and Explain.
+type Question struct {
+	// ID is unique within a run: the same moment of the same run poses the
+	// same ID.
+	ID     string       `json:"id"`
+	Prompt string       `json:"prompt"`
+	Kind   QuestionKind `json:"kind"`
+	// Choices are the options of a Choice question, in order.
+	Choices []string `json:"choices,omitempty"`
+	// Tolerance is how far from the answer a Number answer may be and
+	// still be right.
+	Tolerance float64 `json:"tolerance,omitempty"`
+
+	// Answer is the right answer as shown ("positive", "0.7311");
+	// AnswerIndex is its 0-based index among Choices (-1 for a number).
+	Answer      string `json:"answer"`
+	AnswerIndex int    `json:"answer_index"`
+	// Explain is why, with the run's numbers.
+	Explain string `json:"explain"`
+
+	// Answered reports whether the learner has answered (or skipped) this
+	// question in this run; Given is their answer ("" when skipped) and
+	// Correct whether it was right.
+	Answered bool   `json:"answered"`
+	Given    string `json:"given,omitempty"`
+	Skipped  bool   `json:"skipped,omitempty"`
+	Correct  bool   `json:"correct,omitempty"`
+}
+
+// Score counts a run's answered questions.
+type Score struct {
+	Correct int `json:"correct"`
+	Wrong   int `json:"wrong"`
+	Skipped int `json:"skipped"`
+}
+
+// Answered is the number of questions answered or skipped.
+func (s Score) Answered() int { return s.Correct + s.Wrong + s.Skipped }

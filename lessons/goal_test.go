@@ -1,0 +1,200 @@
+package lessons
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/dlearn/dlearn/lessons/scene"
+)
+
+// quizCounter is the counter with a goal (total ≥ 50) and two questions:
+// at op 0 "what will the total be after the next step?" (resolved by
+// looking ahead one Step) and at op 8 "is the total above 10?" (resolved
+// now).
+type quizCounter struct{ snapCounter }
+
+func (c *quizCounter) Measures() Measures {
+	loss := make([]float64, 0, c.ops)
+	for i := range c.ops {
+		loss = append(loss, 100/float64(i+1))
+	}
+	return Measures{Values: map[string]float64{"total": c.total}, Loss: loss}
+}
+
+func (c *quizCounter) Ask() *Ask {
+	switch c.ops {
+	case 0:
+		return &Ask{ID: "next-total", Prompt: "total after one step?", Kind: scene.QuestionNumber, Tolerance: 0.01,
+			Ahead: Step, AheadN: 1,
+			Resolve: func(m Machine) Resolution {
+				t := m.(*quizCounter).total
+				return Resolution{Value: t, Explain: fmt.Sprintf("four ops of %g each", t/4)}
+			}}
+	case 8:
+		return &Ask{ID: "above-10", Prompt: "is the total above 10?", Kind: scene.QuestionChoice, Choices: []string{"yes", "no"},
+			Resolve: func(m Machine) Resolution {
+				if m.(*quizCounter).total > 10 {
+					return Resolution{Choice: 0}
+				}
+				return Resolution{Choice: 1}
+			}}
+	}
+	return nil
+}
+
+func quizLesson() *Lesson {
+	l := testLessonOf(snapshots)
+	l.Goal = &Goal{Measure: "total", Label: "total", Compare: AtLeast, Target: 50}
+	l.New = func(seed uint64, s Settings) Machine {
+		return &quizCounter{snapCounter{counter: counter{rate: s.Float("rate")}}}
+	}
+	return l
+}
+
+func TestQuestionsAnswersLookAheadAndScore(t *testing.T) {
+	r, err := Start(quizLesson(), 1, Settings{"rate": "2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := r.Scene().Question
+	if q == nil || q.ID != "next-total" || q.Answered || q.Answer != "8" {
+		t.Fatalf("question at the start: %+v", q)
+	}
+	if r.m.(*quizCounter).total != 0 {
+		t.Fatal("look-ahead moved the run itself")
+	}
+	if _, err := r.Answer("above-10", "yes"); err == nil {
+		t.Fatal("answered a question that is not posed")
+	}
+	if _, err := r.Answer("next-total", "abc"); err == nil {
+		t.Fatal("a non-number answer to a number question was accepted")
+	}
+	q, err = r.Answer("next-total", "7.995")
+	if err != nil || !q.Answered || !q.Correct || q.Given != "7.995" {
+		t.Fatalf("answer within tolerance: %+v, %v", q, err)
+	}
+	if _, err := r.Answer("next-total", "8"); err == nil {
+		t.Fatal("answered twice")
+	}
+	r.Advance(Step)
+	if r.Scene().Question != nil {
+		t.Fatal("a question posed at op 4")
+	}
+	r.Advance(Step)
+	q, err = r.Answer("above-10", "2")
+	if err != nil || q.Correct || q.Answer != "yes" {
+		t.Fatalf("wrong answer by number: %+v, %v", q, err)
+	}
+	if s := r.Score(); s.Correct != 1 || s.Wrong != 1 || s.Skipped != 0 {
+		t.Fatalf("score %+v", s)
+	}
+	// The journal keeps the answers; resuming restores the score.
+	j := r.Journal()
+	r2, err := Resume(quizLesson(), j)
+	if err != nil || r2.Score() != r.Score() {
+		t.Fatalf("resume: %v, score %+v want %+v", err, r2.Score(), r.Score())
+	}
+	// Back undoes the answer, then the steps.
+	r.Back()
+	if q := r.Scene().Question; q == nil || q.Answered {
+		t.Fatalf("after undoing the answer: %+v", q)
+	}
+	r.Back()
+	r.Back()
+	if q := r.Scene().Question; q == nil || !q.Answered {
+		t.Fatal("stepping back to the first question lost its answer")
+	}
+	// A different setting changes the answer: it comes from the run.
+	r3, _ := Start(quizLesson(), 1, Settings{"rate": "5"})
+	if q := r3.Scene().Question; q.Answer != "20" {
+		t.Fatalf("rate 5: answer %s, want 20", q.Answer)
+	}
+	// Skipping counts as skipped.
+	r3.Answer("next-total", "")
+	if s := r3.Score(); s.Skipped != 1 || s.Answered() != 1 {
+		t.Fatalf("skip: %+v", s)
+	}
+}
+
+func TestGoalVerdictIsHonest(t *testing.T) {
+	// rate 1: 100 ops reach total 100 ≥ 50: success.
+	r, _ := Start(quizLesson(), 1, nil)
+	if g := r.Scene().Goal; g == nil || g.Text != "total ≥ 50" || g.Met || g.Verdict != nil {
+		t.Fatalf("goal at the start: %+v", g)
+	}
+	r.Advance(End)
+	sc := r.Scene()
+	if !sc.Goal.Verdict.Success || sc.Status.Level != scene.LevelSuccess || !strings.Contains(sc.Status.Message, "goal met") {
+		t.Fatalf("rate 1 at the end: %+v %+v", sc.Goal.Verdict, sc.Status)
+	}
+	// rate 0.25 reaches 25: a miss, never success, with a cause and a try.
+	r, _ = Start(quizLesson(), 1, Settings{"rate": "0.25"})
+	r.Advance(End)
+	sc = r.Scene()
+	v := sc.Goal.Verdict
+	if v.Success || sc.Status.Level == scene.LevelSuccess || v.Cause == "" || v.Try == "" {
+		t.Fatalf("rate 0.25 at the end: %+v %+v", v, sc.Status)
+	}
+	if !strings.Contains(sc.Status.Message, "goal missed") {
+		t.Fatalf("status %q", sc.Status.Message)
+	}
+	// Restart after the end with a changed control runs again from the start.
+	r.Set("rate", "2")
+	r.Restart()
+	if r.Done() || r.Actions() != 0 || r.Settings()["rate"] != "2" {
+		t.Fatal("Restart did not start again with the current settings")
+	}
+	r.Advance(End)
+	if !r.Scene().Goal.Verdict.Success {
+		t.Fatal("rate 2 after restart: not success")
+	}
+}
+
+func TestDiagnoseCauses(t *testing.T) {
+	l := quizLesson()
+	l.Controls = append(l.Controls, Control{Name: "lr", Label: "learning rate", Kind: Float, Min: 0, Max: 10, Ladder: []float64{0.01, 0.1, 0.3, 1, 3}, Default: "0.1"},
+		Control{Name: "epochs", Label: "epochs", Kind: Int, Min: 1, Max: 100, Ladder: []float64{1, 2, 5, 10}, Default: "2"})
+	s := Settings{"lr": "0.3", "epochs": "2"}
+	ramp := func(n int, f func(i int) float64) []float64 {
+		out := make([]float64, n)
+		for i := range out {
+			out[i] = f(i)
+		}
+		return out
+	}
+	cases := []struct {
+		name     string
+		m        Measures
+		diverged bool
+		set      Settings
+		cause    string
+		control  string
+		value    string
+	}{
+		{"nan", Measures{Loss: []float64{1, math.NaN()}}, false, s, CauseDiverged, "lr", "0.1"},
+		{"diverged flag", Measures{Loss: []float64{1, 2}}, true, Settings{"lr": "3", "epochs": "2"}, CauseDiverged, "lr", "0.1"},
+		{"diverged, near the default", Measures{Loss: []float64{1, 2}}, true, Settings{"lr": "1", "epochs": "2"}, CauseDiverged, "lr", "0.3"},
+		{"exploding", Measures{Loss: []float64{1, 5, 50}}, false, s, CauseExploding, "lr", "0.1"},
+		{"dead", Measures{Values: map[string]float64{SignalDead: 0.9}, Loss: []float64{2, 2}}, false, s, CauseDead, "lr", "0.1"},
+		{"saturated", Measures{Values: map[string]float64{SignalSaturated: 0.7}, Loss: []float64{2, 2}}, false, s, CauseSaturated, "lr", "0.1"},
+		{"collapse", Measures{Values: map[string]float64{SignalCollapse: 0.25}, Loss: []float64{2, 2}}, false, s, CauseCollapse, "", ""},
+		{"overfit", Measures{Loss: ramp(20, func(i int) float64 { return 1 / float64(i+1) }), Val: []float64{1, 0.5, 0.4, 0.6, 0.9}}, false, s, CauseOverfitting, "", ""},
+		{"oscillating", Measures{Loss: ramp(40, func(i int) float64 { return 1 + float64(i%2) })}, false, s, CauseOscillating, "lr", "0.1"},
+		{"descending, slow rate", Measures{Loss: ramp(40, func(i int) float64 { return 10 - 0.2*float64(i) })}, false, Settings{"lr": "0.01", "epochs": "2"}, CauseDescending, "lr", "0.1"},
+		{"descending, default rate", Measures{Loss: ramp(40, func(i int) float64 { return 10 - 0.2*float64(i) })}, false, Settings{"lr": "0.1", "epochs": "2"}, CauseDescending, "epochs", "5"},
+		{"plateau", Measures{Loss: ramp(40, func(int) float64 { return 3 })}, false, s, CausePlateau, "", ""},
+	}
+	for _, c := range cases {
+		v := Diagnose(l, c.m, c.diverged, c.set)
+		if v.Success || v.Cause != c.cause || v.Control != c.control || v.Value != c.value || v.Explain == "" || v.Try == "" {
+			t.Errorf("%s: %+v, want cause %q try %s=%s", c.name, v, c.cause, c.control, c.value)
+		}
+	}
+	// A lesson's own remedy wins.
+	l.Goal.Remedies = map[string]Remedy{CausePlateau: {Why: "widen the network"}}
+	if v := Diagnose(l, Measures{Loss: []float64{3, 3}}, false, s); v.Try != "widen the network" {
+		t.Errorf("lesson remedy ignored: %+v", v)
+	}
+}
