@@ -63,3 +63,37 @@ func TestGRUShapes(t *testing.T) {
 	mustPanic(t, func() { g.Forward(autograd.NewTape(), autograd.Const("x", tensor.New(3, 5, 3))) }, "nn: GRU gru", "[3 5 3]")
 	mustPanic(t, func() { NewGRUCell("g", 0, 2, rng) }, "nn: NewGRUCell g")
 }
+
+// TestGRUAgainstTorch compares one step and its gradients (of sum(h'))
+// with torch.nn.GRUCell in float64, numbers generated once by
+// testdata/gru_ref.py (PyTorch 1.13) with the same weights.
+func TestGRUAgainstTorch(t *testing.T) {
+	c := NewGRUCell("g", 2, 2, tensor.NewRNG(1))
+	copy(c.Wx.Value.Data, []float64{0.3, -0.5, 0.8, 0.1, -0.2, 0.4, 0.6, 0.2, -0.7, 0.5, 0.9, -0.3})
+	copy(c.Wh.Value.Data, []float64{-0.4, 0.7, 0.2, -0.6, 0.3, 0.5, 0.1, -0.8, 0.6, 0.4, -0.5, 0.2})
+	copy(c.Bx.Value.Data, []float64{0.1, -0.2, 0.05, 0.3, -0.1, 0.2})
+	copy(c.Bh.Value.Data, []float64{-0.05, 0.15, 0.2, -0.3, 0.25, -0.1})
+	x := autograd.NewParam("x", tensor.FromValues([]float64{0.9, -1.3}, 1, 2))
+	h := autograd.NewParam("h", tensor.FromValues([]float64{0.4, -0.2}, 1, 2))
+	tp := autograd.NewTape()
+	out := c.Step(tp, x, h)
+	tp.Backward(tp.Sum(out))
+	want := map[string][]float64{
+		"h":   {0.22751657007014514, 0.47218664623459},
+		"dx":  {0.2143273386908618, -0.2595500309242638},
+		"dh":  {1.0811359348344545, 0.32014224133104663},
+		"dWx": {0.0034455539166304405, 0.004055658274414042, 0.13395991761910775, -0.17736316915825884, 0.032430530705608265, 0.2773581418641371, -0.004976911212910636, -0.005858173063042506, -0.19349765878315564, 0.25619124433970725, -0.04684409990810083, -0.4006284271370869},
+		"dWh": {0.0015313572962801958, 0.0018025147886284632, 0.05953774116404789, -0.07882807518144838, 0.004976234887471892, 0.05185681944503515, -0.0007656786481400979, -0.0009012573943142316, -0.029768870582023946, 0.03941403759072419, -0.002488117443735946, -0.025928409722517577},
+		"dbx": {0.0038283932407004893, 0.004506286971571158, 0.14884435291011971, -0.19707018795362094, 0.03603392300623141, 0.3081757131823745},
+		"dbh": {0.0038283932407004893, 0.004506286971571158, 0.14884435291011971, -0.19707018795362094, 0.01244058721867973, 0.12964204861258788},
+	}
+	got := map[string][]float64{"h": out.Value.Data, "dx": x.Grad.Data, "dh": h.Grad.Data,
+		"dWx": c.Wx.Grad.Data, "dWh": c.Wh.Grad.Data, "dbx": c.Bx.Grad.Data, "dbh": c.Bh.Grad.Data}
+	for k, w := range want {
+		for i := range w {
+			if math.Abs(got[k][i]-w[i]) > 1e-14 {
+				t.Errorf("%s[%d] = %.17g, torch %.17g", k, i, got[k][i], w[i])
+			}
+		}
+	}
+}
