@@ -60,5 +60,7 @@ func commands(e *env, reg *lessons.Registry) []*cobra.Command {
 		newLessonCmd(e, reg),
 		newGradeCmd(e, reg),
 		newWatchCmd(e, reg),
+		newVersionCmd(e),
+		newAboutCmd(e),
 	}
 }
