@@ -66,7 +66,7 @@ func (m *machine) view() view {
 		StepsPerEpoch: m.loop.StepsPerEpoch(), DivStep: m.loop.DivStep, FirstMet: m.firstMet,
 		LR: m.opt.LR, W: wu, B: bu, WOld: wu, BOld: bu, LineW: w, LineB: b, FullMSE: m.fullMSE(), StartMSE: m.startMSE, LSW: lsw, LSB: lsb,
 		Pred: w*Query + b, Shift: m.shift, Scale: m.scale, Centre: m.centre, Centred: m.centre != CentreOff,
-		GoalText: goal.Text(),
+		GoalText: fmt.Sprintf("%s is within %s of %s", goal.Label, trainer.Num(goal.Tol), trainer.Num(goal.Target)),
 		Cur:      m.curvatureOf(m.centre), Raw: m.curvatureOf(CentreOff), Cent: m.curvatureOf(CentreOn), Std: m.curvatureOf(CentreScale),
 	}
 	v.TotalSteps = v.Epochs * v.StepsPerEpoch
@@ -227,11 +227,13 @@ func (m *machine) kerasPanel(v view) scene.Panel {
 	rows := [][]string{
 		{"X = np.random.rand(100, 1)", "100 x in [0, 1) from dlearn's"},
 		{"", "own generator (seed-driven)"},
-		{"y = 2*X + 1 + 0.5*np.random.randn(100, 1)", "y = 2x + 1 + 0.5·normal noise"},
+		{"y = 2*X + 1 \\", "y = 2x + 1 + 0.5·normal noise"},
+		{"    + 0.5*np.random.randn(100, 1)", ""},
 		{"model = Sequential([", "one neuron, no activation:"},
 		{"    Dense(1, input_dim=1)])", "ŷ = W·x + b"},
-		{"", "W: Glorot-uniform, U(−√3, √3),"},
-		{"", "√3 = √(6/(1 in + 1 out)): " + trainer.Num(w0)},
+		{"", "W: Glorot-uniform in (−√3, √3),"},
+		{"", "  √3 = √(6/(1 input + 1 output))"},
+		{"", "  here W = " + trainer.Num(w0)},
 		{"", "b: zeros, b = 0"},
 		{"model.compile(optimizer='sgd',", "plain SGD, no momentum,"},
 		{"", "lr 0.01 (Keras's default" + note("0.01", trainer.Num(v.LR)) + ")"},

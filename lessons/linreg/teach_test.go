@@ -251,7 +251,7 @@ func TestKerasProgramPanel(t *testing.T) {
 		}
 	}
 	w0 := trainer.Num(mach(r).dense.W.Value.Data[0])
-	for _, want := range []string{"batch_size 32", "lr 0.01 (Keras's default)", "Glorot-uniform", "√3 = √(6/(1 in + 1 out)): " + w0, "b = 0", "⌈100/32⌉ = 4 steps", "3×32 + one of 4", "mean of (ŷ − y)²"} {
+	for _, want := range []string{"batch_size 32", "lr 0.01 (Keras's default)", "Glorot-uniform", "√3 = √(6/(1 input + 1 output))", "here W = " + w0, "b = 0", "⌈100/32⌉ = 4 steps", "3×32 + one of 4", "mean of (ŷ − y)²"} {
 		if !strings.Contains(engine.String(), want) {
 			t.Errorf("engine column lacks %q:\n%s", want, engine.String())
 		}

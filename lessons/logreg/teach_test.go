@@ -158,7 +158,7 @@ func TestKerasProgramPanel(t *testing.T) {
 		}
 	}
 	w := mach(r).dense.W.Value.Data
-	for _, want := range []string{"batch_size 32", "lr 0.01 (Keras's default)", "Glorot-uniform, U(−√2, √2)", "√(6/(2 in + 1 out))", "w1 = " + trainer.Num(w[0]) + ", w2 = " + trainer.Num(w[1]), "b = 0", "⌈100/32⌉ = 4 steps", "3×32 + one of 4", "p clipped to [1e−7, 1 − 1e−7]"} {
+	for _, want := range []string{"batch_size 32", "lr 0.01 (Keras's default)", "Glorot-uniform in (−√2, √2)", "√(6/(2 inputs + 1 output))", "here w1 = " + trainer.Num(w[0]) + ", w2 = " + trainer.Num(w[1]), "b = 0", "⌈100/32⌉ = 4 steps", "3×32 + one of 4", "p clipped to [1e−7, 1 − 1e−7]"} {
 		if !strings.Contains(engine.String(), want) {
 			t.Errorf("engine column lacks %q:\n%s", want, engine.String())
 		}
