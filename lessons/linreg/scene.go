@@ -308,7 +308,7 @@ func (m *machine) fitPanel() scene.Panel {
 		Series: []scene.Series{
 			{Name: "points (batch highlighted)", Style: scene.Scatter, X: m.x.Data, Y: m.y.Data, Classes: classes},
 			{Name: "true y = 2x + 1", Style: scene.Line, X: []float64{0, 1}, Y: []float64{1, 3}},
-			{Name: fmt.Sprintf("fit ŷ = %s·x + %s", trainer.Num(w), trainer.Num(b)), Style: scene.Line, X: []float64{0, 1}, Y: []float64{b, w + b}},
+			finiteSeries(fmt.Sprintf("fit ŷ = %s·x + %s", trainer.Num(w), trainer.Num(b)), []float64{0, 1}, []float64{b, w + b}),
 		},
 	}}
 }
@@ -327,8 +327,8 @@ func (m *machine) lossPanel() scene.Panel {
 	return scene.Panel{Kind: scene.KindPlot, Title: "loss", Plot: &scene.Plot{
 		XLabel: "step", YLabel: "MSE",
 		Series: []scene.Series{
-			{Name: "batch loss", Style: scene.Line, X: steps, Y: m.loop.Losses},
-			{Name: "loss on all points (per epoch)", Style: scene.Line, X: ep, Y: m.epochMSE},
+			finiteSeries("batch loss", steps, m.loop.Losses),
+			finiteSeries("loss on all points (per epoch)", ep, m.epochMSE),
 		},
 	}}
 }
@@ -354,4 +354,17 @@ func signedTerm(v float64) string {
 		return "− " + strings.TrimPrefix(trainer.Num(v), "-")
 	}
 	return "+ " + trainer.Num(v)
+}
+
+// finiteSeries is a line through the points whose values are finite: a
+// run that diverged has infinite losses, which a plot (and JSON) cannot
+// hold.
+func finiteSeries(name string, xs, ys []float64) scene.Series {
+	s := scene.Series{Name: name, Style: scene.Line, X: []float64{}, Y: []float64{}}
+	for i, y := range ys {
+		if !math.IsNaN(y) && !math.IsInf(y, 0) {
+			s.X, s.Y = append(s.X, xs[i]), append(s.Y, y)
+		}
+	}
+	return s
 }

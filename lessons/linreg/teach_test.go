@@ -1,6 +1,7 @@
 package linreg
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"strings"
@@ -303,5 +304,16 @@ func TestQuestions(t *testing.T) {
 	cent := lessontest.Walk(t, Lesson(), lessons.DefaultSeed, lessons.Settings{"centre": "on"}, lessontest.Right)
 	if e := cent.Questions[1].Explain; strings.Contains(e, "every x is positive") {
 		t.Errorf("centred dW-sign explanation: %s", e)
+	}
+}
+
+// TestDivergedSceneEncodes: a run that diverged has infinite losses; its
+// scene still encodes as JSON (the plots leave those points out).
+func TestDivergedSceneEncodes(t *testing.T) {
+	for _, lr := range []string{"3", "0.8"} {
+		_, sc := end(t, lessons.Settings{"lr": lr})
+		if _, err := json.Marshal(sc); err != nil {
+			t.Errorf("lr %s: %v", lr, err)
+		}
 	}
 }

@@ -262,8 +262,8 @@ func (m *machine) curvePanel() scene.Panel {
 	return scene.Panel{Kind: scene.KindPlot, Title: "loss and accuracy", Plot: &scene.Plot{
 		XLabel: "step", YLabel: "BCE / accuracy",
 		Series: []scene.Series{
-			{Name: "batch loss", Style: scene.Line, X: steps, Y: m.loop.Losses},
-			{Name: "loss, all points", Style: scene.Line, X: ep, Y: m.epochLoss},
+			finiteSeries("batch loss", steps, m.loop.Losses),
+			finiteSeries("loss, all points", ep, m.epochLoss),
 			{Name: "accuracy, all points", Style: scene.Line, X: ep, Y: m.epochAcc},
 		},
 	}}
@@ -314,4 +314,17 @@ func (m *machine) clippedWrong() int {
 		}
 	}
 	return n
+}
+
+// finiteSeries is a line through the points whose values are finite: a
+// run that diverged has infinite losses, which a plot (and JSON) cannot
+// hold.
+func finiteSeries(name string, xs, ys []float64) scene.Series {
+	s := scene.Series{Name: name, Style: scene.Line, X: []float64{}, Y: []float64{}}
+	for i, y := range ys {
+		if !math.IsNaN(y) && !math.IsInf(y, 0) {
+			s.X, s.Y = append(s.X, xs[i]), append(s.Y, y)
+		}
+	}
+	return s
 }

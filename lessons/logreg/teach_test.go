@@ -1,6 +1,7 @@
 package logreg
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"strings"
@@ -41,6 +42,9 @@ func TestVerdicts(t *testing.T) {
 			}
 			if !c.success && (sc.Status.Level == scene.LevelSuccess || strings.Contains(sc.Narrative, "Goal met")) {
 				t.Errorf("a missed goal reads as success: %+v\n%s", sc.Status, sc.Narrative)
+			}
+			if _, err := json.Marshal(sc); err != nil {
+				t.Errorf("the final scene does not encode: %v", err)
 			}
 			if c.lr == "300" {
 				ms := mach(r).Measures()
