@@ -20,10 +20,11 @@ func (m *machine) Measures() lessons.Measures {
 	return lessons.Measures{Values: map[string]float64{"pred": m.pred()}, Loss: loss}
 }
 
-// Ask implements lessons.Questioner. Three moments: before training (will
+// Ask implements lessons.Questioner. Four moments: before training (will
 // this learning rate reach the goal?), the end of step 1's forward pass
-// (the sign of ∂L/∂W), and the end of its backward pass (W after the
-// update, a number).
+// (the sign of ∂L/∂W), the end of its backward pass (W after the update,
+// a number), and the end of epoch 10 (W at the end of the run: the slow
+// direction of an ill-conditioned loss).
 func (m *machine) Ask() *lessons.Ask {
 	c := &m.loop.Cur
 	switch {
@@ -76,6 +77,28 @@ func (m *machine) Ask() *lessons.Ask {
 				nw := f.(*machine).dense.W.Value.Data[0]
 				return lessons.Resolution{Value: nw,
 					Explain: fmt.Sprintf("W − lr·∂L/∂W = %s − %s·%s = %s.", trainer.Num(w), trainer.Num(m.opt.LR), trainer.Num(g), trainer.Num(nw))}
+			},
+		}
+	case m.loop.Epochs >= 20 && m.loop.Step == 10*m.loop.StepsPerEpoch() && c.Phase == trainer.Updated &&
+		m.opt.LR < m.curvatureOf(m.centre).Limit()/2:
+		// Posed only well inside the stability limit, where the run ends
+		// with a finite W to predict.
+		w, _ := m.line()
+		lsw, _ := m.leastSquares()
+		return &lessons.Ask{
+			ID:        "W-end",
+			Prompt:    fmt.Sprintf("Ten epochs done: the line's slope is W = %s; the best line through the points (least squares) has W = %s. What will W be after all %d epochs? (within 0.1)", trainer.Num(w), trainer.Num(lsw), m.loop.Epochs),
+			Kind:      scene.QuestionNumber,
+			Tolerance: 0.1,
+			Ahead:     lessons.End, AheadN: 1,
+			Resolve: func(f lessons.Machine) lessons.Resolution {
+				e := f.(*machine)
+				we, _ := e.line()
+				cv := e.curvatureOf(e.centre)
+				steps := e.loop.Step
+				return lessons.Resolution{Value: we, Explain: fmt.Sprintf(
+					"W ends at %s. The loss's Hessian has eigenvalues %s and %s (κ = %s); along the slow one each step keeps 1 − lr·λmin of the error, so after %d steps (1 − %s·%s)^%d = %s of it is left.",
+					trainer.Num(we), trainer.Num(cv.LMin), trainer.Num(cv.LMax), trainer.Num(cv.Kappa()), steps, trainer.Num(e.opt.LR), trainer.Num(cv.LMin), steps, pct(cv.Left(e.opt.LR, steps)))}
 			},
 		}
 	}

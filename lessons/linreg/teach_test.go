@@ -263,7 +263,7 @@ func TestKerasProgramPanel(t *testing.T) {
 // runtime and checks the reveals and the score.
 func TestQuestions(t *testing.T) {
 	right := lessontest.Walk(t, Lesson(), lessons.DefaultSeed, nil, lessontest.Right)
-	want := []string{"reach-goal", "dW-sign", "W-after"}
+	want := []string{"reach-goal", "dW-sign", "W-after", "W-end"}
 	if len(right.Questions) != len(want) {
 		t.Fatalf("%d questions, want %v", len(right.Questions), want)
 	}
@@ -272,7 +272,7 @@ func TestQuestions(t *testing.T) {
 			t.Errorf("question %d: %+v", i, q)
 		}
 	}
-	if s := right.Run.Score(); s.Correct != 3 || s.Wrong != 0 {
+	if s := right.Run.Score(); s.Correct != 4 || s.Wrong != 0 {
 		t.Errorf("all right: score %+v", s)
 	}
 	// The answers are the run's: yes (it ends at 2.057), the gradient's
@@ -286,8 +286,11 @@ func TestQuestions(t *testing.T) {
 	if got := right.Questions[2].Answer; got != lessons.FormatNum(w1) {
 		t.Errorf("W-after answer %s, want W after step 1 = %v", got, w1)
 	}
+	if wEnd, _ := mach(right.Run).line(); right.Questions[3].Answer != lessons.FormatNum(wEnd) || !strings.Contains(right.Questions[3].Explain, "63.28%") {
+		t.Errorf("W-end: %+v, the run ends at W = %v", right.Questions[3], wEnd)
+	}
 	wrong := lessontest.Walk(t, Lesson(), lessons.DefaultSeed, nil, lessontest.Wrong)
-	if s := wrong.Run.Score(); s.Wrong != 3 || s.Correct != 0 {
+	if s := wrong.Run.Score(); s.Wrong != 4 || s.Correct != 0 {
 		t.Errorf("all wrong: score %+v", s)
 	}
 	for _, q := range wrong.Questions {

@@ -64,8 +64,8 @@ func (m *machine) saturatedShare() float64 {
 // Ask implements lessons.Questioner. Four moments: before training (will
 // this rate reach 95%?), the end of step 1's forward pass (the sign of
 // ∂L/∂b), the end of its backward pass (which way the update moves p at
-// (0.3, 0.7)), and the start of the last epoch (p at (0.3, 0.7) at the
-// end, a number).
+// (0.3, 0.7)), and the end of the first epoch (p at (0.3, 0.7) at the end
+// of the run, a number).
 func (m *machine) Ask() *lessons.Ask {
 	c := &m.loop.Cur
 	total := m.loop.Epochs * m.loop.StepsPerEpoch()
@@ -134,11 +134,11 @@ func (m *machine) Ask() *lessons.Ask {
 					trainer.Num(lw[0]), trainer.Num(lw[1]), trainer.Num(lb), trainer.Num(ds), trainer.Num(p0), trainer.Num(p1))}
 			},
 		}
-	case total > m.loop.StepsPerEpoch() && m.loop.Step == total-m.loop.StepsPerEpoch() && c.Phase == trainer.Updated:
+	case total > m.loop.StepsPerEpoch() && m.loop.Step == m.loop.StepsPerEpoch() && c.Phase == trainer.Updated:
 		p0 := m.prob(Query[0], Query[1])
 		return &lessons.Ask{
 			ID:        "p-final",
-			Prompt:    fmt.Sprintf("One epoch to go. The source's program ends with model.predict([[0.3, 0.7]]); the model says %s now. What will it say at the end? (within 0.05)", trainer.Num(p0)),
+			Prompt:    fmt.Sprintf("The source's program ends with model.predict([[0.3, 0.7]]), a point on the true boundary x1 + x2 = 1. After one epoch the model says %s. What will it say after all %d epochs? (within 0.05)", trainer.Num(p0), m.loop.Epochs),
 			Kind:      scene.QuestionNumber,
 			Tolerance: 0.05,
 			Ahead:     lessons.End, AheadN: 1,
@@ -146,8 +146,8 @@ func (m *machine) Ask() *lessons.Ask {
 				e := f.(*machine)
 				p := e.prob(Query[0], Query[1])
 				return lessons.Resolution{Value: p, Explain: fmt.Sprintf(
-					"p(0.3, 0.7) = %s at the end. The point lies on the true boundary x1 + x2 = 1, where the ideal answer is 0.5; the model's own boundary passes %s from it.",
-					trainer.Num(p), trainer.Num(e.queryDistance()))}
+					"p(0.3, 0.7) = %s at the end. On the true boundary the ideal answer is 0.5, but the model's own boundary passes %s from the point, and with weights of size |w| = %s that distance moves s to %s.",
+					trainer.Num(p), trainer.Num(e.queryDistance()), trainer.Num(math.Hypot(e.dense.W.Value.Data[0], e.dense.W.Value.Data[1])), trainer.Num(math.Log(p/(1-p))))}
 			},
 		}
 	}
