@@ -258,11 +258,10 @@ func (m *machine) kerasPanel(v view) scene.Panel {
 	}}
 }
 
-// conditioningPanel is the curvature of the loss for x raw, centred and
-// standardised, computed from the data, with what the run's rate makes
-// of each.
+// conditioningPanel is the curvature of the loss for each setting of
+// centre x (raw, centred, standardised), computed from the data, with the
+// share of the slow direction's error the run's rate leaves.
 func (m *machine) conditioningPanel(v view) scene.Panel {
-	cols := []string{"", "x", "x − mean", "standardised"}
 	cs := []Curvature{v.Raw, v.Cent, v.Std}
 	row := func(label string, f func(c Curvature) string) []string {
 		r := []string{label}
@@ -272,18 +271,18 @@ func (m *machine) conditioningPanel(v view) scene.Panel {
 		return r
 	}
 	steps := max(v.Step, 1)
-	return scene.Panel{Kind: scene.KindTable, Title: "curvature of the loss (Hessian)", Table: &scene.Table{
-		Columns: cols,
+	return scene.Panel{Kind: scene.KindTable, Title: fmt.Sprintf("Hessian of the loss by centre x; slow left after %d steps at lr %s", steps, trainer.Num(v.LR)), Table: &scene.Table{
+		Columns: []string{"centre x", CentreOff, CentreOn, CentreScale},
 		Rows: [][]string{
 			row("λmin", func(c Curvature) string { return trainer.Num(c.LMin) }),
 			row("λmax", func(c Curvature) string { return trainer.Num(c.LMax) }),
 			row("κ", func(c Curvature) string { return trainer.Num(c.Kappa()) }),
 			row("2/λmax", func(c Curvature) string { return trainer.Num(c.Limit()) }),
-			row(fmt.Sprintf("slow left, %d steps", steps), func(c Curvature) string {
+			row("slow left", func(c Curvature) string {
 				if v.LR >= c.Limit() {
 					return "unstable"
 				}
-				return trainer.Num(c.Left(v.LR, steps))
+				return pct(c.Left(v.LR, steps))
 			}),
 		},
 	}}

@@ -129,6 +129,15 @@ func TestStabilityLimitIsComputedFromTheData(t *testing.T) {
 			t.Errorf("finished text at the defaults lacks %q:\n%s", want, sc.Narrative)
 		}
 	}
+	var kappa []string
+	for _, p := range sc.Panels {
+		if p.Table != nil && p.Table.Columns[0] == "centre x" {
+			kappa = p.Table.Rows[2]
+		}
+	}
+	if len(kappa) != 4 || kappa[0] != "κ" || kappa[1] != trainer.Num(lmax/lmin) || kappa[3] != "1" {
+		t.Errorf("curvature table's κ row %v, want %s for raw x and 1 standardised", kappa, trainer.Num(lmax/lmin))
+	}
 	if math.Abs(lmin-0.114) > 0.001 || math.Abs(lmax-2.61) > 0.01 {
 		t.Errorf("eigenvalues %v, %v: the review's 0.114 and 2.61 no longer hold", lmin, lmax)
 	}
