@@ -15,10 +15,11 @@ import (
 var narrativeText string
 
 var narrative = template.Must(template.New("linreg").Funcs(trainer.Funcs).Funcs(template.FuncMap{
-	"pct":      pct,
-	"oneMinus": func(a, b float64) float64 { return 1 - a*b },
-	"times":    func(a, b float64) float64 { return a * b },
-	"left":     func(c Curvature, lr float64, steps int) float64 { return c.Left(lr, steps) },
+	"pct":        pct,
+	"oneMinus":   func(a, b float64) float64 { return 1 - a*b },
+	"times":      func(a, b float64) float64 { return a * b },
+	"left":       func(c Curvature, lr float64, steps int) float64 { return c.Left(lr, steps) },
+	"signedTerm": signedTerm,
 }).Parse(narrativeText))
 
 // The regimes of a finished run the narrative tells apart, computed from
