@@ -209,7 +209,12 @@ func findCause(m Measures, diverged bool) (cause, explain string) {
 			return CauseOscillating, fmt.Sprintf("over the last quarter of the run the loss jumps between %s and %s instead of settling: the steps are too large for the bottom of the valley", FormatNum(lo), FormatNum(hi))
 		}
 		first := loss[n-n/5-1]
-		if first > 0 && loss[n-1] < first*0.97 {
+		// Still falling: by 3% over the last fifth, or, for a loss with a
+		// large floor (a cross-entropy), at least half as fast over the
+		// last fifth as over the whole run, which fell by more than 1%.
+		recent, span := first-loss[n-1], loss[0]-loss[n-1]
+		steady := recent > 0 && span > 0.01*loss[0] && recent/float64(n/5) >= 0.5*span/float64(n-1)
+		if first > 0 && (loss[n-1] < first*0.97 || steady) {
 			return CauseDescending, fmt.Sprintf("the loss was still falling when the run ended (%s → %s over the last fifth): training stopped before it arrived", FormatNum(first), FormatNum(loss[n-1]))
 		}
 	}

@@ -185,6 +185,8 @@ func TestDiagnoseCauses(t *testing.T) {
 		{"descending, slow rate", Measures{Loss: ramp(40, func(i int) float64 { return 10 - 0.2*float64(i) })}, false, Settings{"lr": "0.01", "epochs": "2"}, CauseDescending, "lr", "0.1"},
 		{"descending, default rate", Measures{Loss: ramp(40, func(i int) float64 { return 10 - 0.2*float64(i) })}, false, Settings{"lr": "0.1", "epochs": "2"}, CauseDescending, "epochs", "5"},
 		{"plateau", Measures{Loss: ramp(40, func(int) float64 { return 3 })}, false, s, CausePlateau, "", ""},
+		{"descending slowly and steadily", Measures{Loss: ramp(101, func(i int) float64 { return 0.676 - 0.00046*float64(i) })}, false, Settings{"lr": "0.1", "epochs": "2"}, CauseDescending, "epochs", "5"},
+		{"plateau after a fast fall", Measures{Loss: ramp(101, func(i int) float64 { return 0.3 + 0.4*math.Exp(-float64(i)/5) + 0.00001*float64(100-i) })}, false, s, CausePlateau, "", ""},
 	}
 	for _, c := range cases {
 		v := Diagnose(l, c.m, c.diverged, c.set)
