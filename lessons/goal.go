@@ -110,6 +110,11 @@ const (
 	// SignalCollapse is the share of the target's modes the generator
 	// misses.
 	SignalCollapse = "modes_missed"
+	// SignalGrowth is how many times larger the gradient is after its way
+	// back through the network (through time, or through the layers) than
+	// where it started: a factor, not a fraction. Above 100 the gradient
+	// explodes even when the loss does not.
+	SignalGrowth = "gradient_growth"
 )
 
 // Measurer is implemented by machines whose lesson declares a Goal.
@@ -173,6 +178,9 @@ func findCause(m Measures, diverged bool) (cause, explain string) {
 	}
 	if n := len(loss); n >= 2 && loss[n-1] > 10*loss[0] && loss[0] > 0 {
 		return CauseExploding, fmt.Sprintf("the loss grew from %s to %s: the updates overshoot and the error grows", FormatNum(loss[0]), FormatNum(loss[n-1]))
+	}
+	if g, ok := m.Values[SignalGrowth]; ok && g > 100 {
+		return CauseExploding, fmt.Sprintf("on its way back through the network the gradient grows %s-fold: the far-away terms swamp the rest, each update follows them, and the loss cannot settle", FormatNum(g))
 	}
 	if f, ok := m.Values[SignalDead]; ok && f >= 0.5 {
 		return CauseDead, fmt.Sprintf("%s of the ReLU units output zero for every input, so no gradient reaches their weights again", pct(f))

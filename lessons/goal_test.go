@@ -177,6 +177,8 @@ func TestDiagnoseCauses(t *testing.T) {
 		{"diverged flag", Measures{Loss: []float64{1, 2}}, true, Settings{"lr": "3", "epochs": "2"}, CauseDiverged, "lr", "0.1"},
 		{"diverged, near the default", Measures{Loss: []float64{1, 2}}, true, Settings{"lr": "1", "epochs": "2"}, CauseDiverged, "lr", "0.3"},
 		{"exploding", Measures{Loss: []float64{1, 5, 50}}, false, s, CauseExploding, "lr", "0.1"},
+		{"exploding gradient", Measures{Values: map[string]float64{SignalGrowth: 2410}, Loss: []float64{1, 0.1, 0.1}}, false, s, CauseExploding, "lr", "0.1"},
+		{"growing but not exploding", Measures{Values: map[string]float64{SignalGrowth: 9}, Loss: ramp(40, func(int) float64 { return 3 })}, false, s, CausePlateau, "", ""},
 		{"dead", Measures{Values: map[string]float64{SignalDead: 0.9}, Loss: []float64{2, 2}}, false, s, CauseDead, "lr", "0.1"},
 		{"saturated", Measures{Values: map[string]float64{SignalSaturated: 0.7}, Loss: []float64{2, 2}}, false, s, CauseSaturated, "lr", "0.1"},
 		{"collapse", Measures{Values: map[string]float64{SignalCollapse: 0.25}, Loss: []float64{2, 2}}, false, s, CauseCollapse, "", ""},
