@@ -76,6 +76,7 @@ func Lesson() *lessons.Lesson {
 				Default: "200", Restart: true,
 			},
 		},
+		Goal: goal,
 		New: func(seed uint64, s lessons.Settings) lessons.Machine {
 			cfg := config{cell: s["cell"], steps: s.Int("length"), scale: s.Float("scale"), epochs: s.Int("epochs")}
 			return newMachine(seed, cfg, s.Float("lr"), clipValue(s["clip"]))
