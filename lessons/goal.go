@@ -217,7 +217,14 @@ func findCause(m Measures, diverged bool) (cause, explain string) {
 			return CauseOscillating, fmt.Sprintf("over the last quarter of the run the loss jumps between %s and %s instead of settling: the steps are too large for the bottom of the valley", FormatNum(lo), FormatNum(hi))
 		}
 		first := loss[n-n/5-1]
-		if first > 0 && loss[n-1] < first*0.97 {
+		// Falling by 3% over the last fifth, or by 1% with every point
+		// of the last fifth below the one before: a slow steady descent
+		// is not a plateau.
+		steady := n/5 >= 2
+		for i := n - n/5; i < n && steady; i++ {
+			steady = loss[i] < loss[i-1]
+		}
+		if first > 0 && (loss[n-1] < first*0.97 || steady && loss[n-1] < first*0.99) {
 			return CauseDescending, fmt.Sprintf("the loss was still falling when the run ended (%s → %s over the last fifth): training stopped before it arrived", FormatNum(first), FormatNum(loss[n-1]))
 		}
 	}

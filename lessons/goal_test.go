@@ -187,6 +187,9 @@ func TestDiagnoseCauses(t *testing.T) {
 		{"descending, slow rate", Measures{Loss: ramp(40, func(i int) float64 { return 10 - 0.2*float64(i) })}, false, Settings{"lr": "0.01", "epochs": "2"}, CauseDescending, "lr", "0.1"},
 		{"descending, default rate", Measures{Loss: ramp(40, func(i int) float64 { return 10 - 0.2*float64(i) })}, false, Settings{"lr": "0.1", "epochs": "2"}, CauseDescending, "epochs", "5"},
 		{"plateau", Measures{Loss: ramp(40, func(int) float64 { return 3 })}, false, s, CausePlateau, "", ""},
+		{"slow steady descent", Measures{Loss: ramp(11, func(i int) float64 { return 4 * math.Pow(0.99, float64(i)) })}, false, Settings{"lr": "0.01", "epochs": "2"}, CauseDescending, "lr", "0.1"},
+		{"slow noisy descent", Measures{Loss: []float64{5, 4, 3.5, 3.2, 3.1, 3.05, 3.0, 2.98, 2.96, 2.95, 2.955}}, false, s, CausePlateau, "", ""},
+		{"creeping plateau", Measures{Loss: ramp(40, func(i int) float64 { return 0.25 - 1e-5*float64(i) })}, false, s, CausePlateau, "", ""},
 	}
 	for _, c := range cases {
 		v := Diagnose(l, c.m, c.diverged, c.set)
