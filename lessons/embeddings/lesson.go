@@ -60,6 +60,7 @@ func Lesson() *lessons.Lesson {
 			},
 			trainer.Epochs(100, "10"),
 		},
+		Goal: goal,
 		New: func(seed uint64, s lessons.Settings) lessons.Machine {
 			return newMachine(seed, config{
 				dim: s.Int("dim"), window: s.Int("window"), lr: s.Float("lr"),

@@ -112,7 +112,7 @@ func (m *machine) Ask() *lessons.Ask {
 				x3 := e.seq.Data[2]
 				return lessons.Resolution{Value: x3, Explain: fmt.Sprintf(
 					"2·cos(0.1) = %s, and %s·%s − %s = %s: the data has x₃ = %s. Two past values fix the next one exactly, so predicting this wave needs a memory of one step back — not of %d.",
-					trainer.Num(2*math.Cos(0.1)), trainer.Num(2*math.Cos(0.1)), trainer.Num(x2), trainer.Num(x1),
+					trainer.Num(2*math.Cos(0.1)), trainer.Num(2*math.Cos(0.1)), paren(x2), paren(x1),
 					trainer.Num(2*math.Cos(0.1)*x2-x1), trainer.Num(x3), T)}
 			},
 		}
@@ -189,4 +189,13 @@ func otherName(m *machine) string {
 		return "vanilla RNN"
 	}
 	return "LSTM"
+}
+
+// paren is a number for a product or difference: in parentheses when
+// negative, with a real minus sign.
+func paren(v float64) string {
+	if v < 0 {
+		return "(" + lessons.FormatNum(v) + ")"
+	}
+	return trainer.Num(v)
 }
