@@ -14,7 +14,7 @@ import (
 // nearest neighbour (by cosine of their rows of E) of their own topic,
 // where random vectors would give about 7%.
 var goal = &lessons.Goal{
-	Measure: "agree", Label: "topic words next to their own topic", Unit: "%",
+	Measure: "agree", Label: "same-topic nearest neighbours", Unit: "%",
 	Compare: lessons.AtLeast, Target: 40,
 	Remedies: map[string]lessons.Remedy{
 		// One rung below an exploding rate (1 → 0.3) still blows up or

@@ -134,6 +134,23 @@ func TestQuestions(t *testing.T) {
 		t.Errorf("all wrong: %+v", s)
 	}
 
+	// The LSTM is asked the same questions, its ratio from its own
+	// gradient through time.
+	lstm := lessontest.Walk(t, Lesson(), lessons.DefaultSeed, lessons.Settings{"cell": "lstm", "length": "25", "epochs": "10"}, lessontest.Right)
+	lm := mach(start(t, lessons.Settings{"cell": "lstm", "length": "25", "epochs": "10"}))
+	seen := 0
+	for _, q := range lstm.Questions {
+		if q.ID == "ratio-order" {
+			seen++
+			if q.AnswerIndex != ratioIndex(lm.probe().ratio()) || !strings.Contains(q.Prompt, "forget gate") || !strings.Contains(q.Explain, "vanilla RNN") {
+				t.Errorf("LSTM ratio-order: %+v, ratio %g", q, lm.probe().ratio())
+			}
+		}
+	}
+	if seen != 1 || len(lstm.Questions) != 3 {
+		t.Errorf("LSTM: %d questions, ratio-order %d times", len(lstm.Questions), seen)
+	}
+
 	big := lessontest.Walk(t, Lesson(), lessons.DefaultSeed, lessons.Settings{"scale": "3", "clip": "1", "epochs": "10"}, lessontest.Right)
 	var clip *scene.Question
 	for i, q := range big.Questions {
