@@ -43,6 +43,12 @@ func TestVerdicts(t *testing.T) {
 		if met != c.success || missed == c.success {
 			t.Errorf("%v: verdict success %v, narrative says met %v, missed %v", c.set, c.success, met, missed)
 		}
+		// The explanation follows the gradient through time: fading at
+		// the defaults, exploding at scale 3.
+		fades, explodes := strings.Contains(sc.Narrative, "The fading over"), strings.Contains(sc.Narrative, "or, as here, explodes")
+		if wantExplode := c.cause == lessons.CauseExploding; fades == wantExplode || explodes != wantExplode {
+			t.Errorf("%v: narrative says fading %v, exploding %v", c.set, fades, explodes)
+		}
 		if c.success && (sc.Status.Level != scene.LevelSuccess || mse > goal.Target) {
 			t.Errorf("defaults: MSE %g, status %+v", mse, sc.Status)
 		}
