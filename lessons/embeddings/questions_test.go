@@ -118,3 +118,19 @@ func num(t *testing.T, s string) float64 {
 	}
 	return v
 }
+
+// TestEpochsCountedAsTheHeader: the update's heading counts completed
+// epochs, as the header's Pos.Epoch does.
+func TestEpochsCountedAsTheHeader(t *testing.T) {
+	r := start(t, nil)
+	r.Advance(lessons.Step)
+	sc := r.Scene()
+	if sc.Pos.Epoch != 0 || !strings.Contains(sc.Narrative, "## Update · step 1 of 12100 · 0 of 10 epochs done") {
+		t.Fatalf("after step 1: epoch %d, narrative:\n%s", sc.Pos.Epoch, sc.Narrative)
+	}
+	r.Advance(lessons.Epoch)
+	sc = r.Scene()
+	if sc.Pos.Epoch != 1 || !strings.Contains(sc.Narrative, "· 1 of 10 epochs done") || !strings.Contains(sc.Narrative, "That completes epoch 1 of 10") {
+		t.Fatalf("after epoch 1: epoch %d, narrative:\n%s", sc.Pos.Epoch, sc.Narrative)
+	}
+}
