@@ -22,7 +22,7 @@ const goalTol = 0.01
 // goal: the optimizer the learner follows (the focus control) ends within
 // goalTol of the nearest minimum. One that diverged is infinitely far.
 var goal = &lessons.Goal{
-	Measure: "dist", Label: "the followed optimizer's distance to the nearest minimum",
+	Measure: "dist", Label: "distance of the focus optimizer to a minimum",
 	Compare: lessons.AtMost, Target: goalTol,
 }
 
