@@ -22,6 +22,7 @@ func TestVerdicts(t *testing.T) {
 		{nil, true, "", 4},
 		{lessons.Settings{"act": "sigmoid"}, false, lessons.CausePlateau, 2},
 		{lessons.Settings{"lr": "300"}, false, lessons.CauseSaturated, 2},
+		{lessons.Settings{"act": "sigmoid", "lr": "100"}, false, lessons.CauseSaturated, 2},
 		{lessons.Settings{"hidden": "1"}, false, lessons.CausePlateau, 3},
 		{lessons.Settings{"act": "relu", "lr": "10"}, false, lessons.CauseDead, 0},
 		{lessons.Settings{"lr": "0.1"}, false, lessons.CauseDescending, 3},
@@ -33,6 +34,9 @@ func TestVerdicts(t *testing.T) {
 		if v == nil || v.Success != c.success || v.Cause != c.cause {
 			t.Errorf("%v: verdict %+v, want success %v cause %q", c.set, v, c.success, c.cause)
 			continue
+		}
+		if c.cause == lessons.CauseSaturated && (v.Control != "lr" || v.Value != "3" || !strings.HasPrefix(v.Try, "lower the learning rate")) {
+			t.Errorf("%v: saturated, try %+v, want the learning rate lowered to 3", c.set, v)
 		}
 		if got := mach(r).Measures().Values["correct"]; got != c.correct {
 			t.Errorf("%v: %v points right, want %v", c.set, got, c.correct)

@@ -89,7 +89,7 @@ func (m *machine) askGDDiverges() *lessons.Ask {
 	return &lessons.Ask{
 		ID: "gd-diverges",
 		Prompt: fmt.Sprintf("Before the first step: f = %s, learning rate %s, %d steps. Will GD diverge before the run ends?",
-			m.surf.formula, trainer.Num(m.lr), m.steps),
+			m.surf.formula, trainer.Num(m.nextLR), m.steps),
 		Kind:    scene.QuestionChoice,
 		Choices: yesNo,
 		Ahead:   lessons.End, AheadN: 1,
@@ -104,7 +104,7 @@ func (m *machine) askGDDiverges() *lessons.Ask {
 				why = fmt.Sprintf("No: GD ends %s from the minimum, at (%s, %s).", trainer.Num(e.surf.dist(x, y)), trainer.Num(x), trainer.Num(y))
 			}
 			if e.surf.id == "valley" {
-				why += fmt.Sprintf(" Across the valley the curvature is 18, so each GD step multiplies y by 1 − 18·lr = %s; |1 − 18·lr| > 1, that is lr > 2/18 ≈ 0.111, makes y grow.", trainer.Num(1-18*m.lr))
+				why += fmt.Sprintf(" Across the valley the curvature is 18, so each GD step multiplies y by 1 − 18·lr = %s; |1 − 18·lr| > 1, that is lr > 2/18 ≈ 0.111, makes y grow.", trainer.Num(1-18*e.lr))
 			}
 			return lessons.Resolution{Choice: yes(gd.divStep > 0), Explain: why}
 		},
@@ -146,7 +146,7 @@ func (m *machine) askClosest() *lessons.Ask {
 	choices = append(choices, noneChoice)
 	return &lessons.Ask{
 		ID:      "closest-at-end",
-		Prompt:  fmt.Sprintf("After step 1 of %d at learning rate %s: which optimizer will be closest to a minimum when the run ends?", m.steps, trainer.Num(m.lr)),
+		Prompt:  fmt.Sprintf("After step 1 of %d, at learning rate %s from now on: which optimizer will be closest to a minimum when the run ends?", m.steps, trainer.Num(m.nextLR)),
 		Kind:    scene.QuestionChoice,
 		Choices: choices,
 		Ahead:   lessons.End, AheadN: 1,
