@@ -181,13 +181,14 @@ func (m *machine) askDead() *lessons.Ask {
 			e := f.(*machine)
 			dead := e.deadUnits(e.z1Now())
 			names, n := deadNames(dead)
+			_, right := predictions(e.predict(e.x))
 			switch {
 			case n == 0:
 				return lessons.Resolution{Choice: 0, Explain: "None: every unit is positive on at least one point at the end, so each still passes gradient back."}
 			case n == 1:
-				return lessons.Resolution{Choice: 1 + dead[0], Explain: fmt.Sprintf("%s: it is 0 on all four points at the end, so no gradient reaches its weights and they stay as they are. The other units solved what they could.", names)}
+				return lessons.Resolution{Choice: 1 + dead[0], Explain: fmt.Sprintf("%s: it is 0 on all four points at the end, so no gradient reaches its weights and they stay as they are. The other %d unit%s got %d of 4 points right without it.", names, e.hidden-1, plural(e.hidden-1), right)}
 			}
-			return lessons.Resolution{Choice: len(choices) - 1, Explain: fmt.Sprintf("More than one: %s are 0 on all four points at the end.", names)}
+			return lessons.Resolution{Choice: len(choices) - 1, Explain: fmt.Sprintf("More than one: %s are 0 on all four points at the end; the network gets %d of 4 points right.", names, right)}
 		},
 	}
 }
