@@ -89,7 +89,7 @@ func (m *machine) askCorrect() *lessons.Ask {
 		Resolve: func(f lessons.Machine) lessons.Resolution {
 			e := f.(*machine)
 			list, n := predictions(e.predict(e.x))
-			why := fmt.Sprintf("%d of 4: %s (loss %s).", n, list, trainer.Num(e.loss()))
+			why := fmt.Sprintf("%d of 4: %s (loss %s).", n, list, num(e.loss()))
 			if n < N {
 				why += " The verdict: " + e.verdict().Cause + "."
 			}
@@ -121,7 +121,7 @@ func (m *machine) askB2Sign(n int) *lessons.Ask {
 				dir = "raising b2 would lower the loss, so the update raises it: on balance the points are pushed towards class 1"
 			}
 			return lessons.Resolution{Choice: lessons.SignIndex(g, 0),
-				Explain: fmt.Sprintf("∂L/∂b2 = Σ 2(p − y)·p(1 − p)/4 = %s = %s: %s. Each point pulls by its error times σ′(z2), so the points where p is nearest 0.5 pull hardest.",
+				Explain: fmt.Sprintf("∂L/∂b2 = Σ 2(p − y)·p(1 − p)/4 = %s = %s: %s. Each point pulls with its error p − y weighted by σ′(z2) = p(1 − p), a weight that fades as p nears 0 or 1.",
 					strings.Join(terms, " + "), trainer.Num(g), dir)}
 		},
 	}
@@ -150,7 +150,7 @@ func (m *machine) askDz1() *lessons.Ask {
 			g := st.Grads[0].Data[F*H+J]
 			return lessons.Resolution{Value: g,
 				Explain: fmt.Sprintf("upstream × local = %s × %s = %s. The chain rule at one node: the gradient that arrived, times the node's own derivative.",
-					trainer.Num(up), trainer.Num(loc), trainer.Num(g))}
+					num(up), signed(loc), num(g))}
 		},
 	}
 }

@@ -128,7 +128,7 @@ func (m *machine) askSGDStep() *lessons.Ask {
 			o := f.(*machine).optView(f.(*machine).runner("sgd"))
 			return lessons.Resolution{Value: o.Delta[0], Explain: fmt.Sprintf(
 				"Δx = −lr·(gx + nx) = −%s·(%s + %s) = %s, against GD's %s. The same noise moves y by %s against GD's %s: noise of a fixed size matters most where the gradient is small — along a valley's floor, and near a minimum, where it keeps SGD jittering.",
-				trainer.Num(o.LR), trainer.Num(o.Exact[0]), trainer.Num(o.Noise[0]), trainer.Num(o.Delta[0]), trainer.Num(d[0]),
+				trainer.Num(o.LR), signed(o.Exact[0]), signed(o.Noise[0]), trainer.Num(o.Delta[0]), trainer.Num(d[0]),
 				trainer.Num(o.Delta[1]), trainer.Num(d[1]))}
 		},
 	}
@@ -197,10 +197,10 @@ func (m *machine) askAdamStep() *lessons.Ask {
 			a := f.(*machine).optView(f.(*machine).runner("adam"))
 			return lessons.Resolution{Value: a.Delta[0], Explain: fmt.Sprintf(
 				"m = %s·%s + %s·%s = %s; v = %s·%s + %s·%s = %s; m̂ = m/%s = %s, v̂ = v/%s = %s; Δx = −lr·m̂x/(√v̂x + ε) = −%s·%s/%s = %s.",
-				trainer.Num(a.Beta1), trainer.Num(mm[0]), trainer.Num(1-a.Beta1), trainer.Num(a.G[0]), trainer.Num(a.M[0]),
-				trainer.Num(a.Beta2), trainer.Num(vv[0]), trainer.Num(1-a.Beta2), trainer.Num(a.G2[0]), trainer.Num(a.V[0]),
+				trainer.Num(a.Beta1), signed(mm[0]), trainer.Num(1-a.Beta1), signed(a.G[0]), trainer.Num(a.M[0]),
+				trainer.Num(a.Beta2), signed(vv[0]), trainer.Num(1-a.Beta2), signed(a.G2[0]), trainer.Num(a.V[0]),
 				trainer.Num(a.BC1), trainer.Num(a.MHat[0]), trainer.Num(a.BC2), trainer.Num(a.VHat[0]),
-				trainer.Num(a.LR), trainer.Num(a.MHat[0]), trainer.Num(a.SqrtVHat[0]), trainer.Num(a.Delta[0]))}
+				trainer.Num(a.LR), signed(a.MHat[0]), trainer.Num(a.SqrtVHat[0]), trainer.Num(a.Delta[0]))}
 		},
 	}
 }
@@ -214,6 +214,15 @@ func (m *machine) allDiverged() bool {
 		}
 	}
 	return true
+}
+
+// signed formats v like trainer.Num, in parentheses when negative, for a
+// number inside a product or a sum.
+func signed(v float64) string {
+	if v < 0 {
+		return "(" + trainer.Num(v) + ")"
+	}
+	return trainer.Num(v)
 }
 
 // gradAt is the exact gradient of s at (x, y), from the engine's backward
