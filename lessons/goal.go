@@ -240,7 +240,8 @@ func findCause(m Measures, diverged bool) (cause, explain string) {
 // defaultRemedy is the runtime's one change for a cause, built from the
 // lesson's own controls: a learning rate one rung down (or back to its
 // default) for causes of too-large steps; up for a run still descending
-// (or more epochs once the rate is at its default or above).
+// (or more epochs — or steps, for a lesson counted in steps — once the
+// rate is at its default or above).
 func defaultRemedy(l *Lesson, cause string, s Settings) Remedy {
 	lr, hasLR := l.Control("lr")
 	switch cause {
@@ -252,9 +253,11 @@ func defaultRemedy(l *Lesson, cause string, s Settings) Remedy {
 		if hasLR && less(s["lr"], lr.Default) {
 			return Remedy{Control: "lr", Value: lr.Default}
 		}
-		if ep, ok := l.Control("epochs"); ok {
-			if next := ep.Next(s["epochs"], 1); next != s["epochs"] {
-				return Remedy{Control: "epochs", Value: next}
+		for _, name := range []string{"epochs", "steps"} {
+			if ep, ok := l.Control(name); ok {
+				if next := ep.Next(s[name], 1); next != s[name] {
+					return Remedy{Control: name, Value: next}
+				}
 			}
 		}
 		if hasLR {

@@ -199,6 +199,13 @@ func TestDiagnoseCauses(t *testing.T) {
 			t.Errorf("%s: %+v, want cause %q try %s=%s", c.name, v, c.cause, c.control, c.value)
 		}
 	}
+	// A lesson counted in steps, not epochs, is told to take more steps.
+	ls := quizLesson()
+	ls.Controls = append(ls.Controls, Control{Name: "lr", Label: "learning rate", Kind: Float, Min: 0, Max: 10, Ladder: []float64{0.01, 0.1, 0.3}, Default: "0.1"},
+		Control{Name: "steps", Label: "steps", Kind: Int, Min: 1, Max: 5000, Ladder: []float64{100, 500, 1000}, Default: "500"})
+	if v := Diagnose(ls, Measures{Loss: ramp(40, func(i int) float64 { return 10 - 0.2*float64(i) })}, false, Settings{"lr": "0.1", "steps": "500"}); v.Control != "steps" || v.Value != "1000" {
+		t.Errorf("descending, counted in steps: %+v, want steps=1000", v)
+	}
 	// A lesson's own remedy wins.
 	l.Goal.Remedies = map[string]Remedy{CausePlateau: {Why: "widen the network"}}
 	if v := Diagnose(l, Measures{Loss: []float64{3, 3}}, false, s); v.Try != "widen the network" {
