@@ -20,7 +20,7 @@ func TestVerdicts(t *testing.T) {
 		correct float64
 	}{
 		{nil, true, "", 4},
-		{lessons.Settings{"act": "sigmoid"}, false, lessons.CausePlateau, 2},
+		{lessons.Settings{"act": "sigmoid"}, false, lessons.CauseDescending, 2}, // still falling, 1.1% over the last fifth; 1000 epochs solve it
 		{lessons.Settings{"lr": "300"}, false, lessons.CauseSaturated, 2},
 		{lessons.Settings{"act": "sigmoid", "lr": "100"}, false, lessons.CauseSaturated, 2},
 		{lessons.Settings{"hidden": "1"}, false, lessons.CausePlateau, 3},
