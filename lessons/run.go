@@ -3,6 +3,7 @@ package lessons
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/dlearn/dlearn/lessons/scene"
 )
@@ -87,9 +88,21 @@ type action struct {
 	correct     bool
 }
 
-// checkpointEvery is how many actions pass between checkpoints of a
-// machine that can Clone itself.
-const checkpointEvery = 16
+// Checkpoints are spaced by cost: one is taken (whenever the machine can)
+// once checkpointBudget of work has been done since the last, or
+// checkpointEvery actions, whichever comes first. Stepping back then
+// replays at most about that much work, however large one action is (an
+// epoch, the whole run). At most maxCheckpoints are kept: past that, every
+// other one of the older ones is dropped, so memory stays bounded and the
+// spacing grows with age (stepping far back costs more than one step).
+var (
+	checkpointBudget = 40 * time.Millisecond
+	checkpointEvery  = 16
+	maxCheckpoints   = 48
+)
+
+// recentCheckpoints are never thinned.
+const recentCheckpoints = 16
 
 // Run is a lesson in progress: a Machine plus the log that lets the learner
 // step back. A Run is not safe for concurrent use; front ends that advance
@@ -109,6 +122,9 @@ type Run struct {
 	// the resolution of the question posed now is cached until the next.
 	moves int
 	posed *posed
+	// cost is the time spent advancing the machine since the latest
+	// checkpoint.
+	cost time.Duration
 }
 
 // checkpoint is a clone of the machine (clone set) or a snapshot of its
@@ -143,6 +159,7 @@ func (r *Run) restart() {
 	r.m = r.lesson.New(r.seed, r.start.Clone())
 	r.log = r.log[:0]
 	r.checkpoints = nil
+	r.cost = 0
 	r.moves++
 }
 
@@ -169,7 +186,9 @@ func (r *Run) Advance(g Granularity) bool {
 	if r.m.Done() {
 		return false
 	}
+	t0 := time.Now()
 	r.apply(r.m, action{g: g})
+	r.cost += time.Since(t0)
 	r.push(action{g: g})
 	r.moves++
 	return true
@@ -219,11 +238,13 @@ func (r *Run) Back() bool {
 	for len(r.checkpoints) > 0 && r.checkpoints[len(r.checkpoints)-1].at > len(r.log) {
 		r.checkpoints = r.checkpoints[:len(r.checkpoints)-1]
 	}
+	t0 := time.Now()
 	m, from := r.fromCheckpoint(len(r.checkpoints), false)
 	r.m = m
 	for _, a := range r.log[from:] {
 		r.apply(r.m, a)
 	}
+	r.cost = time.Since(t0)
 	r.moves++
 	return true
 }
@@ -284,17 +305,40 @@ func (r *Run) push(a action) {
 	if n := len(r.checkpoints); n > 0 {
 		last = r.checkpoints[n-1].at
 	}
-	if len(r.log)-last < checkpointEvery {
+	if len(r.log)-last < checkpointEvery && r.cost < checkpointBudget {
 		return
 	}
 	switch m := r.m.(type) {
 	case Cloner:
 		r.checkpoints = append(r.checkpoints, checkpoint{at: len(r.log), clone: m.Clone()})
 	case Snapshotter:
-		if st, ok := m.Snapshot(); ok {
-			r.checkpoints = append(r.checkpoints, checkpoint{at: len(r.log), state: st})
+		st, ok := m.Snapshot()
+		if !ok {
+			return
+		}
+		r.checkpoints = append(r.checkpoints, checkpoint{at: len(r.log), state: st})
+	default:
+		return
+	}
+	r.cost = 0
+	r.thin()
+}
+
+// thin drops every other checkpoint among the older ones once there are
+// more than maxCheckpoints.
+func (r *Run) thin() {
+	if len(r.checkpoints) <= maxCheckpoints {
+		return
+	}
+	old := len(r.checkpoints) - recentCheckpoints
+	kept := r.checkpoints[:0]
+	for i, cp := range r.checkpoints {
+		if i >= old || i%2 == 1 {
+			kept = append(kept, cp)
 		}
 	}
+	clear(r.checkpoints[len(kept):])
+	r.checkpoints = kept
 }
 
 // Scene returns the current scene with the lesson's identity and the
