@@ -37,6 +37,10 @@ type Options struct {
 	ExercisesDir string
 	// NoColor draws without any colour (NO_COLOR).
 	NoColor bool
+	// NoQuestions turns the lessons' questions off for this session (the
+	// learner's saved preference can turn them off too; the a key turns
+	// them on or off and saves the choice).
+	NoQuestions bool
 }
 
 // screen is which view the app shows.
@@ -59,6 +63,9 @@ type common struct {
 	theme         *widget.Theme
 	md            *markdown
 	progress      *progress.State
+	// questionsOff hides the lessons' questions: they are neither shown
+	// nor waited for.
+	questionsOff bool
 	// notice is shown once on the home screen (a progress file set aside,
 	// a lesson that could not be opened).
 	notice string
@@ -106,6 +113,7 @@ func New(reg *lessons.Registry, opts Options) Model {
 			c.notice = warning
 		}
 	}
+	c.questionsOff = opts.NoQuestions || c.progress.Prefs.NoQuestions
 	return Model{c: c, home: newHome(), player: newPlayer()}
 }
 
