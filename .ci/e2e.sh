@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end test of the real dlearn binary in a real terminal (tmux at
-# 120×40): open linreg from the home screen, step 10 times, check that W, its
+# 120×40): open linreg from the home screen, answer its first question and
+# read the reveal, step 10 times, check that W, its
 # gradient and the loss are on screen and changed, step back, run and pause,
 # shrink the terminal to 40×12 and back, quit with q and check the terminal
 # is restored. Prints what it checks; exits non-zero on the first failure.
@@ -45,6 +46,22 @@ ok "home screen lists the lessons"
 send Enter
 wait_for "step 0/400"
 ok "linreg opened"
+
+# Predict, then reveal: linreg asks at the start whether the run will reach
+# its goal; the question waits (space does not advance), 1 answers it.
+wait_for "You are done when"
+wait_for "will ŷ(0.5) end within"
+wait_for "2  no"
+ok "the goal and the first question are on screen"
+send Space
+wait_for "answer the question first"
+[ "$(step_no)" = "0" ] || fail "space advanced past a waiting question"
+ok "space does not advance while the question waits"
+send 1
+wait_for "✓ Right"
+wait_for "Yes: it ends at ŷ(0.5) ="
+pane | grep -qF "✓  1  yes" || fail "the reveal does not mark the right choice"
+ok "answered 1 (yes): the reveal says right, marks the answer and explains it"
 
 send s
 w0=$(field W); loss0=$(field loss)
@@ -91,6 +108,7 @@ ok "q quit with exit code 0 and restored the terminal"
 
 [ -f "$DLEARN_HOME/progress.json" ] || fail "progress was not saved"
 grep -q '"linreg"' "$DLEARN_HOME/progress.json" || fail "linreg's place was not saved"
-ok "progress saved"
+grep -q '"reach-goal": true' "$DLEARN_HOME/progress.json" || fail "the answer was not saved"
+ok "progress saved, with the answer"
 echo "----- screen after quitting -----"; pane | sed "/^$/d"
 echo "e2e: all checks passed"
