@@ -192,13 +192,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, m.quit()
 		}
 	case screenPlayer, screenExercises:
-		var quit, exercises bool
-		m.player, cmd, quit = m.player.update(m.c, msg, m.screen == screenExercises)
+		var quit bool
+		m.player, cmd, quit = m.player.update(m.c, msg)
 		if quit {
 			return m, m.quit()
 		}
-		exercises = m.player.exercises
-		if exercises {
+		if m.player.exercises {
 			if m.screen != screenExercises && m.c.opts.Store != nil {
 				// Grades come from `dlearn grade` and `dlearn watch` in
 				// another terminal: read them now and while this view shows.

@@ -59,7 +59,7 @@ type playerModel struct {
 	failure   string // a lesson error; the run is not usable after it
 	exercises bool   // the exercises view is open
 	narrative string // the narrative the viewport holds, rendered
-	input     answerInput
+	input     answerInput // the answer being typed, and whether one was sent
 }
 
 func newPlayer() playerModel {
@@ -112,9 +112,33 @@ func (p playerModel) save(c *common) tea.Cmd {
 	return saveJob(c, p.lesson.ID, p.journal, p.stepsMax)
 }
 
-// update handles a message. quit asks the app to quit; exercises (the
-// argument) says whether the exercises view is showing.
-func (p playerModel) update(c *common, msg tea.Msg, exercises bool) (_ playerModel, _ tea.Cmd, quit bool) {
+// playerState is what the player is doing; a key press goes to the
+// state's handler. It is derived from the model (the exercises flag, the
+// scene's question), never stored beside it.
+type playerState int
+
+const (
+	// statePlaying: stepping, running, changing controls.
+	statePlaying playerState = iota
+	// stateQuestion: a question waits for its answer (question.go); keys
+	// that would advance the run are refused.
+	stateQuestion
+	// stateExercises: the exercises view is open (exercises.go).
+	stateExercises
+)
+
+func (p playerModel) state(c *common) playerState {
+	switch {
+	case p.exercises:
+		return stateExercises
+	case p.asking(c) != nil:
+		return stateQuestion
+	}
+	return statePlaying
+}
+
+// update handles a message. quit asks the app to quit.
+func (p playerModel) update(c *common, msg tea.Msg) (_ playerModel, _ tea.Cmd, quit bool) {
 	switch msg := msg.(type) {
 	case jobDoneMsg:
 		if msg.gen != p.gen {
@@ -127,7 +151,7 @@ func (p playerModel) update(c *common, msg tea.Msg, exercises bool) (_ playerMod
 		}
 		return p.start(c, action{kind: actStep, g: p.gran, auto: true})
 	case tea.KeyPressMsg:
-		if exercises {
+		if p.state(c) == stateExercises {
 			k := newExerciseKeys()
 			switch {
 			case key.Matches(msg, k.Quit):
@@ -150,8 +174,8 @@ func (p playerModel) update(c *common, msg tea.Msg, exercises bool) (_ playerMod
 // key handles a key press in the player.
 func (p playerModel) key(c *common, k tea.KeyPressMsg) (_ playerModel, _ tea.Cmd, quit bool) {
 	ks := p.keys
-	if q := p.asking(c); q != nil {
-		if next, cmd, handled := p.questionKey(c, q, k); handled {
+	if p.state(c) == stateQuestion {
+		if next, cmd, handled := p.questionKey(c, p.asking(c), k); handled {
 			return next, cmd, false
 		}
 	}
@@ -352,6 +376,7 @@ func settingValue(sc scene.Scene, name, def string) string {
 // schedules the next tick of a running player.
 func (p playerModel) finish(c *common, d jobDoneMsg) (playerModel, tea.Cmd, bool) {
 	p.busy = false
+	p.input.sent = false
 	if d.opened != nil {
 		p.run = d.opened
 	}

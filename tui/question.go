@@ -24,6 +24,9 @@ import (
 type answerInput struct {
 	id   string // the question it answers
 	text string
+	// sent is set while the answer's job runs, so a second key press
+	// does not answer twice.
+	sent bool
 }
 
 // maxInput bounds the typed answer.
@@ -69,6 +72,10 @@ func (p playerModel) questionKey(c *common, q *scene.Question, k tea.KeyPressMsg
 		p.input = answerInput{id: q.ID}
 	}
 	number := q.Kind == scene.QuestionNumber
+	answering := key.Matches(k, ks.Skip) || (len(k.Text) == 1 && strings.Contains(numberKeys, k.Text)) || k.Code == tea.KeyEnter || k.Code == tea.KeyBackspace
+	if p.input.sent && answering {
+		return p, nil, true // the answer is on its way
+	}
 	switch {
 	case key.Matches(k, ks.Skip):
 		return p.answer(c, q, "")
@@ -111,6 +118,7 @@ func (p playerModel) questionKey(c *common, q *scene.Question, k tea.KeyPressMsg
 // answer sends the learner's answer to q to the run.
 func (p playerModel) answer(c *common, q *scene.Question, given string) (playerModel, tea.Cmd, bool) {
 	p.note = ""
+	p.input.sent = true
 	p, cmd, _ := p.enqueue(c, action{kind: actAnswer, qid: q.ID, answer: given})
 	return p, cmd, true
 }
