@@ -50,7 +50,8 @@ ok "linreg opened"
 # Predict, then reveal: linreg asks at the start whether the run will reach
 # its goal; the question waits (space does not advance), 1 answers it.
 wait_for "You are done when"
-wait_for "will ŷ(0.5) end within"
+wait_for "? Predict"
+wait_for "Before we start"
 wait_for "2  no"
 ok "the goal and the first question are on screen"
 send Space
@@ -59,7 +60,7 @@ wait_for "answer the question first"
 ok "space does not advance while the question waits"
 send 1
 wait_for "✓ Right"
-wait_for "Yes: it ends at ŷ(0.5) ="
+wait_for "Yes: it ends at"
 pane | grep -qF "✓  1  yes" || fail "the reveal does not mark the right choice"
 ok "answered 1 (yes): the reveal says right, marks the answer and explains it"
 

@@ -54,11 +54,11 @@ type playerModel struct {
 	tickGen int
 
 	focus     int
-	panelsAt  int    // the first panel shown when not all fit
-	note      string // the outcome of the last action, for the status line
-	failure   string // a lesson error; the run is not usable after it
-	exercises bool   // the exercises view is open
-	narrative string // the narrative the viewport holds, rendered
+	panelsAt  int         // the first panel shown when not all fit
+	note      string      // the outcome of the last action, for the status line
+	failure   string      // a lesson error; the run is not usable after it
+	exercises bool        // the exercises view is open
+	narrative string      // the narrative the viewport holds, rendered
 	input     answerInput // the answer being typed, and whether one was sent
 }
 
