@@ -337,3 +337,28 @@ func TestFlowAnswerQuestion(t *testing.T) {
 	f.press("q")
 	f.tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 }
+
+func TestQuestionViewsWithoutColour(t *testing.T) {
+	m := openQuiz(t, 90, 30, Options{NoColor: true})
+	views := []string{m.View().Content}
+	m = keys(m, "2")
+	views = append(views, m.View().Content)
+	m = toEnd(t, m)
+	views = append(views, m.View().Content)
+	for i, v := range views {
+		if loc := colourSGR.FindStringIndex(v); loc != nil {
+			t.Fatalf("NO_COLOR view %d has a colour sequence %q", i, v[loc[0]:loc[1]])
+		}
+	}
+	if !strings.Contains(ansi.Strip(views[1]), "✗ Not quite") || !strings.Contains(ansi.Strip(views[2]), "✓ Goal met") {
+		t.Error("the NO_COLOR reveal or verdict does not say what happened in words")
+	}
+}
+
+func TestVerdictDiverged(t *testing.T) {
+	m := toEnd(t, keys(openQuiz(t, 120, 40, Options{Settings: lessons.Settings{"lr": "3"}}), "n"))
+	s := bannerText(m)
+	if !m.player.sc.Status.Diverged || !strings.Contains(s, "✗ Goal missed: the run diverged") || !strings.Contains(s, "Try: lower the learning rate from 3 to 0.1") {
+		t.Fatalf("diverged verdict: %s", s)
+	}
+}
