@@ -146,7 +146,11 @@ func (p playerModel) update(c *common, msg tea.Msg) (_ playerModel, _ tea.Cmd, q
 		}
 		return p.finish(c, msg)
 	case tickMsg:
-		if msg.gen != p.tickGen || !p.running || p.busy || p.done || p.failure != "" || p.asking(c) != nil {
+		if msg.gen != p.tickGen || !p.running || p.busy || p.done || p.failure != "" {
+			return p, nil, false
+		}
+		if q := p.asking(c); q != nil {
+			p.running, p.note = false, "a question: "+answerHint(q)
 			return p, nil, false
 		}
 		return p.start(c, action{kind: actStep, g: p.gran, auto: true})

@@ -214,8 +214,10 @@ func (p playerModel) status(c *common) string {
 	switch {
 	case p.failure != "":
 		parts = append(parts, st.Err.Render("✗ "+p.failure+" — esc goes back to the lessons"))
+	case vd != nil && p.note != "":
+		// The verdict box above the narrative says it in full; the line
+		// is the note's.
 	case vd != nil && vd.Success:
-		// The verdict box above the narrative says it in full.
 		parts = append(parts, st.OK.Render("✓ goal met"))
 	case vd != nil:
 		parts = append(parts, levelStyle(c, s.Level).Render(levelMark(s.Level)+"goal missed: "+vd.Cause+" (the verdict is above)"))

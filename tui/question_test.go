@@ -362,3 +362,15 @@ func TestVerdictDiverged(t *testing.T) {
 		t.Fatalf("diverged verdict: %s", s)
 	}
 }
+
+// Turning questions on while the run goes on stops it at the question.
+func TestQuestionsOnWhileRunning(t *testing.T) {
+	m := openQuiz(t, 120, 40, Options{NoQuestions: true})
+	// Running at the start, its next tick not yet arrived.
+	m.player.running = true
+	m = keys(m, "a")
+	m = send(m, tickMsg{gen: m.player.tickGen})
+	if m.player.running || m.player.asking(m.c) == nil {
+		t.Fatalf("running %v, asking %v after questions on", m.player.running, m.player.asking(m.c))
+	}
+}
