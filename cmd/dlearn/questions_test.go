@@ -124,3 +124,11 @@ func TestAnswersUserErrors(t *testing.T) {
 		t.Errorf("unused answers: code %d, stderr %q", code, errs)
 	}
 }
+
+func TestNoQuestionsFlagOnRoot(t *testing.T) {
+	// Without a terminal dlearn lists the lessons; the flag is accepted.
+	code, out, errs := dl(t, "--no-questions")
+	if code != 0 || !strings.Contains(out, "linreg") || errs != "" {
+		t.Fatalf("dlearn --no-questions: code %d, stderr %q", code, errs)
+	}
+}
