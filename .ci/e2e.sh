@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # End-to-end test of the real dlearn binary in a real terminal (tmux at
 # 120×40): open linreg from the home screen, answer its first question and
-# read the reveal, step 10 times, check that W, its
-# gradient and the loss are on screen and changed, step back, run and pause,
-# shrink the terminal to 40×12 and back, quit with q and check the terminal
-# is restored. Prints what it checks; exits non-zero on the first failure.
+# read the reveal, step 10 times, check that W, its gradient and the loss are
+# on screen and changed, step back, run and pause, shrink the terminal to
+# 40×12 and back, run it again from the start (R), quit with q and check the
+# terminal is restored and the answer saved. Prints what it checks; exits non-zero on the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -99,6 +99,12 @@ ok "40x12 shows the enlarge message"
 tmux -L "$sock" resize-window -t e2e -x 120 -y 40
 wait_for "step $s3/400"
 ok "back to 120x40, the lesson is still there"
+
+send R
+wait_for "started again from the start"
+wait_for "step 0/400"
+wait_for "Before we start"
+ok "R ran it again from the start, and the first question is asked again"
 
 send q
 wait_for "dlearn-exit=0"
