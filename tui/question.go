@@ -144,10 +144,11 @@ type boxLine struct {
 }
 
 // box draws paragraphs in a rounded frame w columns wide, with title
-// in its top edge.
+// in its top edge; the frame takes the title's colour, so a question or a
+// verdict stands out from the panels.
 func box(c *common, title string, titleSt styleRenderer, paras []boxLine, w int) []string {
 	inner := max(1, w-4)
-	frame := c.st.Frame
+	frame := titleSt
 	top := "╭─ " + title + " "
 	topW := ansi.StringWidth(top)
 	if topW+1 > w {
