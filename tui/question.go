@@ -243,7 +243,12 @@ func (p playerModel) verdictBox(c *common, g *scene.Goal, w int, full bool) []st
 	if p.sc.Status.Diverged {
 		title, st = "✗ Goal missed: the run diverged", c.st.Err
 	}
-	paras := []boxLine{{text: measured}}
+	var paras []boxLine
+	if full {
+		// Compact, the box keeps the cause and the change to try: the
+		// narrative and the status line say where the run ended.
+		paras = append(paras, boxLine{text: measured})
+	}
 	cause := "Cause: " + vd.Cause
 	if full && vd.Explain != "" {
 		cause += " — " + vd.Explain

@@ -374,3 +374,15 @@ func TestQuestionsOnWhileRunning(t *testing.T) {
 		t.Fatalf("running %v, asking %v after questions on", m.player.running, m.player.asking(m.c))
 	}
 }
+
+// In a small window, with the full help open, the verdict still shows the
+// change to try.
+func TestVerdictKeepsTheTryWhenShort(t *testing.T) {
+	for _, size := range [][2]int{{60, 20}, {100, 20}, {80, 24}} {
+		m := toEnd(t, keys(openQuiz(t, size[0], size[1], Options{Settings: lessons.Settings{"lr": "0.01"}}), "2"))
+		m = keys(m, "?")
+		if s := bannerText(m); !strings.Contains(s, "Try: raise the learning rate from 0.01 to 0.1") {
+			t.Errorf("%dx%d with help: the verdict lost the try: %q", size[0], size[1], s)
+		}
+	}
+}
