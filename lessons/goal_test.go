@@ -212,3 +212,48 @@ func TestDiagnoseCauses(t *testing.T) {
 		t.Errorf("lesson remedy ignored: %+v", v)
 	}
 }
+
+func (c *quizCounter) Progress() (int, int) { return c.ops / 4, c.ops / 12 }
+
+// TestAdvanceStopsAtQuestions: with SetStopAtQuestions, an End advance
+// stops at the next unanswered question, as one action that one Back
+// undoes and a journal replays; once answered, it goes on to the end.
+func TestAdvanceStopsAtQuestions(t *testing.T) {
+	r, _ := Start(quizLesson(), 1, nil)
+	r.SetStopAtQuestions(true)
+	if _, err := r.Answer("next-total", "4"); err != nil {
+		t.Fatal(err)
+	}
+	r.Advance(Step)
+	if c := r.m.(*quizCounter); c.ops != 4 {
+		t.Fatalf("a Step with no question inside took %d ops, want 4", c.ops)
+	}
+	r.Advance(End)
+	if c := r.m.(*quizCounter); c.ops != 8 || r.Done() {
+		t.Fatalf("End stopped at op %d (done %v), want the question at op 8", c.ops, r.Done())
+	}
+	if q := r.Question(); q == nil || q.ID != "above-10" || q.Answered {
+		t.Fatalf("question at the stop: %+v", q)
+	}
+	j := r.Journal()
+	r2, err := Resume(quizLesson(), j)
+	if err != nil || r2.m.(*quizCounter).ops != 8 || r2.Actions() != r.Actions() {
+		t.Fatalf("resume of a stopped advance: %v, ops %d, actions %d want %d", err, r2.m.(*quizCounter).ops, r2.Actions(), r.Actions())
+	}
+	r.Back()
+	if c := r.m.(*quizCounter); c.ops != 4 {
+		t.Fatalf("one Back after the stopped End: op %d, want 4", c.ops)
+	}
+	r.Advance(End)
+	r.Answer("above-10", "")
+	r.Advance(End)
+	if !r.Done() {
+		t.Fatal("End after the last question did not reach the end")
+	}
+	// Off, an End goes straight to the end.
+	r3, _ := Start(quizLesson(), 1, nil)
+	r3.Advance(End)
+	if !r3.Done() {
+		t.Fatal("without SetStopAtQuestions End stopped early")
+	}
+}

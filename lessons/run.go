@@ -80,9 +80,11 @@ type Snapshotter interface {
 
 // action is one entry of a run's log: an Advance, a Set when name != "",
 // or the answer to a question when answer != "" (value is the answer, ""
-// when skipped).
+// when skipped). An Advance that stopped early at a question is logged as
+// ops > 0 Op advances taken as one action.
 type action struct {
 	g           Granularity
+	ops         int
 	name, value string
 	answer      string
 	correct     bool
@@ -125,7 +127,25 @@ type Run struct {
 	// cost is the time spent advancing the machine since the latest
 	// checkpoint.
 	cost time.Duration
+	// stopAtQuestions makes Step, Epoch and End advances stop at a question
+	// not yet answered (see SetStopAtQuestions).
+	stopAtQuestions bool
 }
+
+// Progresser is implemented by machines that can say cheaply how far they
+// are: training steps and epochs completed, as in the scene's Position.
+// With Questioner it lets a run stop at questions inside a step.
+type Progresser interface {
+	Progress() (step, epoch int)
+}
+
+// SetStopAtQuestions makes every later Advance by Step, Epoch or End stop
+// early at a moment that poses a question not yet answered in this run,
+// so a learner who moves by whole steps still meets the questions asked
+// inside one — for machines that are both Questioner and Progresser (for
+// others it changes nothing). Front ends that ask questions turn it on;
+// the partial advance is one action, undone by one Back. Off by default.
+func (r *Run) SetStopAtQuestions(on bool) { r.stopAtQuestions = on }
 
 // checkpoint is a clone of the machine (clone set) or a snapshot of its
 // state (state set) after the first at actions.
@@ -186,12 +206,61 @@ func (r *Run) Advance(g Granularity) bool {
 	if r.m.Done() {
 		return false
 	}
+	q, isQ := r.m.(Questioner)
+	p, isP := r.m.(Progresser)
+	if g != Op && r.stopAtQuestions && isQ && isP {
+		r.advanceToQuestion(g, q, p)
+		return true
+	}
 	t0 := time.Now()
 	r.apply(r.m, action{g: g})
 	r.cost += time.Since(t0)
 	r.push(action{g: g})
 	r.moves++
 	return true
+}
+
+// advanceToQuestion advances one op at a time to the end of g, or to the
+// first moment on the way that poses a question not yet answered, and
+// logs the ops it took as one action.
+func (r *Run) advanceToQuestion(g Granularity, q Questioner, p Progresser) {
+	step0, epoch0 := p.Progress()
+	t0 := time.Now()
+	n := 0
+	for !r.m.Done() {
+		r.m.Advance(Op)
+		n++
+		step, epoch := p.Progress()
+		if g == Step && step != step0 || g == Epoch && epoch != epoch0 {
+			break
+		}
+		if a := q.Ask(); a != nil && !r.answered(a.ID) {
+			break
+		}
+	}
+	r.cost += time.Since(t0)
+	r.push(action{g: Op, ops: n})
+	r.moves++
+}
+
+// advanceOps takes n ops as one action (a journal's stopped advance).
+func (r *Run) advanceOps(n int) {
+	t0 := time.Now()
+	a := action{g: Op, ops: n}
+	r.apply(r.m, a)
+	r.cost += time.Since(t0)
+	r.push(a)
+	r.moves++
+}
+
+// answered reports whether the log holds an answer to question id.
+func (r *Run) answered(id string) bool {
+	for _, a := range r.log {
+		if a.answer == id {
+			return true
+		}
+	}
+	return false
 }
 
 // Set changes a control. A change to a control with Restart restarts the
@@ -294,7 +363,10 @@ func (r *Run) apply(m Machine, a action) {
 		m.Set(a.name, a.value)
 		return
 	}
-	if !m.Done() {
+	for range max(a.ops, 1) {
+		if m.Done() {
+			return
+		}
 		m.Advance(a.g)
 	}
 }

@@ -38,6 +38,7 @@ type action struct {
 	auto    bool   // started by the run timer, not a key
 	qid     string // for actAnswer: the question answered
 	answer  string // for actAnswer: the answer as typed ("" skips)
+	stop    bool   // for actStep: stop at a question inside the step (questions on)
 }
 
 // jobDoneMsg is the result of a job on the run of player generation gen.
@@ -122,6 +123,7 @@ func runJob(gen int, r *lessons.Run, a action) tea.Cmd {
 		}()
 		switch a.kind {
 		case actStep:
+			r.SetStopAtQuestions(a.stop)
 			d.moved = r.Advance(a.g)
 		case actBack:
 			d.moved = r.Back()

@@ -329,6 +329,7 @@ func (p playerModel) start(c *common, a action) (playerModel, tea.Cmd, bool) {
 	}
 	switch a.kind {
 	case actStep:
+		a.stop = !c.questionsOff
 		if q := p.asking(c); q != nil {
 			p.running = false
 			p.note = "answer the question first: " + answerHint(q)

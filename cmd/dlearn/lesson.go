@@ -77,11 +77,14 @@ func newLessonCmd(e *env, reg *lessons.Registry) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			// With scripted answers, whole steps stop at a question inside
+			// a step, so every question is met whatever the granularity.
+			r.SetStopAtQuestions(!qs.off && len(qs.answers) > 0)
 			if err := transcript(e.stdout, r, g, f.steps, f.json, qs); err != nil {
 				return err
 			}
 			if n := len(qs.answers) - qs.used; n > 0 {
-				fmt.Fprintf(e.stderr, "dlearn: --answers: %d of %d answers were not used: only %d questions were posed (questions inside a step come up with --granularity op)\n", n, len(qs.answers), qs.used)
+				fmt.Fprintf(e.stderr, "dlearn: --answers: %d of %d answers were not used: only %d questions were posed\n", n, len(qs.answers), qs.used)
 			}
 			return nil
 		},
@@ -164,8 +167,11 @@ func transcript(w io.Writer, r *lessons.Run, g lessons.Granularity, steps int, a
 		return fail(err)
 	}
 	if steps == 0 {
-		if r.Advance(lessons.End) {
-			return fail(emit())
+		// One advance to the end, or one per stop at a question.
+		for r.Advance(lessons.End) {
+			if err := emit(); err != nil {
+				return fail(err)
+			}
 		}
 		return nil
 	}

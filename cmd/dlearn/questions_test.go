@@ -21,7 +21,7 @@ func TestPlainAnswers(t *testing.T) {
 		"you are done when: ŷ(0.5) within 0.1 of 2 · now −0.2872",
 		"Question: Before we start: trained for 100 epochs at learning rate 0.01, will ŷ(0.5) end within 0.1 of 2?\n  1. yes\n  2. no\nYour answer: no — wrong.\nAnswer: yes — Yes: it ends at ŷ(0.5) = 2.057.",
 		"Question: The forward pass is done. What sign will ∂L/∂W have?",
-		"  3. positive\nYour answer: negative — right.\nAnswer: negative — ∂L/∂W = -3.114",
+		"  3. positive\nYour answer: negative — right.\nAnswer: negative — ∂L/∂W = (2/n)·Σ eᵢxᵢ = -3.114",
 		"(a number; right within 0.001)\nYour answer: -0.54 — wrong.\nAnswer: −0.5433 — W − lr·∂L/∂W",
 	} {
 		if !strings.Contains(out, want) {
@@ -118,9 +118,10 @@ func TestAnswersUserErrors(t *testing.T) {
 	if code != 2 || strings.Count(errs, "\n") != 1 || !strings.Contains(errs, `answer "sideways"`) {
 		t.Errorf("bad second answer: code %d, stderr %q", code, errs)
 	}
-	// Answers left over are reported, not an error.
+	// Answers left over are reported, not an error. One step stops at the
+	// question inside it: two questions are posed.
 	code, _, errs = dl(t, "lesson", "linreg", "--plain", "--steps", "1", "--answers", "1,2,3")
-	if code != 0 || !strings.Contains(errs, "2 of 3 answers were not used") {
+	if code != 0 || !strings.Contains(errs, "1 of 3 answers were not used") {
 		t.Errorf("unused answers: code %d, stderr %q", code, errs)
 	}
 }

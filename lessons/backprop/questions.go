@@ -215,3 +215,7 @@ func abs(v float64) float64 {
 	}
 	return v
 }
+
+// Progress implements lessons.Progresser, so a learner moving by whole
+// steps still stops at the questions asked inside one.
+func (m *machine) Progress() (step, epoch int) { return m.loop.Step, m.loop.Epoch }

@@ -265,3 +265,36 @@ func TestEveryLessonTeaches(t *testing.T) {
 		})
 	}
 }
+
+// TestEveryLessonStopsAtItsQuestions: a learner who only ever takes whole
+// steps, with the run stopping at questions, meets every question a learner
+// stepping op by op meets, and stepping back from the end is exact.
+func TestEveryLessonStopsAtItsQuestions(t *testing.T) {
+	for _, l := range Registry().All() {
+		t.Run(l.ID, func(t *testing.T) {
+			byOps := lessontest.Walk(t, l, lessons.DefaultSeed, nil, lessontest.Right)
+			r, _ := lessons.Start(l, lessons.DefaultSeed, nil)
+			if _, ok := lessons.MachineOf(r).(lessons.Progresser); !ok {
+				t.Fatal("the machine is not a lessons.Progresser: a learner taking whole steps would pass the questions inside a step")
+			}
+			r.SetStopAtQuestions(true)
+			met := map[string]bool{}
+			for {
+				if q := r.Question(); q != nil && !q.Answered {
+					met[q.ID] = true
+					if _, err := r.Answer(q.ID, lessontest.Right(q)); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if !r.Advance(lessons.Step) {
+					break
+				}
+			}
+			for _, q := range byOps.Questions {
+				if !met[q.ID] {
+					t.Errorf("question %s, met stepping op by op, is passed over by whole steps", q.ID)
+				}
+			}
+		})
+	}
+}

@@ -192,3 +192,7 @@ func oneDigit(v float64) float64 {
 	e := math.Pow(10, math.Floor(math.Log10(v)))
 	return math.Round(v/e) * e
 }
+
+// Progress implements lessons.Progresser, so a learner moving by whole
+// steps still stops at the questions asked inside one.
+func (m *machine) Progress() (step, epoch int) { return m.loop.Step, m.loop.Epoch }

@@ -125,3 +125,7 @@ func (m *machine) dWExplain(g float64) string {
 	}
 	return s + fmt.Sprintf("; %d of the %d inputs are positive, so the sign is decided by which errors go with the larger |x|.", pos, n)
 }
+
+// Progress implements lessons.Progresser, so a learner moving by whole
+// steps still stops at the questions asked inside one.
+func (m *machine) Progress() (step, epoch int) { return m.loop.Step, m.loop.Epoch }

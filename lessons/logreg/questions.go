@@ -176,3 +176,7 @@ func downUp(g float64) string {
 }
 
 func pct(v float64) string { return fmt.Sprintf("%.0f%%", 100*v) }
+
+// Progress implements lessons.Progresser, so a learner moving by whole
+// steps still stops at the questions asked inside one.
+func (m *machine) Progress() (step, epoch int) { return m.loop.Step, m.loop.Epoch }

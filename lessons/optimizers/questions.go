@@ -242,3 +242,7 @@ func indexOf(list []string, s string) int {
 	}
 	return -1
 }
+
+// Progress implements lessons.Progresser, so a learner moving by whole
+// steps still stops at the questions asked inside one.
+func (m *machine) Progress() (step, epoch int) { return m.step, m.step / StepsPerEpoch }

@@ -199,3 +199,7 @@ func paren(v float64) string {
 	}
 	return trainer.Num(v)
 }
+
+// Progress implements lessons.Progresser, so a learner moving by whole
+// steps still stops at the questions asked inside one.
+func (m *machine) Progress() (step, epoch int) { return m.loop.Step, m.loop.Epoch }
