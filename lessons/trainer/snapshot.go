@@ -3,6 +3,7 @@ package trainer
 import (
 	"slices"
 
+	"github.com/dlearn/dlearn/engine/autograd"
 	"github.com/dlearn/dlearn/engine/optim"
 	"github.com/dlearn/dlearn/engine/tensor"
 )
@@ -39,9 +40,16 @@ func (l *Loop) Snapshot(opt optim.Optimizer) (Snapshot, bool) {
 
 // Restore puts the loop and its parameters back to s and returns a fresh
 // copy of the optimizer as it was, for the lesson to use from now on. The
-// loop's hooks (Start, EndEpoch) and parameters stay the live ones.
+// loop's hooks (Start, EndEpoch) and parameters stay the live ones: s may
+// come from another machine of the same lesson (a look-ahead copy of a run
+// is a new machine restored from the run's snapshot), so the optimizer's
+// state, kept per parameter, is moved onto this loop's parameters.
 func (l *Loop) Restore(s Snapshot) optim.Optimizer {
 	start, end, params := l.Start, l.EndEpoch, l.Params
+	remap := make(map[*autograd.Var]*autograd.Var, len(params))
+	for i, p := range s.loop.Params {
+		remap[p] = params[i]
+	}
 	*l = s.loop
 	l.Start, l.EndEpoch, l.Params = start, end, params
 	l.Losses = slices.Clone(s.loop.Losses)
@@ -56,5 +64,5 @@ func (l *Loop) Restore(s Snapshot) optim.Optimizer {
 		}
 		copy(p.Grad.Data, s.grads[i])
 	}
-	return s.opt.Clone(nil)
+	return s.opt.Clone(remap)
 }
