@@ -300,7 +300,6 @@ func TestDivergedRunShowsNoNaN(t *testing.T) {
 	}
 }
 
-
 // TestSnapshotIntoANewMachine: a snapshot restored into another machine —
 // as the runtime does for a look-ahead copy — carries Adam's state over, so
 // the copy trains exactly as the original.

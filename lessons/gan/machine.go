@@ -287,15 +287,15 @@ type snapshot struct {
 	// by: those of the machine the snapshot was taken of.
 	gParams, dParams []*autograd.Var
 	optG, optD       optim.Optimizer
-	ops, k, step int
-	byOp         bool
-	cur          stepVals
-	realX        *tensor.Tensor
-	hist         history
-	last         evaluation
-	diverged     bool
-	divStep      int
-	shownZ       *tensor.Tensor
+	ops, k, step     int
+	byOp             bool
+	cur              stepVals
+	realX            *tensor.Tensor
+	hist             history
+	last             evaluation
+	diverged         bool
+	divStep          int
+	shownZ           *tensor.Tensor
 }
 
 // Snapshot implements lessons.Snapshotter; it reports false in the middle

@@ -25,7 +25,7 @@ type view struct {
 	// Batches place the real batch in its epoch, counted from 1;
 	// RankedPct is Ranked in percent.
 	StepNo, BatchNo1, Batches, BatchEpoch, RankedPct int
-	Ln2, TwoLn2, Radius                                       float64
+	Ln2, TwoLn2, Radius                              float64
 
 	// Coverage of the shown points now.
 	Covered, Off, Outside, OnRingPct, MaxPct, MinPct int
