@@ -231,3 +231,10 @@ func countsText(counts [data.RingModes]int) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// Progress implements lessons.Progresser, so a learner moving by whole
+// steps still stops at the questions asked inside one.
+func (m *machine) Progress() (step, epoch int) {
+	epoch, _ = m.loader.Pos()
+	return m.step, epoch
+}
