@@ -65,7 +65,20 @@ func (m *machine) verdict() scene.Verdict {
 }
 
 // accBands are the choices of the question about the first measurement.
-var accBands = []string{"below 25%", "25% to 50%", "50% to 75%", "75% or more"}
+var accBands = []string{"below 30%", "30% to 60%", "60% to 90%", "90% or more"}
+
+// accBand is the index in accBands of accuracy a (a fraction).
+func accBand(a float64) int {
+	switch {
+	case a < 0.3:
+		return 0
+	case a < 0.6:
+		return 1
+	case a < 0.9:
+		return 2
+	}
+	return 3
+}
 
 // Ask implements lessons.Questioner. Before training: the test accuracy
 // after the first evalEvery steps. In the first step, walked op by op: the
@@ -104,7 +117,7 @@ func (m *machine) askFirstMeasurement() *lessons.Ask {
 				return lessons.Resolution{Choice: 0, Explain: fmt.Sprintf("Below 25%%: at this learning rate the run diverges at step %d.", a.loop.DivStep)}
 			}
 			e := a.net.evaluate(a.test, a.loop.Step)
-			band := min(int(e.Acc*4), 3)
+			band := accBand(e.Acc)
 			why := ""
 			if e.Acc < 0.2 {
 				why = " That is hardly better than guessing (10%): the network has not learned to tell the digits apart."
@@ -182,7 +195,7 @@ func (m *machine) askPoolGrad() *lessons.Ask {
 				why = fmt.Sprintf(" The rest: %s of ∂L/∂p2 was already 0, and those windows have only 0 to pass on.", pct(zu))
 			}
 			return lessons.Resolution{Value: round1(100 * z), Explain: fmt.Sprintf(
-				"%s is 0. Each 2×2 window passed on only its largest value, so its gradient goes back to that one position and the other three get 0: 3 of every 4, 75%%.%s",
+				"%s of ∂L/∂h2 is 0. Each 2×2 window passed on only its largest value, so its gradient goes back to that one position and the other three get 0: 3 of every 4, 75%%.%s",
 				pct(z), why)}
 		},
 	}
