@@ -84,8 +84,8 @@ func accBand(a float64) int {
 // after the first evalEvery steps. In the first step, walked op by op: the
 // size of a2 once p1 is shown, the share of a2 that ReLU zeroes once a2 is
 // shown, and the share of ∂L/∂h2 the max-pool's backward pass leaves zero.
-// Before the last step of the run: which mistake the trained network will
-// make most often.
+// Before the last step of the run: whether the measurement after it will
+// meet the goal.
 func (m *machine) Ask() *lessons.Ask {
 	c := &m.loop.Cur
 	switch {
@@ -97,6 +97,8 @@ func (m *machine) Ask() *lessons.Ask {
 		return m.askReLUZeros()
 	case m.loop.Step == 0 && c.Phase == trainer.Backward && len(c.Steps) == 4:
 		return m.askPoolGrad()
+	case c.Phase == trainer.Updated && !m.loop.Diverged && m.loop.Step == m.loop.Epochs*m.loop.StepsPerEpoch()-1:
+		return m.askGoal()
 	}
 	return nil
 }
@@ -197,6 +199,32 @@ func (m *machine) askPoolGrad() *lessons.Ask {
 			return lessons.Resolution{Value: round1(100 * z), Explain: fmt.Sprintf(
 				"%s of ∂L/∂h2 is 0. Each 2×2 window passed on only its largest value, so its gradient goes back to that one position and the other three get 0: 3 of every 4, 75%%.%s",
 				pct(z), why)}
+		},
+	}
+}
+
+func (m *machine) askGoal() *lessons.Ask {
+	e := m.lastEval()
+	total := m.loop.Epochs * m.loop.StepsPerEpoch()
+	return &lessons.Ask{
+		ID: fmt.Sprintf("goal@%d", total),
+		Prompt: fmt.Sprintf("One step to go. The latest measurement, at step %d, read %s of the test digits right. After step %d the test set is measured again: will the run meet its goal, %s?",
+			e.Step, pct(e.Acc), total, goal.Text()),
+		Kind:    scene.QuestionChoice,
+		Choices: []string{"yes", "no"},
+		Ahead:   lessons.Step, AheadN: 1,
+		Resolve: func(f lessons.Machine) lessons.Resolution {
+			a := f.(*machine)
+			fin := a.lastEval()
+			if a.loop.Diverged || fin.Step != total {
+				return lessons.Resolution{Choice: 1, Explain: "No: the last step diverged."}
+			}
+			ans, word := 1, "No"
+			if goal.Met(100 * fin.Acc) {
+				ans, word = 0, "Yes"
+			}
+			return lessons.Resolution{Choice: ans, Explain: fmt.Sprintf("%s: %s after step %d, against %s at step %d. Each test digit is %s of the set, so a handful of digits read differently moves the number by a percent or so.",
+				word, pct(fin.Acc), total, pct(e.Acc), e.Step, pct(1/float64(NTest)))}
 		},
 	}
 }

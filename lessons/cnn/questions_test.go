@@ -17,7 +17,7 @@ import (
 func flat(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // TestDefaultsMeetTheGoalAnsweringRight walks the defaults as a learner
-// would, answering every question right: four questions, each revealed
+// would, answering every question right: five questions, each revealed
 // with its answer and explanation, a full score, and a run that meets the
 // goal (95.6% on real MNIST with the default seed) and says so.
 func TestDefaultsMeetTheGoalAnsweringRight(t *testing.T) {
@@ -30,10 +30,10 @@ func TestDefaultsMeetTheGoalAnsweringRight(t *testing.T) {
 			t.Errorf("%s answered right: %+v", q.ID, q)
 		}
 	}
-	if want := []string{"acc@25", "a2-size", "relu-zeros", "pool-grad"}; !slices.Equal(ids, want) {
+	if want := []string{"acc@25", "a2-size", "relu-zeros", "pool-grad", "goal@250"}; !slices.Equal(ids, want) {
 		t.Fatalf("questions %v, want %v", ids, want)
 	}
-	if s := w.Run.Score(); s.Correct != 4 || s.Wrong != 0 || s.Skipped != 0 {
+	if s := w.Run.Score(); s.Correct != 5 || s.Wrong != 0 || s.Skipped != 0 {
 		t.Fatalf("score %+v", s)
 	}
 	// The answers are the network's: a2 is 2f maps of 14×14, and the
@@ -43,6 +43,9 @@ func TestDefaultsMeetTheGoalAnsweringRight(t *testing.T) {
 	}
 	if q := w.Questions[3]; q.Answer != "75" {
 		t.Errorf("pool-grad: %s, %s", q.Answer, q.Explain)
+	}
+	if q := w.Questions[4]; q.Answer != "yes" {
+		t.Errorf("goal after the last step: %s, %s", q.Answer, q.Explain)
 	}
 	sc := w.Final
 	v := sc.Goal.Verdict
@@ -77,7 +80,7 @@ func TestDefaultsMeetTheGoalAnsweringRight(t *testing.T) {
 // change to try.
 func TestLearningRate10KillsTheReLUs(t *testing.T) {
 	w := lessontest.Walk(t, Lesson(), lessons.DefaultSeed, lessons.Settings{"lr": "10"}, lessontest.Wrong)
-	if len(w.Questions) != 4 {
+	if len(w.Questions) != 5 || w.Questions[4].Answer != "no" {
 		t.Fatalf("%d questions", len(w.Questions))
 	}
 	for _, q := range w.Questions {
@@ -85,7 +88,7 @@ func TestLearningRate10KillsTheReLUs(t *testing.T) {
 			t.Errorf("%s answered wrong: %+v", q.ID, q)
 		}
 	}
-	if s := w.Run.Score(); s.Wrong != 4 || s.Correct != 0 {
+	if s := w.Run.Score(); s.Wrong != 5 || s.Correct != 0 {
 		t.Fatalf("score %+v", s)
 	}
 	sc := w.Final
