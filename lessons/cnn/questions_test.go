@@ -1,6 +1,7 @@
 package cnn
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -100,7 +101,18 @@ func TestLearningRate10KillsTheReLUs(t *testing.T) {
 		t.Fatalf("status %q", sc.Status.Message)
 	}
 	n := flat(sc.Narrative)
-	for _, want := range []string{"Goal missed", "dead units", "of conv2's 16", "sends no gradient back", "lower the learning rate from 10 to 0.03"} {
+	// Every channel of conv2 is dead, so the scores no longer depend on
+	// the digit: one class for all, and the accuracy is its share.
+	m := mach(w.Run)
+	one := m.lastEval().preds[0]
+	share := 0
+	for _, y := range m.test.Labels {
+		if y == one {
+			share++
+		}
+	}
+	oneText := fmt.Sprintf("answers **%d** for every one, and %s is simply the share of %ds", one, pct(float64(share)/NTest), one)
+	for _, want := range []string{"Goal missed", "dead units", "of conv2's 16", "sends no gradient back", "lower the learning rate from 10 to 0.03", oneText} {
 		if !strings.Contains(n, want) {
 			t.Errorf("finished narrative lacks %q:\n%s", want, sc.Narrative)
 		}
@@ -146,20 +158,18 @@ func seq(n int) []int {
 	return out
 }
 
-// TestBadSettingsMissTheGoal: lr 0.3 (8% at the end, once called SUCCESS)
-// kills every channel and answers one class for every digit; plain SGD at
-// a tiny rate is still descending, and the verdict raises its rate.
+// TestBadSettingsMissTheGoal: plain SGD at a tiny rate is still
+// descending, and the verdict raises its rate (the dead units of a large
+// rate are TestLearningRate10KillsTheReLUs).
 func TestBadSettingsMissTheGoal(t *testing.T) {
 	if testing.Short() {
-		t.Skip("two full trainings")
+		t.Skip("a full training")
 	}
 	for _, c := range []struct {
 		set        lessons.Settings
 		cause, try string
 		narrative  []string
 	}{
-		{lessons.Settings{"lr": "0.3"}, lessons.CauseDead, "lower the learning rate from 0.3 to 0.03",
-			[]string{"for every one, and 8.0% is simply the share"}},
 		{lessons.Settings{"optimizer": "sgd", "lr": "0.001"}, lessons.CauseDescending, "raise the learning rate from 0.001 to 0.03",
 			[]string{"still descending", "**optimizer** momentum", "**epochs** 10"}},
 	} {
