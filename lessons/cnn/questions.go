@@ -324,3 +324,7 @@ func (m *machine) experiments(vd scene.Verdict) []string {
 
 // num reads a control's value, validated by the runtime, as a number.
 func num(s string) float64 { return lessons.Settings{"v": s}.Float("v") }
+
+// Progress implements lessons.Progresser, so a learner moving by whole
+// steps still stops at the questions asked inside one.
+func (m *machine) Progress() (step, epoch int) { return m.loop.Step, m.loop.Epoch }

@@ -246,3 +246,7 @@ func (m *machine) ending() *ending {
 	}
 	return e
 }
+
+// Progress implements lessons.Progresser, so a learner moving by whole
+// steps still stops at the questions asked inside one.
+func (m *machine) Progress() (step, epoch int) { return m.loop.Step, m.loop.Epoch }
