@@ -18,7 +18,7 @@ import (
 // the inspected digit's saliency checks).
 type view struct {
 	MNIST                         bool
-	Note, GoalText                string
+	Note, GoalText, Origin        string
 	NTrain, NTest, F, F2, Flat    int
 	Params1, Params2, Params3     int
 	ParamsAll, DenseEquiv, K2     int
@@ -80,7 +80,7 @@ func (m *machine) view(phase string) view {
 	f := m.net.f
 	e := m.lastEval()
 	v := view{
-		MNIST: m.train.Source == "mnist", Note: m.train.Note, GoalText: "test accuracy is at least " + lessons.FormatNum(goal.Target) + goal.Unit,
+		MNIST: m.train.Source == "mnist", Note: m.train.Note, Origin: m.train.Origin, GoalText: "test accuracy is at least " + lessons.FormatNum(goal.Target) + goal.Unit,
 		NTrain: m.train.Len(), NTest: m.test.Len(), F: f, F2: 2 * f, Flat: 2 * f * 49,
 		Params1: f*9 + f, Params2: 2*f*f*9 + 2*f, Params3: 2*f*49*Classes + Classes,
 		Batch: m.loop.Batch, Step: m.loop.Step, Epoch: m.loop.Epoch, Epochs: m.loop.Epochs,
