@@ -32,7 +32,10 @@ type Goal struct {
 	Compare              Compare
 	Target, Tol          float64
 	// Remedies override the runtime's default change to try for a cause
-	// (keys are Cause* names).
+	// (keys are Cause* names). An override whose control already has its
+	// value is ignored, so a lesson can name the change that cures one
+	// setting (a causal mask that is on, say) without giving it as advice
+	// where that setting is already right.
 	Remedies map[string]Remedy
 }
 
@@ -144,7 +147,9 @@ func Diagnose(l *Lesson, m Measures, diverged bool, settings Settings) scene.Ver
 	cause, explain := findCause(m, diverged)
 	vd := scene.Verdict{Cause: cause, Explain: explain}
 	r, has := g.Remedies[cause]
-	if !has {
+	// An override that would set a control to the value it already has
+	// changes nothing: the default advice applies instead.
+	if !has || (r.Control != "" && settings[r.Control] == r.Value) {
 		r = defaultRemedy(l, cause, settings)
 	}
 	vd.Control, vd.Value, vd.Try = r.Control, r.Value, r.Why

@@ -197,4 +197,9 @@ func TestDiagnoseCauses(t *testing.T) {
 	if v := Diagnose(l, Measures{Loss: []float64{3, 3}}, false, s); v.Try != "widen the network" {
 		t.Errorf("lesson remedy ignored: %+v", v)
 	}
+	// An override that would change nothing gives way to the default.
+	l.Goal.Remedies = map[string]Remedy{CauseDiverged: {Control: "lr", Value: s["lr"]}}
+	if v := Diagnose(l, Measures{}, true, s); v.Control != "lr" || v.Value == s["lr"] {
+		t.Errorf("a no-op remedy was given as advice: %+v", v)
+	}
 }
