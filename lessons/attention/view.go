@@ -23,7 +23,7 @@ type part1 struct {
 	XFocus, QFocus, KFocus, VFocus string
 	QWork                          string // x_sat · first column of Wq, term by term
 	Q0                             float64
-	ScoreWork                      string // q_sat · k_key, term by term
+	SelfWork                       string // q_sat · k_sat, term by term
 	Score, Scaled, Weight          float64
 	ScoreRow, ScaledRow            string // "the 0.1, cat −0.3, …"
 	Visible, Masked                string // the keys sat may and may not see
@@ -63,6 +63,16 @@ type part2 struct {
 	FirstHalf, SecondHalf string
 	// Op is the node the op walk is at, in the forward and backward passes.
 	Op opInfo
+	// InEpoch is the number of steps done in the current epoch (all of
+	// them at an epoch's end).
+	InEpoch int
+	// The goal and whether the run meets it now; the mean training loss of
+	// the first and the last completed epoch; the learning rate the lesson
+	// starts from; the outputs the mask leaves blind (empty without it).
+	Goal, Blind         string
+	GoalMet             bool
+	LossFirst, LossLast float64
+	DefaultLR           float64
 }
 
 // headWeight is one head's mean weight on the mirror position.
@@ -91,7 +101,7 @@ func (mc *mechanism) view() part1 {
 		col0[k] = mc.Wq.Data[k*d]
 	}
 	v.QWork, v.Q0 = dot(row(mc.X, i), col0), mc.Q.Data[i*d]
-	v.ScoreWork = dot(row(mc.Q, i), row(mc.K, j))
+	v.SelfWork = dot(row(mc.Q, i), row(mc.K, i))
 	var sRow, scRow, vis, mask []string
 	var wts, v0 []float64
 	v.Max = math.Inf(-1)
@@ -143,6 +153,16 @@ func (m *machine) trainingView(p prediction) part2 {
 		acc[i] = fmt.Sprintf("%d: %.0f%%", i+1, 100*a)
 	}
 	v.PosAccList = strings.Join(acc, ", ")
+	v.Goal, v.GoalMet, v.DefaultLR = goal.Text(), goal.Met(100*last.Acc), defaultLR
+	if blind, _ := m.blindOutputs(); len(blind) > 0 && len(m.evals) > 1 {
+		v.Blind = blind.list()
+	}
+	if l, per := m.loop.Losses, m.loop.StepsPerEpoch(); m.loop.Epoch > 0 {
+		v.LossFirst, v.LossLast = mean(l[:per]), mean(l[(m.loop.Epoch-1)*per:m.loop.Epoch*per])
+	}
+	if per := m.loop.StepsPerEpoch(); m.loop.Step > 0 {
+		v.InEpoch = (m.loop.Step-1)%per + 1
+	}
 	for h, w := range last.Mirror {
 		v.Mirror = append(v.Mirror, headWeight{h + 1, w})
 		if w >= 0.5 {
@@ -214,4 +234,12 @@ func paren(x float64) string {
 		return "(" + trainer.Num(x) + ")"
 	}
 	return trainer.Num(x)
+}
+
+func mean(xs []float64) float64 {
+	s := 0.0
+	for _, x := range xs {
+		s += x
+	}
+	return s / float64(len(xs))
 }
