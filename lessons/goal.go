@@ -196,7 +196,7 @@ func findCause(m Measures, diverged bool) (cause, explain string) {
 			}
 		}
 		last := val[len(val)-1]
-		if last > 1.1*best && at < len(val)-1 {
+		if last > 1.1*best && at < len(val)-1 && fellSince(loss, at+1, len(val)) {
 			return CauseOverfitting, fmt.Sprintf("the validation loss was lowest at epoch %d (%s) and rose to %s while the training loss kept falling: the model memorises the training points", at+1, FormatNum(best), FormatNum(last))
 		}
 	}
@@ -222,6 +222,18 @@ func findCause(m Measures, diverged bool) (cause, explain string) {
 		return CausePlateau, fmt.Sprintf("the loss has stopped falling (at %s) short of the goal", FormatNum(loss[n-1]))
 	}
 	return CausePlateau, "the run ended short of the goal"
+}
+
+// fellSince reports whether the training loss ended lower than it was at
+// the end of epoch k of n (the loss history read as n equal parts, one
+// per epoch, however many points each has): a validation loss that rises
+// while the training loss rises too is not memorisation.
+func fellSince(loss []float64, k, n int) bool {
+	if len(loss) == 0 || n == 0 {
+		return true
+	}
+	i := max(k*len(loss)/n-1, 0)
+	return loss[len(loss)-1] < loss[i]
 }
 
 // defaultRemedy is the runtime's one change for a cause, built from the
