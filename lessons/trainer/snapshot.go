@@ -3,6 +3,7 @@ package trainer
 import (
 	"slices"
 
+	"github.com/dlearn/dlearn/engine/autograd"
 	"github.com/dlearn/dlearn/engine/optim"
 	"github.com/dlearn/dlearn/engine/tensor"
 )
@@ -16,6 +17,17 @@ type Snapshot struct {
 	values, grads [][]float64
 	opt           optim.Optimizer
 	loop          Loop
+}
+
+// remap maps the parameters of the loop that took the snapshot to those of
+// the loop restoring it: the optimizer's state is keyed by parameter, and
+// a fresh machine (the runtime's copy of a run, to look ahead) has its own.
+func (s Snapshot) remap(params []*autograd.Var) map[*autograd.Var]*autograd.Var {
+	m := make(map[*autograd.Var]*autograd.Var, len(params))
+	for i, p := range s.loop.Params {
+		m[p] = params[i]
+	}
+	return m
 }
 
 // Snapshot saves the loop's state with a copy of opt, or reports false in
@@ -56,5 +68,5 @@ func (l *Loop) Restore(s Snapshot) optim.Optimizer {
 		}
 		copy(p.Grad.Data, s.grads[i])
 	}
-	return s.opt.Clone(nil)
+	return s.opt.Clone(s.remap(params))
 }
