@@ -308,3 +308,27 @@ func TestLearnsWithAndWithoutAttention(t *testing.T) {
 		t.Fatalf("finished narrative lacks the alignment numbers:\n%s", sc.Narrative)
 	}
 }
+
+// A snapshot restored into a fresh machine (as the runtime does to look
+// ahead) goes on exactly as the machine that took it: the optimizer's
+// state moves to the fresh machine's parameters.
+func TestSnapshotIntoFreshMachine(t *testing.T) {
+	r := start(t, nil)
+	for range 3 {
+		r.Advance(lessons.Step)
+	}
+	m := mach(r)
+	st, ok := m.Snapshot()
+	if !ok {
+		t.Fatal("no snapshot between steps")
+	}
+	fresh := newMachine(lessons.DefaultSeed, m.cfg)
+	fresh.Restore(st)
+	m.Advance(lessons.Step)
+	fresh.Advance(lessons.Step)
+	for i, p := range m.params {
+		if !reflect.DeepEqual(p.Value.Data, fresh.params[i].Value.Data) {
+			t.Fatalf("parameter %s differs after one step from a restored snapshot", p.Name)
+		}
+	}
+}

@@ -58,6 +58,23 @@ type view struct {
 	GradTop                          weight
 	GradFirst, GradLast              float64
 	GradTotal, LastUpdate, MaxUpdate float64
+	MaxRatio                         float64 // MaxUpdate / LR
+	// The largest MaxRatio of the run so far, and its step.
+	RunRatio     float64
+	RunRatioStep int
+
+	// Special: the character just decoded is a special token.
+	Special bool
+	// The goal and whether the run meets it now; the mean batch loss of
+	// the first and the last completed epoch, and whether the last epoch's
+	// was more than 3% below the one before; the defaults the advice
+	// compares the settings with.
+	Goal                string
+	GoalMet             bool
+	LossFirst, LossLast float64
+	StillFalling        bool
+	DefaultLR           float64
+	DefaultHidden       int
 }
 
 // weight is one input character with a number attached: an attention
@@ -108,6 +125,7 @@ func (m *machine) view(tr translation) view {
 			}
 			v.Chose, v.Want, v.P = m.outV.Token(tr.ids[k-1]), m.outV.Token(ex.out[k-1]), tr.probs[k-1]
 			v.OK = v.Chose == v.Want
+			v.Special = tr.ids[k-1] < 4
 			if tr.attn != nil {
 				v.Top = top(ex.In, tr.attn[k-1], 3)
 			}
@@ -129,6 +147,13 @@ func (m *machine) view(tr translation) view {
 		}
 	}
 	v.DayDist = m.dayDistance()
+	v.Goal, v.GoalMet = goal.Text(), goal.Met(100*last.exact)
+	v.DefaultLR, v.DefaultHidden = defaultLR, defaultHidden
+	if e := m.epoch; e > 0 && len(m.losses) >= e*stepsPerEpoch {
+		epochLoss := func(k int) float64 { return mean(m.losses[k*stepsPerEpoch : (k+1)*stepsPerEpoch]) }
+		v.LossFirst, v.LossLast = epochLoss(0), epochLoss(e-1)
+		v.StillFalling = e > 1 && v.LossLast < 0.97*epochLoss(e-2)
+	}
 	if len(m.losses) > 0 {
 		v.BatchLoss = m.losses[len(m.losses)-1]
 	}
@@ -176,6 +201,8 @@ func (m *machine) stepView(v *view) {
 		}
 	}
 	v.GradTotal, v.LastUpdate = math.Sqrt(v.GradTotal), math.Sqrt(v.LastUpdate)
+	v.MaxRatio = v.MaxUpdate / m.opt.LR
+	v.RunRatio, v.RunRatioStep = m.maxRatio, m.maxRatioStep
 }
 
 // encoderGrads returns |∂L/∂h_j| for the batch's first pair at each of
