@@ -1,6 +1,7 @@
 package attention
 
 import (
+	"fmt"
 	"math"
 	"reflect"
 	"strings"
@@ -296,3 +297,24 @@ func TestDivergedSceneIsClean(t *testing.T) {
 // flat is s with every run of white space one space, so tests do not
 // depend on where a narrative wraps.
 func flat(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// The update text counts epochs as the header does (Pos.Epoch, the
+// epochs completed): "k of E epochs done", and the end of epoch k is the
+// header's epoch k.
+func TestUpdateCountsEpochsAsTheHeader(t *testing.T) {
+	r, m := start(t, nil)
+	r.Advance(lessons.Epoch)
+	per := m.loop.StepsPerEpoch()
+	for s := 1; s <= per+1; s++ {
+		r.Advance(lessons.Step)
+		sc := r.Scene()
+		in := (s-1)%per + 1
+		want := fmt.Sprintf("step %d (%d of %d in this epoch; %d of %d epochs done)", s, in, per, sc.Pos.Epoch, sc.Pos.Epochs)
+		if !strings.Contains(sc.Narrative, want) {
+			t.Fatalf("step %d: narrative lacks %q:\n%s", s, want, sc.Narrative)
+		}
+		if s == per && (sc.Pos.Epoch != 1 || !strings.Contains(sc.Narrative, "End of epoch 1:")) {
+			t.Fatalf("end of the first epoch: header epoch %d, narrative:\n%s", sc.Pos.Epoch, sc.Narrative)
+		}
+	}
+}

@@ -44,15 +44,15 @@ type expItem struct {
 
 // part2 is the training run in numbers.
 type part2 struct {
-	Heads, DK, Params, Step, Steps, Epoch, EpochShown, Epochs int
-	StepsPerEpoch, NTrain, NTest, Batch, DivStep, SeqLen      int
-	LR, Loss, BatchAcc, TestAcc, TestAcc0, TestLoss, Cap      float64
-	Chance, Uniform                                           float64
-	PosAccList                                                string
-	EpochEnd                                                  bool
-	Example, Right                                            int
-	Input, Target, Output                                     string
-	Mirror                                                    []headWeight
+	Heads, DK, Params, Step, Steps, Epoch, Epochs        int
+	StepsPerEpoch, NTrain, NTest, Batch, DivStep, SeqLen int
+	LR, Loss, BatchAcc, TestAcc, TestAcc0, TestLoss, Cap float64
+	Chance, Uniform                                      float64
+	PosAccList                                           string
+	EpochEnd                                             bool
+	Example, Right                                       int
+	Input, Target, Output                                string
+	Mirror                                               []headWeight
 	// Mirror1 is SeqLen + 1: output i reads input Mirror1 − i.
 	Mirror1 int
 	// Sharp is the number of heads that put at least half their weight on
@@ -140,7 +140,7 @@ func (m *machine) trainingView(p prediction) part2 {
 	last := m.evals[len(m.evals)-1]
 	v := part2{
 		Heads: m.cfg.heads, DK: Dim / m.cfg.heads, Params: countParams(m), Step: m.loop.Step,
-		Steps: m.loop.Epochs * m.loop.StepsPerEpoch(), Epoch: m.loop.Epoch, EpochShown: m.loop.Epoch + 1,
+		Steps: m.loop.Epochs * m.loop.StepsPerEpoch(), Epoch: m.loop.Epoch,
 		Epochs: m.loop.Epochs, StepsPerEpoch: m.loop.StepsPerEpoch(), NTrain: NTrain, NTest: NTest,
 		Batch: Batch, DivStep: m.loop.DivStep, SeqLen: SeqLen, Mirror1: SeqLen + 1,
 		LR: m.opt.LearningRate(), TestAcc: last.Acc, TestAcc0: m.evals[0].Acc, TestLoss: last.Loss,
@@ -181,9 +181,6 @@ func (m *machine) trainingView(p prediction) part2 {
 	if m.loop.Cur.Phase == trainer.Updated {
 		v.BatchAcc = m.batchAcc[len(m.batchAcc)-1]
 		v.EpochEnd = m.loop.EpochEnded()
-		if v.EpochEnd {
-			v.EpochShown = v.Epoch
-		}
 	}
 	v.Op, _ = currentOp(&m.loop.Cur)
 	return v
