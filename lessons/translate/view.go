@@ -53,6 +53,10 @@ type view struct {
 	// the character the model was least sure of (Worst, with PWorst).
 	Pair0In, Pair0Out, Reads, Worst string
 	Pair0Loss, PWorst               float64
+	// The encoder's first LSTM step on that pair, worked from the weights,
+	// and the number of encoder steps of the batch (its longest input).
+	LSTM     lstmStep
+	EncSteps int
 	// The backward pass: |∂L/∂h_j| over the first pair's input; the
 	// gradient's norm, the update's and its largest element.
 	GradTop                          weight
@@ -179,6 +183,7 @@ func (m *machine) stepView(v *view) {
 			v.PWorst, v.Worst = p, "'"+p0.Out[t:t+1]+"' at position "+strconv.Itoa(t+1)
 		}
 	}
+	v.LSTM, v.EncSteps = m.firstLSTMStep(p0), c.enc.steps
 	if m.stage == forward {
 		return
 	}
@@ -310,4 +315,43 @@ func finiteParams(ps []*autograd.Var) bool {
 		}
 	}
 	return true
+}
+
+// lstmStep is one LSTM step from h = c = 0 in numbers: the mean of each
+// gate over the hidden units, and the size (rms) of the new c and h.
+type lstmStep struct {
+	Char       string
+	I, F, G, O float64
+	C, H       float64
+	// Out is the new h itself, to check against the tape.
+	Out []float64
+}
+
+// firstLSTMStep works the encoder's step on the first character of p by
+// hand, from the weights the forward pass used: z = x·Wx + b (h = 0, so
+// h·Wh = 0), the gates i, f, g, o, then c = i⊙g (c was 0) and
+// h = o⊙tanh(c).
+func (m *machine) firstLSTMStep(p pair) lstmStep {
+	emb, cell := m.model.inEmb.W.Value, m.model.enc
+	d, n := emb.Shape[1], m.cfg.hidden
+	x := emb.Data[p.in[0]*d : (p.in[0]+1)*d]
+	z := slices.Clone(cell.B.Value.Data)
+	for k, xk := range x {
+		for j := range z {
+			z[j] += xk * cell.Wx.Value.Data[k*4*n+j]
+		}
+	}
+	sig := func(v float64) float64 { return 1 / (1 + math.Exp(-v)) }
+	st := lstmStep{Char: label(p.In[:1])}
+	var cs, hs float64
+	for j := range n {
+		i, f, g, o := sig(z[j]), sig(z[n+j]), math.Tanh(z[2*n+j]), sig(z[3*n+j])
+		c := i * g
+		h := o * math.Tanh(c)
+		st.I, st.F, st.G, st.O = st.I+i/float64(n), st.F+f/float64(n), st.G+g/float64(n), st.O+o/float64(n)
+		cs, hs = cs+c*c, hs+h*h
+		st.Out = append(st.Out, h)
+	}
+	st.C, st.H = math.Sqrt(cs/float64(n)), math.Sqrt(hs/float64(n))
+	return st
 }
