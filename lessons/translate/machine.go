@@ -54,6 +54,10 @@ type eval struct {
 	// exact matches among short inputs (at most ShortIn characters) and
 	// long ones (at least LongIn)
 	short, long float64
+	// saturated is the share of the attention layer's tanh units that sat
+	// on a flat end (|tanh| > 0.995) at every decoder step of every
+	// held-out date (0 without attention).
+	saturated float64
 }
 
 // The input lengths the evaluation compares.
@@ -350,7 +354,7 @@ func (m *machine) update() {
 // evaluate measures the model on the held-out pairs.
 func (m *machine) evaluate() {
 	loss, tr := m.model.evaluate(m.heldIn, m.heldOut)
-	ev := eval{step: m.step, loss: loss}
+	ev := eval{step: m.step, loss: loss, saturated: m.model.saturated}
 	right := 0
 	for i, t := range tr {
 		exact := true

@@ -35,12 +35,17 @@ const lossWindow = 8
 
 // Measures implements lessons.Measurer, from the evaluations the run
 // keeps (at the start, every EvalEvery steps and at the end): the share
-// of held-out dates translated exactly in %, the training loss as the mean
+// of held-out dates translated exactly in %, the share of saturated tanh
+// units in the attention layer (the one layer of plain tanh units; the
+// LSTM's gates are inside the engine's cell), the training loss as the mean
 // batch loss of every lossWindow steps, and the held-out loss after every
 // epoch.
 func (m *machine) Measures() lessons.Measures {
 	last := m.evals[len(m.evals)-1]
 	ms := lessons.Measures{Values: map[string]float64{"exact": 100 * last.exact}}
+	if m.cfg.attention {
+		ms.Values[lessons.SignalSaturated] = last.saturated
+	}
 	for w := 0; (w+1)*lossWindow <= len(m.losses); w++ {
 		ms.Loss = append(ms.Loss, mean(m.losses[w*lossWindow:(w+1)*lossWindow]))
 	}

@@ -185,3 +185,25 @@ func TestEndTokenIsExplained(t *testing.T) {
 		}
 	}
 }
+
+// The measures: exact match in %, the saturation signal from the real
+// attention layer (only when there is one), a smoothed training loss and
+// the held-out loss once per epoch.
+func TestMeasures(t *testing.T) {
+	for _, att := range []string{"on", "off"} {
+		r := start(t, lessons.Settings{"attention": att, "epochs": "1"})
+		r.Advance(lessons.End)
+		m := mach(r)
+		ms := m.Measures()
+		if got, want := ms.Values["exact"], 100*m.evals[len(m.evals)-1].exact; got != want {
+			t.Errorf("attention %s: exact %v, want %v", att, got, want)
+		}
+		s, ok := ms.Values[lessons.SignalSaturated]
+		if ok != (att == "on") || s < 0 || s > 1 {
+			t.Errorf("attention %s: saturated %v (reported %v)", att, s, ok)
+		}
+		if len(ms.Loss) != stepsPerEpoch/lossWindow || len(ms.Val) != 1 || ms.Val[0] != m.evals[len(m.evals)-1].loss {
+			t.Errorf("attention %s: %d loss points, val %v", att, len(ms.Loss), ms.Val)
+		}
+	}
+}
