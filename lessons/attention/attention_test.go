@@ -318,3 +318,44 @@ func TestUpdateCountsEpochsAsTheHeader(t *testing.T) {
 		}
 	}
 }
+
+// The attention-weights op quotes output 3's row of the batch's first
+// sequence, and going backward the gradient on its mirror score, with the
+// direction the text gives it.
+func TestWeightsOpQuotesTheMirror(t *testing.T) {
+	r, m := start(t, nil)
+	r.Advance(lessons.Epoch)
+	for {
+		r.Advance(lessons.Op)
+		op, ok := currentOp(&m.loop.Cur)
+		if !ok {
+			t.Fatal("no weights op in the step")
+		}
+		if op.Role != "weights" {
+			continue
+		}
+		var w *tensor.Tensor // this step's weights, [batch·heads T T]
+		for _, n := range m.loop.Cur.Tape.Nodes() {
+			if n.Out.Name == "attn.weights" {
+				w = n.Out.Value
+			}
+		}
+		if want := w.Data[2*SeqLen+3]; op.Mirror != want {
+			t.Fatalf("mirror weight %v, want %v", op.Mirror, want)
+		}
+		if !strings.Contains(flat(r.Scene().Narrative), "weight "+trainer.Num(op.Mirror)) {
+			t.Fatalf("forward narrative:\n%s", r.Scene().Narrative)
+		}
+		if m.loop.Cur.Phase == trainer.Backward {
+			text := flat(r.Scene().Narrative)
+			dir := "Negative"
+			if op.MirrorGrad > 0 {
+				dir = "Positive"
+			}
+			if op.MirrorGrad == 0 || !strings.Contains(text, trainer.Num(op.MirrorGrad)+". "+dir) {
+				t.Fatalf("backward: gradient %v, narrative:\n%s", op.MirrorGrad, text)
+			}
+			return
+		}
+	}
+}
