@@ -163,7 +163,7 @@ func (m *machine) askAdamFirst() *lessons.Ask {
 			e := f.(*machine)
 			big := e.nextUpdate()
 			return lessons.Resolution{Value: big / e.opt.LR, Explain: fmt.Sprintf(
-				"%s: the largest change is %s for lr %s. At the first step Adam's averages hold one gradient each, m̂ = g and √v̂ = |g|, so every weight with a gradient moves by lr·g/|g|, exactly the learning rate, whether its gradient was 10⁻⁶ or 10.",
+				"%s: the largest change is %s for lr %s. At the first step Adam's averages hold one gradient each, m̂ = g and √v̂ = |g|, so every weight moves by lr·|g|/(|g| + ε): the learning rate itself, whether its gradient was 10⁻⁴ or 10, unless it is as small as ε = 10⁻⁸.",
 				trainer.Num(big/e.opt.LR), trainer.Num(big), trainer.Num(e.opt.LR))}
 		},
 	}
