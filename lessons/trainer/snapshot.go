@@ -22,7 +22,11 @@ type Snapshot struct {
 // remap maps the parameters of the loop that took the snapshot to those of
 // the loop restoring it: the optimizer's state is keyed by parameter, and
 // a fresh machine (the runtime's copy of a run, to look ahead) has its own.
+// It is nil (no remapping) when the parameters are the same ones.
 func (s Snapshot) remap(params []*autograd.Var) map[*autograd.Var]*autograd.Var {
+	if slices.Equal(s.loop.Params, params) {
+		return nil
+	}
 	m := make(map[*autograd.Var]*autograd.Var, len(params))
 	for i, p := range s.loop.Params {
 		m[p] = params[i]
