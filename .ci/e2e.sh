@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # End-to-end test of the real dlearn binary in a real terminal (tmux at
-# 120×40): open linreg from the home screen, step 10 times, check that W, its
-# gradient and the loss are on screen and changed, step back, run and pause,
-# shrink the terminal to 40×12 and back, quit with q and check the terminal
-# is restored. Prints what it checks; exits non-zero on the first failure.
+# 120×40): open linreg from the home screen, answer its first question and
+# read the reveal, step 10 times, check that W, its gradient and the loss are
+# on screen and changed, step back, run and pause, shrink the terminal to
+# 40×12 and back, run it again from the start (R), quit with q and check the
+# terminal is restored and the answer saved. Prints what it checks; exits non-zero on the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,6 +47,23 @@ send Enter
 wait_for "step 0/400"
 ok "linreg opened"
 
+# Predict, then reveal: linreg asks at the start whether the run will reach
+# its goal; the question waits (space does not advance), 1 answers it.
+wait_for "You are done when"
+wait_for "? Predict"
+wait_for "Before we start"
+wait_for "2  no"
+ok "the goal and the first question are on screen"
+send Space
+wait_for "answer the question first"
+[ "$(step_no)" = "0" ] || fail "space advanced past a waiting question"
+ok "space does not advance while the question waits"
+send 1
+wait_for "✓ Right"
+wait_for "Yes: it ends at"
+pane | grep -qF "✓  1  yes" || fail "the reveal does not mark the right choice"
+ok "answered 1 (yes): the reveal says right, marks the answer and explains it"
+
 send s
 w0=$(field W); loss0=$(field loss)
 for _ in $(seq 10); do send Space; sleep 0.05; done
@@ -82,6 +100,12 @@ tmux -L "$sock" resize-window -t e2e -x 120 -y 40
 wait_for "step $s3/400"
 ok "back to 120x40, the lesson is still there"
 
+send R
+wait_for "started again from the start"
+wait_for "step 0/400"
+wait_for "Before we start"
+ok "R ran it again from the start, and the first question is asked again"
+
 send q
 wait_for "dlearn-exit=0"
 [ "$(tmux -L "$sock" display -p -t e2e '#{alternate_on}')" = "0" ] || fail "alternate screen still on after quit"
@@ -91,6 +115,7 @@ ok "q quit with exit code 0 and restored the terminal"
 
 [ -f "$DLEARN_HOME/progress.json" ] || fail "progress was not saved"
 grep -q '"linreg"' "$DLEARN_HOME/progress.json" || fail "linreg's place was not saved"
-ok "progress saved"
+grep -q '"reach-goal": true' "$DLEARN_HOME/progress.json" || fail "the answer was not saved"
+ok "progress saved, with the answer"
 echo "----- screen after quitting -----"; pane | sed "/^$/d"
 echo "e2e: all checks passed"

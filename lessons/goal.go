@@ -113,6 +113,11 @@ const (
 	// SignalCollapse is the share of the target's modes the generator
 	// misses.
 	SignalCollapse = "modes_missed"
+	// SignalGrowth is how many times larger the gradient is after its way
+	// back through the network (through time, or through the layers) than
+	// where it started: a factor, not a fraction. Above 100 the gradient
+	// explodes even when the loss does not.
+	SignalGrowth = "gradient_growth"
 )
 
 // Measurer is implemented by machines whose lesson declares a Goal.
@@ -179,6 +184,9 @@ func findCause(m Measures, diverged bool) (cause, explain string) {
 	if n := len(loss); n >= 2 && loss[n-1] > 10*loss[0] && loss[0] > 0 {
 		return CauseExploding, fmt.Sprintf("the loss grew from %s to %s: the updates overshoot and the error grows", FormatNum(loss[0]), FormatNum(loss[n-1]))
 	}
+	if g, ok := m.Values[SignalGrowth]; ok && g > 100 {
+		return CauseExploding, fmt.Sprintf("on its way back through the network the gradient grows %s-fold: the far-away terms swamp the rest, each update follows them, and the loss cannot settle", FormatNum(g))
+	}
 	if f, ok := m.Values[SignalDead]; ok && f >= 0.5 {
 		return CauseDead, fmt.Sprintf("%s of the ReLU units output zero for every input, so no gradient reaches their weights again", pct(f))
 	}
@@ -214,7 +222,17 @@ func findCause(m Measures, diverged bool) (cause, explain string) {
 			return CauseOscillating, fmt.Sprintf("over the last quarter of the run the loss jumps between %s and %s instead of settling: the steps are too large for the bottom of the valley", FormatNum(lo), FormatNum(hi))
 		}
 		first := loss[n-n/5-1]
-		if first > 0 && loss[n-1] < first*0.97 {
+		// Still falling: by 3% over the last fifth; or, for a loss with a
+		// large floor (a cross-entropy), at least half as fast over the
+		// last fifth as over the whole run, which fell by more than 1%; or
+		// by 1% with every point of the last fifth below the one before.
+		recent, span := first-loss[n-1], loss[0]-loss[n-1]
+		steady := recent > 0 && span > 0.01*loss[0] && recent/float64(n/5) >= 0.5*span/float64(n-1)
+		monotone := n/5 >= 2
+		for i := n - n/5; i < n && monotone; i++ {
+			monotone = loss[i] < loss[i-1]
+		}
+		if first > 0 && (loss[n-1] < first*0.97 || steady || monotone && loss[n-1] < first*0.99) {
 			return CauseDescending, fmt.Sprintf("the loss was still falling when the run ended (%s → %s over the last fifth): training stopped before it arrived", FormatNum(first), FormatNum(loss[n-1]))
 		}
 	}
@@ -239,7 +257,8 @@ func fellSince(loss []float64, k, n int) bool {
 // defaultRemedy is the runtime's one change for a cause, built from the
 // lesson's own controls: a learning rate one rung down (or back to its
 // default) for causes of too-large steps; up for a run still descending
-// (or more epochs once the rate is at its default or above).
+// (or more epochs — or steps, for a lesson counted in steps — once the
+// rate is at its default or above).
 func defaultRemedy(l *Lesson, cause string, s Settings) Remedy {
 	lr, hasLR := l.Control("lr")
 	switch cause {
@@ -251,9 +270,11 @@ func defaultRemedy(l *Lesson, cause string, s Settings) Remedy {
 		if hasLR && less(s["lr"], lr.Default) {
 			return Remedy{Control: "lr", Value: lr.Default}
 		}
-		if ep, ok := l.Control("epochs"); ok {
-			if next := ep.Next(s["epochs"], 1); next != s["epochs"] {
-				return Remedy{Control: "epochs", Value: next}
+		for _, name := range []string{"epochs", "steps"} {
+			if ep, ok := l.Control(name); ok {
+				if next := ep.Next(s[name], 1); next != s[name] {
+					return Remedy{Control: name, Value: next}
+				}
 			}
 		}
 		if hasLR {

@@ -177,6 +177,8 @@ func TestDiagnoseCauses(t *testing.T) {
 		{"diverged flag", Measures{Loss: []float64{1, 2}}, true, Settings{"lr": "3", "epochs": "2"}, CauseDiverged, "lr", "0.1"},
 		{"diverged, near the default", Measures{Loss: []float64{1, 2}}, true, Settings{"lr": "1", "epochs": "2"}, CauseDiverged, "lr", "0.3"},
 		{"exploding", Measures{Loss: []float64{1, 5, 50}}, false, s, CauseExploding, "lr", "0.1"},
+		{"exploding gradient", Measures{Values: map[string]float64{SignalGrowth: 2410}, Loss: []float64{1, 0.1, 0.1}}, false, s, CauseExploding, "lr", "0.1"},
+		{"growing but not exploding", Measures{Values: map[string]float64{SignalGrowth: 9}, Loss: ramp(40, func(int) float64 { return 3 })}, false, s, CausePlateau, "", ""},
 		{"dead", Measures{Values: map[string]float64{SignalDead: 0.9}, Loss: []float64{2, 2}}, false, s, CauseDead, "lr", "0.1"},
 		{"saturated", Measures{Values: map[string]float64{SignalSaturated: 0.7}, Loss: []float64{2, 2}}, false, s, CauseSaturated, "lr", "0.1"},
 		{"collapse", Measures{Values: map[string]float64{SignalCollapse: 0.25}, Loss: []float64{2, 2}}, false, s, CauseCollapse, "", ""},
@@ -188,12 +190,24 @@ func TestDiagnoseCauses(t *testing.T) {
 		{"descending, slow rate", Measures{Loss: ramp(40, func(i int) float64 { return 10 - 0.2*float64(i) })}, false, Settings{"lr": "0.01", "epochs": "2"}, CauseDescending, "lr", "0.1"},
 		{"descending, default rate", Measures{Loss: ramp(40, func(i int) float64 { return 10 - 0.2*float64(i) })}, false, Settings{"lr": "0.1", "epochs": "2"}, CauseDescending, "epochs", "5"},
 		{"plateau", Measures{Loss: ramp(40, func(int) float64 { return 3 })}, false, s, CausePlateau, "", ""},
+		{"descending slowly and steadily", Measures{Loss: ramp(101, func(i int) float64 { return 0.676 - 0.00046*float64(i) })}, false, Settings{"lr": "0.1", "epochs": "2"}, CauseDescending, "epochs", "5"},
+		{"plateau after a fast fall", Measures{Loss: ramp(101, func(i int) float64 { return 0.3 + 0.4*math.Exp(-float64(i)/5) + 0.00001*float64(100-i) })}, false, s, CausePlateau, "", ""},
+		{"slow steady descent", Measures{Loss: ramp(11, func(i int) float64 { return 4 * math.Pow(0.99, float64(i)) })}, false, Settings{"lr": "0.01", "epochs": "2"}, CauseDescending, "lr", "0.1"},
+		{"slow noisy descent", Measures{Loss: []float64{5, 4, 3.5, 3.2, 3.1, 3.05, 3.0, 2.98, 2.96, 2.95, 2.955}}, false, s, CausePlateau, "", ""},
+		{"creeping plateau", Measures{Loss: ramp(40, func(i int) float64 { return 0.25 - 1e-5*float64(i) })}, false, s, CausePlateau, "", ""},
 	}
 	for _, c := range cases {
 		v := Diagnose(l, c.m, c.diverged, c.set)
 		if v.Success || v.Cause != c.cause || v.Control != c.control || v.Value != c.value || v.Explain == "" || v.Try == "" {
 			t.Errorf("%s: %+v, want cause %q try %s=%s", c.name, v, c.cause, c.control, c.value)
 		}
+	}
+	// A lesson counted in steps, not epochs, is told to take more steps.
+	ls := quizLesson()
+	ls.Controls = append(ls.Controls, Control{Name: "lr", Label: "learning rate", Kind: Float, Min: 0, Max: 10, Ladder: []float64{0.01, 0.1, 0.3}, Default: "0.1"},
+		Control{Name: "steps", Label: "steps", Kind: Int, Min: 1, Max: 5000, Ladder: []float64{100, 500, 1000}, Default: "500"})
+	if v := Diagnose(ls, Measures{Loss: ramp(40, func(i int) float64 { return 10 - 0.2*float64(i) })}, false, Settings{"lr": "0.1", "steps": "500"}); v.Control != "steps" || v.Value != "1000" {
+		t.Errorf("descending, counted in steps: %+v, want steps=1000", v)
 	}
 	// A lesson's own remedy wins.
 	l.Goal.Remedies = map[string]Remedy{CausePlateau: {Why: "widen the network"}}
@@ -204,5 +218,50 @@ func TestDiagnoseCauses(t *testing.T) {
 	l.Goal.Remedies = map[string]Remedy{CauseDiverged: {Control: "lr", Value: s["lr"]}}
 	if v := Diagnose(l, Measures{}, true, s); v.Control != "lr" || v.Value == s["lr"] {
 		t.Errorf("a no-op remedy was given as advice: %+v", v)
+	}
+}
+
+func (c *quizCounter) Progress() (int, int) { return c.ops / 4, c.ops / 12 }
+
+// TestAdvanceStopsAtQuestions: with SetStopAtQuestions, an End advance
+// stops at the next unanswered question, as one action that one Back
+// undoes and a journal replays; once answered, it goes on to the end.
+func TestAdvanceStopsAtQuestions(t *testing.T) {
+	r, _ := Start(quizLesson(), 1, nil)
+	r.SetStopAtQuestions(true)
+	if _, err := r.Answer("next-total", "4"); err != nil {
+		t.Fatal(err)
+	}
+	r.Advance(Step)
+	if c := r.m.(*quizCounter); c.ops != 4 {
+		t.Fatalf("a Step with no question inside took %d ops, want 4", c.ops)
+	}
+	r.Advance(End)
+	if c := r.m.(*quizCounter); c.ops != 8 || r.Done() {
+		t.Fatalf("End stopped at op %d (done %v), want the question at op 8", c.ops, r.Done())
+	}
+	if q := r.Question(); q == nil || q.ID != "above-10" || q.Answered {
+		t.Fatalf("question at the stop: %+v", q)
+	}
+	j := r.Journal()
+	r2, err := Resume(quizLesson(), j)
+	if err != nil || r2.m.(*quizCounter).ops != 8 || r2.Actions() != r.Actions() {
+		t.Fatalf("resume of a stopped advance: %v, ops %d, actions %d want %d", err, r2.m.(*quizCounter).ops, r2.Actions(), r.Actions())
+	}
+	r.Back()
+	if c := r.m.(*quizCounter); c.ops != 4 {
+		t.Fatalf("one Back after the stopped End: op %d, want 4", c.ops)
+	}
+	r.Advance(End)
+	r.Answer("above-10", "")
+	r.Advance(End)
+	if !r.Done() {
+		t.Fatal("End after the last question did not reach the end")
+	}
+	// Off, an End goes straight to the end.
+	r3, _ := Start(quizLesson(), 1, nil)
+	r3.Advance(End)
+	if !r3.Done() {
+		t.Fatal("without SetStopAtQuestions End stopped early")
 	}
 }

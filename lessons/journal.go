@@ -6,9 +6,12 @@ import "fmt"
 // granularity G, or (when Name is set) one continuing control change.
 // An entry with Question set is the learner's answer to that question
 // (Value, "" when skipped).
+// An entry with Ops set is one advance of that many ops taken as one
+// action (an advance that stopped at a question).
 type Entry struct {
 	G        string `json:"g,omitempty"`
 	Count    int    `json:"n,omitempty"`
+	Ops      int    `json:"ops,omitempty"`
 	Name     string `json:"set,omitempty"`
 	Question string `json:"q,omitempty"`
 	Value    string `json:"value,omitempty"`
@@ -33,6 +36,10 @@ func (r *Run) Journal() Journal {
 		}
 		if a.name != "" {
 			j.Entries = append(j.Entries, Entry{Name: a.name, Value: a.value})
+			continue
+		}
+		if a.ops > 0 {
+			j.Entries = append(j.Entries, Entry{G: a.g.String(), Ops: a.ops})
 			continue
 		}
 		g := a.g.String()
@@ -68,6 +75,16 @@ func Resume(l *Lesson, j Journal) (*Run, error) {
 		if e.Name != "" {
 			if _, err := r.Set(e.Name, e.Value); err != nil {
 				return nil, err
+			}
+			continue
+		}
+		if e.Ops != 0 {
+			total += e.Ops
+			if e.Ops < 0 || total > maxResumeActions {
+				return nil, fmt.Errorf("journal for %s: %d actions is out of range", l.ID, total)
+			}
+			if !r.Done() {
+				r.advanceOps(e.Ops)
 			}
 			continue
 		}

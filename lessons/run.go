@@ -3,6 +3,7 @@ package lessons
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/dlearn/dlearn/lessons/scene"
 )
@@ -79,17 +80,31 @@ type Snapshotter interface {
 
 // action is one entry of a run's log: an Advance, a Set when name != "",
 // or the answer to a question when answer != "" (value is the answer, ""
-// when skipped).
+// when skipped). An Advance that stopped early at a question is logged as
+// ops > 0 Op advances taken as one action.
 type action struct {
 	g           Granularity
+	ops         int
 	name, value string
 	answer      string
 	correct     bool
 }
 
-// checkpointEvery is how many actions pass between checkpoints of a
-// machine that can Clone itself.
-const checkpointEvery = 16
+// Checkpoints are spaced by cost: one is taken (whenever the machine can)
+// once checkpointBudget of work has been done since the last, or
+// checkpointEvery actions, whichever comes first. Stepping back then
+// replays at most about that much work, however large one action is (an
+// epoch, the whole run). At most maxCheckpoints are kept: past that, every
+// other one of the older ones is dropped, so memory stays bounded and the
+// spacing grows with age (stepping far back costs more than one step).
+var (
+	checkpointBudget = 40 * time.Millisecond
+	checkpointEvery  = 16
+	maxCheckpoints   = 48
+)
+
+// recentCheckpoints are never thinned.
+const recentCheckpoints = 16
 
 // Run is a lesson in progress: a Machine plus the log that lets the learner
 // step back. A Run is not safe for concurrent use; front ends that advance
@@ -109,7 +124,28 @@ type Run struct {
 	// the resolution of the question posed now is cached until the next.
 	moves int
 	posed *posed
+	// cost is the time spent advancing the machine since the latest
+	// checkpoint.
+	cost time.Duration
+	// stopAtQuestions makes Step, Epoch and End advances stop at a question
+	// not yet answered (see SetStopAtQuestions).
+	stopAtQuestions bool
 }
+
+// Progresser is implemented by machines that can say cheaply how far they
+// are: training steps and epochs completed, as in the scene's Position.
+// With Questioner it lets a run stop at questions inside a step.
+type Progresser interface {
+	Progress() (step, epoch int)
+}
+
+// SetStopAtQuestions makes every later Advance by Step, Epoch or End stop
+// early at a moment that poses a question not yet answered in this run,
+// so a learner who moves by whole steps still meets the questions asked
+// inside one — for machines that are both Questioner and Progresser (for
+// others it changes nothing). Front ends that ask questions turn it on;
+// the partial advance is one action, undone by one Back. Off by default.
+func (r *Run) SetStopAtQuestions(on bool) { r.stopAtQuestions = on }
 
 // checkpoint is a clone of the machine (clone set) or a snapshot of its
 // state (state set) after the first at actions.
@@ -143,6 +179,7 @@ func (r *Run) restart() {
 	r.m = r.lesson.New(r.seed, r.start.Clone())
 	r.log = r.log[:0]
 	r.checkpoints = nil
+	r.cost = 0
 	r.moves++
 }
 
@@ -169,10 +206,61 @@ func (r *Run) Advance(g Granularity) bool {
 	if r.m.Done() {
 		return false
 	}
+	q, isQ := r.m.(Questioner)
+	p, isP := r.m.(Progresser)
+	if g != Op && r.stopAtQuestions && isQ && isP {
+		r.advanceToQuestion(g, q, p)
+		return true
+	}
+	t0 := time.Now()
 	r.apply(r.m, action{g: g})
+	r.cost += time.Since(t0)
 	r.push(action{g: g})
 	r.moves++
 	return true
+}
+
+// advanceToQuestion advances one op at a time to the end of g, or to the
+// first moment on the way that poses a question not yet answered, and
+// logs the ops it took as one action.
+func (r *Run) advanceToQuestion(g Granularity, q Questioner, p Progresser) {
+	step0, epoch0 := p.Progress()
+	t0 := time.Now()
+	n := 0
+	for !r.m.Done() {
+		r.m.Advance(Op)
+		n++
+		step, epoch := p.Progress()
+		if g == Step && step != step0 || g == Epoch && epoch != epoch0 {
+			break
+		}
+		if a := q.Ask(); a != nil && !r.answered(a.ID) {
+			break
+		}
+	}
+	r.cost += time.Since(t0)
+	r.push(action{g: Op, ops: n})
+	r.moves++
+}
+
+// advanceOps takes n ops as one action (a journal's stopped advance).
+func (r *Run) advanceOps(n int) {
+	t0 := time.Now()
+	a := action{g: Op, ops: n}
+	r.apply(r.m, a)
+	r.cost += time.Since(t0)
+	r.push(a)
+	r.moves++
+}
+
+// answered reports whether the log holds an answer to question id.
+func (r *Run) answered(id string) bool {
+	for _, a := range r.log {
+		if a.answer == id {
+			return true
+		}
+	}
+	return false
 }
 
 // Set changes a control. A change to a control with Restart restarts the
@@ -219,11 +307,13 @@ func (r *Run) Back() bool {
 	for len(r.checkpoints) > 0 && r.checkpoints[len(r.checkpoints)-1].at > len(r.log) {
 		r.checkpoints = r.checkpoints[:len(r.checkpoints)-1]
 	}
+	t0 := time.Now()
 	m, from := r.fromCheckpoint(len(r.checkpoints), false)
 	r.m = m
 	for _, a := range r.log[from:] {
 		r.apply(r.m, a)
 	}
+	r.cost = time.Since(t0)
 	r.moves++
 	return true
 }
@@ -273,7 +363,10 @@ func (r *Run) apply(m Machine, a action) {
 		m.Set(a.name, a.value)
 		return
 	}
-	if !m.Done() {
+	for range max(a.ops, 1) {
+		if m.Done() {
+			return
+		}
 		m.Advance(a.g)
 	}
 }
@@ -284,17 +377,40 @@ func (r *Run) push(a action) {
 	if n := len(r.checkpoints); n > 0 {
 		last = r.checkpoints[n-1].at
 	}
-	if len(r.log)-last < checkpointEvery {
+	if len(r.log)-last < checkpointEvery && r.cost < checkpointBudget {
 		return
 	}
 	switch m := r.m.(type) {
 	case Cloner:
 		r.checkpoints = append(r.checkpoints, checkpoint{at: len(r.log), clone: m.Clone()})
 	case Snapshotter:
-		if st, ok := m.Snapshot(); ok {
-			r.checkpoints = append(r.checkpoints, checkpoint{at: len(r.log), state: st})
+		st, ok := m.Snapshot()
+		if !ok {
+			return
+		}
+		r.checkpoints = append(r.checkpoints, checkpoint{at: len(r.log), state: st})
+	default:
+		return
+	}
+	r.cost = 0
+	r.thin()
+}
+
+// thin drops every other checkpoint among the older ones once there are
+// more than maxCheckpoints.
+func (r *Run) thin() {
+	if len(r.checkpoints) <= maxCheckpoints {
+		return
+	}
+	old := len(r.checkpoints) - recentCheckpoints
+	kept := r.checkpoints[:0]
+	for i, cp := range r.checkpoints {
+		if i >= old || i%2 == 1 {
+			kept = append(kept, cp)
 		}
 	}
+	clear(r.checkpoints[len(kept):])
+	r.checkpoints = kept
 }
 
 // Scene returns the current scene with the lesson's identity and the

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dlearn/dlearn/lessons/scene"
 )
@@ -253,5 +254,48 @@ func TestGranularity(t *testing.T) {
 	}
 	if _, err := ParseGranularity("big"); err == nil {
 		t.Fatal("bad granularity accepted")
+	}
+}
+
+// TestCheckpointsAreBoundedAndSpacedByCost: with no budget every action is
+// worth a checkpoint, yet no more than maxCheckpoints are kept, the recent
+// ones are all there, and stepping back through thinned ones is still
+// exact.
+func TestCheckpointsAreBoundedAndSpacedByCost(t *testing.T) {
+	budget, every, most := checkpointBudget, checkpointEvery, maxCheckpoints
+	defer func() { checkpointBudget, checkpointEvery, maxCheckpoints = budget, every, most }()
+	checkpointBudget, checkpointEvery, maxCheckpoints = 0, 1<<30, 20
+	r, _ := Start(testLessonOf(cloning), 0, nil)
+	var scenes []scene.Scene
+	for range 90 {
+		scenes = append(scenes, r.Scene())
+		r.Advance(Op)
+		if len(r.checkpoints) > maxCheckpoints {
+			t.Fatalf("%d checkpoints kept, at most %d", len(r.checkpoints), maxCheckpoints)
+		}
+	}
+	n := len(r.checkpoints)
+	for i := n - recentCheckpoints; i < n; i++ {
+		if r.checkpoints[i].at != 90-(n-1-i) {
+			t.Fatalf("recent checkpoint %d is at action %d: the recent ones must all be kept", i, r.checkpoints[i].at)
+		}
+	}
+	if r.checkpoints[0].at == 1 {
+		t.Fatal("the oldest checkpoints were never thinned")
+	}
+	for i := len(scenes) - 1; i >= 0; i-- {
+		r.Back()
+		if got := r.Scene(); !reflect.DeepEqual(got, scenes[i]) {
+			t.Fatalf("after Back to %d: %+v, want %+v", i, got.Pos, scenes[i].Pos)
+		}
+	}
+	// With a large budget and no count limit, cheap actions take none.
+	checkpointBudget = time.Hour
+	r, _ = Start(testLessonOf(cloning), 0, nil)
+	for range 50 {
+		r.Advance(Op)
+	}
+	if len(r.checkpoints) != 0 {
+		t.Fatalf("%d checkpoints for 50 cheap actions under a one-hour budget", len(r.checkpoints))
 	}
 }

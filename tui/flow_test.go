@@ -27,7 +27,12 @@ type flow struct {
 
 func startFlow(t *testing.T, w, h int) *flow {
 	t.Helper()
-	m := New(testRegistry(), Options{})
+	return startFlowWith(t, New(testRegistry(), Options{}), w, h)
+}
+
+// startFlowWith runs app m.
+func startFlowWith(t *testing.T, m Model, w, h int) *flow {
+	t.Helper()
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
 	f := &flow{t: t, tm: tm, em: vt.NewSafeEmulator(w, h), stop: make(chan struct{})}

@@ -121,6 +121,9 @@ func progressLine(c *common, l *lessons.Lesson) string {
 	} else {
 		parts = append(parts, "not started")
 	}
+	if right, n := c.progress.Lessons[l.ID].Score(); n > 0 {
+		parts = append(parts, fmt.Sprintf("questions %d/%d right", right, n))
+	}
 	if n := len(l.Exercises); n > 0 {
 		passed := 0
 		for _, e := range l.Exercises {

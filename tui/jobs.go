@@ -21,9 +21,11 @@ import (
 type actionKind int
 
 const (
-	actStep actionKind = iota // Advance at the player's granularity
-	actBack                   // Back
-	actSet                    // Set a control one rung up or down
+	actStep    actionKind = iota // Advance at the player's granularity
+	actBack                      // Back
+	actSet                       // Set a control one rung up or down
+	actAnswer                    // Answer the question posed now
+	actRestart                   // Restart from the seed with the current settings
 )
 
 // action is one queued learner action.
@@ -34,6 +36,9 @@ type action struct {
 	dir     int    // for actSet: −1 down, +1 up
 	value   string // for actSet: the new value, fixed when the job starts
 	auto    bool   // started by the run timer, not a key
+	qid     string // for actAnswer: the question answered
+	answer  string // for actAnswer: the answer as typed ("" skips)
+	stop    bool   // for actStep: stop at a question inside the step (questions on)
 }
 
 // jobDoneMsg is the result of a job on the run of player generation gen.
@@ -118,12 +123,18 @@ func runJob(gen int, r *lessons.Run, a action) tea.Cmd {
 		}()
 		switch a.kind {
 		case actStep:
+			r.SetStopAtQuestions(a.stop)
 			d.moved = r.Advance(a.g)
 		case actBack:
 			d.moved = r.Back()
 		case actSet:
 			d.restarted, d.err = r.Set(a.control, a.value)
 			d.moved = d.err == nil
+		case actAnswer:
+			_, d.err = r.Answer(a.qid, a.answer)
+		case actRestart:
+			r.Restart()
+			d.restarted, d.moved = true, true
 		}
 		d.snapshot(r)
 		return d
@@ -134,8 +145,14 @@ func runJob(gen int, r *lessons.Run, a action) tea.Cmd {
 // are dropped.
 type tickMsg struct{ gen int }
 
-// saveJob records the learner's place in lesson id.
+// saveJob records the learner's place in lesson id, and the answers to
+// its questions the app has seen (first answers only: see
+// progress.Lesson.RecordAnswer).
 func saveJob(c *common, id string, j lessons.Journal, stepsSeen int) tea.Cmd {
+	answers := map[string]bool{}
+	for q, ok := range c.progress.Lessons[id].Answers {
+		answers[q] = ok
+	}
 	update := func(st *progress.State) {
 		if st.Lessons == nil {
 			st.Lessons = map[string]progress.Lesson{}
@@ -144,6 +161,9 @@ func saveJob(c *common, id string, j lessons.Journal, stepsSeen int) tea.Cmd {
 		p.Journal = j
 		p.StepsSeen = max(p.StepsSeen, stepsSeen)
 		p.Updated = now()
+		for q, ok := range answers {
+			p.RecordAnswer(q, ok)
+		}
 		st.Lessons[id] = p
 	}
 	update(c.progress) // the home screen shows it at once
@@ -153,6 +173,20 @@ func saveJob(c *common, id string, j lessons.Journal, stepsSeen int) tea.Cmd {
 	}
 	return func() tea.Msg {
 		_, err := store.Update(update)
+		return savedMsg{err: err}
+	}
+}
+
+// prefsJob saves the learner's preferences (already changed in
+// c.progress) to the store.
+func prefsJob(c *common) tea.Cmd {
+	prefs := c.progress.Prefs
+	store := c.opts.Store
+	if store == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		_, err := store.Update(func(st *progress.State) { st.Prefs = prefs })
 		return savedMsg{err: err}
 	}
 }

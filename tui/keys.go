@@ -1,6 +1,12 @@
 package tui
 
-import "charm.land/bubbles/v2/key"
+import (
+	"fmt"
+
+	"charm.land/bubbles/v2/key"
+
+	"github.com/dlearn/dlearn/lessons/scene"
+)
 
 // playerKeys are the lesson player's bindings. They implement
 // help.KeyMap: the short help is one line, the full help (after ?) groups
@@ -14,6 +20,15 @@ type playerKeys struct {
 	NextPanels, PrevPanels      key.Binding
 	Exercises, Home, Help       key.Binding
 	Quit                        key.Binding
+	Restart, Questions          key.Binding
+	// Answer and Skip act while a question waits (see question.go).
+	Answer, Skip key.Binding
+
+	// asking is the question waiting for an answer, if any: the short
+	// help then shows how to answer it.
+	asking *scene.Question
+	// done is set once the run has ended: the short help leads with R.
+	done bool
 }
 
 func newPlayerKeys() playerKeys {
@@ -41,19 +56,46 @@ func newPlayerKeys() playerKeys {
 		Home:       b([]string{"esc"}, "esc", "lessons"),
 		Help:       b([]string{"?"}, "?", "more keys"),
 		Quit:       b([]string{"q", "ctrl+c"}, "q", "quit"),
+		Restart:    b([]string{"R"}, "R", "run again from the start"),
+		Questions:  b([]string{"a"}, "a", "questions on/off"),
+		Answer:     b([]string{"1", "2", "3", "4", "5", "6", "7", "8", "9"}, "1–9 or a number ⏎", "answer a question"),
+		Skip:       b([]string{"n"}, "n", "skip a question"),
 	}
 }
 
-// ShortHelp is the one-line help.
+// answerHelp is the help of the answer keys for question q.
+func answerHelp(q *scene.Question) key.Binding {
+	if q.Kind == scene.QuestionNumber {
+		return key.NewBinding(key.WithKeys("enter"), key.WithHelp("type a number ⏎", "answer"))
+	}
+	k := "1"
+	if n := len(q.Choices); n > 1 {
+		k = fmt.Sprintf("1–%d", n)
+	}
+	return key.NewBinding(key.WithKeys("1"), key.WithHelp(k, "answer"))
+}
+
+// ShortHelp is the one-line help; while a question waits, how to answer it.
 func (k playerKeys) ShortHelp() []key.Binding {
+	short := func(b key.Binding, desc string) key.Binding {
+		b.SetHelp(b.Help().Key, desc)
+		return b
+	}
+	switch {
+	case k.asking != nil:
+		return []key.Binding{answerHelp(k.asking), short(k.Skip, "skip"), short(k.Questions, "questions off"), k.Back, k.Home, k.Help, k.Quit}
+	case k.done:
+		return []key.Binding{short(k.Restart, "run again"), k.Back, k.Dec, k.Inc, k.Focus, k.Exercises, k.Home, k.Help, k.Quit}
+	}
 	return []key.Binding{k.Step, k.Back, k.Run, k.Dec, k.Inc, k.Focus, k.Exercises, k.Home, k.Help, k.Quit}
 }
 
 // FullHelp is the help shown after ?.
 func (k playerKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Step, k.Back, k.OpMode, k.StepMode, k.EpochMode, k.Run},
+		{k.Step, k.Back, k.OpMode, k.StepMode, k.EpochMode, k.Run, k.Restart},
 		{k.Faster, k.Slower, k.Dec, k.Inc, k.Focus, k.FocusBack},
+		{k.Answer, k.Skip, k.Questions},
 		{k.ScrollUp, k.ScrollDown, k.NextPanels, k.PrevPanels, k.Exercises, k.Home, k.Quit},
 	}
 }

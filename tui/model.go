@@ -37,6 +37,10 @@ type Options struct {
 	ExercisesDir string
 	// NoColor draws without any colour (NO_COLOR).
 	NoColor bool
+	// NoQuestions turns the lessons' questions off for this session (the
+	// learner's saved preference can turn them off too; the a key turns
+	// them on or off and saves the choice).
+	NoQuestions bool
 }
 
 // screen is which view the app shows.
@@ -59,6 +63,9 @@ type common struct {
 	theme         *widget.Theme
 	md            *markdown
 	progress      *progress.State
+	// questionsOff hides the lessons' questions: they are neither shown
+	// nor waited for.
+	questionsOff bool
 	// notice is shown once on the home screen (a progress file set aside,
 	// a lesson that could not be opened).
 	notice string
@@ -106,6 +113,7 @@ func New(reg *lessons.Registry, opts Options) Model {
 			c.notice = warning
 		}
 	}
+	c.questionsOff = opts.NoQuestions || c.progress.Prefs.NoQuestions
 	return Model{c: c, home: newHome(), player: newPlayer()}
 }
 
@@ -184,13 +192,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, m.quit()
 		}
 	case screenPlayer, screenExercises:
-		var quit, exercises bool
-		m.player, cmd, quit = m.player.update(m.c, msg, m.screen == screenExercises)
+		var quit bool
+		m.player, cmd, quit = m.player.update(m.c, msg)
 		if quit {
 			return m, m.quit()
 		}
-		exercises = m.player.exercises
-		if exercises {
+		if m.player.exercises {
 			if m.screen != screenExercises && m.c.opts.Store != nil {
 				// Grades come from `dlearn grade` and `dlearn watch` in
 				// another terminal: read them now and while this view shows.

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"fmt"
-	"reflect"
 	"strings"
 	"time"
 
@@ -55,11 +54,12 @@ type playerModel struct {
 	tickGen int
 
 	focus     int
-	panelsAt  int    // the first panel shown when not all fit
-	note      string // the outcome of the last action, for the status line
-	failure   string // a lesson error; the run is not usable after it
-	exercises bool   // the exercises view is open
-	narrative string // the narrative the viewport holds, rendered
+	panelsAt  int         // the first panel shown when not all fit
+	note      string      // the outcome of the last action, for the status line
+	failure   string      // a lesson error; the run is not usable after it
+	exercises bool        // the exercises view is open
+	narrative string      // the narrative the viewport holds, rendered
+	input     answerInput // the answer being typed, and whether one was sent
 }
 
 func newPlayer() playerModel {
@@ -112,9 +112,33 @@ func (p playerModel) save(c *common) tea.Cmd {
 	return saveJob(c, p.lesson.ID, p.journal, p.stepsMax)
 }
 
-// update handles a message. quit asks the app to quit; exercises (the
-// argument) says whether the exercises view is showing.
-func (p playerModel) update(c *common, msg tea.Msg, exercises bool) (_ playerModel, _ tea.Cmd, quit bool) {
+// playerState is what the player is doing; a key press goes to the
+// state's handler. It is derived from the model (the exercises flag, the
+// scene's question), never stored beside it.
+type playerState int
+
+const (
+	// statePlaying: stepping, running, changing controls.
+	statePlaying playerState = iota
+	// stateQuestion: a question waits for its answer (question.go); keys
+	// that would advance the run are refused.
+	stateQuestion
+	// stateExercises: the exercises view is open (exercises.go).
+	stateExercises
+)
+
+func (p playerModel) state(c *common) playerState {
+	switch {
+	case p.exercises:
+		return stateExercises
+	case p.asking(c) != nil:
+		return stateQuestion
+	}
+	return statePlaying
+}
+
+// update handles a message. quit asks the app to quit.
+func (p playerModel) update(c *common, msg tea.Msg) (_ playerModel, _ tea.Cmd, quit bool) {
 	switch msg := msg.(type) {
 	case jobDoneMsg:
 		if msg.gen != p.gen {
@@ -125,9 +149,13 @@ func (p playerModel) update(c *common, msg tea.Msg, exercises bool) (_ playerMod
 		if msg.gen != p.tickGen || !p.running || p.busy || p.done || p.failure != "" {
 			return p, nil, false
 		}
-		return p.start(action{kind: actStep, g: p.gran, auto: true})
+		if q := p.asking(c); q != nil {
+			p.running, p.note = false, "a question: "+answerHint(q)
+			return p, nil, false
+		}
+		return p.start(c, action{kind: actStep, g: p.gran, auto: true})
 	case tea.KeyPressMsg:
-		if exercises {
+		if p.state(c) == stateExercises {
 			k := newExerciseKeys()
 			switch {
 			case key.Matches(msg, k.Quit):
@@ -137,7 +165,8 @@ func (p playerModel) update(c *common, msg tea.Msg, exercises bool) (_ playerMod
 			}
 			return p, nil, false
 		}
-		return p.key(c, msg)
+		p, cmd, quit := p.key(c, msg)
+		return p.resize(c), cmd, quit
 	case tea.MouseWheelMsg:
 		var cmd tea.Cmd
 		p.vp, cmd = p.vp.Update(msg)
@@ -149,6 +178,11 @@ func (p playerModel) update(c *common, msg tea.Msg, exercises bool) (_ playerMod
 // key handles a key press in the player.
 func (p playerModel) key(c *common, k tea.KeyPressMsg) (_ playerModel, _ tea.Cmd, quit bool) {
 	ks := p.keys
+	if p.state(c) == stateQuestion {
+		if next, cmd, handled := p.questionKey(c, p.asking(c), k); handled {
+			return next, cmd, false
+		}
+	}
 	switch {
 	case key.Matches(k, ks.Quit):
 		return p, nil, true
@@ -219,20 +253,32 @@ func (p playerModel) key(c *common, k tea.KeyPressMsg) (_ playerModel, _ tea.Cmd
 			return p, nil, false
 		}
 		if p.done {
-			p.note = "the run is over: step back (←) or change a setting"
+			p.note = runOverNote
 			return p, nil, false
 		}
 		p.running, p.note = true, ""
 		p.tickGen++
 		if !p.busy {
-			return p.start(action{kind: actStep, g: p.gran, auto: true})
+			return p.start(c, action{kind: actStep, g: p.gran, auto: true})
 		}
 	case key.Matches(k, ks.Step):
 		p.running = false
-		return p.enqueue(action{kind: actStep, g: p.gran})
+		return p.enqueue(c, action{kind: actStep, g: p.gran})
 	case key.Matches(k, ks.Back):
 		p.running = false
-		return p.enqueue(action{kind: actBack})
+		return p.enqueue(c, action{kind: actBack})
+	case key.Matches(k, ks.Restart):
+		p.running = false
+		return p.enqueue(c, action{kind: actRestart})
+	case key.Matches(k, ks.Questions):
+		c.questionsOff = !c.questionsOff
+		c.progress.Prefs.NoQuestions = c.questionsOff
+		if c.questionsOff {
+			p.note = "questions off: the lessons will not stop to ask you (a turns them on)"
+		} else {
+			p.note = "questions on: the lessons ask you to predict before they show (a turns them off)"
+		}
+		return p, prefsJob(c), false
 	case key.Matches(k, ks.Dec), key.Matches(k, ks.Inc):
 		ctl := p.lessonControls()
 		if len(ctl) == 0 {
@@ -243,7 +289,7 @@ func (p playerModel) key(c *common, k tea.KeyPressMsg) (_ playerModel, _ tea.Cmd
 		if key.Matches(k, ks.Dec) {
 			dir = -1
 		}
-		return p.enqueue(action{kind: actSet, control: ctl[p.focus%len(ctl)].Name, dir: dir})
+		return p.enqueue(c, action{kind: actSet, control: ctl[p.focus%len(ctl)].Name, dir: dir})
 	}
 	return p, nil, false
 }
@@ -255,8 +301,11 @@ func (p playerModel) lessonControls() []lessons.Control {
 	return p.lesson.Controls
 }
 
+// runOverNote is the note for a step asked for after the end of the run.
+const runOverNote = "the run is over: R runs it again from the start (← steps back)"
+
 // enqueue starts a right away, or queues it behind the running job.
-func (p playerModel) enqueue(a action) (playerModel, tea.Cmd, bool) {
+func (p playerModel) enqueue(c *common, a action) (playerModel, tea.Cmd, bool) {
 	if p.run == nil && !p.busy {
 		return p, nil, false
 	}
@@ -269,20 +318,26 @@ func (p playerModel) enqueue(a action) (playerModel, tea.Cmd, bool) {
 		}
 		return p, nil, false
 	}
-	return p.start(a)
+	return p.start(c, a)
 }
 
 // start launches the job for a, or refuses it with a note when it cannot
 // do anything.
-func (p playerModel) start(a action) (playerModel, tea.Cmd, bool) {
+func (p playerModel) start(c *common, a action) (playerModel, tea.Cmd, bool) {
 	if p.run == nil || p.busy {
 		return p, nil, false
 	}
 	switch a.kind {
 	case actStep:
+		a.stop = !c.questionsOff
+		if q := p.asking(c); q != nil {
+			p.running = false
+			p.note = "answer the question first: " + answerHint(q)
+			return p, nil, false
+		}
 		if p.done {
 			p.running = false
-			p.note = "the run is over: step back (←) or change a setting"
+			p.note = runOverNote
 			return p, nil, false
 		}
 	case actBack:
@@ -326,10 +381,11 @@ func settingValue(sc scene.Scene, name, def string) string {
 // schedules the next tick of a running player.
 func (p playerModel) finish(c *common, d jobDoneMsg) (playerModel, tea.Cmd, bool) {
 	p.busy = false
+	p.input.sent = false
 	if d.opened != nil {
 		p.run = d.opened
 	}
-	if d.err != nil && d.opened == nil && d.act.kind != actSet {
+	if d.err != nil && d.opened == nil && d.act.kind != actSet && d.act.kind != actAnswer {
 		p.failure = d.err.Error()
 		p.running = false
 		p.queue = nil
@@ -338,10 +394,9 @@ func (p playerModel) finish(c *common, d jobDoneMsg) (playerModel, tea.Cmd, bool
 		}
 		return p.resize(c), nil, false
 	}
-	if d.err != nil && d.act.kind == actSet {
-		p.note = d.err.Error()
+	if d.err != nil && (d.act.kind == actSet || d.act.kind == actAnswer) {
+		p.note = strings.TrimPrefix(d.err.Error(), "lessons: ")
 	}
-	prev := p.sc
 	if d.scene.LessonID != "" {
 		p.sc, p.hasScene = d.scene, true
 		p.done, p.canBack, p.journal = d.done, d.canBack, d.journal
@@ -354,14 +409,38 @@ func (p playerModel) finish(c *common, d jobDoneMsg) (playerModel, tea.Cmd, bool
 		ct, _ := p.lesson.Control(d.act.control)
 		if d.restarted {
 			p.note = fmt.Sprintf("%s = %s: restarted from the start", ct.Label, d.act.value)
-		} else if d.done && p.sameView(prev) {
-			p.note = fmt.Sprintf("%s = %s, but the run has ended: step back (←) first, then change it", ct.Label, d.act.value)
+		} else if d.done {
+			p.note = fmt.Sprintf("%s = %s: the run has ended, so R runs it again from the start with it", ct.Label, d.act.value)
 		} else {
 			p.note = fmt.Sprintf("%s = %s: the run goes on from here with it", ct.Label, d.act.value)
 		}
 	}
 	if d.act.kind == actStep && !d.act.auto && d.opened == nil {
 		p.note = ""
+	}
+	switch {
+	case d.act.kind == actAnswer && d.err == nil:
+		p.input = answerInput{}
+		if p.lesson != nil {
+			recordAnswer(c, p.lesson.ID, d.scene.Question)
+		}
+	case d.act.kind == actRestart && d.err == nil:
+		p.note = "started again from the start with " + settingsText(p.sc)
+		p.vp.GotoTop()
+		p.panelsAt = 0
+	}
+	if q := p.asking(c); q != nil && (p.running || len(p.queue) > 0) {
+		// A question stops the run where it is asked: the timer and the
+		// steps queued before it appeared.
+		p.running = false
+		p.note = "a question: " + answerHint(q)
+		kept := p.queue[:0]
+		for _, a := range p.queue {
+			if a.kind != actStep {
+				kept = append(kept, a)
+			}
+		}
+		p.queue = kept
 	}
 	p = p.resize(c)
 	if p.done && p.running {
@@ -372,10 +451,13 @@ func (p playerModel) finish(c *common, d jobDoneMsg) (playerModel, tea.Cmd, bool
 			p.note = "stopped at the end of the run"
 		}
 	}
-	if len(p.queue) > 0 {
+	for len(p.queue) > 0 && !p.busy {
 		a := p.queue[0]
 		p.queue = p.queue[1:]
-		return p.start(a)
+		var cmd tea.Cmd
+		if p, cmd, _ = p.start(c, a); cmd != nil {
+			return p, cmd, false
+		}
 	}
 	if p.running {
 		return p, c.tick(time.Second/time.Duration(speeds[p.speed]), tickMsg{gen: p.tickGen}), false
@@ -383,10 +465,14 @@ func (p playerModel) finish(c *common, d jobDoneMsg) (playerModel, tea.Cmd, bool
 	return p, nil, false
 }
 
-// sameView reports whether the current scene shows the same narrative and
-// panels as prev: a control changed after the end of a run that did not
-// change anything on screen (a learning rate, say, has nothing left to act
-// on), unlike one that picks what to show (an example, a probe word).
-func (p playerModel) sameView(prev scene.Scene) bool {
-	return p.sc.Narrative == prev.Narrative && reflect.DeepEqual(p.sc.Panels, prev.Panels)
+// settingsText lists the scene's settings ("learning rate 0.1, batch size 32").
+func settingsText(sc scene.Scene) string {
+	parts := make([]string, len(sc.Settings))
+	for i, st := range sc.Settings {
+		parts[i] = st.Label + " " + st.Value
+	}
+	if len(parts) == 0 {
+		return "the same settings"
+	}
+	return strings.Join(parts, ", ")
 }

@@ -19,6 +19,10 @@ type playerLayout struct {
 	side           bool
 	narrW, narrH   int
 	stageW, stageH int
+	// banner sits above the narrative (the goal, the verdict, the
+	// question posed now), bannerH lines tall.
+	banner  string
+	bannerH int
 }
 
 func (p playerModel) layout(c *common) playerLayout {
@@ -26,10 +30,26 @@ func (p playerModel) layout(c *common) playerLayout {
 	bodyH := c.height - 3 - lineCount(p.helpView(c))
 	if w >= sideBySide {
 		nw := min(max(w*34/100, 36), 60)
-		return playerLayout{side: true, narrW: nw, narrH: bodyH, stageW: w - nw - 1, stageH: bodyH}
+		lay := playerLayout{side: true, narrW: nw, stageW: w - nw - 1, stageH: bodyH}
+		if b := p.banner(c, nw-1, bodyH-3); b != "" {
+			lay.setBanner(widget.Fit(b, nw, lineCount(b)))
+		}
+		lay.narrH = max(1, bodyH-lay.bannerH)
+		return lay
 	}
-	nh := max(3, bodyH/3)
-	return playerLayout{narrW: w, narrH: nh, stageW: w, stageH: max(1, bodyH-nh-1)}
+	var lay playerLayout
+	lay.setBanner(p.banner(c, w, bodyH-7))
+	rest := bodyH - lay.bannerH
+	nh := max(3, rest/3)
+	lay.narrW, lay.narrH, lay.stageW, lay.stageH = w, nh, w, max(1, rest-nh-1)
+	return lay
+}
+
+func (lay *playerLayout) setBanner(b string) {
+	lay.banner, lay.bannerH = b, 0
+	if b != "" {
+		lay.bannerH = lineCount(b)
+	}
 }
 
 // resize fits the narrative viewport to the window and fills it with
@@ -56,7 +76,10 @@ func (p playerModel) resize(c *common) playerModel {
 func (p playerModel) helpView(c *common) string {
 	h := p.help
 	h.SetWidth(c.width - 2)
-	return " " + strings.ReplaceAll(h.View(p.keys), "\n", "\n ")
+	ks := p.keys
+	ks.asking = p.asking(c)
+	ks.done = p.done && p.failure == ""
+	return " " + strings.ReplaceAll(h.View(ks), "\n", "\n ")
 }
 
 // view draws the player: header, narrative and stage, controls, status
@@ -75,6 +98,9 @@ func (p playerModel) view(c *common) string {
 		body = widget.Fit(" "+c.st.Muted.Render(msg), c.width, c.height-3-lineCount(p.helpView(c)))
 	} else {
 		narr := widget.Fit(p.vp.View(), lay.narrW, lay.narrH)
+		if lay.banner != "" {
+			narr = widget.Fit(lay.banner, lay.narrW, lay.bannerH) + "\n" + narr
+		}
 		stage := renderStage(c, p.sc.Panels, p.panelsAt, lay.stageW, lay.stageH)
 		if lay.side {
 			body = joinColumns(narr, c.st.Frame.Render("│"), stage)
@@ -181,9 +207,20 @@ func (p playerModel) status(c *common) string {
 	st := c.st
 	s := p.sc.Status
 	var parts []string
+	var vd *scene.Verdict
+	if p.sc.Goal != nil {
+		vd = p.sc.Goal.Verdict
+	}
 	switch {
 	case p.failure != "":
 		parts = append(parts, st.Err.Render("✗ "+p.failure+" — esc goes back to the lessons"))
+	case vd != nil && p.note != "":
+		// The verdict box above the narrative says it in full; the line
+		// is the note's.
+	case vd != nil && vd.Success:
+		parts = append(parts, st.OK.Render("✓ goal met"))
+	case vd != nil:
+		parts = append(parts, levelStyle(c, s.Level).Render(levelMark(s.Level)+"goal missed: "+vd.Cause+" (the verdict is above)"))
 	case s.Diverged:
 		msg := s.Message
 		if msg == "" {
@@ -197,6 +234,8 @@ func (p playerModel) status(c *common) string {
 	}
 	if p.note != "" {
 		parts = append(parts, st.Info.Render(p.note))
+	} else if p.done && p.failure == "" {
+		parts = append(parts, st.Muted.Render("R runs it again from the start · ← steps back"))
 	}
 	return ansi.Truncate(" "+strings.Join(parts, st.Muted.Render("  ·  ")), c.width, "…")
 }

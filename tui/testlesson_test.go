@@ -236,3 +236,64 @@ func (m *plainMachine) Scene() scene.Scene {
 	return scene.Scene{Phase: "reading", Pos: scene.Position{Step: m.n, Steps: 3},
 		Narrative: fmt.Sprintf("# Plain\n\nPage %d of 3.", m.n+1)}
 }
+
+// The quiz lesson is the test lesson with a goal and questions, for the
+// predict-then-reveal and verdict views: the goal is w within 0.05 of 2;
+// it asks at the start whether the run will reach the goal (a choice
+// answered by running a copy to the end), and in step 1's backward phase
+// what w will be after the update (a number).
+const quizLesson = "quiz"
+
+func newQuizLesson() *lessons.Lesson {
+	l := newTestLesson()
+	l.ID, l.Title = quizLesson, "Quiz"
+	l.Summary = "The test lesson with a goal and two questions."
+	l.Goal = &lessons.Goal{Measure: "w", Label: "w", Compare: lessons.Within, Target: 2, Tol: 0.05}
+	l.New = func(seed uint64, s lessons.Settings) lessons.Machine {
+		return &quizMachine{&testMachine{lr: s.Float("lr"), batch: s.Int("batch"), w: 0.5, b: 0, seed: seed}}
+	}
+	return l
+}
+
+func quizRegistry() *lessons.Registry { return lessons.NewRegistry(newQuizLesson()) }
+
+type quizMachine struct{ *testMachine }
+
+func (m *quizMachine) Clone() lessons.Machine {
+	return &quizMachine{m.testMachine.Clone().(*testMachine)}
+}
+
+func (m *quizMachine) Measures() lessons.Measures {
+	start := (0.5-2)*(0.5-2) + 1
+	return lessons.Measures{Values: map[string]float64{"w": m.w}, Loss: append([]float64{start}, m.losses...)}
+}
+
+func (m *quizMachine) Ask() *lessons.Ask {
+	switch {
+	case m.step == 0 && m.op == 0:
+		return &lessons.Ask{
+			ID: "reach", Prompt: fmt.Sprintf("At learning rate %g, will w end within 0.05 of 2?", m.lr),
+			Kind: scene.QuestionChoice, Choices: []string{"yes", "no"},
+			Ahead: lessons.End, AheadN: 1,
+			Resolve: func(f lessons.Machine) lessons.Resolution {
+				w := f.(*quizMachine).w
+				if math.Abs(w-2) < 0.05 {
+					return lessons.Resolution{Choice: 0, Explain: fmt.Sprintf("Yes: it ends at w = %.4f.", w)}
+				}
+				return lessons.Resolution{Choice: 1, Explain: fmt.Sprintf("No: it ends at w = %.4f.", w)}
+			},
+		}
+	case m.step == 1 && m.op == 1:
+		w, lr := m.w, m.lr
+		return &lessons.Ask{
+			ID: "w-next", Prompt: fmt.Sprintf("w = %.4f and ∂L/∂w = %.4f. What will w be after the update? (within 0.01)", w, 2*(w-2)),
+			Kind: scene.QuestionNumber, Tolerance: 0.01,
+			Ahead: lessons.Op, AheadN: 2,
+			Resolve: func(f lessons.Machine) lessons.Resolution {
+				nw := f.(*quizMachine).w
+				return lessons.Resolution{Value: nw, Explain: fmt.Sprintf("w − lr·∂L/∂w = %.4f − %g·%.4f = %.4f.", w, lr, 2*(w-2), nw)}
+			},
+		}
+	}
+	return nil
+}

@@ -12,8 +12,8 @@ import (
 // tuiOptions are the options every way of opening the terminal app shares:
 // the learner's progress store (in memory only if there is no config
 // folder) and the exercises folder.
-func tuiOptions(e *env, seed uint64) tui.Options {
-	opts := tui.Options{Seed: seed}
+func tuiOptions(e *env, seed uint64, noQuestions bool) tui.Options {
+	opts := tui.Options{Seed: seed, NoQuestions: noQuestions}
 	if st, err := progress.Open(); err == nil {
 		opts.Store = st
 	} else {
@@ -26,15 +26,15 @@ func tuiOptions(e *env, seed uint64) tui.Options {
 }
 
 // openTUI starts the terminal app on the home screen.
-func openTUI(e *env, reg *lessons.Registry, seed uint64) error {
-	return runTUI(reg, tuiOptions(e, seed))
+func openTUI(e *env, reg *lessons.Registry, seed uint64, noQuestions bool) error {
+	return runTUI(reg, tuiOptions(e, seed, noQuestions))
 }
 
 // openTUIRun starts the terminal app on lesson l. Settings given on the
 // command line start it afresh with them; otherwise it resumes the
 // learner's saved place.
-func openTUIRun(e *env, reg *lessons.Registry, l *lessons.Lesson, seed uint64, set lessons.Settings, explicit bool) error {
-	opts := tuiOptions(e, seed)
+func openTUIRun(e *env, reg *lessons.Registry, l *lessons.Lesson, seed uint64, set lessons.Settings, explicit, noQuestions bool) error {
+	opts := tuiOptions(e, seed, noQuestions)
 	opts.Lesson = l.ID
 	if explicit {
 		opts.Settings = set

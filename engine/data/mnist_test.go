@@ -1,7 +1,9 @@
 package data
 
 import (
+	"crypto/sha256"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -73,7 +75,12 @@ func TestMNISTNotFound(t *testing.T) {
 	t.Setenv("GOPATH", dir)
 	t.Setenv("HOME", dir)
 	t.Setenv("PATH", dir) // no `go env`
-	_, _, err := MNIST(1, 1)
+	// Within the embedded subset nothing is read from the cache.
+	tr, te, err := MNIST(100, 10)
+	if err != nil || tr.Source != "mnist" || !strings.Contains(tr.Origin, "embedded") || te.Len() != 10 {
+		t.Fatalf("embedded subset without a cache: %v, %+v", err, tr.Origin)
+	}
+	_, _, err = MNIST(EmbeddedTrain+1, 1)
 	if err == nil {
 		t.Fatal("MNIST found files in an empty cache")
 	}
@@ -86,9 +93,49 @@ func TestMNISTNotFound(t *testing.T) {
 	if strings.Contains(msg, "\n") {
 		t.Errorf("error is not one line: %q", msg)
 	}
-	train, test := Digits(4, 30, 20)
-	if train.Source != "synthetic" || test.Source != "synthetic" || train.Note != msg || train.Len() != 30 || test.Len() != 20 {
-		t.Errorf("Digits without MNIST: %s/%s, %d/%d, note %q", train.Source, test.Source, train.Len(), test.Len(), train.Note)
+	train, test := Digits(4, EmbeddedTrain+5, 20)
+	if train.Source != "mnist" || test.Source != "mnist" || !strings.Contains(train.Note, msg) || train.Len() != EmbeddedTrain || test.Len() != 20 {
+		t.Errorf("Digits without the full set: %s/%s, %d/%d, note %q", train.Source, test.Source, train.Len(), test.Len(), train.Note)
+	}
+}
+
+// TestEmbeddedMNISTIsTheFullSetsStart: the embedded subset holds exactly
+// the first images and labels of the full set (so a lesson's numbers do
+// not depend on which it read), and its files are the ones the generator
+// writes (checksums of engine/data/mnist/*.gz).
+func TestEmbeddedMNISTIsTheFullSetsStart(t *testing.T) {
+	sums := map[string]string{
+		"train-images-idx3-ubyte.gz": "b3203e847a4f6441fa9f8e8fcc3fafd82f89e42de05e70bc2226b2b4c67df4a4",
+		"train-labels-idx1-ubyte.gz": "4f2afb646888a2cfe665b156c55bd342fc4f076aefe806ee8fa36d85774b2da4",
+		"t10k-images-idx3-ubyte.gz":  "b3d1142396ee8dab273dfd1a4cfcb953a0f6f26ba1ff50213985bba01ed1bbfe",
+		"t10k-labels-idx1-ubyte.gz":  "73855753cb59af67ef75108758fa3b6a735f7437bab563942bb112bd96b86f6b",
+	}
+	for name, want := range sums {
+		b, err := embeddedMNIST.ReadFile("mnist/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fmt.Sprintf("%x", sha256.Sum256(b)); got != want {
+			t.Errorf("%s: sha256 %s, want %s (regenerate with go run ./engine/data/internal/mkmnist and update)", name, got, want)
+		}
+	}
+	etr, ete, err := embeddedSets(EmbeddedTrain, EmbeddedTest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkImages(t, "embedded train", etr)
+	checkImages(t, "embedded test", ete)
+	ftr, fte, err := MNIST(EmbeddedTrain+1, EmbeddedTest+1)
+	if err != nil {
+		t.Fatalf("the full set (a module of go.mod, in the module cache): %v", err)
+	}
+	for _, p := range []struct{ e, f *Images }{{etr, ftr}, {ete, fte}} {
+		if !slices.Equal(p.e.Labels, p.f.Labels[:p.e.Len()]) || !slices.Equal(p.e.X.Data, p.f.X.Data[:len(p.e.X.Data)]) {
+			t.Fatal("the embedded images differ from the first images of the full set")
+		}
+	}
+	if !strings.Contains(ftr.Origin, "full MNIST set") || !strings.Contains(etr.Origin, "embedded") {
+		t.Errorf("origins %q, %q", ftr.Origin, etr.Origin)
 	}
 }
 

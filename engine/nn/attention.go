@@ -63,10 +63,21 @@ func (m *MultiHeadAttention) Forward(tp *autograd.Tape, x *autograd.Var) *autogr
 // [batch Tq d]. It panics, naming the shapes, if they are not 3-D with d
 // features and the same batch, or if Causal is set and Tq ≠ Tk.
 func (m *MultiHeadAttention) Attend(tp *autograd.Tape, xq, xkv *autograd.Var) *autograd.Var {
+	return m.AttendKV(tp, xq, xkv, xkv)
+}
+
+// AttendKV records attention of queries from xq [batch Tq d] with keys
+// from xk and values from xv, both [batch Tk d] — keys and values from
+// different inputs (K = xk·Wk, V = xv·Wv), as in retrieval where what is
+// matched is not what is read out. It returns [batch Tq d] and panics,
+// naming the shapes, if they are not 3-D with d features, one batch size
+// and one key length, or if Causal is set and Tq ≠ Tk.
+func (m *MultiHeadAttention) AttendKV(tp *autograd.Tape, xq, xk, xv *autograd.Var) *autograd.Var {
 	d := m.Q.W.Value.Shape[0]
-	sq, sk := xq.Value.Shape, xkv.Value.Shape
-	if len(sq) != 3 || len(sk) != 3 || sq[2] != d || sk[2] != d || sq[0] != sk[0] {
-		panic(fmt.Sprintf("nn: MultiHeadAttention %s: shapes %v and %v, want [batch T %d] with one batch size", m.Name, sq, sk, d))
+	sq, sk, sv := xq.Value.Shape, xk.Value.Shape, xv.Value.Shape
+	if len(sq) != 3 || len(sk) != 3 || len(sv) != 3 || sq[2] != d || sk[2] != d || sv[2] != d ||
+		sq[0] != sk[0] || sv[0] != sk[0] || sv[1] != sk[1] {
+		panic(fmt.Sprintf("nn: MultiHeadAttention %s: shapes %v, %v and %v, want [batch T %d] with one batch size and keys as long as values", m.Name, sq, sk, sv, d))
 	}
 	b, tq, tk, h := sq[0], sq[1], sk[1], m.Heads
 	if m.Causal && tq != tk {
@@ -77,8 +88,8 @@ func (m *MultiHeadAttention) Attend(tp *autograd.Tape, xq, xkv *autograd.Var) *a
 		return tp.Reshape(tp.Permute(tp.Reshape(v, b, t, h, dk), 0, 2, 1, 3), b*h, t, dk)
 	}
 	q := heads(m.Q.Forward(tp, xq), tq)
-	k := heads(m.K.Forward(tp, xkv), tk)
-	v := heads(m.V.Forward(tp, xkv), tk)
+	k := heads(m.K.Forward(tp, xk), tk)
+	v := heads(m.V.Forward(tp, xv), tk)
 	scores := tp.Scale(tp.BatchMatMul(q, k, false, true), 1/math.Sqrt(float64(dk)))
 	if m.Causal {
 		mask := tensor.New(tq, tk)

@@ -27,6 +27,10 @@ func TestAttentionGrad(t *testing.T) {
 			xq, xkv := input(rt, b, steps, heads*dk), input(rt, b, tk, heads*dk)
 			xkv.Name = "xkv"
 			checkGrad(rt, func(tp *autograd.Tape) *autograd.Var { return m.Attend(tp, xq, xkv) }, append(m.Params(), xq, xkv)...)
+			// Keys and values from different inputs.
+			xv := input(rt, b, tk, heads*dk)
+			xv.Name = "xv"
+			checkGrad(rt, func(tp *autograd.Tape) *autograd.Var { return m.AttendKV(tp, xq, xkv, xv) }, append(m.Params(), xq, xkv, xv)...)
 		}
 	})
 }
@@ -60,4 +64,32 @@ func TestAttentionWeights(t *testing.T) {
 	mustPanic(t, func() {
 		m.Attend(autograd.NewTape(), x, autograd.Const("y", tensor.New(3, 5, 8)))
 	}, "causal", "[3 4 8]", "[3 5 8]")
+	mustPanic(t, func() {
+		m.AttendKV(autograd.NewTape(), x, x, autograd.Const("v", tensor.New(3, 3, 8)))
+	}, "nn: MultiHeadAttention attn", "[3 3 8]", "keys as long as values")
+}
+
+// TestCrossAttentionHandCase: one head, d = 1, identity projections, so
+// the output is Σ_j softmax_j(q·k_j)·v_j written out by hand; keys and
+// values differ, and the values decide the output while the keys decide
+// the weights.
+func TestCrossAttentionHandCase(t *testing.T) {
+	m := NewMultiHeadAttention("x", 1, 1, false, tensor.NewRNG(1))
+	for _, d := range []*Dense{m.Q, m.K, m.V, m.O} {
+		d.W.Value.Data[0], d.B.Value.Data[0] = 1, 0
+	}
+	q, ks, vs := 0.7, []float64{1, -2, 0.5}, []float64{10, 20, 30}
+	den, num := 0.0, 0.0
+	for j, k := range ks {
+		e := math.Exp(q * k)
+		den += e
+		num += e * vs[j]
+	}
+	c := func(name string, v ...float64) *autograd.Var {
+		return autograd.Const(name, tensor.FromValues(v, 1, len(v), 1))
+	}
+	got := m.AttendKV(autograd.NoGradTape(), c("q", q), c("k", ks...), c("v", vs...)).Value.Data[0]
+	if want := num / den; math.Abs(got-want) > 1e-12 {
+		t.Fatalf("cross-attention output %.15g, want %.15g", got, want)
+	}
 }

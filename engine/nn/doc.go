@@ -20,11 +20,13 @@
 //   - Dense (LeCun normal by default, Glorot uniform as in Keras with
 //     NewDenseInit), Conv2D, MaxPool2D, AvgPool2D, Flatten
 //   - activations as layers: ReLU, LeakyReLU, Tanh, Sigmoid, Softmax
-//   - recurrent: RNN (vanilla tanh) and LSTM, each a cell with a Step
-//     method unrolled over [batch time features]
+//   - recurrent: RNN (vanilla tanh), LSTM and GRU (PyTorch's gate order
+//     r, z, n), each a cell with a Step method unrolled over
+//     [batch time features]
 //   - Embedding, LayerNorm, Dropout (Train switches it off), and
-//     MultiHeadAttention (optionally causal; Weights keeps the last
-//     attention weights for display)
+//     MultiHeadAttention (optionally causal; self-attention, Attend for
+//     cross-attention, AttendKV for keys and values from different
+//     inputs; Weights keeps the last attention weights for display)
 //
 // # Losses
 //

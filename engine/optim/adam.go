@@ -21,13 +21,21 @@ import (
 //
 // The step count t is kept per parameter, as in PyTorch: a parameter
 // skipped for having no gradient does not advance its t. Weight decay is
-// the classic L2 term added to the gradient, not AdamW's decoupled decay.
+// the classic L2 term added to the gradient, unless Decoupled is set: then
+// it is AdamW's decoupled decay (Loshchilov & Hutter 2019; PyTorch's
+// AdamW), which shrinks the weight directly and leaves g, m and v alone:
+//
+//	W  ← W·(1 − lr·λ)          before the update above, with g = dW
+//
+// With L2 the decay term passes through 1/√v̂ and is weakest exactly where
+// gradients are large; decoupled, every weight decays at the same rate.
 type Adam struct {
 	LR          float64
 	Beta1       float64 // β1, decay of m; 0.9 by default
 	Beta2       float64 // β2, decay of v; 0.999 by default
 	Eps         float64 // ε, added to √v̂; 1e-8 by default
-	WeightDecay float64 // λ: adds λ·W to the gradient
+	WeightDecay float64 // λ: adds λ·W to the gradient (or, Decoupled, shrinks W by lr·λ·W)
+	Decoupled   bool    // AdamW: decay W directly instead of through the gradient
 
 	state stateMap
 }
@@ -35,6 +43,14 @@ type Adam struct {
 // NewAdam returns Adam with learning rate lr, β1 = 0.9, β2 = 0.999 and
 // ε = 1e-8.
 func NewAdam(lr float64) *Adam { return &Adam{LR: lr, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8} }
+
+// NewAdamW returns AdamW: Adam with decoupled weight decay λ = 0.01 (PyTorch's
+// default), learning rate lr, β1 = 0.9, β2 = 0.999 and ε = 1e-8.
+func NewAdamW(lr float64) *Adam {
+	a := NewAdam(lr)
+	a.WeightDecay, a.Decoupled = 0.01, true
+	return a
+}
 
 // Step applies one update to every parameter that has a gradient.
 // It panics if a parameter's gradient has a different shape from its value.
@@ -51,13 +67,21 @@ func (o *Adam) Step(params []*autograd.Var) {
 		bc2 := math.Sqrt(1 - math.Pow(o.Beta2, float64(st.steps)))
 		stepSize := o.LR / bc1
 		w, m, v, d := p.Value.Data, st.a.Data, st.b.Data, st.last.Data
+		decay := 1 - o.LR*o.WeightDecay // AdamW's factor
 		for i, g := range p.Grad.Data {
-			if o.WeightDecay != 0 {
+			if o.WeightDecay != 0 && !o.Decoupled {
 				g += o.WeightDecay * w[i]
 			}
 			m[i] = o.Beta1*m[i] + (1-o.Beta1)*g
 			v[i] = o.Beta2*v[i] + (1-o.Beta2)*g*g
-			d[i] = -stepSize * (m[i] / (math.Sqrt(v[i])/bc2 + o.Eps))
+			step := -stepSize * (m[i] / (math.Sqrt(v[i])/bc2 + o.Eps))
+			if o.Decoupled {
+				old := w[i]
+				w[i] = w[i]*decay + step
+				d[i] = w[i] - old
+				continue
+			}
+			d[i] = step
 			w[i] += d[i]
 		}
 	}
@@ -102,8 +126,13 @@ func (o *Adam) LearningRate() float64 { return o.LR }
 // SetLearningRate sets LR. It panics if lr is negative, NaN or infinite.
 func (o *Adam) SetLearningRate(lr float64) { mustLR("Adam.SetLearningRate", lr); o.LR = lr }
 
-// Name returns "adam".
-func (o *Adam) Name() string { return "adam" }
+// Name returns "adam", or "adamw" when the decay is decoupled.
+func (o *Adam) Name() string {
+	if o.Decoupled {
+		return "adamw"
+	}
+	return "adam"
+}
 
 // Reset forgets every parameter's state (m, v and t restart at 0).
 func (o *Adam) Reset() { o.state = nil }
@@ -116,5 +145,9 @@ func (o *Adam) Clone(remap map[*autograd.Var]*autograd.Var) Optimizer {
 }
 
 func (o *Adam) String() string {
-	return fmt.Sprintf("Adam(lr=%g, β1=%g, β2=%g, ε=%g%s)", o.LR, o.Beta1, o.Beta2, o.Eps, wdString(o.WeightDecay))
+	name := "Adam"
+	if o.Decoupled {
+		name = "AdamW"
+	}
+	return fmt.Sprintf("%s(lr=%g, β1=%g, β2=%g, ε=%g%s)", name, o.LR, o.Beta1, o.Beta2, o.Eps, wdString(o.WeightDecay))
 }

@@ -267,7 +267,7 @@ func TestNew(t *testing.T) {
 		opts []Option
 		want string
 	}{
-		{"adamw", 0.1, nil, `optim: unknown optimizer "adamw" (want gd, sgd, momentum, nesterov, adagrad, rmsprop or adam)`},
+		{"adamax", 0.1, nil, `optim: unknown optimizer "adamax" (want gd, sgd, momentum, nesterov, adagrad, rmsprop, adam or adamw)`},
 		{"sgd", -0.1, nil, "optim: learning rate -0.1 must be a finite number ≥ 0"},
 		{"sgd", 0.1, []Option{WithBetas(0.9, 0.99)}, "optim: sgd has no betas"},
 		{"adam", 0.1, []Option{WithBetas(0.9, 1)}, "optim: β2 1 must be in [0, 1)"},

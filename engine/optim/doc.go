@@ -14,11 +14,12 @@
 //	RMSProp   v ← α·v + (1−α)·g²;  W ← W − lr·g/(√v + ε)
 //	Adam      m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;
 //	          W ← W − lr·m̂/(√v̂ + ε),  m̂ = m/(1−β1^t), v̂ = v/(1−β2^t)
+//	AdamW     W ← W·(1 − lr·λ), then Adam with g = dW    (decoupled decay)
 //
 // They follow torch.optim exactly (the tests compare three steps of each
 // with numbers PyTorch produced), including the defaults: μ = 0.9 from New,
 // AdaGrad ε = 1e-10, RMSProp α = 0.99 and ε = 1e-8, Adam β1 = 0.9,
-// β2 = 0.999 and ε = 1e-8.
+// β2 = 0.999 and ε = 1e-8, AdamW λ = 0.01.
 //
 // # A training step
 //

@@ -20,12 +20,12 @@ func ExampleNew() {
 	fmt.Println(opt)
 	fmt.Printf("ΔW = %.4f\n", opt.LastUpdate(w).Data)
 
-	_, err = optim.New("adamw", 0.1)
+	_, err = optim.New("adamax", 0.1)
 	fmt.Println(err)
 	// Output:
 	// Adam(lr=0.1, β1=0.9, β2=0.999, ε=1e-08)
 	// ΔW = [-0.1000 0.1000]
-	// optim: unknown optimizer "adamw" (want gd, sgd, momentum, nesterov, adagrad, rmsprop or adam)
+	// optim: unknown optimizer "adamax" (want gd, sgd, momentum, nesterov, adagrad, rmsprop, adam or adamw)
 }
 
 func ExampleAdam_State() {

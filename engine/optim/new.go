@@ -7,7 +7,7 @@ import (
 )
 
 // Names lists the names New accepts, in the order of the course.
-var Names = []string{"gd", "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"}
+var Names = []string{"gd", "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw"}
 
 // Option changes one setting of an optimizer made by New.
 type Option func(Optimizer) error
@@ -21,11 +21,12 @@ type Option func(Optimizer) error
 //	"adagrad"    NewAdaGrad(lr)
 //	"rmsprop"    NewRMSProp(lr)
 //	"adam"       NewAdam(lr)
+//	"adamw"      NewAdamW(lr)  (decoupled weight decay 0.01)
 //
 // Names are matched case-insensitively. An unknown name, an invalid lr or
 // an option that does not apply gives a one-line error, such as
 //
-//	optim: unknown optimizer "adamw" (want gd, sgd, momentum, nesterov, adagrad, rmsprop or adam)
+//	optim: unknown optimizer "adamax" (want gd, sgd, momentum, nesterov, adagrad, rmsprop, adam or adamw)
 func New(name string, lr float64, opts ...Option) (Optimizer, error) {
 	if err := CheckLR(lr); err != nil {
 		return nil, err
@@ -44,6 +45,8 @@ func New(name string, lr float64, opts ...Option) (Optimizer, error) {
 		o = NewRMSProp(lr)
 	case "adam":
 		o = NewAdam(lr)
+	case "adamw":
+		o = NewAdamW(lr)
 	default:
 		return nil, fmt.Errorf("optim: unknown optimizer %q (want %s or %s)",
 			name, strings.Join(Names[:len(Names)-1], ", "), Names[len(Names)-1])
@@ -97,7 +100,7 @@ func WithMomentum(mu float64) Option {
 	}
 }
 
-// WithBetas sets β1 and β2 of "adam". It fails for other optimizers and if
+// WithBetas sets β1 and β2 of "adam" or "adamw". It fails for other optimizers and if
 // either is outside [0, 1).
 func WithBetas(beta1, beta2 float64) Option {
 	return func(o Optimizer) error {
@@ -132,7 +135,7 @@ func WithAlpha(alpha float64) Option {
 	}
 }
 
-// WithEps sets ε of "adagrad", "rmsprop" or "adam". It fails for other
+// WithEps sets ε of "adagrad", "rmsprop", "adam" or "adamw". It fails for other
 // optimizers and if ε is not a finite number > 0.
 func WithEps(eps float64) Option {
 	return func(o Optimizer) error {

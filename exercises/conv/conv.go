@@ -38,8 +38,9 @@ func KernelGrad(x, dy [][]float64) [][]float64 {
 //
 //	dx[p][q] = Σ_a Σ_b dy[p−a][q−b] · k[a][b]
 //
-// over the (p−a, q−b) that lie inside dy: the "full" convolution of dy
-// with k. Put differently: pad dy with kh−1 rows and kw−1 columns of
+// over the (p−a, q−b) that lie inside dy: a "full" cross-correlation of
+// dy with k turned by 180° (the same as a true "full" convolution of dy
+// with k). Put differently: pad dy with kh−1 rows and kw−1 columns of
 // zeros on every side and cross-correlate it with k turned by 180°. dx has
 // x's shape, (OH+kh−1)×(OW+kw−1). Return a new matrix; do not change k or
 // dy.

@@ -15,8 +15,8 @@ import (
 // dk[a][b] = Σ_i Σ_j dy[i][j]·x[i+a][j+b], the valid cross-correlation of
 // x with dy; InputGrad(k, dy) is dL/dx, of x's shape:
 // dx[p][q] = Σ_a Σ_b dy[p−a][q−b]·k[a][b] over the terms inside dy, the
-// "full" convolution of dy with k (dy padded by kh−1 and kw−1 zeros,
-// cross-correlated with k turned 180°). No function changes its arguments.
+// "full" cross-correlation of dy with k turned 180° (dy padded by kh−1 and
+// kw−1 zeros; the same as a true full convolution with k). No function changes its arguments.
 type ConvImpl struct {
 	Conv2D     func(x, k [][]float64) [][]float64
 	KernelGrad func(x, dy [][]float64) [][]float64

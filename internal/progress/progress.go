@@ -30,6 +30,9 @@ type Lesson struct {
 	Journal   lessons.Journal `json:"journal"`
 	StepsSeen int             `json:"steps_seen"`
 	Updated   time.Time       `json:"updated"`
+	// Answers holds the learner's first answer to each of the lesson's
+	// questions (see questions.go).
+	Answers map[string]bool `json:"answers,omitempty"`
 }
 
 // Exercise is the last grade of one exercise.
@@ -47,6 +50,8 @@ type State struct {
 	Version   int                 `json:"version"`
 	Lessons   map[string]Lesson   `json:"lessons"`
 	Exercises map[string]Exercise `json:"exercises"`
+	// Prefs are the learner's preferences (see questions.go).
+	Prefs Prefs `json:"prefs"`
 }
 
 // Dir returns dlearn's folder: $DLEARN_HOME, or dlearn/ in the user's

@@ -77,3 +77,30 @@ func TestUpdateAndDir(t *testing.T) {
 		t.Fatalf("updates lost: %+v", st.Exercises)
 	}
 }
+
+func TestAnswersAndPrefsRoundTrip(t *testing.T) {
+	s := &Store{Path: filepath.Join(t.TempDir(), "progress.json")}
+	var l Lesson
+	if !l.RecordAnswer("q1", true) || !l.RecordAnswer("q2", false) {
+		t.Fatal("first answers were not recorded")
+	}
+	if l.RecordAnswer("q1", false) || l.RecordAnswer("", true) {
+		t.Fatal("a second answer (or one without an id) was recorded")
+	}
+	if r, n := l.Score(); r != 1 || n != 2 {
+		t.Fatalf("score %d/%d, want 1/2", r, n)
+	}
+	st := empty()
+	st.Lessons["linreg"] = l
+	st.Prefs.NoQuestions = true
+	if err := s.Save(st); err != nil {
+		t.Fatal(err)
+	}
+	got, warning, err := s.Load()
+	if err != nil || warning != "" {
+		t.Fatalf("load: %v %q", err, warning)
+	}
+	if r, n := got.Lessons["linreg"].Score(); r != 1 || n != 2 || !got.Prefs.NoQuestions {
+		t.Fatalf("after a round trip: score %d/%d, no questions %v", r, n, got.Prefs.NoQuestions)
+	}
+}

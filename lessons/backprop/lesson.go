@@ -26,6 +26,7 @@ func Lesson() *lessons.Lesson {
 		Summary:   "A small network learns XOR; walk the backward pass node by node — upstream × local = the chain rule in numbers.",
 		Topics:    []string{"neural networks", "backpropagation", "activation functions", "gradient descent"},
 		Exercises: []string{"backprop"},
+		Goal:      goal,
 		Controls: []lessons.Control{
 			{
 				Name: "act", Label: "activation", Kind: lessons.Choice,

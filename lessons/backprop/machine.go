@@ -9,6 +9,7 @@ import (
 	"github.com/dlearn/dlearn/engine/optim"
 	"github.com/dlearn/dlearn/engine/tensor"
 	"github.com/dlearn/dlearn/lessons"
+	"github.com/dlearn/dlearn/lessons/scene"
 	"github.com/dlearn/dlearn/lessons/trainer"
 )
 
@@ -154,8 +155,9 @@ func (m *machine) accuracy() float64 {
 	return float64(right) / N
 }
 
-// right1 reports whether p is on the side of 0.5 of class y. A point at
-// exactly 0.5 is undecided and counts as wrong.
+// right1 reports whether p is on the side of 0.5 of class y: class 1 needs
+// p > 0.5, class 0 needs p < 0.5. A point at exactly 0.5 is undecided and
+// counts as wrong for either class (the narrative says so).
 func right1(p, y float64) bool {
 	if y == 1 {
 		return p > 0.5
@@ -200,4 +202,73 @@ func (m *machine) deadUnits(z1 *tensor.Tensor) []int {
 // current parameters.
 func (m *machine) z1Now() *tensor.Tensor {
 	return m.forward(autograd.NoGradTape(), autograd.Const("x", m.x)).z1.Value
+}
+
+// satFrac: a unit is saturated when its local derivative is below this
+// share of the activation's largest (1 for tanh, 1/4 for the sigmoid) on
+// every point.
+const satFrac = 0.01
+
+// saturatedUnits lists the hidden sigmoid or tanh units (0-based) that sit
+// on a flat end of their activation on all four points, given the
+// pre-activations z1 [4 hidden]: their local derivative is below satFrac
+// of its maximum, so almost no gradient passes through them to W1 and b1.
+// ReLU has no flat ends that are not dead (see deadUnits).
+func (m *machine) saturatedUnits(z1 *tensor.Tensor) []int {
+	if m.act == "relu" {
+		return nil
+	}
+	var sat []int
+	for j := range m.hidden {
+		flat := true
+		for i := range N {
+			if localFrac(m.act, z1.Data[i*m.hidden+j]) >= satFrac {
+				flat = false
+			}
+		}
+		if flat {
+			sat = append(sat, j)
+		}
+	}
+	return sat
+}
+
+// localFrac is the activation's local derivative at z as a share of its
+// maximum: 1 − tanh(z)² for tanh, 4σ(z)(1 − σ(z)) for the sigmoid.
+func localFrac(act string, z float64) float64 {
+	if act == "sigmoid" {
+		s := 1 / (1 + math.Exp(-z))
+		return 4 * s * (1 - s)
+	}
+	t := math.Tanh(z)
+	return 1 - t*t
+}
+
+// z2Now is the output pre-activation for the four points with the current
+// parameters.
+func (m *machine) z2Now() []float64 {
+	return m.forward(autograd.NoGradTape(), autograd.Const("x", m.x)).z2.Value.Data
+}
+
+// outputSaturated reports whether the output sigmoid is saturated on all
+// four points: σ′(z2) below satFrac of its maximum 1/4 everywhere. Every
+// gradient in the network passes through that factor, so then almost
+// nothing reaches any weight.
+func (m *machine) outputSaturated() bool {
+	for _, z := range m.z2Now() {
+		if localFrac("sigmoid", z) >= satFrac {
+			return false
+		}
+	}
+	return true
+}
+
+// verdict is the runtime's verdict on the run as it stands, so the
+// finished narrative names the same cause as the status line.
+func (m *machine) verdict() scene.Verdict {
+	s := lessons.Settings{
+		"act": m.act, "lr": strconv.FormatFloat(m.opt.LR, 'g', -1, 64),
+		"hidden": strconv.Itoa(m.hidden), "epochs": strconv.Itoa(m.loop.Epochs),
+	}
+	return lessons.Diagnose(Lesson(), m.Measures(), m.loop.Diverged, s)
 }

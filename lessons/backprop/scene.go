@@ -58,11 +58,9 @@ func (m *machine) Scene() scene.Scene {
 	case m.Done():
 		sc.Phase = "finished"
 		sc.Narrative = trainer.Narrative(narrative, "finished", v)
-		sc.Status = scene.Status{Level: scene.LevelSuccess, Finished: true,
+		// The runtime replaces this with its verdict on the goal.
+		sc.Status = scene.Status{Level: scene.LevelInfo, Finished: true,
 			Message: fmt.Sprintf("finished: %d of 4 points right, loss %s", v.Correct, trainer.Num(v.FullLoss))}
-		if !v.Solved {
-			sc.Status.Level = scene.LevelWarning
-		}
 	case cur.Tape == nil:
 		sc.Phase = "ready"
 		sc.Narrative = trainer.Narrative(narrative, "intro", v)

@@ -3,6 +3,7 @@ package backprop
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/dlearn/dlearn/engine/autograd"
@@ -32,6 +33,25 @@ type view struct {
 	// stuck near 0 or 1 on a wrong point (Stuck) — the signs of too large
 	// a learning rate. Barely: the loss has hardly moved from the start.
 	Overshot, Stuck, Barely bool
+	// Sat names the hidden units saturated on all four points (see
+	// saturatedUnits), NSat counts them; OutSat reports that the output
+	// sigmoid is saturated on all four; Tie that some p is exactly 0.5.
+	Sat         string
+	NSat        int
+	OutSat, Tie bool
+	// StuckAt names the confidently wrong points with their p ("(1,0)
+	// has p = 9.43e-08"); NearHalf reports every p within 0.1 of 0.5.
+	StuckAt  string
+	NearHalf bool
+	// Tie00 reports that (0,0) has p exactly 0.5 (as it does untrained
+	// with tanh or ReLU: zero inputs, zero biases).
+	Tie00        bool
+	MaxZ1, MaxZ2 float64 // the largest |z1| and |z2| over the points, now
+	// Cause is the runtime's verdict on a finished run that missed the
+	// goal ("" otherwise), Drop the loss's fall over the last fifth of
+	// the run, in percent.
+	Cause string
+	Drop  float64
 	chain
 	Updates []update
 }
@@ -52,22 +72,45 @@ func (m *machine) view() view {
 	}
 	full := m.predict(m.x)
 	v.FullPList, v.Correct = predictions(full)
-	v.Solved = v.Correct == N
+	v.Solved = goal.Met(float64(v.Correct))
+	for _, p := range full {
+		if p == 0.5 {
+			v.Tie = true
+		}
+	}
+	v.Tie00 = full[0] == 0.5
 	z1 := m.z1Now()
 	if m.loop.Cur.Tape != nil {
 		z1 = m.cur.z1.Value
 	}
 	v.Dead, v.NDead = deadNames(m.deadUnits(z1))
+	v.Sat, v.NSat = deadNames(m.saturatedUnits(z1))
+	v.OutSat = m.outputSaturated()
+	v.MaxZ1, v.MaxZ2 = maxAbs(m.z1Now().Data), maxAbs(m.z2Now())
+	if v.Ended && !v.Solved {
+		v.Cause = m.verdict().Cause
+	}
+	if n := len(m.loop.Losses); n >= 5 {
+		first := m.loop.Losses[n-n/5-1]
+		v.Drop = 100 * (first - m.loop.Losses[n-1]) / first
+	}
 	v.AllDead = v.NDead == m.hidden
 	v.DeadAre = "Unit " + v.Dead + " is"
 	if v.NDead > 1 {
 		v.DeadAre = "Units " + v.Dead + " are"
 	}
+	var stuck []string
+	v.NearHalf = true
 	for i, p := range full {
 		if math.Abs(p-xorY[i]) > stuckGap {
 			v.Stuck = true
+			stuck = append(stuck, fmt.Sprintf("%s has p = %s", pointNames[i], pNum(p)))
+		}
+		if math.Abs(p-0.5) >= 0.1 {
+			v.NearHalf = false
 		}
 	}
+	v.StuckAt = strings.Join(stuck, ", ")
 	v.Overshot = v.FullLoss > explodeFactor*m.startLoss || v.Stuck
 	v.Barely = v.FullLoss > 0.9*m.startLoss
 	if m.loop.Cur.Tape == nil {
@@ -121,18 +164,42 @@ func (m *machine) used(p *autograd.Var) *tensor.Tensor {
 }
 
 // predictions lists each point's p and counts the points on the right
-// side of 0.5.
+// side of 0.5. A p of exactly 0.5 is marked undecided (and is wrong); a p
+// that rounds to 0.5 but is not is printed with the digits that show its
+// side.
 func predictions(p []float64) (string, int) {
 	parts := make([]string, N)
 	right := 0
 	for i, pi := range p {
 		mark := "✗"
-		if right1(pi, xorY[i]) {
+		switch {
+		case pi == 0.5:
+			mark = "✗ undecided"
+		case right1(pi, xorY[i]):
 			mark, right = "✓", right+1
 		}
-		parts[i] = fmt.Sprintf("%s → %s %s", pointNames[i], trainer.Num(pi), mark)
+		parts[i] = fmt.Sprintf("%s → %s %s", pointNames[i], pNum(pi), mark)
 	}
 	return strings.Join(parts, ", "), right
+}
+
+// pNum formats a probability like trainer.Num, with more digits when four
+// would show 0.5 for a p that is not exactly 0.5.
+func pNum(p float64) string {
+	s := trainer.Num(p)
+	for d := 5; s == "0.5" && p != 0.5 && d <= 17; d++ {
+		s = strconv.FormatFloat(p, 'g', d, 64)
+	}
+	return s
+}
+
+// maxAbs is the largest |x| in v.
+func maxAbs(v []float64) float64 {
+	m := 0.0
+	for _, x := range v {
+		m = math.Max(m, math.Abs(x))
+	}
+	return m
 }
 
 // deadNames names the dead units ("h2, h3") and counts them.

@@ -265,3 +265,69 @@ func TestEveryLessonTeaches(t *testing.T) {
 		})
 	}
 }
+
+// TestEveryLessonStopsAtItsQuestions: a learner who only ever takes whole
+// steps, with the run stopping at questions, meets every question a learner
+// stepping op by op meets, and stepping back from the end is exact.
+func TestEveryLessonStopsAtItsQuestions(t *testing.T) {
+	for _, l := range Registry().All() {
+		t.Run(l.ID, func(t *testing.T) {
+			byOps := lessontest.Walk(t, l, lessons.DefaultSeed, nil, lessontest.Right)
+			r, _ := lessons.Start(l, lessons.DefaultSeed, nil)
+			if _, ok := lessons.MachineOf(r).(lessons.Progresser); !ok {
+				t.Fatal("the machine is not a lessons.Progresser: a learner taking whole steps would pass the questions inside a step")
+			}
+			r.SetStopAtQuestions(true)
+			met := map[string]bool{}
+			for {
+				if q := r.Question(); q != nil && !q.Answered {
+					met[q.ID] = true
+					if _, err := r.Answer(q.ID, lessontest.Right(q)); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if !r.Advance(lessons.Step) {
+					break
+				}
+			}
+			for _, q := range byOps.Questions {
+				if !met[q.ID] {
+					t.Errorf("question %s, met stepping op by op, is passed over by whole steps", q.ID)
+				}
+			}
+		})
+	}
+}
+
+// TestEveryLessonRestoresIntoANewMachine: a snapshot taken from a run and
+// restored into a new machine of the same lesson (what a question's
+// look-ahead does) goes on exactly as the run itself — optimizer state
+// included.
+func TestEveryLessonRestoresIntoANewMachine(t *testing.T) {
+	for _, l := range Registry().All() {
+		t.Run(l.ID, func(t *testing.T) {
+			r, _ := lessons.Start(l, lessons.DefaultSeed, nil)
+			for range 5 {
+				r.Advance(lessons.Step)
+			}
+			snap, ok := lessons.MachineOf(r).(lessons.Snapshotter)
+			if !ok {
+				t.Skip("no snapshots: stepping back and looking ahead replay from the seed")
+			}
+			st, ok := snap.Snapshot()
+			if !ok {
+				t.Fatal("no snapshot between steps")
+			}
+			fresh := l.New(lessons.DefaultSeed, l.Defaults())
+			fresh.(lessons.Snapshotter).Restore(st)
+			for range 3 {
+				r.Advance(lessons.Step)
+				fresh.Advance(lessons.Step)
+			}
+			got, want := fresh.Scene(), lessons.MachineOf(r).Scene()
+			if got.Narrative != want.Narrative || !reflect.DeepEqual(got.Panels, want.Panels) {
+				t.Fatalf("three steps after restoring into a new machine the scene differs from the run's (phase %q vs %q)", got.Phase, want.Phase)
+			}
+		})
+	}
+}

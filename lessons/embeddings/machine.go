@@ -56,6 +56,9 @@ type machine struct {
 	startLoss, bestLoss   float64
 	uniformLoss           float64 // log V: the loss of a uniform guess
 	startAgree, topicWord int     // topic words whose nearest neighbour shares their topic, at the start; topic words
+	// agreeN is topicAgreement for the parameters after the training
+	// step agreeAt encodes (see agreement); agreeAt 0 is none.
+	agreeAt, agreeN int
 }
 
 func newMachine(seed uint64, c config) *machine {
@@ -102,7 +105,7 @@ func newMachine(seed uint64, c config) *machine {
 		EndEpoch: func() { m.epochLoss = append(m.epochLoss, m.fullLoss()) },
 	}
 	m.startLoss = m.fullLoss()
-	m.startAgree = m.topicAgreement()
+	m.startAgree = m.agreement()
 	return m
 }
 
@@ -249,6 +252,7 @@ func (m *machine) Restore(state any) {
 	m.opt = m.loop.Restore(s.loop).(*optim.SGD)
 	m.epochLoss = slices.Clone(s.epochLoss)
 	m.probe = s.probe
+	m.agreeAt = 0
 	for i, w := range s.safe {
 		m.safe[i] = slices.Clone(w)
 	}

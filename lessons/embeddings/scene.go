@@ -50,12 +50,10 @@ func (m *machine) Scene() scene.Scene {
 		sc.Status = scene.Status{Level: scene.LevelWarning, Finished: m.Done(),
 			Message: fmt.Sprintf("the parameters are exploding (largest %s) — lower the learning rate", trainer.Num(v.Largest))}
 	case phase == "finished":
-		sc.Status = scene.Status{Level: scene.LevelSuccess, Finished: true,
+		// The runtime replaces this with the verdict on the goal.
+		sc.Status = scene.Status{Level: scene.LevelInfo, Finished: true,
 			Message: fmt.Sprintf("finished: loss %s (uniform %s, best possible %s); %d of %d topic words next to their own topic",
 				trainer.Num(v.FullLoss), trainer.Num(v.Uniform), trainer.Num(v.Best), v.Agree, v.TopicWords)}
-		if !v.Good {
-			sc.Status.Level = scene.LevelWarning
-		}
 	}
 	if v.Exploded {
 		// The distribution, projection and neighbours of parameters this

@@ -53,7 +53,11 @@ type view struct {
 	TopOther                    string
 	// Update.
 	PNew, DeltaNorm float64
-	EpochEnd, Good  bool
+	EpochEnd        bool
+	// The goal: AgreePct (Agree of TopicWords, in %) ≥ Target, Met.
+	AgreePct, Target float64
+	Gap              float64 // FullLoss − Best: what training can still remove
+	Met              bool
 	// Exploded is set once the run diverged, a parameter's magnitude
 	// passed explodeAt (Largest) or the loss explodeLoss times log V:
 	// then only the counters, Largest, FullLoss (unless the parameters
@@ -75,12 +79,13 @@ func (m *machine) view() view {
 		Epoch: m.loop.Epoch, EpochShown: m.loop.Epoch + 1, Epochs: m.loop.Epochs,
 		DivStep: m.loop.DivStep, StepsPerEpoch: m.loop.StepsPerEpoch(),
 		LR: m.opt.LR, Uniform: m.uniformLoss, Best: m.bestLoss, StartLoss: m.startLoss,
-		Agree: m.topicAgreement(), StartAgree: m.startAgree, TopicWords: m.topicWord,
+		Agree: m.agreement(), StartAgree: m.startAgree, TopicWords: m.topicWord,
 		Probe: m.probe, Largest: m.largest(),
 	}
 	v.Exploded = m.loop.Diverged || v.Largest > explodeAt
 	if !v.Exploded {
 		v.FullLoss = m.fullLoss()
+		v.Gap = v.FullLoss - m.bestLoss
 		v.Exploded = v.FullLoss > explodeLoss*m.uniformLoss
 	}
 	// The chance that a topic word's nearest neighbour shares its topic if
@@ -91,7 +96,8 @@ func (m *machine) view() view {
 		chance += n * (n - 1) / float64(v.V-1)
 	}
 	v.ChancePercent = int(math.Round(100 * chance / float64(m.topicWord)))
-	v.Good = 5*v.Agree >= 2*m.topicWord // at least 40%
+	v.AgreePct = 100 * float64(v.Agree) / float64(m.topicWord)
+	v.Target, v.Met = goal.Target, goal.Met(v.AgreePct)
 
 	probe := m.words.Index[m.probe]
 	if t := m.topic[probe]; t >= 0 {

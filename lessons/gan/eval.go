@@ -3,6 +3,7 @@ package gan
 import (
 	"github.com/dlearn/dlearn/engine/autograd"
 	"github.com/dlearn/dlearn/engine/data"
+	"github.com/dlearn/dlearn/engine/nn"
 	"github.com/dlearn/dlearn/engine/tensor"
 )
 
@@ -88,4 +89,56 @@ func (m *machine) region() []float64 {
 		}
 	}
 	return out
+}
+
+// evaluation is what the machine measures every evalEvery steps and at the
+// end: the coverage of the shown points and the share of dead ReLU units.
+// Measures reads the latest one, so it costs nothing per scene.
+type evaluation struct {
+	Step int
+	Cov  coverage
+	// Dead is the share of the hidden ReLU units of G and D that are zero
+	// on every input they are shown: G on the shown noise, D on the shown
+	// real points and G's points.
+	Dead float64
+}
+
+// deadShare is the share of G's and D's hidden units that never fire: G's
+// on the shown noise, D's on the first ShownReal real points and G's points
+// pts.
+func (m *machine) deadShare(pts *tensor.Tensor) float64 {
+	gDead, gUnits := deadUnits(m.g, m.shownZ)
+	in := tensor.New(ShownReal+pts.Shape[0], 2)
+	copy(in.Data, m.real.X.Data[:2*ShownReal])
+	copy(in.Data[2*ShownReal:], pts.Data)
+	dDead, dUnits := deadUnits(m.d, in)
+	return float64(gDead+dDead) / float64(gUnits+dUnits)
+}
+
+// deadUnits runs x through net layer by layer and counts, after every ReLU,
+// the units that are zero on every row of x, and the units.
+func deadUnits(net *nn.Sequential, x *tensor.Tensor) (dead, units int) {
+	tp := autograd.NoGradTape()
+	v := autograd.Const("x", x)
+	for _, l := range net.Layers {
+		v = l.Forward(tp, v)
+		if _, ok := l.(nn.ReLU); !ok {
+			continue
+		}
+		rows, cols := v.Value.Shape[0], v.Value.Shape[1]
+		for j := range cols {
+			fires := false
+			for i := range rows {
+				if v.Value.Data[i*cols+j] > 0 {
+					fires = true
+					break
+				}
+			}
+			if !fires {
+				dead++
+			}
+		}
+		units += cols
+	}
+	return dead, units
 }

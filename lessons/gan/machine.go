@@ -57,9 +57,13 @@ type machine struct {
 	k      int  // D steps of the current (or last) training step
 	step   int  // training steps completed
 	cur    stepVals
-	live   liveStep // the tapes of the step in progress; never snapshotted
+	// realX is the real batch of the latest D step (its tensor is never
+	// modified), for the question about L_D after G's step.
+	realX *tensor.Tensor
+	live  liveStep // the tapes of the step in progress; never snapshotted
 
 	hist     history
+	last     evaluation // the latest evaluation (of step hist.evalStep's last)
 	diverged bool
 	divStep  int
 
@@ -79,11 +83,15 @@ type liveStep struct {
 type history struct {
 	lossD, lossG, dReal, dFake []float64
 	evalStep, covered, onRing  []float64
+	// blockLD is the mean of L_D over the steps since the evaluation
+	// before, one value per evaluation after step 0: the loss history the
+	// verdict reads.
+	blockLD []float64
 }
 
 func (h history) clone() history {
 	c := func(s []float64) []float64 { return append([]float64(nil), s...) }
-	return history{c(h.lossD), c(h.lossG), c(h.dReal), c(h.dFake), c(h.evalStep), c(h.covered), c(h.onRing)}
+	return history{c(h.lossD), c(h.lossG), c(h.dReal), c(h.dFake), c(h.evalStep), c(h.covered), c(h.onRing), c(h.blockLD)}
 }
 
 func newMachine(seed uint64, cfg config) *machine {
@@ -241,9 +249,18 @@ func (m *machine) endStep() {
 	}
 }
 
-// evaluate adds the coverage of the shown points now to the history.
+// evaluate measures G and D now — the coverage of the shown points and
+// the dead ReLU units — keeps it as the latest evaluation and adds the
+// coverage to the history.
 func (m *machine) evaluate() {
-	c := m.coverage()
+	pts := m.samples()
+	c := coverageOf(pts)
+	m.last = evaluation{Step: m.step, Cov: c, Dead: m.deadShare(pts)}
+	if n := len(m.hist.evalStep); n > 0 {
+		from := int(m.hist.evalStep[n-1])
+		mean, _, _ := stats(m.hist.lossD[from:])
+		m.hist.blockLD = append(m.hist.blockLD, mean)
+	}
 	m.hist.evalStep = append(m.hist.evalStep, float64(m.step))
 	m.hist.covered = append(m.hist.covered, float64(c.Covered))
 	m.hist.onRing = append(m.hist.onRing, c.OnRing)
@@ -252,8 +269,12 @@ func (m *machine) evaluate() {
 // noise returns Batch draws of z ~ N(0, I₂) for D step j (0 … 4) or the G
 // step (j = 7) of the training step in progress. They depend only on the
 // seed, the step and j, so changing a setting never changes them.
-func (m *machine) noise(j int) *tensor.Tensor {
-	rng := rand.New(rand.NewPCG(m.seed+0x6a09e667, uint64(m.step)<<3|uint64(j)))
+func (m *machine) noise(j int) *tensor.Tensor { return m.noiseAt(m.step, j) }
+
+// noiseAt is the noise of D step j (or the G step, j = 7) of the training
+// step that follows step completed steps.
+func (m *machine) noiseAt(step, j int) *tensor.Tensor {
+	rng := rand.New(rand.NewPCG(m.seed+0x6a09e667, uint64(step)<<3|uint64(j)))
 	return tensor.RandN(rng, Batch, 2)
 }
 
@@ -262,14 +283,19 @@ type snapshot struct {
 	cfg          config
 	loader       data.Loader
 	gVals, dVals [][]float64
-	optG, optD   optim.Optimizer
-	ops, k, step int
-	byOp         bool
-	cur          stepVals
-	hist         history
-	diverged     bool
-	divStep      int
-	shownZ       *tensor.Tensor
+	// gParams and dParams are the parameters optG and optD key their state
+	// by: those of the machine the snapshot was taken of.
+	gParams, dParams []*autograd.Var
+	optG, optD       optim.Optimizer
+	ops, k, step     int
+	byOp             bool
+	cur              stepVals
+	realX            *tensor.Tensor
+	hist             history
+	last             evaluation
+	diverged         bool
+	divStep          int
+	shownZ           *tensor.Tensor
 }
 
 // Snapshot implements lessons.Snapshotter; it reports false in the middle
@@ -281,8 +307,9 @@ func (m *machine) Snapshot() (any, bool) {
 	return snapshot{
 		cfg: m.cfg, loader: m.loader,
 		gVals: values(m.gParams), dVals: values(m.dParams),
+		gParams: m.gParams, dParams: m.dParams,
 		optG: m.optG.Clone(nil), optD: m.optD.Clone(nil),
-		ops: m.ops, k: m.k, step: m.step, byOp: m.byOp, cur: m.cur, hist: m.hist.clone(),
+		ops: m.ops, k: m.k, step: m.step, byOp: m.byOp, cur: m.cur, realX: m.realX, hist: m.hist.clone(), last: m.last,
 		diverged: m.diverged, divStep: m.divStep, shownZ: m.shownZ,
 	}, true
 }
@@ -293,11 +320,22 @@ func (m *machine) Restore(state any) {
 	m.cfg, m.loader = s.cfg, s.loader
 	setValues(m.gParams, s.gVals)
 	setValues(m.dParams, s.dVals)
-	m.optG, m.optD = s.optG.Clone(nil), s.optD.Clone(nil)
-	m.inStep, m.ops, m.k, m.step, m.byOp, m.cur = false, s.ops, s.k, s.step, s.byOp, s.cur
+	// Adam's state moves to this machine's parameters, which are not the
+	// snapshot's when it is restored into a new machine (a look-ahead copy).
+	m.optG, m.optD = s.optG.Clone(remap(s.gParams, m.gParams)), s.optD.Clone(remap(s.dParams, m.dParams))
+	m.inStep, m.ops, m.k, m.step, m.byOp, m.cur, m.realX = false, s.ops, s.k, s.step, s.byOp, s.cur, s.realX
 	m.live = liveStep{}
-	m.hist = s.hist.clone()
+	m.hist, m.last = s.hist.clone(), s.last
 	m.diverged, m.divStep, m.shownZ = s.diverged, s.divStep, s.shownZ
+}
+
+// remap maps each of from to the parameter at the same place in to.
+func remap(from, to []*autograd.Var) map[*autograd.Var]*autograd.Var {
+	out := make(map[*autograd.Var]*autograd.Var, len(from))
+	for i, p := range from {
+		out[p] = to[i]
+	}
+	return out
 }
 
 // values copies the values of params.

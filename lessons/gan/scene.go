@@ -61,8 +61,8 @@ func (m *machine) Scene() scene.Scene {
 		sc.Status = scene.Status{Level: scene.LevelError, Diverged: true,
 			Message: fmt.Sprintf("diverged at step %d — lower the learning rates", m.divStep)}
 	case "finished":
-		sc.Status = scene.Status{Level: scene.LevelSuccess, Finished: true,
-			Message: fmt.Sprintf("finished: %d of 8 modes covered, %d%% of points on the ring", cov.Covered, v.OnRingPct)}
+		// The runtime judges the goal and writes the verdict.
+		sc.Status = scene.Status{Finished: true}
 	}
 	sc.Narrative = trainer.Narrative(narrative, block, v)
 	sc.Panels = []scene.Panel{m.planePanel(pts), coveragePanel(cov), m.lossPanel(), m.verdictPanel()}

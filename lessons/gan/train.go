@@ -2,6 +2,7 @@ package gan
 
 import (
 	"math"
+	"slices"
 
 	"github.com/dlearn/dlearn/engine/autograd"
 	"github.com/dlearn/dlearn/engine/optim"
@@ -14,14 +15,18 @@ type stepVals struct {
 	DStep int
 	// D on the real batch: where the batch came from, its first point and
 	// logit, the mean of D(x) = σ(logit), and −mean log D(x).
-	Epoch, BatchNo        int
-	Real0                 [2]float64
-	RealLogit0            float64
-	DReal, LossReal       float64
-	Fake0                 [2]float64 // the same for G's points: mean D(G(z)), −mean log(1 − D(G(z)))
-	FakeLogit0            float64
-	DFake, LossFake       float64
-	LossD, DGrad, DMove   float64 // D's loss, the norm of its gradient and of Adam's update
+	Epoch, BatchNo      int
+	Real0               [2]float64
+	RealLogit0          float64
+	DReal, LossReal     float64
+	Fake0               [2]float64 // the same for G's points: mean D(G(z)), −mean log(1 − D(G(z)))
+	FakeLogit0          float64
+	DFake, LossFake     float64
+	LossD, DGrad, DMove float64 // D's loss, the norm of its gradient and of Adam's update
+	// Ranked is the share of the real batch that D scores above the median
+	// of G's batch, before D's update: how well D orders real over fake,
+	// whatever its probabilities are (½ is chance, 1 a perfect ordering).
+	Ranked                float64
 	G0                    [2]float64
 	GLogit0, DG           float64 // the G step's first logit and mean D(G(z))
 	LossG, LossNS, LossSa float64 // the loss G minimises, and both forms of it
@@ -41,6 +46,7 @@ func (m *machine) dReal(j int) {
 	epoch, b := m.loader.Pos()
 	_, rows := m.loader.Next()
 	x, _ := m.real.Batch(rows)
+	m.realX = x
 	tp := autograd.NewTape()
 	logits := m.d.Forward(tp, autograd.Const("x", x))
 	m.live = liveStep{tp: tp, lossReal: tp.BCEWithLogits(logits, m.ones), realLogits: logits.Value.Data}
@@ -64,6 +70,22 @@ func (m *machine) dFake(j int) {
 	c.Fake0 = [2]float64{fake.Data[0], fake.Data[1]}
 	c.FakeLogit0, c.DFake = logits.Value.Data[0], meanSigmoid(logits.Value.Data)
 	c.LossFake = m.live.lossFake.Item()
+	c.Ranked = rankedAbove(m.live.realLogits, m.live.fakeLogits)
+}
+
+// rankedAbove is the share of real above the median of fake.
+func rankedAbove(real, fake []float64) float64 {
+	f := slices.Clone(fake)
+	slices.Sort(f)
+	n := len(f)
+	med := (f[(n-1)/2] + f[n/2]) / 2
+	above := 0
+	for _, r := range real {
+		if r > med {
+			above++
+		}
+	}
+	return float64(above) / float64(len(real))
 }
 
 // dUpdate adds the two halves into D's loss, runs the backward pass

@@ -17,7 +17,15 @@ type view struct {
 	SampleSeed, DivStep                                       int
 	LRD, LRG                                                  float64
 	NonSat, Finished                                          bool
-	Ln2, TwoLn2, Radius                                       float64
+	// The goal: its text and whether the latest evaluation meets it.
+	GoalText string
+	GoalMet  bool
+	// StepNo is the training step an op belongs to (the header counts
+	// completed steps, so mid-step it shows StepNo − 1); BatchNo1 and
+	// Batches place the real batch in its epoch, counted from 1;
+	// RankedPct is Ranked in percent.
+	StepNo, BatchNo1, Batches, BatchEpoch, RankedPct int
+	Ln2, TwoLn2, Radius                              float64
 
 	// Coverage of the shown points now.
 	Covered, Off, Outside, OnRingPct, MaxPct, MinPct int
@@ -49,10 +57,20 @@ func (m *machine) view(cov coverage) view {
 		v.LRD, v.LRG, v.K, v.OpsPerStep = m.cfg.lrD, m.cfg.lrG, m.cfg.dSteps, 3*m.cfg.dSteps+2
 	}
 	v.Epoch, _ = m.loader.Pos()
+	v.StepNo, v.BatchNo1, v.Batches, v.BatchEpoch = m.step, m.cur.BatchNo+1, m.loader.BatchesPerEpoch(), m.cur.Epoch+1
+	v.RankedPct = pct(m.cur.Ranked)
+	if m.inStep {
+		v.StepNo++
+	}
+	v.GoalText, v.GoalMet = goal.Text(), goal.Met(float64(m.last.Cov.Covered))
 	v.describeModes(cov)
 	v.summarise(m.hist)
 	return v
 }
+
+// earlyOnRing is the share of G's points on the ring below which its
+// coverage is "early": there is nothing yet that could collapse.
+const earlyOnRing = 0.25
 
 // describeModes names the biggest, missing and thin modes and gives the
 // verdict on mode collapse.
@@ -74,7 +92,7 @@ func (v *view) describeModes(cov coverage) {
 	v.Biggest, v.MaxPct, v.MinPct = modeName(big), pct(float64(cov.Counts[big])/Shown), pct(float64(lo)/Shown)
 	v.Missing, v.Thin = strings.Join(missing, ", "), strings.Join(thin, ", ")
 	switch {
-	case cov.OnRing < 0.25:
+	case cov.OnRing < earlyOnRing:
 		v.Verdict = "early"
 	case cov.Covered == data.RingModes:
 		v.Verdict = "full"

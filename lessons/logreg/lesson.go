@@ -22,6 +22,7 @@ func Lesson() *lessons.Lesson {
 		Summary:   "Separate two classes with a sigmoid neuron and cross-entropy; watch the boundary move.",
 		Topics:    []string{"classification", "sigmoid", "binary cross-entropy", "SGD"},
 		Exercises: []string{"logistic"},
+		Goal:      goal,
 		Controls: []lessons.Control{
 			trainer.LearningRate("0.01", 0.001, 0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30),
 			trainer.BatchSize(N, "32"),

@@ -93,7 +93,7 @@ func TestSeedExampleAndFasterRate(t *testing.T) {
 	r := start(t, nil)
 	r.Advance(lessons.End)
 	sc := r.Scene()
-	if !sc.Status.Finished || sc.Pos.Step != 400 || !strings.Contains(sc.Narrative, "not there") {
+	if !sc.Status.Finished || sc.Pos.Step != 400 || !strings.Contains(sc.Narrative, "Goal missed: still descending") {
 		t.Fatalf("lr 0.01: status %+v, step %d\n%s", sc.Status, sc.Pos.Step, sc.Narrative)
 	}
 	fast := start(t, lessons.Settings{"lr": "3"})
@@ -101,7 +101,7 @@ func TestSeedExampleAndFasterRate(t *testing.T) {
 	if _, acc := mach(fast).evaluate(); acc < 0.97 {
 		t.Fatalf("lr 3: accuracy %v, want ≥ 0.97", acc)
 	}
-	if !strings.Contains(fast.Scene().Narrative, "along the diagonal") {
+	if !strings.Contains(fast.Scene().Narrative, "Goal met") {
 		t.Fatalf("lr 3 narrative:\n%s", fast.Scene().Narrative)
 	}
 }

@@ -111,7 +111,7 @@ func TestSaddleGDLingers(t *testing.T) {
 func trimInt(i int) string { b, _ := json.Marshal(i); return string(b) }
 
 func TestTooLargeLRDivergesGDWithoutPanic(t *testing.T) {
-	r := start(t, lessons.Settings{"lr": "0.12"})
+	r := start(t, lessons.Settings{"lr": "0.12", "focus": "gd"})
 	r.Advance(lessons.End)
 	m := mach(r)
 	gd := m.runner("gd")
@@ -121,7 +121,7 @@ func TestTooLargeLRDivergesGDWithoutPanic(t *testing.T) {
 	}
 	sc := r.Scene()
 	if sc.Status.Level != scene.LevelWarning || sc.Status.Diverged || !sc.Status.Finished ||
-		!strings.Contains(sc.Status.Message, "GD at step") {
+		!strings.Contains(sc.Status.Message, "goal missed") || sc.Goal.Verdict.Cause != lessons.CauseDiverged {
 		t.Fatalf("status %+v", sc.Status)
 	}
 	if m.step != 500 || dist(m, "adam") > 1e-3 {

@@ -89,7 +89,8 @@ func (m *machine) status(v view) scene.Status {
 		return scene.Status{Level: scene.LevelWarning, Finished: done,
 			Message: "diverged: " + strings.Join(div, ", ") + " — the others keep going"}
 	case done:
-		return scene.Status{Level: scene.LevelSuccess, Finished: true,
+		// The runtime replaces this with its verdict on the goal.
+		return scene.Status{Level: scene.LevelInfo, Finished: true,
 			Message: fmt.Sprintf("finished: %s is closest to the minimum (%s away)", v.Best.Label, trainer.Num(v.Best.Dist))}
 	}
 	return scene.Status{}

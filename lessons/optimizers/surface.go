@@ -26,6 +26,9 @@ type surface struct {
 	fStar  float64
 	// sigma is the standard deviation of SGD's gradient noise.
 	sigma float64
+	// curv is f's curvature along x and along y at the minima, where the
+	// Hessian is diagonal (nil where it is not): what pulls SGD back.
+	curv []float64
 	// xr and yr are the plot's fixed ranges; levels the contour levels.
 	xr, yr scene.Range
 	levels []float64
@@ -67,6 +70,7 @@ func valley() *surface {
 		start:  [2]float64{-4.5, 1.2},
 		minima: [][2]float64{{0, 0}},
 		sigma:  0.2,
+		curv:   []float64{0.2, 18},
 		xr:     scene.Range{Min: -5, Max: 5}, yr: scene.Range{Min: -1.5, Max: 1.5},
 		levels: []float64{0.1, 0.5, 1.5, 4, 10},
 	}
@@ -118,6 +122,7 @@ func saddle() *surface {
 		minima: [][2]float64{{0, 1}, {0, -1}},
 		fStar:  -0.25,
 		sigma:  0.1,
+		curv:   []float64{1, 2},
 		xr:     scene.Range{Min: -3, Max: 3}, yr: scene.Range{Min: -2, Max: 2},
 		levels: []float64{-0.2, -0.1, 0, 0.5, 1.5, 3},
 	}

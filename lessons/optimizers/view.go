@@ -198,6 +198,33 @@ type view struct {
 	Ranking, Diverged []optView
 	Best, Worst       optView
 	ByName            map[string]optView
+
+	// The goal: GoalTol, and at the end whether the followed optimizer met
+	// it and, if not, the verdict's cause.
+	GoalTol float64
+	GoalMet bool
+	Cause   string
+	// AdaFirst is AdaGrad's first step size, lr/(|g| + ε) with g the
+	// gradient at the start; AdaRank its place among the optimizers still running at the
+	// end; AdaShrinkX, AdaShrinkY how many times its step size has shrunk
+	// since update 1; AdaSlow that it is the farthest of those running.
+	AdaFirst               pair
+	AdaRank                int
+	AdaShrinkX, AdaShrinkY float64
+	AdaSlow                bool
+	// SGD at a fixed learning rate jitters around a minimum: Spread is the
+	// standard deviation it settles into along x and y (from the curvature
+	// there, see sgdSpread), SpreadDist their root sum of squares, and
+	// SGDLate its root-mean-square distance to the minimum over the last
+	// quarter of the run; Memory is 1/(lr·h) for the weaker curvature, the
+	// steps a kick takes to fade. HasSpread is false where the curvature is
+	// not diagonal or the rate is unstable; SGDMissed reports that SGD
+	// ended farther than goalTol from the minimum.
+	Spread          pair
+	SpreadDist      float64
+	SGDLate, Memory float64
+	HasSpread       bool
+	SGDMissed       bool
 }
 
 func (m *machine) view() view {
@@ -230,5 +257,50 @@ func (m *machine) view() view {
 		v.Moved = v.ByName[names[m.last]]
 	}
 	v.Next = labels[names[m.moved]]
+	v.GoalTol = goalTol
+	g0 := gradAt(s, s.start[0], s.start[1])
+	eps := m.runner("adagrad").opt.(*optim.AdaGrad).Eps
+	v.AdaFirst = pair{m.nextLR / (math.Abs(g0[0]) + eps), m.nextLR / (math.Abs(g0[1]) + eps)}
+	for i, o := range v.Ranking {
+		if o.Name == "adagrad" {
+			v.AdaRank, v.AdaSlow = i+1, i == len(v.Ranking)-1 && i > 0 && v.Ranking[0].Dist <= goalTol
+		}
+	}
+	if a := v.ByName["adagrad"]; a.HasSize {
+		v.AdaShrinkX, v.AdaShrinkY = a.FirstSize[0]/a.Size[0], a.FirstSize[1]/a.Size[1]
+	}
+	if sg := m.runner("sgd"); sg.divStep == 0 && len(s.curv) == 2 {
+		v.Spread, v.HasSpread = sgdSpread(m.lr, s.sigma, s.curv)
+		v.SpreadDist = math.Hypot(v.Spread[0], v.Spread[1])
+		n := len(sg.xs)
+		for i := n - n/4; i < n; i++ {
+			d := s.dist(sg.xs[i], sg.ys[i])
+			v.SGDLate += d * d / float64(n/4)
+		}
+		v.SGDLate = math.Sqrt(v.SGDLate)
+		v.Memory = 1 / (m.lr * min(s.curv[0], s.curv[1]))
+		v.SGDMissed = v.ByName["sgd"].Dist > goalTol
+	}
+	if m.Done() {
+		vd := m.verdict()
+		v.GoalMet, v.Cause = vd.Success, vd.Cause
+	}
 	return v
+}
+
+// sgdSpread is the standard deviation, per coordinate, of the jitter SGD
+// settles into around a minimum with curvatures h at a fixed learning rate
+// lr and gradient noise N(0, σ²): each step maps the offset e to
+// (1 − lr·h)·e − lr·noise, whose stationary variance is
+// lr²σ²/(1 − (1 − lr·h)²). ok is false when |1 − lr·h| ≥ 1 in a
+// coordinate (no stationary spread: the steps diverge).
+func sgdSpread(lr, sigma float64, h []float64) (sd pair, ok bool) {
+	for i := range 2 {
+		a := 1 - lr*h[i]
+		if math.Abs(a) >= 1 {
+			return pair{}, false
+		}
+		sd[i] = lr * sigma / math.Sqrt(1-a*a)
+	}
+	return sd, true
 }

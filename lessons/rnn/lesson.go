@@ -16,6 +16,14 @@
 // initialisation to make the gradient through time vanish or explode,
 // clip the gradient norm, and swap the cell for the engine's LSTM.
 //
+// The goal (questions.go) is a loss of at most 0.0025, half of what
+// copying the last value scores; the runtime judges the end by it, and the
+// lesson reports how much the last step's gradient grows on its way back
+// to h₁, so an exploding gradient is named even when the loss does not
+// grow. Questions ask for the sine recurrence's next value, the gradient
+// ratio's order of magnitude before BPTT shows it, Adam's first step, and
+// (with clipping on) whether clipping will rescale the next gradient.
+//
 // At op granularity one op is one time step (the cell's engine ops and
 // the readout together), forward and then backward, so a step of T time
 // steps has 2T + 3 ops: T steps and the loss each way, and the update.
@@ -76,6 +84,7 @@ func Lesson() *lessons.Lesson {
 				Default: "200", Restart: true,
 			},
 		},
+		Goal: goal,
 		New: func(seed uint64, s lessons.Settings) lessons.Machine {
 			cfg := config{cell: s["cell"], steps: s.Int("length"), scale: s.Float("scale"), epochs: s.Int("epochs")}
 			return newMachine(seed, cfg, s.Float("lr"), clipValue(s["clip"]))

@@ -56,6 +56,12 @@ type machine struct {
 	before, after []float64
 
 	probeOf *probe // cached probe of used; nil when stale
+	// persist is the MSE of copying the last value, ŷ_t = x_t: the
+	// baseline the goal is set against.
+	persist float64
+	// sat is the share of saturated units of the forward pass satOf.
+	satOf *record
+	sat   float64
 }
 
 func newMachine(seed uint64, cfg config, lr float64, clip float64) *machine {
@@ -89,6 +95,13 @@ func newModel(seed uint64, cfg config, lr float64, clip float64) *machine {
 		m.ys = append(m.ys, autograd.Const("y", y))
 	}
 	m.lastY = m.ys[T-1]
+	for b := range Batch {
+		for t := range T {
+			d := tg.Data[b*T+t] - in.Data[b*T+t]
+			m.persist += d * d
+		}
+	}
+	m.persist /= float64(Batch * T)
 
 	rng := tensor.NewRNG(seed + 1)
 	m.net = &net{}

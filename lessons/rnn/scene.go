@@ -80,15 +80,24 @@ func (m *machine) Scene() scene.Scene {
 	case phase == "diverged":
 		sc.Status = scene.Status{Level: scene.LevelError, Diverged: true,
 			Message: fmt.Sprintf("diverged at step %d — lower the learning rate", l.DivStep)}
-	case v.Ratio > 100:
+	case v.Ratio > 100 && m.ratioShown():
 		sc.Status = scene.Status{Level: scene.LevelWarning, Finished: m.Done(),
 			Message: fmt.Sprintf("the gradient through time explodes: ‖∂ℓ/∂h₁‖ = %s × ‖∂ℓ/∂h%s‖", trainer.Num(v.Ratio), sub(v.T))}
 	case phase == "finished":
-		sc.Status = scene.Status{Level: scene.LevelSuccess, Finished: true,
+		// The runtime replaces this with the verdict on the goal.
+		sc.Status = scene.Status{Level: scene.LevelInfo, Finished: true,
 			Message: fmt.Sprintf("finished: loss %s; ‖∂ℓ/∂h₁‖ / ‖∂ℓ/∂h%s‖ = %s", trainer.Num(v.Loss), sub(v.T), trainer.Num(v.Ratio))}
 	}
 	sc.Panels = []scene.Panel{m.wavePanel(), m.gradPanel(), m.recurrentPanel(v), m.lossPanel(), m.hiddenPanel()}
 	return sc
+}
+
+// ratioShown reports whether the gradient through time has been
+// revealed: from the first step's backward pass on. Before it, the
+// learner is asked to predict it.
+func (m *machine) ratioShown() bool {
+	ph := m.loop.Cur.Phase
+	return m.loop.Step > 0 || ph == trainer.Backward || ph == trainer.Updated
 }
 
 // shown is how many time steps the forward walk has revealed: all of them
@@ -128,11 +137,12 @@ func (m *machine) wavePanel() scene.Panel {
 // t = T back to the current time step.
 func (m *machine) gradPanel() scene.Panel {
 	T := m.cfg.steps
-	pr := m.probe()
-	var px, py []float64
-	for t, g := range pr.norms {
-		if g > 0 && trainer.Finite(g) {
-			px, py = append(px, float64(t+1)), append(py, g)
+	px, py := []float64{}, []float64{}
+	if m.ratioShown() {
+		for t, g := range m.probe().norms {
+			if g > 0 && trainer.Finite(g) {
+				px, py = append(px, float64(t+1)), append(py, g)
+			}
 		}
 	}
 	series := []scene.Series{{Name: fmt.Sprintf("ℓ%s (last step)", sub(T)), Style: scene.Line, X: px, Y: py}}

@@ -28,6 +28,16 @@ type view struct {
 	W1, WT float64
 	Sigma  float64 // σ_max(W_hh) of the weights the step used (RNN)
 
+	// The goal: MSE ≤ Target, met or not (Met); Persist is the MSE of
+	// copying the last value, and Better how many times lower Loss is.
+	Target, Persist, Better float64
+	Met                     bool
+	// Back1 and Back2 are ‖∂ℓ_T/∂h_t‖ one and two steps back from t = T,
+	// relative to its size at T: how much of the last error the few
+	// steps the sine recurrence needs still receive.
+	Back1, Back2 float64
+	Prev1, Prev2 int // T − 1 and T − 2
+
 	// The update.
 	Before, After float64
 	Clipped       bool
@@ -69,6 +79,11 @@ func (m *machine) view() view {
 		v.Other = "vanilla RNN"
 	}
 	v.PerStep = math.Pow(v.Ratio, 1/float64(T-1))
+	v.Back1, v.Back2 = pr.norms[T-2]/v.PT, pr.norms[T-3]/v.PT
+	v.Prev1, v.Prev2 = T-1, T-2
+	v.Target, v.Persist = goal.Target, m.persist
+	mse := m.rec.loss.Item()
+	v.Met, v.Better = goal.Met(mse), m.persist/mse
 	if !v.LSTM {
 		v.Sigma = sigmaMax(m.used[1], Hidden, Hidden)
 	}

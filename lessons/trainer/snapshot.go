@@ -19,21 +19,6 @@ type Snapshot struct {
 	loop          Loop
 }
 
-// remap maps the parameters of the loop that took the snapshot to those of
-// the loop restoring it: the optimizer's state is keyed by parameter, and
-// a fresh machine (the runtime's copy of a run, to look ahead) has its own.
-// It is nil (no remapping) when the parameters are the same ones.
-func (s Snapshot) remap(params []*autograd.Var) map[*autograd.Var]*autograd.Var {
-	if slices.Equal(s.loop.Params, params) {
-		return nil
-	}
-	m := make(map[*autograd.Var]*autograd.Var, len(params))
-	for i, p := range s.loop.Params {
-		m[p] = params[i]
-	}
-	return m
-}
-
 // Snapshot saves the loop's state with a copy of opt, or reports false in
 // the middle of a training step (snapshots are taken between steps only).
 func (l *Loop) Snapshot(opt optim.Optimizer) (Snapshot, bool) {
@@ -55,9 +40,16 @@ func (l *Loop) Snapshot(opt optim.Optimizer) (Snapshot, bool) {
 
 // Restore puts the loop and its parameters back to s and returns a fresh
 // copy of the optimizer as it was, for the lesson to use from now on. The
-// loop's hooks (Start, EndEpoch) and parameters stay the live ones.
+// loop's hooks (Start, EndEpoch) and parameters stay the live ones: s may
+// come from another machine of the same lesson (a look-ahead copy of a run
+// is a new machine restored from the run's snapshot), so the optimizer's
+// state, kept per parameter, is moved onto this loop's parameters.
 func (l *Loop) Restore(s Snapshot) optim.Optimizer {
 	start, end, params := l.Start, l.EndEpoch, l.Params
+	remap := make(map[*autograd.Var]*autograd.Var, len(params))
+	for i, p := range s.loop.Params {
+		remap[p] = params[i]
+	}
 	*l = s.loop
 	l.Start, l.EndEpoch, l.Params = start, end, params
 	l.Losses = slices.Clone(s.loop.Losses)
@@ -72,5 +64,5 @@ func (l *Loop) Restore(s Snapshot) optim.Optimizer {
 		}
 		copy(p.Grad.Data, s.grads[i])
 	}
-	return s.opt.Clone(s.remap(params))
+	return s.opt.Clone(remap)
 }

@@ -52,7 +52,8 @@ func KernelGrad(x, dy [][]float64) [][]float64 {
 //
 // over the terms inside dy. It scatters instead of gathering: every dy[i][j]
 // adds dy[i][j]·k[a][b] to dx[i+a][j+b], which visits the same terms as
-// the full convolution of dy with k. Neither argument is changed.
+// the full cross-correlation of dy with k turned by 180° (a true full
+// convolution of dy with k). Neither argument is changed.
 func InputGrad(k, dy [][]float64) [][]float64 {
 	kh, kw := len(k), len(k[0])
 	dx := newMatrix(len(dy)+kh-1, len(dy[0])+kw-1)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/dlearn/dlearn/lessons/scene"
@@ -16,9 +17,17 @@ const Width = 72
 func Write(w io.Writer, sc scene.Scene) error {
 	b := bufio.NewWriter(w)
 	writeHeader(b, sc)
+	if sc.Goal != nil && sc.Goal.Verdict != nil {
+		fmt.Fprintln(b)
+		writeVerdict(b, sc.Goal)
+	}
 	if sc.Narrative != "" {
 		fmt.Fprintln(b)
 		fmt.Fprintln(b, strings.TrimSpace(sc.Narrative))
+	}
+	if sc.Question != nil {
+		fmt.Fprintln(b)
+		writeQuestion(b, sc.Question)
 	}
 	for _, p := range sc.Panels {
 		fmt.Fprintln(b)
@@ -46,6 +55,16 @@ func writeHeader(b *bufio.Writer, sc scene.Scene) {
 			parts[i] = s.Label + " " + s.Value
 		}
 		fmt.Fprintf(b, "settings: %s\n", strings.Join(parts, ", "))
+	}
+	if g := sc.Goal; g != nil && g.Verdict == nil {
+		line := "you are done when: " + g.Text
+		if g.Value != "" {
+			line += " · now " + g.Value
+			if g.Met {
+				line += " (met)"
+			}
+		}
+		fmt.Fprintln(b, line)
 	}
 	if sc.Status.Message != "" {
 		fmt.Fprintf(b, "%s: %s\n", strings.ToUpper(string(sc.Status.Level)), sc.Status.Message)
@@ -278,4 +297,54 @@ func writeLabelledImage(b *bufio.Writer, im *scene.Image) {
 		}
 		writeTable(b, cols, rows)
 	}
+}
+
+// writeVerdict prints the end of a run: the goal met, or missed with the
+// cause and the change to try.
+func writeVerdict(b *bufio.Writer, g *scene.Goal) {
+	vd := g.Verdict
+	got := g.Value
+	if got == "" {
+		got = "not measured"
+	}
+	if vd.Success {
+		fmt.Fprintf(b, "Verdict: goal met — %s = %s (goal: %s)\n", g.Measure, got, g.Text)
+		return
+	}
+	fmt.Fprintf(b, "Verdict: goal missed — %s = %s (goal: %s)\n", g.Measure, got, g.Text)
+	cause := vd.Cause
+	if vd.Explain != "" {
+		cause += " — " + vd.Explain
+	}
+	fmt.Fprintf(b, "  cause: %s\n", cause)
+	if vd.Try != "" {
+		fmt.Fprintf(b, "  try: %s\n", vd.Try)
+	}
+}
+
+// writeQuestion prints a question with its choices, then the learner's
+// answer (when one was given) and the right answer with why.
+func writeQuestion(b *bufio.Writer, q *scene.Question) {
+	fmt.Fprintf(b, "Question: %s\n", q.Prompt)
+	for i, c := range q.Choices {
+		fmt.Fprintf(b, "  %d. %s\n", i+1, c)
+	}
+	if q.Kind == scene.QuestionNumber && q.Tolerance > 0 {
+		fmt.Fprintf(b, "  (a number; right within %s)\n", strconv.FormatFloat(q.Tolerance, 'g', -1, 64))
+	}
+	switch {
+	case q.Skipped:
+		fmt.Fprintln(b, "Your answer: skipped.")
+	case q.Answered:
+		verdict := "wrong"
+		if q.Correct {
+			verdict = "right"
+		}
+		fmt.Fprintf(b, "Your answer: %s — %s.\n", q.Given, verdict)
+	}
+	line := "Answer: " + q.Answer
+	if q.Explain != "" {
+		line += " — " + q.Explain
+	}
+	fmt.Fprintln(b, line)
 }

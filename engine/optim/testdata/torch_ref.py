@@ -21,8 +21,10 @@ configs = [
     ("rmsprop alpha wd", "rmsprop", dict(lr=0.01, alpha=0.9, eps=1e-6, wd=0.01), torch.optim.RMSprop, dict(lr=0.01, alpha=0.9, eps=1e-6, weight_decay=0.01)),
     ("adam", "adam", dict(lr=0.1), torch.optim.Adam, dict(lr=0.1)),
     ("adam betas wd", "adam", dict(lr=0.01, b1=0.8, b2=0.99, eps=1e-6, wd=0.01), torch.optim.Adam, dict(lr=0.01, betas=(0.8, 0.99), eps=1e-6, weight_decay=0.01)),
+    ("adamw", "adamw", dict(lr=0.1), torch.optim.AdamW, dict(lr=0.1)),
+    ("adamw betas wd", "adamw", dict(lr=0.05, b1=0.8, b2=0.99, eps=1e-6, wd=0.5), torch.optim.AdamW, dict(lr=0.05, betas=(0.8, 0.99), eps=1e-6, weight_decay=0.5)),
 ]
-statekey = {"SGD": None, "Adagrad": "sum", "RMSprop": "square_avg", "Adam": "exp_avg_sq"}
+statekey = {"SGD": None, "Adagrad": "sum", "RMSprop": "square_avg", "Adam": "exp_avg_sq", "AdamW": "exp_avg_sq"}
 
 def f(x):
     return repr(float(x))
