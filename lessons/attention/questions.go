@@ -322,3 +322,15 @@ func (m *machine) blindOutputs() (blind positions, cap float64) {
 	k := float64(len(blind))
 	return blind, (float64(SeqLen) - k + k/Vocab) / SeqLen
 }
+
+// Progress implements lessons.Progresser, so a learner moving by whole
+// steps still stops at the questions asked inside one. Part one's stages
+// count as steps before the first (−n … −1, reaching 0 at part two), since
+// a step there moves one stage: a Step stops after each, as it does
+// without questions.
+func (m *machine) Progress() (step, epoch int) {
+	if m.part1() {
+		return m.at - (len(m.stages) - 1), 0
+	}
+	return m.loop.Step, m.loop.Epoch
+}

@@ -158,3 +158,23 @@ func TestScoresStageKeepsTheAnswer(t *testing.T) {
 		t.Errorf("scores narrative gives the answer away:\n%s", sc.Narrative)
 	}
 }
+
+// With the run stopping at questions, a step in part one still moves one
+// stage, and in part two a step stops at the first step's loss question.
+func TestWholeStepsStopAtQuestions(t *testing.T) {
+	r, m := start(t, nil)
+	r.SetStopAtQuestions(true)
+	for want := 1; m.part1(); want++ {
+		r.Advance(lessons.Step)
+		if m.at != want {
+			t.Fatalf("a step in part one moved to stage %d, want %d", m.at, want)
+		}
+		if q := r.Question(); q != nil && !q.Answered {
+			r.Answer(q.ID, "")
+		}
+	}
+	r.Advance(lessons.Step)
+	if q := r.Question(); q == nil || q.ID != "first-loss" || m.loop.Step != 0 {
+		t.Fatalf("the first step did not stop at the loss question: %+v at step %d", q, m.loop.Step)
+	}
+}

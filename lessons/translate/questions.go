@@ -329,3 +329,19 @@ func (m *machine) askGoal() *lessons.Ask {
 		},
 	}
 }
+
+// Progress implements lessons.Progresser, so a learner moving by whole
+// steps still stops at the questions asked inside one. A step here ends
+// once the displayed date is decoded, after the update: the update has
+// already counted the step (and the epoch it may end), so until the
+// decoding is done they are reported one less.
+func (m *machine) Progress() (step, epoch int) {
+	step, epoch = m.step, m.epoch
+	if !m.stepComplete() && (m.stage == updated || m.stage == decoding) {
+		step--
+		if m.next >= len(m.batches) {
+			epoch--
+		}
+	}
+	return step, epoch
+}

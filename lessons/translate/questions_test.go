@@ -209,3 +209,30 @@ func TestMeasures(t *testing.T) {
 		}
 	}
 }
+
+// With the run stopping at questions, whole steps stop at the questions
+// inside a step and otherwise end where a step ends: the displayed date
+// fully decoded.
+func TestWholeStepsStopAtQuestions(t *testing.T) {
+	r := start(t, nil)
+	r.SetStopAtQuestions(true)
+	var stops []string
+	for range 8 {
+		if q := r.Question(); q != nil && !q.Answered {
+			if _, err := r.Answer(q.ID, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r.Advance(lessons.Step)
+		sc := r.Scene()
+		id := ""
+		if sc.Question != nil {
+			id = sc.Question.ID
+		}
+		stops = append(stops, fmt.Sprintf("%s %d %s", sc.Phase, sc.Pos.Step, id))
+	}
+	want := []string{"backward 0 adam-first", "translated 1 ", "translated 2 ", "decode 3 next-char", "translated 3 ", "translated 4 ", "backward 4 adam-later", "translated 5 "}
+	if fmt.Sprint(stops) != fmt.Sprint(want) {
+		t.Fatalf("stops %q, want %q", stops, want)
+	}
+}
