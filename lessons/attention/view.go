@@ -72,6 +72,7 @@ type part2 struct {
 	Goal, Blind         string
 	GoalMet             bool
 	LossFirst, LossLast float64
+	StillFalling        bool // the last epoch's mean loss is 3% below the one before
 	DefaultLR           float64
 }
 
@@ -157,8 +158,10 @@ func (m *machine) trainingView(p prediction) part2 {
 	if blind, _ := m.blindOutputs(); len(blind) > 0 && len(m.evals) > 1 {
 		v.Blind = blind.list()
 	}
-	if l, per := m.loop.Losses, m.loop.StepsPerEpoch(); m.loop.Epoch > 0 {
-		v.LossFirst, v.LossLast = mean(l[:per]), mean(l[(m.loop.Epoch-1)*per:m.loop.Epoch*per])
+	if l, per, e := m.loop.Losses, m.loop.StepsPerEpoch(), m.loop.Epoch; e > 0 && len(l) >= e*per {
+		epochLoss := func(k int) float64 { return mean(l[k*per : (k+1)*per]) }
+		v.LossFirst, v.LossLast = epochLoss(0), epochLoss(e-1)
+		v.StillFalling = e > 1 && v.LossLast < 0.97*epochLoss(e-2)
 	}
 	if per := m.loop.StepsPerEpoch(); m.loop.Step > 0 {
 		v.InEpoch = (m.loop.Step-1)%per + 1
