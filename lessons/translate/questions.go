@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/dlearn/dlearn/engine/autograd"
+	"github.com/dlearn/dlearn/engine/data"
 	"github.com/dlearn/dlearn/lessons"
 	"github.com/dlearn/dlearn/lessons/scene"
 	"github.com/dlearn/dlearn/lessons/trainer"
@@ -228,7 +229,7 @@ func (m *machine) askNextChar() *lessons.Ask {
 			switch {
 			case id == ex.out[nextCharPos-1]:
 				c = 0
-			case id < 4:
+			case id <= data.UnkID:
 				c = 2
 			}
 			why := fmt.Sprintf("It writes '%s' with probability %s.", tok, trainer.Num(p))

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/dlearn/dlearn/engine/autograd"
+	"github.com/dlearn/dlearn/engine/data"
 )
 
 // view is what the narrative templates read: the run, the displayed
@@ -67,8 +68,9 @@ type view struct {
 	RunRatio     float64
 	RunRatioStep int
 
-	// Special: the character just decoded is a special token.
-	Special bool
+	// Special: the character just decoded is a special token; HasSpecial:
+	// the whole translation holds one.
+	Special, HasSpecial bool
 	// The goal and whether the run meets it now; the mean batch loss of
 	// the first and the last completed epoch, and whether the last epoch's
 	// was more than 3% below the one before; the defaults the advice
@@ -107,6 +109,7 @@ func (m *machine) view(tr translation) view {
 	}
 	if tr.ids != nil {
 		v.Full = m.text(tr.ids)
+		v.HasSpecial = slices.ContainsFunc(tr.ids, func(id int) bool { return id <= data.UnkID })
 		v.Output = m.text(tr.ids[:v.Revealed])
 		for k, id := range tr.ids {
 			if id != ex.out[k] {
@@ -129,7 +132,7 @@ func (m *machine) view(tr translation) view {
 			}
 			v.Chose, v.Want, v.P = m.outV.Token(tr.ids[k-1]), m.outV.Token(ex.out[k-1]), tr.probs[k-1]
 			v.OK = v.Chose == v.Want
-			v.Special = tr.ids[k-1] < 4
+			v.Special = tr.ids[k-1] <= data.UnkID
 			if tr.attn != nil {
 				v.Top = top(ex.In, tr.attn[k-1], 3)
 			}
