@@ -32,7 +32,10 @@ type Goal struct {
 	Compare              Compare
 	Target, Tol          float64
 	// Remedies override the runtime's default change to try for a cause
-	// (keys are Cause* names).
+	// (keys are Cause* names). An override whose control already has its
+	// value is ignored, so a lesson can name the change that cures one
+	// setting (a causal mask that is on, say) without giving it as advice
+	// where that setting is already right.
 	Remedies map[string]Remedy
 }
 
@@ -149,7 +152,9 @@ func Diagnose(l *Lesson, m Measures, diverged bool, settings Settings) scene.Ver
 	cause, explain := findCause(m, diverged)
 	vd := scene.Verdict{Cause: cause, Explain: explain}
 	r, has := g.Remedies[cause]
-	if !has {
+	// An override that would set a control to the value it already has
+	// changes nothing: the default advice applies instead.
+	if !has || (r.Control != "" && settings[r.Control] == r.Value) {
 		r = defaultRemedy(l, cause, settings)
 	}
 	vd.Control, vd.Value, vd.Try = r.Control, r.Value, r.Why
@@ -199,7 +204,7 @@ func findCause(m Measures, diverged bool) (cause, explain string) {
 			}
 		}
 		last := val[len(val)-1]
-		if last > 1.1*best && at < len(val)-1 {
+		if last > 1.1*best && at < len(val)-1 && fellSince(loss, at+1, len(val)) {
 			return CauseOverfitting, fmt.Sprintf("the validation loss was lowest at epoch %d (%s) and rose to %s while the training loss kept falling: the model memorises the training points", at+1, FormatNum(best), FormatNum(last))
 		}
 	}
@@ -235,6 +240,18 @@ func findCause(m Measures, diverged bool) (cause, explain string) {
 		return CausePlateau, fmt.Sprintf("the loss has stopped falling (at %s) short of the goal", FormatNum(loss[n-1]))
 	}
 	return CausePlateau, "the run ended short of the goal"
+}
+
+// fellSince reports whether the training loss ended lower than it was at
+// the end of epoch k of n (the loss history read as n equal parts, one
+// per epoch, however many points each has): a validation loss that rises
+// while the training loss rises too is not memorisation.
+func fellSince(loss []float64, k, n int) bool {
+	if len(loss) == 0 || n == 0 {
+		return true
+	}
+	i := max(k*len(loss)/n-1, 0)
+	return loss[len(loss)-1] < loss[i]
 }
 
 // defaultRemedy is the runtime's one change for a cause, built from the

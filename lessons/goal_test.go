@@ -183,6 +183,9 @@ func TestDiagnoseCauses(t *testing.T) {
 		{"saturated", Measures{Values: map[string]float64{SignalSaturated: 0.7}, Loss: []float64{2, 2}}, false, s, CauseSaturated, "lr", "0.1"},
 		{"collapse", Measures{Values: map[string]float64{SignalCollapse: 0.25}, Loss: []float64{2, 2}}, false, s, CauseCollapse, "", ""},
 		{"overfit", Measures{Loss: ramp(20, func(i int) float64 { return 1 / float64(i+1) }), Val: []float64{1, 0.5, 0.4, 0.6, 0.9}}, false, s, CauseOverfitting, "", ""},
+		// The validation loss rises, but so does the training loss: that is
+		// no memorisation.
+		{"both rise", Measures{Loss: ramp(20, func(i int) float64 { return 1 + float64(i%5)/100 + float64(i/18) }), Val: []float64{1, 0.5, 0.4, 0.6, 0.9}}, false, s, CausePlateau, "", ""},
 		{"oscillating", Measures{Loss: ramp(40, func(i int) float64 { return 1 + float64(i%2) })}, false, s, CauseOscillating, "lr", "0.1"},
 		{"descending, slow rate", Measures{Loss: ramp(40, func(i int) float64 { return 10 - 0.2*float64(i) })}, false, Settings{"lr": "0.01", "epochs": "2"}, CauseDescending, "lr", "0.1"},
 		{"descending, default rate", Measures{Loss: ramp(40, func(i int) float64 { return 10 - 0.2*float64(i) })}, false, Settings{"lr": "0.1", "epochs": "2"}, CauseDescending, "epochs", "5"},
@@ -210,6 +213,11 @@ func TestDiagnoseCauses(t *testing.T) {
 	l.Goal.Remedies = map[string]Remedy{CausePlateau: {Why: "widen the network"}}
 	if v := Diagnose(l, Measures{Loss: []float64{3, 3}}, false, s); v.Try != "widen the network" {
 		t.Errorf("lesson remedy ignored: %+v", v)
+	}
+	// An override that would change nothing gives way to the default.
+	l.Goal.Remedies = map[string]Remedy{CauseDiverged: {Control: "lr", Value: s["lr"]}}
+	if v := Diagnose(l, Measures{}, true, s); v.Control != "lr" || v.Value == s["lr"] {
+		t.Errorf("a no-op remedy was given as advice: %+v", v)
 	}
 }
 
