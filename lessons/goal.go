@@ -266,6 +266,11 @@ func defaultRemedy(l *Lesson, cause string, s Settings) Remedy {
 		if hasLR {
 			return Remedy{Control: "lr", Value: lowerRate(lr, s["lr"])}
 		}
+	case CausePlateau:
+		// Stalled away from the lesson's own rate: back to it first.
+		if hasLR && s["lr"] != lr.Default {
+			return Remedy{Control: "lr", Value: lr.Default}
+		}
 	case CauseDescending:
 		if hasLR && less(s["lr"], lr.Default) {
 			return Remedy{Control: "lr", Value: lr.Default}
