@@ -260,20 +260,20 @@ func fellSince(loss []float64, k, n int) bool {
 // (or more epochs — or steps, for a lesson counted in steps — once the
 // rate is at its default or above).
 func defaultRemedy(l *Lesson, cause string, s Settings) Remedy {
-	lr, hasLR := l.Control("lr")
+	lr, hasLR := rateControl(l)
 	switch cause {
 	case CauseDiverged, CauseExploding, CauseDead, CauseSaturated, CauseOscillating:
 		if hasLR {
-			return Remedy{Control: "lr", Value: lowerRate(lr, s["lr"])}
+			return Remedy{Control: lr.Name, Value: lowerRate(lr, s[lr.Name])}
 		}
 	case CausePlateau:
 		// Stalled away from the lesson's own rate: back to it first.
-		if hasLR && s["lr"] != lr.Default {
-			return Remedy{Control: "lr", Value: lr.Default}
+		if hasLR && s[lr.Name] != lr.Default {
+			return Remedy{Control: lr.Name, Value: lr.Default}
 		}
 	case CauseDescending:
-		if hasLR && less(s["lr"], lr.Default) {
-			return Remedy{Control: "lr", Value: lr.Default}
+		if hasLR && less(s[lr.Name], lr.Default) {
+			return Remedy{Control: lr.Name, Value: lr.Default}
 		}
 		for _, name := range []string{"epochs", "steps"} {
 			if ep, ok := l.Control(name); ok {
@@ -283,12 +283,26 @@ func defaultRemedy(l *Lesson, cause string, s Settings) Remedy {
 			}
 		}
 		if hasLR {
-			if next := lr.Next(s["lr"], 1); next != s["lr"] {
-				return Remedy{Control: "lr", Value: next}
+			if next := lr.Next(s[lr.Name], 1); next != s[lr.Name] {
+				return Remedy{Control: lr.Name, Value: next}
 			}
 		}
 	}
 	return Remedy{}
+}
+
+// rateControl is the lesson's learning rate: the control "lr", or else the
+// first number control whose name starts with "lr" (a GAN's "lrd").
+func rateControl(l *Lesson) (Control, bool) {
+	if c, ok := l.Control("lr"); ok {
+		return c, true
+	}
+	for _, c := range l.Controls {
+		if c.Kind == Float && strings.HasPrefix(c.Name, "lr") {
+			return c, true
+		}
+	}
+	return Control{}, false
 }
 
 // lowerRate is one rung below cur, or the lesson's default when cur is
