@@ -54,19 +54,23 @@ func renderGraph(g *scene.Graph, w, h int, t *Theme) string {
 	}
 	sep := t.Axis.Render(head + strings.Repeat("─", max(0, w-ansi.StringWidth(head))))
 
-	// The list or diagram gets what the focused node's identity leaves,
-	// at least a few lines before the chain rule text takes its share.
+	// The list or diagram gets what the focused node's identity leaves;
+	// the chain rule text takes what the list does not need, at least one
+	// line, ended by "…" when it is shortened (at a space, so that no
+	// number is cut).
 	room := h - len(ident) - 1
 	if cur < 0 {
 		room = h - 1
 	}
-	minList := min(n, 4)
-	shownText := min(len(text), max(0, room-minList))
+	shownText := min(len(text), max(min(1, room-1), room-n))
 	if shownText < len(text) && shownText > 0 {
 		text = text[:shownText]
-		last := text[shownText-1]
-		text[shownText-1] = ansi.Truncate(last, max(1, w-2), "") + t.Muted.Render(" …")
-	} else if shownText == 0 {
+		words := strings.Fields(text[shownText-1])
+		for len(words) > 1 && ansi.StringWidth(strings.Join(words, " "))+2 > w-2 {
+			words = words[:len(words)-1]
+		}
+		text[shownText-1] = "  " + strings.Join(words, " ") + t.Muted.Render(" …")
+	} else if shownText <= 0 {
 		text = nil
 	}
 	bodyH := max(1, room-len(text))
@@ -109,13 +113,13 @@ func nodeName(g *scene.Graph, i int) string {
 func graphDetail(g *scene.Graph, cur, w int, t *Theme) (ident, text []string) {
 	nd := g.Nodes[cur]
 	ww := max(8, w-2)
-	name := "▶ " + nodeName(g, cur)
+	name := nodeName(g, cur)
 	if len(nd.Shape) > 0 {
 		name += "  " + shapeString(nd.Shape)
 	}
-	for i, l := range wrapWords(name, w) {
+	for i, l := range wrapWords(name, ww) {
 		if i == 0 {
-			ident = append(ident, t.Accent.Render("▶")+" "+t.Label.Render(strings.TrimPrefix(l, "▶ ")))
+			ident = append(ident, t.Accent.Render("▶")+" "+t.Label.Render(l))
 		} else {
 			ident = append(ident, "  "+t.Label.Render(l))
 		}
@@ -358,6 +362,9 @@ func graphList(g *scene.Graph, cur, w, h int, t *Theme) []string {
 			break
 		}
 	}
+	// Names wider than the panel (after every other column is gone) are
+	// the only thing cut, each at the panel's edge.
+	lw = min(lw, max(1, w-2))
 	room := max(h, 1)
 	first := 0
 	if n > room && cur >= 0 {
