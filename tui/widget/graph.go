@@ -19,8 +19,8 @@ import (
 //     indented by depth, with a state mark (✓ done, ▶ current, · pending),
 //     its op and inputs, value and gradient. When the columns do not fit,
 //     shapes go first, then the indent, then values are shortened (a mean
-//     instead of every number), then the gradient and value columns are
-//     dropped: names go last.
+//     instead of every number), then the gradient column is dropped (the
+//     value column in a backward pass), then the other: names go last.
 //
 // The focused (current) node's detail comes first: its full name, op,
 // inputs and shape, its value and gradient in numbers, and the chain
@@ -329,6 +329,11 @@ func graphList(g *scene.Graph, cur, w, h int, t *Theme) []string {
 		{2, true, 0, true, true}, {2, false, 0, true, true}, {1, false, 0, true, true},
 		{0, false, 0, true, true}, {0, false, 1, true, true}, {0, false, 2, true, true},
 		{0, false, 2, false, true}, {0, false, 2, false, false},
+	}
+	if g.Pass == "backward" {
+		// Going backward, the gradients are the news: drop the values
+		// first.
+		tries[6] = try{0, false, 2, true, false}
 	}
 	var left, vals, grads []string
 	var lw, vw, gw int

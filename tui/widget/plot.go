@@ -133,10 +133,11 @@ func renderPlotOpt(p *scene.Plot, w, h int, t *Theme, opt plotOpt) string {
 	if p.YLabel != "" && h >= 8 {
 		top = 1
 	}
-	// The legend may take a third of the lines; when it needs more, the
-	// y label's line goes to it first.
+	// The legend may take a third of the lines, or all but three plot
+	// rows when it needs more (legend entries are names, and a name cut
+	// off is worse than a shorter plot); the y label's line goes first.
 	items := plotLegend(p, t)
-	budget := max(1, (h-top-2)/3)
+	budget := max(1, (h-top-2)/3, h-top-2-3)
 	if top == 1 && len(wrapItems(items, w, 100)) > budget {
 		top, budget = 0, budget+1
 	}
@@ -259,26 +260,19 @@ func wrapItems(items []string, w, maxLines int) []string {
 	if len(items) == 0 || maxLines <= 0 {
 		return nil
 	}
-	var lines []string
-	cur, cw := "", 0
-	for _, it := range items {
-		iw := ansi.StringWidth(it)
-		switch {
-		case cw == 0:
-			cur, cw = it, iw
-		case cw+3+iw <= w:
-			cur, cw = cur+"   "+it, cw+3+iw
-		default:
-			lines = append(lines, cur)
-			cur, cw = it, iw
-		}
+	// Items two spaces apart when that is what it takes to show them all.
+	if lines, _ := wrapSep(items, w, "   "); len(lines) <= maxLines {
+		return lines
 	}
-	lines = append(lines, cur)
+	if lines, _ := wrapSep(items, w, "  "); len(lines) <= maxLines {
+		return lines
+	}
+	lines, counts := wrapSep(items, w, "   ")
 	if len(lines) > maxLines {
 		// Count what is hidden and say so on the last line kept.
 		shown := 0
-		for _, l := range lines[:maxLines-1] {
-			shown += strings.Count(ansi.Strip(l), "   ") + 1
+		for _, c := range counts[:maxLines-1] {
+			shown += c
 		}
 		last, lw := "", 0
 		for _, it := range items[shown:] {
@@ -302,6 +296,27 @@ func wrapItems(items []string, w, maxLines int) []string {
 		lines = append(lines[:maxLines-1], last+more)
 	}
 	return lines
+}
+
+// wrapSep lays items out on lines of at most w columns, sep apart, and
+// says how many items each line holds.
+func wrapSep(items []string, w int, sep string) ([]string, []int) {
+	var lines []string
+	var counts []int
+	cur, cw, n := "", 0, 0
+	for _, it := range items {
+		iw := ansi.StringWidth(it)
+		switch {
+		case cw == 0:
+			cur, cw, n = it, iw, 1
+		case cw+len(sep)+iw <= w:
+			cur, cw, n = cur+sep+it, cw+len(sep)+iw, n+1
+		default:
+			lines, counts = append(lines, cur), append(counts, n)
+			cur, cw, n = it, iw, 1
+		}
+	}
+	return append(lines, cur), append(counts, n)
 }
 
 // cutCells renders the first n cells of row y of c.
