@@ -388,7 +388,13 @@ func (f plotFrame) yTicks(ph int) []tick {
 
 // xTicks are the x labels for a plot area pw columns wide.
 func (f plotFrame) xTicks(pw int) []tick {
-	return ticksIn(f.x0, f.x1, niceStep(f.x1-f.x0, max(1, pw/12)))
+	n := max(2, pw/12)
+	ticks := ticksIn(f.x0, f.x1, niceStep(f.x1-f.x0, n))
+	for i := 0; len(ticks) < 2 && i < 6; i++ {
+		n++
+		ticks = ticksIn(f.x0, f.x1, niceStep(f.x1-f.x0, n))
+	}
+	return ticks
 }
 
 // decade labels 10^d: plainly from 0.001 to 10000, else as 1e-05.
@@ -681,12 +687,17 @@ func plotLegend(p *scene.Plot, t *Theme) []string {
 		}
 	}
 	if g := p.Region; g != nil {
+		// The scale's name: the region's Label; else the probability of
+		// class 1 where the plot has classes; else just "value".
 		name := g.Label
 		if name == "" {
-			name = "p(class 1)"
+			name = "value"
 			for _, s := range p.Series {
-				if len(s.ClassNames) > 1 {
+				switch {
+				case len(s.ClassNames) > 1:
 					name = "p(" + s.ClassNames[1] + ")"
+				case len(s.Classes) > 0 && name == "value":
+					name = "p(class 1)"
 				}
 			}
 		}
