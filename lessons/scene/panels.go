@@ -55,6 +55,9 @@ type Series struct {
 	Classes    []int       `json:"classes,omitempty"`
 	ClassNames []string    `json:"class_names,omitempty"`
 	Axis       int         `json:"axis,omitempty"`
+	// Labels names points (same length as X, "" for none): words of an
+	// embedding. Front ends write as many as fit beside their points.
+	Labels []string `json:"labels,omitempty"`
 }
 
 // Grid is a field of values over a rectangle of the plot: Values is

@@ -201,6 +201,24 @@ func extraPanels() []scene.Panel {
 		{Kind: scene.KindPlot, Title: "classes named", Plot: &scene.Plot{Series: []scene.Series{
 			{Name: "points", Style: scene.Scatter, X: xs, Y: ys, Classes: hl, ClassNames: []string{"cat", "dog"}},
 		}}},
+		{Kind: scene.KindPlot, Title: "word map", Plot: &scene.Plot{XLabel: "PC1", YLabel: "PC2", Series: words()}},
 		{Kind: scene.KindImage, Title: "saliency", Image: &scene.Image{Rows: 28, Cols: 28, Tiles: [][]float64{sal}, Min: -0.02, Max: 0.02, Signed: true}},
 	}
+}
+
+// words are three topics of labelled points, as in the embeddings
+// lesson's projection.
+func words() []scene.Series {
+	topics := [][]string{{"cat", "dog", "horse", "cow"}, {"one", "two", "three", "four"}, {"red", "blue", "green", "grey"}}
+	var out []scene.Series
+	for k, ws := range topics {
+		s := scene.Series{Name: []string{"animals", "numbers", "colours"}[k], Style: scene.Scatter, Labels: ws}
+		for i := range ws {
+			a := float64(k)*2.1 + float64(i)*0.4
+			s.X = append(s.X, 2*math.Cos(a)+0.1*float64(i))
+			s.Y = append(s.Y, 2*math.Sin(a)-0.2*float64(i))
+		}
+		out = append(out, s)
+	}
+	return out
 }

@@ -255,7 +255,7 @@ func TestNoColorDistinctions(t *testing.T) {
 		}
 	}
 	// The saliency map keeps its picture (and its sign) shrunk 1:2.
-	sal := ansi.Strip(Render(ps[8], 60, 16, th))
+	sal := ansi.Strip(Render(ps[9], 60, 16, th))
 	if strings.Count(sal, "█")+strings.Count(sal, "▓") < 4 || strings.Count(sal, "●") < 4 {
 		t.Errorf("saliency map blank or unsigned without colour:\n%s", sal)
 	}
@@ -355,6 +355,29 @@ func TestWrapKeepsNumbers(t *testing.T) {
 					t.Errorf("width %d: %q is not a word of the text", w, f)
 				}
 			}
+		}
+	}
+}
+
+// Points with labels get them beside the point where they fit, and the
+// legend says how many did not.
+func TestPointLabels(t *testing.T) {
+	p := scene.Panel{Kind: scene.KindPlot, Plot: &scene.Plot{Series: words()}}
+	for _, s := range [][2]int{{80, 24}, {40, 12}, {24, 10}} {
+		out := ansi.Strip(Render(p, s[0], s[1], NewTheme(true, s[0] < 80)))
+		shown := 0
+		for _, se := range p.Plot.Series {
+			for _, l := range se.Labels {
+				if strings.Contains(out, l) {
+					shown++
+				}
+			}
+		}
+		if !strings.Contains(out, itoa(shown)+"/12 labelled") {
+			t.Errorf("at %v %d labels are shown but the legend does not say so:\n%s", s, shown, out)
+		}
+		if s[0] == 80 && shown < 10 {
+			t.Errorf("only %d of 12 labels at 80×24:\n%s", shown, out)
 		}
 	}
 }

@@ -137,6 +137,17 @@ func renderPlotOpt(p *scene.Plot, w, h int, t *Theme, opt plotOpt) string {
 	// rows when it needs more (legend entries are names, and a name cut
 	// off is worse than a shorter plot); the y label's line goes first.
 	items := plotLegend(p, t)
+	wanted := 0
+	for _, s := range p.Series {
+		for _, l := range s.Labels {
+			if l != "" {
+				wanted++
+			}
+		}
+	}
+	if wanted > 0 {
+		items = append(items, labelNote(wanted, wanted))
+	}
 	budget := max(1, (h-top-2)/3, h-top-2-3)
 	if top == 1 && len(wrapItems(items, w, 100)) > budget {
 		top, budget = 0, budget+1
@@ -166,8 +177,17 @@ func renderPlotOpt(p *scene.Plot, w, h int, t *Theme, opt plotOpt) string {
 	for i, s := range p.Series {
 		drawSeries(sub, p, s, i, off, fr, t)
 	}
+	placed, _ := labelPoints(sub, p, off, fr, t)
 	if p.Region != nil && t.NoColor {
 		markRegionNoColor(sub, p.Region, fr)
+	}
+	if wanted > 0 {
+		// Say how many point labels fit, in the room kept for it.
+		note := labelNote(placed, wanted)
+		note += strings.Repeat(" ", max(0, len([]rune(labelNote(wanted, wanted)))-len([]rune(note))))
+		for i, l := range legend {
+			legend[i] = strings.Replace(l, labelNote(wanted, wanted), note, 1)
+		}
 	}
 	// Axes and labels.
 	if top == 1 {
@@ -250,6 +270,63 @@ func renderPlotOpt(p *scene.Plot, w, h int, t *Theme, opt plotOpt) string {
 		lines[top+ph+2+i] = l
 	}
 	return strings.Join(lines, "\n")
+}
+
+// labelNote says how many of the points' labels are shown.
+func labelNote(placed, wanted int) string {
+	return itoa(placed) + "/" + itoa(wanted) + " labelled"
+}
+
+// labelPoints writes the Labels of series points beside them, right of
+// the point or else left of it, where the cells are free and no other
+// label is within a cell. It returns how many labels were placed and how
+// many were asked for.
+func labelPoints(c *canvas, p *scene.Plot, off int, fr plotFrame, t *Theme) (placed, wanted int) {
+	taken := make([]bool, c.w*c.h)
+	for si, s := range p.Series {
+		for i, l := range s.Labels {
+			if l == "" || i >= len(s.X) || i >= len(s.Y) {
+				continue
+			}
+			wanted++
+			x, y := fr.dotX(s.X[i]), fr.dotY(s.Y[i])
+			if !finite(x) || !finite(y) {
+				continue
+			}
+			cx, cy := int(x)/2, int(y)/4
+			n := len([]rune(l)) // one rune per cell, as canvas.text writes
+			free := func(x0 int) bool {
+				if x0 < 0 || x0+n > c.w || cy < 0 || cy >= c.h {
+					return false
+				}
+				for x := max(0, x0-1); x < min(c.w, x0+n+1); x++ {
+					if taken[cy*c.w+x] {
+						return false
+					}
+				}
+				for x := x0; x < x0+n; x++ {
+					if !c.empty(x, cy) {
+						return false
+					}
+				}
+				return true
+			}
+			x0 := cx + 1
+			if !free(x0) {
+				x0 = cx - n
+				if !free(x0) {
+					continue
+				}
+			}
+			k := t.SeriesInk(si + off)
+			c.text(x0, cy, l, k)
+			for x := x0; x < x0+n; x++ {
+				taken[cy*c.w+x] = true
+			}
+			placed++
+		}
+	}
+	return placed, wanted
 }
 
 // wrapItems lays legend items out on lines of at most w columns, items
