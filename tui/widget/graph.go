@@ -267,6 +267,10 @@ func wrapWords(s string, w int) []string {
 				cur, cw = "", 0
 			}
 			head := ansi.Truncate(word, w, "")
+			if head == "" {
+				// A character wider than w: it goes on a line of its own.
+				head = string([]rune(word)[:1])
+			}
 			lines = append(lines, head)
 			word = strings.TrimPrefix(word, head)
 			ww = ansi.StringWidth(word)
