@@ -381,3 +381,37 @@ func TestPointLabels(t *testing.T) {
 		}
 	}
 }
+
+// Measure's pref is what shows a panel whole: at pref lines a graph shows
+// every node and its whole chain rule (no "↑/↓ more", no "…"), and a
+// plot's min keeps every legend entry; at min a graph still shows the
+// focused node whole.
+func TestMeasure(t *testing.T) {
+	th := NewTheme(true, false)
+	for _, p := range append(samplePanels(), extraPanels()...) {
+		for _, w := range []int{38, 60, 120} {
+			lo, pref := Measure(p, w, th)
+			if lo < 1 || pref != 0 && pref < lo {
+				t.Errorf("%s at %d: min %d, pref %d", p.Title, w, lo, pref)
+			}
+			switch p.Kind {
+			case scene.KindGraph:
+				out := ansi.Strip(Render(p, w, pref, th))
+				g := p.Graph
+				d := strings.Fields(fixMinus(g.Nodes[g.Current].Detail))
+				if strings.Contains(out, " more") || len(d) > 0 && !strings.Contains(out, d[len(d)-1]) {
+					t.Errorf("%s at %d×%d (pref): something hidden:\n%s", p.Title, w, pref, out)
+				}
+				small := strings.Join(strings.Fields(ansi.Strip(Render(p, w, lo, th))), " ")
+				if !strings.Contains(small, strings.Join(strings.Fields(nodeName(g, g.Current)), " ")) {
+					t.Errorf("%s at %d×%d (min): focused node not whole:\n%s", p.Title, w, lo, small)
+				}
+			case scene.KindPlot:
+				out := ansi.Strip(Render(p, w, lo, th))
+				if strings.Contains(out, " more") {
+					t.Errorf("%s at %d×%d (min): legend cut:\n%s", p.Title, w, lo, out)
+				}
+			}
+		}
+	}
+}
