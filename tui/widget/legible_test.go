@@ -415,3 +415,13 @@ func TestMeasure(t *testing.T) {
 		}
 	}
 }
+
+// Numbers in tables are written with a minus sign, like every other
+// widget's, whatever the lesson formatted.
+func TestTableMinus(t *testing.T) {
+	p := scene.Panel{Kind: scene.KindTable, Table: &scene.Table{Columns: []string{"name", "value"}, Rows: [][]string{{"W", "-0.4871"}, {"e", "1e-05"}, {"x-1", "a-b"}}}}
+	out := ansi.Strip(Render(p, 30, 6, NewTheme(true, true)))
+	if !strings.Contains(out, "−0.4871") || !strings.Contains(out, "1e-05") || !strings.Contains(out, "x-1") || !strings.Contains(out, "a-b") {
+		t.Errorf("minus signs:\n%s", out)
+	}
+}
