@@ -58,6 +58,12 @@ type Series struct {
 	// Labels names points (same length as X, "" for none): words of an
 	// embedding. Front ends write as many as fit beside their points.
 	Labels []string `json:"labels,omitempty"`
+	// DX and DY, when set, draw an arrow from each point in that
+	// direction (G's gradient on the fake points of a GAN). Arrows are
+	// scaled together, the longest to about an eighth of the plot, so
+	// only directions and relative lengths are read from them.
+	DX []float64 `json:"dx,omitempty"`
+	DY []float64 `json:"dy,omitempty"`
 }
 
 // Grid is a field of values over a rectangle of the plot: Values is

@@ -159,6 +159,12 @@ func extraPanels() []scene.Panel {
 		gx, gy = append(gx, 2*math.Cos(th)), append(gy, 2*math.Sin(th))
 		fx, fy = append(fx, 0.5*math.Cos(th*3)+1), append(fy, 0.3*math.Sin(th*2))
 	}
+	// G's gradient on the fake points: towards the ring of radius 2.
+	var gdx, gdy []float64
+	for i := range fx {
+		r := math.Hypot(fx[i], fy[i])
+		gdx, gdy = append(gdx, fx[i]/r*(2-r)), append(gdy, fy[i]/r*(2-r))
+	}
 	d := scene.Grid{X: scene.Range{Min: -3, Max: 3}, Y: scene.Range{Min: -3, Max: 3}, Rows: 10, Cols: 10, Label: "D(x) = p(real)"}
 	for r := range 10 {
 		for c := range 10 {
@@ -196,7 +202,7 @@ func extraPanels() []scene.Panel {
 		}}},
 		{Kind: scene.KindPlot, Title: "gan plane", Plot: &scene.Plot{Region: &d, Series: []scene.Series{
 			{Name: "real", Style: scene.Scatter, X: gx, Y: gy},
-			{Name: "G(z)", Style: scene.Scatter, X: fx, Y: fy},
+			{Name: "G(z)", Style: scene.Scatter, X: fx, Y: fy, DX: gdx, DY: gdy},
 		}}},
 		{Kind: scene.KindPlot, Title: "classes named", Plot: &scene.Plot{Series: []scene.Series{
 			{Name: "points", Style: scene.Scatter, X: xs, Y: ys, Classes: hl, ClassNames: []string{"cat", "dog"}},

@@ -425,3 +425,19 @@ func TestTableMinus(t *testing.T) {
 		t.Errorf("minus signs:\n%s", out)
 	}
 }
+
+// Arrows (a GAN's gradient on fake points) are drawn with heads, with
+// and without colour, and the legend names them.
+func TestArrows(t *testing.T) {
+	p := extraPanels()[6]
+	for _, nc := range []bool{false, true} {
+		out := ansi.Strip(Render(p, 80, 24, NewTheme(true, nc)))
+		area := strings.Join(strings.Split(out, "\n")[:18], "\n")
+		if !strings.ContainsAny(area, string(arrowHeads)) {
+			t.Errorf("nocolor %v: no arrow heads:\n%s", nc, out)
+		}
+		if !strings.Contains(out, "arrows on G(z)") {
+			t.Errorf("nocolor %v: arrows not in the legend:\n%s", nc, out)
+		}
+	}
+}

@@ -175,6 +175,9 @@ func renderPlotOpt(p *scene.Plot, w, h int, t *Theme, opt plotOpt) string {
 	}
 	off := classOffset(p)
 	for i, s := range p.Series {
+		drawArrows(sub, s, i+off, fr, t)
+	}
+	for i, s := range p.Series {
 		drawSeries(sub, p, s, i, off, fr, t)
 	}
 	placed, _ := labelPoints(sub, p, off, fr, t)
@@ -270,6 +273,45 @@ func renderPlotOpt(p *scene.Plot, w, h int, t *Theme, opt plotOpt) string {
 		lines[top+ph+2+i] = l
 	}
 	return strings.Join(lines, "\n")
+}
+
+// arrowHeads point in eight directions, from east anticlockwise.
+var arrowHeads = []rune{'→', '↗', '↑', '↖', '←', '↙', '↓', '↘'}
+
+// drawArrows draws each point's (DX, DY) as a dotted shaft and a head,
+// scaled so that the longest arrow spans an eighth of the plot's larger
+// side (in dots, as the eye sees it).
+func drawArrows(c *canvas, s scene.Series, si int, fr plotFrame, t *Theme) {
+	n := min(len(s.X), len(s.Y), len(s.DX), len(s.DY))
+	if n == 0 || fr.logY {
+		return
+	}
+	// Arrow vectors in dots (y grows downwards).
+	sx := float64(fr.dw-1) / (fr.x1 - fr.x0)
+	sy := float64(fr.dh-1) / (fr.y1 - fr.y0)
+	longest := 0.0
+	for i := range n {
+		if vx, vy := s.DX[i]*sx, s.DY[i]*sy; finite(vx) && finite(vy) {
+			longest = math.Max(longest, math.Hypot(vx, vy))
+		}
+	}
+	if longest == 0 || !finite(longest) {
+		return
+	}
+	scale := float64(max(fr.dw, fr.dh)) / 8 / longest
+	k := t.SeriesInk(si)
+	k.Faint = t.NoColor
+	for i := range n {
+		x, y := fr.dotX(s.X[i]), fr.dotY(s.Y[i])
+		vx, vy := s.DX[i]*sx*scale, -s.DY[i]*sy*scale
+		if !finite(x) || !finite(y) || !finite(vx) || !finite(vy) || math.Hypot(vx, vy) < 1 {
+			continue
+		}
+		clipLine(c, x, y, x+vx, y+vy, k, []int{1, 1}, new(int))
+		a := math.Atan2(-vy, vx)
+		head := arrowHeads[(int(math.Round(a/(math.Pi/4)))+8)%8]
+		c.put(int(math.Round(x+vx))/2, int(math.Round(y+vy))/4, head, Ink{FG: k.FG})
+	}
 }
 
 // labelNote says how many of the points' labels are shown.
@@ -569,8 +611,23 @@ func plotRanges(p *scene.Plot, opt plotOpt) plotFrame {
 				yhi = ylo + 1
 			}
 		} else {
+			// Snap to nice ticks when it costs little room; otherwise pad
+			// by 5% (none on a plane with a region or contours), never
+			// below 0 for data ≥ 0.
 			step := niceStep(yhi-ylo, 4)
-			ylo, yhi = math.Floor(ylo/step+1e-9)*step, math.Ceil(yhi/step-1e-9)*step
+			lo2, hi2 := math.Floor(ylo/step+1e-9)*step, math.Ceil(yhi/step-1e-9)*step
+			switch {
+			case (hi2-lo2)-(yhi-ylo) <= 0.2*(yhi-ylo):
+				ylo, yhi = lo2, hi2
+			case p.Region == nil && p.Contour == nil:
+				pad := 0.05 * (yhi - ylo)
+				if ylo >= 0 {
+					ylo = math.Max(0, ylo-pad)
+				} else {
+					ylo -= pad
+				}
+				yhi += pad
+			}
 		}
 	}
 	fr.x0, fr.x1, fr.y0, fr.y1 = xlo, xhi, ylo, yhi
@@ -761,6 +818,11 @@ func plotLegend(p *scene.Plot, t *Theme) []string {
 			items = append(items, t.SeriesInk(i+off).Render(dashGlyph(seriesPattern(p, i, t), 2)+string(mark(pathMarks, styleIndex(p, i))))+" "+s.Name)
 		default:
 			items = append(items, t.SeriesInk(i+off).Render(dashGlyph(seriesPattern(p, i, t), 3))+" "+s.Name)
+		}
+	}
+	for i, s := range p.Series {
+		if len(s.DX) > 0 && len(s.DY) > 0 && s.Name != "" {
+			items = append(items, t.SeriesInk(i+off).Render("↗")+" arrows on "+s.Name)
 		}
 	}
 	if g := p.Region; g != nil {
