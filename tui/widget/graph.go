@@ -114,8 +114,12 @@ func graphDetail(g *scene.Graph, cur, w int, t *Theme) (ident, text []string) {
 	nd := g.Nodes[cur]
 	ww := max(8, w-2)
 	name := nodeName(g, cur)
-	if len(nd.Shape) > 0 {
-		name += "  " + shapeString(nd.Shape)
+	shape := nd.Shape
+	if len(shape) == 0 && nd.ValueNum != nil {
+		shape = nd.ValueNum.Shape
+	}
+	if len(shape) > 0 {
+		name += "  " + shapeString(shape)
 	}
 	for i, l := range wrapWords(name, ww) {
 		if i == 0 {
@@ -145,8 +149,25 @@ func graphDetail(g *scene.Graph, cur, w int, t *Theme) (ident, text []string) {
 			}
 		}
 	}
-	field("value ", fullValue(nd.ValueNum, nd.Value, true), fullValue(nd.ValueNum, nd.Value, false))
-	field("grad  ", fullValue(nd.GradNum, nd.Grad, true), fullValue(nd.GradNum, nd.Grad, false))
+	// Value and gradient on one line when they fit, else a line each.
+	gv := fullValue(nd.GradNum, nd.Grad, false)
+	one := ""
+	for _, long := range []bool{true, false} {
+		v := fullValue(nd.ValueNum, nd.Value, long)
+		if v == "" || gv == "" {
+			break
+		}
+		if s := v + "   " + t.Muted.Render("grad ") + gv; ansi.StringWidth(s)+6 <= ww {
+			one = s
+			break
+		}
+	}
+	if one != "" {
+		ident = append(ident, "  "+t.Muted.Render("value ")+one)
+	} else {
+		field("value ", fullValue(nd.ValueNum, nd.Value, true), fullValue(nd.ValueNum, nd.Value, false))
+		field("grad  ", fullValue(nd.GradNum, nd.Grad, true), gv)
+	}
 	if nd.Detail != "" {
 		for _, l := range wrapWords(fixMinus(nd.Detail), ww) {
 			text = append(text, "  "+l)
@@ -171,14 +192,11 @@ func fullValue(s *scene.Summary, str string, long bool) string {
 		}
 		return "[" + strings.Join(parts, " ") + "]"
 	}
-	sh := ""
-	if len(s.Shape) > 0 {
-		sh = shapeString(s.Shape) + " "
-	}
+	// The shape is on the node's name line.
 	if !long || s.Min == s.Max {
-		return sh + "mean " + numG(s.Mean, 4)
+		return "mean " + numG(s.Mean, 4)
 	}
-	return sh + "mean " + numG(s.Mean, 4) + ", min " + numG(s.Min, 4) + ", max " + numG(s.Max, 4)
+	return "mean " + numG(s.Mean, 4) + ", min " + numG(s.Min, 4) + ", max " + numG(s.Max, 4)
 }
 
 // shortValue formats a value for a list column or a box at a level of
