@@ -19,8 +19,9 @@ import (
 //     indented by depth, with a state mark (✓ done, ▶ current, · pending),
 //     its op and inputs, value and gradient. When the columns do not fit,
 //     shapes go first, then the indent, then values are shortened (a mean
-//     instead of every number), then the gradient column is dropped (the
-//     value column in a backward pass), then the other: names go last.
+//     instead of every number), then value and gradient share one column
+//     (the gradient where there is one), then only values are shown, then
+//     none: names go last.
 //
 // The focused (current) node's detail comes first: its full name, op,
 // inputs and shape, its value and gradient in numbers, and the chain
@@ -346,16 +347,12 @@ func graphList(g *scene.Graph, cur, w, h int, t *Theme) []string {
 		shapes      bool
 		level       int
 		grads, vals bool
+		merged      bool // one column: the gradient where there is one, else the value
 	}
 	tries := []try{
-		{2, true, 0, true, true}, {2, false, 0, true, true}, {1, false, 0, true, true},
-		{0, false, 0, true, true}, {0, false, 1, true, true}, {0, false, 2, true, true},
-		{0, false, 2, false, true}, {0, false, 2, false, false},
-	}
-	if g.Pass == "backward" {
-		// Going backward, the gradients are the news: drop the values
-		// first.
-		tries[6] = try{0, false, 2, true, false}
+		{2, true, 0, true, true, false}, {2, false, 0, true, true, false}, {1, false, 0, true, true, false},
+		{0, false, 0, true, true, false}, {0, false, 1, true, true, false}, {0, false, 2, true, true, false},
+		{0, false, 2, false, true, true}, {0, false, 2, false, true, false}, {0, false, 2, false, false, false},
 	}
 	var left, vals, grads []string
 	var lw, vw, gw int
@@ -371,6 +368,10 @@ func graphList(g *scene.Graph, cur, w, h int, t *Theme) []string {
 			lw = max(lw, ansi.StringWidth(s))
 			if tr.vals {
 				vals[i] = shortValue(nd.ValueNum, nd.Value, tr.level)
+				if tr.merged && (nd.GradNum != nil || nd.Grad != "") {
+					// Going backward the gradient is the news.
+					vals[i] = "∇ " + shortValue(nd.GradNum, nd.Grad, tr.level)
+				}
 				vw = max(vw, ansi.StringWidth(vals[i]))
 			}
 			if tr.grads && (nd.GradNum != nil || nd.Grad != "") {
