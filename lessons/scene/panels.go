@@ -78,7 +78,8 @@ type Grid struct {
 	Values  []float64 `json:"values"`
 	Classes int       `json:"classes,omitempty"`
 	// Label names what a Region's values are ("p(real)"); the legend's
-	// colour scale shows it. Empty means "p(class 1)".
+	// colour scale shows it. Empty means "p(class 1)" where the plot's
+	// points have classes, else "value".
 	Label string `json:"label,omitempty"`
 }
 
