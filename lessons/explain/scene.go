@@ -35,6 +35,7 @@ type view struct {
 	// Saliency: the top pixel, its gradient and the finite difference.
 	TopR, TopC        int
 	TopG, TopFD       float64
+	FDAgrees          bool
 	InkShare          float64 // share of Σ|∂s/∂x| on pixels with ink > 0.5
 	InkPixels         float64 // share of pixels with ink > 0.5
 	GXISum, GXIGap    float64 // Σ g⊙x and its gap to Δs
@@ -85,6 +86,7 @@ func (m *machine) view() view {
 	v.Class, v.P, v.S, v.Base = r.class, r.probs[r.class], r.scores[r.class], r.base
 	v.Delta = v.S - v.Base
 	v.TopR, v.TopC, v.TopG, v.TopFD = r.topPixel/Side, r.topPixel%Side, r.fd[0].Grad, r.fd[0].Diff
+	v.FDAgrees = math.Abs(v.TopG-v.TopFD) <= 1e-4*math.Max(1, math.Abs(v.TopFD))
 	tot, ink, inked := 0.0, 0.0, 0
 	for i, g := range r.grad {
 		tot += math.Abs(g)
