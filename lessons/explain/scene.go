@@ -14,7 +14,7 @@ import (
 var narrativeText string
 
 var narrative = template.Must(template.New("explain").Funcs(trainer.Funcs).Funcs(template.FuncMap{
-	"pct": func(v float64) string { return fmt.Sprintf("%.1f%%", 100*v) },
+	"pct": pct,
 	"sci": func(v float64) string { return fmt.Sprintf("%.1e", v) },
 	"sub": func(a, b float64) float64 { return a - b },
 	"inc": func(i int) int { return i + 1 },
@@ -45,7 +45,7 @@ type view struct {
 	BestC             int
 	Drop, Occluded    float64
 	Region            string
-	CamTop, CamW      int     // the channel with the largest Grad-CAM weight, as 1-based
+	CamTop, CamW      int     // the channel with the largest Grad-CAM weight, and the count
 	CamWeight, CamInk float64 // its weight; the share of the CAM on inked pixels
 	Channel           int
 	ChanTop           []string // "#index (label) mean" of the most exciting digits
@@ -117,7 +117,7 @@ func (m *machine) view() view {
 			top = k
 		}
 	}
-	v.CamTop, v.CamWeight = top+1, r.cam.Weights[top]
+	v.CamTop, v.CamWeight = top, r.cam.Weights[top]
 	v.CamW = len(r.cam.Weights)
 	camTot, camInk := 0.0, 0.0
 	for i, c := range r.cam.Map {
@@ -448,6 +448,15 @@ func maxAbs(vs []float64) float64 {
 		return 1
 	}
 	return m
+}
+
+// pct writes a share as a percentage with one decimal, "> 99.9%" when
+// rounding would claim certainty.
+func pct(v float64) string {
+	if v > 0.999 && v < 1 {
+		return "> 99.9%"
+	}
+	return fmt.Sprintf("%.1f%%", 100*v)
 }
 
 func sci(v float64) string { return fmt.Sprintf("%.1e", v) }
