@@ -61,6 +61,11 @@ func Lesson() *lessons.Lesson {
 				Min:  0, Max: NTest - 1, Ladder: digits, Default: "0",
 			},
 			{
+				Name: "target", Label: "class explained", Kind: lessons.Choice,
+				Help:    "pick: the class the network chooses; a digit: that class's score, to ask \"why not 9?\"",
+				Choices: []string{"pick", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}, Default: "pick",
+			},
+			{
 				Name: "steps", Label: "IG steps m", Kind: lessons.Int,
 				Help: "points on the path from the black image to the digit at which integrated gradients takes the gradient",
 				Min:  1, Max: 256, Ladder: []float64{2, 4, 8, 16, 32, 64, 128, 256}, Default: "32",

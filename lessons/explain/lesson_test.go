@@ -3,6 +3,7 @@ package explain
 import (
 	"math"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -191,5 +192,24 @@ func TestSanityCheck(t *testing.T) {
 	again := m.net.explainDigit(m.rep.img, m.rep.label, m.set)
 	if !reflect.DeepEqual(again.ig, m.rep.ig) {
 		t.Error("the sanity check changed the trained network")
+	}
+}
+
+// TestTargetClass: the "class explained" setting explains another class's
+// score on the same digit, while the network's pick stays what it is.
+func TestTargetClass(t *testing.T) {
+	m := newMachine(lessons.DefaultSeed, Lesson().Defaults())
+	m.trained()
+	pick := m.rep.pick
+	if m.rep.class != pick {
+		t.Fatalf("by default the class explained is %d, the pick %d", m.rep.class, pick)
+	}
+	other := (pick + 1) % Classes
+	m.Set("target", strconv.Itoa(other))
+	if m.rep.class != other || m.rep.pick != pick {
+		t.Fatalf("target %d: class %d, pick %d (was %d)", other, m.rep.class, m.rep.pick, pick)
+	}
+	if got, want := m.rep.ig.FX, m.rep.scores[other]; got != want {
+		t.Errorf("IG explains s = %v, the score of class %d is %v", got, other, want)
 	}
 }

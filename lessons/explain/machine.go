@@ -89,7 +89,7 @@ func newMachine(seed uint64, s lessons.Settings) *machine {
 	}
 	m := &machine{seed: seed, train: train, test: test, net: n, params: n.params(), opt: opt,
 		set: settings{digit: s.Int("digit"), steps: s.Int("steps"), patch: s.Int("patch"),
-			channel: s.Int("channel"), rule: s["rule"], method: s["method"]}}
+			channel: s.Int("channel"), rule: s["rule"], method: s["method"], target: s["target"]}}
 	m.loop = trainer.Loop{
 		N: train.Len(), Batch: Batch, Epochs: 1, ShuffleSeed: seed,
 		Params: m.params, Start: m.startStep,
@@ -125,6 +125,8 @@ func (m *machine) Set(name, value string) {
 		m.set.rule = value
 	case "method":
 		m.set.method = value
+	case "target":
+		m.set.target = value
 	}
 	if m.stage > stTrain {
 		m.explain()

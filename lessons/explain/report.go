@@ -2,6 +2,7 @@ package explain
 
 import (
 	"math"
+	"strconv"
 
 	"github.com/dlearn/dlearn/engine/nn"
 	"github.com/dlearn/dlearn/engine/tensor"
@@ -11,6 +12,9 @@ import (
 type settings struct {
 	digit, steps, patch, channel int
 	rule, method                 string
+	// target is the class whose score is explained: "pick" for the
+	// network's own choice, or a digit "0" … "9".
+	target string
 }
 
 // report is every explanation of one test digit's decision by one
@@ -22,7 +26,8 @@ type report struct {
 	label  int
 	scores []float64 // the ten class scores s(x)
 	probs  []float64
-	class  int     // the class explained: the network's pick
+	pick   int     // the class the network picks
+	class  int     // the class explained: the pick, or the target set
 	base   float64 // s_c of the black image
 
 	grad     []float64 // ∂s_c/∂x
@@ -74,9 +79,13 @@ func (n *net) explainDigit(img []float64, label int, s settings) *report {
 	r.scores = n.scores(tensor.FromValues(img, 1, 1, Side, Side))
 	r.probs = softmax(r.scores)
 	for k, v := range r.scores {
-		if v > r.scores[r.class] {
-			r.class = k
+		if v > r.scores[r.pick] {
+			r.pick = k
 		}
+	}
+	r.class = r.pick
+	if k, err := strconv.Atoi(s.target); err == nil {
+		r.class = k
 	}
 	c := r.class
 	r.grad, _ = n.saliency(img, c)

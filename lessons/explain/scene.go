@@ -30,6 +30,8 @@ type view struct {
 	LR, Loss, Acc          float64
 	Node                   string // the node just revealed, inside a step
 	Digit, Label, Class, M int
+	Pick                   int  // the network's choice
+	Picked                 bool // the class explained is the network's choice
 	Rule, Method           string
 	P, S, Base, Delta      float64
 	// Saliency: the top pixel, its gradient and the finite difference.
@@ -83,7 +85,8 @@ func (m *machine) view() view {
 	if r == nil {
 		return v
 	}
-	v.Class, v.P, v.S, v.Base = r.class, r.probs[r.class], r.scores[r.class], r.base
+	v.Class, v.P, v.S, v.Base = r.class, r.probs[r.pick], r.scores[r.class], r.base
+	v.Pick, v.Picked = r.pick, r.pick == r.class
 	v.Delta = v.S - v.Base
 	v.TopR, v.TopC, v.TopG, v.TopFD = r.topPixel/Side, r.topPixel%Side, r.fd[0].Grad, r.fd[0].Diff
 	v.FDAgrees = math.Abs(v.TopG-v.TopFD) <= 1e-4*math.Max(1, math.Abs(v.TopFD))
@@ -246,7 +249,7 @@ func (m *machine) panels(phase string) []scene.Panel {
 	case stPredict:
 		return []scene.Panel{
 			imagePanel(fmt.Sprintf("test digit #%d and the black baseline", m.set.digit), []tile{digit, {make([]float64, Pixels), "black"}}, false),
-			barsPanel(fmt.Sprintf("p(class | #%d): the network says %d", m.set.digit, c), r.probs, c),
+			barsPanel(fmt.Sprintf("p(class | #%d): the network says %d", m.set.digit, r.pick), r.probs, r.pick),
 			barsPanel("scores s (logits) of the digit", r.scores, c),
 		}
 	case stSaliency:
