@@ -258,13 +258,14 @@ func (m *machine) panels(phase string) []scene.Panel {
 			rows = append(rows, []string{fmt.Sprintf("(%d, %d)", f.Pixel/Side, f.Pixel%Side), trainer.Num(f.Grad), trainer.Num(f.Diff), sci(math.Abs(f.Grad - f.Diff))})
 		}
 		return []scene.Panel{
-			imagePanel(fmt.Sprintf("saliency of s%d: the gradient and its size", c), []tile{digit, norm(r.grad, "∂s/∂x"), norm(abs(r.grad), "|∂s/∂x|")}, true),
+			imagePanel(fmt.Sprintf("saliency of s%d: |∂s/∂x|", c), []tile{digit, norm(abs(r.grad), "|∂s/∂x|")}, true),
+			imagePanel("the gradient with its sign", []tile{norm(r.grad, "∂s/∂x")}, true),
 			{Kind: scene.KindTable, Title: "the gradient against finite differences (ε = 1e−4)", Table: &scene.Table{
 				Columns: []string{"pixel", "∂s/∂x", "(s(x+ε) − s(x−ε))/2ε", "gap"}, Rows: rows}},
 		}
 	case stGradInput:
 		return []scene.Panel{
-			imagePanel("gradient × input", []tile{digit, norm(r.grad, "∂s/∂x"), norm(r.gxi, "∂s/∂x ⊙ x")}, true),
+			imagePanel("gradient × input", []tile{digit, norm(r.gxi, "∂s/∂x ⊙ x")}, true),
 			kv("a first-order guess at Δs", [][2]string{
 				{"Σ ∂s/∂x ⊙ x", trainer.Num(sum(r.gxi))},
 				{fmt.Sprintf("s%d(x) − s%d(black)", c, c), trainer.Num(r.scores[c] - r.base)},
@@ -272,7 +273,7 @@ func (m *machine) panels(phase string) []scene.Panel {
 		}
 	case stIG:
 		return []scene.Panel{
-			imagePanel(fmt.Sprintf("integrated gradients (%s, m = %d)", r.set.rule, r.set.steps), []tile{digit, norm(r.ig.Attr, "IG"), norm(r.gxi, "∂s/∂x ⊙ x")}, true),
+			imagePanel(fmt.Sprintf("integrated gradients (%s, m = %d)", r.set.rule, r.set.steps), []tile{digit, norm(r.ig.Attr, "IG")}, true),
 			m.completenessPanel(),
 			m.pathPanel(),
 		}
@@ -285,7 +286,8 @@ func (m *machine) panels(phase string) []scene.Panel {
 			}
 		}
 		return []scene.Panel{
-			imagePanel(fmt.Sprintf("occlusion with a %d×%d black square", o.PatchSide, o.PatchSide), []tile{digit, norm(o.Map, "mean drop of s"), {covered, "worst square"}}, true),
+			imagePanel(fmt.Sprintf("occlusion with a %d×%d black square", o.PatchSide, o.PatchSide), []tile{digit, norm(o.Map, "mean drop of s")}, true),
+			imagePanel("the digit under the worst square", []tile{{covered, "worst square"}}, false),
 			kv("the worst square", [][2]string{
 				{"top-left corner", fmt.Sprintf("row %d, column %d", o.BestR, o.BestC)},
 				{fmt.Sprintf("s%d before → after", c), trainer.Num(o.Score) + " → " + trainer.Num(o.Score-o.Drops[o.Best])},
@@ -298,7 +300,7 @@ func (m *machine) panels(phase string) []scene.Panel {
 			labels[k] = fmt.Sprintf("ch %d", k)
 		}
 		return []scene.Panel{
-			imagePanel("Grad-CAM from the last convolution, upsampled 14×14 → 28×28", []tile{digit, norm(r.cam.Map, "Grad-CAM"), norm(times(r.cam.Map, r.img), "Grad-CAM ⊙ x")}, true),
+			imagePanel("Grad-CAM from the last convolution, upsampled 14×14 → 28×28", []tile{digit, norm(r.cam.Map, "Grad-CAM")}, true),
 			{Kind: scene.KindBars, Title: fmt.Sprintf("channel weights α_k = mean of ∂s%d/∂h2_k", c), Bars: &scene.Bars{Labels: labels, Values: r.cam.Weights, Highlight: -1}},
 			{Kind: scene.KindImage, Title: "ReLU(Σ α_k h2_k) before upsampling", Image: &scene.Image{Rows: Side / 2, Cols: Side / 2, Tiles: [][]float64{r.cam.Coarse}, Max: maxAbs(r.cam.Coarse)}},
 		}
@@ -314,26 +316,27 @@ func (m *machine) panels(phase string) []scene.Panel {
 			barsPanel(fmt.Sprintf("channel %d's mean activation by class (test digits)", m.set.channel), m.classMeans(), -1),
 		}
 	case stSanity:
-		return m.sanityPanels(digit)
+		return m.sanityPanels()
 	}
-	// The comparison, side by side.
+	// The comparison, side by side, two maps a panel (a terminal 120
+	// columns wide draws two 28×28 tiles in one).
 	all := r.maps()
-	tiles := []tile{digit}
-	for j, mp := range all {
-		tiles = append(tiles, norm(mp, methodLabels[j]))
+	t := func(j int) tile { return norm(all[j], methodLabels[j]) }
+	return []scene.Panel{
+		imagePanel(fmt.Sprintf("#%d and integrated gradients", m.set.digit), []tile{digit, t(2)}, true),
+		imagePanel("saliency and gradient × input", []tile{t(0), t(1)}, true),
+		imagePanel("occlusion and Grad-CAM", []tile{t(3), t(4)}, true),
+		m.sanityPanels()[2],
 	}
-	tiles = append(tiles, norm(r.edge, "edges (no model)"))
-	ps := []scene.Panel{imagePanel(fmt.Sprintf("every method on #%d, each scaled to its own largest value", m.set.digit), tiles, true)}
-	return append(ps, m.sanityPanels(digit)[1])
 }
 
 // sanityPanels are the chosen method's maps as the layers are randomised
 // and the table of rank correlations of every method.
-func (m *machine) sanityPanels(digit tile) []scene.Panel {
+func (m *machine) sanityPanels() []scene.Panel {
 	r := m.rep
 	s := r.sanity
 	j := methodIndex(m.set.method)
-	tiles := []tile{digit, norm(r.maps()[j], "trained")}
+	tiles := []tile{norm(r.maps()[j], "trained")}
 	for k, l := range s.Layers {
 		tiles = append(tiles, norm(s.Maps[k][j], "random "+l+cumul(k)))
 	}
@@ -347,7 +350,8 @@ func (m *machine) sanityPanels(digit tile) []scene.Panel {
 	}
 	cols := append([]string{"ρ with the trained map"}, methodLabels...)
 	return []scene.Panel{
-		imagePanel("sanity check: "+methodLabels[j]+" as the weights are randomised from the top", tiles, true),
+		imagePanel("sanity check: "+methodLabels[j]+", trained and with random dense weights", tiles[:2], true),
+		imagePanel("… and with conv2, then conv1, random too", tiles[2:], true),
 		{Kind: scene.KindTable, Title: "rank correlation of |map| with the trained network's (Spearman)", Table: &scene.Table{
 			Columns: append(cols, "edges"), Rows: rows}},
 	}
