@@ -273,3 +273,18 @@ func TestEdgesHaveNoModel(t *testing.T) {
 		t.Errorf("edges at the step: %v, %v, want 4", e[10*Side+Side/2-1], e[10*Side+Side/2])
 	}
 }
+
+// TestRiemannWithOneStepIsGradientTimesInput: the right Riemann sum with
+// m = 1 takes the gradient at α = 1 only, which is gradient × input.
+func TestRiemannWithOneStepIsGradientTimesInput(t *testing.T) {
+	set := testDigits(t)
+	img := digitOf(set, 2)
+	n := newNet(Filters, Smooth, tensor.NewRNG(13))
+	g, _ := n.saliency(img, 1)
+	ig := n.integratedGradients(img, 1, Riemann, 1)
+	for i, a := range ig.Attr {
+		if math.Abs(a-g[i]*img[i]) > 1e-15 {
+			t.Fatalf("pixel %d: IG %v, gradient × input %v", i, a, g[i]*img[i])
+		}
+	}
+}
