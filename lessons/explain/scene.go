@@ -49,6 +49,7 @@ type view struct {
 	Region            string
 	CamTop, CamW      int     // the channel with the largest Grad-CAM weight, and the count
 	CamWeight, CamInk float64 // its weight; the share of the CAM on inked pixels
+	CamEmpty          bool    // the CAM is 0 everywhere
 	Channel           int
 	ChanTop           []string // "#index (label) mean" of the most exciting digits
 	ChanClass         int      // the class whose digits excite the channel most on average
@@ -132,6 +133,7 @@ func (m *machine) view() view {
 	if camTot > 0 {
 		v.CamInk = camInk / camTot
 	}
+	v.CamEmpty = camTot == 0
 	for _, i := range m.topChannel(5) {
 		v.ChanTop = append(v.ChanTop, fmt.Sprintf("#%d (a %d, mean %s)", i, m.test.Labels[i], trainer.Num(m.chanMeans[i*2*Filters+m.set.channel])))
 	}
