@@ -2,6 +2,8 @@ package checks
 
 import (
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -126,4 +128,32 @@ func TestReferenceImplementationsPass(t *testing.T) {
 
 func TestSubTestsRunAndPass(t *testing.T) {
 	MSE(t, MSEImpl{Loss: mseLoss, Grad: mseGrad})
+}
+
+// TestRegistryMatchesTheTests makes sure every exercise's one-line test
+// in exercises/ and solutions/ is the call the registry describes, and
+// that each has a manifest of named checks.
+func TestRegistryMatchesTheTests(t *testing.T) {
+	total := 0
+	for _, e := range Exercises() {
+		names := e.Names()
+		if len(names) == 0 {
+			t.Errorf("%s: no checks", e.Name)
+		}
+		total += len(names)
+		for _, root := range []string{"exercises", "solutions"} {
+			data, err := os.ReadFile(filepath.Join("..", "..", root, e.Name, e.Name+"_test.go"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			squash := func(s string) string { return strings.ReplaceAll(strings.Join(strings.Fields(s), ""), ",}", "}") }
+			flat := squash(string(data))
+			if !strings.Contains(flat, "func"+e.Test+"(t*testing.T)") || !strings.Contains(flat, squash(e.Call)) {
+				t.Errorf("%s/%s: the test is not %s calling %s", root, e.Name, e.Test, e.Call)
+			}
+		}
+	}
+	if total != 71 {
+		t.Errorf("%d checks in all, want 71 (change this number with the checks)", total)
+	}
 }

@@ -1,0 +1,27 @@
+//go:build !linux
+
+package harness
+
+import (
+	"os/exec"
+	"syscall"
+)
+
+func isolations() []isolation {
+	return []isolation{{"network NOT isolated and no namespaces (this platform has none)", false, func() *syscall.SysProcAttr {
+		return sysProcAttrGroup()
+	}}}
+}
+
+func refused(error) bool { return false }
+
+func killGroup(cmd *exec.Cmd) {
+	if cmd.Process != nil {
+		killProcessGroup(cmd.Process.Pid)
+		_ = cmd.Process.Kill()
+	}
+}
+
+func quit(cmd *exec.Cmd) { quitProcess(cmd) }
+
+func chownForHarness(string) error { return nil }
