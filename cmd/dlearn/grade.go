@@ -116,7 +116,7 @@ func newGradeCmd(e *env, reg *lessons.Registry) *cobra.Command {
 // report files asked for, each atomically.
 func writeReports(e *env, rep *grade.Report, dir string, asJSON bool, results, junit string) error {
 	if results != "" {
-		data, err := grade.ExercismResults(rep, dir)
+		data, err := grade.ExercismResults(rep)
 		if err == nil {
 			err = atomicfile.Write(results, data, 0o644)
 		}

@@ -1,0 +1,386 @@
+package grade
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/dlearn/dlearn/harness"
+	"github.com/dlearn/dlearn/internal/checks"
+)
+
+// A grade builds, in a scratch folder of its own, a module that mirrors
+// the learner's exercises module: the learner's non-test Go files of each
+// exercise (after the overlay, if any), the harness package's source
+// (embedded in this program) and a generated main per exercise. The
+// learner's test files are never read: the checks are compiled into this
+// program.
+
+// harnessDir is where the harness and the generated mains go in the
+// scratch module.
+const harnessDir = "zz_dlearn"
+
+// kitModule is the course kit's module path, whose packages (solutions,
+// engine, checks) an exercise may not import.
+var kitModule = strings.TrimSuffix(reflect.TypeOf(checks.Case{}).PkgPath(), "/internal/checks")
+
+// built is what the build made of one exercise.
+type built struct {
+	missing  bool   // the exercise's folder is not there
+	refused  string // why it may not be graded (an import)
+	buildErr string // the compiler's errors
+	binary   string
+	pkg      string        // the learner's import path
+	exits    []harness.Site // calls of os.Exit in the learner's code
+}
+
+// goEnv is the environment of the go commands a grade runs: no
+// workspace, no downloads, no toolchain switch, none of the user's flags.
+func goEnv() []string {
+	env := slices.DeleteFunc(os.Environ(), func(kv string) bool {
+		for _, k := range []string{"GOFLAGS=", "GOWORK=", "GOPROXY=", "GOTOOLCHAIN=", "GO111MODULE=", "GOOS=", "GOARCH="} {
+			if strings.HasPrefix(kv, k) {
+				return true
+			}
+		}
+		return false
+	})
+	return append(env, "GOWORK=off", "GOPROXY=off", "GOTOOLCHAIN=local", "GO111MODULE=on", "GOFLAGS=-mod=mod")
+}
+
+// overlayReplace reads a go -overlay file's Replace map, with absolute
+// paths.
+func overlayReplace(path string) (map[string]string, error) {
+	if path == "" {
+		return nil, nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("grade: --overlay: %w", err)
+	}
+	var ov struct{ Replace map[string]string }
+	if err := json.Unmarshal(data, &ov); err != nil {
+		return nil, fmt.Errorf("grade: --overlay %s: %w", path, err)
+	}
+	out := map[string]string{}
+	for k, v := range ov.Replace {
+		ak, err := filepath.Abs(k)
+		if err != nil {
+			return nil, err
+		}
+		if v != "" {
+			if v, err = filepath.Abs(v); err != nil {
+				return nil, err
+			}
+		}
+		out[ak] = v
+	}
+	return out, nil
+}
+
+// learnerFiles returns the exercise's non-test Go files as the build sees
+// them: name → the file to read, after the overlay.
+func learnerFiles(dir string, replace map[string]string) map[string]string {
+	files := map[string]string{}
+	for _, f := range sourceFiles(dir) {
+		files[filepath.Base(f)] = f
+	}
+	for from, to := range replace {
+		if filepath.Dir(from) != dir || strings.HasSuffix(from, "_test.go") || !strings.HasSuffix(from, ".go") {
+			continue
+		}
+		if to == "" {
+			delete(files, filepath.Base(from))
+		} else {
+			files[filepath.Base(from)] = to
+		}
+	}
+	return files
+}
+
+// prepare writes the scratch module and returns, for each target, its
+// folder in it (or marks it missing).
+func prepare(scratch, module, goVersion, dir string, targets []Target, replace map[string]string) (map[string]*built, error) {
+	out := map[string]*built{}
+	mod := fmt.Sprintf("module %s\n\ngo %s\n", module, goVersion)
+	if err := os.WriteFile(filepath.Join(scratch, "go.mod"), []byte(mod), 0o644); err != nil {
+		return nil, err
+	}
+	src, err := harness.Source()
+	if err != nil {
+		return nil, err
+	}
+	hdir := filepath.Join(scratch, harnessDir, "harness")
+	if err := os.MkdirAll(hdir, 0o755); err != nil {
+		return nil, err
+	}
+	for name, data := range src {
+		if err := os.WriteFile(filepath.Join(hdir, name), data, 0o644); err != nil {
+			return nil, err
+		}
+	}
+	for _, t := range targets {
+		b := &built{pkg: t.Package}
+		out[t.Name] = b
+		files := learnerFiles(filepath.Join(dir, t.Name), replace)
+		if len(files) == 0 {
+			b.missing = true
+			continue
+		}
+		edir := filepath.Join(scratch, t.Name)
+		if err := os.MkdirAll(edir, 0o755); err != nil {
+			return nil, err
+		}
+		fset := token.NewFileSet()
+		var parsed []*ast.File
+		for name, from := range files {
+			data, err := os.ReadFile(from)
+			if err != nil {
+				return nil, fmt.Errorf("grade: %w", err)
+			}
+			if err := os.WriteFile(filepath.Join(edir, name), data, 0o644); err != nil {
+				return nil, err
+			}
+			if f, err := parser.ParseFile(fset, filepath.Join(filepath.Base(module), t.Name, name), data, parser.SkipObjectResolution); err == nil {
+				parsed = append(parsed, f)
+			}
+		}
+		funcs, exits := api(fset, parsed, t.Name)
+		b.exits = exits
+		if err := writeMain(scratch, module, t.Name, funcs); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// api returns the exported functions of an exercise's files (what its
+// harness offers) and the places that call os.Exit or syscall.Exit.
+func api(fset *token.FileSet, files []*ast.File, pkg string) (funcs []string, exits []harness.Site) {
+	for _, f := range files {
+		exitNames := map[string]bool{}
+		for _, imp := range f.Imports {
+			path := strings.Trim(imp.Path.Value, `"`)
+			if path != "os" && path != "syscall" {
+				continue
+			}
+			name := path
+			if imp.Name != nil {
+				name = imp.Name.Name
+			}
+			exitNames[name] = true
+		}
+		for _, d := range f.Decls {
+			fd, isFunc := d.(*ast.FuncDecl)
+			if isFunc && fd.Recv == nil && fd.Name.IsExported() && fd.Type.TypeParams == nil {
+				funcs = append(funcs, fd.Name.Name)
+			}
+			where := ""
+			if isFunc {
+				where = pkg + "." + fd.Name.Name
+				if fd.Recv != nil && len(fd.Recv.List) == 1 {
+					where = pkg + "." + recvName(fd.Recv.List[0].Type) + "." + fd.Name.Name
+				}
+			}
+			ast.Inspect(d, func(n ast.Node) bool {
+				call, ok := n.(*ast.CallExpr)
+				if !ok {
+					return true
+				}
+				sel, ok := call.Fun.(*ast.SelectorExpr)
+				if !ok || sel.Sel.Name != "Exit" {
+					return true
+				}
+				if id, ok := sel.X.(*ast.Ident); ok && exitNames[id.Name] {
+					p := fset.Position(call.Pos())
+					exits = append(exits, harness.Site{Func: where, Where: fmt.Sprintf("%s:%d", p.Filename, p.Line)})
+				}
+				return true
+			})
+		}
+	}
+	sort.Strings(funcs)
+	return slices.Compact(funcs), exits
+}
+
+func recvName(e ast.Expr) string {
+	switch t := e.(type) {
+	case *ast.StarExpr:
+		return "(*" + recvName(t.X) + ")"
+	case *ast.Ident:
+		return t.Name
+	case *ast.IndexExpr:
+		return recvName(t.X)
+	}
+	return "?"
+}
+
+// writeMain writes the generated main of an exercise's harness.
+func writeMain(scratch, module, name string, funcs []string) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "// Code generated by dlearn grade. DO NOT EDIT.\n\npackage main\n\nimport (\n\t\"fmt\"\n\t\"os\"\n\n")
+	fmt.Fprintf(&b, "\tharness %q\n\tx %q\n)\n\nfunc main() {\n", module+"/"+harnessDir+"/harness", module+"/"+name)
+	fmt.Fprintf(&b, "\terr := harness.Serve(%q, map[string]any{\n", module+"/"+name)
+	for _, f := range funcs {
+		fmt.Fprintf(&b, "\t\t%q: x.%s,\n", f, f)
+	}
+	b.WriteString("\t})\n\tif err != nil {\n\t\tfmt.Fprintln(os.Stderr, err)\n\t\tos.Exit(3)\n\t}\n}\n")
+	dir := filepath.Join(scratch, harnessDir, "run_"+name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "main.go"), []byte(b.String()), 0o644)
+}
+
+// listPackage is what go list says of a package.
+type listPackage struct {
+	ImportPath string
+	Standard   bool
+	Deps       []string
+	Error      *struct{ Err string }
+}
+
+// checkImports refuses the exercises whose package depends on anything
+// but the standard library, from the build's own list of dependencies:
+// the kit's solutions, its checks (which hold every expected value), its
+// engine, or any other package.
+func checkImports(ctx context.Context, goCmd, scratch string, targets []Target, bs map[string]*built) error {
+	args := []string{"list", "-e", "-deps", "-json=ImportPath,Standard,Deps,Error"}
+	n := 0
+	for _, t := range targets {
+		if !bs[t.Name].missing {
+			args = append(args, "./"+t.Name)
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	cmd := exec.CommandContext(ctx, goCmd, args...)
+	cmd.Dir, cmd.Env = scratch, goEnv()
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil && stdout.Len() == 0 {
+		return fmt.Errorf("grade: go list: %v: %s", err, strings.TrimSpace(stderr.String()))
+	}
+	pkgs := map[string]*listPackage{}
+	dec := json.NewDecoder(&stdout)
+	for dec.More() {
+		var p listPackage
+		if err := dec.Decode(&p); err != nil {
+			return fmt.Errorf("grade: go list: %w", err)
+		}
+		pkgs[p.ImportPath] = &p
+	}
+	for _, t := range targets {
+		b := bs[t.Name]
+		p := pkgs[t.Package]
+		if b.missing || p == nil {
+			continue
+		}
+		for _, d := range p.Deps {
+			if dp := pkgs[d]; dp != nil && dp.Standard || d == "unsafe" {
+				continue
+			}
+			b.refused = refusal(d)
+			break
+		}
+	}
+	return nil
+}
+
+// refusal is the one-line reason an exercise importing path is not graded.
+func refusal(path string) string {
+	what := "a package outside the standard library"
+	switch {
+	case path == kitModule+"/solutions" || strings.HasPrefix(path, kitModule+"/solutions/"):
+		what = "the kit's solutions"
+	case strings.HasPrefix(path, kitModule+"/internal/checks") || strings.HasPrefix(path, kitModule+"/checks"):
+		what = "the checks, which hold every expected value"
+	case strings.HasPrefix(path, kitModule+"/engine"):
+		what = "the course's engine"
+	case strings.HasPrefix(path, kitModule+"/"):
+		what = "a package of the course kit"
+	}
+	return fmt.Sprintf("not graded: it imports %s (%s); an exercise may use the standard library only", path, what)
+}
+
+// buildAll builds the harness of every exercise that may be graded, as
+// many at a time as there are cores.
+func buildAll(ctx context.Context, goCmd, scratch, module string, targets []Target, bs map[string]*built) {
+	bin := filepath.Join(scratch, "bin")
+	_ = os.MkdirAll(bin, 0o755)
+	sem := make(chan struct{}, max(1, runtime.NumCPU()))
+	var wg sync.WaitGroup
+	for _, t := range targets {
+		b := bs[t.Name]
+		if b.missing || b.refused != "" {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			out := filepath.Join(bin, t.Name)
+			cmd := exec.CommandContext(ctx, goCmd, "build", "-trimpath", "-o", out, "./"+harnessDir+"/run_"+t.Name)
+			cmd.Dir, cmd.Env = scratch, goEnv()
+			var stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stderr, &stderr
+			if err := cmd.Run(); err != nil {
+				b.buildErr = compilerErrors(stderr.String(), filepath.Base(module))
+				if b.buildErr == "" {
+					b.buildErr = err.Error()
+				}
+				return
+			}
+			b.binary = out
+		}()
+	}
+	wg.Wait()
+}
+
+// compilerErrors keeps the compiler's messages, paths from the exercises
+// folder ("exercises/mse/mse.go:6:2: …"), without go's "# package"
+// headers and the generated main's complaints when the learner's own
+// code has errors.
+func compilerErrors(text, base string) string {
+	var out []string
+	for _, line := range strings.Split(strings.TrimSpace(text), "\n") {
+		if strings.HasPrefix(line, "# ") || strings.TrimSpace(line) == "" {
+			continue
+		}
+		line = strings.TrimPrefix(line, "./")
+		if strings.HasPrefix(line, harnessDir+"/") {
+			line = strings.Replace(line, harnessDir+"/run_", "(the grader's harness for ", 1)
+		} else if relGoFile.MatchString(line) {
+			line = base + "/" + line
+		}
+		out = append(out, line)
+	}
+	return strings.Join(out, "\n")
+}
+
+// Target is an exercise to grade: its folder name and import path.
+type Target struct {
+	Name    string
+	Package string
+}
+
+// relGoFile matches a relative Go file position at the start of a line,
+// as the compiler prints them: "mse/mse.go:6:2: …".
+var relGoFile = regexp.MustCompile(`^([\w\-]+/)*[\w\-.]+\.go:\d+`)
