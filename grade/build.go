@@ -44,8 +44,9 @@ type built struct {
 	refused  string // why it may not be graded (an import)
 	buildErr string // the compiler's errors
 	binary   string
-	pkg      string        // the learner's import path
+	pkg      string         // the learner's import path
 	exits    []harness.Site // calls of os.Exit in the learner's code
+	spans    map[string]harness.Span
 }
 
 // goEnv is the environment of the go commands a grade runs: no
@@ -159,8 +160,8 @@ func prepare(scratch, module, goVersion, dir string, targets []Target, replace m
 				parsed = append(parsed, f)
 			}
 		}
-		funcs, exits := api(fset, parsed, t.Name)
-		b.exits = exits
+		funcs, exits, spans := api(fset, parsed, t.Name)
+		b.exits, b.spans = exits, spans
 		if err := writeMain(scratch, module, t.Name, funcs); err != nil {
 			return nil, err
 		}
@@ -170,7 +171,8 @@ func prepare(scratch, module, goVersion, dir string, targets []Target, replace m
 
 // api returns the exported functions of an exercise's files (what its
 // harness offers) and the places that call os.Exit or syscall.Exit.
-func api(fset *token.FileSet, files []*ast.File, pkg string) (funcs []string, exits []harness.Site) {
+func api(fset *token.FileSet, files []*ast.File, pkg string) (funcs []string, exits []harness.Site, spans map[string]harness.Span) {
+	spans = map[string]harness.Span{}
 	for _, f := range files {
 		exitNames := map[string]bool{}
 		for _, imp := range f.Imports {
@@ -190,13 +192,22 @@ func api(fset *token.FileSet, files []*ast.File, pkg string) (funcs []string, ex
 				funcs = append(funcs, fd.Name.Name)
 			}
 			where := ""
+			var span harness.Span
 			if isFunc {
 				where = pkg + "." + fd.Name.Name
 				if fd.Recv != nil && len(fd.Recv.List) == 1 {
 					where = pkg + "." + recvName(fd.Recv.List[0].Type) + "." + fd.Name.Name
 				}
+				from, to := fset.Position(fd.Pos()), fset.Position(fd.End())
+				span = harness.Span{Where: from.Filename, From: from.Line, To: to.Line}
 			}
 			ast.Inspect(d, func(n ast.Node) bool {
+				if loop, ok := n.(*ast.ForStmt); ok {
+					span.Loops = append(span.Loops, fset.Position(loop.Pos()).Line)
+				}
+				if loop, ok := n.(*ast.RangeStmt); ok {
+					span.Loops = append(span.Loops, fset.Position(loop.Pos()).Line)
+				}
 				call, ok := n.(*ast.CallExpr)
 				if !ok {
 					return true
@@ -211,10 +222,13 @@ func api(fset *token.FileSet, files []*ast.File, pkg string) (funcs []string, ex
 				}
 				return true
 			})
+			if isFunc {
+				spans[where] = span
+			}
 		}
 	}
 	sort.Strings(funcs)
-	return slices.Compact(funcs), exits
+	return slices.Compact(funcs), exits, spans
 }
 
 func recvName(e ast.Expr) string {
@@ -337,7 +351,7 @@ func buildAll(ctx context.Context, goCmd, scratch, module string, targets []Targ
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			out := filepath.Join(bin, t.Name)
-			cmd := exec.CommandContext(ctx, goCmd, "build", "-trimpath", "-o", out, "./"+harnessDir+"/run_"+t.Name)
+			cmd := exec.CommandContext(ctx, goCmd, "build", "-trimpath", "-ldflags=-s -w", "-o", out, "./"+harnessDir+"/run_"+t.Name)
 			cmd.Dir, cmd.Env = scratch, goEnv()
 			var stderr bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &stderr, &stderr

@@ -108,7 +108,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 			if err := os.Mkdir(run, 0o700); err != nil {
 				return nil, fmt.Errorf("grade: %w", err)
 			}
-			cfg := harness.Config{Binary: b.binary, Package: t.Package, Dir: run, Limits: limits, Exits: b.exits}
+			cfg := harness.Config{Binary: b.binary, Package: t.Package, Dir: run, Limits: limits, Exits: b.exits, Spans: b.spans}
 			e = gradeExercise(ctx, ex, e, cfg, timeout)
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
@@ -163,7 +163,7 @@ func gradeExercise(ctx context.Context, ex checks.Exercise, e Exercise, cfg harn
 		began := time.Now()
 		problems, attrs := c.Run()
 		check := Check{Name: c.Name, Test: ex.Test + "/" + c.Name, Elapsed: time.Since(began).Seconds(),
-			Output: strings.TrimSpace(s.NextCase())}
+			Output: strings.TrimSpace(s.TakeOutput())}
 		if len(attrs) > 0 {
 			check.Attrs = map[string]string{}
 			for _, kv := range attrs {

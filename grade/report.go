@@ -51,9 +51,9 @@ type Exercise struct {
 	Status  Status `json:"status"`
 	// Message says why an exercise is in Error: the compiler's errors,
 	// or where it timed out or crashed.
-	Message string  `json:"message,omitempty"`
-	Passed  int     `json:"passed"`
-	Total   int     `json:"total"`
+	Message string `json:"message,omitempty"`
+	Passed  int    `json:"passed"`
+	Total   int    `json:"total"`
 	// Points are Weight times the share of passing checks.
 	Points    float64 `json:"points"`
 	Weight    float64 `json:"weight"`

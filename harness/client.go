@@ -35,7 +35,7 @@ func (e *CallError) Remote() (kind, site, where, text string) {
 	case e.Goexit != nil:
 		return "goexit", orElse(e.Goexit.Func, e.Func), e.Goexit.Where, "runtime.Goexit"
 	case e.Failure != nil:
-		return "fatal", e.Func, "", e.Func + " " + e.Failure.Message
+		return "fatal", e.Func, "", e.Failure.Message
 	}
 	return "fatal", e.Func, "", e.Problem
 }
@@ -82,14 +82,11 @@ func NewSession(ctx context.Context, cfg Config, deadline time.Time) *Session {
 func (s *Session) Failure() *Failure { return s.failure }
 
 // NextCase starts a new case: the process, if it ended, is replaced at
-// the next call. It returns what the learner's code printed so far.
-func (s *Session) NextCase() string {
-	s.failure = nil
-	out := s.takeOutput()
-	return out
-}
+// the next call.
+func (s *Session) NextCase() { s.failure = nil }
 
-func (s *Session) takeOutput() string {
+// TakeOutput returns what the learner's code printed since the last time.
+func (s *Session) TakeOutput() string {
 	if s.proc != nil {
 		s.output.WriteString(s.proc.Output())
 		s.proc.out.reset()
@@ -143,11 +140,11 @@ func (s *Session) ensure() *Failure {
 	return nil
 }
 
-func (s *Session) call(req Request) (*Response, *Failure) {
+func (s *Session) call(req Request, qual string) (*Response, *Failure) {
 	if f := s.ensure(); f != nil {
 		return nil, f
 	}
-	resp, f := s.proc.Call(s.ctx, req, s.deadline)
+	resp, f := s.proc.Call(s.ctx, req, qual, s.deadline)
 	if f != nil {
 		s.failure = f
 		s.output.WriteString(s.proc.Output())
@@ -251,7 +248,7 @@ func (s *Session) invoke(qual, name string, object int, ft reflect.Type, in []re
 		}
 		req.Args = append(req.Args, raw)
 	}
-	resp, f := s.call(req)
+	resp, f := s.call(req, qual)
 	switch {
 	case f != nil:
 		panic(&CallError{Func: qual, Failure: f})

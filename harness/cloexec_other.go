@@ -2,4 +2,8 @@
 
 package harness
 
+import "os"
+
 func closeOnExec(int) {}
+
+func dupStdout() *os.File { return nil }

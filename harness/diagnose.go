@@ -14,56 +14,52 @@ import (
 // before its hello (in the package's init).
 func diagnose(waitErr error, output string, cfg Config, calling string, early, timedOut bool) *Failure {
 	lines := strings.Split(output, "\n")
-	at := learnerFrame(lines, cfg.Package)
+	at := learnerFrame(lines, cfg.Package, cfg.Spans)
 	in := func(msg string) string {
 		if at != "" {
 			return msg + "\n  in " + at
 		}
 		return msg
 	}
-	during := ""
-	if calling != "" && !early {
-		during = " while running " + short(cfg.Package) + "." + calling
-	}
-	if early {
-		during = " before the first call (in the package's init or its variables)"
+	subject := calling
+	if early || subject == "" {
+		subject = "the package, before the first call (in an init function or a variable's initializer),"
 	}
 	if timedOut {
-		return &Failure{Kind: "timeout", Message: in(fmt.Sprintf("timed out%s: is there a loop that never ends?", during))}
+		return &Failure{Kind: "timeout", Message: in(subject + " timed out: is there a loop that never ends?")}
 	}
 	if what := crashLine(lines); what != "" {
-		return &Failure{Kind: "crash", Message: in(what + during)}
+		return &Failure{Kind: "crash", Message: in(subject + " " + what)}
 	}
 	var exitErr *exec.ExitError
 	if errors.As(waitErr, &exitErr) {
 		if ws, ok := exitErr.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
 			sig := ws.Signal()
-			msg := fmt.Sprintf("was killed by signal %s%s", sig, during)
+			msg := fmt.Sprintf("%s was killed by signal %s", subject, sig)
 			switch sig {
 			case syscall.SIGXCPU:
-				msg = fmt.Sprintf("used more than its %v of CPU time%s", cfg.Limits.CPU, during)
+				msg = fmt.Sprintf("%s used more than its %v of CPU time", subject, cfg.Limits.CPU)
 			case syscall.SIGKILL:
-				msg = fmt.Sprintf("was killed (SIGKILL)%s: by its own code, or by the system for lack of memory", during)
+				msg = fmt.Sprintf("%s was killed (SIGKILL): by its own code, or by the system for want of memory", subject)
 			}
 			return &Failure{Kind: "signal", Message: in(msg)}
 		}
 		code := exitErr.ExitCode()
-		return &Failure{Kind: "exit", Code: code, Message: exitMessage(code, during, calling, early, cfg)}
+		return &Failure{Kind: "exit", Code: code, Message: exitMessage(code, subject, calling, early, cfg)}
 	}
 	if waitErr == nil {
-		return &Failure{Kind: "exit", Message: exitMessage(0, during, calling, early, cfg)}
+		return &Failure{Kind: "exit", Message: exitMessage(0, subject, calling, early, cfg)}
 	}
-	return &Failure{Kind: "broken", Message: in("stopped: " + waitErr.Error())}
+	return &Failure{Kind: "broken", Message: in(subject + " stopped: " + waitErr.Error())}
 }
 
 // exitMessage explains an exit with code: the learner's code called
 // os.Exit (or closed the grader's channel and returned).
-func exitMessage(code int, during, calling string, early bool, cfg Config) string {
-	msg := fmt.Sprintf("exited with code %d%s: a function must return its result, never end the program (os.Exit, log.Fatal)", code, during)
+func exitMessage(code int, subject, calling string, early bool, cfg Config) string {
+	msg := fmt.Sprintf("%s exited with code %d: a function must return its result, never end the program (os.Exit, log.Fatal)", subject, code)
 	var pick *Site
 	for i, s := range cfg.Exits {
-		name := s.Func[strings.LastIndex(s.Func, ".")+1:]
-		if (early && (name == "init" || s.Func == "")) || (!early && name == calling) {
+		if (early && strings.HasSuffix(s.Func, ".init")) || (!early && s.Func == calling) {
 			pick = &cfg.Exits[i]
 			break
 		}
@@ -84,7 +80,7 @@ func crashLine(lines []string) string {
 		switch {
 		case strings.Contains(t, "goroutine stack exceeds") || t == "fatal error: stack overflow":
 			return "crashed with a stack overflow: does a function call itself without end?"
-		case strings.HasPrefix(t, "fatal error: runtime: out of memory") || strings.Contains(t, "cannot allocate memory"):
+		case strings.HasPrefix(t, "fatal error:") && strings.Contains(t, "out of memory") || strings.Contains(t, "cannot allocate memory"):
 			return "crashed: out of memory (the limit is the harness's memory limit): is an allocation far too large?"
 		case strings.HasPrefix(t, "panic: ") || strings.HasPrefix(t, "fatal error: "):
 			return "crashed: " + strings.TrimSuffix(t, " [recovered]")
@@ -93,9 +89,20 @@ func crashLine(lines []string) string {
 	return ""
 }
 
+// Span is where a learner's function is: its file, the lines of its
+// declaration, and the lines of its for statements.
+type Span struct {
+	Where    string // "exercises/mse/mse.go"
+	From, To int
+	Loops    []int
+}
+
 // learnerFrame finds in a stack dump the innermost frame of the learner's
-// package pkg: "adam.(*Adam).Step (exercises/adam/adam.go:10)".
-func learnerFrame(lines []string, pkg string) string {
+// package pkg: "adam.(*Adam).Step (exercises/adam/adam.go:10)". A frame
+// stopped asynchronously in a tight loop can carry a line outside its
+// function; the function's first loop (else its declaration) is named
+// then, from spans.
+func learnerFrame(lines []string, pkg string, spans map[string]Span) string {
 	if pkg == "" {
 		return ""
 	}
@@ -111,7 +118,22 @@ func learnerFrame(lines []string, pkg string) string {
 		if p := strings.LastIndex(fn, "("); p > 0 {
 			fn = fn[:p]
 		}
-		return fmt.Sprintf("%s (%s)", short(fn), shortPath(loc))
+		name := short(fn)
+		where := shortPath(loc)
+		if span, ok := spans[name]; ok {
+			line := 0
+			if c := strings.LastIndex(where, ":"); c >= 0 {
+				fmt.Sscan(where[c+1:], &line)
+			}
+			if line < span.From || line > span.To {
+				line = span.From
+				if len(span.Loops) > 0 {
+					line = span.Loops[0]
+				}
+				where = fmt.Sprintf("%s:%d", span.Where, line)
+			}
+		}
+		return fmt.Sprintf("%s (%s)", name, where)
 	}
 	return ""
 }

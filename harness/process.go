@@ -37,6 +37,9 @@ type Config struct {
 	// Exits are the places in the learner's code that call os.Exit (found
 	// in its source by the caller), to name when the process exits.
 	Exits []Site
+	// Spans are where the learner's functions are, by name ("mse.Loss"),
+	// to correct the line of a frame stopped in a tight loop.
+	Spans map[string]Span
 	// OutputCap caps what is kept of the learner's stdout and stderr.
 	OutputCap int
 }
@@ -214,13 +217,14 @@ func (p *Process) receive(ctx context.Context, deadline time.Time) ([]byte, *Fai
 }
 
 // Call sends one request and waits for its response until deadline.
-func (p *Process) Call(ctx context.Context, req Request, deadline time.Time) (*Response, *Failure) {
+// qual names the function for messages: "adam.(*Adam).Step".
+func (p *Process) Call(ctx context.Context, req Request, qual string, deadline time.Time) (*Response, *Failure) {
 	if p.failure != nil {
 		return nil, p.failure
 	}
 	p.nextID++
 	req.ID = p.nextID
-	p.current = req.Func
+	p.current = qual
 	data, err := json.Marshal(req)
 	if err != nil {
 		return nil, &Failure{Kind: "broken", Message: err.Error()}
@@ -236,6 +240,7 @@ func (p *Process) Call(ctx context.Context, req Request, deadline time.Time) (*R
 	if f != nil {
 		return nil, f
 	}
+	p.out.waitMark(req.ID, 200*time.Millisecond)
 	var resp Response
 	if err := json.Unmarshal(line, &resp); err != nil || resp.ID != req.ID {
 		p.Close()
@@ -283,26 +288,85 @@ func (p *Process) ended(timedOut bool) *Failure {
 	return f
 }
 
-// capBuffer keeps the first cap bytes written to it and counts the rest.
+// capBuffer keeps the first cap bytes written to it and counts the rest;
+// it takes the harness's marks out (see markOpen) and remembers the last.
 type capBuffer struct {
 	mu      sync.Mutex
 	buf     bytes.Buffer
 	cap     int
 	dropped int
+	pending []byte // the start of a mark, cut between two writes
+	mark    int
+	marked  chan struct{} // closed and replaced at each mark
 }
 
 func (b *capBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	n := len(p)
+	data := append(b.pending, p...)
+	b.pending = nil
+	for {
+		i := bytes.Index(data, []byte(markOpen))
+		if i < 0 {
+			// Keep a possible start of a mark for the next write.
+			if j := bytes.LastIndexByte(data, 0); j >= 0 && len(data)-j < len(markOpen) && bytes.HasPrefix([]byte(markOpen), data[j:]) {
+				b.pending = bytes.Clone(data[j:])
+				data = data[:j]
+			}
+			b.keep(data)
+			return n, nil
+		}
+		end := bytes.Index(data[i+len(markOpen):], []byte(markClose))
+		if end < 0 {
+			b.keep(data[:i])
+			b.pending = bytes.Clone(data[i:])
+			return n, nil
+		}
+		b.keep(data[:i])
+		var id int
+		fmt.Sscan(string(data[i+len(markOpen):i+len(markOpen)+end]), &id)
+		b.mark = id
+		if b.marked != nil {
+			close(b.marked)
+			b.marked = nil
+		}
+		data = data[i+len(markOpen)+end+len(markClose):]
+	}
+}
+
+// waitMark waits until the mark of call id has arrived, at most d.
+func (b *capBuffer) waitMark(id int, d time.Duration) {
+	timeout := time.After(d)
+	for {
+		b.mu.Lock()
+		if b.mark >= id {
+			b.mu.Unlock()
+			return
+		}
+		if b.marked == nil {
+			b.marked = make(chan struct{})
+		}
+		ch := b.marked
+		b.mu.Unlock()
+		select {
+		case <-ch:
+		case <-timeout:
+			return
+		}
+	}
+}
+
+func (b *capBuffer) keep(p []byte) {
 	room := b.cap - b.buf.Len()
 	if room >= len(p) {
-		return b.buf.Write(p)
+		b.buf.Write(p)
+		return
 	}
 	if room > 0 {
 		b.buf.Write(p[:room])
 	}
 	b.dropped += len(p) - max(room, 0)
-	return len(p), nil
 }
 
 func (b *capBuffer) reset() {
