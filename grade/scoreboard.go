@@ -84,7 +84,7 @@ func WriteScoreboard(w io.Writer, r *Report, color bool) error {
 		checks, passed = checks+e.Total, passed+e.Passed
 		counts := ""
 		if e.Total > 0 {
-			counts = p.dim(fmt.Sprintf("  %d/%d checks", e.Passed, e.Total))
+			counts = p.dim(fmt.Sprintf("  %d/%d checks · %s/%s points", e.Passed, e.Total, FormatPoints(e.Points), FormatPoints(e.Weight)))
 		}
 		fmt.Fprintf(&b, "%s %s  %s%s\n", p.status(e.Status, mark(e.Status)),
 			p.name(pad(e.Name, nameW)), p.status(e.Status, statusWords[e.Status]), counts)
