@@ -8,7 +8,10 @@
 #      go test and with dlearn grade;
 #   3. each stub exports the same API as its solution;
 #   4. a classroom export (the kit without solutions/) contains no solution
-#      code, builds and vets, and grades every exercise as not done.
+#      code, builds and vets, and grades every exercise as not done;
+#   5. dlearn grade never reads the learner's test files: an emptied test
+#      and a solution's import do not pass (the full hostile suite is in
+#      go test ./grade).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export GOFLAGS="${GOFLAGS:-} -buildvcs=false"
@@ -80,5 +83,20 @@ set +e
 set -e
 [ "$code" -eq 1 ] && grep -qx "Points 0/${#exercises[@]}" "$tmp/class.txt" || die "classroom grade exited $code: $(tail -3 "$tmp/class.txt")"
 echo "ok: the classroom copy builds and every exercise is still to do"
+
+proof "5. tampering: an emptied test stays not done, an import of the solutions is refused"
+tamper="$tmp/tamper/exercises"
+mkdir -p "$tamper"
+cp -r exercises/. "$tamper"
+printf 'package mse\n\nimport "testing"\n\nfunc TestMSE(t *testing.T) {}\n' >"$tamper/mse/mse_test.go"
+printf 'package logistic\n\nimport _ "%s/solutions/logistic"\n' "$(go list -m)" >"$tamper/logistic/cheat.go"
+set +e
+"$tmp/dlearn" grade --dir "$tamper" mse logistic >"$tmp/tamper.txt"; code=$?
+set -e
+[ "$code" -eq 1 ] || die "grading the tampered copy exited $code: $(cat "$tmp/tamper.txt")"
+grep -q '^○ mse ' "$tmp/tamper.txt" || die "an emptied test changed the grade: $(head -3 "$tmp/tamper.txt")"
+grep -q 'not graded: it imports .*/solutions/logistic (the kit.s solutions)' "$tmp/tamper.txt" || die "an import of the solutions was not refused: $(cat "$tmp/tamper.txt")"
+grep -qx 'Points 0/2' "$tmp/tamper.txt" || die "tampered points: $(tail -2 "$tmp/tamper.txt")"
+echo "ok: the grade ignores the learner's test files and refuses the solutions"
 
 proof "done"

@@ -143,6 +143,9 @@ func TestRegistryMatchesTheTests(t *testing.T) {
 		total += len(names)
 		for _, root := range []string{"exercises", "solutions"} {
 			data, err := os.ReadFile(filepath.Join("..", "..", root, e.Name, e.Name+"_test.go"))
+			if root == "solutions" && os.IsNotExist(err) {
+				continue // a classroom copy has no solutions
+			}
 			if err != nil {
 				t.Fatal(err)
 			}
