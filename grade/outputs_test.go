@@ -213,10 +213,15 @@ func TestRecord(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]progress.Exercise{
-		"mse":      {Status: "fail", Passed: 1, Total: 2, Graded: now},
-		"logistic": {Status: "todo", Passed: 0, Total: 1, Graded: now},
-		"adam":     {Status: "error", Passed: 1, Total: 2, Graded: now},
-		"backprop": {Status: "error", Passed: 0, Total: 1, Graded: now},
+		"mse": {Status: "fail", Passed: 1, Total: 2, Graded: now,
+			Problem: "mse.Grad (exercises/mse/mse.go:27): Grad(pred, target) is wrong at 1 of 3 elements.",
+			Hint:    "did you forget the factor 2 from the square? d/dp (p − t)² = 2·(p − t)."},
+		"logistic": {Status: "todo", Passed: 0, Total: 1, Graded: now,
+			Problem: "not implemented yet: logistic.Sigmoid (exercises/logistic/logistic.go:18)"},
+		"adam": {Status: "error", Passed: 1, Total: 2, Graded: now,
+			Problem: "adam.(*Adam).Step exited with code 1: a function must return its result, never end the program (os.Exit, log.Fatal)"},
+		"backprop": {Status: "error", Passed: 0, Total: 1, Graded: now,
+			Problem: "did not build: exercises/backprop/backprop.go:31:9: undefined: dW9"},
 	}
 	for name, w := range want {
 		if got := st.Exercises[name]; got != w {
