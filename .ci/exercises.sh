@@ -63,8 +63,12 @@ grep -q '"status": "pass"' "$tmp/results.json" || die "results.json does not say
 [ "$(sha256sum "$DLEARN_HOME/progress.json")" = "$before" ] || die "grading with an overlay changed the learner's progress"
 echo "ok: every solution passes through the learner's test files"
 
-proof "3. stubs and solutions export the same API"
+proof "3. stubs and solutions export the same API; dlearn reset's copy of the stubs is exact"
 go run ./grade/internal/kitcheck api exercises solutions
+for f in exercises/*/*.go; do
+  cmp -s "$f" "internal/stubs/files/${f#exercises/}.txt" || die "internal/stubs has no exact copy of $f: run go generate ./internal/stubs"
+done
+[ "$(find internal/stubs/files -name '*.txt' | wc -l)" -eq "$(ls exercises/*/*.go | wc -l)" ] || die "internal/stubs has files exercises/ does not: run go generate ./internal/stubs"
 
 proof "4. classroom export: no solutions, builds, vets, grades every exercise as not done"
 class="$tmp/classroom"

@@ -60,5 +60,9 @@ func commands(e *env, reg *lessons.Registry) []*cobra.Command {
 		newLessonCmd(e, reg),
 		newGradeCmd(e, reg),
 		newWatchCmd(e, reg),
+		newNextCmd(e, reg),
+		newProgressCmd(e, reg),
+		newHintCmd(e, reg),
+		newResetCmd(e, reg),
 	}
 }
