@@ -33,7 +33,7 @@ const exercismOutputLimit = 500
 // test per check, in the report's order, with each exercise as a task
 // (task_id counts exercises from 1). test_code is the check call the
 // grader ran (the kit's pristine one, never the learner's test file) and
-// the check's name; a check that did not run is an error. An exercise that could
+// the check's own code; a check that did not run is an error. An exercise that could
 // not be graded makes the whole status "error", with its message.
 func ExercismResults(r *Report) ([]byte, error) {
 	out := exercismResults{Version: 3, Status: string(r.Status), Tests: []exercismTest{}}
@@ -47,7 +47,7 @@ func ExercismResults(r *Report) ([]byte, error) {
 			t := exercismTest{Name: e.Name + ": " + c.Title(), Status: string(c.Status), TaskID: i + 1,
 				Message: c.Message, Output: capString(c.Output, exercismOutputLimit)}
 			if ex.Call != "" {
-				t.TestCode = ex.Call + "\n// check: " + c.Name
+				t.TestCode = ex.Call + "\n// check " + c.Name + ", from internal/checks/" + ex.Name + ".go:\n" + ex.Code(c.Name)
 			}
 			switch c.Status {
 			case Pass:

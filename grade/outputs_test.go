@@ -129,7 +129,7 @@ func TestExercismResults(t *testing.T) {
 			t.Errorf("%v: status %s with message %v", tc["name"], status, msg)
 		}
 		code, _ := tc["test_code"].(string)
-		if !strings.HasPrefix(code, "checks.") || !strings.Contains(code, "// check: ") {
+		if !strings.HasPrefix(code, "checks.") || !strings.Contains(code, "// check ") || !strings.Contains(code, "func(c *ctx) {") {
 			t.Errorf("%v: test_code %q", tc["name"], code)
 		}
 		if out, _ := tc["output"].(string); len(out) > exercismOutputLimit {

@@ -4,6 +4,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -158,5 +159,17 @@ func TestRegistryMatchesTheTests(t *testing.T) {
 	}
 	if total != 71 {
 		t.Errorf("%d checks in all, want 71 (change this number with the checks)", total)
+	}
+}
+
+func TestEveryCaseHasItsCode(t *testing.T) {
+	for _, e := range Exercises() {
+		for _, n := range e.Names() {
+			code := e.Code(n)
+			if !strings.HasPrefix(strings.TrimPrefix(code, "testCase"), "{") || !strings.Contains(code, ", func(c *ctx) {") || !strings.HasSuffix(code, "}}") ||
+				!strings.Contains(code, strconv.Quote(n)) && !strings.Contains(code, "+ part +") && !strings.Contains(code, "part +") {
+				t.Errorf("%s/%s: code %q", e.Name, n, code)
+			}
+		}
 	}
 }
