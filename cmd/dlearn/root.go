@@ -64,5 +64,6 @@ func commands(e *env, reg *lessons.Registry) []*cobra.Command {
 		newProgressCmd(e, reg),
 		newHintCmd(e, reg),
 		newResetCmd(e, reg),
+		newClassroomCmd(e, reg),
 	}
 }
