@@ -315,3 +315,28 @@ func processesWith(args ...string) []string {
 	}
 	return pids
 }
+
+// TestSignaturesAndValues grades functions with another type, a missing
+// function, and results that JSON cannot carry (NaN).
+func TestSignaturesAndValues(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds two harnesses; runs without -short")
+	}
+	dir := copyKit(t)
+	put(t, dir, "mse/mse.go", "package mse\n\nfunc Loss(pred, target []float32) float64 { return 0 }\n\nfunc grad(pred, target []float64) []float64 { return nil }\n")
+	hijack(t, dir, "logistic", "logistic.Sigmoid", "import \"math\"\n\nfunc evil() { panic(math.NaN()) }\n")
+	put(t, dir, "logistic/nan.go", "package logistic\n\nimport \"math\"\n\nfunc BCE2() float64 { return math.NaN() }\n")
+	data, err := os.ReadFile(filepath.Join(dir, "logistic", "logistic.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	put(t, dir, "logistic/logistic.go", strings.Replace(string(data), `panic("TODO: implement logistic.BCE")`, "return BCE2()", 1))
+	r, err := Run(context.Background(), Options{Dir: dir, Exercises: []string{"mse", "logistic"}, Timeout: 20 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := byName(r)
+	expect(t, ex["mse"], Fail, "mse.Loss has the type func([]float32, []float32) float64, want func([]float64, []float64) float64",
+		"mse.Grad is missing: the package mse has no function Grad")
+	expect(t, ex["logistic"], Fail, "logistic.evil panicked at exercises/logistic/evil.go:5: NaN", "got NaN")
+}

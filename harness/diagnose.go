@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os/exec"
 	"strings"
-	"syscall"
 )
 
 // diagnose says in one line why a harness process ended, and where in
@@ -33,15 +32,7 @@ func diagnose(waitErr error, output string, cfg Config, calling string, early, t
 	}
 	var exitErr *exec.ExitError
 	if errors.As(waitErr, &exitErr) {
-		if ws, ok := exitErr.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-			sig := ws.Signal()
-			msg := fmt.Sprintf("%s was killed by signal %s", subject, sig)
-			switch sig {
-			case syscall.SIGXCPU:
-				msg = fmt.Sprintf("%s used more than its %v of CPU time", subject, cfg.Limits.CPU)
-			case syscall.SIGKILL:
-				msg = fmt.Sprintf("%s was killed (SIGKILL): by its own code, or by the system for want of memory", subject)
-			}
+		if msg, ok := signalled(exitErr, subject, cfg.Limits); ok {
 			return &Failure{Kind: "signal", Message: in(msg)}
 		}
 		code := exitErr.ExitCode()

@@ -120,9 +120,11 @@ func limitScript(l Limits) string {
 	if l.Memory > 0 {
 		fmt.Fprintf(&b, "ulimit -v %d 2>/dev/null; ", l.Memory>>10)
 	}
-	if l.Procs > 0 {
-		// bash and zsh say -u, dash says -p.
-		fmt.Fprintf(&b, "ulimit -u %d 2>/dev/null || ulimit -p %d 2>/dev/null; ", l.Procs, l.Procs)
+	if base := procBase(); l.Procs > 0 && base >= 0 {
+		// RLIMIT_NPROC counts all the user's tasks: the allowance comes
+		// on top of those already running. bash and zsh say -u, dash -p.
+		n := base + l.Procs
+		fmt.Fprintf(&b, "ulimit -u %d 2>/dev/null || ulimit -p %d 2>/dev/null; ", n, n)
 	}
 	b.WriteString(`exec "$0"`)
 	return b.String()

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"strconv"
+	"strings"
 	"syscall"
 )
 
@@ -48,6 +50,44 @@ func isolations() []isolation {
 			return pgid(&syscall.SysProcAttr{})
 		}},
 	}
+}
+
+// procBase is the number of tasks (processes and threads) the user
+// already runs: RLIMIT_NPROC counts them all, so a harness of a user who
+// is not root gets its allowance on top of them.
+func procBase() int {
+	if os.Getuid() == 0 {
+		return 0 // root runs the harness as nobody, who runs nothing else
+	}
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return 0
+	}
+	uid := strconv.Itoa(os.Getuid())
+	n := 0
+	for _, e := range entries {
+		if e.Name()[0] < '0' || e.Name()[0] > '9' {
+			continue
+		}
+		data, err := os.ReadFile("/proc/" + e.Name() + "/status")
+		if err != nil {
+			continue
+		}
+		mine, threads := false, 1
+		for _, line := range strings.Split(string(data), "\n") {
+			f := strings.Fields(line)
+			switch {
+			case len(f) >= 2 && f[0] == "Uid:":
+				mine = f[1] == uid
+			case len(f) == 2 && f[0] == "Threads:":
+				threads, _ = strconv.Atoi(f[1])
+			}
+		}
+		if mine {
+			n += threads
+		}
+	}
+	return n
 }
 
 // refused reports whether err means the platform does not allow an
