@@ -50,17 +50,19 @@ type built struct {
 }
 
 // goEnv is the environment of the go commands a grade runs: no
-// workspace, no downloads, no toolchain switch, none of the user's flags.
+// workspace, no downloads, no toolchain switch, no cgo, none of the
+// user's flags.
 func goEnv() []string {
 	env := slices.DeleteFunc(os.Environ(), func(kv string) bool {
-		for _, k := range []string{"GOFLAGS=", "GOWORK=", "GOPROXY=", "GOTOOLCHAIN=", "GO111MODULE=", "GOOS=", "GOARCH="} {
+		for _, k := range []string{"GOFLAGS=", "GOWORK=", "GOPROXY=", "GOTOOLCHAIN=", "GO111MODULE=", "GOOS=", "GOARCH=", "CGO_ENABLED="} {
 			if strings.HasPrefix(kv, k) {
 				return true
 			}
 		}
 		return false
 	})
-	return append(env, "GOWORK=off", "GOPROXY=off", "GOTOOLCHAIN=local", "GO111MODULE=on", "GOFLAGS=-mod=mod")
+	// No cgo: a learner's C code is never compiled, let alone run.
+	return append(env, "GOWORK=off", "GOPROXY=off", "GOTOOLCHAIN=local", "GO111MODULE=on", "GOFLAGS=-mod=mod", "CGO_ENABLED=0")
 }
 
 // overlayReplace reads a go -overlay file's Replace map, with absolute

@@ -143,7 +143,16 @@ func notRun(ex checks.Exercise, why string) []Check {
 func gradeExercise(ctx context.Context, ex checks.Exercise, e Exercise, cfg harness.Config, timeout time.Duration) Exercise {
 	s := harness.NewSession(ctx, cfg, time.Now().Add(timeout))
 	defer s.Close()
-	s.Locate = func(proxy any, at harness.Site) { checks.Locate(proxy, at.Where) }
+	var located []any
+	s.Locate = func(proxy any, at harness.Site) {
+		checks.Locate(proxy, at.Where)
+		located = append(located, proxy)
+	}
+	defer func() {
+		for _, p := range located {
+			checks.Forget(p)
+		}
+	}()
 	s.Adapters[reflect.TypeFor[checks.Stepper]()] = func(r *harness.Remote) any { return stepper{r} }
 	impl := ex.NewImpl()
 	if err := s.Bind(impl); err != nil {

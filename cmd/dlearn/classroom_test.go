@@ -73,7 +73,7 @@ func TestClassroomGrade(t *testing.T) {
 		}
 	}
 	move(miniKit(t, true), filepath.Join(roster, "ada", "exercises")) // a whole repository
-	move(miniKit(t, false), filepath.Join(roster, "bob"))              // the exercises folder itself
+	move(miniKit(t, false), filepath.Join(roster, "bob"))             // the exercises folder itself
 	eve := miniKit(t, true)
 	if err := os.WriteFile(filepath.Join(eve, "mse", "exit.go"), []byte("package mse\n\nimport \"os\"\n\nfunc init() { os.Exit(0) }\n"), 0o644); err != nil {
 		t.Fatal(err)

@@ -26,6 +26,13 @@ func Locate(f any, where string) {
 	}
 }
 
+// Forget undoes Locate for f, once its stand-in is no longer used.
+func Forget(f any) {
+	if key := closureOf(f); key != nil {
+		located.Delete(key)
+	}
+}
+
 // closureOf is the identity of the func value f: the closure it points
 // to (func values are pointer-shaped, so an interface holds it directly).
 func closureOf(f any) unsafe.Pointer {

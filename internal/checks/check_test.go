@@ -173,3 +173,20 @@ func TestEveryCaseHasItsCode(t *testing.T) {
 		}
 	}
 }
+
+func TestLocateNamesTheStandIn(t *testing.T) {
+	standIn := func(pred, target []float64) float64 { return 0 }
+	other := func(pred, target []float64) float64 { return 0 }
+	Locate(standIn, "exercises/mse/mse.go:16")
+	defer Forget(standIn)
+	if got := funcOf("mse.Loss", standIn).String(); got != "mse.Loss (exercises/mse/mse.go:16)" {
+		t.Errorf("located: %q", got)
+	}
+	if got := funcOf("mse.Loss", other).String(); strings.Contains(got, "mse.go:16") {
+		t.Errorf("another function got the stand-in's place: %q", got)
+	}
+	Forget(standIn)
+	if got := funcOf("mse.Loss", standIn).String(); strings.Contains(got, "mse.go:16") {
+		t.Errorf("forgotten, still located: %q", got)
+	}
+}
