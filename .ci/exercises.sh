@@ -81,7 +81,7 @@ for f in solutions/*/*.go; do
   if find "$class" -name '*.go' -exec sha256sum {} + | grep -q "^$sum "; then die "the export contains $f"; fi
 done
 (cd "$class" && go build ./... && go vet ./... && go build -o "$tmp/class-dlearn" ./cmd/dlearn)
-(cd "$class" && go test -count=1 ./grade/... ./internal/checks/... >/dev/null)
+(cd "$class" && go test -short -count=1 ./grade/... ./internal/checks/... ./harness/... >/dev/null) # the full hostile suite ran at the root
 set +e
 (cd "$class" && "$tmp/class-dlearn" grade >"$tmp/class.txt"); code=$?
 set -e
