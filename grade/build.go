@@ -3,6 +3,8 @@ package grade
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"go/ast"
@@ -18,8 +20,10 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/dlearn/dlearn/harness"
+	"github.com/dlearn/dlearn/internal/atomicfile"
 	"github.com/dlearn/dlearn/internal/checks"
 )
 
@@ -338,6 +342,7 @@ func refusal(path string) string {
 // buildAll builds the harness of every exercise that may be graded, as
 // many at a time as there are cores.
 func buildAll(ctx context.Context, goCmd, scratch, module string, targets []Target, bs map[string]*built) {
+	toolchain := toolchainOf(ctx, goCmd)
 	bin := filepath.Join(scratch, "bin")
 	_ = os.MkdirAll(bin, 0o755)
 	sem := make(chan struct{}, max(1, runtime.NumCPU()))
@@ -353,6 +358,11 @@ func buildAll(ctx context.Context, goCmd, scratch, module string, targets []Targ
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			out := filepath.Join(bin, t.Name)
+			key := cacheKey(scratch, t.Name, toolchain)
+			if cached := cache.get(key, out); cached {
+				b.binary = out
+				return
+			}
 			cmd := exec.CommandContext(ctx, goCmd, "build", "-trimpath", "-ldflags=-s -w", "-o", out, "./"+harnessDir+"/run_"+t.Name)
 			cmd.Dir, cmd.Env = scratch, goEnv()
 			var stderr bytes.Buffer
@@ -365,9 +375,106 @@ func buildAll(ctx context.Context, goCmd, scratch, module string, targets []Targ
 				return
 			}
 			b.binary = out
+			cache.put(key, out)
 		}()
 	}
 	wg.Wait()
+}
+
+// toolchainOf is the go command's version ("go1.26.8 linux/amd64"), part
+// of a harness's cache key.
+func toolchainOf(ctx context.Context, goCmd string) string {
+	cmd := exec.CommandContext(ctx, goCmd, "env", "GOVERSION", "GOOS", "GOARCH")
+	cmd.Env = goEnv()
+	out, err := cmd.Output()
+	if err != nil {
+		return ""
+	}
+	return strings.Join(strings.Fields(string(out)), " ")
+}
+
+// cacheKey identifies a harness by everything it is built from: the
+// learner's files (as copied), the generated main, the harness's source,
+// the module path and version, and the toolchain.
+func cacheKey(scratch, name, toolchain string) string {
+	if toolchain == "" {
+		return ""
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "dlearn harness v1\x00%s\x00", toolchain)
+	for _, glob := range []string{"go.mod", name + "/*.go", harnessDir + "/harness/*.go", harnessDir + "/run_" + name + "/*.go"} {
+		files, _ := filepath.Glob(filepath.Join(scratch, glob))
+		sort.Strings(files)
+		for _, f := range files {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				return ""
+			}
+			rel, _ := filepath.Rel(scratch, f)
+			fmt.Fprintf(h, "%s\x00%d\x00", filepath.ToSlash(rel), len(data))
+			h.Write(data)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// harnessCache keeps built harnesses, so that grading code that did not
+// change (watch, a second grade) needs no build. A harness is only ever
+// as trustworthy as the learner's code it was built from, so the cache
+// may live where the learner can write.
+type harnessCache struct{ dir string }
+
+var cache = func() harnessCache {
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return harnessCache{}
+	}
+	return harnessCache{dir: filepath.Join(d, "dlearn", "harness")}
+}()
+
+// cacheSize is how many harnesses the cache keeps (the oldest go first).
+const cacheSize = 64
+
+func (c harnessCache) get(key, to string) bool {
+	if c.dir == "" || key == "" {
+		return false
+	}
+	data, err := os.ReadFile(filepath.Join(c.dir, key))
+	if err != nil {
+		return false
+	}
+	now := time.Now()
+	_ = os.Chtimes(filepath.Join(c.dir, key), now, now)
+	return os.WriteFile(to, data, 0o755) == nil
+}
+
+func (c harnessCache) put(key, from string) {
+	if c.dir == "" || key == "" {
+		return
+	}
+	data, err := os.ReadFile(from)
+	if err != nil || os.MkdirAll(c.dir, 0o755) != nil {
+		return
+	}
+	_ = atomicfile.Write(filepath.Join(c.dir, key), data, 0o755)
+	entries, err := os.ReadDir(c.dir)
+	if err != nil || len(entries) <= cacheSize {
+		return
+	}
+	type aged struct {
+		name string
+		mod  time.Time
+	}
+	var all []aged
+	for _, e := range entries {
+		if info, err := e.Info(); err == nil {
+			all = append(all, aged{e.Name(), info.ModTime()})
+		}
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].mod.Before(all[j].mod) })
+	for _, a := range all[:max(0, len(all)-cacheSize)] {
+		_ = os.Remove(filepath.Join(c.dir, a.name))
+	}
 }
 
 // compilerErrors keeps the compiler's messages, paths from the exercises
