@@ -99,7 +99,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 			e.Status, e.Message = Error, "did not build:\n"+b.buildErr
 		}
 		if e.Status != "" {
-			e.Checks = notRun(ex, firstLine(e.Message))
+			e.Checks = notRun(ex, headline(e.Message))
 		} else {
 			run := filepath.Join(scratch, "run", t.Name)
 			if err := os.MkdirAll(filepath.Dir(run), 0o755); err != nil {
@@ -126,6 +126,16 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	}
 	rep.finish()
 	return rep, nil
+}
+
+// headline is the first line of a message, with the next one when the
+// first only announces it ("did not build:").
+func headline(msg string) string {
+	lines := strings.SplitN(msg, "\n", 3)
+	if strings.HasSuffix(lines[0], ":") && len(lines) > 1 {
+		return lines[0] + " " + strings.TrimSpace(lines[1])
+	}
+	return lines[0]
 }
 
 // notRun lists every check of ex as not run, for why.

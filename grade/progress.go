@@ -41,10 +41,5 @@ func firstProblem(e Exercise) (problem, hint string) {
 			break
 		}
 	}
-	lines := strings.SplitN(msg, "\n", 3)
-	problem = lines[0]
-	if strings.HasSuffix(problem, ":") && len(lines) > 1 { // "did not build:" and the first error
-		problem += " " + strings.TrimSpace(lines[1])
-	}
-	return problem, hint
+	return headline(msg), hint
 }

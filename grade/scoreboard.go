@@ -118,7 +118,7 @@ func writeChecks(b *strings.Builder, e Exercise, p palette) {
 		nameW = max(nameW, len(c.Title()))
 	}
 	for _, c := range e.Checks {
-		if (c.Status == Error || c.Status == NotRun) && (c.Message == e.Message || c.Message == "not run: "+firstLine(e.Message)) {
+		if (c.Status == Error || c.Status == NotRun) && (c.Message == e.Message || c.Message == "not run: "+headline(e.Message)) {
 			continue
 		}
 		line := fmt.Sprintf("  %s %s", p.status(c.Status, mark(c.Status)), pad(c.Title(), nameW))
