@@ -33,7 +33,7 @@ func fixtureReport() *Report {
 		}},
 		{Name: "backprop", Package: "github.com/dlearn/dlearn/exercises/backprop", Status: Error,
 			Message: "did not build:\nexercises/backprop/backprop.go:31:9: undefined: dW9", Checks: []Check{
-				{Name: "shapes", Test: "TestBackprop/shapes", Status: NotRun, Message: "not run: did not build:"},
+				{Name: "shapes", Test: "TestBackprop/shapes", Status: NotRun, Message: "not run: did not build: exercises/backprop/backprop.go:31:9: undefined: dW9"},
 			}},
 	}
 	r := &Report{Isolation: "no network (namespace), own process namespace, runs as nobody"}
