@@ -54,19 +54,19 @@ type built struct {
 }
 
 // goEnv is the environment of the go commands a grade runs: no
-// workspace, no downloads, no toolchain switch, no cgo, none of the
-// user's flags.
+// workspace, no downloads, no toolchain switch, none of the user's flags.
+// The build flags are otherwise the usual ones, so the standard library
+// comes from the build cache the learner's own go commands filled.
 func goEnv() []string {
 	env := slices.DeleteFunc(os.Environ(), func(kv string) bool {
-		for _, k := range []string{"GOFLAGS=", "GOWORK=", "GOPROXY=", "GOTOOLCHAIN=", "GO111MODULE=", "GOOS=", "GOARCH=", "CGO_ENABLED="} {
+		for _, k := range []string{"GOFLAGS=", "GOWORK=", "GOPROXY=", "GOTOOLCHAIN=", "GO111MODULE=", "GOOS=", "GOARCH="} {
 			if strings.HasPrefix(kv, k) {
 				return true
 			}
 		}
 		return false
 	})
-	// No cgo: a learner's C code is never compiled, let alone run.
-	return append(env, "GOWORK=off", "GOPROXY=off", "GOTOOLCHAIN=local", "GO111MODULE=on", "GOFLAGS=-mod=mod", "CGO_ENABLED=0")
+	return append(env, "GOWORK=off", "GOPROXY=off", "GOTOOLCHAIN=local", "GO111MODULE=on", "GOFLAGS=-mod=mod")
 }
 
 // overlayReplace reads a go -overlay file's Replace map, with absolute
@@ -162,7 +162,7 @@ func prepare(scratch, module, goVersion, dir string, targets []Target, replace m
 			if err := os.WriteFile(filepath.Join(edir, name), data, 0o644); err != nil {
 				return nil, err
 			}
-			if f, err := parser.ParseFile(fset, filepath.Join(filepath.Base(module), t.Name, name), data, parser.SkipObjectResolution); err == nil {
+			if f, err := parser.ParseFile(fset, filepath.Join("exercises", t.Name, name), data, parser.SkipObjectResolution); err == nil {
 				parsed = append(parsed, f)
 			}
 		}
@@ -271,6 +271,7 @@ type listPackage struct {
 	ImportPath string
 	Standard   bool
 	Deps       []string
+	CgoFiles   []string
 	Error      *struct{ Err string }
 }
 
@@ -279,7 +280,7 @@ type listPackage struct {
 // the kit's solutions, its checks (which hold every expected value), its
 // engine, or any other package.
 func checkImports(ctx context.Context, goCmd, scratch string, targets []Target, bs map[string]*built) error {
-	args := []string{"list", "-e", "-deps", "-json=ImportPath,Standard,Deps,Error"}
+	args := []string{"list", "-e", "-deps", "-json=ImportPath,Standard,Deps,CgoFiles,Error"}
 	n := 0
 	for _, t := range targets {
 		if !bs[t.Name].missing {
@@ -310,6 +311,11 @@ func checkImports(ctx context.Context, goCmd, scratch string, targets []Target, 
 		b := bs[t.Name]
 		p := pkgs[t.Package]
 		if b.missing || p == nil {
+			continue
+		}
+		if len(p.CgoFiles) > 0 {
+			// Its C code would be compiled here; it is not.
+			b.refused = fmt.Sprintf("not graded: %s uses cgo (import \"C\"); an exercise may use Go's standard library only", p.CgoFiles[0])
 			continue
 		}
 		for _, d := range p.Deps {
@@ -363,12 +369,12 @@ func buildAll(ctx context.Context, goCmd, scratch, module string, targets []Targ
 				b.binary = out
 				return
 			}
-			cmd := exec.CommandContext(ctx, goCmd, "build", "-trimpath", "-ldflags=-s -w", "-o", out, "./"+harnessDir+"/run_"+t.Name)
+			cmd := exec.CommandContext(ctx, goCmd, "build", "-ldflags=-s -w", "-o", out, "./"+harnessDir+"/run_"+t.Name)
 			cmd.Dir, cmd.Env = scratch, goEnv()
 			var stderr bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &stderr, &stderr
 			if err := cmd.Run(); err != nil {
-				b.buildErr = compilerErrors(stderr.String(), filepath.Base(module))
+				b.buildErr = compilerErrors(stderr.String(), "exercises")
 				if b.buildErr == "" {
 					b.buildErr = err.Error()
 				}

@@ -68,14 +68,21 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if err := os.Chmod(scratch, 0o755); err != nil {
 		return nil, fmt.Errorf("grade: %w", err)
 	}
-	bs, err := prepare(scratch, module, goVersion, dir, targets, replace)
+	// The module is built in a folder called exercises, so that the file
+	// names in stack traces end in exercises/<name>/<file>.go as the
+	// learner's do.
+	modDir := filepath.Join(scratch, "exercises")
+	if err := os.Mkdir(modDir, 0o755); err != nil {
+		return nil, fmt.Errorf("grade: %w", err)
+	}
+	bs, err := prepare(modDir, module, goVersion, dir, targets, replace)
 	if err != nil {
 		return nil, fmt.Errorf("grade: %w", err)
 	}
-	if err := checkImports(ctx, goCmd, scratch, targets, bs); err != nil {
+	if err := checkImports(ctx, goCmd, modDir, targets, bs); err != nil {
 		return nil, err
 	}
-	buildAll(ctx, goCmd, scratch, module, targets, bs)
+	buildAll(ctx, goCmd, modDir, module, targets, bs)
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
@@ -85,14 +92,13 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		limits.CPU = timeout + time.Second
 	}
 	rep := &Report{}
-	base := filepath.Base(module)
 	for _, t := range targets {
 		ex, _ := checks.Lookup(t.Name)
 		b := bs[t.Name]
 		e := Exercise{Name: t.Name, Package: t.Package}
 		switch {
 		case b.missing:
-			e.Status, e.Message = Error, fmt.Sprintf("the folder %s/%s has no Go code: restore it with dlearn reset %s", base, t.Name, t.Name)
+			e.Status, e.Message = Error, fmt.Sprintf("the folder exercises/%s has no Go code: restore it with dlearn reset %s", t.Name, t.Name)
 		case b.refused != "":
 			e.Status, e.Message = Error, b.refused
 		case b.buildErr != "":

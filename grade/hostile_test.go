@@ -317,7 +317,8 @@ func processesWith(args ...string) []string {
 }
 
 // TestSignaturesAndValues grades functions with another type, a missing
-// function, and results that JSON cannot carry (NaN).
+// function, results that JSON cannot carry (NaN), and C code (refused:
+// it would be compiled by the grader).
 func TestSignaturesAndValues(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds two harnesses; runs without -short")
@@ -331,7 +332,8 @@ func TestSignaturesAndValues(t *testing.T) {
 		t.Fatal(err)
 	}
 	put(t, dir, "logistic/logistic.go", strings.Replace(string(data), `panic("TODO: implement logistic.BCE")`, "return BCE2()", 1))
-	r, err := Run(context.Background(), Options{Dir: dir, Exercises: []string{"mse", "logistic"}, Timeout: 20 * time.Second})
+	put(t, dir, "softmax/c.go", "package softmax\n\n// int two(void) { return 2; }\nimport \"C\"\n\nfunc two() int { return int(C.two()) }\n")
+	r, err := Run(context.Background(), Options{Dir: dir, Exercises: []string{"mse", "logistic", "softmax"}, Timeout: 20 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -339,4 +341,5 @@ func TestSignaturesAndValues(t *testing.T) {
 	expect(t, ex["mse"], Fail, "mse.Loss has the type func([]float32, []float32) float64, want func([]float64, []float64) float64",
 		"mse.Grad is missing: the package mse has no function Grad")
 	expect(t, ex["logistic"], Fail, "logistic.evil panicked at exercises/logistic/evil.go:5: NaN", "got NaN")
+	expect(t, ex["softmax"], Error, `not graded: c.go uses cgo (import "C")`)
 }
