@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/csv"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -56,11 +57,12 @@ func TestClassroomExport(t *testing.T) {
 	}
 }
 
-// TestClassroomGrade grades a roster of four: one solved, one stub, one
-// hostile, one folder that holds no exercises.
+// TestClassroomGrade grades a roster of 31: ten solved, ten stubs, ten
+// hostile (an exit in init, a forged test), and a folder that holds no
+// exercises.
 func TestClassroomGrade(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds three harnesses; runs without -short")
+		t.Skip("grades a roster of 31; runs without -short")
 	}
 	t.Setenv("DLEARN_HOME", t.TempDir())
 	roster := t.TempDir()
@@ -72,19 +74,29 @@ func TestClassroomGrade(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	move(miniKit(t, true), filepath.Join(roster, "ada", "exercises")) // a whole repository
-	move(miniKit(t, false), filepath.Join(roster, "bob"))             // the exercises folder itself
-	eve := miniKit(t, true)
-	if err := os.WriteFile(filepath.Join(eve, "mse", "exit.go"), []byte("package mse\n\nimport \"os\"\n\nfunc init() { os.Exit(0) }\n"), 0o644); err != nil {
-		t.Fatal(err)
+	want := map[string]string{}
+	for i := range 10 {
+		ada, bob, eve := fmt.Sprintf("ada%02d", i), fmt.Sprintf("bob%02d", i), fmt.Sprintf("eve%02d", i)
+		move(miniKit(t, true), filepath.Join(roster, ada, "exercises")) // a whole repository
+		want[ada] = ada + ",1,1,pass,1,4,4,1,"
+		move(miniKit(t, false), filepath.Join(roster, bob)) // the exercises folder itself
+		want[bob] = bob + ",0.5,1,fail,0,2,4,0.5,"
+		dir := miniKit(t, true)
+		if err := os.WriteFile(filepath.Join(dir, "mse", "exit.go"), []byte("package mse\n\nimport \"os\"\n\nfunc init() { os.Exit(0) }\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "mse", "mse_test.go"), []byte("package mse\n\nimport \"testing\"\n\nfunc TestMSE(t *testing.T) {}\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		move(dir, filepath.Join(roster, eve))
+		want[eve] = eve + ",0,1,error,0,0,4,0,"
 	}
-	move(eve, filepath.Join(roster, "eve"))
 	if err := os.MkdirAll(filepath.Join(roster, "zed", "notes"), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	out := filepath.Join(t.TempDir(), "book")
-	code, stdout, errs := dl(t, "classroom", "grade", roster, "mse", "--out", out, "--jobs", "2")
-	if code != 1 || !strings.Contains(stdout, "graded 3 learners (1 could not be graded)") {
+	code, stdout, errs := dl(t, "classroom", "grade", roster, "mse", "--out", out)
+	if code != 1 || !strings.Contains(stdout, "graded 30 learners (1 could not be graded)") {
 		t.Fatalf("classroom grade: %d %q %q", code, stdout, errs)
 	}
 	f, err := os.Open(filepath.Join(out, "gradebook.csv"))
@@ -96,32 +108,28 @@ func TestClassroomGrade(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if strings.Join(rows[0], ",") != "learner,points,max_points,status,exercises_passed,checks_passed,checks,mse,note" || len(rows) != 32 {
+		t.Errorf("header %v, %d rows", rows[0], len(rows))
+	}
 	got := map[string][]string{}
 	for _, r := range rows[1:] {
 		got[r[0]] = r
 	}
-	if strings.Join(rows[0], ",") != "learner,points,max_points,status,exercises_passed,checks_passed,checks,mse,note" {
-		t.Errorf("header %v", rows[0])
-	}
-	for name, want := range map[string]string{
-		"ada": "ada,1,1,pass,1,4,4,1,",
-		"bob": "bob,0.5,1,fail,0,2,4,0.5,",
-		"eve": "eve,0,1,error,0,0,4,0,",
-	} {
-		if strings.Join(got[name], ",") != want {
-			t.Errorf("%s: %v, want %s", name, got[name], want)
+	for name, w := range want {
+		if strings.Join(got[name], ",") != w {
+			t.Errorf("%s: %v, want %s", name, got[name], w)
 		}
 	}
 	if z := got["zed"]; len(z) == 0 || !strings.Contains(z[len(z)-1], "is not an exercises folder") {
 		t.Errorf("zed: %v", z)
 	}
-	board, _ := os.ReadFile(filepath.Join(out, "eve", "scoreboard.txt"))
+	board, _ := os.ReadFile(filepath.Join(out, "eve03", "scoreboard.txt"))
 	if !strings.Contains(string(board), "os.Exit is called in mse.init") {
-		t.Errorf("eve's scoreboard:\n%s", board)
+		t.Errorf("eve03's scoreboard:\n%s", board)
 	}
 	for _, f := range []string{"report.json", "results.json", "junit.xml"} {
-		if _, err := os.Stat(filepath.Join(out, "ada", f)); err != nil {
-			t.Errorf("ada has no %s", f)
+		if _, err := os.Stat(filepath.Join(out, "ada00", f)); err != nil {
+			t.Errorf("ada00 has no %s", f)
 		}
 	}
 }
