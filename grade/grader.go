@@ -2,9 +2,7 @@ package grade
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -234,6 +232,3 @@ func (s stepper) Step(w, g []float64) { s.r.Call("Step", nil, w, g) }
 
 // MethodSite is where the learner declared the method (checks names it).
 func (s stepper) MethodSite(method string) string { return s.r.Site(method).Where }
-
-// isNotExist reports whether err says a file is missing.
-func isNotExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }

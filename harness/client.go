@@ -68,7 +68,6 @@ type Session struct {
 	// Isolation is what the processes ran under.
 	Isolation string
 	output    strings.Builder
-	started   int
 }
 
 // NewSession prepares calls into the harness cfg describes; no process
@@ -104,9 +103,6 @@ func (s *Session) Close() {
 	}
 }
 
-// Started is how many processes the session started.
-func (s *Session) Started() int { return s.started }
-
 // Hello starts a process if none runs and returns what it offers.
 func (s *Session) Hello() (Hello, *Failure) {
 	if err := s.ensure(); err != nil {
@@ -126,7 +122,6 @@ func (s *Session) ensure() *Failure {
 		s.output.WriteString(s.proc.Output())
 		s.proc = nil
 	}
-	s.started++
 	p, err := Start(s.ctx, s.cfg, s.deadline)
 	if err != nil {
 		f, ok := err.(*Failure)

@@ -259,9 +259,6 @@ func (p *Process) fail(kind, msg string) *Failure {
 // Output is what the learner's code printed (capped).
 func (p *Process) Output() string { return p.out.String() }
 
-// Failure is how the process ended, if it did while answering.
-func (p *Process) Failed() *Failure { return p.failure }
-
 // Close ends the process and everything it started.
 func (p *Process) Close() {
 	p.req.Close()
