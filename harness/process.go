@@ -282,6 +282,7 @@ func (p *Process) ended(timedOut bool) *Failure {
 	}
 	killGroup(p.cmd)
 	<-p.exited
+	p.req.Close()
 	f := diagnose(p.waitErr, p.out.String(), p.cfg, p.current, p.Hello.Funcs == nil, timedOut)
 	p.failure = f
 	return f
