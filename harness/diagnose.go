@@ -14,6 +14,15 @@ import (
 func diagnose(waitErr error, output string, cfg Config, calling string, early, timedOut bool) *Failure {
 	lines := strings.Split(output, "\n")
 	at := learnerFrame(lines, cfg.Package, cfg.Spans)
+	if span, ok := cfg.Spans[calling]; ok && at == "" && timedOut {
+		// No stack dump (the process did not answer SIGQUIT in time): the
+		// function that was called, at its first loop.
+		line := span.From
+		if len(span.Loops) > 0 {
+			line = span.Loops[0]
+		}
+		at = fmt.Sprintf("%s (%s:%d)", calling, span.Where, line)
+	}
 	in := func(msg string) string {
 		if at != "" {
 			return msg + "\n  in " + at

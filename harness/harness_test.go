@@ -100,3 +100,12 @@ func TestDiagnoseCrashes(t *testing.T) {
 		t.Errorf("exit in init: %+v", f)
 	}
 }
+
+func TestDiagnoseTimeoutWithoutDump(t *testing.T) {
+	cfg := Config{Package: "example.com/exercises/mse", Spans: map[string]Span{
+		"mse.Loss": {Where: "exercises/mse/mse.go", From: 10, To: 14, Loops: []int{12}}}}
+	f := diagnose(nil, "", cfg, "mse.Loss", false, true)
+	if f.Message != "mse.Loss timed out: is there a loop that never ends?\n  in mse.Loss (exercises/mse/mse.go:12)" {
+		t.Errorf("timeout without a dump: %q", f.Message)
+	}
+}

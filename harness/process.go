@@ -277,7 +277,7 @@ func (p *Process) ended(timedOut bool) *Failure {
 		quit(p.cmd)
 		select {
 		case <-p.exited:
-		case <-time.After(time.Second):
+		case <-time.After(3 * time.Second):
 		}
 	}
 	killGroup(p.cmd)
