@@ -21,6 +21,14 @@
 // return right values. A process that ends, crashes or hangs is
 // described in one line with the learner's file:line (Failure).
 //
+// Platforms: Linux gets namespaces where the kernel allows them (as root:
+// network and process namespaces and the nobody user; otherwise a user
+// namespace), and falls back to limits only, saying so in Isolation;
+// other Unix systems get limits and a process group. Windows is not
+// supported: a harness's protocol files are inherited descriptors 3 and
+// 4, which Windows cannot pass, so a grade there says each exercise
+// could not be started.
+//
 // The package imports only the standard library and holds no expected
 // values; its source is embedded (Source) so that the grader can build a
 // harness from a learner's folder alone.
