@@ -207,8 +207,10 @@ func init() {
 		"os.Exit is called in regularize.init (exercises/regularize/evil.go:6)")
 	expect(t, ex["conv"], Error, "conv.Conv2D exited with code 1", "not implemented yet: conv.KernelGrad")
 	expect(t, ex["rnn"], Fail, "rnn.evil called runtime.Goexit at exercises/rnn/evil.go:6", "not implemented yet: rnn.StepBackward")
+	// After the first timeout, each check gets 2 s: the other functions
+	// are still graded.
 	expect(t, ex["softmax"], Error, "softmax.Softmax timed out: is there a loop that never ends?",
-		"not run: the exercise ran out of time in Softmax_hand_computed")
+		"(the checks after it got 2s each)", "not implemented yet: softmax.CrossEntropy", "not implemented yet: softmax.Grad")
 	// Where it hangs: from Go's stack dump, or, when the process did not
 	// dump in time (a loaded machine), the called function's first loop.
 	if msg := ex["softmax"].Message; !strings.Contains(msg, "in softmax.evil (exercises/softmax/evil.go:6)") &&

@@ -77,6 +77,17 @@ func NewSession(ctx context.Context, cfg Config, deadline time.Time) *Session {
 		Adapters: map[reflect.Type]func(*Remote) any{}}
 }
 
+// SetDeadline changes the deadline of the calls to come. With dump false,
+// a process that times out is killed at once, without the goroutine dump
+// that says where it hung (the called function's first loop is named).
+func (s *Session) SetDeadline(t time.Time, dump bool) {
+	s.deadline = t
+	s.cfg.NoDump = !dump
+	if s.proc != nil {
+		s.proc.cfg.NoDump = !dump
+	}
+}
+
 // Failure is how the current case's process ended, if it did.
 func (s *Session) Failure() *Failure { return s.failure }
 

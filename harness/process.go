@@ -40,6 +40,8 @@ type Config struct {
 	// Spans are where the learner's functions are, by name ("mse.Loss"),
 	// to correct the line of a frame stopped in a tight loop.
 	Spans map[string]Span
+	// NoDump skips the goroutine dump of a process that timed out.
+	NoDump bool
 	// OutputCap caps what is kept of the learner's stdout and stderr.
 	OutputCap int
 }
@@ -273,7 +275,7 @@ func (p *Process) Close() {
 // ended stops the process (after a goroutine dump when it timed out) and
 // says what happened.
 func (p *Process) ended(timedOut bool) *Failure {
-	if timedOut {
+	if timedOut && !p.cfg.NoDump {
 		quit(p.cmd)
 		select {
 		case <-p.exited:
