@@ -19,8 +19,8 @@
 //
 // Each check passes, fails, is "todo" (it met a stub that still panics
 // with "TODO: …"), is in error (the harness ended, crashed or timed out
-// during it) or was not run (its exercise did not build, was refused, or
-// ran out of time before it). Every check of the manifest is listed, so
+// during it; once one has, each check left gets AfterTimeout) or was not
+// run (its exercise is missing, did not build or was refused). Every check of the manifest is listed, so
 // totals never change with how a run ended. An exercise passes when all
 // its checks pass, is todo when nothing is wrong but something is
 // missing, fails when a check found a mistake, and is in error otherwise;

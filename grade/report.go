@@ -19,8 +19,8 @@ const (
 	// Error: the exercise did not build, timed out or crashed, so its
 	// checks could not all run.
 	Error Status = "error"
-	// NotRun: a check that never ran (its exercise did not build, was
-	// refused, or ran out of time before it); its Message says why.
+	// NotRun: a check that never ran (its exercise is missing, did not
+	// build or was refused); its Message says why.
 	NotRun Status = "not_run"
 )
 
