@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/dlearn/dlearn/harness"
@@ -113,7 +114,12 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 				return nil, fmt.Errorf("grade: %w", err)
 			}
 			cfg := harness.Config{Binary: b.binary, Package: t.Package, Dir: run, Limits: limits, Exits: b.exits, Spans: b.spans}
+			// One harness at a time in this program: concurrent grades
+			// (classroom grade) share the harness user's process limit,
+			// which a fork bomb in one would take from the others.
+			harnessTurn.Lock()
 			e = gradeExercise(ctx, ex, e, cfg, timeout)
+			harnessTurn.Unlock()
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
@@ -131,6 +137,9 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	rep.finish()
 	return rep, nil
 }
+
+// harnessTurn lets one harness run at a time; builds run in parallel.
+var harnessTurn sync.Mutex
 
 // headline is the first line of a message, with the next one when the
 // first only announces it ("did not build:").
