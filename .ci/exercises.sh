@@ -8,7 +8,10 @@
 #      go test and with dlearn grade;
 #   3. each stub exports the same API as its solution;
 #   4. a classroom export (the kit without solutions/) contains no solution
-#      code, builds and vets, and grades every exercise as not done.
+#      code, builds and vets, and grades every exercise as not done;
+#   5. dlearn grade never reads the learner's test files: an emptied test
+#      and a solution's import do not pass (the full hostile suite is in
+#      go test ./grade).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export GOFLAGS="${GOFLAGS:-} -buildvcs=false"
@@ -60,8 +63,12 @@ grep -q '"status": "pass"' "$tmp/results.json" || die "results.json does not say
 [ "$(sha256sum "$DLEARN_HOME/progress.json")" = "$before" ] || die "grading with an overlay changed the learner's progress"
 echo "ok: every solution passes through the learner's test files"
 
-proof "3. stubs and solutions export the same API"
+proof "3. stubs and solutions export the same API; dlearn reset's copy of the stubs is exact"
 go run ./grade/internal/kitcheck api exercises solutions
+for f in exercises/*/*.go; do
+  cmp -s "$f" "internal/stubs/files/${f#exercises/}.txt" || die "internal/stubs has no exact copy of $f: run go generate ./internal/stubs"
+done
+[ "$(find internal/stubs/files -name '*.txt' | wc -l)" -eq "$(ls exercises/*/*.go | wc -l)" ] || die "internal/stubs has files exercises/ does not: run go generate ./internal/stubs"
 
 proof "4. classroom export: no solutions, builds, vets, grades every exercise as not done"
 class="$tmp/classroom"
@@ -74,11 +81,26 @@ for f in solutions/*/*.go; do
   if find "$class" -name '*.go' -exec sha256sum {} + | grep -q "^$sum "; then die "the export contains $f"; fi
 done
 (cd "$class" && go build ./... && go vet ./... && go build -o "$tmp/class-dlearn" ./cmd/dlearn)
-(cd "$class" && go test -count=1 ./grade/... ./internal/checks/... >/dev/null)
+(cd "$class" && go test -short -count=1 ./grade/... ./internal/checks/... ./harness/... >/dev/null) # the full hostile suite ran at the root
 set +e
 (cd "$class" && "$tmp/class-dlearn" grade >"$tmp/class.txt"); code=$?
 set -e
 [ "$code" -eq 1 ] && grep -qx "Points 0/${#exercises[@]}" "$tmp/class.txt" || die "classroom grade exited $code: $(tail -3 "$tmp/class.txt")"
 echo "ok: the classroom copy builds and every exercise is still to do"
+
+proof "5. tampering: an emptied test stays not done, an import of the solutions is refused"
+tamper="$tmp/tamper/exercises"
+mkdir -p "$tamper"
+cp -r exercises/. "$tamper"
+printf 'package mse\n\nimport "testing"\n\nfunc TestMSE(t *testing.T) {}\n' >"$tamper/mse/mse_test.go"
+printf 'package logistic\n\nimport _ "%s/solutions/logistic"\n' "$(go list -m)" >"$tamper/logistic/cheat.go"
+set +e
+"$tmp/dlearn" grade --dir "$tamper" mse logistic >"$tmp/tamper.txt"; code=$?
+set -e
+[ "$code" -eq 1 ] || die "grading the tampered copy exited $code: $(cat "$tmp/tamper.txt")"
+grep -q '^○ mse ' "$tmp/tamper.txt" || die "an emptied test changed the grade: $(head -3 "$tmp/tamper.txt")"
+grep -q 'not graded: it imports .*/solutions/logistic (the kit.s solutions)' "$tmp/tamper.txt" || die "an import of the solutions was not refused: $(cat "$tmp/tamper.txt")"
+grep -qx 'Points 0/2' "$tmp/tamper.txt" || die "tampered points: $(tail -2 "$tmp/tamper.txt")"
+echo "ok: the grade ignores the learner's test files and refuses the solutions"
 
 proof "done"

@@ -2,13 +2,10 @@ package grade
 
 import (
 	"encoding/json"
-	"go/ast"
-	"go/parser"
-	"go/token"
-	"os"
-	"path/filepath"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/dlearn/dlearn/internal/checks"
 )
 
 // exercismResults is the results.json of Exercism's test runners,
@@ -34,30 +31,31 @@ const exercismOutputLimit = 500
 
 // ExercismResults returns the report as Exercism's results.json v3: one
 // test per check, in the report's order, with each exercise as a task
-// (task_id counts exercises from 1). test_code is the exercise's test
-// function, read from its _test.go files in dir. An exercise that could
+// (task_id counts exercises from 1). test_code is the check call the
+// grader ran (the kit's pristine one, never the learner's test file) and
+// the check's own code; a check that did not run is an error. An exercise that could
 // not be graded makes the whole status "error", with its message.
-func ExercismResults(r *Report, dir string) ([]byte, error) {
+func ExercismResults(r *Report) ([]byte, error) {
 	out := exercismResults{Version: 3, Status: string(r.Status), Tests: []exercismTest{}}
 	var errs []string
 	for i, e := range r.Exercises {
 		if e.Status == Error && e.Message != "" {
 			errs = append(errs, e.Name+": "+e.Message)
 		}
-		code := testCode(filepath.Join(dir, e.Name))
+		ex, _ := checks.Lookup(e.Name)
 		for _, c := range e.Checks {
 			t := exercismTest{Name: e.Name + ": " + c.Title(), Status: string(c.Status), TaskID: i + 1,
 				Message: c.Message, Output: capString(c.Output, exercismOutputLimit)}
-			top, sub, isSub := strings.Cut(c.Test, "/")
-			t.TestCode = code[top]
-			if isSub && t.TestCode != "" {
-				t.TestCode += "\n// check: " + sub
+			if ex.Call != "" {
+				t.TestCode = ex.Call + "\n// check " + c.Name + ", from internal/checks/" + ex.Name + ".go:\n" + ex.Code(c.Name)
 			}
 			switch c.Status {
 			case Pass:
 				t.Message = ""
 			case Todo:
 				t.Status = string(Fail)
+			case NotRun:
+				t.Status = string(Error)
 			}
 			out.Tests = append(out.Tests, t)
 		}
@@ -67,42 +65,6 @@ func ExercismResults(r *Report, dir string) ([]byte, error) {
 	}
 	data, err := json.MarshalIndent(out, "", "  ")
 	return append(data, '\n'), err
-}
-
-// testCode returns the source of each Test function's body in the
-// _test.go files of dir, by name; files that do not parse are skipped.
-func testCode(dir string) map[string]string {
-	code := map[string]string{}
-	files, _ := filepath.Glob(filepath.Join(dir, "*_test.go"))
-	for _, name := range files {
-		src, err := os.ReadFile(name)
-		if err != nil {
-			continue
-		}
-		fset := token.NewFileSet()
-		f, err := parser.ParseFile(fset, name, src, parser.SkipObjectResolution)
-		if err != nil {
-			continue
-		}
-		for _, d := range f.Decls {
-			fn, ok := d.(*ast.FuncDecl)
-			if !ok || fn.Recv != nil || fn.Body == nil || !strings.HasPrefix(fn.Name.Name, "Test") {
-				continue
-			}
-			body := src[fset.Position(fn.Body.Lbrace).Offset+1 : fset.Position(fn.Body.Rbrace).Offset]
-			code[fn.Name.Name] = dedent(string(body))
-		}
-	}
-	return code
-}
-
-// dedent trims blank edges and the common leading tabs of a body.
-func dedent(s string) string {
-	lines := strings.Split(strings.Trim(s, "\n"), "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimPrefix(l, "\t")
-	}
-	return strings.TrimSpace(strings.Join(lines, "\n"))
 }
 
 // capString keeps at most n bytes of s, cut at a rune boundary, marking

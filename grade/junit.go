@@ -39,6 +39,7 @@ type junitCase struct {
 	Properties []junitProperty `xml:"properties>property,omitempty"`
 	Failure    *junitProblem   `xml:"failure,omitempty"`
 	Error      *junitProblem   `xml:"error,omitempty"`
+	SystemOut  string          `xml:"system-out,omitempty"`
 }
 
 type junitProblem struct {
@@ -47,10 +48,15 @@ type junitProblem struct {
 	Text    string `xml:",chardata"`
 }
 
+// junitOutputLimit is the most of a check's output a testcase keeps.
+const junitOutputLimit = 4000
+
 // JUnit returns the report as JUnit XML: a testsuite per exercise, a
-// testcase per check (failure for fail and todo, error for error), and an
-// error testcase named after the exercise when it could not be graded as
-// a whole (a build failure, a crash outside the checks).
+// testcase per check of its manifest (failure for fail and todo, error
+// for error and not run, each with the whole message and the learner's
+// output, capped, as system-out). An exercise that could not be graded
+// as a whole says why in its suite's "message" property; its checks are
+// there, not run.
 func JUnit(r *Report) ([]byte, error) {
 	out := junitSuites{}
 	total := 0.0
@@ -63,17 +69,16 @@ func JUnit(r *Report) ([]byte, error) {
 			case Fail, Todo:
 				jc.Failure = &junitProblem{Message: firstLine(c.Message), Type: string(c.Status), Text: c.Message}
 				s.Failures++
-			case Error:
-				jc.Error = &junitProblem{Message: firstLine(c.Message), Type: "error", Text: c.Message}
+			case Error, NotRun:
+				jc.Error = &junitProblem{Message: firstLine(c.Message), Type: string(c.Status), Text: c.Message}
 				s.Errors++
 			}
+			jc.SystemOut = capString(c.Output, junitOutputLimit)
 			elapsed += c.Elapsed
 			s.Cases = append(s.Cases, jc)
 		}
-		if e.Status == Error && !checksExplain(e) {
-			s.Cases = append(s.Cases, junitCase{Classname: e.Package, Name: e.Name, Time: seconds(0),
-				Error: &junitProblem{Message: firstLine(e.Message), Type: "error", Text: e.Message}})
-			s.Errors++
+		if e.Message != "" {
+			s.Properties = append(s.Properties, junitProperty{"message", e.Message})
 		}
 		s.Tests, s.Time = len(s.Cases), seconds(elapsed)
 		out.Tests, out.Failures, out.Errors = out.Tests+s.Tests, out.Failures+s.Failures, out.Errors+s.Errors
@@ -86,16 +91,6 @@ func JUnit(r *Report) ([]byte, error) {
 		return nil, fmt.Errorf("grade: %w", err)
 	}
 	return append([]byte(xml.Header), append(data, '\n')...), nil
-}
-
-// checksExplain reports whether one of e's checks carries its error.
-func checksExplain(e Exercise) bool {
-	for _, c := range e.Checks {
-		if c.Status == Error {
-			return true
-		}
-	}
-	return false
 }
 
 func properties(attrs map[string]string) []junitProperty {

@@ -1,6 +1,9 @@
 package grade
 
-import "strings"
+import (
+	"math"
+	"strings"
+)
 
 // Status is the state of an exercise or of one of its checks.
 type Status string
@@ -16,11 +19,14 @@ const (
 	// Error: the exercise did not build, timed out or crashed, so its
 	// checks could not all run.
 	Error Status = "error"
+	// NotRun: a check that never ran (its exercise is missing, did not
+	// build or was refused); its Message says why.
+	NotRun Status = "not_run"
 )
 
 // ReportVersion is the version of the JSON report's layout; it changes
 // only when a field changes meaning or goes away.
-const ReportVersion = 1
+const ReportVersion = 2
 
 // Report is the result of grading some exercises.
 type Report struct {
@@ -28,10 +34,14 @@ type Report struct {
 	// Status is Pass when every exercise passes, Error when one could not
 	// be graded, else Fail (Todo counts as Fail here).
 	Status Status `json:"status"`
-	// Points is the number of passing exercises, out of MaxPoints.
-	Points    int        `json:"points"`
-	MaxPoints int        `json:"max_points"`
+	// Points is the sum of the exercises' points, out of MaxPoints (the
+	// sum of their weights).
+	Points    float64    `json:"points"`
+	MaxPoints float64    `json:"max_points"`
 	Exercises []Exercise `json:"exercises"`
+	// Isolation says what the learner's code ran under: no network, its
+	// own process namespace, another user; or what was not available.
+	Isolation string `json:"isolation,omitempty"`
 }
 
 // Exercise is the grade of one exercise package.
@@ -41,10 +51,14 @@ type Exercise struct {
 	Status  Status `json:"status"`
 	// Message says why an exercise is in Error: the compiler's errors,
 	// or where it timed out or crashed.
-	Message string  `json:"message,omitempty"`
-	Passed  int     `json:"passed"`
-	Total   int     `json:"total"`
-	Checks  []Check `json:"checks"`
+	Message string `json:"message,omitempty"`
+	Passed  int    `json:"passed"`
+	Total   int    `json:"total"`
+	// Points are Weight times the share of passing checks.
+	Points    float64 `json:"points"`
+	Weight    float64 `json:"weight"`
+	Checks    []Check `json:"checks"`
+	isolation string
 }
 
 // Check is one check (a leaf test, usually a sub-test) of an exercise.
@@ -69,28 +83,40 @@ type Check struct {
 // Title is the check's name for people: underscores become spaces.
 func (c Check) Title() string { return strings.ReplaceAll(c.Name, "_", " ") }
 
-// finish sets the counts and statuses that follow from the checks.
-func (e *Exercise) finish() {
-	e.Passed, e.Total = 0, len(e.Checks)
-	failed, todo := false, false
+// finish sets the counts, points and status that follow from the
+// checks; an exercise already in Error keeps its status and message.
+func (e *Exercise) finish(weight float64) {
+	e.Passed, e.Total, e.Weight = 0, len(e.Checks), weight
+	failed, todo, broken := false, false, false
 	for _, c := range e.Checks {
 		switch c.Status {
 		case Pass:
 			e.Passed++
 		case Todo:
 			todo = true
-		case Error:
-			if e.Status == "" {
-				e.Status = Error
-			}
+		case Error, NotRun:
+			broken = true
 		default:
 			failed = true
 		}
 	}
+	if e.Total > 0 {
+		e.Points = roundPoints(weight * float64(e.Passed) / float64(e.Total))
+	}
 	switch {
 	case e.Status != "":
 	case e.Total == 0:
-		e.Status, e.Message = Error, "no checks ran: is the exercise's _test.go file still there?"
+		e.Status, e.Message = Error, "the checks know no case of this exercise"
+	case broken:
+		e.Status = Error
+		if e.Message == "" {
+			for _, c := range e.Checks {
+				if c.Status == Error {
+					e.Message = c.Message
+					break
+				}
+			}
+		}
 	case failed:
 		e.Status = Fail
 	case todo:
@@ -100,20 +126,35 @@ func (e *Exercise) finish() {
 	}
 }
 
+func roundPoints(p float64) float64 { return math.Round(p*100) / 100 }
+
 // finish sets the report's status and points from its exercises.
 func (r *Report) finish() {
 	r.Version = ReportVersion
-	r.Status, r.Points, r.MaxPoints = Pass, 0, len(r.Exercises)
+	r.Status, r.Points, r.MaxPoints = Pass, 0, 0
 	for _, e := range r.Exercises {
+		r.Points += e.Points
+		r.MaxPoints += e.Weight
 		switch {
 		case e.Status == Pass:
-			r.Points++
 		case e.Status == Error:
 			r.Status = Error
 		case r.Status != Error:
 			r.Status = Fail
 		}
 	}
+	r.Points, r.MaxPoints = roundPoints(r.Points), roundPoints(r.MaxPoints)
+}
+
+// PassedCount is the number of exercises that pass.
+func (r *Report) PassedCount() int {
+	n := 0
+	for _, e := range r.Exercises {
+		if e.Status == Pass {
+			n++
+		}
+	}
+	return n
 }
 
 // Passed reports whether every exercise passes.

@@ -1,21 +1,21 @@
 package grade
 
 import (
-	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/dlearn/dlearn/harness"
+	"github.com/dlearn/dlearn/internal/checks"
 )
 
-// DefaultTimeout is how long one exercise's tests may run before go test
-// stops them and the exercise is graded "timed out".
+// DefaultTimeout is how long one exercise's checks may run, in all,
+// before its harness is stopped and the exercise is graded "timed out".
 const DefaultTimeout = 60 * time.Second
 
 // Options say what to grade and how.
@@ -29,10 +29,16 @@ type Options struct {
 	Order []string
 	// Timeout limits each exercise's tests; zero means DefaultTimeout.
 	Timeout time.Duration
-	// Overlay is passed to go test -overlay when set: a JSON file that
-	// swaps files at build time (a teacher's hidden tests, or the
-	// reference solutions in CI), leaving the learner's folder untouched.
+	// Overlay, when set, is a go -overlay file that swaps the learner's
+	// files at build time (the reference solutions in CI, say), leaving
+	// the learner's folder untouched.
 	Overlay string
+	// Weights are the points of each exercise (1 when not listed); an
+	// exercise earns its weight times the share of its checks that pass.
+	Weights map[string]float64
+	// Limits bound each harness process; zero means harness.DefaultLimits
+	// with the CPU time cut to the timeout.
+	Limits harness.Limits
 	// Go is the go command; empty means "go" from PATH.
 	Go string
 }
@@ -78,36 +84,59 @@ func FindDir(start string) (string, error) {
 	}
 }
 
-// modulePath reads the module path from dir/go.mod.
-func modulePath(dir string) (string, error) {
+// moduleInfo reads the module path and go version from dir/go.mod; a
+// folder without one is the kit's exercises module.
+func moduleInfo(dir string) (path, goVersion string, err error) {
+	path, goVersion = kitModule+"/exercises", "1.26"
 	data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return path, goVersion, nil
+	}
 	if err != nil {
-		return "", fmt.Errorf("grade: %s is not an exercises module: %w", dir, err)
+		return "", "", fmt.Errorf("grade: %w", err)
 	}
 	for _, line := range strings.Split(string(data), "\n") {
-		if f := strings.Fields(line); len(f) == 2 && f[0] == "module" {
-			return strings.Trim(f[1], `"`), nil
+		f := strings.Fields(line)
+		switch {
+		case len(f) == 2 && f[0] == "module":
+			path = strings.Trim(f[1], `"`)
+		case len(f) == 2 && f[0] == "go":
+			goVersion = f[1]
 		}
 	}
-	return "", fmt.Errorf("grade: %s has no module line", filepath.Join(dir, "go.mod"))
+	return path, goVersion, nil
 }
 
-// Discover returns the exercises in dir: the folders holding Go code
-// (other than tests), in the given order, then by name.
+// NotExercisesError is returned for a folder that holds none of the
+// course's exercises.
+type NotExercisesError struct{ Dir string }
+
+func (e *NotExercisesError) Error() string {
+	var names []string
+	for _, x := range checks.Exercises() {
+		names = append(names, x.Name)
+	}
+	return fmt.Sprintf("grade: %s is not an exercises folder: it has none of the course's exercises (%s)", e.Dir, strings.Join(names, ", "))
+}
+
+// Discover returns the course's exercises (those the checks know), in
+// the given order, then by name. It fails when dir holds none of them:
+// it is not an exercises folder. An exercise whose folder is missing is
+// still listed: it is graded as missing, so that totals never change.
 func Discover(dir string, order []string) ([]string, error) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
+	if _, err := os.ReadDir(dir); err != nil {
 		return nil, fmt.Errorf("grade: %w", err)
 	}
 	var names []string
-	for _, e := range entries {
-		n := e.Name()
-		if !e.IsDir() || strings.HasPrefix(n, ".") || strings.HasPrefix(n, "_") || n == "testdata" {
-			continue
+	found := false
+	for _, e := range checks.Exercises() {
+		names = append(names, e.Name)
+		if len(sourceFiles(filepath.Join(dir, e.Name))) > 0 {
+			found = true
 		}
-		if len(sourceFiles(filepath.Join(dir, n))) > 0 {
-			names = append(names, n)
-		}
+	}
+	if !found {
+		return nil, &NotExercisesError{Dir: dir}
 	}
 	rank := func(n string) int {
 		if i := slices.Index(order, n); i >= 0 {
@@ -127,7 +156,7 @@ func Discover(dir string, order []string) ([]string, error) {
 // Targets resolves the names to grade (all when names is empty) against
 // the exercises in o.Dir. Unknown names give an *UnknownError.
 func (o Options) Targets() ([]Target, error) {
-	mod, err := modulePath(o.Dir)
+	mod, _, err := moduleInfo(o.Dir)
 	if err != nil {
 		return nil, err
 	}
@@ -157,58 +186,4 @@ func (o Options) Targets() ([]Target, error) {
 		ts[i] = Target{Name: n, Package: mod + "/" + n}
 	}
 	return ts, nil
-}
-
-// Run grades the exercises: it runs go test -json on their packages in
-// o.Dir and parses what it prints. A failing exercise is a result, not an
-// error; Run fails when the options are wrong, go cannot be started, or
-// ctx is done (go test and its test binaries are then stopped).
-func Run(ctx context.Context, o Options) (*Report, error) {
-	targets, err := o.Targets()
-	if err != nil {
-		return nil, err
-	}
-	if len(targets) == 0 {
-		return nil, fmt.Errorf("grade: no exercises in %s", o.Dir)
-	}
-	timeout := o.Timeout
-	if timeout <= 0 {
-		timeout = DefaultTimeout
-	}
-	args := []string{"test", "-json", "-count=1", "-timeout", timeout.String()}
-	if o.Overlay != "" {
-		ov, err := filepath.Abs(o.Overlay)
-		if err != nil {
-			return nil, fmt.Errorf("grade: %w", err)
-		}
-		args = append(args, "-overlay", ov)
-	}
-	for _, t := range targets {
-		args = append(args, "./"+t.Name)
-	}
-	goCmd := o.Go
-	if goCmd == "" {
-		goCmd = "go"
-	}
-	cmd := exec.CommandContext(ctx, goCmd, args...)
-	cmd.Dir = o.Dir
-	// The exercises are their own module: a go.work above them must not
-	// pull them into a workspace that does not list them.
-	cmd.Env = append(os.Environ(), "GOWORK=off")
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	inOwnProcessGroup(cmd)
-	cmd.WaitDelay = 5 * time.Second
-	err = cmd.Run()
-	if ctx.Err() != nil {
-		return nil, ctx.Err()
-	}
-	var exitErr *exec.ExitError
-	if err != nil && !errors.As(err, &exitErr) {
-		if errors.Is(err, exec.ErrNotFound) || errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("grade: the go command was not found (install Go from https://go.dev/dl and put it on PATH): %w", err)
-		}
-		return nil, fmt.Errorf("grade: running go test: %w", err)
-	}
-	return Parse(&stdout, stderr.String(), targets, o.Dir)
 }

@@ -3,6 +3,7 @@ package grade
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"charm.land/lipgloss/v2"
@@ -42,6 +43,8 @@ func mark(s Status) string {
 		return "○"
 	case Error:
 		return "!"
+	case NotRun:
+		return "-"
 	}
 	return "✗"
 }
@@ -52,14 +55,14 @@ func (p palette) status(s Status, text string) string {
 		return p.pass(text)
 	case Todo:
 		return p.todo(text)
-	case Error:
+	case Error, NotRun:
 		return p.err(text)
 	}
 	return p.fail(text)
 }
 
 var statusWords = map[Status]string{
-	Pass: "passed", Fail: "failing", Todo: "not implemented yet", Error: "could not be graded",
+	Pass: "passed", Fail: "failing", Todo: "not implemented yet", Error: "could not be graded", NotRun: "not run",
 }
 
 // WriteScoreboard writes the report for people: one block per exercise,
@@ -81,7 +84,7 @@ func WriteScoreboard(w io.Writer, r *Report, color bool) error {
 		checks, passed = checks+e.Total, passed+e.Passed
 		counts := ""
 		if e.Total > 0 {
-			counts = p.dim(fmt.Sprintf("  %d/%d checks", e.Passed, e.Total))
+			counts = p.dim(fmt.Sprintf("  %d/%d checks · %s/%s points", e.Passed, e.Total, FormatPoints(e.Points), FormatPoints(e.Weight)))
 		}
 		fmt.Fprintf(&b, "%s %s  %s%s\n", p.status(e.Status, mark(e.Status)),
 			p.name(pad(e.Name, nameW)), p.status(e.Status, statusWords[e.Status]), counts)
@@ -97,8 +100,11 @@ func WriteScoreboard(w io.Writer, r *Report, color bool) error {
 	if !strings.HasSuffix(b.String(), "\n\n") {
 		b.WriteString("\n")
 	}
-	fmt.Fprintf(&b, "%d of %d exercises pass · %d/%d checks pass\n", r.Points, r.MaxPoints, passed, checks)
-	fmt.Fprintf(&b, "Points %d/%d\n", r.Points, r.MaxPoints)
+	fmt.Fprintf(&b, "%d of %d exercises pass · %d/%d checks pass\n", r.PassedCount(), len(r.Exercises), passed, checks)
+	if r.Isolation != "" && strings.Contains(r.Isolation, "NOT") {
+		fmt.Fprintf(&b, "isolation: %s\n", r.Isolation)
+	}
+	fmt.Fprintf(&b, "Points %s/%s\n", FormatPoints(r.Points), FormatPoints(r.MaxPoints))
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -112,7 +118,7 @@ func writeChecks(b *strings.Builder, e Exercise, p palette) {
 		nameW = max(nameW, len(c.Title()))
 	}
 	for _, c := range e.Checks {
-		if c.Status == Error && c.Message == e.Message {
+		if (c.Status == Error || c.Status == NotRun) && (c.Message == e.Message || c.Message == "not run: "+headline(e.Message)) {
 			continue
 		}
 		line := fmt.Sprintf("  %s %s", p.status(c.Status, mark(c.Status)), pad(c.Title(), nameW))
@@ -140,6 +146,9 @@ func writeIndented(b *strings.Builder, text, indent string, p palette) {
 		b.WriteString(indent + line + "\n")
 	}
 }
+
+// FormatPoints writes points as people read them: 3, 2.5, 0.67.
+func FormatPoints(p float64) string { return strconv.FormatFloat(p, 'f', -1, 64) }
 
 func firstLine(s string) string {
 	line, _, _ := strings.Cut(s, "\n")

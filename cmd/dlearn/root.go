@@ -62,6 +62,11 @@ func commands(e *env, reg *lessons.Registry) []*cobra.Command {
 		newLessonCmd(e, reg),
 		newGradeCmd(e, reg),
 		newWatchCmd(e, reg),
+		newNextCmd(e, reg),
+		newProgressCmd(e, reg),
+		newHintCmd(e, reg),
+		newResetCmd(e, reg),
+		newClassroomCmd(e, reg),
 		newVersionCmd(e),
 		newAboutCmd(e),
 	}

@@ -164,7 +164,7 @@ func showWatch(e *env, opts grade.Options, rep *grade.Report, err error) {
 	if werr := grade.WriteScoreboard(out, rep, color); werr != nil {
 		fmt.Fprintf(e.stderr, "dlearn: watch: %v\n", werr)
 	}
-	if opts.Overlay == "" {
+	if opts.Overlay == "" && ownExercises(opts.Dir) {
 		saveGrades(e.stderr, rep)
 	}
 }

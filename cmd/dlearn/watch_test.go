@@ -52,15 +52,20 @@ func TestWatchRegradesOnSave(t *testing.T) {
 	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errs}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- watch(ctx, e, grade.Options{Dir: dir, Timeout: 30 * time.Second}, 50*time.Millisecond) }()
-
-	waitFor(t, &out, "Points 0/1", 1)
-	// An editor's swap file changes nothing; the real save re-grades.
-	if err := os.WriteFile(filepath.Join(dir, "double", ".double.go.swp"), []byte("x"), 0o644); err != nil {
+	right, err := os.ReadFile(filepath.Join(miniKit(t, true), "mse", "mse.go"))
+	if err != nil {
 		t.Fatal(err)
 	}
-	src := "package double\n\nfunc Double(x int) int { return 2 * x }\n"
-	if err := os.WriteFile(filepath.Join(dir, "double", "double.go"), []byte(src), 0o644); err != nil {
+	go func() {
+		done <- watch(ctx, e, grade.Options{Dir: dir, Exercises: []string{"mse"}, Timeout: 30 * time.Second}, 50*time.Millisecond)
+	}()
+
+	waitFor(t, &out, "Points 0.5/1", 1)
+	// An editor's swap file changes nothing; the real save re-grades.
+	if err := os.WriteFile(filepath.Join(dir, "mse", ".mse.go.swp"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "mse", "mse.go"), right, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, &out, "Points 1/1", 1)

@@ -2,6 +2,9 @@ package checks
 
 import (
 	"math"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -126,4 +129,64 @@ func TestReferenceImplementationsPass(t *testing.T) {
 
 func TestSubTestsRunAndPass(t *testing.T) {
 	MSE(t, MSEImpl{Loss: mseLoss, Grad: mseGrad})
+}
+
+// TestRegistryMatchesTheTests makes sure every exercise's one-line test
+// in exercises/ and solutions/ is the call the registry describes, and
+// that each has a manifest of named checks.
+func TestRegistryMatchesTheTests(t *testing.T) {
+	total := 0
+	for _, e := range Exercises() {
+		names := e.Names()
+		if len(names) == 0 {
+			t.Errorf("%s: no checks", e.Name)
+		}
+		total += len(names)
+		for _, root := range []string{"exercises", "solutions"} {
+			data, err := os.ReadFile(filepath.Join("..", "..", root, e.Name, e.Name+"_test.go"))
+			if root == "solutions" && os.IsNotExist(err) {
+				continue // a classroom copy has no solutions
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			squash := func(s string) string { return strings.ReplaceAll(strings.Join(strings.Fields(s), ""), ",}", "}") }
+			flat := squash(string(data))
+			if !strings.Contains(flat, "func"+e.Test+"(t*testing.T)") || !strings.Contains(flat, squash(e.Call)) {
+				t.Errorf("%s/%s: the test is not %s calling %s", root, e.Name, e.Test, e.Call)
+			}
+		}
+	}
+	if total != 71 {
+		t.Errorf("%d checks in all, want 71 (change this number with the checks)", total)
+	}
+}
+
+func TestEveryCaseHasItsCode(t *testing.T) {
+	for _, e := range Exercises() {
+		for _, n := range e.Names() {
+			code := e.Code(n)
+			if !strings.HasPrefix(strings.TrimPrefix(code, "testCase"), "{") || !strings.Contains(code, ", func(c *ctx) {") || !strings.HasSuffix(code, "}}") ||
+				!strings.Contains(code, strconv.Quote(n)) && !strings.Contains(code, "+ part +") && !strings.Contains(code, "part +") {
+				t.Errorf("%s/%s: code %q", e.Name, n, code)
+			}
+		}
+	}
+}
+
+func TestLocateNamesTheStandIn(t *testing.T) {
+	standIn := func(pred, target []float64) float64 { return 0 }
+	other := func(pred, target []float64) float64 { return 0 }
+	Locate(standIn, "exercises/mse/mse.go:16")
+	defer Forget(standIn)
+	if got := funcOf("mse.Loss", standIn).String(); got != "mse.Loss (exercises/mse/mse.go:16)" {
+		t.Errorf("located: %q", got)
+	}
+	if got := funcOf("mse.Loss", other).String(); strings.Contains(got, "mse.go:16") {
+		t.Errorf("another function got the stand-in's place: %q", got)
+	}
+	Forget(standIn)
+	if got := funcOf("mse.Loss", standIn).String(); strings.Contains(got, "mse.go:16") {
+		t.Errorf("forgotten, still located: %q", got)
+	}
 }

@@ -43,6 +43,14 @@ type Exercise struct {
 	Passed int       `json:"passed"`
 	Total  int       `json:"total"`
 	Graded time.Time `json:"graded"`
+	// Problem is the first line of what the last grade found wrong (or
+	// not implemented), and Hint its hint, if the check gave one: the
+	// first rung of dlearn hint.
+	Problem string `json:"problem,omitempty"`
+	Hint    string `json:"hint,omitempty"`
+	// HintsSeen is how many rungs of dlearn hint's ladder the learner
+	// has climbed since the exercise last changed status.
+	HintsSeen int `json:"hints_seen,omitempty"`
 }
 
 // State is the whole progress file.

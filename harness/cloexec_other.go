@@ -1,0 +1,9 @@
+//go:build !unix
+
+package harness
+
+import "os"
+
+func closeOnExec(int) {}
+
+func dupStdout() *os.File { return nil }
