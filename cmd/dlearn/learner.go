@@ -112,6 +112,9 @@ func writeProgress(w io.Writer, reg *lessons.Registry, st *progress.State) error
 		steps := "not opened"
 		if p, ok := st.Lessons[l.ID]; ok && p.StepsSeen > 0 {
 			steps = fmt.Sprintf("%d steps seen", p.StepsSeen)
+			if right, answered := p.Score(); answered > 0 {
+				steps += fmt.Sprintf(" · questions %d/%d right", right, answered)
+			}
 		}
 		fmt.Fprintf(&b, "%2d. %s — %s · %s\n", i+1, l.ID, l.Title, steps)
 		for _, x := range l.Exercises {

@@ -32,6 +32,7 @@ func TestLearnerLoop(t *testing.T) {
 		s.Exercises["mse"] = progress.Exercise{Status: "pass", Passed: 4, Total: 4, Graded: now}
 		s.Exercises["logistic"] = progress.Exercise{Status: "fail", Passed: 6, Total: 8, Graded: now,
 			Problem: "logistic.BCE (exercises/logistic/logistic.go:30): BCE(p, y) is wrong.", Hint: "clamp p to [ε, 1−ε] first."}
+		s.Lessons["linreg"] = progress.Lesson{StepsSeen: 12, Answers: map[string]bool{"reach-goal": true, "dW-sign": false, "W-after": true}}
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +40,7 @@ func TestLearnerLoop(t *testing.T) {
 		t.Errorf("next after mse passes: %q", out)
 	}
 	_, out, _ := dl(t, "progress")
-	for _, want := range []string{"linreg — ", "exercise mse: pass, 4/4 checks", "exercise logistic: fail, 6/8 checks", "exercise gan: not graded yet", "1 of 10 exercises pass"} {
+	for _, want := range []string{"linreg — Linear regression · 12 steps seen · questions 2/3 right", "exercise mse: pass, 4/4 checks", "exercise logistic: fail, 6/8 checks", "exercise gan: not graded yet", "1 of 10 exercises pass"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("progress does not say %q:\n%s", want, out)
 		}
