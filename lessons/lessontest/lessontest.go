@@ -4,6 +4,7 @@ package lessontest
 
 import (
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/dlearn/dlearn/lessons"
@@ -65,19 +66,8 @@ func Right(q *scene.Question) string {
 // Wrong is a wrong answer to q.
 func Wrong(q *scene.Question) string {
 	if q.Kind == scene.QuestionNumber {
-		v, _ := strconv.ParseFloat(lessonsMinus(q.Answer), 64)
+		v, _ := strconv.ParseFloat(strings.ReplaceAll(q.Answer, "−", "-"), 64)
 		return strconv.FormatFloat(v+10*q.Tolerance+1, 'g', -1, 64)
 	}
 	return strconv.Itoa((q.AnswerIndex+1)%len(q.Choices) + 1)
-}
-
-func lessonsMinus(s string) string {
-	out := []rune{}
-	for _, r := range s {
-		if r == '−' {
-			r = '-'
-		}
-		out = append(out, r)
-	}
-	return string(out)
 }
