@@ -80,6 +80,7 @@ func Exercises() []Exercise {
 		exercise("gan", "TestGAN", "checks.GAN(t, checks.GANImpl{DiscriminatorLoss: DiscriminatorLoss, GeneratorLoss: GeneratorLoss, DiscriminatorGrad: DiscriminatorGrad, GeneratorGrad: GeneratorGrad})", ganCases),
 		exercise("momentum", "TestMomentum", "checks.Momentum(t, checks.MomentumImpl{Momentum: Momentum, Nesterov: Nesterov, RMSProp: RMSProp})", momentumCases),
 		exercise("schedule", "TestSchedule", "checks.Schedule(t, checks.ScheduleImpl{StepDecay: StepDecay, Cosine: Cosine, WarmupConstant: WarmupConstant, WarmupCosine: WarmupCosine})", scheduleCases),
+		exercise("clip", "TestClip", "checks.Clip(t, checks.ClipImpl{ClipGradNorm: ClipGradNorm})", clipCases),
 	}
 }
 
