@@ -81,6 +81,7 @@ func Exercises() []Exercise {
 		exercise("momentum", "TestMomentum", "checks.Momentum(t, checks.MomentumImpl{Momentum: Momentum, Nesterov: Nesterov, RMSProp: RMSProp})", momentumCases),
 		exercise("schedule", "TestSchedule", "checks.Schedule(t, checks.ScheduleImpl{StepDecay: StepDecay, Cosine: Cosine, WarmupConstant: WarmupConstant, WarmupCosine: WarmupCosine})", scheduleCases),
 		exercise("clip", "TestClip", "checks.Clip(t, checks.ClipImpl{ClipGradNorm: ClipGradNorm})", clipCases),
+		exercise("weightinit", "TestWeightInit", "checks.WeightInit(t, checks.WeightInitImpl{XavierUniformLimit: XavierUniformLimit, XavierNormalStd: XavierNormalStd, HeNormalStd: HeNormalStd, HeUniformLimit: HeUniformLimit, LayerVariances: LayerVariances})", weightinitCases),
 	}
 }
 
