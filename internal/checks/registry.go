@@ -78,6 +78,10 @@ func Exercises() []Exercise {
 		exercise("softmax", "TestSoftmax", "checks.Softmax(t, checks.SoftmaxImpl{Softmax: Softmax, CrossEntropy: CrossEntropy, Grad: Grad})", softmaxCases),
 		exercise("attention", "TestAttention", "checks.Attention(t, checks.AttentionImpl{Attention: Attention})", attentionCases),
 		exercise("gan", "TestGAN", "checks.GAN(t, checks.GANImpl{DiscriminatorLoss: DiscriminatorLoss, GeneratorLoss: GeneratorLoss, DiscriminatorGrad: DiscriminatorGrad, GeneratorGrad: GeneratorGrad})", ganCases),
+		exercise("momentum", "TestMomentum", "checks.Momentum(t, checks.MomentumImpl{Momentum: Momentum, Nesterov: Nesterov, RMSProp: RMSProp})", momentumCases),
+		exercise("schedule", "TestSchedule", "checks.Schedule(t, checks.ScheduleImpl{StepDecay: StepDecay, Cosine: Cosine, WarmupConstant: WarmupConstant, WarmupCosine: WarmupCosine})", scheduleCases),
+		exercise("clip", "TestClip", "checks.Clip(t, checks.ClipImpl{ClipGradNorm: ClipGradNorm})", clipCases),
+		exercise("weightinit", "TestWeightInit", "checks.WeightInit(t, checks.WeightInitImpl{XavierUniformLimit: XavierUniformLimit, XavierNormalStd: XavierNormalStd, HeNormalStd: HeNormalStd, HeUniformLimit: HeUniformLimit, LayerVariances: LayerVariances})", weightinitCases),
 	}
 }
 

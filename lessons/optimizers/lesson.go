@@ -22,7 +22,7 @@ func Lesson() *lessons.Lesson {
 		Title:     "Optimizers side by side",
 		Summary:   "GD, SGD, momentum, AdaGrad, RMSProp and Adam race down a valley, Rosenbrock's banana and a saddle — every state and step in numbers.",
 		Topics:    []string{"gradient descent", "SGD", "momentum", "adaptive learning rates", "Adam"},
-		Exercises: []string{"adam"},
+		Exercises: []string{"adam", "momentum", "schedule"},
 		Goal:      goal,
 		Controls: []lessons.Control{
 			{
