@@ -79,6 +79,7 @@ func Exercises() []Exercise {
 		exercise("attention", "TestAttention", "checks.Attention(t, checks.AttentionImpl{Attention: Attention})", attentionCases),
 		exercise("gan", "TestGAN", "checks.GAN(t, checks.GANImpl{DiscriminatorLoss: DiscriminatorLoss, GeneratorLoss: GeneratorLoss, DiscriminatorGrad: DiscriminatorGrad, GeneratorGrad: GeneratorGrad})", ganCases),
 		exercise("dense", "TestDense", "checks.Dense(t, checks.DenseImpl{Forward: Forward, Backward: Backward})", denseCases),
+		exercise("maxpool", "TestMaxPool", "checks.MaxPool(t, checks.MaxPoolImpl{Forward: Forward, Backward: Backward})", maxpoolCases),
 	}
 }
 
