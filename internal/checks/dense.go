@@ -64,6 +64,13 @@ func (g denseGrads) flat(part string) []float64 {
 	return g.db
 }
 
+// freezeArgs snapshots matrices row by row and vectors whole, so that a
+// changed argument is reported as W[1][2] or b[2].
+func freezeArgs(matNames []string, mats [][][]float64, vecNames []string, vecs ...[]float64) frozen {
+	f, g := convFreeze(matNames, mats...), freeze(vecNames, vecs...)
+	return frozen{names: append(f.names, g.names...), live: append(f.live, g.live...), saved: append(f.saved, g.saved...)}
+}
+
 func denseForwardRef(X, W [][]float64, b []float64) [][]float64 {
 	Y := matMul(X, W)
 	for i := range Y {
@@ -229,7 +236,7 @@ func denseCases(impl DenseImpl) []testCase {
 	fdLayer := randomDense(r, 4, 3, 5, "a seeded random layer (the same every run)")
 
 	forward := func(c *ctx, l denseLayer) bool {
-		keep := convFreeze([]string{"X", "W", "b"}, l.X, l.W, [][]float64{l.b})
+		keep := freezeArgs([]string{"X", "W"}, [][][]float64{l.X, l.W}, []string{"b"}, l.b)
 		var got [][]float64
 		if !call(c, fwd, func() { got = impl.Forward(l.X, l.W, l.b) }) || !keep.verify(c, fwd) {
 			return false

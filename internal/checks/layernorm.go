@@ -260,7 +260,7 @@ func layernormCases(impl LayerNormImpl) []testCase {
 	fdCase := randomLN(r, 3, 5, 1e-2)
 
 	forward := func(c *ctx, l lnCase) bool {
-		keep := convFreeze([]string{"x", "gamma", "beta"}, l.x, [][]float64{l.gamma}, [][]float64{l.beta})
+		keep := freezeArgs([]string{"x"}, [][][]float64{l.x}, []string{"gamma", "beta"}, l.gamma, l.beta)
 		var got [][]float64
 		if !call(c, fwd, func() { got = impl.Forward(l.x, l.gamma, l.beta, l.eps) }) || !keep.verify(c, fwd) {
 			return false
@@ -276,7 +276,7 @@ func layernormCases(impl LayerNormImpl) []testCase {
 			mistakes: ms, hint: lnForwardHint}.mat(c, got, l.forward(lnVariant{}))
 	}
 	backOf := func(c *ctx, l lnCase) (lnGrads, bool) {
-		keep := convFreeze([]string{"x", "gamma", "dy"}, l.x, [][]float64{l.gamma}, l.dy)
+		keep := freezeArgs([]string{"x", "dy"}, [][][]float64{l.x, l.dy}, []string{"gamma"}, l.gamma)
 		var g lnGrads
 		ok := call(c, back, func() { g.dx, g.dgamma, g.dbeta = impl.Backward(l.x, l.gamma, l.eps, l.dy) })
 		return g, ok && keep.verify(c, back)
