@@ -73,6 +73,7 @@ func Exercises() []Exercise {
 		exercise("backprop", "TestBackprop", "checks.Backprop(t, checks.BackpropImpl{Backward: Backward})", backpropCases),
 		exercise("adam", "TestAdam", "checks.Adam(t, checks.AdamImpl{New: func(lr float64) checks.Stepper { return New(lr) }})", adamCases),
 		exercise("regularize", "TestRegularize", "checks.Regularize(t, checks.RegularizeImpl{L2Grad: L2Grad, DropoutForward: DropoutForward, DropoutBackward: DropoutBackward, DropoutEval: DropoutEval})", regularizeCases),
+		exercise("batchnorm", "TestBatchNorm", "checks.BatchNorm(t, checks.BatchNormImpl{TrainForward: TrainForward, EvalForward: EvalForward, Backward: Backward})", batchnormCases),
 		exercise("conv", "TestConv", "checks.Conv(t, checks.ConvImpl{Conv2D: Conv2D, KernelGrad: KernelGrad, InputGrad: InputGrad})", convCases),
 		exercise("rnn", "TestRNN", "checks.RNN(t, checks.RNNImpl{Step: Step, StepBackward: StepBackward})", rnnCases),
 		exercise("softmax", "TestSoftmax", "checks.Softmax(t, checks.SoftmaxImpl{Softmax: Softmax, CrossEntropy: CrossEntropy, Grad: Grad})", softmaxCases),
