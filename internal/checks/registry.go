@@ -73,15 +73,19 @@ func Exercises() []Exercise {
 		exercise("backprop", "TestBackprop", "checks.Backprop(t, checks.BackpropImpl{Backward: Backward})", backpropCases),
 		exercise("adam", "TestAdam", "checks.Adam(t, checks.AdamImpl{New: func(lr float64) checks.Stepper { return New(lr) }})", adamCases),
 		exercise("regularize", "TestRegularize", "checks.Regularize(t, checks.RegularizeImpl{L2Grad: L2Grad, DropoutForward: DropoutForward, DropoutBackward: DropoutBackward, DropoutEval: DropoutEval})", regularizeCases),
+		exercise("batchnorm", "TestBatchNorm", "checks.BatchNorm(t, checks.BatchNormImpl{TrainForward: TrainForward, EvalForward: EvalForward, Backward: Backward})", batchnormCases),
 		exercise("conv", "TestConv", "checks.Conv(t, checks.ConvImpl{Conv2D: Conv2D, KernelGrad: KernelGrad, InputGrad: InputGrad})", convCases),
 		exercise("rnn", "TestRNN", "checks.RNN(t, checks.RNNImpl{Step: Step, StepBackward: StepBackward})", rnnCases),
 		exercise("softmax", "TestSoftmax", "checks.Softmax(t, checks.SoftmaxImpl{Softmax: Softmax, CrossEntropy: CrossEntropy, Grad: Grad})", softmaxCases),
 		exercise("attention", "TestAttention", "checks.Attention(t, checks.AttentionImpl{Attention: Attention})", attentionCases),
+		exercise("layernorm", "TestLayerNorm", "checks.LayerNorm(t, checks.LayerNormImpl{Forward: Forward, Backward: Backward})", layernormCases),
 		exercise("gan", "TestGAN", "checks.GAN(t, checks.GANImpl{DiscriminatorLoss: DiscriminatorLoss, GeneratorLoss: GeneratorLoss, DiscriminatorGrad: DiscriminatorGrad, GeneratorGrad: GeneratorGrad})", ganCases),
 		exercise("momentum", "TestMomentum", "checks.Momentum(t, checks.MomentumImpl{Momentum: Momentum, Nesterov: Nesterov, RMSProp: RMSProp})", momentumCases),
 		exercise("schedule", "TestSchedule", "checks.Schedule(t, checks.ScheduleImpl{StepDecay: StepDecay, Cosine: Cosine, WarmupConstant: WarmupConstant, WarmupCosine: WarmupCosine})", scheduleCases),
 		exercise("clip", "TestClip", "checks.Clip(t, checks.ClipImpl{ClipGradNorm: ClipGradNorm})", clipCases),
 		exercise("weightinit", "TestWeightInit", "checks.WeightInit(t, checks.WeightInitImpl{XavierUniformLimit: XavierUniformLimit, XavierNormalStd: XavierNormalStd, HeNormalStd: HeNormalStd, HeUniformLimit: HeUniformLimit, LayerVariances: LayerVariances})", weightinitCases),
+		exercise("dense", "TestDense", "checks.Dense(t, checks.DenseImpl{Forward: Forward, Backward: Backward})", denseCases),
+		exercise("maxpool", "TestMaxPool", "checks.MaxPool(t, checks.MaxPoolImpl{Forward: Forward, Backward: Backward})", maxpoolCases),
 	}
 }
 
