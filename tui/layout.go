@@ -65,10 +65,22 @@ func (p playerModel) layout(c *common) playerLayout {
 	if lay.bannerH > block-2 {
 		block = max(block, min(lay.bannerH+2, bodyH-4))
 	}
+	// A main picture that asks for more rows than the stage has gets them
+	// from the narrative, down to a few lines of it (it scrolls).
+	if p.hasScene {
+		if mi := mainPanel(p.sc.Panels, panelIDs(p.sc.Panels), p.geo.plan.main); mi >= 0 {
+			want, _ := mainWant(p.sc.Panels[mi], w, bodyH, c.opts.NoColor)
+			block = min(block, max(bodyH-1-want, minNarrBlock, lay.bannerH+2))
+		}
+	}
 	lay.narrW, lay.narrH = w, max(1, block-lay.bannerH)
 	lay.stageW, lay.stageH = w, max(1, bodyH-lay.bannerH-lay.narrH-1)
 	return lay
 }
+
+// minNarrBlock is the fewest lines the banner and the narrative keep
+// when stacked above a main picture that asks for more room.
+const minNarrBlock = 5
 
 func (lay *playerLayout) setBanner(b string) {
 	lay.banner, lay.bannerH = b, 0

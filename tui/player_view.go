@@ -101,6 +101,16 @@ func (p playerModel) header(c *common) string {
 	}
 	right += " "
 	gap := c.width - ansi.StringWidth(left) - ansi.StringWidth(right)
+	if gap < 1 && p.lesson != nil {
+		// Too long: the title gives way (cut with …) so that the position
+		// and the stepping mode stay.
+		rest := " · " + strings.Join(parts, " · ")
+		room := c.width - ansi.StringWidth(rest) - ansi.StringWidth(right) - 2
+		if room >= 8 {
+			left = " " + ansi.Truncate(p.lesson.Title, room, "…") + rest
+			gap = c.width - ansi.StringWidth(left) - ansi.StringWidth(right)
+		}
+	}
 	if gap < 1 {
 		return st.Header.Render(padTo(left, c.width))
 	}

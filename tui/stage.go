@@ -219,6 +219,9 @@ func mainWant(p scene.Panel, w, h int, noColor bool) (mh, natW int) {
 		}
 		natW = len(im.Tiles)*(im.Cols*pw+1) - 1 + rl + 2
 		return min(h, max(minPanelH, rows+extra)), natW
+	case p.Kind == scene.KindPlot && p.Aspect > 0:
+		// A plane needs rows to be drawn round.
+		return min(h, min(36, max(minChartH+2, h*3/5))), 0
 	case p.Kind == scene.KindPlot:
 		return min(h, min(30, max(minChartH, h*3/5))), 0
 	}
