@@ -117,8 +117,16 @@ func planStage(panels []scene.Panel, w, h int, noColor bool, prev string) stageP
 			rest = append(rest, i)
 		}
 	}
-	// The others by Priority, higher first, then in scene order.
-	sort.SliceStable(rest, func(a, b int) bool { return panels[rest[a]].Priority > panels[rest[b]].Priority })
+	// The others by Priority, higher first; among equals a graph with a
+	// focused node (the op being walked) first, then in scene order.
+	focused := func(p scene.Panel) bool { return p.Graph != nil && p.Graph.Current >= 0 }
+	sort.SliceStable(rest, func(a, b int) bool {
+		pa, pb := panels[rest[a]], panels[rest[b]]
+		if pa.Priority != pb.Priority {
+			return pa.Priority > pb.Priority
+		}
+		return focused(pa) && !focused(pb)
+	})
 	if mi < 0 {
 		plan.pages = gridPages(panels, ids, rest, rect{w: w, h: h})
 		return plan
@@ -144,20 +152,77 @@ func planStage(panels []scene.Panel, w, h int, noColor bool, prev string) stageP
 		return plan
 	}
 	for len(rest) > 0 {
+		// Each panel, in rank order, goes to the first region that still
+		// holds it whole (a graph tries the widest region first); those
+		// that fit nowhere wait for the next page.
+		sets := make([][]int, len(regions))
+		var left []int
+		for _, i := range rest {
+			placed := false
+			for _, r := range regionOrder(panels[i], regions) {
+				try := append(append([]int(nil), sets[r]...), i)
+				if fitsRegion(panels, try, regions[r]) {
+					sets[r], placed = try, true
+					break
+				}
+			}
+			if !placed {
+				left = append(left, i)
+			}
+		}
 		page := []rect{primary}
-		for _, r := range regions {
-			boxes, n := gridFill(panels, ids, rest, r)
+		for r, set := range sets {
+			boxes, _ := gridFill(panels, ids, set, regions[r])
 			page = append(page, boxes...)
-			rest = rest[n:]
 		}
 		if len(page) == 1 {
-			// A panel too big for every region still gets shown.
-			page = append(page, gridPages(panels, ids, rest[:1], regions[len(regions)-1])[0]...)
-			rest = rest[1:]
+			// A panel too big for every region still gets shown, in the
+			// largest one.
+			big := regions[0]
+			for _, r := range regions {
+				if r.w*r.h > big.w*big.h {
+					big = r
+				}
+			}
+			page = append(page, rect{id: ids[left[0]], x: big.x, y: big.y, w: big.w, h: big.h})
+			left = left[1:]
 		}
 		plan.pages = append(plan.pages, page)
+		rest = left
 	}
 	return plan
+}
+
+// regionOrder is the order in which panel p tries the regions: a graph
+// (long lines) the widest first, every other panel in the given order.
+func regionOrder(p scene.Panel, regions []rect) []int {
+	order := make([]int, len(regions))
+	for i := range order {
+		order[i] = i
+	}
+	if p.Kind == scene.KindGraph {
+		sort.SliceStable(order, func(a, b int) bool { return regions[order[a]].w > regions[order[b]].w })
+	}
+	return order
+}
+
+// fitsRegion reports whether the panels at idx fit whole in region r.
+func fitsRegion(panels []scene.Panel, idx []int, r rect) bool {
+	if r.w < minPanelW || r.h < minPanelH {
+		return false
+	}
+	cols, rows, shown := stageGrid(len(idx), r.w, r.h)
+	if shown < len(idx) || rows*minPanelH > r.h {
+		return false
+	}
+	if len(idx) == 1 {
+		return true
+	}
+	sel := make([]scene.Panel, len(idx))
+	for i, j := range idx {
+		sel[i] = panels[j]
+	}
+	return rowsWant(sel, cols) <= r.h
 }
 
 // mainSize is the main picture's size, frame included: the height it asks
