@@ -6,6 +6,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/dlearn/dlearn/lessons/scene"
 	"github.com/dlearn/dlearn/tui/widget"
 )
 
@@ -70,7 +71,12 @@ func (p playerModel) layout(c *common) playerLayout {
 	if p.hasScene {
 		if mi := mainPanel(p.sc.Panels, panelIDs(p.sc.Panels), p.geo.plan.main); mi >= 0 {
 			want, _ := mainWant(p.sc.Panels[mi], w, bodyH, c.opts.NoColor)
-			block = min(block, max(bodyH-1-want, minNarrBlock, lay.bannerH+2))
+			least := max(minNarrBlock, lay.bannerH+2)
+			// An image is drawn at a whole scale: rows that do not reach
+			// its full size would only be blank.
+			if p.sc.Panels[mi].Kind != scene.KindImage || bodyH-1-want >= least {
+				block = min(block, max(bodyH-1-want, least))
+			}
 		}
 	}
 	lay.narrW, lay.narrH = w, max(1, block-lay.bannerH)
@@ -229,6 +235,15 @@ func (p playerModel) controls(c *common) string {
 		return n+(hi-lo-1) <= c.width
 	}
 	lo, hi := focus, focus+1
+	if !fits(lo, hi) {
+		// The focused control alone is too long: its label gives way, its
+		// value stays.
+		ct := ctl[focus]
+		val := settingValue(p.sc, ct.Name, ct.Default)
+		room := c.width - 1 - markW(lo) - markW(len(ctl)-hi) - ansi.StringWidth(val) - 4
+		items[focus] = st.Focus.Render("▸ " + ansi.Truncate(ct.Label, max(1, room), "…") + " " + val + " ")
+		widths[focus] = ansi.StringWidth(items[focus])
+	}
 	for {
 		switch {
 		case hi < len(ctl) && fits(lo, hi+1):

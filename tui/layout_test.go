@@ -115,3 +115,39 @@ func TestPageStaysOnItsPanel(t *testing.T) {
 		}
 	}
 }
+
+// The controls bar keeps the focused control whole at any width from the
+// minimum on, says how many controls it leaves out on each side, and cuts
+// a label that alone is too long before its value.
+func TestControlsBarWindow(t *testing.T) {
+	var ctl []lessons.Control
+	for i := range 9 {
+		ctl = append(ctl, lessons.Control{Name: fmt.Sprintf("c%d", i), Label: fmt.Sprintf("control number %d", i), Default: fmt.Sprintf("value-%d", i)})
+	}
+	ctl[4].Label = strings.Repeat("a very long label ", 6)
+	p := newPlayer()
+	p.lesson = &lessons.Lesson{Controls: ctl}
+	for _, w := range []int{60, 80, 120} {
+		c := &common{width: w, st: newStyles(true, true)}
+		for f := range ctl {
+			p.focus = f
+			bar := ansi.Strip(p.controls(c))
+			if n := ansi.StringWidth(bar); n > w {
+				t.Errorf("width %d focus %d: the bar is %d wide", w, f, n)
+			}
+			val := "▸ " + ctl[f].Label + " " + ctl[f].Default
+			if f == 4 {
+				val = "… " + ctl[f].Default
+			}
+			if !strings.Contains(bar, val) {
+				t.Errorf("width %d focus %d: %q does not show %q", w, f, bar, val)
+			}
+			if f > 0 && !strings.Contains(bar, "control number 0") && !strings.Contains(bar, "‹") {
+				t.Errorf("width %d focus %d: %q hides the first controls without ‹", w, f, bar)
+			}
+			if f < len(ctl)-1 && !strings.Contains(bar, "control number 8") && !strings.Contains(bar, "›") {
+				t.Errorf("width %d focus %d: %q hides the last controls without ›", w, f, bar)
+			}
+		}
+	}
+}
