@@ -19,6 +19,10 @@ const (
 	minPanelW = 28
 	minPanelH = 7
 	minChartH = 12
+	// minGraphW is the width below which a graph's lines (names, values,
+	// gradients) are cut: a graph shares a row with other panels only
+	// from this width on.
+	minGraphW = 60
 )
 
 // The stage is planned once per stage size and scene shape (the panels'
@@ -97,10 +101,13 @@ func shapeKey(panels []scene.Panel, ids []string, main, w, h int, noColor bool) 
 	var b strings.Builder
 	fmt.Fprintf(&b, "%dx%d %v %d|", w, h, noColor, main)
 	for i, p := range panels {
-		fmt.Fprintf(&b, "%s %s %d %d %g|", ids[i], p.Kind, p.Priority, need(p), p.Aspect)
+		fmt.Fprintf(&b, "%s %s %d %d %g %v|", ids[i], p.Kind, p.Priority, need(p), p.Aspect, focusedGraph(p))
 	}
 	return b.String()
 }
+
+// focusedGraph reports whether p is a graph with a focused node.
+func focusedGraph(p scene.Panel) bool { return p.Graph != nil && p.Graph.Current >= 0 }
 
 // planStage lays out panels in a w×h stage; prev is the main picture of
 // the plan before (see mainPanel).
@@ -119,13 +126,12 @@ func planStage(panels []scene.Panel, w, h int, noColor bool, prev string) stageP
 	}
 	// The others by Priority, higher first; among equals a graph with a
 	// focused node (the op being walked) first, then in scene order.
-	focused := func(p scene.Panel) bool { return p.Graph != nil && p.Graph.Current >= 0 }
 	sort.SliceStable(rest, func(a, b int) bool {
 		pa, pb := panels[rest[a]], panels[rest[b]]
 		if pa.Priority != pb.Priority {
 			return pa.Priority > pb.Priority
 		}
-		return focused(pa) && !focused(pb)
+		return focusedGraph(pa) && !focusedGraph(pb)
 	})
 	if mi < 0 {
 		plan.pages = gridPages(panels, ids, rest, rect{w: w, h: h})
@@ -221,6 +227,9 @@ func fitsRegion(panels []scene.Panel, idx []int, r rect) bool {
 	sel := make([]scene.Panel, len(idx))
 	for i, j := range idx {
 		sel[i] = panels[j]
+		if sel[i].Kind == scene.KindGraph && r.w/cols < minGraphW {
+			return false // a graph shares a region only when it keeps its width
+		}
 	}
 	return rowsWant(sel, cols) <= r.h
 }
