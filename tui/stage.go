@@ -274,25 +274,8 @@ const (
 func mainWant(p scene.Panel, w, h int, noColor bool) (mh, natW int) {
 	switch {
 	case p.Kind == scene.KindImage && p.Image != nil:
-		im := p.Image
-		labelled := len(im.RowLabels) > 0
-		rows, pw := im.Rows, 2
-		if !labelled && !noColor && im.Rows > 16 {
-			rows, pw = (im.Rows+1)/2, 1
-		}
-		extra := 2 + 1 // frame, colour scale
-		if len(im.ColLabels) > 0 {
-			extra++
-		}
-		if len(im.Captions) > 0 {
-			extra++
-		}
-		rl := 0
-		for _, l := range im.RowLabels {
-			rl = max(rl, min(8, len([]rune(l)))+1)
-		}
-		natW = len(im.Tiles)*(im.Cols*pw+1) - 1 + rl + 2
-		return min(h, max(minPanelH, rows+extra)), natW
+		nh, nw := imageSize(p.Image, noColor)
+		return min(h, max(minPanelH, nh)), nw
 	case p.Kind == scene.KindPlot && p.Aspect > 0:
 		// A plane needs rows to be drawn round.
 		return min(h, min(36, max(minChartH+2, h*3/5))), 0
@@ -303,6 +286,29 @@ func mainWant(p scene.Panel, w, h int, noColor bool) (mh, natW int) {
 		return min(h, max(minPanelH, n)), 0
 	}
 	return min(h, max(minChartH, h*3/5)), 0
+}
+
+// imageSize is the size, frame included, at which the image widget draws
+// im at full scale: a line per pixel row and two columns per pixel when
+// labelled (or without colour), else half blocks, two pixel rows a line.
+func imageSize(im *scene.Image, noColor bool) (h, w int) {
+	labelled := len(im.RowLabels) > 0
+	rows, pw := im.Rows, 2
+	if !labelled && !noColor && im.Rows > 16 {
+		rows, pw = (im.Rows+1)/2, 1
+	}
+	extra := 2 + 1 // frame, colour scale
+	if len(im.ColLabels) > 0 {
+		extra++
+	}
+	if len(im.Captions) > 0 {
+		extra++
+	}
+	rl := 0
+	for _, l := range im.RowLabels {
+		rl = max(rl, min(8, len([]rune(l)))+1)
+	}
+	return rows + extra, len(im.Tiles)*(im.Cols*pw+1) - 1 + rl + 2
 }
 
 // gridPages lays out the panels at idx on pages of region r.
@@ -523,11 +529,14 @@ func putLine(row []string, x int, line string) {
 }
 
 // need is the height panel p would like, frame included; 0 means it
-// grows with whatever room there is (plots and images). A graph always
-// counts the lines of a node's detail, so that its height does not
-// change as the focus moves.
+// grows with whatever room there is (plots). An image asks for its full
+// scale, no more. A graph always counts the lines of a node's detail, so
+// that its height does not change as the focus moves.
 func need(p scene.Panel) int {
 	switch {
+	case p.Image != nil:
+		h, _ := imageSize(p.Image, false)
+		return max(minPanelH, h)
 	case p.Graph != nil:
 		return len(p.Graph.Nodes) + 3 + 4
 	case p.Matrix != nil:
@@ -545,8 +554,8 @@ func need(p scene.Panel) int {
 }
 
 // rowHeights shares h among the rows: each row first gets what its
-// neediest panel asks for (at least minPanelH), then rows with plots or
-// images share the rest. When the asks do not fit, rows shrink in
+// neediest panel asks for (at least minPanelH), then rows with plots
+// share the rest. When the asks do not fit, rows shrink in
 // proportion.
 func rowHeights(panels []scene.Panel, cols, rows, shown, h int) []int {
 	hs := make([]int, rows)
@@ -583,10 +592,9 @@ func rowHeights(panels []scene.Panel, cols, rows, shown, h int) []int {
 	}
 	extra := h - total
 	if growing == 0 {
-		for r := range grow {
-			grow[r] = true
-		}
-		growing = rows
+		// Nothing grows (tables, images at full scale): the rest of the
+		// region stays blank rather than padding boxes.
+		return hs
 	}
 	for r := range hs {
 		if grow[r] {
