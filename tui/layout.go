@@ -24,8 +24,9 @@ type geometry struct {
 	// a page is found again by a panel on it, not by its index, so the
 	// learner's page stays when a phase adds or drops panels.
 	page string
-	// head is the first line of the narrative's source: a new one (a new
-	// section of the lesson) scrolls the narrative back to its top.
+	// head is the first line of the narrative's source, digits left out:
+	// a new one (another section of the lesson) scrolls the narrative back
+	// to its top.
 	head string
 }
 
@@ -132,11 +133,18 @@ func (p playerModel) resize(c *common) playerModel {
 	return p
 }
 
-// firstLine is s's first non-blank line.
+// firstLine is s's first non-blank line without its digits: the same
+// section with new numbers ("## Step 3 of 500", "## Step 4 of 500") keeps
+// the learner's scroll; another section starts at the top.
 func firstLine(s string) string {
 	for _, l := range strings.Split(s, "\n") {
 		if l = strings.TrimSpace(l); l != "" {
-			return l
+			return strings.Map(func(r rune) rune {
+				if r >= '0' && r <= '9' {
+					return -1
+				}
+				return r
+			}, l)
 		}
 	}
 	return ""

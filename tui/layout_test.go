@@ -151,3 +151,25 @@ func TestControlsBarWindow(t *testing.T) {
 		}
 	}
 }
+
+// Stepping keeps the narrative's scroll while the same section shows with
+// new numbers, and another section starts at its top.
+func TestNarrativeScrollAcrossSteps(t *testing.T) {
+	m := openCourseLessonAt(t, "optimizers", 80, 24)
+	m = keys(m, "s", "space")
+	head := firstLine(m.player.sc.Narrative)
+	m = keys(m, "down", "down", "space")
+	if firstLine(m.player.sc.Narrative) != head {
+		t.Fatalf("the next step's narrative starts %q, not %q as the step before", firstLine(m.player.sc.Narrative), head)
+	}
+	if got := m.player.vp.YOffset(); got != 2 {
+		t.Errorf("the same section one step on is scrolled to %d, want 2 as before", got)
+	}
+	m = keys(m, "o", "space")
+	if firstLine(m.player.sc.Narrative) == head {
+		t.Fatalf("op mode shows the same section %q", head)
+	}
+	if got := m.player.vp.YOffset(); got != 0 {
+		t.Errorf("another section is scrolled to %d, want its top", got)
+	}
+}
