@@ -32,7 +32,10 @@ type Goal struct {
 	Compare              Compare
 	Target, Tol          float64
 	// Remedies override the runtime's default change to try for a cause
-	// (keys are Cause* names).
+	// (keys are Cause* names). An override whose control already has its
+	// value is ignored, so a lesson can name the change that cures one
+	// setting (a causal mask that is on, say) without giving it as advice
+	// where that setting is already right.
 	Remedies map[string]Remedy
 }
 
@@ -149,7 +152,9 @@ func Diagnose(l *Lesson, m Measures, diverged bool, settings Settings) scene.Ver
 	cause, explain := findCause(m, diverged)
 	vd := scene.Verdict{Cause: cause, Explain: explain}
 	r, has := g.Remedies[cause]
-	if !has {
+	// An override that would set a control to the value it already has
+	// changes nothing: the default advice applies instead.
+	if !has || (r.Control != "" && settings[r.Control] == r.Value) {
 		r = defaultRemedy(l, cause, settings)
 	}
 	vd.Control, vd.Value, vd.Try = r.Control, r.Value, r.Why
@@ -199,7 +204,7 @@ func findCause(m Measures, diverged bool) (cause, explain string) {
 			}
 		}
 		last := val[len(val)-1]
-		if last > 1.1*best && at < len(val)-1 {
+		if last > 1.1*best && at < len(val)-1 && fellSince(loss, at+1, len(val)) {
 			return CauseOverfitting, fmt.Sprintf("the validation loss was lowest at epoch %d (%s) and rose to %s while the training loss kept falling: the model memorises the training points", at+1, FormatNum(best), FormatNum(last))
 		}
 	}
@@ -237,21 +242,38 @@ func findCause(m Measures, diverged bool) (cause, explain string) {
 	return CausePlateau, "the run ended short of the goal"
 }
 
+// fellSince reports whether the training loss ended lower than it was at
+// the end of epoch k of n (the loss history read as n equal parts, one
+// per epoch, however many points each has): a validation loss that rises
+// while the training loss rises too is not memorisation.
+func fellSince(loss []float64, k, n int) bool {
+	if len(loss) == 0 || n == 0 {
+		return true
+	}
+	i := max(k*len(loss)/n-1, 0)
+	return loss[len(loss)-1] < loss[i]
+}
+
 // defaultRemedy is the runtime's one change for a cause, built from the
 // lesson's own controls: a learning rate one rung down (or back to its
 // default) for causes of too-large steps; up for a run still descending
 // (or more epochs — or steps, for a lesson counted in steps — once the
 // rate is at its default or above).
 func defaultRemedy(l *Lesson, cause string, s Settings) Remedy {
-	lr, hasLR := l.Control("lr")
+	lr, hasLR := rateControl(l)
 	switch cause {
 	case CauseDiverged, CauseExploding, CauseDead, CauseSaturated, CauseOscillating:
 		if hasLR {
-			return Remedy{Control: "lr", Value: lowerRate(lr, s["lr"])}
+			return Remedy{Control: lr.Name, Value: lowerRate(lr, s[lr.Name])}
+		}
+	case CausePlateau:
+		// Stalled away from the lesson's own rate: back to it first.
+		if hasLR && s[lr.Name] != lr.Default {
+			return Remedy{Control: lr.Name, Value: lr.Default}
 		}
 	case CauseDescending:
-		if hasLR && less(s["lr"], lr.Default) {
-			return Remedy{Control: "lr", Value: lr.Default}
+		if hasLR && less(s[lr.Name], lr.Default) {
+			return Remedy{Control: lr.Name, Value: lr.Default}
 		}
 		for _, name := range []string{"epochs", "steps"} {
 			if ep, ok := l.Control(name); ok {
@@ -261,12 +283,26 @@ func defaultRemedy(l *Lesson, cause string, s Settings) Remedy {
 			}
 		}
 		if hasLR {
-			if next := lr.Next(s["lr"], 1); next != s["lr"] {
-				return Remedy{Control: "lr", Value: next}
+			if next := lr.Next(s[lr.Name], 1); next != s[lr.Name] {
+				return Remedy{Control: lr.Name, Value: next}
 			}
 		}
 	}
 	return Remedy{}
+}
+
+// rateControl is the lesson's learning rate: the control "lr", or else the
+// first number control whose name starts with "lr" (a GAN's "lrd").
+func rateControl(l *Lesson) (Control, bool) {
+	if c, ok := l.Control("lr"); ok {
+		return c, true
+	}
+	for _, c := range l.Controls {
+		if c.Kind == Float && strings.HasPrefix(c.Name, "lr") {
+			return c, true
+		}
+	}
+	return Control{}, false
 }
 
 // lowerRate is one rung below cur, or the lesson's default when cur is

@@ -178,20 +178,24 @@ func TestDiagnoseCauses(t *testing.T) {
 		{"diverged, near the default", Measures{Loss: []float64{1, 2}}, true, Settings{"lr": "1", "epochs": "2"}, CauseDiverged, "lr", "0.3"},
 		{"exploding", Measures{Loss: []float64{1, 5, 50}}, false, s, CauseExploding, "lr", "0.1"},
 		{"exploding gradient", Measures{Values: map[string]float64{SignalGrowth: 2410}, Loss: []float64{1, 0.1, 0.1}}, false, s, CauseExploding, "lr", "0.1"},
-		{"growing but not exploding", Measures{Values: map[string]float64{SignalGrowth: 9}, Loss: ramp(40, func(int) float64 { return 3 })}, false, s, CausePlateau, "", ""},
+		{"growing but not exploding", Measures{Values: map[string]float64{SignalGrowth: 9}, Loss: ramp(40, func(int) float64 { return 3 })}, false, s, CausePlateau, "lr", "0.1"},
 		{"dead", Measures{Values: map[string]float64{SignalDead: 0.9}, Loss: []float64{2, 2}}, false, s, CauseDead, "lr", "0.1"},
 		{"saturated", Measures{Values: map[string]float64{SignalSaturated: 0.7}, Loss: []float64{2, 2}}, false, s, CauseSaturated, "lr", "0.1"},
 		{"collapse", Measures{Values: map[string]float64{SignalCollapse: 0.25}, Loss: []float64{2, 2}}, false, s, CauseCollapse, "", ""},
 		{"overfit", Measures{Loss: ramp(20, func(i int) float64 { return 1 / float64(i+1) }), Val: []float64{1, 0.5, 0.4, 0.6, 0.9}}, false, s, CauseOverfitting, "", ""},
+		// The validation loss rises, but so does the training loss: that is
+		// no memorisation.
+		{"both rise", Measures{Loss: ramp(20, func(i int) float64 { return 1 + float64(i%5)/100 + float64(i/18) }), Val: []float64{1, 0.5, 0.4, 0.6, 0.9}}, false, s, CausePlateau, "lr", "0.1"},
 		{"oscillating", Measures{Loss: ramp(40, func(i int) float64 { return 1 + float64(i%2) })}, false, s, CauseOscillating, "lr", "0.1"},
 		{"descending, slow rate", Measures{Loss: ramp(40, func(i int) float64 { return 10 - 0.2*float64(i) })}, false, Settings{"lr": "0.01", "epochs": "2"}, CauseDescending, "lr", "0.1"},
 		{"descending, default rate", Measures{Loss: ramp(40, func(i int) float64 { return 10 - 0.2*float64(i) })}, false, Settings{"lr": "0.1", "epochs": "2"}, CauseDescending, "epochs", "5"},
-		{"plateau", Measures{Loss: ramp(40, func(int) float64 { return 3 })}, false, s, CausePlateau, "", ""},
+		{"plateau", Measures{Loss: ramp(40, func(int) float64 { return 3 })}, false, s, CausePlateau, "lr", "0.1"},
+		{"plateau at the default rate", Measures{Loss: ramp(40, func(int) float64 { return 3 })}, false, Settings{"lr": "0.1", "epochs": "2"}, CausePlateau, "", ""},
 		{"descending slowly and steadily", Measures{Loss: ramp(101, func(i int) float64 { return 0.676 - 0.00046*float64(i) })}, false, Settings{"lr": "0.1", "epochs": "2"}, CauseDescending, "epochs", "5"},
-		{"plateau after a fast fall", Measures{Loss: ramp(101, func(i int) float64 { return 0.3 + 0.4*math.Exp(-float64(i)/5) + 0.00001*float64(100-i) })}, false, s, CausePlateau, "", ""},
+		{"plateau after a fast fall", Measures{Loss: ramp(101, func(i int) float64 { return 0.3 + 0.4*math.Exp(-float64(i)/5) + 0.00001*float64(100-i) })}, false, s, CausePlateau, "lr", "0.1"},
 		{"slow steady descent", Measures{Loss: ramp(11, func(i int) float64 { return 4 * math.Pow(0.99, float64(i)) })}, false, Settings{"lr": "0.01", "epochs": "2"}, CauseDescending, "lr", "0.1"},
-		{"slow noisy descent", Measures{Loss: []float64{5, 4, 3.5, 3.2, 3.1, 3.05, 3.0, 2.98, 2.96, 2.95, 2.955}}, false, s, CausePlateau, "", ""},
-		{"creeping plateau", Measures{Loss: ramp(40, func(i int) float64 { return 0.25 - 1e-5*float64(i) })}, false, s, CausePlateau, "", ""},
+		{"slow noisy descent", Measures{Loss: []float64{5, 4, 3.5, 3.2, 3.1, 3.05, 3.0, 2.98, 2.96, 2.95, 2.955}}, false, s, CausePlateau, "lr", "0.1"},
+		{"creeping plateau", Measures{Loss: ramp(40, func(i int) float64 { return 0.25 - 1e-5*float64(i) })}, false, s, CausePlateau, "lr", "0.1"},
 	}
 	for _, c := range cases {
 		v := Diagnose(l, c.m, c.diverged, c.set)
@@ -210,6 +214,11 @@ func TestDiagnoseCauses(t *testing.T) {
 	l.Goal.Remedies = map[string]Remedy{CausePlateau: {Why: "widen the network"}}
 	if v := Diagnose(l, Measures{Loss: []float64{3, 3}}, false, s); v.Try != "widen the network" {
 		t.Errorf("lesson remedy ignored: %+v", v)
+	}
+	// An override that would change nothing gives way to the default.
+	l.Goal.Remedies = map[string]Remedy{CauseDiverged: {Control: "lr", Value: s["lr"]}}
+	if v := Diagnose(l, Measures{}, true, s); v.Control != "lr" || v.Value == s["lr"] {
+		t.Errorf("a no-op remedy was given as advice: %+v", v)
 	}
 }
 

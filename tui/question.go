@@ -162,7 +162,7 @@ func box(c *common, title string, titleSt styleRenderer, paras []boxLine, w int)
 			out = append(out, frame.Render("│")+strings.Repeat(" ", w-2)+frame.Render("│"))
 			continue
 		}
-		for i, l := range strings.Split(ansi.Wrap(para.text, max(1, inner-para.indent), ""), "\n") {
+		for i, l := range strings.Split(ansi.Wrap(minusSigns(para.text), max(1, inner-para.indent), ""), "\n") {
 			if i > 0 {
 				l = strings.Repeat(" ", para.indent) + l
 			}
@@ -220,7 +220,7 @@ func (p playerModel) goalLine(c *common, g *scene.Goal, w int) []string {
 		}
 	}
 	var out []string
-	for _, l := range strings.Split(ansi.Wrap(txt, max(1, w-2), ""), "\n") {
+	for _, l := range strings.Split(ansi.Wrap(minusSigns(txt), max(1, w-2), ""), "\n") {
 		out = append(out, " "+c.st.Info.Render(l))
 	}
 	return out

@@ -43,7 +43,7 @@ func embeddedSets(limitTrain, limitTest int) (train, test *Images, err error) {
 		if err != nil {
 			return nil, fmt.Errorf("data: embedded MNIST %s: %w", images, err)
 		}
-		im.Origin = fmt.Sprintf("the MNIST subset embedded in dlearn (%d training, %d test images)", EmbeddedTrain, EmbeddedTest)
+		im.Origin = "the MNIST subset embedded in dlearn (its first 12,000 training and 2,000 test images)"
 		return im, nil
 	}
 	if train, err = read("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", limitTrain); err != nil {

@@ -1,6 +1,7 @@
 package attention
 
 import (
+	"fmt"
 	"math"
 	"reflect"
 	"strings"
@@ -87,8 +88,8 @@ func TestPartOneNarrativeQuotesTheMatrices(t *testing.T) {
 	n := len(words)
 	want := map[string][]string{
 		"query":   {trainer.Num(mc.Q.Data[Focus*TinyDim])},
-		"scores":  {trainer.Num(mc.S.Data[Focus*n+mc.Key]), "q_sat·k_" + words[mc.Key]},
-		"scale":   {trainer.Num(mc.Scaled.Data[Focus*n+mc.Key])},
+		"scores":  {trainer.Num(mc.S.Data[Focus*n+Focus]), "q_sat·k_sat"},
+		"scale":   {trainer.Num(mc.S.Data[Focus*n+mc.Key]), trainer.Num(mc.Scaled.Data[Focus*n+mc.Key])},
 		"mask":    {"keeps the, cat, sat and loses on, the, mat"},
 		"softmax": {"−∞", trainer.Num(mc.A.Data[Focus*n+mc.Key])},
 		"output":  {trainer.Num(mc.O.Data[Focus*TinyDim]), "four tokens before it"},
@@ -234,7 +235,7 @@ func TestCausalMaskCapsReversal(t *testing.T) {
 			}
 		}
 	}
-	if sc := r.Scene(); !strings.Contains(sc.Narrative, "caps this task at 56.3%") {
+	if sc := r.Scene(); !strings.Contains(flat(sc.Narrative), "the best to expect is 56.3%") {
 		t.Errorf("finished narrative:\n%s", sc.Narrative)
 	}
 }
@@ -289,6 +290,72 @@ func TestDivergedSceneIsClean(t *testing.T) {
 		}
 		if p.Kind == scene.KindImage {
 			t.Errorf("maps of a diverged model are shown")
+		}
+	}
+}
+
+// flat is s with every run of white space one space, so tests do not
+// depend on where a narrative wraps.
+func flat(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// The update text counts epochs as the header does (Pos.Epoch, the
+// epochs completed): "k of E epochs done", and the end of epoch k is the
+// header's epoch k.
+func TestUpdateCountsEpochsAsTheHeader(t *testing.T) {
+	r, m := start(t, nil)
+	r.Advance(lessons.Epoch)
+	per := m.loop.StepsPerEpoch()
+	for s := 1; s <= per+1; s++ {
+		r.Advance(lessons.Step)
+		sc := r.Scene()
+		in := (s-1)%per + 1
+		want := fmt.Sprintf("step %d (%d of %d in this epoch; %d of %d epochs done)", s, in, per, sc.Pos.Epoch, sc.Pos.Epochs)
+		if !strings.Contains(sc.Narrative, want) {
+			t.Fatalf("step %d: narrative lacks %q:\n%s", s, want, sc.Narrative)
+		}
+		if s == per && (sc.Pos.Epoch != 1 || !strings.Contains(sc.Narrative, "End of epoch 1:")) {
+			t.Fatalf("end of the first epoch: header epoch %d, narrative:\n%s", sc.Pos.Epoch, sc.Narrative)
+		}
+	}
+}
+
+// The attention-weights op quotes output 3's row of the batch's first
+// sequence, and going backward the gradient on its mirror score, with the
+// direction the text gives it.
+func TestWeightsOpQuotesTheMirror(t *testing.T) {
+	r, m := start(t, nil)
+	r.Advance(lessons.Epoch)
+	for {
+		r.Advance(lessons.Op)
+		op, ok := currentOp(&m.loop.Cur)
+		if !ok {
+			t.Fatal("no weights op in the step")
+		}
+		if op.Role != "weights" {
+			continue
+		}
+		var w *tensor.Tensor // this step's weights, [batch·heads T T]
+		for _, n := range m.loop.Cur.Tape.Nodes() {
+			if n.Out.Name == "attn.weights" {
+				w = n.Out.Value
+			}
+		}
+		if want := w.Data[2*SeqLen+3]; op.Mirror != want {
+			t.Fatalf("mirror weight %v, want %v", op.Mirror, want)
+		}
+		if !strings.Contains(flat(r.Scene().Narrative), "weight "+trainer.Num(op.Mirror)) {
+			t.Fatalf("forward narrative:\n%s", r.Scene().Narrative)
+		}
+		if m.loop.Cur.Phase == trainer.Backward {
+			text := flat(r.Scene().Narrative)
+			dir := "Negative"
+			if op.MirrorGrad > 0 {
+				dir = "Positive"
+			}
+			if op.MirrorGrad == 0 || !strings.Contains(text, trainer.Num(op.MirrorGrad)+". "+dir) {
+				t.Fatalf("backward: gradient %v, narrative:\n%s", op.MirrorGrad, text)
+			}
+			return
 		}
 	}
 }

@@ -15,6 +15,12 @@ type eval struct {
 	// Mirror is, for each head, the mean attention weight a query puts on
 	// the position its answer is at (7 − i for output i, 1-based).
 	Mirror []float64
+	// Map is the attention weight of query i on key j, [SeqLen SeqLen]
+	// row-major, averaged over the heads and the test sequences.
+	Map []float64
+	// Dead is the share of the feed-forward layer's ReLU units that are
+	// zero at every position of every test sequence.
+	Dead float64
 }
 
 // evaluate runs the encoder on the test sequences with the current
@@ -31,6 +37,8 @@ func (m *machine) evaluate() eval {
 		Loss:   tp.SoftmaxCrossEntropy(logits, labels).Item(),
 		PosAcc: make([]float64, SeqLen),
 		Mirror: mirrorWeight(m.enc.mha.Weights),
+		Map:    meanMap(m.enc.mha.Weights),
+		Dead:   deadShare(m.enc.relu),
 	}
 	for i, p := range argmaxRows(logits.Value) {
 		if p == labels[i] {
@@ -62,6 +70,41 @@ func mirrorWeight(w *tensor.Tensor) []float64 {
 		out[k] /= float64(b * t)
 	}
 	return out
+}
+
+// meanMap returns the weights w [batch heads T T] averaged over the batch
+// and the heads, [T T] row-major.
+func meanMap(w *tensor.Tensor) []float64 {
+	b, h, t := w.Shape[0], w.Shape[1], w.Shape[2]
+	out := make([]float64, t*t)
+	for s := range b * h {
+		for k, v := range w.Data[s*t*t : (s+1)*t*t] {
+			out[k] += v
+		}
+	}
+	for k := range out {
+		out[k] /= float64(b * h)
+	}
+	return out
+}
+
+// deadShare returns the share of units (the last axis of r) that are zero
+// in every row of r.
+func deadShare(r *tensor.Tensor) float64 {
+	units := r.Shape[len(r.Shape)-1]
+	alive := make([]bool, units)
+	for i, v := range r.Data {
+		if v > 0 {
+			alive[i%units] = true
+		}
+	}
+	dead := 0
+	for _, a := range alive {
+		if !a {
+			dead++
+		}
+	}
+	return float64(dead) / float64(units)
 }
 
 // prediction is the encoder's answer on one sequence.

@@ -36,6 +36,9 @@ const (
 	Examples = 8
 )
 
+// defaultLR is the learning rate the lesson starts from.
+const defaultLR = 0.01
+
 // Lesson returns the lesson's registry entry.
 func Lesson() *lessons.Lesson {
 	return &lessons.Lesson{
@@ -44,8 +47,9 @@ func Lesson() *lessons.Lesson {
 		Summary:   "Queries, keys, values and softmax in numbers, then a small transformer learns to reverse sequences: watch its attention maps turn into the anti-diagonal.",
 		Topics:    []string{"self-attention", "transformers", "positional encoding", "seq2seq"},
 		Exercises: []string{"attention"},
+		Goal:      goal,
 		Controls: []lessons.Control{
-			trainer.LearningRate("0.01", 0.001, 0.003, 0.01, 0.03, 0.1, 0.3),
+			trainer.LearningRate(strconv.FormatFloat(defaultLR, 'g', -1, 64), 0.001, 0.003, 0.01, 0.03, 0.1, 0.3),
 			{
 				Name: "heads", Label: "heads", Kind: lessons.Choice,
 				Help:    "attention heads in part two (16 features split among them); restarts the run",

@@ -32,6 +32,10 @@ type encoder struct {
 	ln1, ln2, ln3 *nn.LayerNorm
 	mha           *nn.MultiHeadAttention
 	ff1, ff2, out *nn.Dense
+
+	// relu is the feed-forward layer's ReLU output [batch SeqLen Hidden]
+	// of the last forward pass.
+	relu *tensor.Tensor
 }
 
 func newEncoder(heads int, causal bool, rng *rand.Rand) *encoder {
@@ -62,13 +66,14 @@ func (e *encoder) params() []*autograd.Var {
 
 // forward records the logits [len(ids) Vocab] for the sequences ids
 // (SeqLen ids each, one after another). The attention weights of the
-// pass are left in e.mha.Weights.
+// pass are left in e.mha.Weights, the ReLU outputs in e.relu.
 func (e *encoder) forward(tp *autograd.Tape, ids []int) *autograd.Var {
 	b := len(ids) / SeqLen
 	x := tp.Reshape(e.emb.Lookup(tp, ids), b, SeqLen, Dim).Named("tokens")
 	x = tp.Add(x, autograd.Const("P", e.pos)).Named("x")
 	x = tp.Add(x, e.mha.Forward(tp, e.ln1.Forward(tp, x))).Named("x+attn")
 	h := tp.ReLU(e.ff1.Forward(tp, e.ln2.Forward(tp, x)))
+	e.relu = h.Value
 	x = tp.Add(x, e.ff2.Forward(tp, h)).Named("x+ffn")
 	logits := e.out.Forward(tp, e.ln3.Forward(tp, x))
 	return tp.Reshape(logits, b*SeqLen, Vocab).Named("logits")

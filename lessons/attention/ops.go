@@ -29,6 +29,12 @@ type opInfo struct {
 	Role string
 	// Layer is the Dense layer or LayerNorm the node belongs to, in words.
 	Layer string
+	// At the attention weights: output 3 of the batch's first sequence in
+	// head 1, its weights over the inputs (Row), the weight on its mirror
+	// input 4 (Mirror) and, going backward, the gradient of the loss with
+	// respect to that score (MirrorGrad).
+	Row                string
+	Mirror, MirrorGrad float64
 }
 
 // layerNames are the parameters' prefixes in words.
@@ -126,6 +132,21 @@ func currentOp(c *trainer.Cursor) (opInfo, bool) {
 		}
 	}
 	info.Role, info.Layer = role(n)
+	if info.Role == "weights" {
+		// [batch·heads T T]: sequence 0, head 1 is the first block.
+		w := n.Out.Value
+		t := w.Shape[len(w.Shape)-1]
+		const q = 2 // output 3
+		row := w.Data[q*t : (q+1)*t]
+		cells := make([]string, t)
+		for j, x := range row {
+			cells[j] = fmt.Sprintf("%d: %s", j+1, trainer.Num(x))
+		}
+		info.Row, info.Mirror = strings.Join(cells, ", "), row[t-1-q]
+		if st.Node != nil && st.Grads[0] != nil {
+			info.MirrorGrad = st.Grads[0].Data[q*t+t-1-q]
+		}
+	}
 	return info, true
 }
 

@@ -65,7 +65,8 @@ func (m *machine) Scene() scene.Scene {
 		sc.Status = scene.Status{Level: scene.LevelError, Diverged: true,
 			Message: fmt.Sprintf("diverged at step %d — lower the learning rate", m.loop.DivStep)}
 	case "finished":
-		sc.Status = scene.Status{Level: scene.LevelSuccess, Finished: true,
+		// The runtime replaces this with its verdict on the goal.
+		sc.Status = scene.Status{Level: scene.LevelInfo, Finished: true,
 			Message: fmt.Sprintf("finished: test accuracy %.1f%%", 100*v.TestAcc)}
 	}
 	if op, ok := currentOp(&m.loop.Cur); ok {
@@ -81,7 +82,7 @@ func (m *machine) Scene() scene.Scene {
 // mechanismPanels are part one's matrices at stage st.
 func (m *machine) mechanismPanels(st stage) []scene.Panel {
 	mc := m.mech
-	i, j := Focus, mc.Key
+	i := Focus
 	feats := func(p string) []string {
 		l := make([]string, TinyDim)
 		for k := range l {
@@ -111,10 +112,12 @@ func (m *machine) mechanismPanels(st stage) []scene.Panel {
 	case stageValue:
 		return proj("V", mc.Wv, mc.V, "v")
 	case stageScores:
+		// The worked cell is the focus query against its own key: which
+		// key it weighs most is a question asked here.
 		return []scene.Panel{
 			matrix("Q (queries)", mc.Q, words, feats("q"), rowCells(i, TinyDim)),
-			matrix("K (keys)", mc.K, words, feats("k"), rowCells(j, TinyDim)),
-			keys(mc.S, "S = Q·Kᵀ (rows: queries, columns: keys)", []scene.Cell{{Row: i, Col: j}}),
+			matrix("K (keys)", mc.K, words, feats("k"), rowCells(i, TinyDim)),
+			keys(mc.S, "S = Q·Kᵀ (rows: queries, columns: keys)", rowCells(i, n)),
 		}
 	case stageScale:
 		return []scene.Panel{

@@ -23,7 +23,7 @@ type part1 struct {
 	XFocus, QFocus, KFocus, VFocus string
 	QWork                          string // x_sat · first column of Wq, term by term
 	Q0                             float64
-	ScoreWork                      string // q_sat · k_key, term by term
+	SelfWork                       string // q_sat · k_sat, term by term
 	Score, Scaled, Weight          float64
 	ScoreRow, ScaledRow            string // "the 0.1, cat −0.3, …"
 	Visible, Masked                string // the keys sat may and may not see
@@ -44,15 +44,15 @@ type expItem struct {
 
 // part2 is the training run in numbers.
 type part2 struct {
-	Heads, DK, Params, Step, Steps, Epoch, EpochShown, Epochs int
-	StepsPerEpoch, NTrain, NTest, Batch, DivStep, SeqLen      int
-	LR, Loss, BatchAcc, TestAcc, TestAcc0, TestLoss, Cap      float64
-	Chance, Uniform                                           float64
-	PosAccList                                                string
-	EpochEnd                                                  bool
-	Example, Right                                            int
-	Input, Target, Output                                     string
-	Mirror                                                    []headWeight
+	Heads, DK, Params, Step, Steps, Epoch, Epochs        int
+	StepsPerEpoch, NTrain, NTest, Batch, DivStep, SeqLen int
+	LR, Loss, BatchAcc, TestAcc, TestAcc0, TestLoss, Cap float64
+	Chance, Uniform                                      float64
+	PosAccList                                           string
+	EpochEnd                                             bool
+	Example, Right                                       int
+	Input, Target, Output                                string
+	Mirror                                               []headWeight
 	// Mirror1 is SeqLen + 1: output i reads input Mirror1 − i.
 	Mirror1 int
 	// Sharp is the number of heads that put at least half their weight on
@@ -63,6 +63,17 @@ type part2 struct {
 	FirstHalf, SecondHalf string
 	// Op is the node the op walk is at, in the forward and backward passes.
 	Op opInfo
+	// InEpoch is the number of steps done in the current epoch (all of
+	// them at an epoch's end).
+	InEpoch int
+	// The goal and whether the run meets it now; the mean training loss of
+	// the first and the last completed epoch; the learning rate the lesson
+	// starts from; the outputs the mask leaves blind (empty without it).
+	Goal, Blind         string
+	GoalMet             bool
+	LossFirst, LossLast float64
+	StillFalling        bool // the last epoch's mean loss is 3% below the one before
+	DefaultLR           float64
 }
 
 // headWeight is one head's mean weight on the mirror position.
@@ -91,7 +102,7 @@ func (mc *mechanism) view() part1 {
 		col0[k] = mc.Wq.Data[k*d]
 	}
 	v.QWork, v.Q0 = dot(row(mc.X, i), col0), mc.Q.Data[i*d]
-	v.ScoreWork = dot(row(mc.Q, i), row(mc.K, j))
+	v.SelfWork = dot(row(mc.Q, i), row(mc.K, i))
 	var sRow, scRow, vis, mask []string
 	var wts, v0 []float64
 	v.Max = math.Inf(-1)
@@ -130,7 +141,7 @@ func (m *machine) trainingView(p prediction) part2 {
 	last := m.evals[len(m.evals)-1]
 	v := part2{
 		Heads: m.cfg.heads, DK: Dim / m.cfg.heads, Params: countParams(m), Step: m.loop.Step,
-		Steps: m.loop.Epochs * m.loop.StepsPerEpoch(), Epoch: m.loop.Epoch, EpochShown: m.loop.Epoch + 1,
+		Steps: m.loop.Epochs * m.loop.StepsPerEpoch(), Epoch: m.loop.Epoch,
 		Epochs: m.loop.Epochs, StepsPerEpoch: m.loop.StepsPerEpoch(), NTrain: NTrain, NTest: NTest,
 		Batch: Batch, DivStep: m.loop.DivStep, SeqLen: SeqLen, Mirror1: SeqLen + 1,
 		LR: m.opt.LearningRate(), TestAcc: last.Acc, TestAcc0: m.evals[0].Acc, TestLoss: last.Loss,
@@ -143,6 +154,18 @@ func (m *machine) trainingView(p prediction) part2 {
 		acc[i] = fmt.Sprintf("%d: %.0f%%", i+1, 100*a)
 	}
 	v.PosAccList = strings.Join(acc, ", ")
+	v.Goal, v.GoalMet, v.DefaultLR = goal.Text(), goal.Met(100*last.Acc), defaultLR
+	if blind, _ := m.blindOutputs(); len(blind) > 0 && len(m.evals) > 1 {
+		v.Blind = blind.list()
+	}
+	if l, per, e := m.loop.Losses, m.loop.StepsPerEpoch(), m.loop.Epoch; e > 0 && len(l) >= e*per {
+		epochLoss := func(k int) float64 { return mean(l[k*per : (k+1)*per]) }
+		v.LossFirst, v.LossLast = epochLoss(0), epochLoss(e-1)
+		v.StillFalling = e > 1 && v.LossLast < 0.97*epochLoss(e-2)
+	}
+	if per := m.loop.StepsPerEpoch(); m.loop.Step > 0 {
+		v.InEpoch = (m.loop.Step-1)%per + 1
+	}
 	for h, w := range last.Mirror {
 		v.Mirror = append(v.Mirror, headWeight{h + 1, w})
 		if w >= 0.5 {
@@ -161,9 +184,6 @@ func (m *machine) trainingView(p prediction) part2 {
 	if m.loop.Cur.Phase == trainer.Updated {
 		v.BatchAcc = m.batchAcc[len(m.batchAcc)-1]
 		v.EpochEnd = m.loop.EpochEnded()
-		if v.EpochEnd {
-			v.EpochShown = v.Epoch
-		}
 	}
 	v.Op, _ = currentOp(&m.loop.Cur)
 	return v
@@ -214,4 +234,12 @@ func paren(x float64) string {
 		return "(" + trainer.Num(x) + ")"
 	}
 	return trainer.Num(x)
+}
+
+func mean(xs []float64) float64 {
+	s := 0.0
+	for _, x := range xs {
+		s += x
+	}
+	return s / float64(len(xs))
 }

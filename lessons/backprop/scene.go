@@ -243,11 +243,11 @@ func (m *machine) lossPanel() scene.Panel {
 		steps[i] = float64(i + 1)
 	}
 	return scene.Panel{Kind: scene.KindPlot, Title: "loss and accuracy", Plot: &scene.Plot{
-		XLabel: "step", YLabel: "loss / accuracy",
+		XLabel: "step", YLabel: "loss", Y2Label: "accuracy",
 		YRange: &scene.Range{Min: 0, Max: 1},
 		Series: []scene.Series{
 			{Name: "loss L", Style: scene.Line, X: steps, Y: append([]float64(nil), m.loop.Losses...)},
-			{Name: "accuracy after the step", Style: scene.Line, X: steps, Y: append([]float64(nil), m.accs...)},
+			{Name: "accuracy after the step", Style: scene.Line, X: steps, Y: append([]float64(nil), m.accs...), Axis: 1},
 		},
 	}}
 }

@@ -212,40 +212,12 @@ func TestPanelsByPhase(t *testing.T) {
 	}
 	walk(r, 19)
 	sc := r.Scene()
-	if sc.Phase != "backward" || !strings.HasPrefix(sc.Panels[0].Title, "∂L/∂conv1.W") || len(sc.Panels[0].Image.Tiles) != 4 {
+	if sc.Phase != "backward" || !strings.HasPrefix(sc.Panels[0].Title, "∂L/∂conv1.W") || len(sc.Panels[0].Image.Tiles) != mach(r).net.f {
 		t.Fatalf("last backward op: phase %s, panel %q", sc.Phase, sc.Panels[0].Title)
 	}
 	r.Advance(lessons.Op)
 	if k := kinds(); !slices.Equal(k, between) {
 		t.Fatalf("update: panels %v", k)
-	}
-}
-
-// TestOneEpochReadsDigits is the lesson's promise: one epoch of the
-// defaults reads at least 90% of the test digits right (93.4% on real
-// MNIST with the default seed).
-func TestOneEpochReadsDigits(t *testing.T) {
-	r := start(t, nil)
-	r.Advance(lessons.End)
-	sc := r.Scene()
-	m := mach(r)
-	e := m.lastEval()
-	if !sc.Status.Finished || e.Step != m.loop.Step || e.Acc < 0.9 {
-		t.Fatalf("after one epoch: status %+v, measured at step %d of %d, accuracy %v", sc.Status, e.Step, m.loop.Step, e.Acc)
-	}
-	t.Logf("%s digits: test accuracy %.1f%% after %d steps", m.train.Source, 100*e.Acc, m.loop.Step)
-	// The measurements spread over steps give the same numbers as
-	// measuring at once.
-	for _, ev := range m.evals[1 : len(m.evals)-1] {
-		if ev.Step%m.evalEvery() != 0 || ev.done != NTest {
-			t.Fatalf("measurement at step %d covers %d digits", ev.Step, ev.done)
-		}
-	}
-	if once := m.net.evaluate(m.test, m.loop.Step); once.Acc != e.Acc || math.Abs(once.Loss-e.Loss) > 1e-12 {
-		t.Fatalf("final measurement %v/%v, measured at once %v/%v", e.Acc, e.Loss, once.Acc, once.Loss)
-	}
-	if !strings.Contains(sc.Panels[4].Title, "misread") {
-		t.Fatalf("finished: last panel %q", sc.Panels[4].Title)
 	}
 }
 

@@ -31,6 +31,7 @@ func Lesson() *lessons.Lesson {
 		Summary:   "A small CNN learns to read handwritten digits: kernels, feature maps, pooling, and a saliency map of one decision.",
 		Topics:    []string{"convolution", "pooling", "feature maps", "CNN", "explaining a decision", "saliency"},
 		Exercises: []string{"conv"},
+		Goal:      goal,
 		Controls: []lessons.Control{
 			trainer.LearningRate("0.03", 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1),
 			{
@@ -41,7 +42,7 @@ func Lesson() *lessons.Lesson {
 			{
 				Name: "filters", Label: "filters", Kind: lessons.Int,
 				Help: "kernels of the first convolution (the second has twice as many); restarts the run",
-				Min:  2, Max: 8, Ladder: []float64{2, 4, 8}, Default: "4", Restart: true,
+				Min:  2, Max: 8, Ladder: []float64{2, 4, 8}, Default: "8", Restart: true,
 			},
 			{
 				Name: "digit", Label: "test digit", Kind: lessons.Int,

@@ -31,6 +31,10 @@ type machine struct {
 	pending *probe       // the measurement in progress, a chunk per step
 	inspect int          // the test digit the scene explains
 	alive   float64      // the share of a2 > 0 in the last finished step
+	// set are the run's settings now (the learning rate and the test
+	// digit change during a run), for the verdict the narrative shares
+	// with the runtime.
+	set lessons.Settings
 }
 
 func newMachine(seed uint64, s lessons.Settings) *machine {
@@ -40,7 +44,7 @@ func newMachine(seed uint64, s lessons.Settings) *machine {
 	if err != nil {
 		panic("cnn: " + err.Error()) // the control admits valid names only
 	}
-	m := &machine{train: d.train, test: d.test, net: n, params: n.params(), opt: opt, inspect: s.Int("digit")}
+	m := &machine{train: d.train, test: d.test, net: n, params: n.params(), opt: opt, inspect: s.Int("digit"), set: s.Clone()}
 	m.loop = trainer.Loop{
 		N: d.train.Len(), Batch: s.Int("batch"), Epochs: s.Int("epochs"), ShuffleSeed: seed,
 		Params: m.params, Start: m.startStep,
@@ -55,6 +59,8 @@ func (m *machine) evalEvery() int { return max(1, m.loop.StepsPerEpoch()/evalsPe
 // Set implements lessons.Machine for the controls that continue the run.
 func (m *machine) Set(name, value string) {
 	s := lessons.Settings{name: value}
+	m.set = m.set.Clone()
+	m.set[name] = value
 	switch name {
 	case "lr":
 		m.opt.SetLearningRate(s.Float(name))
@@ -145,6 +151,7 @@ type snapshot struct {
 	pending *probe
 	inspect int
 	alive   float64
+	set     lessons.Settings
 }
 
 // Snapshot implements lessons.Snapshotter.
@@ -153,7 +160,7 @@ func (m *machine) Snapshot() (any, bool) {
 	if !ok {
 		return nil, false
 	}
-	st := snapshot{loop: s, evals: slices.Clone(m.evals), inspect: m.inspect, alive: m.alive}
+	st := snapshot{loop: s, evals: slices.Clone(m.evals), inspect: m.inspect, alive: m.alive, set: m.set}
 	if m.pending != nil {
 		st.pending = m.pending.copy()
 	}
@@ -164,7 +171,7 @@ func (m *machine) Snapshot() (any, bool) {
 func (m *machine) Restore(state any) {
 	s := state.(snapshot)
 	m.opt = m.loop.Restore(s.loop)
-	m.evals, m.inspect, m.alive = slices.Clone(s.evals), s.inspect, s.alive
+	m.evals, m.inspect, m.alive, m.set = slices.Clone(s.evals), s.inspect, s.alive, s.set
 	m.pending = nil
 	if s.pending != nil {
 		m.pending = s.pending.copy()

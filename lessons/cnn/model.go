@@ -63,6 +63,13 @@ func (n *net) frozen() weights {
 // scores s [N 10] (logits: the softmax comes with the loss). The nodes are
 // named a1, h1, p1, a2, h2, p2, f, z and s, in tape order.
 func (n *net) forward(tp *autograd.Tape, x *autograd.Var, w weights) *autograd.Var {
+	return n.layers(tp, x, w)[8]
+}
+
+// layers records the network on x like forward and returns every layer's
+// output: a1, h1, p1, a2, h2, p2, f, z, s. Their values are there even on
+// a tape that records no nodes (inference).
+func (n *net) layers(tp *autograd.Tape, x *autograd.Var, w weights) [9]*autograd.Var {
 	a1 := tp.Conv2D(x, w.w1, w.b1, 1, 1).Named("a1")
 	h1 := tp.ReLU(a1).Named("h1")
 	p1 := tp.MaxPool2D(h1, n.pool.K, n.pool.Stride).Named("p1")
@@ -71,7 +78,7 @@ func (n *net) forward(tp *autograd.Tape, x *autograd.Var, w weights) *autograd.V
 	p2 := tp.MaxPool2D(h2, n.pool.K, n.pool.Stride).Named("p2")
 	f := tp.Flatten(p2).Named("f")
 	z := tp.MatMul(f, w.w3).Named("z")
-	return tp.Add(z, w.b3).Named("s")
+	return [9]*autograd.Var{a1, h1, p1, a2, h2, p2, f, z, tp.Add(z, w.b3).Named("s")}
 }
 
 // evalChunk is how many test images one inference pass takes: small
@@ -86,12 +93,21 @@ type evaluation struct {
 	preds     []int   // the predicted class of every test image
 	done      int     // test images measured so far
 	correct   int
+	// alive says, for each channel of h1 then each of h2, whether its
+	// ReLU output was positive anywhere for any test image measured so
+	// far. A channel that never is is dead: it passes no gradient back
+	// for any of these digits, so its kernel cannot learn from them.
+	alive []bool
+	// Dead1 and Dead2 are the dead channels of h1 and h2; Dead is their
+	// share of all ReLU channels (set by result).
+	Dead1, Dead2 int
+	Dead         float64
 }
 
 // newEvaluation starts measuring a copy of n on set: the copy keeps the
 // weights of this moment while training goes on.
 func (n *net) newEvaluation(set *data.Images, step int) *probe {
-	return &probe{net: n.clone(), set: set, e: evaluation{Step: step, preds: make([]int, set.Len())}}
+	return &probe{net: n.clone(), set: set, e: evaluation{Step: step, preds: make([]int, set.Len()), alive: make([]bool, 3*n.f)}}
 }
 
 // probe is an evaluation in progress, run a chunk of test images at a
@@ -115,7 +131,8 @@ func (p *probe) chunk() {
 	}
 	x, labels := p.set.Batch(rows)
 	tp := autograd.NoGradTape()
-	s := p.net.forward(tp, autograd.Const("x", x), p.net.frozen())
+	ls := p.net.layers(tp, autograd.Const("x", x), p.net.frozen())
+	s := ls[8]
 	p.e.Loss += tp.SoftmaxCrossEntropy(s, labels).Item() * float64(hi-lo)
 	_, arg := tensor.MaxAxis(s.Value, 1, false)
 	for i, c := range arg {
@@ -124,7 +141,29 @@ func (p *probe) chunk() {
 			p.e.correct++
 		}
 	}
+	markAlive(p.e.alive[:p.net.f], ls[1].Value)
+	markAlive(p.e.alive[p.net.f:], ls[4].Value)
 	p.e.done = hi
+}
+
+// markAlive sets alive[c] for every channel c of h [N C H W] that holds a
+// positive value.
+func markAlive(alive []bool, h *tensor.Tensor) {
+	n, c, hw := h.Shape[0], h.Shape[1], h.Shape[2]*h.Shape[3]
+	for k := range c {
+		if alive[k] {
+			continue
+		}
+	scan:
+		for i := range n {
+			for _, v := range h.Data[(i*c+k)*hw : (i*c+k+1)*hw] {
+				if v > 0 {
+					alive[k] = true
+					break scan
+				}
+			}
+		}
+	}
 }
 
 // result runs the rest of the measurement and returns it.
@@ -135,6 +174,17 @@ func (p *probe) result() evaluation {
 	e := p.e
 	e.Acc = float64(e.correct) / float64(e.done)
 	e.Loss /= float64(e.done)
+	f := p.net.f
+	for k, a := range e.alive {
+		switch {
+		case a:
+		case k < f:
+			e.Dead1++
+		default:
+			e.Dead2++
+		}
+	}
+	e.Dead = float64(e.Dead1+e.Dead2) / float64(len(e.alive))
 	return e
 }
 
@@ -142,6 +192,7 @@ func (p *probe) result() evaluation {
 func (p *probe) copy() *probe {
 	c := *p
 	c.e.preds = slices.Clone(p.e.preds)
+	c.e.alive = slices.Clone(p.e.alive)
 	return &c
 }
 

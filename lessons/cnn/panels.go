@@ -120,11 +120,11 @@ func (m *machine) curvesPanel() scene.Panel {
 		es, el, ea = append(es, float64(e.Step)), append(el, e.Loss), append(ea, e.Acc)
 	}
 	return scene.Panel{Kind: scene.KindPlot, Title: "loss and test accuracy", Plot: &scene.Plot{
-		XLabel: "step", YLabel: "cross-entropy / accuracy",
+		XLabel: "step", YLabel: "cross-entropy", Y2Label: "accuracy",
 		Series: []scene.Series{
 			{Name: "batch loss", Style: scene.Line, X: steps, Y: m.loop.Losses},
 			{Name: "test loss", Style: scene.Line, X: es, Y: el},
-			{Name: "test accuracy", Style: scene.Line, X: es, Y: ea},
+			{Name: "test accuracy", Style: scene.Line, X: es, Y: ea, Axis: 1},
 		},
 	}}
 }

@@ -74,7 +74,8 @@ func (m *machine) Scene() scene.Scene {
 		sc.Status = scene.Status{Level: scene.LevelError, Diverged: true,
 			Message: fmt.Sprintf("diverged at step %d — lower the learning rate", m.loop.DivStep)}
 	case "finished":
-		sc.Status = scene.Status{Level: scene.LevelSuccess, Finished: true,
+		// The runtime replaces this with its verdict on the goal.
+		sc.Status = scene.Status{Level: scene.LevelInfo, Finished: true,
 			Message: fmt.Sprintf("finished: test accuracy %.1f%% on %d digits", 100*v.Acc, NTest)}
 	}
 	sc.Narrative = trainer.Narrative(narrative, block, v)

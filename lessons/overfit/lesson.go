@@ -35,6 +35,7 @@ func Lesson() *lessons.Lesson {
 		Summary:   "A 4417-parameter network memorises 30 noisy points; watch validation loss turn up, then tame it with L2, dropout and early stopping.",
 		Topics:    []string{"overfitting", "regularization", "L2 weight decay", "dropout", "early stopping"},
 		Exercises: []string{"regularize"},
+		Goal:      goal,
 		Controls: []lessons.Control{
 			trainer.LearningRate("0.3", 0.01, 0.03, 0.1, 0.3, 1, 3),
 			{
@@ -73,10 +74,12 @@ func Lesson() *lessons.Lesson {
 			trainer.Epochs(5000, "300"),
 		},
 		New: func(seed uint64, s lessons.Settings) lessons.Machine {
-			return newMachine(seed, config{
+			m := newMachine(seed, config{
 				lambda: s.Float("l2"), p: s.Float("dropout"), early: s["early"] == "on",
 				lr: s.Float("lr"), width: s.Int("width"), n: s.Int("train"), epochs: s.Int("epochs"),
 			})
+			m.set = s.Clone()
+			return m
 		},
 	}
 }

@@ -35,6 +35,9 @@ type machine struct {
 	step      stepSettings
 
 	hist history
+	// set are the run's settings now, for the verdict the narrative
+	// shares with the runtime (replaced, never written into, on a change).
+	set lessons.Settings
 }
 
 // stepSettings are the regularization settings one training step uses.
@@ -44,6 +47,9 @@ type stepSettings struct{ lambda, p float64 }
 // epoch, entry 0 being the untrained network.
 type history struct {
 	trainLoss, valLoss, trainAcc, valAcc []float64
+	// dead is the share of hidden units dead on the validation set for
+	// the network as it stands (the restored one after early stopping).
+	dead float64
 	// best is the epoch of the lowest validation loss so far, bestParams
 	// the parameters then (every parameter's values, weights first).
 	best       int
@@ -89,6 +95,8 @@ func newMachine(seed uint64, cfg config) *machine {
 // Set implements lessons.Machine for the controls that continue the run.
 func (m *machine) Set(name, value string) {
 	v := lessons.Settings{name: value}.Float(name)
+	m.set = m.set.Clone()
+	m.set[name] = value
 	switch name {
 	case "lr":
 		m.opt.LR = v
@@ -145,6 +153,7 @@ func (m *machine) endEpoch() {
 		for i, p := range m.net.params() {
 			copy(p.Value.Data, m.hist.bestParams[i])
 		}
+		m.hist.dead = m.net.deadShare(m.val)
 		// The loop ends when its epoch count is reached.
 		m.loop.Epochs = e
 	}
@@ -156,6 +165,7 @@ func (m *machine) measure() {
 	vl, va := m.net.eval(m.val)
 	m.hist.trainLoss, m.hist.trainAcc = append(m.hist.trainLoss, tl), append(m.hist.trainAcc, ta)
 	m.hist.valLoss, m.hist.valAcc = append(m.hist.valLoss, vl), append(m.hist.valAcc, va)
+	m.hist.dead = m.net.deadShare(m.val)
 }
 
 // paramValues returns a copy of every parameter's values.
@@ -173,6 +183,7 @@ type snapshot struct {
 	lambda, p float64
 	step      stepSettings
 	hist      history
+	set       lessons.Settings
 }
 
 // Snapshot implements lessons.Snapshotter.
@@ -181,12 +192,12 @@ func (m *machine) Snapshot() (any, bool) {
 	if !ok {
 		return nil, false
 	}
-	return snapshot{loop: s, lambda: m.lambda, p: m.p, step: m.step, hist: m.hist.clone()}, true
+	return snapshot{loop: s, lambda: m.lambda, p: m.p, step: m.step, hist: m.hist.clone(), set: m.set}, true
 }
 
 // Restore implements lessons.Snapshotter.
 func (m *machine) Restore(state any) {
 	s := state.(snapshot)
 	m.opt = m.loop.Restore(s.loop).(*optim.SGD)
-	m.lambda, m.p, m.step, m.hist = s.lambda, s.p, s.step, s.hist.clone()
+	m.lambda, m.p, m.step, m.hist, m.set = s.lambda, s.p, s.step, s.hist.clone(), s.set
 }

@@ -158,3 +158,30 @@ func norm(xs []float64) float64 {
 	}
 	return math.Sqrt(s)
 }
+
+// deadShare is the share of the hidden ReLU units (both layers) whose
+// output is 0 for every point of d, in evaluation mode: units that pass
+// no gradient back for any of these points.
+func (n *net) deadShare(d dataset) float64 {
+	tp := autograd.NoGradTape()
+	h := autograd.Const("x", d.X)
+	dead, units := 0, 0
+	for _, l := range n.layers[:2] {
+		h = tp.ReLU(tp.Add(tp.MatMul(h, l.W), l.B))
+		rows, cols := h.Value.Shape[0], h.Value.Shape[1]
+		for c := range cols {
+			alive := false
+			for r := range rows {
+				if h.Value.Data[r*cols+c] > 0 {
+					alive = true
+					break
+				}
+			}
+			if !alive {
+				dead++
+			}
+		}
+		units += cols
+	}
+	return float64(dead) / float64(units)
+}

@@ -46,12 +46,13 @@ func (m *machine) Scene() scene.Scene {
 	case phase == "diverged":
 		sc.Status = scene.Status{Level: scene.LevelError, Diverged: true,
 			Message: fmt.Sprintf("diverged at step %d — lower the learning rate", m.loop.DivStep)}
+	// The runtime replaces a finished status with its verdict on the goal.
 	case phase == "finished" && m.hist.stopped:
-		sc.Status = scene.Status{Level: scene.LevelSuccess, Finished: true,
+		sc.Status = scene.Status{Level: scene.LevelInfo, Finished: true,
 			Message: fmt.Sprintf("stopped early at epoch %d; weights of epoch %d restored (validation loss %s)",
 				m.hist.stoppedAt, m.hist.best, trainer.Num(v.ValLoss))}
 	case phase == "finished":
-		sc.Status = scene.Status{Level: scene.LevelSuccess, Finished: true,
+		sc.Status = scene.Status{Level: scene.LevelInfo, Finished: true,
 			Message: fmt.Sprintf("finished: training loss %s, validation loss %s, gap %s",
 				trainer.Num(v.TrainLoss), trainer.Num(v.ValLoss), trainer.Num(v.Gap))}
 	}

@@ -44,6 +44,22 @@ type view struct {
 	Zeros, Dropped, MeanBefore float64
 	MeanAfter, Loss            float64
 	Z0, Y0, P0, G0, GradNorm   float64
+
+	// End is the verdict on the finished run and what to try next; nil
+	// before the end.
+	End *ending
+}
+
+// ending is what the finished narrative says about the goal.
+type ending struct {
+	Goal, Cause, Why, Try string
+	Met                   bool
+	// Plain is a run with no remedy on: no L2, no dropout, no early
+	// stopping and the 30 training points of the defaults.
+	Plain bool
+	// Remedies are the remedies worth trying next, chosen from the
+	// settings; Helped names the ones this run has on.
+	Remedies, Helped []string
 }
 
 func (m *machine) view() view {
@@ -68,7 +84,8 @@ func (m *machine) view() view {
 	v.Rise = h.valLoss[e]/v.BestVal - 1
 	v.TrainFall = 1 - h.trainLoss[e]/v.TrainAtBest
 	v.Unstable = h.trainLoss[e] > 1.5*v.TrainAtBest && h.trainLoss[e] > 0.1
-	v.Overfitting = !v.Unstable && v.SinceBest >= 10 && v.Rise > 0.02 && v.TrainFall > 0
+	// The goal's line: a validation loss more than 10% above its lowest.
+	v.Overfitting = !v.Unstable && v.SinceBest >= 10 && v.Rise > 0.1 && v.TrainFall > 0
 	v.MaxRise = slices.Max(h.valLoss[h.best:])/v.BestVal - 1
 	v.Steady = v.SinceBest >= 10 && v.MaxRise <= 0.02
 	v.Improving = v.SinceBest == 0 && e > 0
@@ -78,6 +95,9 @@ func (m *machine) view() view {
 	v.TotalChange, v.NormChange = v.Total/v.StartTotal-1, v.Total/v.LambdaTotal-1
 	v.LambdaLater = m.lambda > 0 && h.lambdaFrom > 0 && e > h.lambdaFrom
 
+	if m.Done() && !m.loop.Diverged {
+		v.End = m.ending()
+	}
 	cur := &m.loop.Cur
 	if cur.Tape == nil {
 		return v

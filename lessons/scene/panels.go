@@ -16,11 +16,13 @@ const (
 // Plot is a 2-D chart: series over optional decision regions and contour
 // lines. Ranges are fixed when set, otherwise fitted to the data.
 type Plot struct {
-	XLabel  string   `json:"x_label,omitempty"`
-	YLabel  string   `json:"y_label,omitempty"`
-	XRange  *Range   `json:"x_range,omitempty"`
-	YRange  *Range   `json:"y_range,omitempty"`
-	LogY    bool     `json:"log_y,omitempty"`
+	XLabel string `json:"x_label,omitempty"`
+	YLabel string `json:"y_label,omitempty"`
+	XRange *Range `json:"x_range,omitempty"`
+	YRange *Range `json:"y_range,omitempty"`
+	LogY   bool   `json:"log_y,omitempty"`
+	// Y2Label names the second y axis (series with Axis 1), if any.
+	Y2Label string   `json:"y2_label,omitempty"`
 	Series  []Series `json:"series"`
 	Region  *Grid    `json:"region,omitempty"`
 	Contour *Contour `json:"contour,omitempty"`
@@ -34,12 +36,34 @@ type Range struct {
 
 // Series is one named set of points. For Scatter, Classes (same length as
 // X, when set) gives each point's class 0, 1, 2 … for colouring.
+//
+// Legend rule: Classes are drawn as distinct colours and marks, but the
+// legend names them as classes only when the plot says they are classes:
+// when ClassNames is set (ClassNames[k] names class k), or when the plot
+// has a Region (a classifier's decision region, whose classes are "class
+// 0", "class 1" …). Otherwise Classes are a highlight (linreg's batch
+// points) and the legend shows the series' Name with its marks only.
+//
+// Axis 1 puts a line series on a second y axis: a plot with series on
+// both axes (loss and accuracy) is drawn as two stacked sub-plots sharing
+// x, the second labelled Y2Label. The default 0 is the plot's one axis.
 type Series struct {
-	Name    string      `json:"name"`
-	Style   SeriesStyle `json:"style"`
-	X       []float64   `json:"x"`
-	Y       []float64   `json:"y"`
-	Classes []int       `json:"classes,omitempty"`
+	Name       string      `json:"name"`
+	Style      SeriesStyle `json:"style"`
+	X          []float64   `json:"x"`
+	Y          []float64   `json:"y"`
+	Classes    []int       `json:"classes,omitempty"`
+	ClassNames []string    `json:"class_names,omitempty"`
+	Axis       int         `json:"axis,omitempty"`
+	// Labels names points (same length as X, "" for none): words of an
+	// embedding. Front ends write as many as fit beside their points.
+	Labels []string `json:"labels,omitempty"`
+	// DX and DY, when set, draw an arrow from each point in that
+	// direction (G's gradient on the fake points of a GAN). Arrows are
+	// scaled together, the longest to about an eighth of the plot, so
+	// only directions and relative lengths are read from them.
+	DX []float64 `json:"dx,omitempty"`
+	DY []float64 `json:"dy,omitempty"`
 }
 
 // Grid is a field of values over a rectangle of the plot: Values is
@@ -53,6 +77,10 @@ type Grid struct {
 	Cols    int       `json:"cols"`
 	Values  []float64 `json:"values"`
 	Classes int       `json:"classes,omitempty"`
+	// Label names what a Region's values are ("p(real)"); the legend's
+	// colour scale shows it. Empty means "p(class 1)" where the plot's
+	// points have classes, else "value".
+	Label string `json:"label,omitempty"`
 }
 
 // Contour is a scalar field (a loss surface) and the levels at which its
@@ -105,15 +133,35 @@ type Graph struct {
 // "Label = Op(labels of Inputs)". Value and Grad are short formatted
 // summaries; Detail spells out what the current pass did at this node (the
 // chain rule in numbers).
+//
+// ValueNum and GradNum, when set, carry the same value and gradient as
+// numbers, so that a front end formats them to the room it has (a mean
+// where a panel is narrow, every value in the focused node's detail); they
+// take precedence over Value and Grad, which stay for front ends and
+// lessons that use strings.
 type GraphNode struct {
-	Label  string    `json:"label"`
-	Op     string    `json:"op,omitempty"`
-	Inputs []int     `json:"inputs,omitempty"`
+	Label    string    `json:"label"`
+	Op       string    `json:"op,omitempty"`
+	Inputs   []int     `json:"inputs,omitempty"`
+	Shape    []int     `json:"shape,omitempty"`
+	Value    string    `json:"value,omitempty"`
+	Grad     string    `json:"grad,omitempty"`
+	ValueNum *Summary  `json:"value_num,omitempty"`
+	GradNum  *Summary  `json:"grad_num,omitempty"`
+	State    NodeState `json:"state"`
+	Detail   string    `json:"detail,omitempty"`
+}
+
+// Summary is a tensor in numbers: its shape, mean, extremes and, when it
+// has few entries (at most 16), every value in row-major order. Values
+// are finite (a tensor with NaN or Inf is given as a string instead, so
+// that the scene stays JSON).
+type Summary struct {
 	Shape  []int     `json:"shape,omitempty"`
-	Value  string    `json:"value,omitempty"`
-	Grad   string    `json:"grad,omitempty"`
-	State  NodeState `json:"state"`
-	Detail string    `json:"detail,omitempty"`
+	Mean   float64   `json:"mean"`
+	Min    float64   `json:"min"`
+	Max    float64   `json:"max"`
+	Values []float64 `json:"values,omitempty"`
 }
 
 // Image is one or more greyscale pictures of the same size drawn side by

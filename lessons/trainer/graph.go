@@ -2,6 +2,7 @@ package trainer
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/dlearn/dlearn/engine/autograd"
@@ -57,7 +58,7 @@ func (c *Cursor) Graph() *scene.Graph {
 			k, ok := index[in]
 			if !ok {
 				state := scene.NodeDone
-				k = add(scene.GraphNode{Label: nameOf(in), Shape: in.Value.Shape, Value: Summary(in.Value), State: state}, in)
+				k = add(scene.GraphNode{Label: nameOf(in), Shape: in.Value.Shape, Value: Summary(in.Value), ValueNum: Numbers(in.Value), State: state}, in)
 			}
 			inputs = append(inputs, k)
 		}
@@ -68,6 +69,7 @@ func (c *Cursor) Graph() *scene.Graph {
 		gn := scene.GraphNode{Label: nameOf(n.Out), Op: n.Op, Inputs: inputs, Shape: n.Out.Value.Shape, State: state}
 		if state == scene.NodeDone {
 			gn.Value = Summary(n.Out.Value)
+			gn.ValueNum = Numbers(n.Out.Value)
 		}
 		k := add(gn, n.Out)
 		if c.Phase == Forward && i == c.Fwd-1 {
@@ -78,6 +80,7 @@ func (c *Cursor) Graph() *scene.Graph {
 	for v, k := range index {
 		if gr, ok := grads[v]; ok {
 			g.Nodes[k].Grad = Summary(gr)
+			g.Nodes[k].GradNum = Numbers(gr)
 		}
 	}
 	if c.Phase == Backward && len(c.Steps) > 0 {
@@ -145,6 +148,29 @@ func Summary(t *tensor.Tensor) string {
 		}
 		return fmt.Sprintf("%s, mean %s", strings.Join(dims, "×"), Num(s/float64(n)))
 	}
+}
+
+// Numbers gives a tensor as a scene.Summary (shape, mean, extremes and,
+// up to 16 entries, every value), or nil when it is nil, empty or holds a
+// NaN or an infinity (the string Summary spells those out).
+func Numbers(t *tensor.Tensor) *scene.Summary {
+	if t == nil || len(t.Data) == 0 {
+		return nil
+	}
+	s := &scene.Summary{Shape: append([]int(nil), t.Shape...), Min: math.Inf(1), Max: math.Inf(-1)}
+	sum := 0.0
+	for _, v := range t.Data {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil
+		}
+		sum += v
+		s.Min, s.Max = math.Min(s.Min, v), math.Max(s.Max, v)
+	}
+	s.Mean = sum / float64(len(t.Data))
+	if len(t.Data) <= 16 {
+		s.Values = append([]float64(nil), t.Data...)
+	}
+	return s
 }
 
 // Num formats a number for narratives and tables: four significant digits,

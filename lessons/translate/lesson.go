@@ -20,6 +20,8 @@
 package translate
 
 import (
+	"strconv"
+
 	"github.com/dlearn/dlearn/lessons"
 	"github.com/dlearn/dlearn/lessons/trainer"
 )
@@ -38,6 +40,12 @@ const (
 	EvalEvery = 16
 )
 
+// The defaults of the learning rate and the hidden size.
+const (
+	defaultLR     = 0.01
+	defaultHidden = 24
+)
+
 // Lesson returns the lesson's registry entry.
 func Lesson() *lessons.Lesson {
 	ladder := make([]float64, 18)
@@ -50,8 +58,9 @@ func Lesson() *lessons.Lesson {
 		Summary:   "An LSTM encoder–decoder with attention learns to write any date as YYYY-MM-DD; watch it align output to input.",
 		Topics:    []string{"encoder–decoder", "sequence to sequence", "teacher forcing", "attention", "LSTM"},
 		Exercises: []string{"attention", "softmax"},
+		Goal:      goal,
 		Controls: []lessons.Control{
-			trainer.LearningRate("0.01", 0.001, 0.003, 0.01, 0.03, 0.1),
+			trainer.LearningRate(strconv.FormatFloat(defaultLR, 'g', -1, 64), 0.001, 0.003, 0.01, 0.03, 0.1),
 			{
 				Name: "example", Label: "example", Kind: lessons.Int,
 				Help: "which held-out date the translation and the attention map show",
@@ -65,7 +74,7 @@ func Lesson() *lessons.Lesson {
 			{
 				Name: "hidden", Label: "hidden size", Kind: lessons.Int,
 				Help: "size of the encoder's and decoder's LSTM states; restarts the run",
-				Min:  4, Max: 64, Ladder: []float64{8, 16, 24, 32, 48}, Default: "24", Restart: true,
+				Min:  4, Max: 64, Ladder: []float64{8, 16, 24, 32, 48}, Default: strconv.Itoa(defaultHidden), Restart: true,
 			},
 			{
 				Name: "epochs", Label: "epochs", Kind: lessons.Int,

@@ -1,7 +1,9 @@
 package translate
 
 import (
+	"math"
 	"slices"
+	"sync"
 
 	"github.com/dlearn/dlearn/engine/autograd"
 	"github.com/dlearn/dlearn/engine/data"
@@ -52,6 +54,10 @@ type eval struct {
 	// exact matches among short inputs (at most ShortIn characters) and
 	// long ones (at least LongIn)
 	short, long float64
+	// saturated is the share of the attention layer's tanh units that sat
+	// on a flat end (|tanh| > 0.995) at every decoder step of every
+	// held-out date (0 without attention).
+	saturated float64
 }
 
 // The input lengths the evaluation compares.
@@ -72,6 +78,10 @@ type progress struct {
 	evals    []eval
 	diverged bool
 	divStep  int
+	// The largest change of a single weight in any update so far, as a
+	// multiple of that update's learning rate, and its step.
+	maxRatio     float64
+	maxRatioStep int
 }
 
 // current is the training step in progress, for the scenes of its ops.
@@ -105,25 +115,81 @@ type machine struct {
 func newMachine(seed uint64, cfg config) *machine {
 	inV, outV := data.DateVocabs()
 	m := &machine{cfg: cfg, seed: seed, inV: inV, outV: outV, show: cfg.show}
-	trainPairs := data.DatePairs(seed, NTrain)
-	for _, p := range trainPairs {
-		m.train = append(m.train, m.encodePair(p))
-	}
-	for _, p := range heldOutPairs(seed, trainPairs) {
-		q := m.encodePair(p)
-		m.held = append(m.held, q)
-		m.heldIn, m.heldOut = append(m.heldIn, q.in), append(m.heldOut, q.out)
-	}
+	d := datasetFor(seed, inV, outV)
+	m.train, m.held, m.heldIn, m.heldOut = d.train, d.held, d.heldIn, d.heldOut
 	m.model = newModel(tensor.NewRNG(seed+1), inV.Size(), outV.Size(), cfg.hidden, cfg.attention)
 	m.params = m.model.params()
 	m.opt = optim.NewAdam(cfg.lr)
 	m.revealed = outLen
-	m.evaluate()
+	m.evals = []eval{firstEval(m)}
 	return m
 }
 
-func (m *machine) encodePair(p data.DatePair) pair {
-	return pair{DatePair: p, in: m.inV.Encode(p.In), out: m.outV.Encode(p.Out)}
+// dataset is a seed's pairs, encoded: shared, never changed.
+type dataset struct {
+	train, held     []pair
+	heldIn, heldOut [][]int
+}
+
+// made caches what a new machine would otherwise recompute every time the
+// run restarts, steps back past its checkpoints or copies itself to look
+// ahead: a seed's pairs, and the untrained model's evaluation (the same
+// for a seed, a hidden size and attention on or off, since the initial
+// weights come from the seed).
+var made struct {
+	sync.Mutex
+	data  map[uint64]*dataset
+	evals map[evalKey]eval
+}
+
+type evalKey struct {
+	seed      uint64
+	hidden    int
+	attention bool
+}
+
+func datasetFor(seed uint64, inV, outV *data.Vocab) *dataset {
+	made.Lock()
+	defer made.Unlock()
+	if d := made.data[seed]; d != nil {
+		return d
+	}
+	enc := func(p data.DatePair) pair { return pair{DatePair: p, in: inV.Encode(p.In), out: outV.Encode(p.Out)} }
+	d := &dataset{}
+	trainPairs := data.DatePairs(seed, NTrain)
+	for _, p := range trainPairs {
+		d.train = append(d.train, enc(p))
+	}
+	for _, p := range heldOutPairs(seed, trainPairs) {
+		q := enc(p)
+		d.held = append(d.held, q)
+		d.heldIn, d.heldOut = append(d.heldIn, q.in), append(d.heldOut, q.out)
+	}
+	if made.data == nil {
+		made.data = map[uint64]*dataset{}
+	}
+	made.data[seed] = d
+	return d
+}
+
+// firstEval is the untrained model's evaluation on the held-out pairs.
+func firstEval(m *machine) eval {
+	k := evalKey{m.seed, m.cfg.hidden, m.cfg.attention}
+	made.Lock()
+	ev, ok := made.evals[k]
+	made.Unlock()
+	if ok {
+		return ev
+	}
+	m.evaluate()
+	ev = m.evals[0]
+	made.Lock()
+	if made.evals == nil {
+		made.evals = map[evalKey]eval{}
+	}
+	made.evals[k] = ev
+	made.Unlock()
+	return ev
 }
 
 // showcase is the order of formats of the first held-out pairs, so that
@@ -260,6 +326,15 @@ func (m *machine) begin() {
 func (m *machine) update() {
 	m.opt.Step(m.params)
 	m.step++
+	for _, p := range m.params {
+		if u := m.opt.LastUpdate(p); u != nil {
+			for _, x := range u.Data {
+				if r := math.Abs(x) / m.opt.LR; r > m.maxRatio {
+					m.maxRatio, m.maxRatioStep = r, m.step
+				}
+			}
+		}
+	}
 	m.losses = append(m.losses, m.cur.loss.Item())
 	m.stage, m.revealed = updated, 0
 	for _, p := range m.params {
@@ -279,7 +354,7 @@ func (m *machine) update() {
 // evaluate measures the model on the held-out pairs.
 func (m *machine) evaluate() {
 	loss, tr := m.model.evaluate(m.heldIn, m.heldOut)
-	ev := eval{step: m.step, loss: loss}
+	ev := eval{step: m.step, loss: loss, saturated: m.model.saturated}
 	right := 0
 	for i, t := range tr {
 		exact := true
@@ -333,6 +408,11 @@ type snapshot struct {
 	values [][]float64
 	opt    optim.Optimizer
 	show   int
+	// params are the parameters of the machine that took the snapshot:
+	// the optimizer's state is keyed by them, and moves to the restoring
+	// machine's own (a fresh machine, when the run copies itself to look
+	// ahead).
+	params []*autograd.Var
 }
 
 // Snapshot implements lessons.Snapshotter; it saves only between steps
@@ -342,7 +422,7 @@ func (m *machine) Snapshot() (any, bool) {
 	if m.stage != ready && m.stage != decoding {
 		return nil, false
 	}
-	s := snapshot{progress: m.progress, opt: m.opt.Clone(nil), show: m.show}
+	s := snapshot{progress: m.progress, opt: m.opt.Clone(nil), show: m.show, params: m.params}
 	s.losses, s.evals = slices.Clone(m.losses), slices.Clone(m.evals)
 	for _, p := range m.params {
 		s.values = append(s.values, slices.Clone(p.Value.Data))
@@ -355,7 +435,11 @@ func (m *machine) Restore(state any) {
 	s := state.(snapshot)
 	m.progress = s.progress
 	m.losses, m.evals = slices.Clone(s.losses), slices.Clone(s.evals)
-	m.opt = s.opt.Clone(nil).(*optim.Adam)
+	remap := make(map[*autograd.Var]*autograd.Var, len(m.params))
+	for i, p := range s.params {
+		remap[p] = m.params[i]
+	}
+	m.opt = s.opt.Clone(remap).(*optim.Adam)
 	m.show = s.show
 	for i, p := range m.params {
 		copy(p.Value.Data, s.values[i])

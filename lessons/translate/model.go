@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"math"
 	"math/rand/v2"
 	"slices"
 
@@ -37,6 +38,13 @@ type model struct {
 	wa            *autograd.Var // [hidden hidden], attention only
 	comb          *nn.Dense     // [2·hidden hidden], attention only
 	out           *nn.Dense     // [hidden outVocab]
+
+	// watch, when set, records which units of the attention layer's tanh
+	// have been off its flat ends in any decoder step since.
+	watch []bool
+	// saturated is the share of those units that sat on a flat end at
+	// every position of the last evaluation.
+	saturated float64
 }
 
 // embedDim is the size of the character embeddings.
@@ -131,6 +139,14 @@ func (m *model) decodeStep(tp *autograd.Tape, e encoded, prev []int, s, c *autog
 		weights = tp.Softmax(tp.Add(scores, e.mask))
 		ctx := tp.BatchMatMul(tp.Reshape(weights, e.rows, 1, e.steps), e.states, false, false)
 		o = tp.Tanh(m.comb.Forward(tp, tp.Concat(1, s2, tp.Reshape(ctx, e.rows, m.hidden))))
+		if m.watch != nil {
+			for k, x := range o.Value.Data {
+				// tanh′ = 1 − x² is below 1% of its maximum where |x| > 0.995.
+				if math.Abs(x) <= 0.995 {
+					m.watch[k%m.hidden] = true
+				}
+			}
+		}
 	}
 	return m.out.Forward(tp, o), s2, c2, weights
 }
@@ -217,6 +233,10 @@ const evalChunk = 40
 // inputs are encoded in chunks of similar length, so little time goes
 // into padding; padding changes no result.
 func (m *model) evaluate(in, out [][]int) (float64, []translation) {
+	if m.attention {
+		m.watch = make([]bool, m.hidden)
+		defer func() { m.watch = nil }()
+	}
 	order := make([]int, len(in))
 	for i := range order {
 		order[i] = i
@@ -237,6 +257,15 @@ func (m *model) evaluate(in, out [][]int) (float64, []translation) {
 		for k, tr := range m.greedy(tp, e, ci, len(co[0])) {
 			trs[idx[k]] = tr
 		}
+	}
+	if m.watch != nil {
+		flat := 0
+		for _, live := range m.watch {
+			if !live {
+				flat++
+			}
+		}
+		m.saturated = float64(flat) / float64(m.hidden)
 	}
 	return total / float64(len(in)), trs
 }

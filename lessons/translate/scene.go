@@ -98,11 +98,8 @@ func (m *machine) phase(v view) (string, scene.Status) {
 		return "diverged", scene.Status{Level: scene.LevelError, Diverged: true,
 			Message: fmt.Sprintf("diverged at step %d — lower the learning rate", m.divStep)}
 	case m.Done():
-		level := scene.LevelSuccess
-		if v.HeldExact < 0.9 {
-			level = scene.LevelInfo
-		}
-		return "finished", scene.Status{Level: level, Finished: true,
+		// The runtime replaces this with its verdict on the goal.
+		return "finished", scene.Status{Level: scene.LevelInfo, Finished: true,
 			Message: fmt.Sprintf("finished: %s of held-out dates translated exactly", pct(v.HeldExact))}
 	case m.stage == ready:
 		return "ready", scene.Status{}

@@ -14,6 +14,7 @@ import (
 	"github.com/dlearn/dlearn/engine/tensor"
 	"github.com/dlearn/dlearn/lessons"
 	"github.com/dlearn/dlearn/lessons/scene"
+	"github.com/dlearn/dlearn/lessons/trainer"
 )
 
 func start(t *testing.T, set lessons.Settings) *lessons.Run {
@@ -306,5 +307,52 @@ func TestLearnsWithAndWithoutAttention(t *testing.T) {
 	}
 	if sc := on.Scene(); !strings.Contains(sc.Narrative, "attention on \"") {
 		t.Fatalf("finished narrative lacks the alignment numbers:\n%s", sc.Narrative)
+	}
+}
+
+// A snapshot restored into a fresh machine (as the runtime does to look
+// ahead) goes on exactly as the machine that took it: the optimizer's
+// state moves to the fresh machine's parameters.
+func TestSnapshotIntoFreshMachine(t *testing.T) {
+	r := start(t, nil)
+	for range 3 {
+		r.Advance(lessons.Step)
+	}
+	m := mach(r)
+	st, ok := m.Snapshot()
+	if !ok {
+		t.Fatal("no snapshot between steps")
+	}
+	fresh := newMachine(lessons.DefaultSeed, m.cfg)
+	fresh.Restore(st)
+	m.Advance(lessons.Step)
+	fresh.Advance(lessons.Step)
+	for i, p := range m.params {
+		if !reflect.DeepEqual(p.Value.Data, fresh.params[i].Value.Data) {
+			t.Fatalf("parameter %s differs after one step from a restored snapshot", p.Name)
+		}
+	}
+}
+
+// The LSTM step the forward narrative works by hand is the engine's: its
+// h is the encoder's first state of the batch's first pair, and the
+// narrative quotes its gates.
+func TestLSTMStepByHand(t *testing.T) {
+	r := start(t, nil)
+	r.Advance(lessons.Op)
+	m := mach(r)
+	st := m.firstLSTMStep(m.train[m.cur.rows[0]])
+	h := m.cur.enc.hs[0].Value.Data[:m.cfg.hidden]
+	for j, want := range h {
+		if math.Abs(st.Out[j]-want) > 1e-12 {
+			t.Fatalf("unit %d: h by hand %v, engine %v", j, st.Out[j], want)
+		}
+	}
+	if math.Abs(st.F-0.73) > 0.1 {
+		t.Errorf("mean forget gate %v at the start, bias 1", st.F)
+	}
+	text := strings.Join(strings.Fields(r.Scene().Narrative), " ")
+	if !strings.Contains(text, "f "+trainer.Num(st.F)) || !strings.Contains(text, "c ← f⊙c + i⊙g") {
+		t.Errorf("forward narrative lacks the LSTM step:\n%s", text)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/dlearn/dlearn/engine/autograd"
+	"github.com/dlearn/dlearn/engine/data"
 )
 
 // view is what the narrative templates read: the run, the displayed
@@ -53,11 +54,33 @@ type view struct {
 	// the character the model was least sure of (Worst, with PWorst).
 	Pair0In, Pair0Out, Reads, Worst string
 	Pair0Loss, PWorst               float64
+	// The encoder's first LSTM step on that pair, worked from the weights,
+	// and the number of encoder steps of the batch (its longest input).
+	LSTM     lstmStep
+	EncSteps int
 	// The backward pass: |∂L/∂h_j| over the first pair's input; the
 	// gradient's norm, the update's and its largest element.
 	GradTop                          weight
 	GradFirst, GradLast              float64
 	GradTotal, LastUpdate, MaxUpdate float64
+	MaxRatio                         float64 // MaxUpdate / LR
+	// The largest MaxRatio of the run so far, and its step.
+	RunRatio     float64
+	RunRatioStep int
+
+	// Special: the character just decoded is a special token; HasSpecial:
+	// the whole translation holds one.
+	Special, HasSpecial bool
+	// The goal and whether the run meets it now; the mean batch loss of
+	// the first and the last completed epoch, and whether the last epoch's
+	// was more than 3% below the one before; the defaults the advice
+	// compares the settings with.
+	Goal                string
+	GoalMet             bool
+	LossFirst, LossLast float64
+	StillFalling        bool
+	DefaultLR           float64
+	DefaultHidden       int
 }
 
 // weight is one input character with a number attached: an attention
@@ -86,6 +109,7 @@ func (m *machine) view(tr translation) view {
 	}
 	if tr.ids != nil {
 		v.Full = m.text(tr.ids)
+		v.HasSpecial = slices.ContainsFunc(tr.ids, func(id int) bool { return id <= data.UnkID })
 		v.Output = m.text(tr.ids[:v.Revealed])
 		for k, id := range tr.ids {
 			if id != ex.out[k] {
@@ -108,6 +132,7 @@ func (m *machine) view(tr translation) view {
 			}
 			v.Chose, v.Want, v.P = m.outV.Token(tr.ids[k-1]), m.outV.Token(ex.out[k-1]), tr.probs[k-1]
 			v.OK = v.Chose == v.Want
+			v.Special = tr.ids[k-1] <= data.UnkID
 			if tr.attn != nil {
 				v.Top = top(ex.In, tr.attn[k-1], 3)
 			}
@@ -129,6 +154,13 @@ func (m *machine) view(tr translation) view {
 		}
 	}
 	v.DayDist = m.dayDistance()
+	v.Goal, v.GoalMet = goal.Text(), goal.Met(100*last.exact)
+	v.DefaultLR, v.DefaultHidden = defaultLR, defaultHidden
+	if e := m.epoch; e > 0 && len(m.losses) >= e*stepsPerEpoch {
+		epochLoss := func(k int) float64 { return mean(m.losses[k*stepsPerEpoch : (k+1)*stepsPerEpoch]) }
+		v.LossFirst, v.LossLast = epochLoss(0), epochLoss(e-1)
+		v.StillFalling = e > 1 && v.LossLast < 0.97*epochLoss(e-2)
+	}
 	if len(m.losses) > 0 {
 		v.BatchLoss = m.losses[len(m.losses)-1]
 	}
@@ -154,6 +186,7 @@ func (m *machine) stepView(v *view) {
 			v.PWorst, v.Worst = p, "'"+p0.Out[t:t+1]+"' at position "+strconv.Itoa(t+1)
 		}
 	}
+	v.LSTM, v.EncSteps = m.firstLSTMStep(p0), c.enc.steps
 	if m.stage == forward {
 		return
 	}
@@ -176,6 +209,8 @@ func (m *machine) stepView(v *view) {
 		}
 	}
 	v.GradTotal, v.LastUpdate = math.Sqrt(v.GradTotal), math.Sqrt(v.LastUpdate)
+	v.MaxRatio = v.MaxUpdate / m.opt.LR
+	v.RunRatio, v.RunRatioStep = m.maxRatio, m.maxRatioStep
 }
 
 // encoderGrads returns |∂L/∂h_j| for the batch's first pair at each of
@@ -283,4 +318,43 @@ func finiteParams(ps []*autograd.Var) bool {
 		}
 	}
 	return true
+}
+
+// lstmStep is one LSTM step from h = c = 0 in numbers: the mean of each
+// gate over the hidden units, and the size (rms) of the new c and h.
+type lstmStep struct {
+	Char       string
+	I, F, G, O float64
+	C, H       float64
+	// Out is the new h itself, to check against the tape.
+	Out []float64
+}
+
+// firstLSTMStep works the encoder's step on the first character of p by
+// hand, from the weights the forward pass used: z = x·Wx + b (h = 0, so
+// h·Wh = 0), the gates i, f, g, o, then c = i⊙g (c was 0) and
+// h = o⊙tanh(c).
+func (m *machine) firstLSTMStep(p pair) lstmStep {
+	emb, cell := m.model.inEmb.W.Value, m.model.enc
+	d, n := emb.Shape[1], m.cfg.hidden
+	x := emb.Data[p.in[0]*d : (p.in[0]+1)*d]
+	z := slices.Clone(cell.B.Value.Data)
+	for k, xk := range x {
+		for j := range z {
+			z[j] += xk * cell.Wx.Value.Data[k*4*n+j]
+		}
+	}
+	sig := func(v float64) float64 { return 1 / (1 + math.Exp(-v)) }
+	st := lstmStep{Char: label(p.In[:1])}
+	var cs, hs float64
+	for j := range n {
+		i, f, g, o := sig(z[j]), sig(z[n+j]), math.Tanh(z[2*n+j]), sig(z[3*n+j])
+		c := i * g
+		h := o * math.Tanh(c)
+		st.I, st.F, st.G, st.O = st.I+i/float64(n), st.F+f/float64(n), st.G+g/float64(n), st.O+o/float64(n)
+		cs, hs = cs+c*c, hs+h*h
+		st.Out = append(st.Out, h)
+	}
+	st.C, st.H = math.Sqrt(cs/float64(n)), math.Sqrt(hs/float64(n))
+	return st
 }

@@ -146,3 +146,62 @@ func abs(x int) int {
 	}
 	return x
 }
+
+// dashLine draws a line like line, skipping dots by the dash pattern pat
+// (dots on, dots off, …; nil draws solid). phase carries the position in
+// the pattern from one segment to the next, so a polyline keeps its
+// rhythm.
+func (c *canvas) dashLine(x0, y0, x1, y1 int, k Ink, pat []int, phase *int) {
+	if len(pat) == 0 {
+		c.line(x0, y0, x1, y1, k)
+		return
+	}
+	period := 0
+	for _, p := range pat {
+		period += max(p, 0)
+	}
+	if period == 0 {
+		c.line(x0, y0, x1, y1, k)
+		return
+	}
+	dx, dy := abs(x1-x0), -abs(y1-y0)
+	if dx > 8*c.w+8 || -dy > 8*c.h+8 {
+		return
+	}
+	sx, sy := 1, 1
+	if x0 > x1 {
+		sx = -1
+	}
+	if y0 > y1 {
+		sy = -1
+	}
+	on := func() bool {
+		pos := *phase % period
+		for i, p := range pat {
+			if pos < p {
+				return i%2 == 0
+			}
+			pos -= p
+		}
+		return true
+	}
+	e := dx + dy
+	for {
+		if on() {
+			c.dot(x0, y0, k)
+		}
+		*phase++
+		if x0 == x1 && y0 == y1 {
+			return
+		}
+		e2 := 2 * e
+		if e2 >= dy {
+			e += dy
+			x0 += sx
+		}
+		if e2 <= dx {
+			e += dx
+			y0 += sy
+		}
+	}
+}

@@ -11,6 +11,10 @@ import (
 // shades draw pixel intensity without colour, low to high.
 var shades = []rune(" ░▒▓█")
 
+// negShades draw the magnitude of negative values of a signed image
+// without colour, so that the sign survives NO_COLOR.
+var negShades = []rune(" ·∙•●")
+
 // renderImage draws the tiles side by side. Small tiles (and labelled
 // ones, such as attention weights) get one line per pixel row and two
 // columns per pixel; larger ones use half blocks (▀ with the upper pixel
@@ -75,19 +79,27 @@ func renderImage(im *scene.Image, w, h int, t *Theme) string {
 	tileW := pc * pw
 	lines := (pr + ppl - 1) / ppl
 	pix := func(k, r, c int) float64 {
-		// The mean of the step×step block.
-		sum, cnt := 0.0, 0
+		// The mean of the step×step block; for a signed image (a
+		// saliency map, a kernel) the value of largest magnitude, so
+		// that signs of opposite pixels do not cancel to blank.
+		sum, cnt, big := 0.0, 0, math.NaN()
 		tile := im.Tiles[k]
 		for y := r * step; y < min(im.Rows, (r+1)*step); y++ {
 			for x := c * step; x < min(im.Cols, (c+1)*step); x++ {
 				if v := at(tile, y*im.Cols+x); finite(v) {
 					sum += v
 					cnt++
+					if math.IsNaN(big) || math.Abs(v) > math.Abs(big) {
+						big = v
+					}
 				}
 			}
 		}
 		if cnt == 0 {
 			return math.NaN()
+		}
+		if im.Signed && step > 1 {
+			return big
 		}
 		return sum / float64(cnt)
 	}
@@ -135,10 +147,14 @@ func renderImage(im *scene.Image, w, h int, t *Theme) string {
 				v := pix(k, y, c)
 				if t.NoColor {
 					i := scaleIndex(v, im.Min, im.Max, false, len(shades))
+					g := shades
 					if im.Signed {
 						i = scaleIndex(math.Abs(v), 0, math.Max(math.Abs(im.Min), math.Abs(im.Max)), false, len(shades))
+						if v < 0 {
+							g = negShades
+						}
 					}
-					b.WriteString(strings.Repeat(string(shades[i]), pw))
+					b.WriteString(strings.Repeat(string(g[i]), pw))
 					continue
 				}
 				b.WriteString(Ink{BG: t.pixColor(v, im)}.Render(strings.Repeat(" ", pw)))
@@ -187,9 +203,14 @@ func colorScale(im *scene.Image, t *Theme) string {
 	var b strings.Builder
 	b.WriteString(t.Axis.Render(lo) + " ")
 	if t.NoColor {
-		b.WriteString(string(shades))
 		if im.Signed {
-			b.WriteString(" |v|")
+			r := []rune(string(negShades[1:]))
+			for i, j := 0, len(r)-1; i < j; i, j = i+1, j-1 {
+				r[i], r[j] = r[j], r[i]
+			}
+			b.WriteString(string(r) + " 0 " + string(shades[1:]))
+		} else {
+			b.WriteString(string(shades))
 		}
 	} else {
 		n := 12

@@ -22,6 +22,10 @@ func renderTable(tb *scene.Table, w, h int, t *Theme) string {
 	}
 	cell := func(r []string, i int) string {
 		if i < len(r) {
+			if isNumber(r[i]) {
+				// One minus sign on a screen: "−0.25", as Num writes it.
+				return fixMinus(r[i])
+			}
 			return r[i]
 		}
 		return ""

@@ -3,6 +3,8 @@ package widget
 import (
 	"fmt"
 	"math"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -27,8 +29,8 @@ func TestGoldenPanels(t *testing.T) {
 // Render always fills exactly w×h, whatever the size and the theme.
 func TestRenderSize(t *testing.T) {
 	for _, th := range []*Theme{NewTheme(true, false), NewTheme(false, false), NewTheme(true, true)} {
-		for _, p := range samplePanels() {
-			for _, s := range [][2]int{{1, 1}, {3, 2}, {12, 4}, {40, 12}, {150, 45}} {
+		for _, p := range append(samplePanels(), extraPanels()...) {
+			for _, s := range [][2]int{{1, 1}, {3, 2}, {12, 4}, {20, 7}, {40, 12}, {38, 11}, {80, 24}, {150, 45}} {
 				out := Render(p, s[0], s[1], th)
 				lines := strings.Split(out, "\n")
 				if len(lines) != s[1] {
@@ -44,13 +46,20 @@ func TestRenderSize(t *testing.T) {
 	}
 }
 
+// sgr matches a Select Graphic Rendition sequence and its parameters.
+var sgr = regexp.MustCompile("\x1b\\[([0-9;:]*)m")
+
 // Without colour, nothing sets a colour; highlights still show as marks.
 func TestNoColor(t *testing.T) {
 	th := NewTheme(true, true)
-	for _, p := range samplePanels() {
+	for _, p := range append(samplePanels(), extraPanels()...) {
 		out := Render(p, 60, 16, th)
-		if strings.Contains(out, "38;") || strings.Contains(out, "48;") || strings.Contains(out, "[3") || strings.Contains(out, "[4") {
-			t.Errorf("%s: colour sequence in %q", p.Title, out)
+		for _, m := range sgr.FindAllStringSubmatch(out, -1) {
+			for _, a := range strings.Split(m[1], ";") {
+				if n, err := strconv.Atoi(a); err == nil && (n >= 30 && n <= 49 || n >= 90 && n <= 107) {
+					t.Errorf("%s: colour sequence %q in %q", p.Title, m[0], out)
+				}
+			}
 		}
 	}
 	m := Render(samplePanels()[3], 60, 16, th)
