@@ -101,7 +101,7 @@ func shapeKey(panels []scene.Panel, ids []string, main, w, h int, noColor bool) 
 	var b strings.Builder
 	fmt.Fprintf(&b, "%dx%d %v %d|", w, h, noColor, main)
 	for i, p := range panels {
-		fmt.Fprintf(&b, "%s %s %d %d %g %v|", ids[i], p.Kind, p.Priority, need(p), p.Aspect, focusedGraph(p))
+		fmt.Fprintf(&b, "%s %s %d %d %g %v|", ids[i], p.Kind, p.Priority, need(p, w), p.Aspect, focusedGraph(p))
 	}
 	return b.String()
 }
@@ -231,7 +231,7 @@ func fitsRegion(panels []scene.Panel, idx []int, r rect) bool {
 			return false // a graph shares a region only when it keeps its width
 		}
 	}
-	return rowsWant(sel, cols) <= r.h
+	return rowsWant(sel, cols, r.w) <= r.h
 }
 
 // mainSize is the main picture's size, frame included: the height it asks
@@ -282,7 +282,7 @@ func mainWant(p scene.Panel, w, h int, noColor bool) (mh, natW int) {
 	case p.Kind == scene.KindPlot:
 		return min(h, min(30, max(minChartH, h*3/5))), 0
 	}
-	if n := need(p); n > 0 {
+	if n := need(p, w); n > 0 {
 		return min(h, max(minPanelH, n)), 0
 	}
 	return min(h, max(minChartH, h*3/5)), 0
@@ -341,8 +341,8 @@ func gridFill(panels []scene.Panel, ids []string, idx []int, r rect) ([]rect, in
 			sel[i] = panels[idx[i]]
 		}
 		rows = (shown + cols - 1) / cols
-		if rows*minPanelH <= r.h && (shown == 1 || rowsWant(sel, cols) <= r.h) {
-			hs := rowHeights(sel, cols, rows, shown, r.h)
+		if rows*minPanelH <= r.h && (shown == 1 || rowsWant(sel, cols, r.w) <= r.h) {
+			hs := rowHeights(sel, cols, rows, shown, r.w, r.h)
 			var out []rect
 			y := r.y
 			for row := range rows {
@@ -369,12 +369,12 @@ func gridFill(panels []scene.Panel, ids []string, idx []int, r rect) ([]rect, in
 // rowsWant is the height the panels ask for in a grid of cols columns:
 // the sum over rows of the row's tallest ask (a plot or image asks for
 // minChartH). A region shows fewer panels whole rather than more cut.
-func rowsWant(panels []scene.Panel, cols int) int {
+func rowsWant(panels []scene.Panel, cols, w int) int {
 	total := 0
 	for first := 0; first < len(panels); first += cols {
 		row := minPanelH
 		for _, p := range panels[first:min(len(panels), first+cols)] {
-			n := need(p)
+			n := need(p, w/cols)
 			if n == 0 {
 				n = minChartH
 			}
@@ -528,43 +528,44 @@ func putLine(row []string, x int, line string) {
 	}
 }
 
-// need is the height panel p would like, frame included; 0 means it
-// grows with whatever room there is (plots). An image asks for its full
-// scale, no more. A graph always counts the lines of a node's detail, so
-// that its height does not change as the focus moves.
-func need(p scene.Panel) int {
+// need is the height panel p would like at width w, frame included; 0
+// means it grows with whatever room there is (plots). Tables, matrices and
+// bars ask what widget.Measure says they need to show everything. An
+// image asks for its full scale, no more (Measure lets it grow). A graph
+// asks for every node, a rule and six lines of the focused node's detail,
+// whatever the focus: Measure's pref follows the focused node's detail,
+// which changes from op to op, and the graph's box should not.
+func need(p scene.Panel, w int) int {
 	switch {
 	case p.Image != nil:
 		h, _ := imageSize(p.Image, false)
 		return max(minPanelH, h)
 	case p.Graph != nil:
 		return len(p.Graph.Nodes) + 3 + 4
-	case p.Matrix != nil:
-		n := p.Matrix.Rows + 3
-		if len(p.Matrix.Grads) > 0 {
-			n += p.Matrix.Rows
-		}
-		return n
-	case p.Table != nil:
-		return len(p.Table.Rows) + 4
-	case p.Bars != nil:
-		return len(p.Bars.Values) + 2
 	}
-	return 0
+	_, pref := widget.Measure(p, max(1, w-2), measureTheme)
+	if pref <= 0 {
+		return 0
+	}
+	return pref + 2
 }
+
+// measureTheme is the theme panels are measured with: a theme changes
+// colours and marks, not how many lines a panel takes.
+var measureTheme = widget.NewTheme(true, false)
 
 // rowHeights shares h among the rows: each row first gets what its
 // neediest panel asks for (at least minPanelH), then rows with plots
 // share the rest. When the asks do not fit, rows shrink in
 // proportion.
-func rowHeights(panels []scene.Panel, cols, rows, shown, h int) []int {
+func rowHeights(panels []scene.Panel, cols, rows, shown, w, h int) []int {
 	hs := make([]int, rows)
 	grow := make([]bool, rows)
 	total, growing := 0, 0
 	for r := range rows {
 		hs[r] = minPanelH
 		for i := r * cols; i < min(shown, (r+1)*cols); i++ {
-			n := need(panels[i])
+			n := need(panels[i], w/cols)
 			if n == 0 {
 				grow[r] = true
 				n = minChartH
