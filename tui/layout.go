@@ -6,6 +6,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/dlearn/dlearn/lessons"
 	"github.com/dlearn/dlearn/lessons/scene"
 	"github.com/dlearn/dlearn/tui/widget"
 )
@@ -126,8 +127,9 @@ func (p playerModel) resize(c *common) playerModel {
 		p.vp.SetYOffset(p.vp.YOffset()) // clamp to the new height
 		ids := panelIDs(p.sc.Panels)
 		main := mainPanel(p.sc.Panels, ids, p.geo.plan.main)
-		if shapeKey(p.sc.Panels, ids, main, lay.stageW, lay.stageH, c.opts.NoColor) != p.geo.plan.key {
-			p.geo.plan = planStage(p.sc.Panels, lay.stageW, lay.stageH, c.opts.NoColor, p.geo.plan.main)
+		walk := p.gran == lessons.Op
+		if shapeKey(p.sc.Panels, ids, main, lay.stageW, lay.stageH, c.opts.NoColor, walk) != p.geo.plan.key {
+			p.geo.plan = planStage(p.sc.Panels, lay.stageW, lay.stageH, c.opts.NoColor, p.geo.plan.main, walk)
 		}
 	}
 	return p

@@ -97,9 +97,9 @@ func mainPanel(panels []scene.Panel, ids []string, prev string) int {
 
 // shapeKey is what the plan depends on: the stage size, the main
 // picture's index and the panels' shape.
-func shapeKey(panels []scene.Panel, ids []string, main, w, h int, noColor bool) string {
+func shapeKey(panels []scene.Panel, ids []string, main, w, h int, noColor, walk bool) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%dx%d %v %d|", w, h, noColor, main)
+	fmt.Fprintf(&b, "%dx%d %v %v %d|", w, h, noColor, walk, main)
 	for i, p := range panels {
 		fmt.Fprintf(&b, "%s %s %d %d %g %v|", ids[i], p.Kind, p.Priority, need(p, w), p.Aspect, focusedGraph(p))
 	}
@@ -110,11 +110,12 @@ func shapeKey(panels []scene.Panel, ids []string, main, w, h int, noColor bool) 
 func focusedGraph(p scene.Panel) bool { return p.Graph != nil && p.Graph.Current >= 0 }
 
 // planStage lays out panels in a w×h stage; prev is the main picture of
-// the plan before (see mainPanel).
-func planStage(panels []scene.Panel, w, h int, noColor bool, prev string) stagePlan {
+// the plan before (see mainPanel); walk is set while the learner steps op
+// by op, when a graph's focused node is (or is about to be) on show.
+func planStage(panels []scene.Panel, w, h int, noColor bool, prev string, walk bool) stagePlan {
 	ids := panelIDs(panels)
 	mi := mainPanel(panels, ids, prev)
-	plan := stagePlan{key: shapeKey(panels, ids, mi, w, h, noColor), w: w, h: h}
+	plan := stagePlan{key: shapeKey(panels, ids, mi, w, h, noColor, walk), w: w, h: h}
 	if len(panels) == 0 || w <= 0 || h <= 0 {
 		return plan
 	}
@@ -142,7 +143,11 @@ func planStage(panels []scene.Panel, w, h int, noColor bool, prev string) stageP
 		plan.pages = [][]rect{{{id: ids[mi], w: w, h: h}}}
 		return plan
 	}
-	mw, mh := mainSize(panels[mi], w, h, noColor)
+	withGraph := walk
+	for _, i := range rest {
+		withGraph = withGraph || panels[i].Graph != nil
+	}
+	mw, mh := mainSize(panels[mi], w, h, noColor, withGraph)
 	primary := rect{id: ids[mi], w: mw, h: mh}
 	var regions []rect
 	if w-mw >= minPanelW {
@@ -238,7 +243,11 @@ func fitsRegion(panels []scene.Panel, idx []int, r rect) bool {
 // for (most of the stage, leaving a row of panels below when there is room
 // for one) and, when it keeps an aspect or does not need the whole width,
 // the width that leaves a column of panels beside it.
-func mainSize(p scene.Panel, w, h int, noColor bool) (mw, mh int) {
+//
+// On a short stage (below tightH rows) the main picture keeps the whole
+// width, where its legend wraps least, unless a graph is shown or walked
+// op by op: the focused node then gets the column beside it.
+func mainSize(p scene.Panel, w, h int, noColor, withGraph bool) (mw, mh int) {
 	mh, natW := mainWant(p, w, h, noColor)
 	if h-mh < minPanelH {
 		mh = h
@@ -248,9 +257,11 @@ func mainSize(p scene.Panel, w, h int, noColor bool) (mw, mh int) {
 	case p.Aspect > 0 && p.Kind == scene.KindPlot:
 		// The data area is the panel less its frame, axis labels and
 		// legend; a cell is about twice as tall as it is wide.
-		rows := max(1, mh-2-plotChromeH)
+		rows := max(1, mh-2-plotChrome(p, w))
 		mw = min(w, max(minPanelW, int(float64(rows)*2*p.Aspect+0.5)+plotChromeW+2))
 		return mw, mh
+	case h < tightH && !withGraph:
+		return w, mh
 	case natW > 0:
 		mw = min(w, max(minPanelW, natW))
 	default:
@@ -262,12 +273,21 @@ func mainSize(p scene.Panel, w, h int, noColor bool) (mw, mh int) {
 	return mw, mh
 }
 
-// The rows and columns a plot spends outside its data area (axis title,
-// x axis and ticks, legend; y tick labels and axis).
+// plotChromeW is the columns a plot spends left of its data (y tick labels
+// and axis); tightH is the stage height below which the main picture
+// keeps the whole width.
 const (
-	plotChromeH = 4
 	plotChromeW = 7
+	tightH      = 18
 )
+
+// plotChrome is the lines plot panel p spends outside its data area at
+// width w (axis title, x axis and ticks, legend), as widget.Measure counts
+// them: its minimum less the four data rows it includes.
+func plotChrome(p scene.Panel, w int) int {
+	minH, _ := widget.Measure(p, max(1, w-2), measureTheme)
+	return max(2, minH-4)
+}
 
 // mainWant is the height the main picture asks for, frame included, and
 // the width it needs (0: it can use any width).
@@ -278,9 +298,10 @@ func mainWant(p scene.Panel, w, h int, noColor bool) (mh, natW int) {
 		return min(h, max(minPanelH, nh)), nw
 	case p.Kind == scene.KindPlot && p.Aspect > 0:
 		// A plane needs rows to be drawn round.
-		return min(h, min(36, max(minChartH+2, h*3/5))), 0
+		return min(h, max(min(36, max(minChartH+2, h*3/5)), plotChrome(p, w)+2+12)), 0
 	case p.Kind == scene.KindPlot:
-		return min(h, min(30, max(minChartH, h*3/5))), 0
+		// Most of the stage, and ten rows of data besides its legend.
+		return min(h, max(min(30, max(minChartH, h*3/5)), plotChrome(p, w)+2+10)), 0
 	}
 	if n := need(p, w); n > 0 {
 		return min(h, max(minPanelH, n)), 0

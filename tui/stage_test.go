@@ -49,7 +49,7 @@ func TestMainBoxIgnoresOthers(t *testing.T) {
 	for _, size := range [][2]int{{80, 12}, {79, 36}, {139, 56}} {
 		var first rect
 		for i, ps := range scenes {
-			pl := planStage(ps, size[0], size[1], false, "")
+			pl := planStage(ps, size[0], size[1], false, "", false)
 			b, ok := pl.mainBox()
 			if !ok {
 				t.Fatalf("%v scene %d: no main box", size, i)
@@ -74,9 +74,9 @@ func TestMainAspect(t *testing.T) {
 	main := plotPanel("plane", "plane")
 	main.Aspect = 1
 	ps := []scene.Panel{main, tablePanel("a", 3), tablePanel("b", 3)}
-	pl := planStage(ps, 139, 56, false, "")
+	pl := planStage(ps, 139, 56, false, "", false)
 	b, _ := pl.mainBox()
-	rows, cols := b.h-2-plotChromeH, b.w-2-plotChromeW
+	rows, cols := b.h-2-plotChrome(main, 139), b.w-2-plotChromeW
 	if cols < 2*rows-2 || cols > 2*rows+2 {
 		t.Errorf("aspect 1: data area %d cols × %d rows, want about 2 cols per row", cols, rows)
 	}
@@ -89,13 +89,13 @@ func TestMainAspect(t *testing.T) {
 // panel on it when a phase inserts panels before it.
 func TestPagingByID(t *testing.T) {
 	ps := []scene.Panel{plotPanel("main", "main"), tablePanel("a", 8), tablePanel("b", 8), tablePanel("c", 8), tablePanel("d", 8)}
-	pl := planStage(ps, 80, 12, false, "")
+	pl := planStage(ps, 80, 12, false, "", false)
 	if len(pl.pages) < 3 {
 		t.Fatalf("%d pages at 80×12, want at least 3", len(pl.pages))
 	}
 	anchor := pl.anchor(2)
 	more := append([]scene.Panel{tablePanel("new1", 8), tablePanel("new2", 8)}, ps...)
-	pl2 := planStage(more, 80, 12, false, "main")
+	pl2 := planStage(more, 80, 12, false, "main", false)
 	found := false
 	for _, b := range pl2.pages[pl2.pageOf(anchor)] {
 		found = found || b.id == anchor
