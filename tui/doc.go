@@ -43,7 +43,11 @@
 // highest scene.Panel Priority, else the first plot or image), at a size
 // that depends only on the stage and on the picture, so it keeps its size
 // from op to op while other panels come and go; a plot with an Aspect
-// keeps that shape. The other panels, by Priority, fill the room beside
+// keeps that shape. On a short stage it keeps the whole width, unless a
+// graph is shown or the learner steps op by op (the focused node then
+// gets the column beside it). In the stacked layout a main picture that
+// asks for more rows than the stage has takes them from the narrative,
+// down to five lines. The other panels, by Priority, fill the room beside
 // and below it, each kept whole where possible (a graph with a focused
 // node first, on the widest room); the rest go on further pages, which .
 // and , turn. A page is found again by the ID of a panel on it, so the
