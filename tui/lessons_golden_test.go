@@ -98,7 +98,6 @@ func forwardOps(t *testing.T, l *lessons.Lesson) int {
 var mainPanelGaps = map[string]string{
 	"cnn":       "the op walk drops every image from op 8 on (bars and the graph only)",
 	"attention": "part 1's hand-worked steps show matrices only, no picture",
-	"translate": "the backward phase puts a gradient image before the attention map, and no panel has an ID",
 }
 
 // TestMainPanelKeepsItsSize walks one training step of every lesson op by

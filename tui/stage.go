@@ -47,18 +47,22 @@ type stagePlan struct {
 	pages [][]rect // every page holds the main picture when there is room beside it
 }
 
-// panelIDs names each panel: its ID, or its kind and rank among the
-// panels of that kind; a repeated ID gets its index appended.
+// panelIDs names each panel: its ID, or its kind and its title without
+// digits (a title's live numbers change from op to op, its words seldom);
+// a repeated name gets its index appended.
 func panelIDs(panels []scene.Panel) []string {
 	ids := make([]string, len(panels))
 	seen := map[string]bool{}
-	rank := map[scene.Kind]int{}
 	for i, p := range panels {
 		id := p.ID
 		if id == "" {
-			id = string(p.Kind) + "#" + strconv.Itoa(rank[p.Kind])
+			id = string(p.Kind) + ":" + strings.Map(func(r rune) rune {
+				if r >= '0' && r <= '9' {
+					return -1
+				}
+				return r
+			}, p.Title)
 		}
-		rank[p.Kind]++
 		if seen[id] {
 			id += "@" + strconv.Itoa(i)
 		}

@@ -89,9 +89,9 @@ const (
 //     live numbers. A front end keeps a panel's place and size by its ID and
 //     pages by ID, so the panel a learner paged to stays on screen when a
 //     phase adds or drops other panels. Empty: the front end names the
-//     panel by its kind and its rank among the panels of that kind
-//     ("plot#0", "table#1"), which is stable only while no phase inserts a
-//     panel of the same kind before it. IDs are unique within a scene.
+//     panel by its kind and its title without digits, which is stable
+//     only while the title's words stay the same. IDs are unique within a
+//     scene.
 //   - Priority ranks the panels when the screen cannot show them all: the
 //     panel with the highest Priority above 0 is the lesson's main picture
 //     (the decision boundary, the optimizers' paths, the ring, the digits,
