@@ -618,9 +618,16 @@ func rowHeights(panels []scene.Panel, cols, rows, shown, w, h int) []int {
 	}
 	extra := h - total
 	if growing == 0 {
-		// Nothing grows (tables, images at full scale): the rest of the
-		// region stays blank rather than padding boxes.
-		return hs
+		// Nothing grows (tables, images at full scale): a little room left
+		// over is shared, so boxes line up with the region's edge; a lot
+		// stays blank rather than padding boxes.
+		if extra*3 > h {
+			return hs
+		}
+		for r := range grow {
+			grow[r] = true
+		}
+		growing = rows
 	}
 	for r := range hs {
 		if grow[r] {
