@@ -30,6 +30,34 @@
 // the exercises, esc goes home and q quits. The place in each lesson is
 // saved on leaving it and on quitting.
 //
+// # Layout
+//
+// The layout is computed when the window, the help or the scene's shape
+// changes (layout.go, stage.go), and the view only reads it. From 100
+// columns the narrative sits left of the stage; below, it sits above it in
+// a block of fixed height. Either way the stage's size does not depend on
+// the narrative's length: the narrative scrolls (↑/↓, pgup/pgdn) and its
+// last line says how many lines are below or above.
+//
+// The stage places the scene's main picture first (the panel with the
+// highest scene.Panel Priority, else the first plot or image), at a size
+// that depends only on the stage and on the picture, so it keeps its size
+// from op to op while other panels come and go; a plot with an Aspect
+// keeps that shape. On a short stage it keeps the whole width, unless a
+// graph is shown or the learner steps op by op (the focused node then
+// gets the column beside it). In the stacked layout a main picture that
+// asks for more rows than the stage has takes them from the narrative,
+// down to five lines. The other panels, by Priority, fill the room beside
+// and below it, each kept whole where possible (a graph with a focused
+// node first, on the widest room); the rest go on further pages, which .
+// and , turn. A page is found again by the ID of a panel on it, so the
+// page a learner turned to stays when a phase adds or drops panels.
+//
+// The settings bar is one line: when the controls do not fit, it shows a
+// window of them that holds the focused one whole, with ‹n and n› for
+// those left out. The home list scrolls with the cursor and says how many
+// lessons are above and below.
+//
 // # Never blocking
 //
 // A lessons.Run is not safe for concurrent use and advancing it can take a

@@ -152,18 +152,34 @@ func (h homeModel) view(c *common) string {
 	case h.filter != "":
 		filterLine = " " + st.Bold.Render("filter: ") + h.filter + st.Muted.Render("  (esc clear)")
 	}
-	b.WriteString(filterLine + "\n\n")
 	ls, nums := h.visible(c)
-	used := 4 + lineCount(helpView) + 2
-	room := max(1, (c.height-used)/3)
-	first := 0
-	if h.cursor >= room {
-		first = h.cursor - room + 1
+	// The list's room: the window less the title, the filter line, the
+	// notice and help lines. Each lesson takes three lines (name, summary,
+	// a blank), or two when that lets more of them show; a list that still
+	// does not fit scrolls with the cursor, and says how many lessons are
+	// above (on the filter line) and below (on its last line).
+	room := max(2, c.height-4-lineCount(helpView)-1)
+	per := 3
+	if len(ls)*3 > room {
+		per = 2
 	}
+	fit := len(ls)
+	if len(ls)*per > room {
+		fit = max(1, (room-1)/per)
+	}
+	first := 0
+	if h.cursor >= fit {
+		first = h.cursor - fit + 1
+	}
+	first = min(first, max(0, len(ls)-fit))
+	if first > 0 {
+		filterLine += st.Muted.Render(fmt.Sprintf("   ↑ %d more", first))
+	}
+	b.WriteString(filterLine + "\n\n")
 	if len(ls) == 0 {
 		b.WriteString(st.Muted.Render("   no lesson matches") + "\n")
 	}
-	for i := first; i < min(len(ls), first+room); i++ {
+	for i := first; i < min(len(ls), first+fit); i++ {
 		l := ls[i]
 		prog := progressLine(c, l)
 		name := fmt.Sprintf("%2d  %s", nums[i], l.Title)
@@ -174,7 +190,13 @@ func (h homeModel) view(c *common) string {
 		} else {
 			b.WriteString("   " + line + "\n")
 		}
-		b.WriteString("       " + st.Muted.Render(ansi.Truncate(l.Summary, max(10, w-9), "…")) + "\n\n")
+		b.WriteString("       " + st.Muted.Render(ansi.Truncate(l.Summary, max(10, w-9), "…")) + "\n")
+		if per == 3 {
+			b.WriteString("\n")
+		}
+	}
+	if below := len(ls) - first - fit; below > 0 {
+		b.WriteString(st.Muted.Render(fmt.Sprintf("   ↓ %d more (↓/j scrolls)", below)) + "\n")
 	}
 	body := b.String()
 	notice := ""

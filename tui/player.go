@@ -54,7 +54,7 @@ type playerModel struct {
 	tickGen int
 
 	focus     int
-	panelsAt  int         // the first panel shown when not all fit
+	geo       geometry    // layout, stage plan and page shown (layout.go)
 	note      string      // the outcome of the last action, for the status line
 	failure   string      // a lesson error; the run is not usable after it
 	exercises bool        // the exercises view is open
@@ -210,21 +210,7 @@ func (p playerModel) key(c *common, k tea.KeyPressMsg) (_ playerModel, _ tea.Cmd
 		}
 		return p, nil, false
 	case key.Matches(k, ks.NextPanels), key.Matches(k, ks.PrevPanels):
-		lay := p.layout(c)
-		_, _, shown := stageGrid(len(p.sc.Panels), lay.stageW, lay.stageH)
-		if shown >= len(p.sc.Panels) {
-			p.note = "all panels are showing"
-			return p, nil, false
-		}
-		if key.Matches(k, ks.NextPanels) {
-			p.panelsAt += shown
-			if p.panelsAt >= len(p.sc.Panels) {
-				p.panelsAt = 0
-			}
-		} else {
-			p.panelsAt = max(0, p.panelsAt-shown)
-		}
-		return p, nil, false
+		return p.turnPage(key.Matches(k, ks.NextPanels)), nil, false
 	case key.Matches(k, ks.OpMode):
 		p.gran, p.note = lessons.Op, "stepping one op at a time"
 	case key.Matches(k, ks.StepMode):
@@ -409,6 +395,7 @@ func (p playerModel) finish(c *common, d jobDoneMsg) (playerModel, tea.Cmd, bool
 		ct, _ := p.lesson.Control(d.act.control)
 		if d.restarted {
 			p.note = fmt.Sprintf("%s = %s: restarted from the start", ct.Label, d.act.value)
+			p.vp.GotoTop()
 		} else if d.done {
 			p.note = fmt.Sprintf("%s = %s: the run has ended, so R runs it again from the start with it", ct.Label, d.act.value)
 		} else {
@@ -427,7 +414,7 @@ func (p playerModel) finish(c *common, d jobDoneMsg) (playerModel, tea.Cmd, bool
 	case d.act.kind == actRestart && d.err == nil:
 		p.note = "started again from the start with " + settingsText(p.sc)
 		p.vp.GotoTop()
-		p.panelsAt = 0
+		p.geo.page = ""
 	}
 	if q := p.asking(c); q != nil && (p.running || len(p.queue) > 0) {
 		// A question stops the run where it is asked: the timer and the

@@ -10,69 +10,6 @@ import (
 	"github.com/dlearn/dlearn/tui/widget"
 )
 
-// sideBySide is the width from which the narrative sits left of the
-// stage; below it the narrative goes above the stage.
-const sideBySide = 100
-
-// playerLayout is the player's geometry for the current window.
-type playerLayout struct {
-	side           bool
-	narrW, narrH   int
-	stageW, stageH int
-	// banner sits above the narrative (the goal, the verdict, the
-	// question posed now), bannerH lines tall.
-	banner  string
-	bannerH int
-}
-
-func (p playerModel) layout(c *common) playerLayout {
-	w := c.width
-	bodyH := c.height - 3 - lineCount(p.helpView(c))
-	if w >= sideBySide {
-		nw := min(max(w*34/100, 36), 60)
-		lay := playerLayout{side: true, narrW: nw, stageW: w - nw - 1, stageH: bodyH}
-		if b := p.banner(c, nw-1, bodyH-3); b != "" {
-			lay.setBanner(widget.Fit(b, nw, lineCount(b)))
-		}
-		lay.narrH = max(1, bodyH-lay.bannerH)
-		return lay
-	}
-	var lay playerLayout
-	lay.setBanner(p.banner(c, w, bodyH-7))
-	rest := bodyH - lay.bannerH
-	nh := max(3, rest/3)
-	lay.narrW, lay.narrH, lay.stageW, lay.stageH = w, nh, w, max(1, rest-nh-1)
-	return lay
-}
-
-func (lay *playerLayout) setBanner(b string) {
-	lay.banner, lay.bannerH = b, 0
-	if b != "" {
-		lay.bannerH = lineCount(b)
-	}
-}
-
-// resize fits the narrative viewport to the window and fills it with
-// the scene's narrative (rendered through the Markdown cache).
-func (p playerModel) resize(c *common) playerModel {
-	if c.width == 0 {
-		return p
-	}
-	p.help.SetWidth(c.width - 2)
-	p.help.Styles = c.st.Help
-	lay := p.layout(c)
-	p.vp.SetWidth(max(1, lay.narrW))
-	p.vp.SetHeight(max(1, lay.narrH))
-	if p.hasScene {
-		text := c.md.render(p.sc.Narrative, lay.narrW-1, styleName(c.dark, c.opts.NoColor))
-		if text != p.narrative {
-			p.narrative = text
-			p.vp.SetContent(text)
-		}
-	}
-	return p
-}
-
 func (p playerModel) helpView(c *common) string {
 	h := p.help
 	h.SetWidth(c.width - 2)
@@ -85,7 +22,7 @@ func (p playerModel) helpView(c *common) string {
 // view draws the player: header, narrative and stage, controls, status
 // and help.
 func (p playerModel) view(c *common) string {
-	lay := p.layout(c)
+	lay := p.geo.lay
 	var body string
 	if !p.hasScene {
 		msg := "opening…"
@@ -97,11 +34,12 @@ func (p playerModel) view(c *common) string {
 		}
 		body = widget.Fit(" "+c.st.Muted.Render(msg), c.width, c.height-3-lineCount(p.helpView(c)))
 	} else {
-		narr := widget.Fit(p.vp.View(), lay.narrW, lay.narrH)
+		narr := p.narrativeView(c, lay.narrW, lay.narrH)
 		if lay.banner != "" {
 			narr = widget.Fit(lay.banner, lay.narrW, lay.bannerH) + "\n" + narr
 		}
-		stage := renderStage(c, p.sc.Panels, p.panelsAt, lay.stageW, lay.stageH)
+		plan := p.geo.plan
+		stage := renderStage(c, p.sc.Panels, plan, plan.pageOf(p.geo.page))
 		if lay.side {
 			body = joinColumns(narr, c.st.Frame.Render("│"), stage)
 		} else {
@@ -163,6 +101,16 @@ func (p playerModel) header(c *common) string {
 	}
 	right += " "
 	gap := c.width - ansi.StringWidth(left) - ansi.StringWidth(right)
+	if gap < 1 && p.lesson != nil {
+		// Too long: the title gives way (cut with …) so that the position
+		// and the stepping mode stay.
+		rest := " · " + strings.Join(parts, " · ")
+		room := c.width - ansi.StringWidth(rest) - ansi.StringWidth(right) - 2
+		if room >= 8 {
+			left = " " + ansi.Truncate(p.lesson.Title, room, "…") + rest
+			gap = c.width - ansi.StringWidth(left) - ansi.StringWidth(right)
+		}
+	}
 	if gap < 1 {
 		return st.Header.Render(padTo(left, c.width))
 	}
@@ -174,31 +122,6 @@ func ofTotal(n, total int) string {
 		return fmt.Sprintf("%d/%d", n, total)
 	}
 	return fmt.Sprint(n)
-}
-
-// controls is the settings bar, the focused control highlighted.
-func (p playerModel) controls(c *common) string {
-	st := c.st
-	ctl := p.lessonControls()
-	if len(ctl) == 0 {
-		return " " + st.Muted.Render("this lesson has no settings")
-	}
-	items := make([]string, len(ctl))
-	for i, ct := range ctl {
-		val := settingValue(p.sc, ct.Name, ct.Default)
-		txt := ct.Label + " " + val
-		if i == p.focus {
-			items[i] = st.Focus.Render("▸ " + txt + " ")
-		} else {
-			items[i] = st.Setting.Render("  " + txt + " ")
-		}
-	}
-	line := " " + strings.Join(items, st.Muted.Render("│"))
-	hint := st.Muted.Render("  [ ] change · tab next")
-	if ansi.StringWidth(line)+ansi.StringWidth(hint) <= c.width {
-		line += hint
-	}
-	return ansi.Truncate(line, c.width, "…")
 }
 
 // status is the state of the run worth attention, then the outcome of

@@ -80,9 +80,38 @@ const (
 )
 
 // Panel is one box on the stage. Exactly the field matching Kind is set.
+//
+// Layout fields, all optional (the zero values leave the choice to the
+// front end):
+//
+//   - ID names the panel for the whole run: the same picture keeps the same
+//     ID from op to op and from phase to phase, even when its Title carries
+//     live numbers. A front end keeps a panel's place and size by its ID and
+//     pages by ID, so the panel a learner paged to stays on screen when a
+//     phase adds or drops other panels. Empty: the front end names the
+//     panel by its kind and its title without digits, which is stable
+//     only while the title's words stay the same. IDs are unique within a
+//     scene.
+//   - Priority ranks the panels when the screen cannot show them all: the
+//     panel with the highest Priority above 0 is the lesson's main picture
+//     (the decision boundary, the optimizers' paths, the ring, the digits,
+//     the alignment map). It gets its room first, at a size that does not
+//     change from op to op, and stays on screen while the learner pages
+//     through the others, which follow by Priority (higher first, then
+//     scene order; a negative Priority goes last). When no panel has a
+//     Priority above 0, the first plot or image is the main picture. Mark
+//     one main picture per scene, with the same ID in every phase.
+//   - Aspect, for a main picture whose two axes share a unit (a plane of
+//     points, a loss surface), is the width over the height its data area
+//     should have on screen: 1 keeps a circle round. 0 lets the picture
+//     take the room it is given.
 type Panel struct {
 	Kind  Kind   `json:"kind"`
 	Title string `json:"title"`
+
+	ID       string  `json:"id,omitempty"`
+	Priority int     `json:"priority,omitempty"`
+	Aspect   float64 `json:"aspect,omitempty"`
 
 	Plot   *Plot   `json:"plot,omitempty"`
 	Matrix *Matrix `json:"matrix,omitempty"`

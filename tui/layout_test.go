@@ -1,0 +1,175 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/dlearn/dlearn/lessons"
+	"github.com/dlearn/dlearn/lessons/course"
+)
+
+// courseHome is the home screen over the real course at w×h, with no
+// saved progress.
+func courseHome(t *testing.T, w, h int) Model {
+	t.Helper()
+	m := New(course.Registry(), Options{Seed: lessons.DefaultSeed})
+	m.c.tick = func(_ time.Duration, msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
+	return send(m, teaSize(w, h))
+}
+
+// TestGoldenHomeCourse draws the course's home screen at 80×24, at the
+// top of the list and scrolled to its end: the list says how many lessons
+// are above and below.
+func TestGoldenHomeCourse(t *testing.T) {
+	n := len(course.Registry().All())
+	t.Run("top", func(t *testing.T) {
+		m := courseHome(t, 80, 24)
+		v := ansi.Strip(m.View().Content)
+		if !strings.Contains(v, "↓ ") || !strings.Contains(v, " more") {
+			t.Errorf("the home list at 80×24 does not say that more lessons follow:\n%s", v)
+		}
+		requireView(t, m, 80, 24)
+	})
+	t.Run("scrolled", func(t *testing.T) {
+		m := courseHome(t, 80, 24)
+		for range n - 1 {
+			m = keys(m, "down")
+		}
+		v := ansi.Strip(m.View().Content)
+		last := course.Registry().All()[n-1].Title
+		if !strings.Contains(v, fmt.Sprintf("%2d  %s", n, last)) || !strings.Contains(v, "↑ ") {
+			t.Errorf("the home list scrolled to its end does not show lesson %d (%s) and the lessons above:\n%s", n, last, v)
+		}
+		requireView(t, m, 80, 24)
+	})
+}
+
+// TestHomeReachesEveryLesson moves the cursor over the whole course at
+// the smallest sizes: the lesson under the cursor is always on screen.
+func TestHomeReachesEveryLesson(t *testing.T) {
+	all := course.Registry().All()
+	for _, s := range [][2]int{{60, 20}, {80, 24}, {100, 30}} {
+		m := courseHome(t, s[0], s[1])
+		for i, l := range all {
+			if v := ansi.Strip(m.View().Content); !strings.Contains(v, "▸ "+fmt.Sprintf("%2d  %s", i+1, l.Title)) {
+				t.Fatalf("%dx%d: lesson %d (%s) under the cursor is not on screen:\n%s", s[0], s[1], i+1, l.Title, v)
+			}
+			m = keys(m, "down")
+		}
+	}
+}
+
+// TestNarrativeScrolls opens a lesson whose narrative does not fit at
+// 80×24: the narrative says there is more, scrolls with ↓, and is back
+// at its top after R.
+func TestNarrativeScrolls(t *testing.T) {
+	m := openCourseLessonAt(t, "optimizers", 80, 24)
+	v := ansi.Strip(m.View().Content)
+	if !strings.Contains(v, "more lines") {
+		t.Fatalf("the narrative gives no sign that it goes on:\n%s", v)
+	}
+	m = keys(m, "down", "down", "down")
+	if m.player.vp.YOffset() != 3 {
+		t.Fatalf("three ↓ scrolled the narrative to %d, want 3", m.player.vp.YOffset())
+	}
+	if v := ansi.Strip(m.View().Content); !strings.Contains(v, "3 above") {
+		t.Errorf("a scrolled narrative does not say what is above:\n%s", v)
+	}
+	m = keys(m, "space", "R")
+	if m.player.vp.YOffset() != 0 {
+		t.Errorf("after R the narrative is scrolled to %d, want its top", m.player.vp.YOffset())
+	}
+}
+
+// TestPageStaysOnItsPanel turns to the second page of a lesson's panels
+// and steps into a phase with other panels: the panel paged to stays on
+// screen.
+func TestPageStaysOnItsPanel(t *testing.T) {
+	m := openCourseLessonAt(t, "logreg", 80, 24)
+	m = keys(m, "s", "space", "o", ".")
+	pl := m.player.geo.plan
+	if len(pl.pages) < 2 {
+		t.Fatalf("logreg at 80×24 has %d page(s), want several", len(pl.pages))
+	}
+	anchor := m.player.geo.page
+	if anchor == "" {
+		t.Fatal(". did not turn the page")
+	}
+	for range 12 {
+		m = keys(m, "space")
+		if !strings.Contains(strings.Join(panelIDs(m.player.sc.Panels), " "), anchor) {
+			continue // the panel itself left the scene
+		}
+		pl := m.player.geo.plan
+		shown := false
+		for _, b := range pl.pages[pl.pageOf(m.player.geo.page)] {
+			shown = shown || b.id == anchor
+		}
+		if !shown {
+			t.Fatalf("at op %d (%s) the page shown no longer holds %s", m.player.sc.Pos.Op, m.player.sc.Phase, anchor)
+		}
+	}
+}
+
+// The controls bar keeps the focused control whole at any width from the
+// minimum on, says how many controls it leaves out on each side, and cuts
+// a label that alone is too long before its value.
+func TestControlsBarWindow(t *testing.T) {
+	var ctl []lessons.Control
+	for i := range 9 {
+		ctl = append(ctl, lessons.Control{Name: fmt.Sprintf("c%d", i), Label: fmt.Sprintf("control number %d", i), Default: fmt.Sprintf("value-%d", i)})
+	}
+	ctl[4].Label = strings.Repeat("a very long label ", 6)
+	p := newPlayer()
+	p.lesson = &lessons.Lesson{Controls: ctl}
+	for _, w := range []int{60, 80, 120} {
+		c := &common{width: w, st: newStyles(true, true)}
+		for f := range ctl {
+			p.focus = f
+			bar := ansi.Strip(p.controls(c))
+			if n := ansi.StringWidth(bar); n > w {
+				t.Errorf("width %d focus %d: the bar is %d wide", w, f, n)
+			}
+			val := "▸ " + ctl[f].Label + " " + ctl[f].Default
+			if f == 4 {
+				val = "… " + ctl[f].Default
+			}
+			if !strings.Contains(bar, val) {
+				t.Errorf("width %d focus %d: %q does not show %q", w, f, bar, val)
+			}
+			if f > 0 && !strings.Contains(bar, "control number 0") && !strings.Contains(bar, "‹") {
+				t.Errorf("width %d focus %d: %q hides the first controls without ‹", w, f, bar)
+			}
+			if f < len(ctl)-1 && !strings.Contains(bar, "control number 8") && !strings.Contains(bar, "›") {
+				t.Errorf("width %d focus %d: %q hides the last controls without ›", w, f, bar)
+			}
+		}
+	}
+}
+
+// Stepping keeps the narrative's scroll while the same section shows with
+// new numbers, and another section starts at its top.
+func TestNarrativeScrollAcrossSteps(t *testing.T) {
+	m := openCourseLessonAt(t, "optimizers", 80, 24)
+	m = keys(m, "s", "space")
+	head := firstLine(m.player.sc.Narrative)
+	m = keys(m, "down", "down", "space")
+	if firstLine(m.player.sc.Narrative) != head {
+		t.Fatalf("the next step's narrative starts %q, not %q as the step before", firstLine(m.player.sc.Narrative), head)
+	}
+	if got := m.player.vp.YOffset(); got != 2 {
+		t.Errorf("the same section one step on is scrolled to %d, want 2 as before", got)
+	}
+	m = keys(m, "o", "space")
+	if firstLine(m.player.sc.Narrative) == head {
+		t.Fatalf("op mode shows the same section %q", head)
+	}
+	if got := m.player.vp.YOffset(); got != 0 {
+		t.Errorf("another section is scrolled to %d, want its top", got)
+	}
+}
