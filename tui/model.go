@@ -2,6 +2,8 @@ package tui
 
 import (
 	"fmt"
+	"io"
+	"os"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -41,6 +43,10 @@ type Options struct {
 	// learner's saved preference can turn them off too; the a key turns
 	// them on or off and saves the choice).
 	NoQuestions bool
+	// Stderr, when set, is where Run writes, once the terminal is
+	// restored, a progress problem the learner must know about (a place
+	// that could not be saved, a progress file set aside).
+	Stderr io.Writer
 }
 
 // screen is which view the app shows.
@@ -69,6 +75,13 @@ type common struct {
 	// notice is shown once on the home screen (a progress file set aside,
 	// a lesson that could not be opened).
 	notice string
+	// problem is the latest trouble with the progress file (a warning
+	// from loading it, or the error of the last save, cleared when a save
+	// succeeds): the player's status line shows it when a lesson opens or
+	// a save fails, and Run repeats it on stderr at the end.
+	problem string
+	// saveErr is set while the last save failed.
+	saveErr bool
 	// tick schedules msg after d; tests replace it to run without delay.
 	tick func(d time.Duration, msg tea.Msg) tea.Cmd
 }
@@ -81,6 +94,19 @@ func (c *common) restyle() {
 // savedMsg reports the end of a progress save.
 type savedMsg struct{ err error }
 
+// signalMsg reports a signal that ends the app (SIGTERM, SIGHUP, SIGINT):
+// it saves the open lesson's place and quits. Run sends it from its
+// signal goroutine with Program.Send.
+type signalMsg struct{ sig os.Signal }
+
+// autosaveEvery is how long after a change to the open lesson's place it
+// is saved, while the lesson stays open.
+const autosaveEvery = 5 * time.Second
+
+// autosaveMsg asks for the open lesson's place to be saved if it changed;
+// a message of an older player generation is dropped.
+type autosaveMsg struct{ gen int }
+
 // Model is the whole app: the home screen, the lesson player and the
 // exercises view of the current lesson. It implements tea.Model.
 type Model struct {
@@ -88,6 +114,9 @@ type Model struct {
 	screen screen
 	home   homeModel
 	player playerModel
+	// dirty: the open lesson's place changed since it was last saved;
+	// autosaving: an autosaveMsg is on its way.
+	dirty, autosaving bool
 }
 
 // New returns the app on the home screen (or, with opts.Lesson, about to
@@ -108,9 +137,11 @@ func New(reg *lessons.Registry, opts Options) Model {
 		switch {
 		case err != nil:
 			c.notice = fmt.Sprintf("progress is not saved this time: %v", err)
+			c.problem = c.notice
 		case st != nil:
 			c.progress = st
 			c.notice = warning
+			c.problem = warning
 		}
 	}
 	c.questionsOff = opts.NoQuestions || c.progress.Prefs.NoQuestions
@@ -154,12 +185,52 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.player = m.player.resize(m.c)
 		return m, nil
 	case savedMsg:
-		if msg.err != nil {
+		switch {
+		case msg.err != nil:
 			m.c.notice = "could not save progress: " + msg.err.Error()
+			m.c.problem, m.c.saveErr = m.c.notice, true
+			if m.screen != screenHome {
+				m.player.note = "! " + m.c.notice
+			}
+		case m.c.saveErr:
+			m.c.problem, m.c.saveErr = "", false
 		}
 		return m, nil
+	case signalMsg:
+		return m, m.quit()
+	case autosaveMsg:
+		m.autosaving = false
+		if msg.gen != m.player.gen || !m.dirty || m.screen == screenHome {
+			return m, nil
+		}
+		m.dirty = false
+		return m, m.player.save(m.c)
+	case jobDoneMsg:
+		if msg.gen != m.player.gen {
+			return m, nil
+		}
+		var cmd tea.Cmd
+		var quit bool
+		m.player, cmd, quit = m.player.update(m.c, msg)
+		if quit {
+			return m, m.quit()
+		}
+		if msg.opened != nil && m.c.problem != "" {
+			// Shown where the lesson runs, also when it was opened
+			// directly and the home screen never showed.
+			m.player.note = joinNotes("! "+m.c.problem, m.player.note)
+		}
+		if msg.opened == nil && msg.scene.LessonID != "" {
+			m.dirty = true
+			if !m.autosaving {
+				m.autosaving = true
+				cmd = tea.Batch(cmd, m.c.tick(autosaveEvery, autosaveMsg{gen: m.player.gen}))
+			}
+		}
+		return m, cmd
 	case openLessonMsg:
 		m.screen = screenPlayer
+		m.dirty = false
 		var cmd tea.Cmd
 		m.player, cmd = m.player.open(m.c, msg.lesson, msg.settings)
 		return m, cmd
@@ -167,6 +238,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd := m.player.save(m.c)
 		m.player = m.player.close()
 		m.screen = screenHome
+		m.dirty = false
 		return m, tea.Batch(cmd, m.loadGrades())
 	case gradesMsg:
 		if msg.exercises != nil {
@@ -236,6 +308,21 @@ func (m Model) loadGrades() tea.Cmd {
 	}
 }
 
+// joinNotes joins the non-empty notes with " · ".
+func joinNotes(notes ...string) string {
+	var out string
+	for _, n := range notes {
+		switch {
+		case n == "":
+		case out == "":
+			out = n
+		default:
+			out += " · " + n
+		}
+	}
+	return out
+}
+
 // quit saves the open lesson's place, then quits.
 func (m Model) quit() tea.Cmd {
 	if m.screen != screenHome {
@@ -282,4 +369,17 @@ func (m Model) render() string {
 		s = m.home.view(c)
 	}
 	return widget.Fit(s, c.width, c.height)
+}
+
+// saveNow saves the open lesson's place at once, on the calling
+// goroutine: for Run, after the program has ended without its own save.
+func (m Model) saveNow() {
+	if m.screen == screenHome {
+		return
+	}
+	if cmd := m.player.save(m.c); cmd != nil {
+		if msg, ok := cmd().(savedMsg); ok && msg.err != nil {
+			m.c.problem = "could not save progress: " + msg.err.Error()
+		}
+	}
 }
