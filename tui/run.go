@@ -31,7 +31,7 @@ func signalName(s syscall.Signal) string {
 	case syscall.SIGTERM:
 		return "SIGTERM"
 	case syscall.SIGHUP:
-		return "SIGHUP (the terminal closed)"
+		return "SIGHUP"
 	case syscall.SIGINT:
 		return "SIGINT"
 	}
