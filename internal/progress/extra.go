@@ -8,8 +8,13 @@ import (
 )
 
 // Fields of the progress file that this version does not know (written
-// by a newer dlearn, or by hand) are kept in each value's Extra map and
+// by a newer dlearn, or by hand) are kept in each value's Extra and
 // written back on save, so a load-save round trip does not drop them.
+
+// Unknown is a JSON object of the members a value had that no field of
+// its type names ("" when none). It is a string so that the types
+// holding it stay comparable.
+type Unknown string
 
 // The local types have the same fields but none of the methods, so
 // json handles them the ordinary way.
@@ -46,7 +51,7 @@ func (v Prefs) MarshalJSON() ([]byte, error) { return encodeKeeping(prefsFields(
 
 // decodeKeeping decodes b into fields (a pointer to a struct) and puts
 // the object's members that no field names into *extra.
-func decodeKeeping(b []byte, fields any, extra *map[string]json.RawMessage) error {
+func decodeKeeping(b []byte, fields any, extra *Unknown) error {
 	if err := json.Unmarshal(b, fields); err != nil {
 		return err
 	}
@@ -55,31 +60,37 @@ func decodeKeeping(b []byte, fields any, extra *map[string]json.RawMessage) erro
 		return err
 	}
 	known := knownNames(reflect.TypeOf(fields).Elem())
-	*extra = nil
-	for k, v := range all {
+	for k := range all {
 		if known[strings.ToLower(k)] {
-			continue
+			delete(all, k)
 		}
-		if *extra == nil {
-			*extra = map[string]json.RawMessage{}
+	}
+	*extra = ""
+	if len(all) > 0 {
+		kept, err := json.Marshal(all)
+		if err != nil {
+			return err
 		}
-		(*extra)[k] = v
+		*extra = Unknown(kept)
 	}
 	return nil
 }
 
 // encodeKeeping encodes fields (a struct) with the members of extra
 // added.
-func encodeKeeping(fields any, extra map[string]json.RawMessage) ([]byte, error) {
+func encodeKeeping(fields any, extra Unknown) ([]byte, error) {
 	b, err := json.Marshal(fields)
-	if err != nil || len(extra) == 0 {
+	if err != nil || extra == "" {
 		return b, err
 	}
-	var all map[string]json.RawMessage
+	var all, more map[string]json.RawMessage
 	if err := json.Unmarshal(b, &all); err != nil {
 		return nil, err
 	}
-	for k, v := range extra {
+	if err := json.Unmarshal([]byte(extra), &more); err != nil {
+		return b, nil // not an object: nothing to keep
+	}
+	for k, v := range more {
 		if _, ok := all[k]; !ok {
 			all[k] = v
 		}

@@ -43,18 +43,18 @@ type Lesson struct {
 	Answers map[string]bool `json:"answers,omitempty"`
 	// Extra holds the fields of the file this version does not know, so
 	// that saving keeps them.
-	Extra map[string]json.RawMessage `json:"-"`
+	Extra Unknown `json:"-"`
 }
 
 // Exercise is the last grade of one exercise.
 type Exercise struct {
 	// Status is "pass", "fail", "todo" (not implemented yet) or "error"
 	// (did not build, timed out or crashed).
-	Status string                     `json:"status"`
-	Passed int                        `json:"passed"`
-	Total  int                        `json:"total"`
-	Graded time.Time                  `json:"graded"`
-	Extra  map[string]json.RawMessage `json:"-"`
+	Status string    `json:"status"`
+	Passed int       `json:"passed"`
+	Total  int       `json:"total"`
+	Graded time.Time `json:"graded"`
+	Extra  Unknown   `json:"-"`
 }
 
 // State is the whole progress file.
@@ -63,8 +63,8 @@ type State struct {
 	Lessons   map[string]Lesson   `json:"lessons"`
 	Exercises map[string]Exercise `json:"exercises"`
 	// Prefs are the learner's preferences (see questions.go).
-	Prefs Prefs                      `json:"prefs"`
-	Extra map[string]json.RawMessage `json:"-"`
+	Prefs Prefs   `json:"prefs"`
+	Extra Unknown `json:"-"`
 }
 
 // Dir returns dlearn's folder: $DLEARN_HOME, or dlearn/ in the user's
