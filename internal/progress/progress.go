@@ -115,11 +115,12 @@ func empty() *State {
 }
 
 // Load reads the state. A missing file gives an empty state. A corrupt
-// file (not JSON, a newer version, larger than MaxFileSize) is moved
-// aside and gives an empty state with warning set to a one-line message;
-// err is set only when the file could not be read or moved at all. The
-// warning also says when the file is read-only (nothing will be saved)
-// or a journal was cut to MaxJournalEntries.
+// file (not JSON, larger than MaxFileSize) is moved aside and gives an
+// empty state with warning set to a one-line message. The warning also
+// says when the file is read-only (nothing will be saved) or a journal
+// was cut to MaxJournalEntries. err is set when the file could not be
+// read or moved at all, and for a file in a newer dlearn's format, which
+// is left alone (so Update, which loads first, never overwrites it).
 func (s *Store) Load() (st *State, warning string, err error) {
 	f, err := os.Open(s.Path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -147,8 +148,15 @@ func (s *Store) Load() (st *State, warning string, err error) {
 		return s.setAside(fmt.Sprintf("larger than %d MB", MaxFileSize>>20))
 	}
 	st = empty()
-	if jerr := json.Unmarshal(data, st); jerr != nil || st.Version > Version || st.Version < 1 {
+	if jerr := json.Unmarshal(data, st); jerr != nil || st.Version < 1 {
+		var v struct{ Version int }
+		if json.Unmarshal(data, &v) == nil && v.Version > Version {
+			return nil, "", newerError(s.Path, v.Version)
+		}
 		return s.setAside("unreadable")
+	}
+	if st.Version > Version {
+		return nil, "", newerError(s.Path, st.Version)
 	}
 	if st.Lessons == nil {
 		st.Lessons = map[string]Lesson{}
@@ -168,6 +176,12 @@ func (s *Store) Load() (st *State, warning string, err error) {
 		warnings = append(warnings, fmt.Sprintf("%s is read-only: your place will not be saved (make it writable to save it)", s.Path))
 	}
 	return st, strings.Join(warnings, "; "), nil
+}
+
+// newerError is Load's error for a file written by a newer dlearn: it is
+// left as it is (not set aside, never overwritten), and nothing is saved.
+func newerError(path string, v int) error {
+	return fmt.Errorf("progress: %s is from a newer dlearn (format %d, this one reads %d); it is left as it is", path, v, Version)
 }
 
 // setAside moves the unreadable file (the file a link points to, when

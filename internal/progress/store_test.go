@@ -309,3 +309,24 @@ func TestUnusablePathsAreErrors(t *testing.T) {
 		t.Error("an update under a file succeeded")
 	}
 }
+
+// A file written by a newer dlearn is neither set aside nor overwritten.
+func TestNewerFormatIsLeftAlone(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "progress.json")
+	for _, in := range []string{`{"version": 99, "lessons": {}}`, `{"version": 2, "lessons": [1, 2]}`} {
+		os.WriteFile(path, []byte(in), 0o644)
+		s := &Store{Path: path}
+		if _, _, err := s.Load(); err == nil || !strings.Contains(err.Error(), "newer dlearn") {
+			t.Fatalf("%s: load: %v", in, err)
+		}
+		if _, err := s.Update(func(st *State) { bump(st, "linreg") }); err == nil {
+			t.Fatalf("%s: an update succeeded", in)
+		}
+		if got, _ := os.ReadFile(path); string(got) != in {
+			t.Fatalf("%s: the file changed to %s", in, got)
+		}
+		if aside, _ := filepath.Glob(path + ".corrupt-*"); len(aside) != 0 {
+			t.Fatalf("%s: set aside as %v", in, aside)
+		}
+	}
+}
