@@ -38,8 +38,10 @@ wait_for() {
     sleep 0.1
   done
 }
-# field NAME: the value column of the parameters-table row NAME.
-field() { pane | grep -oE "│$1 +-?[0-9][0-9.e+-]*" | head -1 | awk '{ print $NF }'; }
+# num: a number as the app prints it (minus signs are U+2212 or -).
+num='(−|-)?[0-9][0-9.e+]*(−|-)?[0-9]*'
+# field NAME: the value column of the parameters-table row NAME ('' if absent).
+field() { pane | grep -oE "│$1 +$num" | head -1 | awk '{ print $NF }' || true; }
 # step_no: the training step shown in the header ("step K/N").
 step_no() { pane | grep -oE 'step [0-9]+/[0-9]+' | head -1 | sed -E 's/step ([0-9]+).*/\1/'; }
 ok() { echo "e2e: ok: $*"; }
@@ -70,20 +72,28 @@ wait_for "Yes: it ends at"
 pane | grep -qF "✓  1  yes" || fail "the reveal does not mark the right choice"
 ok "answered 1 (yes): the reveal says right, marks the answer and explains it"
 
+# Questions off while stepping (a step stops at a question inside it);
+# the parameters table shows from the first step on (step 0 shows the
+# Keras program).
+send a
+wait_for "questions off"
 send s
+send Space
+wait_for "step 1/400"
+sleep 0.3
 w0=$(field W); loss0=$(field loss)
-for _ in $(seq 10); do send Space; sleep 0.05; done
+for _ in $(seq 9); do send Space; sleep 0.05; done
 wait_for "step 10/400"
 sleep 0.3
 w10=$(field W); loss10=$(field loss)
-dw10=$(pane | grep -oE "│W +-?[0-9][0-9.e+-]* +-?[0-9][0-9.e+-]*" | head -1 | awk '{ print $NF }')
+dw10=$(pane | grep -oE "│W +$num +$num" | head -1 | awk '{ print $NF }' || true)
 pane | grep -qi 'gradient' || fail "no gradient column on screen"
 [ -n "$w0" ] && [ -n "$w10" ] || fail "could not read W (before '$w0', after '$w10')"
 [ -n "$loss0" ] && [ -n "$loss10" ] || fail "could not read the loss (before '$loss0', after '$loss10')"
 [ -n "$dw10" ] || fail "could not read dW"
-[ "$w0" != "$w10" ] || fail "W did not change over 10 steps ($w0)"
+[ "$w0" != "$w10" ] || fail "W did not change from step 1 to 10 ($w0)"
 [ "$loss0" != "$loss10" ] || fail "the loss did not change over 10 steps ($loss0)"
-ok "10 steps: W $w0 -> $w10, dW $dw10, loss $loss0 -> $loss10"
+ok "steps 1 to 10: W $w0 -> $w10, dW $dw10, loss $loss0 -> $loss10"
 
 send Left
 wait_for "step 9/400"
@@ -106,6 +116,8 @@ tmux -L "$sock" resize-window -t e2e -x 120 -y 40
 wait_for "step $s3/400"
 ok "back to 120x40, the lesson is still there"
 
+send a
+wait_for "questions on"
 send R
 wait_for "started again from the start"
 wait_for "step 0/400"
