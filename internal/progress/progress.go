@@ -147,6 +147,9 @@ func (s *Store) Load() (st *State, warning string, err error) {
 	if len(data) > MaxFileSize {
 		return s.setAside(fmt.Sprintf("larger than %d MB", MaxFileSize>>20))
 	}
+	if why := checkShape(data); why != nil {
+		return s.setAside("too large to load (" + why.Error() + ")")
+	}
 	st = empty()
 	if jerr := json.Unmarshal(data, st); jerr != nil || st.Version < 1 {
 		var v struct{ Version int }
@@ -167,7 +170,8 @@ func (s *Store) Load() (st *State, warning string, err error) {
 	var warnings []string
 	for id, l := range st.Lessons {
 		if n := len(l.Journal.Entries); n > MaxJournalEntries {
-			l.Journal.Entries = l.Journal.Entries[:MaxJournalEntries:MaxJournalEntries]
+			// A copy: the cut slice would keep the whole array alive.
+			l.Journal.Entries = append([]lessons.Entry(nil), l.Journal.Entries[:MaxJournalEntries]...)
 			st.Lessons[id] = l
 			warnings = append(warnings, fmt.Sprintf("the saved place in %s had %d actions; kept the first %d", id, n, MaxJournalEntries))
 		}

@@ -330,3 +330,47 @@ func TestNewerFormatIsLeftAlone(t *testing.T) {
 		}
 	}
 }
+
+// Files of millions of tiny values, each within MaxFileSize, are set
+// aside after one streaming pass instead of being decoded.
+func TestCraftedShapesAreSetAside(t *testing.T) {
+	many := func(n int, item func(i int) string) string {
+		parts := make([]string, n)
+		for i := range parts {
+			parts[i] = item(i)
+		}
+		return strings.Join(parts, ",")
+	}
+	cases := map[string]string{
+		"entries": `{"version":1,"lessons":{"cnn":{"journal":{"entries":[` +
+			many(maxTotalEntries+1, func(int) string { return "{}" }) + `]}}}}`,
+		"entries in many lessons": `{"version":1,"lessons":{` + many(30, func(i int) string {
+			return fmt.Sprintf(`"l%d":{"journal":{"entries":[%s]}}`, i, many(maxTotalEntries/29, func(int) string { return "{}" }))
+		}) + `}}`,
+		"lessons":   `{"version":1,"LESSONS":{` + many(maxLessons+1, func(i int) string { return fmt.Sprintf(`"%d":{}`, i) }) + `}}`,
+		"exercises": `{"version":1,"exercises":{` + many(maxExercises+1, func(i int) string { return fmt.Sprintf(`"%d":{}`, i) }) + `}}`,
+		"answers":   `{"version":1,"lessons":{"a":{"answers":{` + many(maxAnswers+1, func(i int) string { return fmt.Sprintf(`"%d":true`, i) }) + `}}}}`,
+		"deep":      `{"version":1,"x":` + strings.Repeat("[", maxDepth+1) + strings.Repeat("]", maxDepth+1) + `}`,
+	}
+	for name, in := range cases {
+		path := filepath.Join(t.TempDir(), "progress.json")
+		os.WriteFile(path, []byte(in), 0o644)
+		st, warning, err := (&Store{Path: path}).Load()
+		if err != nil || len(st.Lessons) != 0 || !strings.Contains(warning, "too large to load") {
+			t.Errorf("%s: %d lessons, %q, %v", name, len(st.Lessons), warning, err)
+		}
+	}
+	// Right at the limits, a file loads.
+	ok := `{"version":1,"lessons":{` + many(maxLessons, func(i int) string {
+		if i == 0 {
+			return `"a":{"answers":{` + many(maxAnswers, func(i int) string { return fmt.Sprintf(`"%d":true`, i) }) + `}}`
+		}
+		return fmt.Sprintf(`"%d":{"journal":{"entries":[{"g":"step","n":1}]}}`, i)
+	}) + `},"exercises":{"mse":{"status":"pass"}}}`
+	path := filepath.Join(t.TempDir(), "progress.json")
+	os.WriteFile(path, []byte(ok), 0o644)
+	st, warning, err := (&Store{Path: path}).Load()
+	if err != nil || warning != "" || len(st.Lessons) != maxLessons || len(st.Lessons["a"].Answers) != maxAnswers {
+		t.Fatalf("a file at the limits: %d lessons, %q, %v", len(st.Lessons), warning, err)
+	}
+}
