@@ -133,6 +133,7 @@ func New(reg *lessons.Registry, opts Options) Model {
 	c.restyle()
 	c.progress = &progress.State{Version: progress.Version, Lessons: map[string]progress.Lesson{}, Exercises: map[string]progress.Exercise{}}
 	if opts.Store != nil {
+		opts.Store.RemoveStaleTemps()
 		st, warning, err := opts.Store.Load()
 		switch {
 		case err != nil:

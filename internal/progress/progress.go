@@ -203,6 +203,16 @@ func (s *Store) setAside(why string) (*State, string, error) {
 	return empty(), fmt.Sprintf("progress file was %s; kept it as %s and started afresh", why, aside), nil
 }
 
+// staleTemp is the age past which a temporary file of the progress file
+// is surely left by a killed write (a write takes milliseconds).
+const staleTemp = time.Minute
+
+// RemoveStaleTemps removes the temporary files a killed dlearn left beside
+// the progress file (older than a minute, so no running write is
+// touched; saves also remove them, under the lock). The app calls it when
+// it starts. It returns how many it removed.
+func (s *Store) RemoveStaleTemps() int { return atomicfile.RemoveStale(s.Path, staleTemp) }
+
 // Save writes st atomically, under the store's lock.
 func (s *Store) Save(st *State) error {
 	release, err := s.lock()

@@ -246,6 +246,20 @@ func TestStaleTempFilesAreRemoved(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "other.tmp-1")); err != nil {
 		t.Error("a file that is not ours was removed")
 	}
+
+	// At start, without the lock: only the ones old enough to be stale.
+	old := filepath.Join(dir, ".progress.json.tmp-old")
+	fresh := filepath.Join(dir, ".progress.json.tmp-fresh")
+	os.WriteFile(old, []byte("half"), 0o644)
+	os.WriteFile(fresh, []byte("half"), 0o644)
+	hourAgo := time.Now().Add(-time.Hour)
+	os.Chtimes(old, hourAgo, hourAgo)
+	if n := (&Store{Path: path}).RemoveStaleTemps(); n != 1 {
+		t.Fatalf("removed %d at start, want 1", n)
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Error("a temporary file being written now was removed")
+	}
 }
 
 // A crafted file cannot make Load (or a resume) do unbounded work: long
