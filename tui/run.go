@@ -58,6 +58,12 @@ var (
 // end within signalGrace, or it ended some other way than quitting (the
 // terminal went away), Run saves the place itself from the last state.
 func Run(reg *lessons.Registry, opts Options) error {
+	return run(reg, opts)
+}
+
+// run is Run with more program options (tests give their own input and
+// output).
+func run(reg *lessons.Registry, opts Options, more ...tea.ProgramOption) error {
 	if os.Getenv("NO_COLOR") != "" {
 		opts.NoColor = true
 	}
@@ -65,7 +71,7 @@ func Run(reg *lessons.Registry, opts Options) error {
 	if opts.NoColor {
 		popts = append(popts, tea.WithColorProfile(colorprofile.Ascii))
 	}
-	prog := tea.NewProgram(New(reg, opts), popts...)
+	prog := tea.NewProgram(New(reg, opts), append(popts, more...)...)
 
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGINT)
