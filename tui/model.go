@@ -82,6 +82,9 @@ type common struct {
 	problem string
 	// saveErr is set while the last save failed.
 	saveErr bool
+	// gradesRead is the stamp of the progress file when the grades were
+	// last read from it.
+	gradesRead fileStamp
 	// tick schedules msg after d; tests replace it to run without delay.
 	tick func(d time.Duration, msg tea.Msg) tea.Cmd
 }
@@ -245,6 +248,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.exercises != nil {
 			m.c.progress.Exercises = msg.exercises
 		}
+		if msg.read.fi != nil {
+			m.c.gradesRead = msg.read
+		}
 		return m, nil
 	case gradesTickMsg:
 		if m.screen != screenExercises {
@@ -287,8 +293,31 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // gradesEvery is how often the exercises view re-reads the grades.
 const gradesEvery = 2 * time.Second
 
-// gradesMsg carries the exercise grades read from the progress store.
-type gradesMsg struct{ exercises map[string]progress.Exercise }
+// gradesMsg carries the exercise grades read from the progress store,
+// and the stamp of the file they were read from.
+type gradesMsg struct {
+	exercises map[string]progress.Exercise
+	read      fileStamp
+}
+
+// fileStamp tells whether a file changed (nil: unknown). Every save
+// writes a new file and renames it over the old one, so a save changes
+// the file's identity as well as, most often, its time and size.
+type fileStamp struct{ fi os.FileInfo }
+
+func stampOf(path string) fileStamp {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return fileStamp{}
+	}
+	return fileStamp{fi}
+}
+
+// same reports whether s and t are known and the same file unchanged.
+func (s fileStamp) same(t fileStamp) bool {
+	return s.fi != nil && t.fi != nil && os.SameFile(s.fi, t.fi) &&
+		s.fi.Size() == t.fi.Size() && s.fi.ModTime().Equal(t.fi.ModTime())
+}
 
 // gradesTickMsg asks for the grades to be read again.
 type gradesTickMsg struct{}
@@ -300,12 +329,19 @@ func (m Model) loadGrades() tea.Cmd {
 	if store == nil {
 		return nil
 	}
+	last := m.c.gradesRead
 	return func() tea.Msg {
+		// The file is re-read every few seconds while the exercises
+		// show: not when it has not changed since the last read.
+		stamp := stampOf(store.Path)
+		if stamp.same(last) {
+			return gradesMsg{}
+		}
 		st, _, err := store.Load()
 		if err != nil || st == nil {
 			return gradesMsg{}
 		}
-		return gradesMsg{exercises: st.Exercises}
+		return gradesMsg{exercises: st.Exercises, read: stamp}
 	}
 }
 
