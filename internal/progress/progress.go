@@ -12,7 +12,9 @@
 // dlearn grade): Update holds an advisory lock on progress.json.lock
 // while it reads, changes and writes, so no update is lost. A progress
 // file that is a symbolic link is written through; a read-only one is
-// never overwritten; fields this version does not know are kept.
+// never overwritten; fields this version does not know are kept. What
+// Load reads is bounded (MaxFileSize, MaxJournalEntries, and the limits
+// in shape.go), so a crafted file cannot exhaust memory or time.
 package progress
 
 import (
@@ -21,8 +23,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -168,7 +172,8 @@ func (s *Store) Load() (st *State, warning string, err error) {
 		st.Exercises = map[string]Exercise{}
 	}
 	var warnings []string
-	for id, l := range st.Lessons {
+	for _, id := range slices.Sorted(maps.Keys(st.Lessons)) {
+		l := st.Lessons[id]
 		if n := len(l.Journal.Entries); n > MaxJournalEntries {
 			// A copy: the cut slice would keep the whole array alive.
 			l.Journal.Entries = append([]lessons.Entry(nil), l.Journal.Entries[:MaxJournalEntries]...)
