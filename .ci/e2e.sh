@@ -4,7 +4,12 @@
 # read the reveal, step 10 times, check that W, its gradient and the loss are
 # on screen and changed, step back, run and pause, shrink the terminal to
 # 40×12 and back, run it again from the start (R), quit with q and check the
-# terminal is restored and the answer saved. Prints what it checks; exits non-zero on the first failure.
+# terminal is restored and the answer saved. Then: SIGTERM and SIGHUP sent to
+# a running lesson save its place and exit 143 and 129 (SIGINT: 130); closing the terminal
+# (the tmux session) saves it too; two instances on different lessons quitting
+# at the same moment both keep their places; keys pressed while a cnn epoch
+# runs are applied in order as soon as it is done. Prints what it checks;
+# exits non-zero on the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,8 +22,9 @@ trap cleanup EXIT
 
 go build -o "$bin" ./cmd/dlearn
 
-pane() { tmux -L "$sock" capture-pane -p -t e2e; }
-send() { tmux -L "$sock" send-keys -t e2e "$@"; }
+# The session pane and send talk to: e2e, or $T.
+pane() { tmux -L "$sock" capture-pane -p -t "${T:-e2e}"; }
+send() { tmux -L "$sock" send-keys -t "${T:-e2e}" "$@"; }
 fail() {
   echo "e2e: FAIL: $*"
   echo "----- screen -----"; pane; echo "------------------"
@@ -32,8 +38,10 @@ wait_for() {
     sleep 0.1
   done
 }
-# field NAME: the value column of the parameters-table row NAME.
-field() { pane | grep -oE "│$1 +-?[0-9][0-9.e+-]*" | head -1 | awk '{ print $NF }'; }
+# num: a number as the app prints it (minus signs are U+2212 or -).
+num='(−|-)?[0-9][0-9.e+]*(−|-)?[0-9]*'
+# field NAME: the value column of the parameters-table row NAME ('' if absent).
+field() { pane | grep -oE "│$1 +$num" | head -1 | awk '{ print $NF }' || true; }
 # step_no: the training step shown in the header ("step K/N").
 step_no() { pane | grep -oE 'step [0-9]+/[0-9]+' | head -1 | sed -E 's/step ([0-9]+).*/\1/'; }
 ok() { echo "e2e: ok: $*"; }
@@ -64,20 +72,28 @@ wait_for "Yes: it ends at"
 pane | grep -qF "✓  1  yes" || fail "the reveal does not mark the right choice"
 ok "answered 1 (yes): the reveal says right, marks the answer and explains it"
 
+# Questions off while stepping (a step stops at a question inside it);
+# the parameters table shows from the first step on (step 0 shows the
+# Keras program).
+send a
+wait_for "questions off"
 send s
+send Space
+wait_for "step 1/400"
+sleep 0.3
 w0=$(field W); loss0=$(field loss)
-for _ in $(seq 10); do send Space; sleep 0.05; done
+for _ in $(seq 9); do send Space; sleep 0.05; done
 wait_for "step 10/400"
 sleep 0.3
 w10=$(field W); loss10=$(field loss)
-dw10=$(pane | grep -oE "│W +-?[0-9][0-9.e+-]* +-?[0-9][0-9.e+-]*" | head -1 | awk '{ print $NF }')
+dw10=$(pane | grep -oE "│W +$num +$num" | head -1 | awk '{ print $NF }' || true)
 pane | grep -qi 'gradient' || fail "no gradient column on screen"
 [ -n "$w0" ] && [ -n "$w10" ] || fail "could not read W (before '$w0', after '$w10')"
 [ -n "$loss0" ] && [ -n "$loss10" ] || fail "could not read the loss (before '$loss0', after '$loss10')"
 [ -n "$dw10" ] || fail "could not read dW"
-[ "$w0" != "$w10" ] || fail "W did not change over 10 steps ($w0)"
+[ "$w0" != "$w10" ] || fail "W did not change from step 1 to 10 ($w0)"
 [ "$loss0" != "$loss10" ] || fail "the loss did not change over 10 steps ($loss0)"
-ok "10 steps: W $w0 -> $w10, dW $dw10, loss $loss0 -> $loss10"
+ok "steps 1 to 10: W $w0 -> $w10, dW $dw10, loss $loss0 -> $loss10"
 
 send Left
 wait_for "step 9/400"
@@ -100,6 +116,8 @@ tmux -L "$sock" resize-window -t e2e -x 120 -y 40
 wait_for "step $s3/400"
 ok "back to 120x40, the lesson is still there"
 
+send a
+wait_for "questions on"
 send R
 wait_for "started again from the start"
 wait_for "step 0/400"
@@ -118,4 +136,96 @@ grep -q '"linreg"' "$DLEARN_HOME/progress.json" || fail "linreg's place was not 
 grep -q '"reach-goal": true' "$DLEARN_HOME/progress.json" || fail "the answer was not saved"
 ok "progress saved, with the answer"
 echo "----- screen after quitting -----"; pane | sed "/^$/d"
+
+# saved_steps HOME LESSON: steps_seen of LESSON in HOME's progress.json.
+saved_steps() {
+  python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["lessons"][sys.argv[2]]["steps_seen"])' \
+    "$1/progress.json" "$2" 2>/dev/null || echo none
+}
+# new_shell NAME: a tmux session NAME with a plain shell.
+new_shell() {
+  tmux -L "$sock" new-session -d -s "$1" -x 120 -y 40 "env -u TMUX bash --norc --noprofile"
+  T=$1 send "PS1='$ '; clear" Enter
+}
+
+# Signals: the place is saved and the exit code is 128 + the signal (SIGINT
+# from outside the app: inside, ctrl+c is a key and quits with 0).
+for sig in TERM HUP INT; do
+  home="$work/sig-$sig"
+  new_shell "sig$sig"
+  T="sig$sig" send "DLEARN_HOME=$home TERM=xterm-256color $bin lesson linreg --no-questions; echo sig-exit=\$?" Enter
+  T="sig$sig" wait_for "step 0/400"
+  T="sig$sig" send s
+  for _ in 1 2 3 4; do T="sig$sig" send Space; sleep 0.05; done
+  T="sig$sig" wait_for "step 4/400"
+  pid=$(pgrep -nf -- "$bin lesson linreg")
+  [ -n "$pid" ] || T="sig$sig" fail "no dlearn process to signal"
+  kill "-$sig" "$pid"
+  want=$((128 + $(kill -l "$sig")))
+  T="sig$sig" wait_for "sig-exit=" 10
+  T="sig$sig" pane | grep -qF "sig-exit=$want" || T="sig$sig" fail "SIG$sig: exit code is not $want"
+  [ "$(saved_steps "$home" linreg)" = "4" ] || T="sig$sig" fail "SIG$sig: the place was not saved ($(saved_steps "$home" linreg) steps)"
+  T="sig$sig" pane | grep -qF "stopped by SIG$sig" || T="sig$sig" fail "SIG$sig: no line on stderr says why it stopped"
+  ok "SIG$sig: exit code $want, linreg's place (4 steps) saved"
+done
+
+# Closing the terminal: the session's only process is dlearn; killing the
+# session hangs up its terminal.
+home="$work/close"
+tmux -L "$sock" new-session -d -s close -x 120 -y 40 \
+  "env -u TMUX DLEARN_HOME=$home TERM=xterm-256color $bin lesson linreg --no-questions"
+T=close wait_for "step 0/400"
+T=close send s
+for _ in 1 2 3; do T=close send Space; sleep 0.05; done
+T=close wait_for "step 3/400"
+tmux -L "$sock" kill-session -t close
+for _ in $(seq 50); do [ "$(saved_steps "$home" linreg)" = "3" ] && break; sleep 0.1; done
+[ "$(saved_steps "$home" linreg)" = "3" ] || fail "closing the terminal lost the place ($(saved_steps "$home" linreg) steps)"
+ok "closing the terminal saved linreg's place (3 steps)"
+
+# Two instances on one progress file, different lessons, quitting at once.
+home="$work/two"
+new_shell twoA
+new_shell twoB
+T=twoA send "DLEARN_HOME=$home TERM=xterm-256color $bin lesson linreg --no-questions; echo a-exit=\$?" Enter
+T=twoB send "DLEARN_HOME=$home TERM=xterm-256color $bin lesson logreg --no-questions; echo b-exit=\$?" Enter
+T=twoA wait_for "step 0/"
+T=twoB wait_for "step 0/"
+T=twoA send s; T=twoB send s
+for _ in 1 2 3; do T=twoA send Space; sleep 0.05; done
+for _ in 1 2 3 4 5; do T=twoB send Space; sleep 0.05; done
+T=twoA wait_for "step 3/"
+T=twoB wait_for "step 5/"
+T=twoA send q; T=twoB send q
+T=twoA wait_for "a-exit=0"
+T=twoB wait_for "b-exit=0"
+a=$(saved_steps "$home" linreg); b=$(saved_steps "$home" logreg)
+[ "$a" = "3" ] && [ "$b" = "5" ] || fail "two instances: linreg $a (want 3), logreg $b (want 5)"
+ok "two instances quitting at once both kept their places (linreg 3, logreg 5)"
+
+# Keys while a cnn epoch runs: e, space starts epoch 1 of 2; space, space, h
+# pressed meanwhile run epoch 2, are refused at the end, and go back one
+# epoch, with no further key.
+home="$work/busy"
+new_shell busy
+T=busy send "DLEARN_HOME=$home TERM=xterm-256color $bin lesson cnn --no-questions --set epochs=2; echo busy-exit=\$?" Enter
+T=busy wait_for "step 0/" 60
+T=busy send e
+T=busy send Space
+T=busy send Space Space h
+T=busy wait_for "keys waiting" 10
+ok "keys pressed during a cnn epoch wait, and the screen says so"
+total=$(T=busy pane | grep -oE 'step [0-9]+/[0-9]+' | head -1 | sed -E 's|.*/||')
+half=$((total / 2))
+deadline=$((SECONDS + 240))
+until T=busy pane | grep -qF "step $half/$total" && ! T=busy pane | grep -qF "keys waiting" && ! T=busy pane | grep -qF "⋯ by"; do
+  [ $SECONDS -lt $deadline ] || T=busy fail "the queued keys did not end at step $half/$total"
+  sleep 0.5
+done
+sleep 1
+T=busy pane | grep -qF "step $half/$total" || T=busy fail "something moved after the queue was done"
+ok "the queued epoch, refused step and back ran in order: at step $half/$total with no further key"
+T=busy send q
+T=busy wait_for "busy-exit=0" 30
+
 echo "e2e: all checks passed"

@@ -28,7 +28,11 @@
 // granularity (o op, s step, e epoch), ← steps back, r runs and pauses,
 // [ and ] move the focused control one rung, tab moves the focus, x shows
 // the exercises, esc goes home and q quits. The place in each lesson is
-// saved on leaving it and on quitting.
+// saved a few seconds after it changes, on leaving it, on quitting, and
+// when SIGTERM, SIGHUP (the terminal closing) or SIGINT ends the app; Run
+// then returns a *SignalError (exit code 128 + the signal). A problem with
+// the progress file shows in the status line and, at the end, on
+// Options.Stderr.
 //
 // # Layout
 //
@@ -63,7 +67,9 @@
 // A lessons.Run is not safe for concurrent use and advancing it can take a
 // while, so every call on it runs in a tea.Cmd (a job) that returns the
 // new scene, journal and state as a message. One job runs at a time; keys
-// pressed meanwhile are queued (up to a bound) and never block Update. A
+// pressed meanwhile are queued (up to a bound, with a note saying how many
+// wait) and applied in order as soon as the job is done; they never block
+// Update. A
 // result for a lesson the learner has left is dropped. A panic in lesson
 // code is recovered and shown as an error; a diverging run (NaN or Inf) is
 // shown as such and the program keeps running.

@@ -48,3 +48,31 @@ func TestExercisesViewRereadsGrades(t *testing.T) {
 		t.Fatalf("exercises view does not show the new grade:\n%s", view)
 	}
 }
+
+// While the exercises view shows, the file is read again only when it
+// changed.
+func TestGradesReadOnlyWhenChanged(t *testing.T) {
+	store := &progress.Store{Path: filepath.Join(t.TempDir(), "progress.json")}
+	grade := func(passed int) {
+		t.Helper()
+		if _, err := store.Update(func(st *progress.State) {
+			st.Exercises["mse"] = progress.Exercise{Status: "pass", Passed: passed, Total: 3}
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	grade(1)
+	m := newTestModel(t, 120, 40, Options{Store: store})
+	m = send(m, m.loadGrades()())
+	if m.c.progress.Exercises["mse"].Passed != 1 || m.c.gradesRead.fi == nil {
+		t.Fatalf("first read: %+v", m.c.progress.Exercises["mse"])
+	}
+	if msg := m.loadGrades()().(gradesMsg); msg.exercises != nil {
+		t.Fatal("an unchanged file was read again")
+	}
+	grade(2)
+	m = send(m, m.loadGrades()())
+	if m.c.progress.Exercises["mse"].Passed != 2 {
+		t.Fatalf("a changed file was not read: %+v", m.c.progress.Exercises["mse"])
+	}
+}

@@ -147,20 +147,28 @@ type tickMsg struct{ gen int }
 
 // saveJob records the learner's place in lesson id, and the answers to
 // its questions the app has seen (first answers only: see
-// progress.Lesson.RecordAnswer).
+// progress.Lesson.RecordAnswer). The save runs off the UI goroutine and
+// goes through the store's lock, applied to what the file holds then: the
+// other lessons' places (saved meanwhile by another dlearn) are kept, and
+// this lesson's place is replaced only if it is not newer than this one
+// (by its Updated time), so an older save finishing late, or another
+// instance's later place, is not overwritten.
 func saveJob(c *common, id string, j lessons.Journal, stepsSeen int) tea.Cmd {
 	answers := map[string]bool{}
 	for q, ok := range c.progress.Lessons[id].Answers {
 		answers[q] = ok
 	}
+	at := now()
 	update := func(st *progress.State) {
 		if st.Lessons == nil {
 			st.Lessons = map[string]progress.Lesson{}
 		}
 		p := st.Lessons[id]
-		p.Journal = j
+		if !p.Updated.After(at) {
+			p.Journal = j
+			p.Updated = at
+		}
 		p.StepsSeen = max(p.StepsSeen, stepsSeen)
-		p.Updated = now()
 		for q, ok := range answers {
 			p.RecordAnswer(q, ok)
 		}

@@ -2,6 +2,8 @@ package tui
 
 import (
 	"fmt"
+	"io"
+	"os"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -41,6 +43,10 @@ type Options struct {
 	// learner's saved preference can turn them off too; the a key turns
 	// them on or off and saves the choice).
 	NoQuestions bool
+	// Stderr, when set, is where Run writes, once the terminal is
+	// restored, a progress problem the learner must know about (a place
+	// that could not be saved, a progress file set aside).
+	Stderr io.Writer
 }
 
 // screen is which view the app shows.
@@ -69,6 +75,16 @@ type common struct {
 	// notice is shown once on the home screen (a progress file set aside,
 	// a lesson that could not be opened).
 	notice string
+	// problem is the latest trouble with the progress file (a warning
+	// from loading it, or the error of the last save, cleared when a save
+	// succeeds): the player's status line shows it when a lesson opens or
+	// a save fails, and Run repeats it on stderr at the end.
+	problem string
+	// saveErr is set while the last save failed.
+	saveErr bool
+	// gradesRead is the stamp of the progress file when the grades were
+	// last read from it.
+	gradesRead fileStamp
 	// tick schedules msg after d; tests replace it to run without delay.
 	tick func(d time.Duration, msg tea.Msg) tea.Cmd
 }
@@ -81,6 +97,19 @@ func (c *common) restyle() {
 // savedMsg reports the end of a progress save.
 type savedMsg struct{ err error }
 
+// signalMsg reports a signal that ends the app (SIGTERM, SIGHUP, SIGINT):
+// it saves the open lesson's place and quits. Run sends it from its
+// signal goroutine with Program.Send.
+type signalMsg struct{ sig os.Signal }
+
+// autosaveEvery is how long after a change to the open lesson's place it
+// is saved, while the lesson stays open.
+const autosaveEvery = 5 * time.Second
+
+// autosaveMsg asks for the open lesson's place to be saved if it changed;
+// a message of an older player generation is dropped.
+type autosaveMsg struct{ gen int }
+
 // Model is the whole app: the home screen, the lesson player and the
 // exercises view of the current lesson. It implements tea.Model.
 type Model struct {
@@ -88,6 +117,9 @@ type Model struct {
 	screen screen
 	home   homeModel
 	player playerModel
+	// dirty: the open lesson's place changed since it was last saved;
+	// autosaving: an autosaveMsg is on its way.
+	dirty, autosaving bool
 }
 
 // New returns the app on the home screen (or, with opts.Lesson, about to
@@ -104,13 +136,16 @@ func New(reg *lessons.Registry, opts Options) Model {
 	c.restyle()
 	c.progress = &progress.State{Version: progress.Version, Lessons: map[string]progress.Lesson{}, Exercises: map[string]progress.Exercise{}}
 	if opts.Store != nil {
+		opts.Store.RemoveStaleTemps()
 		st, warning, err := opts.Store.Load()
 		switch {
 		case err != nil:
 			c.notice = fmt.Sprintf("progress is not saved this time: %v", err)
+			c.problem = c.notice
 		case st != nil:
 			c.progress = st
 			c.notice = warning
+			c.problem = warning
 		}
 	}
 	c.questionsOff = opts.NoQuestions || c.progress.Prefs.NoQuestions
@@ -154,12 +189,52 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.player = m.player.resize(m.c)
 		return m, nil
 	case savedMsg:
-		if msg.err != nil {
+		switch {
+		case msg.err != nil:
 			m.c.notice = "could not save progress: " + msg.err.Error()
+			m.c.problem, m.c.saveErr = m.c.notice, true
+			if m.screen != screenHome {
+				m.player.note = "! " + m.c.notice
+			}
+		case m.c.saveErr:
+			m.c.problem, m.c.saveErr = "", false
 		}
 		return m, nil
+	case signalMsg:
+		return m, m.quit()
+	case autosaveMsg:
+		m.autosaving = false
+		if msg.gen != m.player.gen || !m.dirty || m.screen == screenHome {
+			return m, nil
+		}
+		m.dirty = false
+		return m, m.player.save(m.c)
+	case jobDoneMsg:
+		if msg.gen != m.player.gen {
+			return m, nil
+		}
+		var cmd tea.Cmd
+		var quit bool
+		m.player, cmd, quit = m.player.update(m.c, msg)
+		if quit {
+			return m, m.quit()
+		}
+		if msg.opened != nil && m.c.problem != "" {
+			// Shown where the lesson runs, also when it was opened
+			// directly and the home screen never showed.
+			m.player.note = joinNotes("! "+m.c.problem, m.player.note)
+		}
+		if msg.opened == nil && msg.scene.LessonID != "" {
+			m.dirty = true
+			if !m.autosaving {
+				m.autosaving = true
+				cmd = tea.Batch(cmd, m.c.tick(autosaveEvery, autosaveMsg{gen: m.player.gen}))
+			}
+		}
+		return m, cmd
 	case openLessonMsg:
 		m.screen = screenPlayer
+		m.dirty = false
 		var cmd tea.Cmd
 		m.player, cmd = m.player.open(m.c, msg.lesson, msg.settings)
 		return m, cmd
@@ -167,10 +242,14 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd := m.player.save(m.c)
 		m.player = m.player.close()
 		m.screen = screenHome
+		m.dirty = false
 		return m, tea.Batch(cmd, m.loadGrades())
 	case gradesMsg:
 		if msg.exercises != nil {
 			m.c.progress.Exercises = msg.exercises
+		}
+		if msg.read.fi != nil {
+			m.c.gradesRead = msg.read
 		}
 		return m, nil
 	case gradesTickMsg:
@@ -214,8 +293,31 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // gradesEvery is how often the exercises view re-reads the grades.
 const gradesEvery = 2 * time.Second
 
-// gradesMsg carries the exercise grades read from the progress store.
-type gradesMsg struct{ exercises map[string]progress.Exercise }
+// gradesMsg carries the exercise grades read from the progress store,
+// and the stamp of the file they were read from.
+type gradesMsg struct {
+	exercises map[string]progress.Exercise
+	read      fileStamp
+}
+
+// fileStamp tells whether a file changed (nil: unknown). Every save
+// writes a new file and renames it over the old one, so a save changes
+// the file's identity as well as, most often, its time and size.
+type fileStamp struct{ fi os.FileInfo }
+
+func stampOf(path string) fileStamp {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return fileStamp{}
+	}
+	return fileStamp{fi}
+}
+
+// same reports whether s and t are known and the same file unchanged.
+func (s fileStamp) same(t fileStamp) bool {
+	return s.fi != nil && t.fi != nil && os.SameFile(s.fi, t.fi) &&
+		s.fi.Size() == t.fi.Size() && s.fi.ModTime().Equal(t.fi.ModTime())
+}
 
 // gradesTickMsg asks for the grades to be read again.
 type gradesTickMsg struct{}
@@ -227,13 +329,35 @@ func (m Model) loadGrades() tea.Cmd {
 	if store == nil {
 		return nil
 	}
+	last := m.c.gradesRead
 	return func() tea.Msg {
+		// The file is re-read every few seconds while the exercises
+		// show: not when it has not changed since the last read.
+		stamp := stampOf(store.Path)
+		if stamp.same(last) {
+			return gradesMsg{}
+		}
 		st, _, err := store.Load()
 		if err != nil || st == nil {
 			return gradesMsg{}
 		}
-		return gradesMsg{exercises: st.Exercises}
+		return gradesMsg{exercises: st.Exercises, read: stamp}
 	}
+}
+
+// joinNotes joins the non-empty notes with " · ".
+func joinNotes(notes ...string) string {
+	var out string
+	for _, n := range notes {
+		switch {
+		case n == "":
+		case out == "":
+			out = n
+		default:
+			out += " · " + n
+		}
+	}
+	return out
 }
 
 // quit saves the open lesson's place, then quits.
@@ -282,4 +406,17 @@ func (m Model) render() string {
 		s = m.home.view(c)
 	}
 	return widget.Fit(s, c.width, c.height)
+}
+
+// saveNow saves the open lesson's place at once, on the calling
+// goroutine: for Run, after the program has ended without its own save.
+func (m Model) saveNow() {
+	if m.screen == screenHome {
+		return
+	}
+	if cmd := m.player.save(m.c); cmd != nil {
+		if msg, ok := cmd().(savedMsg); ok && msg.err != nil {
+			m.c.problem = "could not save progress: " + msg.err.Error()
+		}
+	}
 }

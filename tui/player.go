@@ -301,11 +301,25 @@ func (p playerModel) enqueue(c *common, a action) (playerModel, tea.Cmd, bool) {
 	if p.busy {
 		if len(p.queue) < maxQueue {
 			p.queue = append(p.queue, a)
+			p.note = waitingNote(len(p.queue))
+		} else {
+			p.note = fmt.Sprintf("busy: %d keys already waiting; that one was dropped", maxQueue)
 		}
 		return p, nil, false
 	}
 	return p.start(c, a)
 }
+
+// waitingNote is the status line's note while n keys wait for a job.
+func waitingNote(n int) string {
+	keys := "1 key waits"
+	if n > 1 {
+		keys = fmt.Sprintf("%d keys waiting", n)
+	}
+	return waitingPrefix + keys + ", applied in order as soon as it is done"
+}
+
+const waitingPrefix = "⋯ working: "
 
 // start launches the job for a, or refuses it with a note when it cannot
 // do anything.
@@ -368,6 +382,9 @@ func settingValue(sc scene.Scene, name, def string) string {
 func (p playerModel) finish(c *common, d jobDoneMsg) (playerModel, tea.Cmd, bool) {
 	p.busy = false
 	p.input.sent = false
+	if strings.HasPrefix(p.note, waitingPrefix) {
+		p.note = ""
+	}
 	if d.opened != nil {
 		p.run = d.opened
 	}
@@ -438,11 +455,17 @@ func (p playerModel) finish(c *common, d jobDoneMsg) (playerModel, tea.Cmd, bool
 			p.note = "stopped at the end of the run"
 		}
 	}
+	// Start the next queued action; one the run refuses (a step past the
+	// end, a back at the start) leaves its note and the next one starts,
+	// so no key waits for a later key press.
 	for len(p.queue) > 0 && !p.busy {
 		a := p.queue[0]
 		p.queue = p.queue[1:]
 		var cmd tea.Cmd
 		if p, cmd, _ = p.start(c, a); cmd != nil {
+			if len(p.queue) > 0 {
+				p.note = waitingNote(len(p.queue))
+			}
 			return p, cmd, false
 		}
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/dlearn/dlearn/grade"
@@ -13,7 +14,7 @@ import (
 // the learner's progress store (in memory only if there is no config
 // folder) and the exercises folder.
 func tuiOptions(e *env, seed uint64, noQuestions bool) tui.Options {
-	opts := tui.Options{Seed: seed, NoQuestions: noQuestions}
+	opts := tui.Options{Seed: seed, NoQuestions: noQuestions, Stderr: e.stderr}
 	if st, err := progress.Open(); err == nil {
 		opts.Store = st
 	} else {
@@ -42,9 +43,16 @@ func openTUIRun(e *env, reg *lessons.Registry, l *lessons.Lesson, seed uint64, s
 	return runTUI(reg, opts)
 }
 
+// runTUI runs the app. A signal that ended it (after it saved the
+// learner's place) exits with 128 + the signal's number.
 func runTUI(reg *lessons.Registry, opts tui.Options) error {
-	if err := tui.Run(reg, opts); err != nil {
-		return &exitError{code: 1, msg: fmt.Sprintf("terminal app: %v", err)}
+	err := tui.Run(reg, opts)
+	var sig *tui.SignalError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &sig):
+		return &exitError{code: sig.ExitCode(), msg: sig.Error()}
 	}
-	return nil
+	return &exitError{code: 1, msg: fmt.Sprintf("terminal app: %v", err)}
 }

@@ -33,7 +33,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 func TestCorruptFileIsSetAside(t *testing.T) {
 	dir := t.TempDir()
 	s := &Store{Path: filepath.Join(dir, "progress.json")}
-	for _, bad := range []string{"{not json", `{"version": 99}`, `{"version": 0}`, "\x00\x01"} {
+	for _, bad := range []string{"{not json", `{"version": 0}`, "\x00\x01", `{"version": 1, "lessons": []}`} {
 		os.WriteFile(s.Path, []byte(bad), 0o644)
 		st, warn, err := s.Load()
 		if err != nil || st == nil || !strings.Contains(warn, "corrupt") {

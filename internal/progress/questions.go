@@ -3,7 +3,8 @@ package progress
 // Prefs are the learner's preferences, kept across launches.
 type Prefs struct {
 	// NoQuestions turns the lessons' predict-then-reveal questions off.
-	NoQuestions bool `json:"no_questions,omitempty"`
+	NoQuestions bool    `json:"no_questions,omitempty"`
+	Extra       Unknown `json:"-"`
 }
 
 // RecordAnswer remembers the learner's answer to question id: whether it
