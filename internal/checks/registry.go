@@ -78,6 +78,7 @@ func Exercises() []Exercise {
 		exercise("softmax", "TestSoftmax", "checks.Softmax(t, checks.SoftmaxImpl{Softmax: Softmax, CrossEntropy: CrossEntropy, Grad: Grad})", softmaxCases),
 		exercise("attention", "TestAttention", "checks.Attention(t, checks.AttentionImpl{Attention: Attention})", attentionCases),
 		exercise("gan", "TestGAN", "checks.GAN(t, checks.GANImpl{DiscriminatorLoss: DiscriminatorLoss, GeneratorLoss: GeneratorLoss, DiscriminatorGrad: DiscriminatorGrad, GeneratorGrad: GeneratorGrad})", ganCases),
+		exercise("posenc", "TestPosEnc", "checks.PosEnc(t, checks.PosEncImpl{Encode: Encode})", posencCases),
 	}
 }
 

@@ -43,7 +43,7 @@ func Lesson() *lessons.Lesson {
 		Title:     "Self-attention",
 		Summary:   "Queries, keys, values and softmax in numbers, then a small transformer learns to reverse sequences: watch its attention maps turn into the anti-diagonal.",
 		Topics:    []string{"self-attention", "transformers", "positional encoding", "seq2seq"},
-		Exercises: []string{"attention"},
+		Exercises: []string{"attention", "posenc"},
 		Controls: []lessons.Control{
 			trainer.LearningRate("0.01", 0.001, 0.003, 0.01, 0.03, 0.1, 0.3),
 			{
