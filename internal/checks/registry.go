@@ -79,6 +79,7 @@ func Exercises() []Exercise {
 		exercise("attention", "TestAttention", "checks.Attention(t, checks.AttentionImpl{Attention: Attention})", attentionCases),
 		exercise("gan", "TestGAN", "checks.GAN(t, checks.GANImpl{DiscriminatorLoss: DiscriminatorLoss, GeneratorLoss: GeneratorLoss, DiscriminatorGrad: DiscriminatorGrad, GeneratorGrad: GeneratorGrad})", ganCases),
 		exercise("posenc", "TestPosEnc", "checks.PosEnc(t, checks.PosEncImpl{Encode: Encode})", posencCases),
+		exercise("decode", "TestDecode", "checks.Decode(t, checks.DecodeImpl{Greedy: Greedy, Beam: Beam})", decodeCases),
 	}
 }
 
