@@ -81,6 +81,7 @@ func Exercises() []Exercise {
 		exercise("posenc", "TestPosEnc", "checks.PosEnc(t, checks.PosEncImpl{Encode: Encode})", posencCases),
 		exercise("decode", "TestDecode", "checks.Decode(t, checks.DecodeImpl{Greedy: Greedy, Beam: Beam})", decodeCases),
 		exercise("lstm", "TestLSTM", "checks.LSTM(t, checks.LSTMImpl{Step: Step, StepBackward: StepBackward})", lstmCases),
+		exercise("gru", "TestGRU", "checks.GRU(t, checks.GRUImpl{Step: Step})", gruCases),
 	}
 }
 
