@@ -82,6 +82,7 @@ func Exercises() []Exercise {
 		exercise("decode", "TestDecode", "checks.Decode(t, checks.DecodeImpl{Greedy: Greedy, Beam: Beam})", decodeCases),
 		exercise("lstm", "TestLSTM", "checks.LSTM(t, checks.LSTMImpl{Step: Step, StepBackward: StepBackward})", lstmCases),
 		exercise("gru", "TestGRU", "checks.GRU(t, checks.GRUImpl{Step: Step})", gruCases),
+		exercise("skipgram", "TestSkipGram", "checks.SkipGram(t, checks.SkipGramImpl{Loss: Loss, Grads: Grads})", skipgramCases),
 	}
 }
 
