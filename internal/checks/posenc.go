@@ -111,20 +111,11 @@ func posencCases(impl PosEncImpl) []testCase {
 			hint: "PE[pos][2i] = sin(pos/10000^(2i/d)) and PE[pos][2i+1] = cos(pos/10000^(2i/d)), for pos = 0 … T−1 and i = 0 … d/2−1: a T×d matrix."}
 		return e.mat(c, got, peRun(peVariant{}, T, d))
 	}
-	all := func(sizes ...[2]int) func(c *ctx) {
-		return func(c *ctx) {
-			for _, s := range sizes {
-				if !compare(c, s[0], s[1]) {
-					return
-				}
-			}
-		}
-	}
 	return []testCase{
 		// d = 4: the pairs turn at 1 and 1/100 radian per position.
-		{"hand_computed", all([2]int{3, 4})},
-		{"one_pair", all([2]int{4, 2})},
-		{"one_position", all([2]int{1, 6})},
-		{"long_and_wide", all([2]int{50, 16}, [2]int{7, 64})},
+		{"hand_computed", func(c *ctx) { compare(c, 3, 4) }},
+		{"one_pair", func(c *ctx) { compare(c, 4, 2) }},
+		{"one_position", func(c *ctx) { compare(c, 1, 6) }},
+		{"long_and_wide", func(c *ctx) { _ = compare(c, 50, 16) && compare(c, 7, 64) }},
 	}
 }
