@@ -86,6 +86,11 @@ func Exercises() []Exercise {
 		exercise("weightinit", "TestWeightInit", "checks.WeightInit(t, checks.WeightInitImpl{XavierUniformLimit: XavierUniformLimit, XavierNormalStd: XavierNormalStd, HeNormalStd: HeNormalStd, HeUniformLimit: HeUniformLimit, LayerVariances: LayerVariances})", weightinitCases),
 		exercise("dense", "TestDense", "checks.Dense(t, checks.DenseImpl{Forward: Forward, Backward: Backward})", denseCases),
 		exercise("maxpool", "TestMaxPool", "checks.MaxPool(t, checks.MaxPoolImpl{Forward: Forward, Backward: Backward})", maxpoolCases),
+		exercise("posenc", "TestPosEnc", "checks.PosEnc(t, checks.PosEncImpl{Encode: Encode})", posencCases),
+		exercise("decode", "TestDecode", "checks.Decode(t, checks.DecodeImpl{Greedy: Greedy, Beam: Beam})", decodeCases),
+		exercise("lstm", "TestLSTM", "checks.LSTM(t, checks.LSTMImpl{Step: Step, StepBackward: StepBackward})", lstmCases),
+		exercise("gru", "TestGRU", "checks.GRU(t, checks.GRUImpl{Step: Step})", gruCases),
+		exercise("skipgram", "TestSkipGram", "checks.SkipGram(t, checks.SkipGramImpl{Loss: Loss, Grads: Grads})", skipgramCases),
 	}
 }
 

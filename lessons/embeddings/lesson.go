@@ -43,7 +43,7 @@ func Lesson() *lessons.Lesson {
 		Title:     "Word embeddings",
 		Summary:   "Skip-gram on a small corpus: predict a word's neighbours, and watch words of a topic gather in the embedding space.",
 		Topics:    []string{"embeddings", "word2vec", "softmax", "cross-entropy", "SGD"},
-		Exercises: []string{"softmax"},
+		Exercises: []string{"softmax", "skipgram"},
 		Controls: []lessons.Control{
 			{
 				Name: "dim", Label: "embedding size", Kind: lessons.Int,
