@@ -67,7 +67,6 @@ type Process struct {
 	nextID    int
 	current   string // the function being called, for messages
 	failure   *Failure
-	quitting  bool
 }
 
 // Failure is the end of a harness process while it was answering, or

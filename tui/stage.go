@@ -356,7 +356,7 @@ func gridFill(panels []scene.Panel, ids []string, idx []int, r rect) ([]rect, in
 	if r.w < minPanelW || r.h < minPanelH || len(idx) == 0 {
 		return nil, 0
 	}
-	cols, rows, shown := stageGrid(len(idx), r.w, r.h)
+	cols, _, shown := stageGrid(len(idx), r.w, r.h)
 	// Keep only the panels whose wanted heights fit: rows share the height
 	// in proportion to what they ask, and a row below its minimum is
 	// dropped to the next page.
@@ -365,7 +365,7 @@ func gridFill(panels []scene.Panel, ids []string, idx []int, r rect) ([]rect, in
 		for i := range shown {
 			sel[i] = panels[idx[i]]
 		}
-		rows = (shown + cols - 1) / cols
+		rows := (shown + cols - 1) / cols
 		if rows*minPanelH <= r.h && (shown == 1 || rowsWant(sel, cols, r.w) <= r.h) {
 			hs := rowHeights(sel, cols, rows, shown, r.w, r.h)
 			var out []rect

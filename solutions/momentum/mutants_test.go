@@ -116,8 +116,8 @@ var mutants = []struct {
 		})
 	}), "divide by the square root of s"},
 	{"RMSProp mean not carried", with(func(m *checks.MomentumImpl) {
-		m.RMSProp = rmsprop(func(w, s, g, lr, a, eps float64) (float64, float64) {
-			s = (1 - a) * g * g
+		m.RMSProp = rmsprop(func(w, _, g, lr, a, eps float64) (float64, float64) {
+			s := (1 - a) * g * g
 			return w - lr*g/(math.Sqrt(s)+eps), s
 		})
 	}), "the running mean is not carried"},
