@@ -90,6 +90,8 @@ func Exercises() []Exercise {
 		exercise("decode", "TestDecode", "checks.Decode(t, checks.DecodeImpl{Greedy: Greedy, Beam: Beam})", decodeCases),
 		exercise("lstm", "TestLSTM", "checks.LSTM(t, checks.LSTMImpl{Step: Step, StepBackward: StepBackward})", lstmCases),
 		exercise("gru", "TestGRU", "checks.GRU(t, checks.GRUImpl{Step: Step})", gruCases),
+		exercise("conv2d", "TestConv2D", "checks.Conv2D(t, checks.Conv2DImpl{OutSize: OutSize, Forward: Forward, Backward: Backward})", conv2dCases),
+		exercise("bptt", "TestBPTT", "checks.BPTT(t, checks.BPTTImpl{Forward: Forward, Backward: Backward})", bpttCases),
 		exercise("skipgram", "TestSkipGram", "checks.SkipGram(t, checks.SkipGramImpl{Loss: Loss, Grads: Grads})", skipgramCases),
 	}
 }

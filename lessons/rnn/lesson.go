@@ -49,7 +49,7 @@ func Lesson() *lessons.Lesson {
 		Title:     "Recurrent networks",
 		Summary:   "An RNN learns sine waves by backpropagation through time — watch the gradient vanish or explode on its way back, then clip it or gate it (LSTM).",
 		Topics:    []string{"RNNs", "backpropagation through time", "vanishing gradients", "exploding gradients", "gradient clipping", "LSTM"},
-		Exercises: []string{"rnn", "clip", "lstm", "gru"},
+		Exercises: []string{"rnn", "bptt", "clip", "lstm", "gru"},
 		Controls: []lessons.Control{
 			{
 				Name: "cell", Label: "cell", Kind: lessons.Choice,
