@@ -92,6 +92,7 @@ func Exercises() []Exercise {
 		exercise("gru", "TestGRU", "checks.GRU(t, checks.GRUImpl{Step: Step})", gruCases),
 		exercise("skipgram", "TestSkipGram", "checks.SkipGram(t, checks.SkipGramImpl{Loss: Loss, Grads: Grads})", skipgramCases),
 		exercise("autograd", "TestAutograd", "checks.Autograd(t, checks.AutogradImpl{Eval: Eval})", autogradCases),
+		exercise("train", "TestTrain", "checks.Train(t, checks.TrainImpl{Train: Train})", trainCases),
 	}
 }
 
