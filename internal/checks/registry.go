@@ -93,6 +93,8 @@ func Exercises() []Exercise {
 		exercise("conv2d", "TestConv2D", "checks.Conv2D(t, checks.Conv2DImpl{OutSize: OutSize, Forward: Forward, Backward: Backward})", conv2dCases),
 		exercise("bptt", "TestBPTT", "checks.BPTT(t, checks.BPTTImpl{Forward: Forward, Backward: Backward})", bpttCases),
 		exercise("skipgram", "TestSkipGram", "checks.SkipGram(t, checks.SkipGramImpl{Loss: Loss, Grads: Grads})", skipgramCases),
+		exercise("autograd", "TestAutograd", "checks.Autograd(t, checks.AutogradImpl{Eval: Eval})", autogradCases),
+		exercise("train", "TestTrain", "checks.Train(t, checks.TrainImpl{Train: Train})", trainCases),
 	}
 }
 
