@@ -91,6 +91,7 @@ func Exercises() []Exercise {
 		exercise("lstm", "TestLSTM", "checks.LSTM(t, checks.LSTMImpl{Step: Step, StepBackward: StepBackward})", lstmCases),
 		exercise("gru", "TestGRU", "checks.GRU(t, checks.GRUImpl{Step: Step})", gruCases),
 		exercise("skipgram", "TestSkipGram", "checks.SkipGram(t, checks.SkipGramImpl{Loss: Loss, Grads: Grads})", skipgramCases),
+		exercise("mha", "TestMHA", "checks.MHA(t, checks.MHAImpl{Forward: Forward, Backward: Backward})", mhaCases),
 	}
 }
 
