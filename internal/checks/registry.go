@@ -92,6 +92,7 @@ func Exercises() []Exercise {
 		exercise("gru", "TestGRU", "checks.GRU(t, checks.GRUImpl{Step: Step})", gruCases),
 		exercise("skipgram", "TestSkipGram", "checks.SkipGram(t, checks.SkipGramImpl{Loss: Loss, Grads: Grads})", skipgramCases),
 		exercise("mha", "TestMHA", "checks.MHA(t, checks.MHAImpl{Forward: Forward, Backward: Backward})", mhaCases),
+		exercise("dpsgd", "TestDPSGD", "checks.DPSGD(t, checks.DPSGDImpl{Step: Step})", dpsgdCases),
 	}
 }
 
