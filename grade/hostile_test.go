@@ -110,7 +110,7 @@ var manifestTotals = map[string]int{"mse": 4, "logistic": 8, "backprop": 6, "ada
 	"conv": 7, "rnn": 8, "softmax": 9, "attention": 6, "gan": 11,
 	"momentum": 9, "schedule": 8, "clip": 6, "weightinit": 8,
 	"dense": 7, "maxpool": 7, "layernorm": 7, "batchnorm": 10,
-	"posenc": 4, "decode": 10, "lstm": 9, "gru": 5, "skipgram": 6, "mha": 12, "dpsgd": 6}
+	"posenc": 4, "decode": 10, "lstm": 9, "gru": 5, "skipgram": 6, "mha": 12, "dpsgd": 6, "intgrad": 7}
 
 func checkTotals(t *testing.T, r *Report) {
 	t.Helper()
