@@ -95,6 +95,9 @@ func Exercises() []Exercise {
 		exercise("skipgram", "TestSkipGram", "checks.SkipGram(t, checks.SkipGramImpl{Loss: Loss, Grads: Grads})", skipgramCases),
 		exercise("autograd", "TestAutograd", "checks.Autograd(t, checks.AutogradImpl{Eval: Eval})", autogradCases),
 		exercise("train", "TestTrain", "checks.Train(t, checks.TrainImpl{Train: Train})", trainCases),
+		exercise("mha", "TestMHA", "checks.MHA(t, checks.MHAImpl{Forward: Forward, Backward: Backward})", mhaCases),
+		exercise("dpsgd", "TestDPSGD", "checks.DPSGD(t, checks.DPSGDImpl{Step: Step})", dpsgdCases),
+		exercise("intgrad", "TestIntGrad", "checks.IntGrad(t, checks.IntGradImpl{Forward: Forward, Gradient: Gradient, IntegratedGradients: IntegratedGradients})", intgradCases),
 	}
 }
 

@@ -99,5 +99,6 @@ func Lesson() *lessons.Lesson {
 		New: func(seed uint64, s lessons.Settings) lessons.Machine {
 			return newMachine(seed, s)
 		},
+		Exercises: []string{"intgrad"},
 	}
 }
