@@ -162,7 +162,7 @@ func newHintCmd(e *env, reg *lessons.Registry) *cobra.Command {
 				return err
 			}
 			if dir == "" {
-				if dir, err = grade.FindDir("."); err != nil {
+				if dir, _, err = findExercises(); err != nil {
 					return fmt.Errorf("hint: %w", err)
 				}
 			}
@@ -181,7 +181,7 @@ func newHintCmd(e *env, reg *lessons.Registry) *cobra.Command {
 			return err
 		},
 	}
-	cmd.Flags().StringVar(&dir, "dir", "", "the exercises folder (default: exercises/ here or in a folder above)")
+	cmd.Flags().StringVar(&dir, "dir", "", "the exercises folder (default: exercises/ here or in a folder above, else the one dlearn init wrote)")
 	return cmd
 }
 
@@ -229,11 +229,20 @@ func newResetCmd(e *env, reg *lessons.Registry) *cobra.Command {
 			}
 			var err error
 			if dir == "" {
-				if dir, err = grade.FindDir("."); err != nil {
+				if dir, _, err = findExercises(); err != nil {
 					return fmt.Errorf("reset: %w", err)
 				}
 			}
 			folder := filepath.Join(dir, name)
+			if standaloneFolder(dir) {
+				// A folder dlearn init wrote has no tests: they import
+				// the kit's checks; dlearn grade is its test.
+				for f := range files {
+					if strings.HasSuffix(f, "_test.go") {
+						delete(files, f)
+					}
+				}
+			}
 			if !yes {
 				fmt.Fprintf(e.stdout, "reset %s to its stub? Your Go files there are kept as *.go.mine. [y/N] ", folder)
 				var answer string
@@ -259,7 +268,7 @@ func newResetCmd(e *env, reg *lessons.Registry) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&dir, "dir", "", "the exercises folder (default: exercises/ here or in a folder above)")
+	cmd.Flags().StringVar(&dir, "dir", "", "the exercises folder (default: exercises/ here or in a folder above, else the one dlearn init wrote)")
 	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "do not ask")
 	return cmd
 }
