@@ -30,7 +30,7 @@ type gradeFlags struct {
 }
 
 func (f *gradeFlags) register(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&f.dir, "dir", "", "the exercises folder (default: exercises/ here or in a folder above)")
+	cmd.Flags().StringVar(&f.dir, "dir", "", "the exercises folder (default: exercises/ here or in a folder above, else the one dlearn init wrote)")
 	cmd.Flags().DurationVar(&f.timeout, "timeout", grade.DefaultTimeout, "how long one exercise's checks may run")
 	cmd.Flags().StringVar(&f.overlay, "overlay", "", "a go -overlay file swapping the learner's files at build time (the solutions, in CI); progress is then not saved")
 	cmd.Flags().StringVar(&f.weights, "weights", "", `a JSON file of points per exercise, {"mse": 2, "gan": 3} (default 1 each); each earns its points times the share of its checks that pass`)
@@ -63,11 +63,14 @@ func (f *gradeFlags) options(reg *lessons.Registry, names []string) (grade.Optio
 	if f.timeout <= 0 {
 		return grade.Options{}, fmt.Errorf("grade: --timeout must be positive, got %v", f.timeout)
 	}
+	if err := canGrade(); err != nil {
+		return grade.Options{}, err
+	}
 	dir := f.dir
 	if dir == "" {
-		found, err := grade.FindDir(".")
+		found, _, err := findExercises()
 		if err != nil {
-			return grade.Options{}, err
+			return grade.Options{}, fmt.Errorf("grade: %w", err)
 		}
 		dir = found
 	} else if st, err := os.Stat(dir); err != nil || !st.IsDir() {
@@ -92,11 +95,12 @@ func (f *gradeFlags) options(reg *lessons.Registry, names []string) (grade.Optio
 	return o, err
 }
 
-// ownExercises reports whether dir is the exercises folder of the kit
-// dlearn runs in (found from the current folder): only its grades belong
-// in the local progress, never those of a folder graded with --dir.
+// ownExercises reports whether dir is the learner's own exercises folder
+// (the kit's, found from the current folder, or the one dlearn init
+// wrote): only its grades belong in the local progress, never those of
+// another folder graded with --dir.
 func ownExercises(dir string) bool {
-	own, err := grade.FindDir(".")
+	own, _, err := findExercises()
 	if err != nil {
 		return false
 	}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/dlearn/dlearn/grade"
 	"github.com/dlearn/dlearn/internal/progress"
 	"github.com/dlearn/dlearn/lessons"
 	"github.com/dlearn/dlearn/tui"
@@ -20,7 +19,7 @@ func tuiOptions(e *env, seed uint64, noQuestions bool) tui.Options {
 	} else {
 		fmt.Fprintf(e.stderr, "dlearn: %v; your place will not be remembered\n", err)
 	}
-	if dir, err := grade.FindDir("."); err == nil {
+	if dir, _, err := findExercises(); err == nil {
 		opts.ExercisesDir = dir
 	}
 	return opts

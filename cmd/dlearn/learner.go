@@ -61,12 +61,23 @@ func newNextCmd(e *env, reg *lessons.Registry) *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("next: %w", err)
 			}
-			return writeNext(e.stdout, reg, st)
+			dir, _, ferr := findExercises()
+			if ferr != nil {
+				dir = "exercises"
+			}
+			if err := writeNext(e.stdout, reg, st, dir); err != nil {
+				return err
+			}
+			if ferr != nil {
+				fmt.Fprintf(e.stdout, "(%v)\n", ferr)
+			}
+			return nil
 		},
 	}
 }
 
-func writeNext(w io.Writer, reg *lessons.Registry, st *progress.State) error {
+// writeNext names the next exercise to do; dir is the exercises folder.
+func writeNext(w io.Writer, reg *lessons.Registry, st *progress.State, dir string) error {
 	all := courseExercises(reg)
 	for _, x := range all {
 		g, graded := st.Exercises[x.name]
@@ -77,8 +88,8 @@ func writeNext(w io.Writer, reg *lessons.Registry, st *progress.State) error {
 		if graded {
 			state = fmt.Sprintf("last grade: %s, %d/%d checks", g.Status, g.Passed, g.Total)
 		}
-		_, err := fmt.Fprintf(w, "next: %s (lesson %s: %s) · %s\n  edit exercises/%s/, then: dlearn grade %s   (stuck? dlearn hint %s)\n",
-			x.name, x.lesson.ID, x.lesson.Title, state, x.name, x.name, x.name)
+		_, err := fmt.Fprintf(w, "next: %s (lesson %s: %s) · %s\n  edit %s, then: dlearn grade %s   (stuck? dlearn hint %s)\n",
+			x.name, x.lesson.ID, x.lesson.Title, state, filepath.Join(dir, x.name)+string(filepath.Separator), x.name, x.name)
 		return err
 	}
 	_, err := fmt.Fprintf(w, "every exercise passes (%d of %d): well done\n", len(all), len(all))
@@ -162,7 +173,7 @@ func newHintCmd(e *env, reg *lessons.Registry) *cobra.Command {
 				return err
 			}
 			if dir == "" {
-				if dir, err = grade.FindDir("."); err != nil {
+				if dir, _, err = findExercises(); err != nil {
 					return fmt.Errorf("hint: %w", err)
 				}
 			}
@@ -181,7 +192,7 @@ func newHintCmd(e *env, reg *lessons.Registry) *cobra.Command {
 			return err
 		},
 	}
-	cmd.Flags().StringVar(&dir, "dir", "", "the exercises folder (default: exercises/ here or in a folder above)")
+	cmd.Flags().StringVar(&dir, "dir", "", "the exercises folder (default: exercises/ here or in a folder above, else the one dlearn init wrote)")
 	return cmd
 }
 
@@ -229,11 +240,20 @@ func newResetCmd(e *env, reg *lessons.Registry) *cobra.Command {
 			}
 			var err error
 			if dir == "" {
-				if dir, err = grade.FindDir("."); err != nil {
+				if dir, _, err = findExercises(); err != nil {
 					return fmt.Errorf("reset: %w", err)
 				}
 			}
 			folder := filepath.Join(dir, name)
+			if standaloneFolder(dir) {
+				// A folder dlearn init wrote has no tests: they import
+				// the kit's checks; dlearn grade is its test.
+				for f := range files {
+					if strings.HasSuffix(f, "_test.go") {
+						delete(files, f)
+					}
+				}
+			}
 			if !yes {
 				fmt.Fprintf(e.stdout, "reset %s to its stub? Your Go files there are kept as *.go.mine. [y/N] ", folder)
 				var answer string
@@ -259,7 +279,7 @@ func newResetCmd(e *env, reg *lessons.Registry) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&dir, "dir", "", "the exercises folder (default: exercises/ here or in a folder above)")
+	cmd.Flags().StringVar(&dir, "dir", "", "the exercises folder (default: exercises/ here or in a folder above, else the one dlearn init wrote)")
 	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "do not ask")
 	return cmd
 }

@@ -69,5 +69,7 @@ func commands(e *env, reg *lessons.Registry) []*cobra.Command {
 		newClassroomCmd(e, reg),
 		newVersionCmd(e),
 		newAboutCmd(e),
+		newInitCmd(e, reg),
+		newDoctorCmd(e),
 	}
 }

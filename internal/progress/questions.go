@@ -3,8 +3,12 @@ package progress
 // Prefs are the learner's preferences, kept across launches.
 type Prefs struct {
 	// NoQuestions turns the lessons' predict-then-reveal questions off.
-	NoQuestions bool    `json:"no_questions,omitempty"`
-	Extra       Unknown `json:"-"`
+	NoQuestions bool `json:"no_questions,omitempty"`
+	// ExercisesDir is the absolute path of the exercises folder dlearn
+	// init wrote, found by grade, hint, reset, next and the TUI from any
+	// working directory.
+	ExercisesDir string  `json:"exercises_dir,omitempty"`
+	Extra        Unknown `json:"-"`
 }
 
 // RecordAnswer remembers the learner's answer to question id: whether it

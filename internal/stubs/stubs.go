@@ -1,7 +1,9 @@
 // Package stubs holds a pristine copy of the exercises' starting files
-// (the stubs and their one-line tests), so that dlearn reset can restore
-// one without git. files/ is generated from exercises/ by go generate;
-// .ci/exercises.sh checks that the two agree.
+// (the stubs and their one-line tests) and their READMEs, so that dlearn
+// reset can restore one without git and dlearn init can write a learner's
+// exercises folder from the binary alone. files/ and docs/ are generated
+// from exercises/ by go generate; .ci/exercises.sh and this package's
+// tests check that they agree.
 package stubs
 
 //go:generate sh gen.sh
@@ -16,6 +18,22 @@ import (
 
 //go:embed files
 var files embed.FS
+
+//go:embed docs
+var docs embed.FS
+
+// GoVersion is the go line of the exercises' go.mod, which dlearn init
+// writes into a learner's folder (a test checks it against exercises/go.mod).
+const GoVersion = "1.26.7"
+
+// Readme returns the README of exercise name, or nil if it has none.
+func Readme(name string) []byte {
+	data, err := docs.ReadFile(path.Join("docs", name+".md"))
+	if err != nil {
+		return nil
+	}
+	return data
+}
 
 // Files returns the starting files of exercise name: file name → content.
 // It is empty for an exercise the kit does not have.
