@@ -121,7 +121,7 @@ func (m *machine) wavePanel() scene.Panel {
 	for t := range n {
 		px[t], py[t] = float64(t+2), clamp(m.rec.preds[t].Value.Data[0], 3)
 	}
-	return scene.Panel{Kind: scene.KindPlot, Title: "wave 1, predicted one step ahead", Plot: &scene.Plot{
+	return scene.Panel{Kind: scene.KindPlot, Title: "wave 1, predicted one step ahead", ID: "fit", Priority: 1, Plot: &scene.Plot{
 		XLabel: "t", YLabel: "x",
 		XRange: &scene.Range{Min: 1, Max: float64(T + 1)},
 		YRange: &scene.Range{Min: -1.5, Max: 1.5},
@@ -162,7 +162,7 @@ func (m *machine) gradPanel() scene.Panel {
 		}
 		series = append(series, scene.Series{Name: "L (all)", Style: scene.Path, X: wx, Y: wy})
 	}
-	return scene.Panel{Kind: scene.KindPlot, Title: "gradient through time", Plot: &scene.Plot{
+	return scene.Panel{Kind: scene.KindPlot, Title: "gradient through time", ID: "grad-time", Plot: &scene.Plot{
 		XLabel: "t", YLabel: "‖∂·/∂h_t‖", LogY: true,
 		XRange: &scene.Range{Min: 1, Max: float64(T)},
 		Series: series,
