@@ -186,8 +186,22 @@ func (m *machine) hiddenPanel() scene.Panel {
 }
 
 // recurrentPanel is W_hh with its largest singular value for the RNN;
-// for the LSTM, the forget gates of wave 1 over time.
+// for the LSTM, the forget gates of wave 1 over time; for the GRU, its
+// update gates.
 func (m *machine) recurrentPanel(v view) scene.Panel {
+	if v.GRU {
+		T := m.cfg.steps
+		px := make([]float64, Hidden*T)
+		for t := range m.shown() {
+			for u := range Hidden {
+				px[u*T+t] = clamp(m.rec.update[t].Value.Data[u], 1)
+			}
+		}
+		return scene.Panel{Kind: scene.KindImage, ID: "gates", Title: "update gates z_t of wave 1 (unit × t)", Image: &scene.Image{
+			Rows: Hidden, Cols: T, Tiles: [][]float64{px}, Min: 0, Max: 1,
+			Captions: []string{"mean z = " + trainer.Num(v.MeanZAll)},
+		}}
+	}
 	if v.LSTM {
 		T := m.cfg.steps
 		px := make([]float64, Hidden*T)
