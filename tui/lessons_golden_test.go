@@ -48,12 +48,15 @@ func TestGoldenLessons(t *testing.T) {
 	}
 }
 
-// eachLessonSize compares m's view at each of lessonSizes with its golden.
+// eachLessonSize compares m's view at each of lessonSizes with its golden
+// and scans it for an identifier cut short.
 func eachLessonSize(t *testing.T, m Model) {
 	t.Helper()
 	for _, s := range lessonSizes {
 		t.Run(fmt.Sprintf("%dx%d", s[0], s[1]), func(t *testing.T) {
-			requireView(t, send(m, teaSize(s[0], s[1])), s[0], s[1])
+			sized := send(m, teaSize(s[0], s[1]))
+			requireView(t, sized, s[0], s[1])
+			requireNoIdentifierCut(t, sized, s[0], s[1])
 		})
 	}
 }
@@ -218,6 +221,7 @@ func TestGoldenLessonsFinished(t *testing.T) {
 					t.Fatalf("NO_COLOR view has a colour sequence %q", v[loc[0]:loc[1]])
 				}
 				requireView(t, nc, 120, 40)
+				requireNoIdentifierCut(t, nc, 120, 40)
 			})
 		})
 	}

@@ -328,7 +328,7 @@ func (m *machine) lossPanel() scene.Panel {
 		XLabel: "step", YLabel: "MSE",
 		Series: []scene.Series{
 			finiteSeries("batch loss", steps, m.loop.Losses),
-			finiteSeries("loss on all points (per epoch)", ep, m.epochMSE),
+			finiteSeries("loss on all points", ep, m.epochMSE),
 		},
 	}}
 }
