@@ -30,7 +30,7 @@ func (m *machine) mapsPanel(p prediction) scene.Panel {
 	for k := range caps {
 		caps[k] = fmt.Sprintf("head %d", k+1)
 	}
-	return scene.Panel{Kind: scene.KindImage,
+	return scene.Panel{Kind: scene.KindImage, ID: "maps", Priority: 1,
 		Title: fmt.Sprintf("attention maps, example %d", m.cfg.example),
 		Image: &scene.Image{Rows: SeqLen, Cols: SeqLen, Tiles: p.Maps, Captions: caps,
 			Min: 0, Max: 1, RowLabels: rows, ColLabels: cols}}

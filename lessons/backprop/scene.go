@@ -228,7 +228,7 @@ func (m *machine) regionPanel() scene.Panel {
 	for i, p := range xorX {
 		xs[i], ys[i], cls[i] = p[0], p[1], int(xorY[i])
 	}
-	return scene.Panel{Kind: scene.KindPlot, Title: "decision regions: p(class 1)", Plot: &scene.Plot{
+	return scene.Panel{Kind: scene.KindPlot, Title: "decision regions: p(class 1)", ID: "regions", Priority: 1, Aspect: 1, Plot: &scene.Plot{
 		XLabel: "x1", YLabel: "x2", XRange: &rng, YRange: &rng,
 		Region: &scene.Grid{X: rng, Y: rng, Rows: regionCells, Cols: regionCells, Values: m.predict(grid)},
 		Series: []scene.Series{{Name: "XOR points (class 0 / 1)", Style: scene.Scatter, X: xs, Y: ys, Classes: cls}},

@@ -206,19 +206,32 @@ func TestPanelsByPhase(t *testing.T) {
 	if k := kinds(); !slices.Equal(k, between) {
 		t.Fatalf("ready: panels %v", k)
 	}
+	// The inspected digit, the lesson's main picture, leads every phase
+	// with one ID: inside a step, before the node's value and the graph.
+	main := func(when string) {
+		t.Helper()
+		p := r.Scene().Panels[0]
+		if p.ID != "digit" || p.Priority != 1 || !strings.HasPrefix(p.Title, "test digit #0: read as") || len(p.Image.Tiles) != 2 {
+			t.Fatalf("%s: first panel %q (ID %q, priority %d), want the inspected digit and its saliency", when, p.Title, p.ID, p.Priority)
+		}
+	}
+	main("ready")
 	r.Advance(lessons.Op)
-	if k := kinds(); !slices.Equal(k, []scene.Kind{scene.KindImage, scene.KindGraph}) {
+	if k := kinds(); !slices.Equal(k, []scene.Kind{scene.KindImage, scene.KindImage, scene.KindGraph}) {
 		t.Fatalf("forward: panels %v", k)
 	}
+	main("forward")
 	walk(r, 19)
 	sc := r.Scene()
-	if sc.Phase != "backward" || !strings.HasPrefix(sc.Panels[0].Title, "∂L/∂conv1.W") || len(sc.Panels[0].Image.Tiles) != mach(r).net.f {
-		t.Fatalf("last backward op: phase %s, panel %q", sc.Phase, sc.Panels[0].Title)
+	if sc.Phase != "backward" || !strings.HasPrefix(sc.Panels[1].Title, "∂L/∂conv1.W") || len(sc.Panels[1].Image.Tiles) != mach(r).net.f {
+		t.Fatalf("last backward op: phase %s, panel %q", sc.Phase, sc.Panels[1].Title)
 	}
+	main("backward")
 	r.Advance(lessons.Op)
 	if k := kinds(); !slices.Equal(k, between) {
 		t.Fatalf("update: panels %v", k)
 	}
+	main("update")
 }
 
 func TestDivergedSceneHasNoNaN(t *testing.T) {

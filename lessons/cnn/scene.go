@@ -81,9 +81,9 @@ func (m *machine) Scene() scene.Scene {
 	sc.Narrative = trainer.Narrative(narrative, block, v)
 	switch phase {
 	case "forward":
-		sc.Panels = m.forwardPanels()
+		sc.Panels = append([]scene.Panel{m.digitMain(m.net.inspect(image(m.test, m.inspect)))}, m.forwardPanels()...)
 	case "backward":
-		sc.Panels = m.backwardPanels()
+		sc.Panels = append([]scene.Panel{m.digitMain(m.net.inspect(image(m.test, m.inspect)))}, m.backwardPanels()...)
 	case "diverged":
 		sc.Panels = []scene.Panel{m.curvesPanel()}
 	default:
@@ -167,13 +167,22 @@ func (m *machine) inspectPanels(v view, phase string) []scene.Panel {
 		last = m.wrongPanel()
 	}
 	return []scene.Panel{
-		digitPanel(fmt.Sprintf("test digit #%d and its saliency", m.inspect),
-			image(m.test, m.inspect).Data, fmt.Sprintf("label %d", label), x.saliency, fmt.Sprintf("∂s%d/∂x", x.pred)),
+		m.digitMain(x.inspection),
 		barsPanel(fmt.Sprintf("probabilities of #%d (▶ label)", m.inspect), x.probs, label),
 		m.curvesPanel(),
 		kernelsPanel("conv1 kernels (3×3)", m.net.conv1.W.Value),
 		last,
 	}
+}
+
+// digitMain is the lesson's main picture, in every phase: the inspected
+// test digit, the network's reading of it (with the weights of the moment:
+// inside a step, those before its update) and its saliency map.
+func (m *machine) digitMain(x inspection) scene.Panel {
+	p := digitPanel(fmt.Sprintf("test digit #%d: read as %d (%.0f%%)", m.inspect, x.pred, 100*x.probs[x.pred]),
+		image(m.test, m.inspect).Data, fmt.Sprintf("label %d", m.test.Labels[m.inspect]), x.saliency, fmt.Sprintf("∂s%d/∂x", x.pred))
+	p.ID, p.Priority = "digit", 1
+	return p
 }
 
 // tensorOf wraps g in a tensor shaped like p.

@@ -144,7 +144,7 @@ func (m *machine) projectionPanel() scene.Panel {
 	// cuts short; the title names it too.
 	probe := m.words.Index[m.probe]
 	series = append(series, scene.Series{Name: m.probe, Style: scene.Path, X: []float64{pr.X[probe]}, Y: []float64{pr.Y[probe]}})
-	return scene.Panel{Kind: scene.KindPlot,
+	return scene.Panel{Kind: scene.KindPlot, ID: "pca", Priority: 1,
 		Title: fmt.Sprintf("PCA of E · ◆ %s · %.0f%% of spread", m.probe, 100*pr.Explained),
 		Plot:  &scene.Plot{XLabel: "PC1", YLabel: "PC2", Series: series}}
 }

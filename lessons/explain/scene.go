@@ -232,7 +232,10 @@ func (m *machine) Scene() scene.Scene {
 	return sc
 }
 
-// panels are the scene's panels for its phase.
+// panels are the scene's panels for its phase. After training, the first
+// panel of every stage is the lesson's main picture: the digit beside the
+// stage's map (the chosen method's in the sanity check and the
+// comparison), kept in its place by one ID from stage to stage.
 func (m *machine) panels(phase string) []scene.Panel {
 	if m.stage == stTrain || m.loop.Diverged {
 		ps := []scene.Panel{m.lossPanel()}
@@ -240,10 +243,20 @@ func (m *machine) panels(phase string) []scene.Panel {
 			ps = append(ps, scene.Panel{Kind: scene.KindGraph, Title: "computation graph", Graph: m.loop.Cur.Graph()})
 		}
 		if m.xb != nil {
-			ps = append(ps, imagePanel(fmt.Sprintf("the step's first digit (a %d)", m.yb[0]), []tile{{m.xb.Data[:Pixels], "x[0]"}}, false))
+			d := imagePanel(fmt.Sprintf("the step's first digit (a %d)", m.yb[0]), []tile{{m.xb.Data[:Pixels], "x[0]"}}, false)
+			d.ID = "step-digit"
+			ps = append(ps, d)
 		}
 		return ps
 	}
+	ps := m.explainPanels()
+	ps[0].ID, ps[0].Priority = "digit-map", 1
+	return ps
+}
+
+// explainPanels are the panels of an explaining stage, its digit and map
+// first.
+func (m *machine) explainPanels() []scene.Panel {
 	r := m.rep
 	digit := tile{r.img, fmt.Sprintf("#%d, a %d", m.set.digit, r.label)}
 	c := r.class

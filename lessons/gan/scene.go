@@ -75,7 +75,7 @@ func (m *machine) planePanel(pts *tensor.Tensor) scene.Panel {
 	gx, gy := columns(pts.Data, Shown)
 	rx, ry := columns(m.real.X.Data, ShownReal)
 	r := scene.Range{Min: -PlotHalf, Max: PlotHalf}
-	return scene.Panel{Kind: scene.KindPlot, Title: "D's p(real) over the plane", Plot: &scene.Plot{
+	return scene.Panel{Kind: scene.KindPlot, Title: "D's p(real) over the plane", ID: "plane", Priority: 1, Aspect: 1, Plot: &scene.Plot{
 		XLabel: "x1", YLabel: "x2", XRange: &r, YRange: &r,
 		Series: []scene.Series{
 			{Name: "G(z)", Style: scene.Scatter, X: gx, Y: gy},

@@ -301,7 +301,7 @@ func (m *machine) fitPanel() scene.Panel {
 	for _, y := range m.y.Data {
 		ylo, yhi = math.Min(ylo, y), math.Max(yhi, y)
 	}
-	return scene.Panel{Kind: scene.KindPlot, Title: "data and fitted line", Plot: &scene.Plot{
+	return scene.Panel{Kind: scene.KindPlot, Title: "data and fitted line", ID: "fit", Priority: 1, Plot: &scene.Plot{
 		XLabel: "x", YLabel: "y",
 		XRange: &scene.Range{Min: 0, Max: 1},
 		YRange: &scene.Range{Min: math.Floor(ylo), Max: math.Ceil(yhi)},
@@ -328,7 +328,7 @@ func (m *machine) lossPanel() scene.Panel {
 		XLabel: "step", YLabel: "MSE",
 		Series: []scene.Series{
 			finiteSeries("batch loss", steps, m.loop.Losses),
-			finiteSeries("loss on all points (per epoch)", ep, m.epochMSE),
+			finiteSeries("loss on all points", ep, m.epochMSE),
 		},
 	}}
 }

@@ -213,7 +213,7 @@ func (m *machine) boundaryPanel() scene.Panel {
 	if bx, by, ok := clipLine(w1, w2, b); ok {
 		series = append(series, scene.Series{Name: "model boundary p = 0.5", Style: scene.Line, X: bx, Y: by})
 	}
-	return scene.Panel{Kind: scene.KindPlot, Title: "decision boundary", Plot: &scene.Plot{
+	return scene.Panel{Kind: scene.KindPlot, Title: "decision boundary", ID: "boundary", Priority: 1, Plot: &scene.Plot{
 		XLabel: "x1", YLabel: "x2", XRange: &scene.Range{Min: 0, Max: 1}, YRange: &scene.Range{Min: 0, Max: 1},
 		Series: series, Region: &grid,
 	}}

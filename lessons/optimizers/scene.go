@@ -113,7 +113,10 @@ func (m *machine) pathPanel() scene.Panel {
 		mins.Classes = append(mins.Classes, 0)
 	}
 	p.Series = append(p.Series, mins)
-	return scene.Panel{Kind: scene.KindPlot, Title: "paths on " + s.title + ": f = " + s.formula, Plot: p}
+	// The surfaces' x and y are the same parameter unit: keep their
+	// ratio on screen so a round bowl looks round.
+	aspect := (s.xr.Max - s.xr.Min) / (s.yr.Max - s.yr.Min)
+	return scene.Panel{Kind: scene.KindPlot, Title: "paths on " + s.title + ": f = " + s.formula, ID: "paths", Priority: 1, Aspect: aspect, Plot: p}
 }
 
 // statePanel is one row per optimizer: its last gradient and update, state and per-coordinate step size (lr for the methods without

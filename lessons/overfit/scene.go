@@ -59,11 +59,11 @@ func (m *machine) Scene() scene.Scene {
 	sc.Narrative = trainer.Narrative(narrative, block, v)
 	grid := m.regionGrid()
 	if m.loop.InStep() {
-		sc.Panels = []scene.Panel{{Kind: scene.KindGraph, Title: "computation graph of this step", Graph: cur.Graph()}}
+		// The regions stay on screen through the step (the same weights
+		// until the update), with dropout's masks when it is on.
+		sc.Panels = []scene.Panel{{Kind: scene.KindGraph, Title: "computation graph of this step", Graph: cur.Graph()}, m.regionPanel(grid, false)}
 		if mask := m.maskPanel(); mask != nil {
 			sc.Panels = append(sc.Panels, *mask)
-		} else {
-			sc.Panels = append(sc.Panels, m.regionPanel(grid, false))
 		}
 		return sc
 	}
@@ -91,16 +91,20 @@ func (m *machine) regionGrid() *scene.Grid {
 // regionPanel draws the decision regions and the boundary p = 0.5 under
 // the training points or, with val, the validation points.
 func (m *machine) regionPanel(g *scene.Grid, val bool) scene.Panel {
+	// The training points' regions are the lesson's main picture: the
+	// boundary bending round them is what overfitting looks like.
 	d, name, title := m.train, "training points", fmt.Sprintf("regions · %d training points", m.train.len())
+	id, prio := "regions-train", 1
 	if val {
 		d, name, title = m.val, "validation points", fmt.Sprintf("regions · %d validation points", m.val.len())
+		id, prio = "regions-val", 0
 	}
 	n := d.len()
 	xs, ys := make([]float64, n), make([]float64, n)
 	for i := range n {
 		xs[i], ys[i] = d.X.Data[2*i], d.X.Data[2*i+1]
 	}
-	return scene.Panel{Kind: scene.KindPlot, Title: title, Plot: &scene.Plot{
+	return scene.Panel{Kind: scene.KindPlot, Title: title, ID: id, Priority: prio, Plot: &scene.Plot{
 		XLabel: "x1", YLabel: "x2",
 		XRange: &scene.Range{Min: xRange[0], Max: xRange[1]}, YRange: &scene.Range{Min: yRange[0], Max: yRange[1]},
 		Series:  []scene.Series{{Name: name, Style: scene.Scatter, X: xs, Y: ys, Classes: d.Labels}},

@@ -14,7 +14,7 @@
 // largest singular value (by power iteration), and the loss with the
 // gradient norm before and after clipping. The learner can scale W_hh at
 // initialisation to make the gradient through time vanish or explode,
-// clip the gradient norm, and swap the cell for the engine's LSTM.
+// clip the gradient norm, and swap the cell for the engine's LSTM or GRU.
 //
 // The goal (questions.go) is a loss of at most 0.0025, half of what
 // copying the last value scores; the runtime judges the end by it, and the
@@ -37,7 +37,7 @@ import (
 )
 
 // Cells are the recurrent cells the lesson offers.
-var Cells = []string{"rnn", "lstm"}
+var Cells = []string{"rnn", "lstm", "gru"}
 
 // Clips are the gradient-clipping choices: off, or the maximum norm.
 var Clips = []string{"off", "1", "5"}
@@ -47,13 +47,13 @@ func Lesson() *lessons.Lesson {
 	return &lessons.Lesson{
 		ID:        "rnn",
 		Title:     "Recurrent networks",
-		Summary:   "An RNN learns sine waves by backpropagation through time — watch the gradient vanish or explode on its way back, then clip it or gate it (LSTM).",
-		Topics:    []string{"RNNs", "backpropagation through time", "vanishing gradients", "exploding gradients", "gradient clipping", "LSTM"},
+		Summary:   "An RNN learns sine waves by backpropagation through time — watch the gradient vanish or explode on its way back, then clip it or gate it (LSTM, GRU).",
+		Topics:    []string{"RNNs", "backpropagation through time", "vanishing gradients", "exploding gradients", "gradient clipping", "LSTM", "GRU"},
 		Exercises: []string{"rnn", "bptt", "clip", "lstm", "gru"},
 		Controls: []lessons.Control{
 			{
 				Name: "cell", Label: "cell", Kind: lessons.Choice,
-				Help:    "vanilla tanh RNN or LSTM; restarts the run",
+				Help:    "vanilla tanh RNN, LSTM or GRU; restarts the run",
 				Choices: Cells, Default: "rnn", Restart: true,
 			},
 			{

@@ -20,7 +20,7 @@ const (
 
 // config is a run's restart settings.
 type config struct {
-	cell   string  // "rnn" or "lstm"
+	cell   string  // "rnn", "lstm" or "gru"
 	steps  int     // T, the time steps the network reads
 	scale  float64 // factor on W_hh at initialisation
 	epochs int
@@ -66,10 +66,12 @@ type machine struct {
 
 func newMachine(seed uint64, cfg config, lr float64, clip float64) *machine {
 	m := newModel(seed, cfg, lr, clip)
+	// The vanilla RNN compares itself with the LSTM, the gated cells
+	// with the vanilla RNN.
 	other := cfg
-	other.cell = "lstm"
-	if cfg.cell == "lstm" {
-		other.cell = "rnn"
+	other.cell = "rnn"
+	if cfg.cell == "rnn" {
+		other.cell = "lstm"
 	}
 	m.initRatio = m.probe().ratio()
 	m.otherRatio = newModel(seed, other, lr, clip).probe().ratio()
@@ -105,9 +107,12 @@ func newModel(seed uint64, cfg config, lr float64, clip float64) *machine {
 
 	rng := tensor.NewRNG(seed + 1)
 	m.net = &net{}
-	if cfg.cell == "lstm" {
+	switch cfg.cell {
+	case "lstm":
 		m.net.lstm = nn.NewLSTMCell("lstm", 1, Hidden, rng)
-	} else {
+	case "gru":
+		m.net.gru = nn.NewGRUCell("gru", 1, Hidden, rng)
+	default:
 		m.net.rnn = nn.NewRNNCell("rnn", 1, Hidden, rng)
 	}
 	for i := range m.net.wh().Value.Data {

@@ -12,29 +12,49 @@ import (
 	"github.com/dlearn/dlearn/engine/tensor"
 )
 
-// net is the lesson's model: one recurrent cell (the engine's RNNCell or
-// LSTMCell, exactly one set) and a Dense readout from the hidden state to
-// the prediction, applied at every time step.
+// net is the lesson's model: one recurrent cell (the engine's RNNCell,
+// LSTMCell or GRUCell, exactly one set) and a Dense readout from the
+// hidden state to the prediction, applied at every time step.
 type net struct {
 	rnn  *nn.RNNCell
 	lstm *nn.LSTMCell
+	gru  *nn.GRUCell
 	head *nn.Dense
 }
 
-// params returns the cell's Wx, Wh, b, then the readout's W and b.
+// params returns the cell's parameters (Wx, Wh, b; the GRU's Wx, Wh, bx,
+// bh), then the readout's W and b.
 func (n *net) params() []*autograd.Var {
-	if n.lstm != nil {
+	switch {
+	case n.lstm != nil:
 		return append(n.lstm.Params(), n.head.Params()...)
+	case n.gru != nil:
+		return append(n.gru.Params(), n.head.Params()...)
 	}
 	return append(n.rnn.Params(), n.head.Params()...)
 }
 
-// wh is the recurrent weight matrix.
+// wh is the recurrent weight matrix (all the gates' blocks for the
+// gated cells).
 func (n *net) wh() *autograd.Var {
-	if n.lstm != nil {
+	switch {
+	case n.lstm != nil:
 		return n.lstm.Wh
+	case n.gru != nil:
+		return n.gru.Wh
 	}
 	return n.rnn.Wh
+}
+
+// cellName is the cell's name for the learner.
+func (n *net) cellName() string {
+	switch {
+	case n.lstm != nil:
+		return "LSTM"
+	case n.gru != nil:
+		return "GRU"
+	}
+	return "vanilla RNN"
 }
 
 // record is what one recorded forward pass holds for the scenes: the
@@ -47,6 +67,9 @@ type record struct {
 	in, forget    []*autograd.Var // the gates i_t and f_t (LSTM only)
 	out           []*autograd.Var // the gate o_t (LSTM only)
 	carry         []*autograd.Var // f_t ⊙ c_{t−1} (LSTM only)
+	reset, update []*autograd.Var // the gates r_t and z_t (GRU only)
+	cand          []*autograd.Var // the candidate n_t (GRU only)
+	direct        []*autograd.Var // h_{t−1} − n_t, the path z_t gates (GRU only)
 	// ends[t] is the tape length after time step t+1; the last entry
 	// closes the readout-and-loss group.
 	ends []int
@@ -78,10 +101,13 @@ func (n *net) forward(tp *autograd.Tape, xs []*autograd.Var, target *autograd.Va
 	for t := range steps {
 		from := tp.Len()
 		prevH, prevC := h, c
-		if n.lstm != nil {
+		switch {
+		case n.lstm != nil:
 			h, c = n.lstm.Step(tp, xs[t], h, c)
 			r.cs = append(r.cs, c.Named(fmt.Sprintf("c%d", t+1)))
-		} else {
+		case n.gru != nil:
+			h = n.gru.Step(tp, xs[t], h)
+		default:
 			h = n.rnn.Step(tp, xs[t], h)
 		}
 		h.Named(fmt.Sprintf("h%d", t+1))
@@ -91,14 +117,32 @@ func (n *net) forward(tp *autograd.Tape, xs []*autograd.Var, target *autograd.Va
 		r.rec = append(r.rec, findNode(nodes, func(nd *autograd.Node) bool {
 			return nd.Op == "matmul" && nd.Inputs[0] == prevH
 		}))
-		if n.lstm != nil {
+		switch {
+		case n.gru != nil:
+			// The engine's GRU step computes r, then z, then n, and
+			// h_t = n + z ⊙ (h_{t−1} − n).
+			var sig []*autograd.Var
+			for _, nd := range nodes {
+				if nd.Op == "sigmoid" {
+					sig = append(sig, nd.Out)
+				}
+			}
+			if len(sig) != 2 {
+				panic("rnn: a GRU step without exactly two gates")
+			}
+			r.reset, r.update = append(r.reset, sig[0]), append(r.update, sig[1])
+			r.cand = append(r.cand, findNode(nodes, func(nd *autograd.Node) bool { return nd.Op == "tanh" }))
+			r.direct = append(r.direct, findNode(nodes, func(nd *autograd.Node) bool {
+				return nd.Op == "sub" && nd.Inputs[0] == prevH
+			}))
+		case n.lstm != nil:
 			r.in = append(r.in, gate(nodes, 0, hidden))
 			r.forget = append(r.forget, gate(nodes, 1, hidden))
 			r.out = append(r.out, gate(nodes, 3, hidden))
 			r.carry = append(r.carry, findNode(nodes, func(nd *autograd.Node) bool {
 				return nd.Op == "mul" && nd.Inputs[1] == prevC
 			}))
-		} else {
+		default:
 			r.pre = append(r.pre, h.Node().Inputs[0])
 		}
 		r.ends = append(r.ends, tp.Len())
@@ -172,14 +216,17 @@ func (n *net) probeLast(values [][]float64, xs []*autograd.Var, lastTarget *auto
 	c := autograd.Const("c0", tensor.New(batch, hidden))
 	hs := make([]*autograd.Var, len(xs))
 	for t, x := range xs {
-		if n.lstm != nil {
+		switch {
+		case n.lstm != nil:
 			h, c = (&nn.LSTMCell{Name: "probe", Wx: w[0], Wh: w[1], B: w[2]}).Step(tp, x, h, c)
-		} else {
+		case n.gru != nil:
+			h = (&nn.GRUCell{Name: "probe", Wx: w[0], Wh: w[1], Bx: w[2], Bh: w[3]}).Step(tp, x, h)
+		default:
 			h = (&nn.RNNCell{Name: "probe", Wx: w[0], Wh: w[1], B: w[2]}).Step(tp, x, h)
 		}
 		hs[t] = h
 	}
-	head := &nn.Dense{Name: "probe", W: w[3], B: w[4]}
+	head := &nn.Dense{Name: "probe", W: w[len(w)-2], B: w[len(w)-1]}
 	loss := nn.MSE(tp, head.Forward(tp, h), lastTarget)
 	tp.Backward(loss)
 	pr := probe{norms: make([]float64, len(hs))}

@@ -45,8 +45,12 @@ func (m *machine) saturated() float64 {
 		return m.sat
 	}
 	vals := m.rec.hs
-	if m.rec.cs != nil {
+	switch {
+	case m.rec.cs != nil:
 		vals = m.rec.cs
+	case m.rec.cand != nil:
+		// The GRU's one tanh is its candidate n_t.
+		vals = m.rec.cand
 	}
 	n := 0
 	for u := range Hidden {
@@ -118,7 +122,10 @@ func (m *machine) Ask() *lessons.Ask {
 		}
 	case l.Step == 0 && c.Phase == trainer.Forward && c.Fwd == c.Tape.Len():
 		path := "along the cell state each a product with the forget gate f_t (about σ(1) ≈ 0.73 at the start), and along h_t through the gates' weights"
-		if m.net.lstm == nil {
+		switch {
+		case m.net.gru != nil:
+			path = "along h_t each a product with the update gate z_t (the share of h_t−1 kept, near σ(0) = 0.5 at the start), and through the gates' and the candidate's weights"
+		case m.net.lstm == nil:
 			path = fmt.Sprintf("each a factor 1 − h_t² ≤ 1 and W_hhᵀ (σ_max(W_hh) = %s)", trainer.Num(sigmaMax(m.used[1], Hidden, Hidden)))
 		}
 		return &lessons.Ask{
@@ -183,9 +190,10 @@ func (m *machine) Ask() *lessons.Ask {
 	return nil
 }
 
-// otherName is the name of the cell this run does not use.
+// otherName is the name of the cell this run compares itself with: the
+// LSTM for the vanilla RNN, the vanilla RNN for the gated cells.
 func otherName(m *machine) string {
-	if m.net.lstm != nil {
+	if m.net.rnn == nil {
 		return "vanilla RNN"
 	}
 	return "LSTM"

@@ -252,7 +252,7 @@ func TestRewindRestoresTheStep(t *testing.T) {
 }
 
 func TestBadSettingsAreErrors(t *testing.T) {
-	for _, set := range []lessons.Settings{{"cell": "gru"}, {"length": "1"}, {"scale": "-1"}, {"clip": "2"}, {"lr": "0"}} {
+	for _, set := range []lessons.Settings{{"cell": "transformer"}, {"length": "1"}, {"scale": "-1"}, {"clip": "2"}, {"lr": "0"}} {
 		if _, err := lessons.Start(Lesson(), 1, set); err == nil {
 			t.Errorf("Start with %v: no error", set)
 		}

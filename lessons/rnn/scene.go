@@ -121,7 +121,7 @@ func (m *machine) wavePanel() scene.Panel {
 	for t := range n {
 		px[t], py[t] = float64(t+2), clamp(m.rec.preds[t].Value.Data[0], 3)
 	}
-	return scene.Panel{Kind: scene.KindPlot, Title: "wave 1, predicted one step ahead", Plot: &scene.Plot{
+	return scene.Panel{Kind: scene.KindPlot, Title: "wave 1, predicted one step ahead", ID: "fit", Priority: 1, Plot: &scene.Plot{
 		XLabel: "t", YLabel: "x",
 		XRange: &scene.Range{Min: 1, Max: float64(T + 1)},
 		YRange: &scene.Range{Min: -1.5, Max: 1.5},
@@ -162,7 +162,7 @@ func (m *machine) gradPanel() scene.Panel {
 		}
 		series = append(series, scene.Series{Name: "L (all)", Style: scene.Path, X: wx, Y: wy})
 	}
-	return scene.Panel{Kind: scene.KindPlot, Title: "gradient through time", Plot: &scene.Plot{
+	return scene.Panel{Kind: scene.KindPlot, Title: "gradient through time", ID: "grad-time", Plot: &scene.Plot{
 		XLabel: "t", YLabel: "‖∂·/∂h_t‖", LogY: true,
 		XRange: &scene.Range{Min: 1, Max: float64(T)},
 		Series: series,
@@ -186,8 +186,22 @@ func (m *machine) hiddenPanel() scene.Panel {
 }
 
 // recurrentPanel is W_hh with its largest singular value for the RNN;
-// for the LSTM, the forget gates of wave 1 over time.
+// for the LSTM, the forget gates of wave 1 over time; for the GRU, its
+// update gates.
 func (m *machine) recurrentPanel(v view) scene.Panel {
+	if v.GRU {
+		T := m.cfg.steps
+		px := make([]float64, Hidden*T)
+		for t := range m.shown() {
+			for u := range Hidden {
+				px[u*T+t] = clamp(m.rec.update[t].Value.Data[u], 1)
+			}
+		}
+		return scene.Panel{Kind: scene.KindImage, ID: "gates", Title: "update gates z_t of wave 1 (unit × t)", Image: &scene.Image{
+			Rows: Hidden, Cols: T, Tiles: [][]float64{px}, Min: 0, Max: 1,
+			Captions: []string{"mean z = " + trainer.Num(v.MeanZAll)},
+		}}
+	}
 	if v.LSTM {
 		T := m.cfg.steps
 		px := make([]float64, Hidden*T)

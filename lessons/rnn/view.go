@@ -11,12 +11,13 @@ import (
 // view is the data the narrative templates read. Norms are over the whole
 // batch; the values of one time step (X, Pred …) are those of wave 1.
 type view struct {
-	LSTM                            bool
+	LSTM, GRU                       bool
 	T, Hidden, Batch, Step, Epochs  int
 	DivStep                         int
 	LR, Clip, Scale, Loss, StartMSE float64
 	Nodes, OpsPerT                  int     // nodes on the tape of one step, of one time step
 	MeanFAll                        float64 // mean forget gate over the batch and time (LSTM)
+	MeanZAll                        float64 // mean update gate over the batch and time (GRU)
 	ClipFactor                      float64 // After / Before
 
 	// The gradient of the last step's loss through time (the probe).
@@ -47,6 +48,8 @@ type view struct {
 	X, Y, Pred, HPrev   float64
 	ARange, Sat         float64 // max |a_t| (RNN); units with |h| > 0.9
 	MeanI, MeanF, MeanO float64 // mean gates (LSTM)
+	MeanR, MeanZ        float64 // mean gates (GRU)
+	GDirect, GDirNext   float64 // ‖sent to h_{t−1} along z_t‖; ‖from h_{t+1} along z_{t+1}‖ (GRU)
 	GH, GHead, GNext    float64 // ‖∂L/∂h_t‖ and its two parts
 	TanhD, GPrev        float64 // mean 1 − h_t²; ‖sent to h_{t−1}‖
 	GC, GCPrev          float64 // ‖∂L/∂c_t‖; ‖sent to c_{t−1} along f‖
@@ -58,7 +61,7 @@ func (m *machine) view() view {
 	l := &m.loop
 	T := m.cfg.steps
 	v := view{
-		LSTM: m.net.lstm != nil, T: T, Hidden: Hidden, Batch: Batch,
+		LSTM: m.net.lstm != nil, GRU: m.net.gru != nil, T: T, Hidden: Hidden, Batch: Batch,
 		Step: l.Step, Epochs: l.Epochs, DivStep: l.DivStep, LR: m.opt.LR, Clip: m.clip, Scale: m.cfg.scale,
 		Nodes: m.rec.ends[len(m.rec.ends)-1], OpsPerT: m.rec.ends[0], StartMSE: m.startLoss,
 	}
@@ -68,23 +71,26 @@ func (m *machine) view() view {
 		}
 		v.MeanFAll /= float64(T)
 	}
+	if v.GRU {
+		for _, z := range m.rec.update {
+			v.MeanZAll += mean(z.Value.Data)
+		}
+		v.MeanZAll /= float64(T)
+	}
 	if l.Cur.Tape != nil {
 		v.Loss = l.Cur.Loss.Item()
 	}
 	pr := m.probe()
 	v.P1, v.PT = pr.norms[0], pr.norms[T-1]
 	v.Ratio = pr.ratio()
-	v.InitRatio, v.OtherRatio, v.Other = m.initRatio, m.otherRatio, "LSTM"
-	if v.LSTM {
-		v.Other = "vanilla RNN"
-	}
+	v.InitRatio, v.OtherRatio, v.Other = m.initRatio, m.otherRatio, otherName(m)
 	v.PerStep = math.Pow(v.Ratio, 1/float64(T-1))
 	v.Back1, v.Back2 = pr.norms[T-2]/v.PT, pr.norms[T-3]/v.PT
 	v.Prev1, v.Prev2 = T-1, T-2
 	v.Target, v.Persist = goal.Target, m.persist
 	mse := m.rec.loss.Item()
 	v.Met, v.Better = goal.Met(mse), m.persist/mse
-	if !v.LSTM {
+	if m.net.rnn != nil {
 		v.Sigma = sigmaMax(m.used[1], Hidden, Hidden)
 	}
 	if n := len(m.before); n > 0 {
@@ -111,9 +117,12 @@ func (m *machine) view() view {
 			v.Sat++
 		}
 	}
-	if v.LSTM {
+	switch {
+	case v.LSTM:
 		v.MeanI, v.MeanF, v.MeanO = mean(r.in[t].Value.Data), mean(r.forget[t].Value.Data), mean(r.out[t].Value.Data)
-	} else {
+	case v.GRU:
+		v.MeanR, v.MeanZ = mean(r.reset[t].Value.Data), mean(r.update[t].Value.Data)
+	default:
 		for _, a := range r.pre[t].Value.Data[:Hidden] {
 			v.ARange = math.Max(v.ARange, math.Abs(a))
 		}
@@ -135,6 +144,12 @@ func (m *machine) view() view {
 	if v.LSTM {
 		v.GC = norm(r.cs[t].Grad)
 		v.GCPrev = norm(sent(r.carry[t], 1))
+	}
+	if v.GRU {
+		v.GDirect = norm(sent(r.direct[t], 0))
+		if t+1 < T {
+			v.GDirNext = norm(sent(r.direct[t+1], 0))
+		}
 	}
 	v.PTt = pr.norms[t]
 	v.PTRel = v.PTt / v.PT

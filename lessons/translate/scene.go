@@ -143,7 +143,7 @@ func (m *machine) translationPanel(tr translation, v view) scene.Panel {
 		}
 		t.Rows = append(t.Rows, row)
 	}
-	return scene.Panel{Kind: scene.KindTable, Title: fmt.Sprintf("#%d %s", v.Show, v.In), Table: t}
+	return scene.Panel{Kind: scene.KindTable, Title: fmt.Sprintf("#%d %s", v.Show, v.In), ID: "translation", Table: t}
 }
 
 // attentionPanel is the alignment map: the attention weights of every
@@ -162,7 +162,7 @@ func (m *machine) attentionPanel(tr translation, v view) scene.Panel {
 		}
 		im.RowLabels = append(im.RowLabels, l)
 	}
-	return scene.Panel{Kind: scene.KindImage, Title: "attention weights", Image: im}
+	return scene.Panel{Kind: scene.KindImage, Title: "attention weights", ID: "alignment", Priority: 1, Image: im}
 }
 
 // lossPanel is the batch loss of every step and the held-out loss of
