@@ -46,17 +46,6 @@ func (n *net) wh() *autograd.Var {
 	return n.rnn.Wh
 }
 
-// cellName is the cell's name for the learner.
-func (n *net) cellName() string {
-	switch {
-	case n.lstm != nil:
-		return "LSTM"
-	case n.gru != nil:
-		return "GRU"
-	}
-	return "vanilla RNN"
-}
-
 // record is what one recorded forward pass holds for the scenes: the
 // values of every time step and where each time step's nodes sit on the
 // tape, so that one "op" of the lesson can be one whole time step.
