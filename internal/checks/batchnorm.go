@@ -406,28 +406,12 @@ func batchnormCases(impl BatchNormImpl) []testCase {
 				"fix TrainForward first: "+bnTrainHint)
 			return
 		}
-		loss := func() float64 {
-			y, _, _ := impl.TrainForward(x, gamma, beta, rm, rv, b.momentum, b.eps)
-			s := 0.0
-			for i := range b.dy {
-				for j := range b.dy[i] {
-					s += b.dy[i][j] * y[i][j]
-				}
-			}
-			return s
-		}
 		var fd lnGrads
 		if !call(c, train, func() {
-			switch part {
-			case "dx":
-				for _, row := range x {
-					fd.dx = append(fd.dx, centralDiff(loss, row))
-				}
-			case "dgamma":
-				fd.dgamma = centralDiff(loss, gamma)
-			default:
-				fd.dbeta = centralDiff(loss, beta)
-			}
+			fd = normFiniteDiff(func() [][]float64 {
+				y, _, _ := impl.TrainForward(x, gamma, beta, rm, rv, b.momentum, b.eps)
+				return y
+			}, b.dy, x, gamma, beta, part)
 		}) {
 			return
 		}

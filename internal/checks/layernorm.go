@@ -326,28 +326,9 @@ func layernormCases(impl LayerNormImpl) []testCase {
 				"fix Forward first: "+lnForwardHint)
 			return
 		}
-		loss := func() float64 {
-			y := impl.Forward(x, gamma, beta, l.eps)
-			s := 0.0
-			for i := range l.dy {
-				for j := range l.dy[i] {
-					s += l.dy[i][j] * y[i][j]
-				}
-			}
-			return s
-		}
 		var fd lnGrads
 		if !call(c, fwd, func() {
-			switch part {
-			case "dx":
-				for _, row := range x {
-					fd.dx = append(fd.dx, centralDiff(loss, row))
-				}
-			case "dgamma":
-				fd.dgamma = centralDiff(loss, gamma)
-			default:
-				fd.dbeta = centralDiff(loss, beta)
-			}
+			fd = normFiniteDiff(func() [][]float64 { return impl.Forward(x, gamma, beta, l.eps) }, l.dy, x, gamma, beta, part)
 		}) {
 			return
 		}
@@ -377,4 +358,32 @@ func layernormCases(impl LayerNormImpl) []testCase {
 		cases = append(cases, testCase{"Backward_" + part + "_vs_finite_differences", func(c *ctx) { vsSlope(c, part) }})
 	}
 	return cases
+}
+
+// normFiniteDiff is the central-difference gradient of L = Σ dy ⊙ y, where
+// y() runs the learner's forward pass on x, gamma and beta (perturbed in
+// place), for one part: "dx", "dgamma" or "dbeta" (layer norm and batch
+// norm share it).
+func normFiniteDiff(y func() [][]float64, dy, x [][]float64, gamma, beta []float64, part string) lnGrads {
+	loss := func() float64 {
+		out, s := y(), 0.0
+		for i := range dy {
+			for j := range dy[i] {
+				s += dy[i][j] * out[i][j]
+			}
+		}
+		return s
+	}
+	var fd lnGrads
+	switch part {
+	case "dx":
+		for _, row := range x {
+			fd.dx = append(fd.dx, centralDiff(loss, row))
+		}
+	case "dgamma":
+		fd.dgamma = centralDiff(loss, gamma)
+	default:
+		fd.dbeta = centralDiff(loss, beta)
+	}
+	return fd
 }
