@@ -84,17 +84,7 @@ func (g *GRU) Forward(tp *autograd.Tape, x *autograd.Var) *autograd.Var {
 // ForwardFrom is Forward from the initial state h0 [batch hidden] (zeros
 // if nil); it also returns the last hidden state.
 func (g *GRU) ForwardFrom(tp *autograd.Tape, x, h0 *autograd.Var) (all, last *autograd.Var) {
-	b, steps := seqShape("GRU", g.Cell.Name, x, g.Cell.Wx.Value.Shape[0])
-	h := h0
-	if h == nil {
-		h = autograd.Const("h0", tensor.New(b, g.Cell.Hidden()))
-	}
-	hs := make([]*autograd.Var, steps)
-	for t := range steps {
-		h = g.Cell.Step(tp, tp.Select(x, 1, t), h)
-		hs[t] = h
-	}
-	return tp.Stack(1, hs...), h
+	return unroll(tp, "GRU", g.Cell.Name, x, h0, g.Cell.Wx.Value.Shape[0], g.Cell.Hidden(), g.Cell.Step)
 }
 
 // Params returns the cell's parameters.

@@ -68,14 +68,23 @@ func (r *RNN) Forward(tp *autograd.Tape, x *autograd.Var) *autograd.Var {
 // ForwardFrom is Forward from the initial state h0 [batch hidden] (zeros
 // if nil); it also returns the last hidden state.
 func (r *RNN) ForwardFrom(tp *autograd.Tape, x, h0 *autograd.Var) (all, last *autograd.Var) {
-	b, steps := seqShape("RNN", r.Cell.Name, x, r.Cell.Wx.Value.Shape[0])
+	return unroll(tp, "RNN", r.Cell.Name, x, h0, r.Cell.Wx.Value.Shape[0], r.Cell.Hidden(), r.Cell.Step)
+}
+
+// unroll runs a one-state cell's step over the time axis of x
+// [batch time in] from h0 (zeros [batch hidden] if nil), returning every
+// state stacked [batch time hidden] and the last. It panics, naming kind
+// and name, if x is not 3-D with in features.
+func unroll(tp *autograd.Tape, kind, name string, x, h0 *autograd.Var, in, hidden int,
+	step func(tp *autograd.Tape, x, h *autograd.Var) *autograd.Var) (all, last *autograd.Var) {
+	b, steps := seqShape(kind, name, x, in)
 	h := h0
 	if h == nil {
-		h = autograd.Const("h0", tensor.New(b, r.Cell.Hidden()))
+		h = autograd.Const("h0", tensor.New(b, hidden))
 	}
 	hs := make([]*autograd.Var, steps)
 	for t := range steps {
-		h = r.Cell.Step(tp, tp.Select(x, 1, t), h)
+		h = step(tp, tp.Select(x, 1, t), h)
 		hs[t] = h
 	}
 	return tp.Stack(1, hs...), h
