@@ -266,3 +266,31 @@ func TestAdvanceStopsAtQuestions(t *testing.T) {
 		t.Fatal("without SetStopAtQuestions End stopped early")
 	}
 }
+
+// TestSetAfterTheEndWaitsForRestart: a continuing control changed after
+// the run ended does not reach the ended machine (its scenes keep telling
+// the run it was), is undone by Back, and is what Restart runs.
+func TestSetAfterTheEndWaitsForRestart(t *testing.T) {
+	r, _ := Start(quizLesson(), 1, Settings{"rate": "2"})
+	r.Advance(End)
+	before := r.Scene()
+	if _, err := r.Set("rate", "5"); err != nil {
+		t.Fatal(err)
+	}
+	if got := r.m.(*quizCounter).rate; got != 2 {
+		t.Fatalf("the ended machine's rate became %g", got)
+	}
+	if after := r.Scene(); after.Narrative != before.Narrative || after.Goal.Verdict.Success != before.Goal.Verdict.Success {
+		t.Fatal("changing a control after the end changed what the ended run says")
+	}
+	r.Back()
+	if r.Settings()["rate"] != "2" {
+		t.Fatalf("Back left rate at %s", r.Settings()["rate"])
+	}
+	r.Set("rate", "5")
+	r.Restart()
+	r.Advance(Step)
+	if got := r.m.(*quizCounter).rate; got != 5 {
+		t.Fatalf("after Restart the rate is %g, want 5", got)
+	}
+}

@@ -267,7 +267,9 @@ func (r *Run) answered(id string) bool {
 // run from the seed (restarted is true) and forgets the history; any other
 // change continues the run (the machine applies it as its lesson documents:
 // a learning rate from the next update on) and can be stepped back over
-// like an Advance.
+// like an Advance. After the end (finished or diverged) a continuing change
+// is only recorded: the ended run and its narrative keep the values it ran
+// with, and Restart runs the new ones.
 func (r *Run) Set(name, value string) (restarted bool, err error) {
 	c, ok := r.lesson.Control(name)
 	if !ok {
@@ -360,7 +362,11 @@ func (r *Run) apply(m Machine, a action) {
 		return
 	}
 	if a.name != "" {
-		m.Set(a.name, a.value)
+		// A run that has ended keeps the settings it ran with, so what
+		// its scenes say stays true; the new value waits for Restart.
+		if !m.Done() {
+			m.Set(a.name, a.value)
+		}
 		return
 	}
 	for range max(a.ops, 1) {
