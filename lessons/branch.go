@@ -141,22 +141,25 @@ func (b *Branch) Set(name, value string) error {
 // Done reports whether both runs have ended.
 func (b *Branch) Done() bool { return b.Parent.Done() && b.Branch.Done() }
 
-// Compare returns a table of the two runs side by side: their positions,
-// the goal's measure, the latest training and validation loss, and, for
-// every matrix panel the two scenes share, the largest difference between
-// their values (the weights, say).
+// Compare returns a table of the two runs side by side, narrow enough for
+// a column beside a picture: the changed setting, their positions when
+// they differ (one has ended), the goal's measure, the latest training and
+// validation loss, the verdict, and, for every matrix panel the two scenes
+// share, the largest difference between their values (the weights, say).
 func (b *Branch) Compare() scene.Panel {
 	ps, bs := b.Parent.Scene(), b.Branch.Scene()
-	rows := [][]string{{"setting", b.From, b.To}}
-	rows = append(rows, []string{"position", position(ps.Pos), position(bs.Pos)})
+	rows := [][]string{{b.Name, b.From, b.To}}
+	if pp, bp := position(ps.Pos), position(bs.Pos); pp != bp {
+		rows = append(rows, []string{"at", pp, bp})
+	}
 	pm, pok := b.Parent.m.(Measurer)
 	bm, bok := b.Branch.m.(Measurer)
 	if g := b.Parent.lesson.Goal; g != nil && pok && bok {
 		pv, bv := pm.Measures(), bm.Measures()
-		rows = append(rows, []string{g.Label, measured(pv, g), measured(bv, g)})
-		rows = append(rows, []string{"training loss", last(pv.Loss), last(bv.Loss)})
+		rows = append(rows, []string{"goal", measured(pv, g), measured(bv, g)})
+		rows = append(rows, []string{"loss", last(pv.Loss), last(bv.Loss)})
 		if len(pv.Val) > 0 || len(bv.Val) > 0 {
-			rows = append(rows, []string{"validation loss", last(pv.Val), last(bv.Val)})
+			rows = append(rows, []string{"val loss", last(pv.Val), last(bv.Val)})
 		}
 		rows = append(rows, []string{"verdict", verdictWord(ps.Goal), verdictWord(bs.Goal)})
 	}
@@ -169,7 +172,7 @@ func (b *Branch) Compare() scene.Panel {
 				continue
 			}
 			if d, ok := maxDiff(p.Matrix.Values, q.Matrix.Values); ok {
-				rows = append(rows, []string{"max |Δ| " + p.Title, "", FormatNum(d)})
+				rows = append(rows, []string{"|Δ| " + p.Title, "", FormatNum(d)})
 			}
 			break
 		}
@@ -178,7 +181,7 @@ func (b *Branch) Compare() scene.Panel {
 		Kind:  scene.KindTable,
 		ID:    "branch",
 		Title: fmt.Sprintf("branch: %s %s → %s", b.Name, b.From, b.To),
-		Table: &scene.Table{Columns: []string{"", "parent", "branch"}, Rows: rows},
+		Table: &scene.Table{Columns: []string{"", "run", "branch"}, Rows: rows},
 	}
 }
 
@@ -187,7 +190,7 @@ func position(p scene.Position) string {
 	if p.Steps > 0 {
 		s += fmt.Sprintf("/%d", p.Steps)
 	}
-	if p.Op > 0 {
+	if p.Op > 0 && p.Op < p.OpsPerStep {
 		s += fmt.Sprintf(" op %d", p.Op)
 	}
 	return s
@@ -214,13 +217,13 @@ func verdictWord(g *scene.Goal) string {
 		return "—"
 	case g.Verdict == nil:
 		if g.Met {
-			return "goal met so far"
+			return "met so far"
 		}
 		return "running"
 	case g.Verdict.Success:
-		return "goal met"
+		return "met"
 	default:
-		return "missed: " + g.Verdict.Cause
+		return g.Verdict.Cause
 	}
 }
 
@@ -241,8 +244,8 @@ func maxDiff(a, b []float64) (float64, bool) {
 }
 
 // Scene is the parent's scene as a front end shows a branch: the parent's
-// main picture and the branch's side by side (the branch's titled and
-// identified as such), the comparison, then the parent's other panels.
+// main picture, the comparison, the branch's main picture (titled and
+// identified as the branch's), then the parent's other panels.
 // Questions are left out while branched.
 func (b *Branch) Scene() scene.Scene {
 	ps, bs := b.Parent.Scene(), b.Branch.Scene()
@@ -255,7 +258,7 @@ func (b *Branch) Scene() scene.Scene {
 	var panels []scene.Panel
 	if pi >= 0 {
 		p := ps.Panels[pi]
-		p.Title = "parent · " + p.Title
+		p.Title = "run · " + p.Title
 		p.Priority = top + 3
 		panels = append(panels, p)
 	}
@@ -263,12 +266,12 @@ func (b *Branch) Scene() scene.Scene {
 		q := bs.Panels[bi]
 		q.Title = fmt.Sprintf("branch (%s %s) · %s", b.Name, b.To, q.Title)
 		q.ID = "branch:" + q.ID
-		q.Priority = top + 2
+		q.Priority = top + 1
 		panels = append(panels, q)
 	}
 	cmp := b.Compare()
-	cmp.Priority = top + 1
-	panels = append(panels, cmp)
+	cmp.Priority = top + 2
+	panels = append(panels[:min(1, len(panels))], append([]scene.Panel{cmp}, panels[min(1, len(panels)):]...)...)
 	for i, p := range ps.Panels {
 		if i != pi {
 			panels = append(panels, p)

@@ -126,7 +126,7 @@ func TestBranchTranscript(t *testing.T) {
 	if n := strings.Count(out, "── branch: lr 0.01 → 0.1"); n != 3 {
 		t.Fatalf("%d comparison tables, want 3 (start and two epochs):\n%s", n, out)
 	}
-	for _, want := range []string{"── parent · data and fitted line", "── branch (lr 0.1) · data and fitted line", "step 8/400"} {
+	for _, want := range []string{"── run · data and fitted line", "── branch (lr 0.1) · data and fitted line", "step 8/400"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the transcript lacks %q", want)
 		}
