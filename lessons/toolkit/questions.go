@@ -1,0 +1,149 @@
+package toolkit
+
+import (
+	"fmt"
+
+	"github.com/dlearn/dlearn/lessons"
+	"github.com/dlearn/dlearn/lessons/scene"
+	"github.com/dlearn/dlearn/lessons/trainer"
+)
+
+// Ask implements lessons.Questioner: three predictions, each before the
+// run shows its answer.
+func (m *machine) Ask() *lessons.Ask {
+	switch {
+	case m.at == stageInit:
+		return m.askDepth()
+	case m.at == stageSurface:
+		return m.askConverge()
+	case m.at == stageTrain && m.loop.Step == 0 && m.loop.Cur.Tape == nil && !m.loop.Done():
+		return m.askFirstEpoch()
+	}
+	return nil
+}
+
+// depthChoices are the answers to the depth question; depthIndex picks
+// one from the ratio of the ninth hidden layer's spread to the first's.
+var depthChoices = []string{
+	"about the same (between 1/3 and 3 times)",
+	"much smaller (under 1/3 of it)",
+	"much larger (over 3 times it)",
+	"exactly zero: no signal at all",
+}
+
+func depthIndex(first, last float64) int {
+	switch {
+	case first == 0 || last == 0:
+		return 3
+	case last/first < 1.0/3:
+		return 1
+	case last/first > 3:
+		return 2
+	}
+	return 0
+}
+
+// askDepth: with the run's initialisation, how does the spread of the
+// last hidden layer compare with the first's? Answered by the survey.
+func (m *machine) askDepth() *lessons.Ask {
+	return &lessons.Ask{
+		ID: "depth-spread",
+		Prompt: fmt.Sprintf("The network starts from %s. One batch of digits goes through its nine hidden ReLU layers. "+
+			"The standard deviation of the activations in hidden layer 9, compared with layer 1, is:", initLabel[m.cfg.init]),
+		Kind: scene.QuestionChoice, Choices: depthChoices,
+		Resolve: func(mm lessons.Machine) lessons.Resolution {
+			m := mm.(*machine)
+			i := m.survey.of(m.cfg.init)
+			a := m.survey.act[i]
+			first, last := a[0], a[len(a)-1]
+			why := fmt.Sprintf("Measured on %d digits: std %s in layer 1, %s in layer 9. ", SurveyBatch, trainer.Num(first), trainer.Num(last))
+			switch depthIndex(first, last) {
+			case 3:
+				why += "With every weight and bias zero, every layer outputs exactly 0, and so does every unit's gradient with respect to its weights: nothing can change."
+			case 1:
+				why += fmt.Sprintf("Each layer multiplies the spread by about %s: a weight's spread times √(fan-in/2) for a ReLU layer, below 1 here, so the signal shrinks geometrically with depth.", trainer.Num(ratioPerLayer(a)))
+			case 2:
+				why += fmt.Sprintf("Each layer multiplies the spread by about %s: a weight's spread times √(fan-in/2), above 1 here, so the signal grows geometrically with depth.", trainer.Num(ratioPerLayer(a)))
+			default:
+				why += "The weights' variance, times the fan-in, times ½ for the half of the inputs a ReLU zeroes, is close to 1, so each layer passes on a signal of the same size."
+			}
+			return lessons.Resolution{Choice: depthIndex(first, last), Explain: why}
+		},
+	}
+}
+
+// ratioPerLayer is the geometric mean factor from layer 1 to the last.
+func ratioPerLayer(a []float64) float64 {
+	if a[0] == 0 {
+		return 0
+	}
+	return pow(a[len(a)-1]/a[0], 1/float64(len(a)-1))
+}
+
+var convergeChoices = []string{"converge to the minimum", "diverge"}
+
+// askConverge: at the linear model's rate, does gradient descent on the
+// raw inputs converge? Answered by the path itself.
+func (m *machine) askConverge() *lessons.Ask {
+	return &lessons.Ask{
+		ID: "raw-converges",
+		Prompt: fmt.Sprintf("Gradient descent on the linear model with the raw inputs, learning rate %s, from (w, b) = (0, 0): "+
+			"in %d steps it will…", trainer.Num(m.cfg.lrLin), PathSteps),
+		Kind: scene.QuestionChoice, Choices: convergeChoices,
+		Resolve: func(mm lessons.Machine) lessons.Resolution {
+			m := mm.(*machine)
+			s, lr := m.raw, m.cfg.lrLin
+			_, steep := s.factors(lr)
+			choice, why := 0, fmt.Sprintf("λmax = %s, so the largest stable rate is 2/λmax = %s. At %s each step multiplies the error along the steepest direction by 1 − lr·λmax = %s, ",
+				trainer.Num(s.lmax), trainer.Num(s.limit), trainer.Num(lr), trainer.Num(1-lr*s.lmax))
+			if s.diverged || steep > 1 {
+				choice = 1
+				why += fmt.Sprintf("whose size %s is above 1: the error grows every step and the loss reached %s.", trainer.Num(steep), trainer.Num(s.final()))
+			} else {
+				why += fmt.Sprintf("whose size %s is below 1: the error shrinks, and the loss is %s after %d steps (minimum %s).", trainer.Num(steep), trainer.Num(s.final()), PathSteps, trainer.Num(s.lossOpt))
+			}
+			return lessons.Resolution{Choice: choice, Explain: why}
+		},
+	}
+}
+
+// askFirstEpoch: the test accuracy after the first epoch, read from a copy
+// of the run moved on by one epoch.
+func (m *machine) askFirstEpoch() *lessons.Ask {
+	return &lessons.Ask{
+		ID: "first-epoch-acc",
+		Prompt: fmt.Sprintf("Training starts (%s, batch normalisation %s, %s pixels). After the first epoch (%d steps), what will the test accuracy be, in %%? (within 10)",
+			initLabel[m.cfg.init], onOff(m.cfg.bn), inputsName(m.cfg.standard), m.loop.StepsPerEpoch()),
+		Kind: scene.QuestionNumber, Tolerance: 10,
+		Ahead: lessons.Epoch, AheadN: 1,
+		Resolve: func(mm lessons.Machine) lessons.Resolution {
+			m := mm.(*machine)
+			if m.loop.Diverged || len(m.hist.testAcc) < 2 {
+				return lessons.Resolution{Value: 100 * m.hist.testAcc[len(m.hist.testAcc)-1],
+					Explain: fmt.Sprintf("The run diverged at step %d: a loss or a weight became infinite, and the network still answers as it did before training.", m.loop.DivStep)}
+			}
+			acc := 100 * m.hist.testAcc[1]
+			why := fmt.Sprintf("%s%% after one epoch, from %s%% before training (chance among ten digits is 10%%). ", trainer.Num(acc), trainer.Num(100*m.hist.testAcc[0]))
+			if acc < 20 {
+				why += "The network has not started to learn: its gradients do not reach the early layers with a useful size."
+			} else {
+				why += "The gradient reached every layer with a usable size, so every layer learned from the start."
+			}
+			return lessons.Resolution{Value: acc, Explain: why}
+		},
+	}
+}
+
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
+}
+
+func inputsName(standard bool) string {
+	if standard {
+		return "standardised"
+	}
+	return "raw"
+}
