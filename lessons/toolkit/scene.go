@@ -51,7 +51,7 @@ type schemeRow struct {
 }
 
 type surfaceView struct {
-	H00, H01, H11, LMax, LMin, Cond, Limit float64
+	H00, H01, H11, LMax, LMin, Cond, Limit  float64
 	WOpt, BOpt, LossOpt, Final, Flat, Steep float64
 	StepsToTenth                            float64
 	Diverged                                bool
