@@ -13,6 +13,7 @@ import (
 
 // config holds the settings a run starts with.
 type config struct {
+	seed           uint64 // only in the cache's keys
 	init, schedule string
 	bn, standard   bool
 	lr, lrLin      float64
@@ -74,7 +75,15 @@ func (h history) clone() history {
 func newMachine(seed uint64, cfg config) *machine {
 	m := &machine{seed: seed, cfg: cfg, lr: cfg.lr}
 	m.train, m.test, m.mu, m.sd = loadDigits(seed, cfg.standard)
-	m.survey = newSurvey(seed, m.train)
+	cache.Lock()
+	m.survey = cache.survey[seed]
+	cache.Unlock()
+	if m.survey == nil {
+		m.survey = newSurvey(seed, m.train)
+		cache.Lock()
+		cache.survey[seed] = m.survey
+		cache.Unlock()
+	}
 	m.raw, m.std = newSurfaces(seed, cfg.lrLin)
 	m.net = newNet(cfg.init, cfg.bn, tensor.NewRNG(seed+2))
 	m.params = m.net.params()
@@ -83,8 +92,35 @@ func newMachine(seed uint64, cfg config) *machine {
 		N: NTrain, Batch: Batch, Epochs: cfg.epochs, ShuffleSeed: seed,
 		Params: m.params, Start: m.startStep, EndEpoch: m.measure,
 	}
-	m.measure()
+	// The untrained network's evaluation depends only on the seed and the
+	// settings that shape it; machines made again for stepping back share
+	// it.
+	key := cfg
+	key.lr, key.lrLin, key.schedule, key.warmup, key.epochs = 0, 0, "", 0, 0
+	key.seed = seed
+	cache.Lock()
+	st, ok := cache.start[key]
+	cache.Unlock()
+	if !ok {
+		st.loss, _, _ = m.net.evaluate(m.trainEval())
+		_, st.acc, st.dead = m.net.evaluate(m.test)
+		cache.Lock()
+		cache.start[key] = st
+		cache.Unlock()
+	}
+	m.hist.trainLoss, m.hist.testAcc, m.hist.dead = []float64{st.loss}, []float64{st.acc}, st.dead
 	return m
+}
+
+// EvalTrain is how many training digits the training loss is measured on
+// after every epoch (the first ones; a subset keeps the measure cheap).
+const EvalTrain = 500
+
+// trainEval is the first EvalTrain training digits: a view of the
+// training set's values, which nothing writes into.
+func (m *machine) trainEval() digits {
+	x := &tensor.Tensor{Shape: []int{EvalTrain, Pixels}, Data: m.train.X.Data[:EvalTrain*Pixels]}
+	return digits{X: x, Labels: m.train.Labels[:EvalTrain]}
 }
 
 // steps is the number of training steps of the whole run.
@@ -160,13 +196,14 @@ func spreads(hs []*autograd.Var) (act, grad []float64) {
 	return act, grad
 }
 
-// measure evaluates the network on the whole training set (its loss) and
+// measure evaluates the network on the first EvalTrain training digits
+// (its loss) and
 // on the test set (accuracy, silent units).
 func (m *machine) measure() {
 	if m.loop.Diverged {
 		return
 	}
-	tl, _, _ := m.net.evaluate(m.train)
+	tl, _, _ := m.net.evaluate(m.trainEval())
 	_, acc, dead := m.net.evaluate(m.test)
 	m.hist.trainLoss, m.hist.testAcc = append(m.hist.trainLoss, tl), append(m.hist.testAcc, acc)
 	m.hist.dead = dead

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync"
 
 	"github.com/dlearn/dlearn/engine/autograd"
 	"github.com/dlearn/dlearn/engine/data"
@@ -72,6 +73,12 @@ type digits struct {
 // and standard deviation over all its pixels; otherwise the raw grey
 // levels 0 … 255 are fed as they are stored.
 func loadDigits(seed uint64, standardise bool) (train, test digits, mu, sd float64) {
+	key := digitsKey{seed, standardise}
+	cache.Lock()
+	defer cache.Unlock()
+	if c, ok := cache.digits[key]; ok {
+		return c.train, c.test, c.mu, c.sd
+	}
 	tr, te := data.Digits(seed, NTrain, NTest)
 	flat := func(im *data.Images) digits {
 		x := im.X.Clone()
@@ -96,7 +103,31 @@ func loadDigits(seed uint64, standardise bool) (train, test digits, mu, sd float
 			}
 		}
 	}
+	cache.digits[key] = cachedDigits{train, test, mu, sd}
 	return train, test, mu, sd
+}
+
+// cache keeps the digits as the network sees them, per seed and scaling:
+// reading and decoding them costs far more than a training run, and
+// nothing writes into them, so every machine of a process shares them.
+var cache = struct {
+	sync.Mutex
+	digits map[digitsKey]cachedDigits
+	survey map[uint64]*survey
+	start  map[config]startMeasure
+}{digits: map[digitsKey]cachedDigits{}, survey: map[uint64]*survey{}, start: map[config]startMeasure{}}
+
+// startMeasure is an untrained network's evaluation.
+type startMeasure struct{ loss, acc, dead float64 }
+
+type digitsKey struct {
+	seed        uint64
+	standardise bool
+}
+
+type cachedDigits struct {
+	train, test digits
+	mu, sd      float64
 }
 
 // net is the deep ReLU MLP: Depth Dense layers, each hidden one followed,
