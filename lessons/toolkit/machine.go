@@ -76,12 +76,12 @@ func newMachine(seed uint64, cfg config) *machine {
 	m := &machine{seed: seed, cfg: cfg, lr: cfg.lr}
 	m.train, m.test, m.mu, m.sd = loadDigits(seed, cfg.standard)
 	cache.Lock()
-	m.survey = cache.survey[seed]
+	m.survey = cache.survey[digitsKey{seed, cfg.standard}]
 	cache.Unlock()
 	if m.survey == nil {
 		m.survey = newSurvey(seed, m.train)
 		cache.Lock()
-		cache.survey[seed] = m.survey
+		cache.survey[digitsKey{seed, cfg.standard}] = m.survey
 		cache.Unlock()
 	}
 	m.raw, m.std = newSurfaces(seed, cfg.lrLin)
@@ -255,7 +255,7 @@ func (m *machine) Restore(state any) {
 }
 
 // survey is every initialisation scheme's network at its start, on one
-// batch of training digits (batch normalisation off: the scheme alone):
+// batch of training digits as the run feeds them (standardised or raw) (batch normalisation off: the scheme alone):
 // the standard deviation of each hidden layer's activations and of the
 // loss's gradient with respect to them.
 type survey struct {

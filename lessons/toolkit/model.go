@@ -113,9 +113,9 @@ func loadDigits(seed uint64, standardise bool) (train, test digits, mu, sd float
 var cache = struct {
 	sync.Mutex
 	digits map[digitsKey]cachedDigits
-	survey map[uint64]*survey
+	survey map[digitsKey]*survey
 	start  map[config]startMeasure
-}{digits: map[digitsKey]cachedDigits{}, survey: map[uint64]*survey{}, start: map[config]startMeasure{}}
+}{digits: map[digitsKey]cachedDigits{}, survey: map[digitsKey]*survey{}, start: map[config]startMeasure{}}
 
 // startMeasure is an untrained network's evaluation.
 type startMeasure struct{ loss, acc, dead float64 }

@@ -124,10 +124,13 @@ func (m *machine) askFirstEpoch() *lessons.Ask {
 			}
 			acc := 100 * m.hist.testAcc[1]
 			why := fmt.Sprintf("%s%% after one epoch, from %s%% before training (chance among ten digits is 10%%). ", trainer.Num(acc), trainer.Num(100*m.hist.testAcc[0]))
-			if acc < 20 {
-				why += "The network has not started to learn: its gradients do not reach the early layers with a useful size."
-			} else {
-				why += "The gradient reached every layer with a usable size, so every layer learned from the start."
+			if g := m.hist.gradStd; g != nil {
+				why += fmt.Sprintf("In the epoch's last step the gradient dL/dh had std %s at layer 9 and %s at layer 1", trainer.Num(g[len(g)-1]), trainer.Num(g[0]))
+				if g[0] == 0 {
+					why += ": none reaches the first layer, so it cannot learn."
+				} else {
+					why += fmt.Sprintf(": %s times its size at layer 9 by the time it reaches the first layer.", trainer.Num(g[0]/g[len(g)-1]))
+				}
 			}
 			return lessons.Resolution{Value: acc, Explain: why}
 		},

@@ -40,6 +40,9 @@ type view struct {
 	HasLive, Diverged                  bool
 	DivStep                            int
 	Goal                               float64
+	// RawScale is how many times the raw pixels' spread is the
+	// standardised ones' (255 times the 0–1 spread); Curvature its square.
+	RawScale, Curvature float64
 	Op                                 string
 }
 
@@ -59,7 +62,14 @@ type surfaceView struct {
 
 func (m *machine) surfaceView(s *surface) surfaceView {
 	flat, steep := s.factors(m.cfg.lrLin)
-	v := surfaceView{H00: s.h[0][0], H01: s.h[0][1], H11: s.h[1][1], LMax: s.lmax, LMin: s.lmin, Cond: s.cond,
+	// Σu of standardised inputs is 0 up to rounding (about 1e-15): shown as 0.
+	clean := func(x float64) float64 {
+		if math.Abs(x) < 1e-12 {
+			return 0
+		}
+		return x
+	}
+	v := surfaceView{H00: s.h[0][0], H01: clean(s.h[0][1]), H11: s.h[1][1], LMax: s.lmax, LMin: s.lmin, Cond: s.cond,
 		Limit: s.limit, WOpt: s.wOpt, BOpt: s.bOpt, LossOpt: s.lossOpt, Final: s.final(),
 		Flat: flat, Steep: steep, Diverged: s.diverged}
 	// Steps for the error along the flattest direction to shrink tenfold.
@@ -86,6 +96,7 @@ func (m *machine) view() view {
 		TrainLoss: m.hist.trainLoss[len(m.hist.trainLoss)-1], TestAcc: m.hist.testAcc[len(m.hist.testAcc)-1],
 		StartAcc: m.hist.testAcc[0], Dead: m.hist.dead,
 		Diverged: m.loop.Diverged, DivStep: m.loop.DivStep, Goal: GoalAcc,
+		RawScale: 255 * m.sd, Curvature: (255 * m.sd) * (255 * m.sd),
 	}
 	for k, name := range Inits {
 		v.Schemes = append(v.Schemes, schemeRow{Label: initLabel[name], Act9: m.survey.act[k][Depth-2],
