@@ -43,7 +43,7 @@ type view struct {
 	// RawScale is how many times the raw pixels' spread is the
 	// standardised ones' (255 times the 0–1 spread); Curvature its square.
 	RawScale, Curvature float64
-	Op                                 string
+	Op                  string
 }
 
 type schemeRow struct {
@@ -247,12 +247,14 @@ func (m *machine) surveyTable() scene.Panel {
 	return scene.Panel{Kind: scene.KindTable, ID: "survey-table", Title: fmt.Sprintf("the survey in numbers (%d digits)", SurveyBatch), Table: t}
 }
 
-// surfaceGrid is the rectangle around the minimum and the start (0, 0).
+// surfaceBox is a square around the minimum and the start (0, 0), so that
+// with the panel's aspect 1 a round bowl draws round.
 func surfaceBox(s *surface) (scene.Range, scene.Range) {
 	wlo, whi := math.Min(0, s.wOpt), math.Max(0, s.wOpt)
 	blo, bhi := math.Min(0, s.bOpt), math.Max(0, s.bOpt)
-	pad := 0.35 * math.Max(whi-wlo, bhi-blo)
-	return scene.Range{Min: wlo - pad, Max: whi + pad}, scene.Range{Min: blo - pad, Max: bhi + pad}
+	half := 0.5 * 1.7 * math.Max(whi-wlo, bhi-blo)
+	wc, bc := (wlo+whi)/2, (blo+bhi)/2
+	return scene.Range{Min: wc - half, Max: wc + half}, scene.Range{Min: bc - half, Max: bc + half}
 }
 
 // surfacePanel is a loss surface's contours, its minimum and, with paths,
@@ -329,7 +331,7 @@ func (m *machine) livePanel() scene.Panel {
 		x, y = log10s(m.hist.gradStd)
 		p.Series = append(p.Series, scene.Series{Name: "gradients dL/dh, last step", Style: scene.Line, X: x, Y: y})
 	}
-	return scene.Panel{Kind: scene.KindPlot, ID: "layers", Priority: 1, Title: fmt.Sprintf("spread per layer, live (step %d)", m.loop.Step), Plot: p}
+	return scene.Panel{Kind: scene.KindPlot, ID: "layers", Priority: 1, Title: fmt.Sprintf("spread per layer, live (step %d; a layer at 0 is not drawn)", m.loop.Step), Plot: p}
 }
 
 func (m *machine) progressPanel() scene.Panel {
