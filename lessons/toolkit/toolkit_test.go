@@ -222,3 +222,17 @@ func TestBatchNormInTheNetwork(t *testing.T) {
 		}
 	}
 }
+
+// TestWarmupRescuesHighRate: at rate 0.3 the He network diverges on seed
+// 43 within its first steps; a linear warm-up over 40 steps takes it
+// through them and it trains.
+func TestWarmupRescuesHighRate(t *testing.T) {
+	_, cold := run(t, 43, lessons.Settings{"lr": "0.3"})
+	m, warm := run(t, 43, lessons.Settings{"lr": "0.3", "warmup": "40"})
+	if !cold.Status.Diverged {
+		t.Fatalf("rate 0.3 without warm-up: %s, want diverged", cold.Status.Message)
+	}
+	if acc := m.Measures().Values["test_acc"]; warm.Status.Diverged || acc < 50 {
+		t.Fatalf("rate 0.3 with 40 warm-up steps: %s (%.1f%%)", warm.Status.Message, acc)
+	}
+}
