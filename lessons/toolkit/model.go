@@ -284,5 +284,3 @@ func std(xs []float64) float64 {
 	}
 	return math.Sqrt(s / float64(len(xs)))
 }
-
-func pow(x, y float64) float64 { return math.Pow(x, y) }

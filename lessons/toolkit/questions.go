@@ -2,6 +2,7 @@ package toolkit
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/dlearn/dlearn/lessons"
 	"github.com/dlearn/dlearn/lessons/scene"
@@ -77,7 +78,7 @@ func ratioPerLayer(a []float64) float64 {
 	if a[0] == 0 {
 		return 0
 	}
-	return pow(a[len(a)-1]/a[0], 1/float64(len(a)-1))
+	return math.Pow(a[len(a)-1]/a[0], 1/float64(len(a)-1))
 }
 
 var convergeChoices = []string{"converge to the minimum", "diverge"}

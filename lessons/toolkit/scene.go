@@ -174,14 +174,6 @@ func log10s(xs []float64) (layer, y []float64) {
 	return layer, y
 }
 
-func hidden() []float64 {
-	out := make([]float64, Depth-1)
-	for i := range out {
-		out[i] = float64(i + 1)
-	}
-	return out
-}
-
 // weightsPanel is part one's main picture before the survey: the weight
 // spread each scheme gives each layer.
 func (m *machine) weightsPanel() scene.Panel {
