@@ -91,11 +91,13 @@ func (b *BatchNorm) Forward(tp *autograd.Tape, x *autograd.Var) *autograd.Var {
 	if n < 2 {
 		panic(fmt.Sprintf("nn: BatchNorm %s: input shape %v: training needs at least 2 examples per batch", b.Name, s))
 	}
-	mu := tp.MeanAxis(x, 0, true)             // [1 F]
-	xc := tp.Sub(x, mu)                       // [N F]
-	v2 := tp.MeanAxis(tp.Square(xc), 0, true) // biased variance [1 F]
-	std := tp.Sqrt(tp.AddScalar(v2, b.Eps))
-	y := tp.Add(tp.Mul(tp.Div(xc, std), b.Gamma), b.Beta)
+	// Each intermediate is named after the layer, so a lesson's graph
+	// reads bn1.mean, bn1.centred, bn1.var, bn1.std, bn1.norm.
+	mu := tp.MeanAxis(x, 0, true).Named(b.Name + ".mean") // [1 F]
+	xc := tp.Sub(x, mu).Named(b.Name + ".centred")        // [N F]
+	v2 := tp.MeanAxis(tp.Square(xc), 0, true).Named(b.Name + ".var")
+	std := tp.Sqrt(tp.AddScalar(v2, b.Eps)).Named(b.Name + ".std")
+	y := tp.Add(tp.Mul(tp.Div(xc, std).Named(b.Name+".norm"), b.Gamma), b.Beta)
 	m := b.Momentum
 	b.lastMu, b.lastV2 = append(b.lastMu[:0], mu.Value.Data...), append(b.lastV2[:0], v2.Value.Data...)
 	for j := range f {
