@@ -197,13 +197,13 @@ type pass struct {
 }
 
 // forward records the network on x. Values are named so the computation
-// graph reads z1 = matmul(x, d1.W) … h1 = relu(…).
+// graph reads m1 = matmul(x, d1.W), a1 = add(m1, d1.b) … h1 = relu(…).
 func (n *net) forward(tp *autograd.Tape, x *autograd.Var) pass {
 	var p pass
 	h := x
 	for l, d := range n.dense {
 		k := l + 1
-		a := tp.Add(tp.MatMul(h, d.W), d.B).Named(fmt.Sprintf("a%d", k))
+		a := tp.Add(tp.MatMul(h, d.W).Named(fmt.Sprintf("m%d", k)), d.B).Named(fmt.Sprintf("a%d", k))
 		if l == Depth-1 {
 			p.logits = a.Named("logits")
 			return p

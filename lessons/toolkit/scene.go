@@ -43,7 +43,12 @@ type view struct {
 	// RawScale is how many times the raw pixels' spread is the
 	// standardised ones' (255 times the 0–1 spread); Curvature its square.
 	RawScale, Curvature float64
-	Op                  string
+	// The op just revealed: its node as "out = op(inputs)", the spread of
+	// its output (forward) or of the gradient reaching it (backward), and
+	// what it does.
+	Op, Node, OpNote string
+	Spread           float64
+	InStep           int // the 1-based number of the step in progress
 }
 
 type schemeRow struct {
@@ -108,12 +113,32 @@ func (m *machine) view() view {
 		v.LiveAct1, v.LiveAct9 = h[0], h[len(h)-1]
 		v.LiveGrad1, v.LiveGrad9 = m.hist.gradStd[0], m.hist.gradStd[len(h)-1]
 	}
+	v.InStep = m.loop.Step + 1
 	if cur := &m.loop.Cur; cur.Tape != nil && cur.Phase == trainer.Forward {
-		v.Op = cur.Tape.Nodes()[cur.Fwd-1].Op
+		n := cur.Tape.Nodes()[cur.Fwd-1]
+		v.Op, v.Node, v.Spread = n.Op, n.Label(), std(n.Out.Value.Data)
+		v.OpNote = opNotes[n.Op]
 	} else if cur.Phase == trainer.Backward && len(cur.Steps) > 0 {
-		v.Op = cur.Steps[len(cur.Steps)-1].Node.Op
+		st := cur.Steps[len(cur.Steps)-1]
+		v.Op, v.Node, v.Spread = st.Node.Op, st.Node.Label(), std(st.Upstream.Data)
+		v.OpNote = opNotes[st.Node.Op]
 	}
 	return v
+}
+
+// opNotes say what each op of the network does to the signal.
+var opNotes = map[string]string{
+	"matmul":     "the matrix product: each unit sums its inputs, each times a weight, so the spread is multiplied by about σ·√in (σ the weights' spread)",
+	"add":        "adds a bias (or, at the end of batch normalisation, β)",
+	"relu":       "max(0, z): the negative half is zeroed, which halves the signal's power — the 2 in He's 2/in",
+	"mean":       "batch normalisation's mean over the batch, one per unit (μ, or σ² when it averages the squares)",
+	"sub":        "z − μ: each unit centred over the batch",
+	"square":     "(z − μ)²: the squares whose mean is the batch variance σ²",
+	"addc":       "σ² + ε, so that the square root is never 0",
+	"sqrt":       "√(σ² + ε): each unit's spread over the batch",
+	"div":        "(z − μ)/√(σ² + ε): every unit now has mean 0 and spread 1 over the batch, whatever the weights' scale",
+	"mul":        "× γ, the learned spread of each unit",
+	"softmax_ce": "the mean cross-entropy of the ten logits against the labels",
 }
 
 // Scene implements lessons.Machine.
