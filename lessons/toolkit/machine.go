@@ -24,7 +24,8 @@ type config struct {
 // goes to the start of training; End runs the whole training too.
 const (
 	stageInit    = iota // the deep network at its start; a prediction about it
-	stageSurvey         // activations and gradients per layer, five schemes
+	stageSurvey         // activations per layer, five schemes; a prediction about gradients
+	stageGrads          // and the gradients per layer
 	stageSurface        // the linear model's two loss surfaces and Hessians
 	stagePaths          // gradient descent on both surfaces
 	stageTrain          // training the deep network

@@ -15,6 +15,8 @@ func (m *machine) Ask() *lessons.Ask {
 	switch {
 	case m.at == stageInit:
 		return m.askDepth()
+	case m.at == stageSurvey:
+		return m.askGradDepth()
 	case m.at == stageSurface:
 		return m.askConverge()
 	case m.at == stageTrain && m.loop.Step == 0 && m.loop.Cur.Tape == nil && !m.loop.Done():
@@ -69,6 +71,44 @@ func (m *machine) askDepth() *lessons.Ask {
 				why += "The weights' variance, times the fan-in, times ½ for the half of the inputs a ReLU zeroes, is close to 1, so each layer passes on a signal of the same size."
 			}
 			return lessons.Resolution{Choice: depthIndex(first, last), Explain: why}
+		},
+	}
+}
+
+// gradChoices are the answers to the gradient question, indexed as
+// depthIndex's (from layer 9 back to layer 1).
+var gradChoices = []string{
+	"about the same (between 1/3 and 3 times)",
+	"much smaller (under 1/3 of it)",
+	"much larger (over 3 times it)",
+	"exactly zero: no gradient at all",
+}
+
+// askGradDepth: the gradient on its way back, from layer 9 to layer 1,
+// predicted after seeing the activations. Answered by the survey.
+func (m *machine) askGradDepth() *lessons.Ask {
+	return &lessons.Ask{
+		ID: "grad-spread",
+		Prompt: fmt.Sprintf("Now backwards: the loss's gradient dL/dh flows from hidden layer 9 back to layer 1 of the network started from %s. "+
+			"Its standard deviation at layer 1, compared with layer 9, is:", initLabel[m.cfg.init]),
+		Kind: scene.QuestionChoice, Choices: gradChoices,
+		Resolve: func(mm lessons.Machine) lessons.Resolution {
+			m := mm.(*machine)
+			g := m.survey.grad[m.survey.of(m.cfg.init)]
+			at9, at1 := g[len(g)-1], g[0]
+			i := depthIndex(at9, at1)
+			why := fmt.Sprintf("Measured: std %s at layer 9, %s at layer 1. ", trainer.Num(at9), trainer.Num(at1))
+			switch i {
+			case 3:
+				why += "With zero weights nothing flows back: the gradient with respect to a layer's input is the gradient at its output times its weights, here 0."
+			case 1:
+				why += "On its way back each layer multiplies the gradient by its weights (transposed) and by the ReLU's 0 or 1: the same kind of factor as forward, below 1 here, so the first layers get almost nothing — they cannot learn."
+			case 2:
+				why += "On its way back each layer multiplies the gradient by its weights (transposed) and by the ReLU's 0 or 1: the same kind of factor as forward, above 1 here, so the first layers get enormous updates."
+			default:
+				why += "On its way back each layer multiplies the gradient by its weights (transposed) and by the ReLU's 0 or 1; with He's scale that factor is close to 1, so every layer gets a gradient of a usable size."
+			}
+			return lessons.Resolution{Choice: i, Explain: why}
 		},
 	}
 }

@@ -156,7 +156,10 @@ func (m *machine) Scene() scene.Scene {
 		sc.Panels = []scene.Panel{m.weightsPanel(), m.networkTable()}
 	case stageSurvey:
 		sc.Phase, block = "initialisation", "survey"
-		sc.Panels = []scene.Panel{m.surveyPanel(true), m.surveyPanel(false), m.surveyTable()}
+		sc.Panels = []scene.Panel{m.surveyPanel(true), m.surveyTable(false)}
+	case stageGrads:
+		sc.Phase, block = "initialisation", "grads"
+		sc.Panels = []scene.Panel{m.surveyPanel(true), m.surveyPanel(false), m.surveyTable(true)}
 	case stageSurface, stagePaths:
 		sc.Phase, block = "normalisation", "surface"
 		paths := m.at == stagePaths
@@ -251,15 +254,24 @@ func (m *machine) networkTable() scene.Panel {
 	return scene.Panel{Kind: scene.KindTable, ID: "network", Title: "the network: Dense → ReLU, nine times, then 10 logits", Table: t}
 }
 
-func (m *machine) surveyTable() scene.Panel {
-	t := &scene.Table{Columns: []string{"scheme", "act std L1", "act std L9", "grad std L1", "grad std L9", "loss"}}
+// surveyTable is the survey in numbers, with the gradients' columns once
+// they are shown.
+func (m *machine) surveyTable(grads bool) scene.Panel {
+	t := &scene.Table{Columns: []string{"scheme", "act std L1", "act std L9", "loss"}}
+	if grads {
+		t.Columns = append(t.Columns, "grad std L9", "grad std L1")
+	}
 	for k, name := range Inits {
 		a, g := m.survey.act[k], m.survey.grad[k]
 		label := initLabel[name]
 		if name == m.cfg.init {
 			label = "▸ " + label
 		}
-		t.Rows = append(t.Rows, []string{label, trainer.Num(a[0]), trainer.Num(a[Depth-2]), trainer.Num(g[0]), trainer.Num(g[Depth-2]), trainer.Num(m.survey.loss[k])})
+		row := []string{label, trainer.Num(a[0]), trainer.Num(a[Depth-2]), trainer.Num(m.survey.loss[k])}
+		if grads {
+			row = append(row, trainer.Num(g[Depth-2]), trainer.Num(g[0]))
+		}
+		t.Rows = append(t.Rows, row)
 	}
 	return scene.Panel{Kind: scene.KindTable, ID: "survey-table", Title: fmt.Sprintf("the survey in numbers (%d digits)", SurveyBatch), Table: t}
 }

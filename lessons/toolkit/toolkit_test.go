@@ -191,7 +191,7 @@ func TestQuestions(t *testing.T) {
 			t.Errorf("%s: right %v, wrong %v", q.ID, q.Correct, wrong.Questions[i].Correct)
 		}
 	}
-	want := map[string]string{"depth-spread": depthChoices[0], "raw-converges": convergeChoices[1]}
+	want := map[string]string{"depth-spread": depthChoices[0], "grad-spread": gradChoices[0], "raw-converges": convergeChoices[1]}
 	for _, q := range right.Questions {
 		if w, ok := want[q.ID]; ok && q.Answer != w {
 			t.Errorf("%s: answer %q, want %q at the defaults", q.ID, q.Answer, w)
@@ -203,6 +203,16 @@ func TestQuestions(t *testing.T) {
 		q := r.Question()
 		if q == nil || q.ID != "depth-spread" || q.AnswerIndex != w {
 			t.Errorf("init %s: question %+v, want answer %d", name, q, w)
+		}
+		// The gradient question, resolved on the machine at its stage.
+		m := lessons.MachineOf(r).(*machine)
+		m.at = stageSurvey
+		a := m.Ask()
+		if a == nil || a.ID != "grad-spread" {
+			t.Fatalf("init %s: at the survey the question is %+v", name, a)
+		}
+		if got := a.Resolve(m).Choice; got != w {
+			t.Errorf("init %s: gradient answer %q, want %q", name, gradChoices[got], gradChoices[w])
 		}
 	}
 }
