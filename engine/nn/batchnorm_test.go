@@ -83,8 +83,8 @@ func TestBatchNormMatchesPyTorch(t *testing.T) {
 	closeTo(t, "y", y.Value.Data, c.y, tol)
 	closeTo(t, "running mean", b.RunMean.Data, c.newMean, tol)
 	closeTo(t, "running var", b.RunVar.Data, c.newVar, tol)
-	closeTo(t, "dx", x.Grad.Data, c.dx, 1e-9)
-	closeTo(t, "dgamma", b.Gamma.Grad.Data, c.dgamma, 1e-9)
+	closeTo(t, "dx", x.Grad.Data, c.dx, 1e-12)
+	closeTo(t, "dgamma", b.Gamma.Grad.Data, c.dgamma, 1e-12)
 	closeTo(t, "dbeta", b.Beta.Grad.Data, c.dbeta, 1e-12)
 
 	// The documented formula, feature by feature: biased variance inside
