@@ -99,4 +99,9 @@ var goal = &lessons.Goal{
 		lessons.CauseDiverged: {Control: "inputs", Value: "standardised",
 			Why: "standardise the input pixels: raw grey levels up to 255 make the first layer's outputs, and the largest curvature of the loss, thousands of times larger"},
 	},
+	// Inputs already standardised: the weights' scale is the next suspect.
+	Fallbacks: map[string][]lessons.Remedy{
+		lessons.CauseDiverged: {{Control: "init", Value: "he",
+			Why: "start from He's N(0, 2/in), which keeps each layer's output at the scale of its input instead of multiplying it layer after layer"}},
+	},
 }

@@ -47,6 +47,9 @@ func TestBadSettingsMissTheGoal(t *testing.T) {
 		{lessons.Settings{"init": "zeros"}, lessons.CauseDead, "init"},
 		{lessons.Settings{"init": "small"}, lessons.CausePlateau, "init"},
 		{lessons.Settings{"inputs": "raw"}, lessons.CauseDiverged, "inputs"},
+		{lessons.Settings{"init": "large"}, lessons.CauseDiverged, "init"},
+		// He's start and standardised inputs: the rate itself is too high.
+		{lessons.Settings{"lr": "1"}, lessons.CauseDiverged, "lr"},
 	} {
 		m, sc := run(t, 42, c.set)
 		v := sc.Goal.Verdict
