@@ -37,6 +37,11 @@ type Goal struct {
 	// setting (a causal mask that is on, say) without giving it as advice
 	// where that setting is already right.
 	Remedies map[string]Remedy
+	// Fallbacks are further overrides for a cause, tried in order when
+	// its Remedies entry would change nothing: a lesson with two settings
+	// that cause the same failure (raw inputs and too-large weights both
+	// diverge) names the cure of each.
+	Fallbacks map[string][]Remedy
 }
 
 // Remedy is the one change a verdict suggests: set Control to Value (both
@@ -151,10 +156,21 @@ func Diagnose(l *Lesson, m Measures, diverged bool, settings Settings) scene.Ver
 	}
 	cause, explain := findCause(m, diverged)
 	vd := scene.Verdict{Cause: cause, Explain: explain}
-	r, has := g.Remedies[cause]
 	// An override that would set a control to the value it already has
-	// changes nothing: the default advice applies instead.
-	if !has || (r.Control != "" && settings[r.Control] == r.Value) {
+	// changes nothing: the next one (Fallbacks), or else the default
+	// advice, applies instead.
+	noop := func(r Remedy) bool { return r.Control != "" && settings[r.Control] == r.Value }
+	r, has := g.Remedies[cause]
+	if has && noop(r) {
+		has = false
+		for _, f := range g.Fallbacks[cause] {
+			if !noop(f) {
+				r, has = f, true
+				break
+			}
+		}
+	}
+	if !has {
 		r = defaultRemedy(l, cause, settings)
 	}
 	vd.Control, vd.Value, vd.Try = r.Control, r.Value, r.Why

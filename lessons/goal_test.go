@@ -220,6 +220,19 @@ func TestDiagnoseCauses(t *testing.T) {
 	if v := Diagnose(l, Measures{}, true, s); v.Control != "lr" || v.Value == s["lr"] {
 		t.Errorf("a no-op remedy was given as advice: %+v", v)
 	}
+	// Then the first fallback that changes something; none: the default.
+	l.Goal.Fallbacks = map[string][]Remedy{CauseDiverged: {{Control: "epochs", Value: "2"}, {Control: "epochs", Value: "5", Why: "train longer"}}}
+	if v := Diagnose(l, Measures{}, true, s); v.Control != "epochs" || v.Value != "5" || v.Try != "train longer" {
+		t.Errorf("fallback: %+v, want epochs=5", v)
+	}
+	l.Goal.Fallbacks = map[string][]Remedy{CauseDiverged: {{Control: "epochs", Value: "2"}}}
+	if v := Diagnose(l, Measures{}, true, s); v.Control != "lr" || v.Value == s["lr"] {
+		t.Errorf("every fallback a no-op: %+v, want the default (a lower rate)", v)
+	}
+	l.Goal.Remedies = map[string]Remedy{CauseDiverged: {Control: "epochs", Value: "10"}}
+	if v := Diagnose(l, Measures{}, true, s); v.Control != "epochs" || v.Value != "10" {
+		t.Errorf("a remedy that changes something must win over the fallbacks: %+v", v)
+	}
 }
 
 func (c *quizCounter) Progress() (int, int) { return c.ops / 4, c.ops / 12 }

@@ -16,6 +16,7 @@ import (
 	"github.com/dlearn/dlearn/lessons/optimizers"
 	"github.com/dlearn/dlearn/lessons/overfit"
 	"github.com/dlearn/dlearn/lessons/rnn"
+	"github.com/dlearn/dlearn/lessons/toolkit"
 	"github.com/dlearn/dlearn/lessons/translate"
 )
 
@@ -27,6 +28,7 @@ func Registry() *lessons.Registry {
 		backprop.Lesson(),
 		optimizers.Lesson(),
 		overfit.Lesson(),
+		toolkit.Lesson(),
 		cnn.Lesson(),
 		explain.Lesson(),
 		rnn.Lesson(),
