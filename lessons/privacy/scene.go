@@ -47,6 +47,9 @@ type view struct {
 	PlainNorm, StepLR                  float64
 	Label                              string
 	Met                                bool
+	// BoundPct is the accuracy no attack on balanced targets can beat
+	// at the ε spent, (e^ε + δ)/(1 + e^ε).
+	BoundPct string
 }
 
 func (m *machine) view() view {
@@ -64,6 +67,10 @@ func (m *machine) view() view {
 	v.Released, v.RelHeld, v.RelAdv, v.RelEps = r, m.hist.heldAcc[r], m.hist.adv[r], m.hist.eps[r]
 	v.Cost = 100 * (v.BaseHeld - v.RelHeld)
 	v.Met = goal.Met(v.Cost)
+	v.BoundPct = "100%"
+	if !math.IsInf(v.Eps, 1) {
+		v.BoundPct = fmt.Sprintf("%.2f%%", 100*(math.Exp(v.Eps)+Delta)/(1+math.Exp(v.Eps)))
+	}
 	if d := m.dp; d != nil {
 		v.DP, v.Clipped = d, d.clipped
 		v.NormMin, v.NormMed, v.NormMax = minOf(d.norms), median(d.norms), maxNorm(d.norms)
@@ -175,7 +182,7 @@ func (m *machine) setupPanel(v view) scene.Panel {
 		{"network", fmt.Sprintf("%d → %d (ReLU) → %d, %d parameters", Pixels, Hidden, Classes, v.Params)},
 		{"training", fmt.Sprintf("%d epochs, batch %d, lr %s", v.Epochs, v.Batch, trainer.Num(v.LR))},
 		{"DP-SGD", fmt.Sprintf("σ = %s, C = %s, q = %s", trainer.Num(v.Sigma), trainer.Num(v.C), trainer.Num(v.Q))},
-		{"ε at the end", fmtNum(v.EpsEnd) + fmt.Sprintf(" (δ = %g)", Delta)},
+		{"ε at the end", fmtNum(v.EpsEnd) + " (δ = 1e-5)"},
 	}}}
 }
 
@@ -217,14 +224,16 @@ func (m *machine) attackTable(v view) scene.Panel {
 	return scene.Panel{Kind: scene.KindTable, Title: "the attack on the plain network", Table: &scene.Table{
 		Columns: []string{"", "value"},
 		Rows: [][]string{
-			{"accuracy train / held-out", pct(v.BaseTrain) + " / " + pct(v.BaseHeld)},
-			{"mean loss train / held-out", trainer.Num(v.BaseTrainLoss) + " / " + trainer.Num(v.BaseHeldLoss)},
-			{"threshold τ (reference half)", trainer.Num(a.Tau)},
-			{"TPR / FPR (targets)", pct(a.TPR) + " / " + pct(a.FPR)},
-			{"attack accuracy", pct(a.Acc) + " (chance 50%)"},
-			{"advantage TPR − FPR", trainer.Num(a.Adv)},
+			{"train acc", pct(v.BaseTrain)},
+			{"held-out acc", pct(v.BaseHeld)},
+			{"τ", trainer.Num(a.Tau)},
+			{"TPR", pct(a.TPR)},
+			{"FPR", pct(a.FPR)},
+			{"attack acc", pct(a.Acc)},
+			{"advantage", trainer.Num(a.Adv)},
 			{"AUC", trainer.Num(a.AUC)},
-			{"Yeom's τ = mean train loss", fmt.Sprintf("%s, advantage %s", trainer.Num(a.MeanTau), trainer.Num(a.MeanAdv))},
+			{"Yeom's τ", trainer.Num(a.MeanTau)},
+			{"its advantage", trainer.Num(a.MeanAdv)},
 		}}}
 }
 
@@ -264,10 +273,11 @@ func (m *machine) epsCurve() scene.Panel {
 		}
 		xs, acc, att = append(xs, eps), append(acc, 100*h.heldAcc[e]), append(att, 100*h.attAcc[e])
 	}
+	now, _ := m.acct.Epsilon(Delta)
 	hi := math.Max(Budget, last(xs))
 	base, battack := 100*last(m.baseHist.heldAcc), 100*m.baseHist.atk.Acc
 	return scene.Panel{Kind: scene.KindPlot, ID: "eps", Priority: 1,
-		Title: fmt.Sprintf("accuracy against privacy spent · ε = %s", fmtNum(last(h.eps))),
+		Title: fmt.Sprintf("accuracy against privacy spent · ε = %s", fmtNum(now)),
 		Plot: &scene.Plot{XLabel: "ε (δ = 1e-5)", YLabel: "held-out accuracy %", Y2Label: "attack accuracy %",
 			XRange: &scene.Range{Min: 0, Max: hi},
 			Series: []scene.Series{
@@ -304,7 +314,8 @@ func (m *machine) stepTable(v view) scene.Panel {
 	d := m.dp
 	t := &scene.Table{Columns: []string{"", "value"}}
 	add := func(k, val string) { t.Rows = append(t.Rows, []string{k, val}) }
-	add("ε spent", fmt.Sprintf("%s after %d steps (α = %d)", fmtNum(v.Eps), m.acct.Count(), v.Order))
+	add("ε spent", fmtNum(v.Eps))
+	add("steps", fmt.Sprint(m.acct.Count()))
 	if d == nil {
 		return scene.Panel{Kind: scene.KindTable, Title: "DP-SGD", Table: t}
 	}
@@ -312,33 +323,34 @@ func (m *machine) stepTable(v view) scene.Panel {
 	if !m.inDPOps() {
 		shown = subMean + 1 // a finished step shows everything
 	}
-	add("‖gᵢ‖ min / median / max", fmt.Sprintf("%s / %s / %s", trainer.Num(v.NormMin), trainer.Num(v.NormMed), trainer.Num(v.NormMax)))
+	add("‖gᵢ‖ min", trainer.Num(v.NormMin))
+	add("‖gᵢ‖ max", trainer.Num(v.NormMax))
 	if shown >= subClip {
-		add("clipped to C", fmt.Sprintf("%d of %d (C = %s)", d.clipped, d.b, trainer.Num(d.C)))
+		add("clipped", fmt.Sprintf("%d of %d", d.clipped, d.b))
 	}
 	if shown >= subSum {
 		add("‖Σ ḡᵢ‖", trainer.Num(d.sumNorm))
 	}
 	if shown >= subNoise {
-		add("‖noise σ·C·z‖", fmt.Sprintf("%s (σ = %s)", trainer.Num(d.noiseNorm), trainer.Num(d.sigma)))
+		add("‖noise‖", trainer.Num(d.noiseNorm))
 	}
 	if shown >= subMean {
-		add("‖g̃‖ = ‖(Σ + noise)/B‖", trainer.Num(d.meanNorm))
-		add("‖plain mean gradient‖", trainer.Num(d.plainNorm))
+		add("‖g̃‖", trainer.Num(d.meanNorm))
+		add("‖plain ∇‖", trainer.Num(d.plainNorm))
 	}
 	if shown > subMean {
-		add("update ‖lr·g̃‖", trainer.Num(d.lr*d.meanNorm))
+		add("‖lr·g̃‖", trainer.Num(d.lr*d.meanNorm))
 	}
 	return scene.Panel{Kind: scene.KindTable, Title: "this DP-SGD step", Table: t}
 }
 
 func (m *machine) compareTable(v view) scene.Panel {
 	rows := [][]string{
-		{"ε (δ = 1e-5)", "∞", fmtNum(v.Eps)},
-		{"train accuracy", pct(v.BaseTrain), pct(v.PrivTrain)},
-		{"held-out accuracy", pct(v.BaseHeld), pct(v.PrivHeld)},
-		{"attack accuracy", pct(v.Base.Acc), pct(v.Priv.Acc)},
-		{"advantage TPR − FPR", trainer.Num(v.Base.Adv), trainer.Num(v.Priv.Adv)},
+		{"ε", "∞", fmtNum(v.Eps)},
+		{"train acc", pct(v.BaseTrain), pct(v.PrivTrain)},
+		{"held-out", pct(v.BaseHeld), pct(v.PrivHeld)},
+		{"attack acc", pct(v.Base.Acc), pct(v.Priv.Acc)},
+		{"advantage", trainer.Num(v.Base.Adv), trainer.Num(v.Priv.Adv)},
 		{"AUC", trainer.Num(v.Base.AUC), trainer.Num(v.Priv.AUC)},
 	}
 	return scene.Panel{Kind: scene.KindTable, Title: "plain against private", Table: &scene.Table{
