@@ -140,17 +140,24 @@ func (m *machine) Scene() scene.Scene {
 	case m.stage == stIntro:
 		sc.Panels = []scene.Panel{m.digitsPanel(), m.setupPanel(v)}
 	case m.stage == stAttack:
-		sc.Panels = []scene.Panel{m.lossPanel(&m.baseHist, "plain network"), m.attackTable(v), m.baseCurve()}
+		sc.Panels = []scene.Panel{m.lossPanel(&m.baseHist, "plain network", true), m.attackTable(v), m.baseCurve()}
 	case m.stage == stFinal || m.loop.Diverged:
-		sc.Panels = []scene.Panel{m.epsCurve(), m.compareTable(v), m.lossPanel(&m.hist, "private network")}
+		sc.Panels = []scene.Panel{m.epsCurve(true), m.compareTable(v), m.lossPanel(&m.hist, "private network", false)}
 	case m.loop.InStep() && m.sub > subNone:
-		sc.Panels = []scene.Panel{m.normsPanel(), m.stepTable(v), {Kind: scene.KindGraph, Title: "computation graph of this step", Graph: cur.Graph()}}
+		// The private network's losses stay the main picture through
+		// the step, as the plain network's were for the attack.
+		sc.Panels = []scene.Panel{m.lossPanel(&m.hist, "private network", true), m.normsPanel(), m.stepTable(v), m.graphPanel(), m.epsCurve(false)}
 	case m.loop.InStep():
-		sc.Panels = []scene.Panel{{Kind: scene.KindGraph, Title: "computation graph of this step", ID: "graph", Priority: 1, Graph: cur.Graph()}, m.epsCurve()}
+		sc.Panels = []scene.Panel{m.lossPanel(&m.hist, "private network", true), m.graphPanel(), m.stepTable(v), m.epsCurve(false)}
 	default:
-		sc.Panels = []scene.Panel{m.epsCurve(), m.stepTable(v), m.lossPanel(&m.hist, "private network")}
+		sc.Panels = []scene.Panel{m.lossPanel(&m.hist, "private network", true), m.epsCurve(false), m.stepTable(v)}
 	}
 	return sc
+}
+
+// graphPanel is the step's computation graph, walked by the cursor.
+func (m *machine) graphPanel() scene.Panel {
+	return scene.Panel{Kind: scene.KindGraph, Title: "computation graph of this step", ID: "graph", Graph: m.loop.Cur.Graph()}
 }
 
 func fmtNum(e float64) string {
@@ -188,7 +195,7 @@ func (m *machine) setupPanel(v view) scene.Panel {
 
 // lossPanel is the histogram of log₁₀ losses of members and non-members,
 // with the attack's threshold: the lesson's main picture of a leak.
-func (m *machine) lossPanel(h *history, who string) scene.Panel {
+func (m *machine) lossPanel(h *history, who string, main bool) scene.Panel {
 	const bins = 24
 	lo, hi := -6.0, 1.5
 	hist := func(ls []float64) ([]float64, []float64) {
@@ -209,7 +216,11 @@ func (m *machine) lossPanel(h *history, who string) scene.Panel {
 	top := max(slices.Max(my), slices.Max(ny))
 	t := math.Log10(math.Max(h.atk.Tau, 1e-300))
 	t = min(max(t, lo), hi)
-	return scene.Panel{Kind: scene.KindPlot, ID: "losses", Priority: 1,
+	id, prio := "losses", 0
+	if main {
+		id, prio = "main", 1
+	}
+	return scene.Panel{Kind: scene.KindPlot, ID: id, Priority: prio,
 		Title: fmt.Sprintf("%s: loss of each digit · attack accuracy %s", who, pct(h.atk.Acc)),
 		Plot: &scene.Plot{XLabel: "log₁₀ loss", YLabel: "% of digits", XRange: &scene.Range{Min: lo, Max: hi},
 			Series: []scene.Series{
@@ -264,7 +275,7 @@ func scaled(xs []float64, c float64) []float64 {
 
 // epsCurve is held-out accuracy and the attack's accuracy against the ε
 // spent, one point per epoch, with the plain network's as lines.
-func (m *machine) epsCurve() scene.Panel {
+func (m *machine) epsCurve(main bool) scene.Panel {
 	h := &m.hist
 	var xs, acc, att []float64
 	for e, eps := range h.eps {
@@ -276,7 +287,11 @@ func (m *machine) epsCurve() scene.Panel {
 	now, _ := m.acct.Epsilon(Delta)
 	hi := math.Max(Budget, last(xs))
 	base, battack := 100*last(m.baseHist.heldAcc), 100*m.baseHist.atk.Acc
-	return scene.Panel{Kind: scene.KindPlot, ID: "eps", Priority: 1,
+	id, prio := "eps", 0
+	if main {
+		id, prio = "main", 1
+	}
+	return scene.Panel{Kind: scene.KindPlot, ID: id, Priority: prio,
 		Title: fmt.Sprintf("accuracy against privacy spent · ε = %s", fmtNum(now)),
 		Plot: &scene.Plot{XLabel: "ε (δ = 1e-5)", YLabel: "held-out accuracy %", Y2Label: "attack accuracy %",
 			XRange: &scene.Range{Min: 0, Max: hi},
@@ -306,7 +321,7 @@ func (m *machine) normsPanel() scene.Panel {
 	if clipped {
 		title = fmt.Sprintf("‖ḡᵢ‖ per digit, after clipping to C = %s · %d of %d shortened", trainer.Num(d.C), d.clipped, d.b)
 	}
-	return scene.Panel{Kind: scene.KindBars, ID: "norms", Priority: 1, Title: title, Bars: b}
+	return scene.Panel{Kind: scene.KindBars, ID: "norms", Title: title, Bars: b}
 }
 
 // stepTable is the DP-SGD step in numbers, as far as it is revealed.
