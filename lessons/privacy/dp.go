@@ -166,17 +166,6 @@ func newDPStep(g perExample, C, sigma, lr float64, rng *rand.Rand) *dpStep {
 	return d
 }
 
-// apply moves the parameters against the noisy mean gradient.
-func (d *dpStep) apply(n *net) {
-	k := 0
-	for _, p := range n.params() {
-		for j := range p.Value.Data {
-			p.Value.Data[j] -= d.lr * d.mean[k]
-			k++
-		}
-	}
-}
-
 // maxNorm is the largest of xs.
 func maxNorm(xs []float64) float64 {
 	m := 0.0

@@ -147,8 +147,7 @@ func mean(xs []float64) float64 {
 // after every epoch.
 func (m *machine) trainBaseline() {
 	opt := optim.NewSGD(m.set.lr)
-	var l trainer.Loop
-	l = trainer.Loop{N: N, Batch: m.cfg.batch, Epochs: m.cfg.epochs, ShuffleSeed: m.seed,
+	l := trainer.Loop{N: N, Batch: m.cfg.batch, Epochs: m.cfg.epochs, ShuffleSeed: m.seed,
 		Params: m.base.params(),
 		Start: func(rows []int) (func(*autograd.Tape) *autograd.Var, func()) {
 			x, y := m.d.batch(rows)

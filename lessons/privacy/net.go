@@ -38,13 +38,6 @@ func (n *net) params() []*autograd.Var { return []*autograd.Var{n.w1, n.b1, n.w2
 // size is the number of parameters.
 func (n *net) size() int { return Pixels*Hidden + Hidden + Hidden*Classes + Classes }
 
-// copyFrom sets n's parameters to o's.
-func (n *net) copyFrom(o *net) {
-	for i, p := range n.params() {
-		copy(p.Value.Data, o.params()[i].Value.Data)
-	}
-}
-
 // pass is one recorded forward pass: the values per-example gradients
 // are read from.
 type pass struct {
