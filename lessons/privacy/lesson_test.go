@@ -3,6 +3,7 @@ package privacy
 import (
 	"testing"
 
+	"github.com/dlearn/dlearn/engine/privacy"
 	"github.com/dlearn/dlearn/lessons"
 	"github.com/dlearn/dlearn/lessons/lessontest"
 	"github.com/dlearn/dlearn/lessons/scene"
@@ -89,5 +90,38 @@ func TestQuestionsRightAndWrong(t *testing.T) {
 	}
 	if len(wrong.Questions) != len(right.Questions) {
 		t.Errorf("%d questions answered wrong, %d right", len(wrong.Questions), len(right.Questions))
+	}
+}
+
+// TestEpsilonIsTheAccountants: the run's ε is the RDP accountant's for
+// its steps, and a noise multiplier changed mid-run is accounted from the
+// next step on: the RDP of both parts adds up.
+func TestEpsilonIsTheAccountants(t *testing.T) {
+	m := newMachine(lessons.DefaultSeed, Lesson().Defaults())
+	m.Advance(lessons.Step) // the plain network and the attack
+	m.Advance(lessons.Step) // DP-SGD ready
+	for range 10 {
+		m.Advance(lessons.Step)
+	}
+	q := float64(m.cfg.batch) / N
+	got, _ := m.acct.Epsilon(Delta)
+	want, _ := privacy.Epsilon(q, 1.7, 10, Delta)
+	if got != want || m.acct.Count() != 10 {
+		t.Fatalf("after 10 steps: ε %g (%d steps), want %g", got, m.acct.Count(), want)
+	}
+	m.Set("sigma", "3")
+	for range 5 {
+		m.Advance(lessons.Step)
+	}
+	var a privacy.Accountant
+	a.Steps(q, 1.7, 10)
+	a.Steps(q, 3, 5)
+	got, _ = m.acct.Epsilon(Delta)
+	want, _ = a.Epsilon(Delta)
+	if got != want {
+		t.Errorf("σ 1.7 then 3: ε %g, want %g", got, want)
+	}
+	if d := m.dp; d.sigma != 3 || d.noiseNorm/d.C < 2.5*100 {
+		t.Errorf("the last step used σ %g, noise norm %g", d.sigma, d.noiseNorm)
 	}
 }

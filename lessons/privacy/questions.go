@@ -22,7 +22,7 @@ const CauseBudget = "privacy budget spent"
 const Target = 15
 
 var goal = &lessons.Goal{
-	Measure: "cost", Label: fmt.Sprintf("held-out accuracy lost to privacy at ε ≤ %g", Budget), Unit: " points",
+	Measure: "cost", Label: fmt.Sprintf("held-out accuracy lost to privacy (ε ≤ %g)", Budget), Unit: " points",
 	Compare: lessons.AtMost, Target: Target,
 	Remedies: map[string]lessons.Remedy{
 		CauseBudget: {Why: "raise the noise multiplier σ, or train fewer epochs or with smaller batches: ε grows with every step and with the sampling rate q, and falls as σ grows"},

@@ -146,7 +146,11 @@ func (m *machine) Scene() scene.Scene {
 	case m.loop.InStep() && m.sub > subNone:
 		// The private network's losses stay the main picture through
 		// the step, as the plain network's were for the attack.
-		sc.Panels = []scene.Panel{m.lossPanel(&m.hist, "private network", true), m.normsPanel(), m.stepTable(v), m.graphPanel(), m.epsCurve(false)}
+		sc.Panels = []scene.Panel{m.lossPanel(&m.hist, "private network", true), m.normsPanel(), m.stepTable(v)}
+		if m.sub >= subSum {
+			sc.Panels = append(sc.Panels, m.coordPanel())
+		}
+		sc.Panels = append(sc.Panels, m.graphPanel(), m.epsCurve(false))
 	case m.loop.InStep():
 		sc.Panels = []scene.Panel{m.lossPanel(&m.hist, "private network", true), m.graphPanel(), m.stepTable(v), m.epsCurve(false)}
 	default:
@@ -322,6 +326,32 @@ func (m *machine) normsPanel() scene.Panel {
 		title = fmt.Sprintf("‖ḡᵢ‖ per digit, after clipping to C = %s · %d of %d shortened", trainer.Num(d.C), d.clipped, d.b)
 	}
 	return scene.Panel{Kind: scene.KindBars, ID: "norms", Title: title, Bars: b}
+}
+
+// coordPanel follows six weights of W₁ through the step, those from the
+// centre pixel (7, 7) to the first hidden units: the sum of the clipped
+// gradients, the noise, the noisy mean, as far as they are revealed. (A
+// corner pixel is blank in every digit: its weights see noise alone.)
+func (m *machine) coordPanel() scene.Panel {
+	const k, pixel = 6, 7*Side + 7
+	d := m.dp
+	mat := &scene.Matrix{Cols: k}
+	add := func(label string, xs []float64) {
+		mat.Rows++
+		mat.RowLabels = append(mat.RowLabels, label)
+		mat.Values = append(mat.Values, xs[pixel*Hidden:pixel*Hidden+k]...)
+	}
+	add("Σ ḡᵢ", d.sum)
+	if m.sub >= subNoise {
+		add("σ·C·z", d.noise)
+	}
+	if m.sub >= subMean {
+		add("g̃", d.mean)
+	}
+	for j := range k {
+		mat.ColLabels = append(mat.ColLabels, fmt.Sprintf("unit %d", j+1))
+	}
+	return scene.Panel{Kind: scene.KindMatrix, ID: "coords", Title: "weights from pixel (7, 7) through the step", Matrix: mat}
 }
 
 // stepTable is the DP-SGD step in numbers, as far as it is revealed.
