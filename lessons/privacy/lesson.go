@@ -23,6 +23,12 @@ const (
 	Budget = 8.0
 )
 
+// PlainLR is the learning rate of the plain training, the attack's target
+// and the reference DP-SGD is measured against. It is fixed: the learning
+// rate control is DP-SGD's (a rate that wrecks plain SGD would otherwise
+// make any private network look good beside it).
+const PlainLR = 0.5
+
 // Lesson returns the lesson's registry entry.
 func Lesson() *lessons.Lesson {
 	return &lessons.Lesson{
@@ -33,7 +39,11 @@ func Lesson() *lessons.Lesson {
 			"per-example gradients", "gradient clipping", "Rényi differential privacy", "encryption and de-identification"},
 		Goal: goal,
 		Controls: []lessons.Control{
-			trainer.LearningRate("0.5", 0.01, 0.03, 0.1, 0.3, 0.5, 1, 3),
+			func() lessons.Control {
+				c := trainer.LearningRate("0.5", 0.01, 0.03, 0.1, 0.3, 0.5, 1, 3)
+				c.Help = "DP-SGD's step size (the plain network always trains at 0.5); a change applies from the next step"
+				return c
+			}(),
 			{
 				Name: "sigma", Label: "noise multiplier σ", Kind: lessons.Float,
 				Help: "the noise on the sum of clipped gradients has standard deviation σ·C; 0 is no privacy (ε = ∞); applies from the next step",

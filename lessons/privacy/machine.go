@@ -142,11 +142,11 @@ func mean(xs []float64) float64 {
 	return s / float64(len(xs))
 }
 
-// trainBaseline trains the plain copy with SGD — same data, batches,
-// learning rate and epochs, no clipping and no noise — measuring it
-// after every epoch.
+// trainBaseline trains the plain copy with SGD — same data, batches and
+// epochs, no clipping and no noise, at PlainLR — measuring it after every
+// epoch.
 func (m *machine) trainBaseline() {
-	opt := optim.NewSGD(m.set.lr)
+	opt := optim.NewSGD(PlainLR)
 	l := trainer.Loop{N: N, Batch: m.cfg.batch, Epochs: m.cfg.epochs, ShuffleSeed: m.seed,
 		Params: m.base.params(),
 		Start: func(rows []int) (func(*autograd.Tape) *autograd.Var, func()) {

@@ -29,6 +29,9 @@ var goal = &lessons.Goal{
 		// More epochs would spend more privacy: a slow run wants a larger
 		// step first.
 		lessons.CauseDescending: {Control: "lr", Value: "0.5"},
+		// Clipping bounds every update, so what runs away is the noise:
+		// a random walk of lr·σ·C/B per parameter and step.
+		lessons.CauseExploding: {Why: "make the noise the weights take each step smaller, lr·σ·C/B per parameter: the clip norm C back to 1, a lower σ (ε will grow), or a lower learning rate"},
 	},
 }
 

@@ -28,7 +28,7 @@ var narrative = template.Must(template.New("privacy").Funcs(trainer.Funcs).Funcs
 // view is what the narrative reads.
 type view struct {
 	N, NonN, Half, Pixels, Hidden, Params, Epochs, Batch, Steps, Step, Epoch, Released int
-	Q, LR, Sigma, C, Delta, Budget, Target, Eps, EpsEnd                                float64
+	Q, LR, PlainLR, Sigma, C, Delta, Budget, Target, Eps, EpsEnd                       float64
 	Order                                                                              int
 	Source                                                                             string
 
@@ -55,7 +55,7 @@ type view struct {
 func (m *machine) view() view {
 	v := view{N: N, NonN: N, Half: Half, Pixels: Pixels, Hidden: Hidden, Params: m.priv.size(),
 		Epochs: m.cfg.epochs, Batch: m.cfg.batch, Steps: m.cfg.epochs * m.loop.StepsPerEpoch(),
-		Step: m.loop.Step, Epoch: m.loop.Epoch, Q: m.q(), LR: m.set.lr, Sigma: m.set.sigma, C: m.set.clip,
+		Step: m.loop.Step, Epoch: m.loop.Epoch, Q: m.q(), LR: m.set.lr, PlainLR: PlainLR, Sigma: m.set.sigma, C: m.set.clip,
 		Delta: Delta, Budget: Budget, Target: Target, Source: m.d.source}
 	v.Eps, v.Order = m.acct.Epsilon(Delta)
 	v.EpsEnd, _ = privacy.Epsilon(m.q(), m.set.sigma, v.Steps, Delta)
@@ -191,8 +191,9 @@ func (m *machine) setupPanel(v view) scene.Panel {
 	return scene.Panel{Kind: scene.KindTable, Title: "the run", Table: &scene.Table{Columns: []string{"", "value"}, Rows: [][]string{
 		{"members / non-members", fmt.Sprintf("%d / %d", N, N)},
 		{"network", fmt.Sprintf("%d → %d (ReLU) → %d, %d parameters", Pixels, Hidden, Classes, v.Params)},
-		{"training", fmt.Sprintf("%d epochs, batch %d, lr %s", v.Epochs, v.Batch, trainer.Num(v.LR))},
-		{"DP-SGD", fmt.Sprintf("σ = %s, C = %s, q = %s", trainer.Num(v.Sigma), trainer.Num(v.C), trainer.Num(v.Q))},
+		{"training", fmt.Sprintf("%d epochs, batch %d", v.Epochs, v.Batch)},
+		{"plain SGD", fmt.Sprintf("lr %s", trainer.Num(PlainLR))},
+		{"DP-SGD", fmt.Sprintf("lr %s, σ = %s, C = %s, q = %s", trainer.Num(v.LR), trainer.Num(v.Sigma), trainer.Num(v.C), trainer.Num(v.Q))},
 		{"ε at the end", fmtNum(v.EpsEnd) + " (δ = 1e-5)"},
 	}}}
 }
