@@ -47,7 +47,9 @@ func TestGoalMetAtDefaults(t *testing.T) {
 
 // TestBadSettingsMissWithTheirCause: no noise spends an infinite budget
 // at the first step; a learning rate fifty times too small leaves the
-// private network still learning.
+// private network still learning; one six times too large (for DP-SGD
+// only: the plain network keeps its own) stalls it; a clip norm of 10
+// makes the noise σ·C ten times larger and the weights run away.
 func TestBadSettingsMissWithTheirCause(t *testing.T) {
 	for _, c := range []struct {
 		set   lessons.Settings
@@ -55,6 +57,8 @@ func TestBadSettingsMissWithTheirCause(t *testing.T) {
 	}{
 		{lessons.Settings{"sigma": "0"}, CauseBudget},
 		{lessons.Settings{"lr": "0.01"}, lessons.CauseDescending},
+		{lessons.Settings{"lr": "3"}, lessons.CausePlateau},
+		{lessons.Settings{"clip": "10"}, lessons.CauseExploding},
 	} {
 		_, sc := ended(t, lessons.DefaultSeed, c.set)
 		vd := sc.Goal.Verdict
