@@ -105,6 +105,13 @@ type Measures struct {
 	Values map[string]float64
 	Loss   []float64
 	Val    []float64
+	// Cause and Explain name a cause only the lesson can read from its
+	// run, outside the training numbers above (a privacy budget spent
+	// before any model could be released, say). When Cause is set, a run
+	// that misses its goal without diverging is diagnosed with it, before
+	// any cause the runtime reads; the lesson's Goal.Remedies[Cause] says
+	// what to try.
+	Cause, Explain string
 }
 
 // Signals: Measures.Values keys the diagnosis understands. Each is a
@@ -196,6 +203,9 @@ func findCause(m Measures, diverged bool) (cause, explain string) {
 	loss := m.Loss
 	if diverged || anyNonFinite(loss) {
 		return CauseDiverged, "a loss or a weight became infinite or not-a-number: each update overshot the minimum by more than it corrected, until the numbers overflowed"
+	}
+	if m.Cause != "" {
+		return m.Cause, m.Explain
 	}
 	if n := len(loss); n >= 2 && loss[n-1] > 10*loss[0] && loss[0] > 0 {
 		return CauseExploding, fmt.Sprintf("the loss grew from %s to %s: the updates overshoot and the error grows", FormatNum(loss[0]), FormatNum(loss[n-1]))

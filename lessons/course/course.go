@@ -15,6 +15,7 @@ import (
 	"github.com/dlearn/dlearn/lessons/logreg"
 	"github.com/dlearn/dlearn/lessons/optimizers"
 	"github.com/dlearn/dlearn/lessons/overfit"
+	"github.com/dlearn/dlearn/lessons/privacy"
 	"github.com/dlearn/dlearn/lessons/rnn"
 	"github.com/dlearn/dlearn/lessons/toolkit"
 	"github.com/dlearn/dlearn/lessons/translate"
@@ -27,8 +28,9 @@ func Registry() *lessons.Registry {
 		logreg.Lesson(),
 		backprop.Lesson(),
 		optimizers.Lesson(),
-		overfit.Lesson(),
 		toolkit.Lesson(),
+		overfit.Lesson(),
+		privacy.Lesson(),
 		cnn.Lesson(),
 		explain.Lesson(),
 		rnn.Lesson(),
