@@ -16,6 +16,7 @@ import (
 	"github.com/dlearn/dlearn/lessons/optimizers"
 	"github.com/dlearn/dlearn/lessons/overfit"
 	"github.com/dlearn/dlearn/lessons/rnn"
+	"github.com/dlearn/dlearn/lessons/sentiment"
 	"github.com/dlearn/dlearn/lessons/translate"
 )
 
@@ -31,6 +32,7 @@ func Registry() *lessons.Registry {
 		explain.Lesson(),
 		rnn.Lesson(),
 		embeddings.Lesson(),
+		sentiment.Lesson(),
 		attention.Lesson(),
 		translate.Lesson(),
 		gan.Lesson(),
