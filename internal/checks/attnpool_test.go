@@ -64,4 +64,3 @@ func TestAttnPoolMistakesDiffer(t *testing.T) {
 		}
 	}
 }
-
