@@ -99,7 +99,12 @@ func (m *machine) view() view {
 	v.BagRight, v.SeqRight = bt.right[k], st.right[k]
 
 	l := m.loop()
-	v.Step, v.Epoch, v.Steps = l.Step+1, l.Epoch+1, l.StepsPerEpoch()
+	// Step is the step under way, or the one just finished; Epoch the
+	// epochs completed.
+	v.Step, v.Epoch, v.Steps = l.Step, l.Epoch, l.StepsPerEpoch()
+	if l.InStep() {
+		v.Step++
+	}
 	if m.rec != nil && l.Cur.Tape != nil {
 		b := m.rec.b
 		v.Rows, v.T = b.B, b.T
@@ -280,28 +285,24 @@ func (m *machine) casesPanel() scene.Panel {
 	bt, st := m.bagNow(), m.seqNow()
 	const window = 12
 	from := max(0, min(m.pick-window/2, len(m.cases)-window))
-	t := &scene.Table{Columns: []string{"#", "kind", "truth", "bag p(+)", "seq p(+)", "sentence"}}
+	t := &scene.Table{Columns: []string{"sentence", "bag", "seq", "kind", "#"}}
 	mark := func(p float64, ok bool) string {
 		if ok {
-			return trainer.Num(p) + " ✓"
+			return fmt.Sprintf("%.2f✓", p)
 		}
-		return trainer.Num(p) + " ✗"
+		return fmt.Sprintf("%.2f✗", p)
 	}
 	for i := from; i < min(from+window, len(m.cases)); i++ {
 		k := m.cases[i]
 		ex := m.data.Test[k]
-		num := fmt.Sprint(i)
+		text := "  " + ex.Text
 		if i == m.pick {
-			num = "▶" + num
+			text = "▶ " + ex.Text
 		}
-		truth := "neg"
-		if ex.Positive {
-			truth = "pos"
-		}
-		t.Rows = append(t.Rows, []string{num, ex.Kind, truth, mark(bt.prob[k], bt.right[k]), mark(st.prob[k], st.right[k]), ex.Text})
+		t.Rows = append(t.Rows, []string{text, mark(bt.prob[k], bt.right[k]), mark(st.prob[k], st.right[k]), ex.Kind, fmt.Sprint(i)})
 	}
-	return scene.Panel{Kind: scene.KindTable, ID: "cases", Priority: -1,
-		Title: fmt.Sprintf("negation and contrast test sentences %d–%d of %d: both models' p(positive)", from, min(from+window, len(m.cases))-1, len(m.cases)),
+	return scene.Panel{Kind: scene.KindTable, ID: "cases",
+		Title: fmt.Sprintf("p(positive), ✓ right ✗ wrong · negation and contrast test sentences %d–%d of %d", from, min(from+window, len(m.cases))-1, len(m.cases)),
 		Table: t}
 }
 
@@ -340,12 +341,12 @@ func (m *machine) numbersPanel(v view) scene.Panel {
 	row := func(name string, n int, b, s float64) []string {
 		return []string{fmt.Sprintf("%s (%d)", name, n), fmt.Sprintf("%.1f%%", 100*b), fmt.Sprintf("%.1f%%", 100*s)}
 	}
-	seqHead := "sequence"
+	title := "test accuracy by kind of sentence"
 	if m.inBag() {
-		seqHead = "sequence (untrained)"
+		title += " (sequence model untrained)"
 	}
-	return scene.Panel{Kind: scene.KindTable, ID: "numbers", Title: "test accuracy by kind of sentence",
-		Table: &scene.Table{Columns: []string{"sentences", "bag", seqHead}, Rows: [][]string{
+	return scene.Panel{Kind: scene.KindTable, ID: "numbers", Title: title,
+		Table: &scene.Table{Columns: []string{"sentences", "bag", "seq"}, Rows: [][]string{
 			row("plain", v.NPlai, v.Bag.Plain, v.Seq.Plain),
 			row("negation", v.NNeg, v.Bag.Negation, v.Seq.Negation),
 			row("contrast", v.NCon, v.Bag.Contrast, v.Seq.Contrast),
