@@ -1,7 +1,6 @@
 package sentiment
 
 import (
-	"math"
 	"slices"
 
 	"github.com/dlearn/dlearn/engine/autograd"
@@ -289,16 +288,6 @@ func chunked(xs []float64, n int) []float64 {
 // bagNow and seqNow are the latest test evaluations.
 func (m *machine) bagNow() *eval { return m.hist.bagTest[len(m.hist.bagTest)-1] }
 func (m *machine) seqNow() *eval { return m.hist.seqTest[len(m.hist.seqTest)-1] }
-
-// finite reports whether every probability of e is a number.
-func (e *eval) finite() bool {
-	for _, p := range e.prob {
-		if math.IsNaN(p) {
-			return false
-		}
-	}
-	return true
-}
 
 // snapshot is the machine between training steps (lessons.Snapshotter).
 type snapshot struct {
