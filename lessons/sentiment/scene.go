@@ -3,6 +3,8 @@ package sentiment
 import (
 	_ "embed"
 	"fmt"
+	"math"
+	"strings"
 
 	"text/template"
 
@@ -35,6 +37,15 @@ type view struct {
 	TimeStep         int    // the GRU's time step of this op
 	Loss             float64
 	Detail           string
+	// Live numbers of the batch's first sentence: the word at this time
+	// step, its state's norm and how far the step moved it, the scores
+	// and weights per word, the logit and the probability.
+	Word           string
+	HNorm, HMove   float64
+	Scores, Alphas string
+	Votes          string
+	Z, P           float64
+	Truth          string
 
 	// Accuracies on the test sentences: all, plain, negation, contrast.
 	Bag, Seq          kinds
@@ -125,6 +136,7 @@ func (m *machine) view() view {
 			}
 			v.Detail = trainer.ChainRule(st)
 		}
+		m.firstNumbers(&v)
 	}
 	if l.Diverged {
 		v.Diverged = "bag of embeddings"
@@ -352,4 +364,54 @@ func (m *machine) numbersPanel(v view) scene.Panel {
 			row("contrast", v.NCon, v.Bag.Contrast, v.Seq.Contrast),
 			row("all", v.Test, v.Bag.All, v.Seq.All),
 		}}}
+}
+
+// firstNumbers fills in the live numbers of the batch's first sentence
+// from the current step's forward pass.
+func (m *machine) firstNumbers(v *view) {
+	r := m.rec
+	b := r.b
+	ex := m.data.Train[b.rows[0]]
+	n := b.lens[0]
+	v.Truth = label(ex.Positive)
+	z := r.logit.Value.Data[0]
+	v.Z, v.P = z, 1/(1+math.Exp(-z))
+	list := func(vals []float64) string {
+		parts := make([]string, n)
+		for t := range n {
+			parts[t] = ex.Tokens[t] + " " + trainer.Num(vals[t])
+		}
+		return strings.Join(parts, ", ")
+	}
+	if r.scores != nil {
+		v.Scores = list(r.scores.Value.Data[:b.T])
+		v.Alphas = list(r.alpha.Value.Data[:b.T])
+	}
+	if r.states == nil {
+		all := m.bag.wordScores()
+		votes := make([]float64, n)
+		for t, id := range m.vocab.Encode(ex.Tokens) {
+			votes[t] = all[id]
+		}
+		v.Votes = list(votes)
+		return
+	}
+	if t := v.TimeStep; t > 0 {
+		v.Word = "<pad>"
+		if t <= n {
+			v.Word = ex.Tokens[t-1]
+		}
+		h := r.states[t-1].Value.Data
+		hid := len(h) / b.B
+		prev := make([]float64, hid)
+		if t > 1 {
+			prev = r.states[t-2].Value.Data[:hid]
+		}
+		for k := range hid {
+			v.HNorm += h[k] * h[k]
+			d := h[k] - prev[k]
+			v.HMove += d * d
+		}
+		v.HNorm, v.HMove = math.Sqrt(v.HNorm), math.Sqrt(v.HMove)
+	}
 }
