@@ -17,6 +17,7 @@ import (
 	"github.com/dlearn/dlearn/lessons/overfit"
 	"github.com/dlearn/dlearn/lessons/privacy"
 	"github.com/dlearn/dlearn/lessons/rnn"
+	"github.com/dlearn/dlearn/lessons/sentiment"
 	"github.com/dlearn/dlearn/lessons/toolkit"
 	"github.com/dlearn/dlearn/lessons/translate"
 )
@@ -35,6 +36,7 @@ func Registry() *lessons.Registry {
 		explain.Lesson(),
 		rnn.Lesson(),
 		embeddings.Lesson(),
+		sentiment.Lesson(),
 		attention.Lesson(),
 		translate.Lesson(),
 		gan.Lesson(),
