@@ -16,6 +16,7 @@ import (
 	"github.com/dlearn/dlearn/lessons/optimizers"
 	"github.com/dlearn/dlearn/lessons/overfit"
 	"github.com/dlearn/dlearn/lessons/rnn"
+	"github.com/dlearn/dlearn/lessons/textgen"
 	"github.com/dlearn/dlearn/lessons/translate"
 )
 
@@ -33,6 +34,7 @@ func Registry() *lessons.Registry {
 		embeddings.Lesson(),
 		attention.Lesson(),
 		translate.Lesson(),
+		textgen.Lesson(),
 		gan.Lesson(),
 	)
 }
