@@ -310,10 +310,15 @@ func (m *machine) generate(prompt string, n int, u func() float64) string {
 // nextLogits returns the model's scores for the character after ctx
 // (1 … Ctx ids).
 func (m *machine) nextLogits(ctx []int) []float64 {
-	tp := autograd.NoGradTape()
-	out := m.dec.forward(tp, ctx, len(ctx)).Value
 	v := len(text.alphabet)
-	return slices.Clone(out.Data[(len(ctx)-1)*v : len(ctx)*v])
+	return m.nextLogitsAll(ctx)[(len(ctx)-1)*v:]
+}
+
+// nextLogitsAll returns the model's scores [len(ctx)·vocab] for the
+// character after each prefix of ctx (1 … Ctx ids).
+func (m *machine) nextLogitsAll(ctx []int) []float64 {
+	tp := autograd.NoGradTape()
+	return slices.Clone(m.dec.forward(tp, ctx, len(ctx)).Value.Data)
 }
 
 // prediction is the model on the example window: the probabilities of
