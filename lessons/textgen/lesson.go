@@ -53,7 +53,7 @@ func Lesson() *lessons.Lesson {
 		Title:     "A language model that writes",
 		Summary:   "A tiny Transformer decoder with a causal mask learns Newton's English one character at a time: watch perplexity fall and samples turn from babble into words.",
 		Topics:    []string{"language models", "text generation", "causal mask", "perplexity", "temperature", "top-k sampling", "transformers"},
-		Exercises: []string{"sample"},
+		Exercises: []string{"sample", "causalmask"},
 		Goal:      goal,
 		Controls: []lessons.Control{
 			trainer.LearningRate(strconv.FormatFloat(defaultLR, 'g', -1, 64), 0.001, 0.003, 0.01, 0.03, 0.1, 0.3),
