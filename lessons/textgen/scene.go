@@ -33,19 +33,22 @@ type view struct {
 	TopK                                      int
 	LnVocab                                   float64
 
-	Loss       float64 // the current step's batch loss (NaN outside a step)
-	First      point   // the curve before training
-	Last       point   // the latest curve point
-	Early      *point  // the curve after CurveEvery steps, once there
-	Eval       eval    // the latest end-of-epoch evaluation
-	ValPPL     float64 // e^Eval.Val
-	FirstPPL   float64 // the validation perplexity before training
-	CurveChars int     // characters the curve's validation loss is measured on
-	Common     string  // the commonest real words of Eval's sample, quoted
-	Target     float64
-	Met        bool
-	Diverged   bool
-	DivStep    int
+	Loss                  float64      // the current step's batch loss (NaN outside a step)
+	First                 point        // the curve before training
+	Last                  point        // the latest curve point
+	Early                 *point       // the curve after CurveEvery steps, once there
+	Eval                  eval         // the latest end-of-epoch evaluation
+	ValPPL                float64      // e^Eval.Val
+	FirstPPL              float64      // the validation perplexity before training
+	CurveChars            int          // characters the curve's validation loss is measured on
+	History               []sampleLine // samples so far: the first two and the latest three
+	CurveEvery, SampleLen int
+	Prompt                string
+	Common                string // the commonest real words of Eval's sample, quoted
+	Target                float64
+	Met                   bool
+	Diverged              bool
+	DivStep               int
 
 	Pos     int    // 1-based position of the bars
 	Prefix  string // the example's characters up to Pos
@@ -56,6 +59,14 @@ type view struct {
 	Allowed int     // weights a map may have above zero
 
 	Op opInfo
+}
+
+// sampleLine is one sample of the curve as the narrative lists it.
+type sampleLine struct {
+	Step      int
+	PPL, Rate float64
+	Words     int
+	Text      string
 }
 
 // ranked is one character with its probability.
@@ -127,6 +138,7 @@ func (m *machine) view(p prediction) view {
 	v.Met = goal.Met(v.ValPPL)
 	v.FirstPPL = math.Exp(m.evals[0].Val)
 	v.CurveChars = min(CurveWindows, windows(text.val)) * Ctx
+	v.CurveEvery, v.SampleLen, v.Prompt = CurveEvery, SampleLen, Prompt
 	v.Common = commonWords(last.Text[len(Prompt):], 4)
 	for _, q := range m.params {
 		v.Params += len(q.Value.Data)
@@ -134,6 +146,12 @@ func (m *machine) view(p prediction) view {
 	if len(m.curve) > 1 {
 		e := m.curve[1]
 		v.Early = &e
+	}
+	for k, p := range m.curve {
+		if k < 2 || k >= len(m.curve)-3 {
+			rate, n := WordRate(p.Sample[len(Prompt):], text.vocab)
+			v.History = append(v.History, sampleLine{Step: p.Step, PPL: math.Exp(p.Val), Rate: rate, Words: n, Text: p.Sample})
+		}
 	}
 	if m.loop.Cur.Loss != nil && m.loop.InStep() {
 		v.Loss = m.loop.Cur.Loss.Item()
@@ -204,18 +222,16 @@ func (m *machine) barsPanel(v view) scene.Panel {
 
 // mapsPanel draws each head's attention weights on the example: row i is
 // the query at position i, column j the key at j; above the diagonal the
-// causal mask leaves 0.
+// causal mask leaves 0. The maps carry no labels, so that a terminal draws
+// each 32×32 map at two pixel rows a line; the title gives the text.
 func (m *machine) mapsPanel(p prediction) scene.Panel {
-	labels := make([]string, Ctx)
-	for i, id := range text.example[:Ctx] {
-		labels[i] = show(text.alphabet[id])
-	}
 	caps := make([]string, Heads)
 	for k := range caps {
 		caps[k] = fmt.Sprintf("head %d", k+1)
 	}
-	return scene.Panel{Kind: scene.KindImage, ID: "maps", Title: "causal attention maps on the example (rows: queries, columns: keys)",
-		Image: &scene.Image{Rows: Ctx, Cols: Ctx, Tiles: p.Maps, Captions: caps, Min: 0, Max: 1, RowLabels: labels, ColLabels: labels}}
+	return scene.Panel{Kind: scene.KindImage, ID: "maps",
+		Title: fmt.Sprintf("attention on %s (row: query, column: key)", quote(head(text.decode(text.example[:Ctx]), 18))),
+		Image: &scene.Image{Rows: Ctx, Cols: Ctx, Tiles: p.Maps, Captions: caps, Min: 0, Max: 1}}
 }
 
 // lossPanel is the mean batch loss and the validation loss every
@@ -248,16 +264,17 @@ func (m *machine) lossPanel() scene.Panel {
 // samplesPanel lists the samples taken as training went on (the first,
 // then the latest few).
 func (m *machine) samplesPanel() scene.Panel {
-	tb := &scene.Table{Columns: []string{"step", "val ppl", "τ", "k", "sample"}}
+	tb := &scene.Table{Columns: []string{"step", "ppl", "words", "τ/k", "sample"}}
 	pts := m.curve
 	if len(pts) > 6 {
 		pts = append([]point{pts[0], pts[1]}, pts[len(pts)-4:]...)
 	}
 	for _, p := range pts {
-		tb.Rows = append(tb.Rows, []string{strconv.Itoa(p.Step), trainer.Num(math.Exp(p.Val)),
-			trainer.Num(p.Temperature), strconv.Itoa(p.TopK), strings.ReplaceAll(p.Sample, "\n", "↵")})
+		rate, _ := WordRate(p.Sample[len(Prompt):], text.vocab)
+		tb.Rows = append(tb.Rows, []string{strconv.Itoa(p.Step), strconv.FormatFloat(math.Exp(p.Val), 'f', 1, 64),
+			strconv.FormatFloat(100*rate, 'f', 0, 64) + "%", trainer.Num(p.Temperature) + "/" + strconv.Itoa(p.TopK), strings.ReplaceAll(p.Sample[len(Prompt):], "\n", "↵")})
 	}
-	return scene.Panel{Kind: scene.KindTable, Title: fmt.Sprintf("samples from %s as training goes on", quote(Prompt)), Table: tb}
+	return scene.Panel{Kind: scene.KindTable, Title: fmt.Sprintf("samples after %s (words: share that are real; ppl: first %d validation characters)", quote(Prompt), min(CurveWindows, windows(text.val))*Ctx), Table: tb}
 }
 
 // commonWords lists the n commonest words of s that are words of the
