@@ -3,6 +3,8 @@ package textgen
 import (
 	"fmt"
 
+	"github.com/dlearn/dlearn/engine/autograd"
+
 	"github.com/dlearn/dlearn/lessons"
 	"github.com/dlearn/dlearn/lessons/scene"
 	"github.com/dlearn/dlearn/lessons/trainer"
@@ -31,7 +33,7 @@ func (m *machine) Ask() *lessons.Ask {
 					trainer.Num(l), trainer.Num(expf(l)), trainer.Num(ppl), trainer.Num(logf(ppl)), len(text.alphabet), trainer.Num(logf(float64(len(text.alphabet)))))}
 			},
 		}
-	case m.loop.Step == 0 && c.Phase == trainer.Forward && role(c.Tape.Nodes()[c.Fwd-1]) == "weights":
+	case m.loop.Step == 0 && c.Phase == trainer.Forward && isWeights(c.Tape.Nodes()[c.Fwd-1]):
 		return &lessons.Ask{
 			ID: "masked-zeros",
 			Prompt: fmt.Sprintf("The softmax has just turned the masked scores into attention weights: for each of the %d windows and %d heads a %d×%d map. "+
@@ -85,3 +87,6 @@ func (m *machine) Ask() *lessons.Ask {
 	}
 	return nil
 }
+
+// isWeights reports whether n is the attention's softmax.
+func isWeights(n *autograd.Node) bool { r, _ := role(n); return r == "weights" }

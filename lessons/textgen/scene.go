@@ -28,6 +28,7 @@ var narrative = template.Must(template.New("textgen").Funcs(trainer.Funcs).Funcs
 // view is what the narrative reads.
 type view struct {
 	Step, Epoch, Steps, Epochs, StepsPerEpoch int
+	Current                                   int // the step being walked (Step+1 inside a step)
 	Ctx, Dim, Heads, Vocab, Batch, Params     int
 	LR, Temperature                           float64
 	TopK                                      int
@@ -153,8 +154,10 @@ func (m *machine) view(p prediction) view {
 			v.History = append(v.History, sampleLine{Step: p.Step, PPL: math.Exp(p.Val), Rate: rate, Words: n, Text: p.Sample})
 		}
 	}
+	v.Current = m.loop.Step
 	if m.loop.Cur.Loss != nil && m.loop.InStep() {
 		v.Loss = m.loop.Cur.Loss.Item()
+		v.Current = m.loop.Step + 1
 	}
 	i := m.cfg.pos - 1
 	v.Prefix = text.decode(text.example[:i+1])
@@ -327,33 +330,62 @@ type opInfo struct {
 	Op    string
 	Shape string
 	Role  string // picks the narrative block fwd-<role> / bwd-<role>
+	Layer string // the layer a parameter input belongs to, in words
 	Back  bool   // a backward node
 	Table [][]string
 }
 
-// role classifies node n: what it does in the model.
-func role(n *autograd.Node) string {
+// layerNames are the parameters' prefixes (after the block's "b1.") in
+// words.
+var layerNames = map[string]string{
+	"attn.q": "the query projection", "attn.k": "the key projection",
+	"attn.v": "the value projection", "attn.o": "the attention's output projection",
+	"ffn1": "the first feed-forward layer", "ffn2": "the second feed-forward layer",
+	"out": "the classifier (one score per character)", "ln1": "the LayerNorm before attention",
+	"ln2": "the LayerNorm before the feed-forward layer", "lnF": "the final LayerNorm",
+}
+
+// role classifies node n: what it does in the model, and the layer its
+// parameters belong to.
+func role(n *autograd.Node) (role, layer string) {
+	for _, in := range n.Inputs {
+		if in.IsParam() {
+			name := in.Name[:strings.LastIndexByte(in.Name, '.')]
+			if strings.HasPrefix(name, "b") && strings.Contains(name, ".") && name[1] >= '1' && name[1] <= '9' {
+				name = name[strings.IndexByte(name, '.')+1:]
+			}
+			layer = layerNames[name]
+		}
+	}
 	switch n.Op {
-	case "embedding", "layernorm", "relu", "softmax_ce":
-		return n.Op
+	case "embedding", "layernorm", "relu", "softmax_ce", "scale":
+		return n.Op, layer
+	case "reshape", "permute":
+		return "layout", layer
+	case "matmul":
+		return "dense", layer
 	case "softmax":
-		return "weights"
+		return "weights", layer
 	case "bmm":
 		for _, in := range n.Inputs {
 			if strings.HasSuffix(in.Name, "attn.weights") {
-				return "context"
+				return "context", layer
 			}
 		}
-		return "scores"
+		return "scores", layer
 	case "add":
-		if len(n.Inputs) == 2 && n.Inputs[1].Name == "causal_mask" {
-			return "mask"
-		}
-		if n.Out.Name == "x" {
-			return "positions"
+		switch {
+		case layer != "":
+			return "bias", layer
+		case len(n.Inputs) == 2 && n.Inputs[1].Name == "causal_mask":
+			return "mask", layer
+		case n.Out.Name == "x":
+			return "positions", layer
+		case strings.HasSuffix(n.Out.Name, "x+attn") || strings.HasSuffix(n.Out.Name, "x+ffn"):
+			return "residual", layer
 		}
 	}
-	return ""
+	return "", layer
 }
 
 // currentOp describes the node the cursor is at, or reports false
@@ -372,7 +404,8 @@ func currentOp(c *trainer.Cursor) (opInfo, bool) {
 		st = c.Steps[len(c.Steps)-1]
 		info.K, n, info.Back = len(c.Steps), st.Node, true
 	}
-	info.Label, info.Op, info.Name, info.Role = n.Label(), n.Op, nameOf(n.Out), role(n)
+	info.Label, info.Op, info.Name = n.Label(), n.Op, nameOf(n.Out)
+	info.Role, info.Layer = role(n)
 	info.Shape = dims(n.Out.Value)
 	ins := make([]string, len(n.Inputs))
 	for i, in := range n.Inputs {
