@@ -27,8 +27,8 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"unicode"
 )
@@ -40,7 +40,10 @@ const Bytes = 200_000
 const inputSHA256 = "d4a9ac22462b35e7821a4f2706c211093da678620a8f9997989ee7cf8d507bbd"
 
 func main() {
-	in := filepath.Join(runtime.GOROOT(), "src", "testdata", "Isaac.Newton-Opticks.txt")
+	in, err := source()
+	if err != nil {
+		fail(err)
+	}
 	raw, err := os.ReadFile(in)
 	if err != nil {
 		fail(err)
@@ -58,6 +61,16 @@ func main() {
 		fail(err)
 	}
 	fmt.Printf("%s: %d bytes, %d paragraphs\n", dst, len(out), strings.Count(out, "\n"))
+}
+
+// source is the path of the transcription in the Go distribution that
+// "go env GOROOT" names.
+func source() (string, error) {
+	out, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOROOT: %w", err)
+	}
+	return filepath.Join(strings.TrimSpace(string(out)), "src", "testdata", "Isaac.Newton-Opticks.txt"), nil
 }
 
 // Corpus simplifies the transcription as the package comment says.

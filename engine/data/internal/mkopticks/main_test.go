@@ -4,8 +4,6 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"os"
-	"path/filepath"
-	"runtime"
 	"testing"
 
 	"github.com/dlearn/dlearn/engine/data/opticks"
@@ -15,7 +13,11 @@ import (
 // of the transcription and compares it with the embedded one. It needs
 // that file with the checksum the corpus was made from (Go 1.26.8's).
 func TestReproducible(t *testing.T) {
-	raw, err := os.ReadFile(filepath.Join(runtime.GOROOT(), "src", "testdata", "Isaac.Newton-Opticks.txt"))
+	path, err := source()
+	if err != nil {
+		t.Skipf("no go command to find the Go distribution: %v", err)
+	}
+	raw, err := os.ReadFile(path)
 	if err != nil {
 		t.Skipf("the Go distribution's Opticks text is not here: %v", err)
 	}
