@@ -43,7 +43,11 @@ type eval struct {
 	Text     string
 	WordRate float64
 	Words    int
-	Dead     float64
+	// LongRate is the share of real words among the sample's LongWords
+	// words of four letters or more.
+	LongRate  float64
+	LongWords int
+	Dead      float64
 }
 
 // corpus is the lesson's text as ids, split once for every run.
@@ -284,6 +288,7 @@ func (m *machine) evaluate() eval {
 	ev := eval{Step: m.loop.Step, Val: sum / float64(count), Dead: float64(dead) / float64(Layers*4*Dim)}
 	ev.Text = m.generate(Prompt, WordSample, m.sampleRNG(m.loop.Step, 2))
 	ev.WordRate, ev.Words = WordRate(ev.Text[len(Prompt):], text.vocab)
+	ev.LongRate, ev.LongWords = WordRateMin(ev.Text[len(Prompt):], text.vocab, 4)
 	return ev
 }
 

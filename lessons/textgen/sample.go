@@ -76,13 +76,19 @@ func Distribution(logits []float64, temperature float64, topK int) []float64 {
 // a space or newline, since it may have been cut. It returns the rate and
 // the number of words counted (0 and 0 for none).
 func WordRate(s string, vocab map[string]bool) (rate float64, words int) {
+	return WordRateMin(s, vocab, 1)
+}
+
+// WordRateMin is WordRate counting only the words of at least minLen
+// characters (after trimming).
+func WordRateMin(s string, vocab map[string]bool, minLen int) (rate float64, words int) {
 	fields := strings.Fields(s)
 	if len(fields) > 0 && !strings.HasSuffix(s, " ") && !strings.HasSuffix(s, "\n") {
 		fields = fields[:len(fields)-1]
 	}
 	real := 0
 	for _, w := range fields {
-		if w = opticks.Trim(w); w == "" {
+		if w = opticks.Trim(w); len(w) < max(1, minLen) {
 			continue
 		}
 		words++

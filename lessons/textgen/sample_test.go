@@ -70,4 +70,7 @@ func TestWordRate(t *testing.T) {
 	if r, n = WordRate("thx of ", vocab); n != 2 || r != 0.5 {
 		t.Errorf("rate %v of %d, want 0.5 of 2", r, n)
 	}
+	if r, n = WordRateMin("the light, of thx (the) lighx ", vocab, 4); n != 2 || r != 0.5 {
+		t.Errorf("words of 4 letters or more: rate %v of %d, want 0.5 of 2", r, n)
+	}
 }
