@@ -21,7 +21,9 @@ func walkDefaults(t *testing.T, seed uint64) {
 	m := lessons.MachineOf(w.Run).(*machine)
 	ms := m.Measures()
 	ppl, rate := ms.Values["val_ppl"], ms.Values["word_rate"]
-	t.Logf("seed %d: validation perplexity %.3f, real words %.1f%% of %d; sample %q", seed, ppl, 100*rate, m.evals[len(m.evals)-1].Words, m.evals[len(m.evals)-1].Text[:200])
+	last := m.evals[len(m.evals)-1]
+	t.Logf("seed %d: validation perplexity %.3f, real words %.1f%% of %d (%.1f%% of %d of four letters or more); sample %q",
+		seed, ppl, 100*rate, last.Words, 100*last.LongRate, last.LongWords, last.Text[:200])
 	if ppl > TargetPerplexity-0.4 {
 		t.Errorf("seed %d: validation perplexity %.3f, want a margin of 0.4 below %g", seed, ppl, TargetPerplexity)
 	}
