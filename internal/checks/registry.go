@@ -98,6 +98,8 @@ func Exercises() []Exercise {
 		exercise("train", "TestTrain", "checks.Train(t, checks.TrainImpl{Train: Train})", trainCases),
 		exercise("mha", "TestMHA", "checks.MHA(t, checks.MHAImpl{Forward: Forward, Backward: Backward})", mhaCases),
 		exercise("dpsgd", "TestDPSGD", "checks.DPSGD(t, checks.DPSGDImpl{Step: Step})", dpsgdCases),
+		exercise("sample", "TestSample", "checks.Sample(t, checks.SampleImpl{Probs: Probs, Sample: Sample})", sampleCases),
+		exercise("causalmask", "TestCausalMask", "checks.CausalMask(t, checks.CausalMaskImpl{CausalMask: CausalMask, MaskedSoftmax: MaskedSoftmax, MaskedSoftmaxBackward: MaskedSoftmaxBackward})", causalmaskCases),
 		exercise("intgrad", "TestIntGrad", "checks.IntGrad(t, checks.IntGradImpl{Forward: Forward, Gradient: Gradient, IntegratedGradients: IntegratedGradients})", intgradCases),
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/dlearn/dlearn/lessons/privacy"
 	"github.com/dlearn/dlearn/lessons/rnn"
 	"github.com/dlearn/dlearn/lessons/sentiment"
+	"github.com/dlearn/dlearn/lessons/textgen"
 	"github.com/dlearn/dlearn/lessons/toolkit"
 	"github.com/dlearn/dlearn/lessons/translate"
 )
@@ -39,6 +40,7 @@ func Registry() *lessons.Registry {
 		sentiment.Lesson(),
 		attention.Lesson(),
 		translate.Lesson(),
+		textgen.Lesson(),
 		gan.Lesson(),
 	)
 }
