@@ -16,6 +16,9 @@ func (p playerModel) helpView(c *common) string {
 	ks := p.keys
 	ks.asking = p.asking(c)
 	ks.done = p.done && p.failure == ""
+	if !h.ShowAll {
+		return " " + shortLine(h, ks.ShortHelp(), c.width-2)
+	}
 	return " " + strings.ReplaceAll(h.View(ks), "\n", "\n ")
 }
 
