@@ -235,7 +235,7 @@ func TestNoColorDistinctions(t *testing.T) {
 	// GAN: real and generated points have different marks, in the plot
 	// and in the legend.
 	gan := ansi.Strip(Render(ps[6], 80, 20, th))
-	if !strings.Contains(gan, "• real") || !strings.Contains(gan, "× G(z)") {
+	if !strings.Contains(gan, "• real") || !strings.Contains(gan, "×↗ G(z)") {
 		t.Errorf("GAN series share a mark:\n%s", gan)
 	}
 	area := strings.Join(strings.Split(gan, "\n")[:15], "\n")
@@ -427,7 +427,8 @@ func TestTableMinus(t *testing.T) {
 }
 
 // Arrows (a GAN's gradient on fake points) are drawn with heads, with
-// and without colour, and the legend names them.
+// and without colour, and the legend names them with their points' series,
+// in one item: its mark and an arrow head.
 func TestArrows(t *testing.T) {
 	p := extraPanels()[6]
 	for _, nc := range []bool{false, true} {
@@ -436,7 +437,7 @@ func TestArrows(t *testing.T) {
 		if !strings.ContainsAny(area, string(arrowHeads)) {
 			t.Errorf("nocolor %v: no arrow heads:\n%s", nc, out)
 		}
-		if !strings.Contains(out, "arrows on G(z)") {
+		if !strings.Contains(out, "↗ G(z)") || strings.Contains(out, "arrows on") {
 			t.Errorf("nocolor %v: arrows not in the legend:\n%s", nc, out)
 		}
 	}

@@ -314,6 +314,9 @@ func drawArrows(c *canvas, s scene.Series, si int, fr plotFrame, t *Theme) {
 	}
 }
 
+// hasArrows reports whether series s draws arrows.
+func hasArrows(s scene.Series) bool { return len(s.DX) > 0 && len(s.DY) > 0 }
+
 // labelNote says how many of the points' labels are shown.
 func labelNote(placed, wanted int) string {
 	return itoa(placed) + "/" + itoa(wanted) + " labelled"
@@ -813,6 +816,10 @@ func plotLegend(p *scene.Plot, t *Theme) []string {
 			if t.NoColor {
 				g = string(mark(classMarks, i+off))
 			}
+			if hasArrows(s) {
+				// Points that carry arrows: one item, the mark and a head.
+				g += "↗"
+			}
 			items = append(items, t.SeriesInk(i+off).Render(g)+" "+s.Name)
 		case s.Style == scene.Path:
 			items = append(items, t.SeriesInk(i+off).Render(dashGlyph(seriesPattern(p, i, t), 2)+string(mark(pathMarks, styleIndex(p, i))))+" "+s.Name)
@@ -821,7 +828,7 @@ func plotLegend(p *scene.Plot, t *Theme) []string {
 		}
 	}
 	for i, s := range p.Series {
-		if len(s.DX) > 0 && len(s.DY) > 0 && s.Name != "" {
+		if hasArrows(s) && s.Name != "" && (s.Style != scene.Scatter || len(s.Classes) > 0) {
 			items = append(items, t.SeriesInk(i+off).Render("↗")+" arrows on "+s.Name)
 		}
 	}
