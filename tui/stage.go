@@ -250,7 +250,8 @@ func fitsRegion(panels []scene.Panel, idx []int, r rect) bool {
 //
 // On a short stage (below tightH rows) the main picture keeps the whole
 // width, where its legend wraps least, unless a graph is shown or walked
-// op by op: the focused node then gets the column beside it.
+// op by op: the focused node then gets the column beside it. A main
+// matrix or table always keeps the whole width.
 func mainSize(p scene.Panel, w, h int, noColor, withGraph bool) (mw, mh int) {
 	mh, natW := mainWant(p, w, h, noColor)
 	if h-mh < minPanelH {
@@ -265,6 +266,10 @@ func mainSize(p scene.Panel, w, h int, noColor, withGraph bool) (mw, mh int) {
 		mw = min(w, max(minPanelW, int(float64(rows)*2*p.Aspect+0.5)+plotChromeW+2))
 		return mw, mh
 	case h < tightH && !withGraph:
+		return w, mh
+	case p.Kind == scene.KindMatrix || p.Kind == scene.KindTable:
+		// Numbers in columns are cut where the box ends: the main table
+		// keeps the whole width, whatever its columns at this moment.
 		return w, mh
 	case natW > 0:
 		mw = min(w, max(minPanelW, natW))
