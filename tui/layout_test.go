@@ -259,3 +259,39 @@ func TestShortHelpLine(t *testing.T) {
 		}
 	}
 }
+
+// At 120×40 the lessons with small computation graphs draw them as boxes
+// and arrows at every op of a training step walked op by op where the
+// graph is on the page shown, not as the list, and no node name is cut.
+func TestGraphBoxesAt120x40(t *testing.T) {
+	for _, id := range []string{"linreg", "logreg", "backprop"} {
+		t.Run(id, func(t *testing.T) {
+			m := openCourseLessonAt(t, id, 120, 40)
+			m = keys(m, "s", "space", "o")
+			step, seen := m.player.sc.Pos.Step, 0
+			for n := 0; n < 200 && m.player.sc.Pos.Step == step; n++ {
+				// The graph on the page shown.
+				hasGraph := false
+				ids := panelIDs(m.player.sc.Panels)
+				pl := m.player.geo.plan
+				for _, b := range pl.pages[pl.pageOf(m.player.geo.page)] {
+					for i, p := range m.player.sc.Panels {
+						hasGraph = hasGraph || ids[i] == b.id && p.Graph != nil
+					}
+				}
+				if hasGraph {
+					seen++
+					v := ansi.Strip(m.View().Content)
+					if !strings.Contains(v, "▶[") && !strings.Contains(v, "─▶│") && !strings.Contains(v, "─▶┃") {
+						t.Fatalf("op %d (%s): the graph is not drawn as boxes:\n%s", m.player.sc.Pos.Op, m.player.sc.Phase, v)
+					}
+					requireNoIdentifierCut(t, m, 120, 40)
+				}
+				m = keys(m, "space")
+			}
+			if seen < 5 {
+				t.Fatalf("only %d ops showed the graph", seen)
+			}
+		})
+	}
+}

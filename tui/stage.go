@@ -254,6 +254,12 @@ func fitsRegion(panels []scene.Panel, idx []int, r rect) bool {
 // matrix or table always keeps the whole width.
 func mainSize(p scene.Panel, w, h int, noColor, withGraph bool) (mw, mh int) {
 	mh, natW := mainWant(p, w, h, noColor)
+	if withGraph && h >= tightH {
+		// The graph walked op by op shares the stage: the main picture
+		// leaves it a little more than a plain panel, so that its boxes
+		// fit beside the focused node's numbers.
+		mh = min(mh, max(minChartH+2, h*graphShare/20))
+	}
 	if h-mh < minPanelH {
 		mh = h
 	}
@@ -288,6 +294,9 @@ func mainSize(p scene.Panel, w, h int, noColor, withGraph bool) (mw, mh int) {
 const (
 	plotChromeW = 7
 	tightH      = 18
+	// graphShare is the twentieths of the stage's height the main picture
+	// keeps at most while a graph is shown or walked.
+	graphShare = 11
 )
 
 // plotChrome is the lines plot panel p spends outside its data area at

@@ -140,29 +140,67 @@ func TestGraphFocusedDetail(t *testing.T) {
 }
 
 // Small graphs are drawn as boxes with arrows when they fit; a graph with
-// a skipped layer, or a panel too small, gets the list.
+// a skipped layer, or a panel too small, gets the list. Where framed boxes
+// do not fit, one-line boxes do: with values when they fit, else with
+// names only, and those only where the list would have to scroll; the
+// chain rule beside a diagram is whole.
 func TestGraphBoxesOrList(t *testing.T) {
 	th := NewTheme(true, false)
 	ps := extraPanels()
-	boxes := func(out string) bool { return strings.Contains(out, "┌") && strings.Contains(out, "─▶") }
+	framed := func(out string) bool { return strings.Contains(out, "─▶│") || strings.Contains(out, "─▶┃") }
+	oneLine := func(out string) bool { return strings.Contains(out, "▶[") }
 	for _, c := range []struct {
-		panel int
-		w, h  int
-		boxes bool
+		panel        int
+		w, h         int
+		boxes, lined bool
+		cut          bool // the chain rule is shortened (as the list would)
 	}{
-		{0, 120, 20, true}, {1, 120, 30, true}, {1, 100, 30, true},
-		{0, 38, 11, false}, {1, 60, 20, false}, {2, 120, 30, false},
+		{0, 120, 20, true, false, false}, {1, 120, 30, true, false, false}, {1, 100, 30, true, false, false},
+		{0, 60, 20, false, true, false}, {1, 60, 20, false, true, false},
+		{0, 38, 11, false, true, true}, {0, 30, 11, false, false, true}, {2, 120, 30, false, false, false},
 	} {
 		out := ansi.Strip(Render(ps[c.panel], c.w, c.h, th))
-		if boxes(out) != c.boxes {
-			t.Errorf("%s at %dx%d: boxes %v, want %v:\n%s", ps[c.panel].Title, c.w, c.h, boxes(out), c.boxes, out)
+		if framed(out) != c.boxes || oneLine(out) != c.lined {
+			t.Errorf("%s at %dx%d: framed boxes %v, one-line boxes %v; want %v, %v:\n%s", ps[c.panel].Title, c.w, c.h, framed(out), oneLine(out), c.boxes, c.lined, out)
 		}
+		if chainRuleCut(out) != c.cut {
+			t.Errorf("%s at %dx%d: chain rule shortened %v, want %v:\n%s", ps[c.panel].Title, c.w, c.h, !c.cut, c.cut, out)
+		}
+	}
+	// One-line boxes hold values where they fit: linreg at 60×20 (going
+	// backward, the gradient); backprop at 60×20 only names.
+	if out := ansi.Strip(Render(ps[0], 60, 20, th)); !strings.Contains(out, "[✓ dense.W  ∇ ") {
+		t.Errorf("linreg at 60×20: no gradient in the one-line boxes:\n%s", out)
+	}
+	if out := ansi.Strip(Render(ps[1], 60, 20, th)); !strings.Contains(out, "[✓ xW1 = matmul]") {
+		t.Errorf("backprop at 60×20: the one-line boxes do not hold the names alone:\n%s", out)
+	}
+	// Where the list shows every node with its values, it is preferred
+	// to boxes of names only: linreg at 36×20, where names-only boxes
+	// would fit.
+	if _, ok := graphBoxes(ps[0].Graph, ps[0].Graph.Current, 36, 20, false, th); !ok {
+		t.Fatal("linreg's names-only boxes do not fit at 36×20")
+	}
+	if out := ansi.Strip(Render(ps[0], 36, 20, th)); oneLine(out) || framed(out) || !strings.Contains(out, "✓ dense.W") {
+		t.Errorf("linreg at 36×20: boxes of names only where the list shows every node:\n%s", out)
 	}
 	// In the diagram every op's box has an arrow into it.
 	out := ansi.Strip(Render(ps[0], 120, 20, th))
 	if n := strings.Count(out, "▶│") + strings.Count(out, "▶┃"); n != 5 {
 		t.Errorf("linreg: %d arrow heads into boxes, want 5 (one per op):\n%s", n, out)
 	}
+}
+
+// chainRuleCut reports whether a drawn graph shortens the chain rule
+// text above its rule line with "…".
+func chainRuleCut(out string) bool {
+	lines := strings.Split(out, "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, "─ ") && i > 0 {
+			return strings.HasSuffix(strings.TrimRight(lines[i-1], " "), "…")
+		}
+	}
+	return false
 }
 
 // The list cuts values before names: at a width where every name fits

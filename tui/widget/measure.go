@@ -69,7 +69,7 @@ func measureGraph(g *scene.Graph, w int, t *Theme) (minH, pref int) {
 		ident, text = graphDetail(g, cur, w, t)
 	}
 	body := n
-	if d, ok := graphBoxes(g, cur, w, 1<<10, t); ok {
+	if d, ok := graphBoxes(g, cur, w, 1<<10, true, t); ok {
 		body = len(d)
 	}
 	return len(ident) + 1 + min(n, 4), len(ident) + len(text) + 1 + body
