@@ -144,7 +144,13 @@ func planStage(panels []scene.Panel, w, h int, noColor bool, prev string, walk b
 	}
 	plan.main = ids[mi]
 	if len(rest) == 0 {
-		plan.pages = [][]rect{{{id: ids[mi], w: w, h: h}}}
+		mh := h
+		if k := panels[mi].Kind; k == scene.KindMatrix || k == scene.KindTable {
+			// Numbers in columns do not grow: the box they need, as when
+			// other panels are shown with them.
+			mh, _ = mainWant(panels[mi], w, h, noColor)
+		}
+		plan.pages = [][]rect{{{id: ids[mi], w: w, h: mh}}}
 		return plan
 	}
 	withGraph := walk
