@@ -282,7 +282,7 @@ func TestNoColorDistinctions(t *testing.T) {
 	}
 	// Lines: each series has its own legend glyph.
 	for _, k := range []int{3, 4} {
-		legend := plotLegend(ps[k].Plot, th)
+		legend := plotLegend(ps[k].Plot, th, 0)
 		seen := map[string]string{}
 		for _, it := range legend {
 			g := strings.Fields(it)[0]
@@ -477,6 +477,18 @@ func TestArrows(t *testing.T) {
 		}
 		if !strings.Contains(out, "↗ G(z)") || strings.Contains(out, "arrows on") {
 			t.Errorf("nocolor %v: arrows not in the legend:\n%s", nc, out)
+		}
+	}
+}
+
+// A region's colour scale too wide for a narrow plot wraps as its name
+// and its scale, 0 to 1, rather than being cut.
+func TestRegionScaleWraps(t *testing.T) {
+	p := extraPanels()[6]
+	for _, w := range []int{26, 30} {
+		out := ansi.Strip(Render(p, w, 16, NewTheme(true, false)))
+		if strings.Contains(out, "…") || !strings.Contains(out, "D(x) = p(real):") || !strings.Contains(out, "0.5") {
+			t.Errorf("at %d columns the scale is cut or missing:\n%s", w, out)
 		}
 	}
 }

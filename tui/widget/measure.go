@@ -23,7 +23,7 @@ func Measure(p scene.Panel, w int, t *Theme) (minH, pref int) {
 		if pl.YLabel != "" {
 			top = 1
 		}
-		legend := len(wrapItems(plotLegend(pl, t), w, 100))
+		legend := len(wrapItems(plotLegend(pl, t, w), w, 100))
 		one := top + 2 + legend + 4
 		if hasSecondAxis(pl) {
 			return max(12, 2*one), 0

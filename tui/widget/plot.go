@@ -136,7 +136,7 @@ func renderPlotOpt(p *scene.Plot, w, h int, t *Theme, opt plotOpt) string {
 	// The legend may take a third of the lines, or all but three plot
 	// rows when it needs more (legend entries are names, and a name cut
 	// off is worse than a shorter plot); the y label's line goes first.
-	items := plotLegend(p, t)
+	items := plotLegend(p, t, w)
 	wanted := 0
 	for _, s := range p.Series {
 		for _, l := range s.Labels {
@@ -766,8 +766,9 @@ func clipLine(c *canvas, x0, y0, x1, y1 float64, k Ink, pat []int, phase *int) {
 // Classes are named as classes only when the plot says they are (the
 // series' ClassNames, or a decision Region); otherwise they are a
 // highlight inside one series, and the item shows the series' marks and
-// name.
-func plotLegend(p *scene.Plot, t *Theme) []string {
+// name. w is the width the legend wraps to (0: any): a colour scale too
+// wide for it comes as its name and its scale, two items.
+func plotLegend(p *scene.Plot, t *Theme, w int) []string {
 	var items []string
 	off := classOffset(p)
 	classMark := func(c int) string {
@@ -861,7 +862,14 @@ func plotLegend(p *scene.Plot, t *Theme) []string {
 				lo.WriteString(Ink{BG: t.regionShades[0][k]}.Render(" "))
 				hi.WriteString(Ink{BG: t.regionShades[1][2-k]}.Render(" "))
 			}
-			items = append(items, name+": 0 "+lo.String()+" 0.5 "+hi.String()+" 1")
+			scale := "0 " + lo.String() + " 0.5 " + hi.String() + " 1"
+			if w > 0 && ansi.StringWidth(name+": "+scale) > w {
+				// Too wide for one line: the name and the scale wrap
+				// apart rather than be cut.
+				items = append(items, name+":", scale)
+			} else {
+				items = append(items, name+": "+scale)
+			}
 		}
 	}
 	if p.Contour != nil && len(p.Contour.Levels) > 0 {
