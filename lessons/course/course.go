@@ -16,6 +16,7 @@ import (
 	"github.com/dlearn/dlearn/lessons/optimizers"
 	"github.com/dlearn/dlearn/lessons/overfit"
 	"github.com/dlearn/dlearn/lessons/rnn"
+	"github.com/dlearn/dlearn/lessons/speech"
 	"github.com/dlearn/dlearn/lessons/translate"
 )
 
@@ -29,6 +30,7 @@ func Registry() *lessons.Registry {
 		overfit.Lesson(),
 		cnn.Lesson(),
 		explain.Lesson(),
+		speech.Lesson(),
 		rnn.Lesson(),
 		embeddings.Lesson(),
 		attention.Lesson(),
