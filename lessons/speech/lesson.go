@@ -44,7 +44,7 @@ func Lesson() *lessons.Lesson {
 			{
 				Name: "filters", Label: "filters", Kind: lessons.Int,
 				Help: "kernels of the first convolution (the second has twice as many); restarts the run",
-				Min:  2, Max: 8, Ladder: []float64{2, 4, 8}, Default: "4", Restart: true,
+				Min:  2, Max: 8, Ladder: []float64{2, 4, 8}, Default: "8", Restart: true,
 			},
 			{
 				Name: "word", Label: "word", Kind: lessons.Int,
