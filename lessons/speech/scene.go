@@ -95,13 +95,13 @@ func (m *machine) Scene() scene.Scene {
 		sc.Panels = []scene.Panel{gramPanel(fmt.Sprintf("%q: log-mel spectrogram", words[s.word]), s.gram, W), m.curvesPanel()}
 	case phase == "finished":
 		e := m.lastEval()
-		sc.Panels = []scene.Panel{m.heardMain(v), confusionPanel(e), classPanel(e), m.curvesPanel()}
+		// The matrix last of three: it gets the full width.
+		sc.Panels = []scene.Panel{m.heardMain(v), classPanel(e), confusionPanel(e)}
 	default:
 		hr := m.net.hear(m.inspected())
 		sc.Panels = []scene.Panel{m.heardMain(v),
 			barsPanel(fmt.Sprintf("probabilities for %q (▶ the word said)", words[s.word]), hr.probs, s.word),
-			m.curvesPanel(), confusionPanel(m.lastEval()),
-			kernelsPanel("conv1 kernels (3 bands × 3 frames)", m.net.conv1.W.Value)}
+			m.curvesPanel(), kernelsPanel("conv1 kernels (3 bands × 3 frames)", m.net.conv1.W.Value)}
 	}
 	return sc
 }
@@ -129,7 +129,7 @@ func (m *machine) soundPanels() []scene.Panel {
 	case stFFT:
 		return []scene.Panel{main, spectrumPanel(s), framePanel(s, true)}
 	case stMel:
-		return []scene.Panel{main, bankPanel(s), spectrumPanel(s)}
+		return []scene.Panel{main, spectrumPanel(s), bankPanel(s)}
 	case stBands:
 		return []scene.Panel{main, bandsPanel(s, false), bankPanel(s)}
 	case stLog:

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/dlearn/dlearn/engine/data/speech"
+	"github.com/dlearn/dlearn/internal/checks"
 	"github.com/dlearn/dlearn/lessons"
 	"github.com/dlearn/dlearn/lessons/lessontest"
 	"github.com/dlearn/dlearn/lessons/scene"
@@ -214,5 +215,14 @@ func TestConfusionMatchesAccuracy(t *testing.T) {
 	}
 	if math.Abs(float64(diag)/480-e.Acc) > 1e-12 {
 		t.Fatalf("diagonal %d/480 vs accuracy %v", diag, e.Acc)
+	}
+}
+
+// TestKitPassesTheExercise: the kit's own filter bank, which made the
+// shipped features and the lesson's numbers, passes the melbank
+// exercise's checks, so a learner's passing function reproduces them.
+func TestKitPassesTheExercise(t *testing.T) {
+	if p := checks.CheckMelBank(checks.MelBankImpl{MelFilterBank: speech.MelFilterBank}); len(p) != 0 {
+		t.Fatalf("the kit's MelFilterBank fails the melbank check: %v", p)
 	}
 }
