@@ -2,6 +2,7 @@ package speech
 
 import (
 	"slices"
+	"sync"
 
 	"github.com/dlearn/dlearn/engine/autograd"
 	"github.com/dlearn/dlearn/engine/optim"
@@ -44,8 +45,33 @@ func newMachine(seed uint64, s lessons.Settings) *machine {
 		N: c.train.Len(), Batch: s.Int("batch"), Epochs: s.Int("epochs"), ShuffleSeed: seed,
 		Params: m.params, Start: m.startStep,
 	}
-	m.evals = []evaluation{n.evaluate(c.test, 0)}
+	m.evals = []evaluation{untrained(n, seed, s.Int("filters"))}
 	return m
+}
+
+// firstEvals caches the untrained network's measurement by seed and
+// filters (the only things it depends on): a run is restarted, rewound to
+// its start and looked ahead from often, and measuring the 480 test words
+// costs more than building the network. Evaluations are never modified.
+var firstEvals struct {
+	sync.Mutex
+	m map[[2]uint64]evaluation
+}
+
+func untrained(n *net, seed uint64, filters int) evaluation {
+	c := &firstEvals
+	c.Lock()
+	defer c.Unlock()
+	key := [2]uint64{seed, uint64(filters)}
+	if e, ok := c.m[key]; ok {
+		return e
+	}
+	if c.m == nil {
+		c.m = map[[2]uint64]evaluation{}
+	}
+	e := n.evaluate(load().test, 0)
+	c.m[key] = e
+	return e
 }
 
 func (m *machine) evalEvery() int { return max(1, m.loop.StepsPerEpoch()/evalsPerEpoch) }

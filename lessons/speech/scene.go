@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"text/template"
 
-	"github.com/dlearn/dlearn/engine/autograd"
 	"github.com/dlearn/dlearn/engine/tensor"
 	"github.com/dlearn/dlearn/lessons/scene"
 	"github.com/dlearn/dlearn/lessons/trainer"
@@ -199,4 +198,3 @@ func (m *machine) backwardPanels() []scene.Panel {
 		&tensor.Tensor{Shape: w.Value.Shape, Data: cur.GradSoFar(w)}), graph}
 }
 
-var _ = autograd.Const
