@@ -197,4 +197,3 @@ func (m *machine) backwardPanels() []scene.Panel {
 	return []scene.Panel{kernelsPanel("∂L/∂conv1.W, the kernels' gradient (summed over the batch)",
 		&tensor.Tensor{Shape: w.Value.Shape, Data: cur.GradSoFar(w)}), graph}
 }
-
