@@ -11,6 +11,7 @@ import (
 	"github.com/dlearn/dlearn/lessons"
 	"github.com/dlearn/dlearn/lessons/lessontest"
 	"github.com/dlearn/dlearn/lessons/scene"
+	"github.com/dlearn/dlearn/lessons/trainer"
 )
 
 func start(t testing.TB, seed uint64, set lessons.Settings) *lessons.Run {
@@ -224,5 +225,32 @@ func TestConfusionMatchesAccuracy(t *testing.T) {
 func TestKitPassesTheExercise(t *testing.T) {
 	if p := checks.CheckMelBank(checks.MelBankImpl{MelFilterBank: speech.MelFilterBank}); len(p) != 0 {
 		t.Fatalf("the kit's MelFilterBank fails the melbank check: %v", p)
+	}
+}
+
+// TestNarrativeNumbersAreTheEngines: the loss block's p and −ln p are the
+// engine's softmax of x[0]'s scores, and the first backward block's
+// ∂L/∂s of the true word is the engine's gradient.
+func TestNarrativeNumbersAreTheEngines(t *testing.T) {
+	r := start(t, lessons.DefaultSeed, nil)
+	for range stTrain + 10 {
+		r.Advance(lessons.Op)
+	}
+	m := mach(r)
+	if _, b := m.phase(); b != "fwd-L" {
+		t.Fatalf("block %q, want fwd-L", b)
+	}
+	v := m.view("forward")
+	p := softmax(m.loop.Cur.Tape.Nodes()[8].Out.Value.Data[:Classes])
+	if math.Abs(v.PLabel-p[m.yb[0]]) > 1e-12 || math.Abs(v.NegLog+math.Log(p[m.yb[0]])) > 1e-12 {
+		t.Fatalf("p = %v, −ln p = %v; engine p = %v", v.PLabel, v.NegLog, p[m.yb[0]])
+	}
+	if n := flatText(r.Scene().Narrative); !strings.Contains(n, "L = "+trainer.Num(v.Loss)) {
+		t.Fatalf("the loss block does not quote L = %s:\n%s", trainer.Num(v.Loss), n)
+	}
+	r.Advance(lessons.Op)
+	v = m.view("backward")
+	if got := m.loop.Cur.Steps[0].Grads[0].Data[m.yb[0]]; math.Abs(got-v.DSLabel) > 1e-12 {
+		t.Fatalf("∂L/∂s of the label: engine %v, narrative %v", got, v.DSLabel)
 	}
 }
