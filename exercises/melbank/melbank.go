@@ -1,6 +1,7 @@
-// Package melbank is an exercise of the speech lesson (speech): the mel
-// filter bank that turns a frame's power spectrum into the band energies
-// of a log-mel spectrogram — the matrix the lesson shows and the kit's
+// Package melbank is an exercise of the speech lesson (speech): the two
+// middle steps of a log-mel spectrogram — a frame's power spectrum
+// through the Hann window, and the mel filter bank that turns it into
+// band energies — with the conventions the lesson shows and the kit's
 // spoken-digit features were made with.
 //
 // Run `dlearn grade melbank` (or `go test ./melbank` in this folder) to
@@ -41,4 +42,26 @@ package melbank
 // The speech lesson's bank is MelFilterBank(24, 256, 8000, 0, 4000).
 func MelFilterBank(nMels, nFFT, sampleRate int, fMin, fMax float64) [][]float64 {
 	panic("TODO: implement melbank.MelFilterBank")
+}
+
+// PowerSpectrum returns the power spectrum of one frame of N samples (N
+// = len(frame), e.g. 256): the frame multiplied by the periodic Hann
+// window
+//
+//	w[n] = 0.5 − 0.5·cos(2π·n/N),   n = 0 … N−1
+//
+// then Fourier-transformed, X[k] = Σₙ x[n]·w[n]·e^(−2πi·k·n/N), and
+// squared: p[k] = |X[k]|² = Re(X[k])² + Im(X[k])², for k = 0 … N/2 only
+// (N/2+1 values: for a real frame X[N−k] mirrors X[k]). No scaling. A
+// plain O(N²) sum over n with math.Cos and math.Sin is fine (an FFT gives
+// the same numbers faster). Do not change frame; return a new slice.
+//
+// Worked example: frame [1, 2, 3, 4]. w = [0, 0.5, 1, 0.5], so the
+// windowed frame is [0, 1, 3, 2]; X[0] = 6, X[1] = 0·1 + 1·(−i) + 3·(−1)
+// + 2·i = −3 + i, X[2] = 0 − 1 + 3 − 2 = 0; p = [36, 10, 0].
+//
+// The speech lesson's frames are 256 samples at 8 kHz: bin k is
+// k·8000/256 = k·31.25 Hz.
+func PowerSpectrum(frame []float64) []float64 {
+	panic("TODO: implement melbank.PowerSpectrum")
 }

@@ -7,5 +7,5 @@ import (
 )
 
 func TestMelBank(t *testing.T) {
-	checks.MelBank(t, checks.MelBankImpl{MelFilterBank: MelFilterBank})
+	checks.MelBank(t, checks.MelBankImpl{MelFilterBank: MelFilterBank, PowerSpectrum: PowerSpectrum})
 }

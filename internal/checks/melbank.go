@@ -21,8 +21,14 @@ import (
 // Triangles peak at 1, not normalised by their area (librosa's
 // filters.mel(htk=True, norm=None), torchaudio's melscale_fbanks with
 // mel_scale="htk", norm=None).
+//
+// PowerSpectrum(frame) returns |X[k]|², k = 0 … N/2, of the frame
+// (length N, a power of two or any N) multiplied by the periodic Hann
+// window w[n] = 0.5 − 0.5·cos(2πn/N), with X[k] = Σₙ x[n]·w[n]·e^(−2πi·kn/N)
+// (numpy: np.abs(np.fft.rfft(x*w))**2, no scaling).
 type MelBankImpl struct {
 	MelFilterBank func(nMels, nFFT, sampleRate int, fMin, fMax float64) [][]float64
+	PowerSpectrum func(frame []float64) []float64
 }
 
 // MelBank runs the checks of the melbank exercise as sub-tests of t.
@@ -141,12 +147,115 @@ func melbankCases(impl MelBankImpl) []testCase {
 		}
 		return e.mat(c, got, melRun(melVariant{}, nMels, nFFT, sr, fMin, fMax))
 	}
-	return []testCase{
+	return append([]testCase{
 		// 2 bands over 5 bins (0, 1000, … 4000 Hz): worked in the stub.
 		{"hand_computed", func(c *ctx) { compare(c, 2, 8, 8000, 0, 4000) }},
 		// The speech lesson's bank: its numbers are the learner's.
 		{"lesson_bank", func(c *ctx) { compare(c, 24, 256, 8000, 0, 4000) }},
 		{"fmin_and_fmax", func(c *ctx) { compare(c, 10, 512, 16000, 300, 7000) }},
 		{"many_bands", func(c *ctx) { _ = compare(c, 40, 1024, 22050, 0, 11025) && compare(c, 80, 400, 16000, 20, 8000) }},
+	}, powerCases(impl)...)
+}
+
+// powVariant is a known mistake in the power spectrum; the zero value is
+// right.
+type powVariant struct {
+	noWindow  bool // no window (a rectangular one)
+	symmetric bool // Hann with N−1: 0.5 − 0.5·cos(2πn/(N−1))
+	magnitude bool // |X[k]|, not |X[k]|²
+	allBins   bool // all N bins
+	scaled    bool // |X[k]|²/N
+}
+
+// powRun is the reference power spectrum (or a mistaken variant), by the
+// definition of the DFT.
+func powRun(v powVariant, x []float64) []float64 {
+	n := len(x)
+	bins := n/2 + 1
+	if v.allBins {
+		bins = n
+	}
+	out := make([]float64, bins)
+	for k := range bins {
+		re, im := 0.0, 0.0
+		for i, s := range x {
+			w := 0.5 - 0.5*math.Cos(2*math.Pi*float64(i)/float64(n))
+			switch {
+			case v.noWindow:
+				w = 1
+			case v.symmetric:
+				w = 0.5 - 0.5*math.Cos(2*math.Pi*float64(i)/float64(n-1))
+			}
+			a := -2 * math.Pi * float64(k*i) / float64(n)
+			re += s * w * math.Cos(a)
+			im += s * w * math.Sin(a)
+		}
+		p := re*re + im*im
+		switch {
+		case v.magnitude:
+			p = math.Sqrt(p)
+		case v.scaled:
+			p /= float64(n)
+		}
+		out[k] = p
+	}
+	return out
+}
+
+var powMistakes = []struct {
+	hint string
+	v    powVariant
+}{
+	{"the frame is not windowed: multiply sample n by w[n] = 0.5 − 0.5·cos(2πn/N) before the transform, so the frame's cut edges do not spread energy over every frequency.", powVariant{noWindow: true}},
+	{"the window is the periodic Hann window, w[n] = 0.5 − 0.5·cos(2πn/N) with N the frame's length (torch.hann_window's default), not the symmetric one with N−1.", powVariant{symmetric: true}},
+	{"that is the magnitude |X[k]|: the power spectrum is its square, |X[k]|² = Re² + Im².", powVariant{magnitude: true}},
+	{"no scaling: |X[k]|² itself, not divided by N.", powVariant{scaled: true}},
+	// The last is told by the length alone (powerCases).
+	{"keep the bins k = 0 … N/2 only, N/2+1 of them: for a real frame X[N−k] is the complex conjugate of X[k], the same power.", powVariant{allBins: true}},
+}
+
+func powerCases(impl MelBankImpl) []testCase {
+	fn := funcOf("melbank.PowerSpectrum", impl.PowerSpectrum)
+	compare := func(c *ctx, x []float64) bool {
+		var got []float64
+		in := append([]float64(nil), x...)
+		if !call(c, fn, func() { got = impl.PowerSpectrum(in) }) {
+			return false
+		}
+		e := expect{fn: fn, what: fmt.Sprintf("PowerSpectrum(a frame of %d samples)", len(x)), at: "p", tol: exactTol,
+			given: []string{"frame = " + vecString(x)},
+			hint:  "p[k] = |X[k]|², X[k] = Σₙ x[n]·w[n]·e^(−2πi·kn/N), w[n] = 0.5 − 0.5·cos(2πn/N), for k = 0 … N/2."}
+		if len(got) == len(x) && len(x) > 2 {
+			e.fail(c, fmt.Sprintf("%s has length %d, want %d", e.what, len(x), len(x)/2+1), powMistakes[len(powMistakes)-1].hint)
+			return false
+		}
+		for _, m := range powMistakes[:len(powMistakes)-1] {
+			e.mistakes = append(e.mistakes, mistake{m.hint, powRun(m.v, x)})
+		}
+		if !e.vec(c, got, powRun(powVariant{}, x)) {
+			return false
+		}
+		for i := range x {
+			if in[i] != x[i] {
+				e.fail(c, fmt.Sprintf("the frame was changed: frame[%d] is %s after the call, was %s", i, num(in[i]), num(x[i])),
+					"window a copy: the caller's frame is the waveform's samples.")
+				return false
+			}
+		}
+		return true
+	}
+	wave := func(n int) []float64 {
+		x := make([]float64, n)
+		for i := range x {
+			t := float64(i)
+			x[i] = 0.6*math.Sin(0.3*t) + 0.25*math.Cos(1.1*t+0.4) + 0.05*math.Sin(2.9*t)
+		}
+		return x
+	}
+	return []testCase{
+		// w = [0, 0.5, 1, 0.5], windowed [0, 1, 3, 2]: X = [6, −3+i, 0], p = [36, 10, 0].
+		{"power_hand_computed", func(c *ctx) { compare(c, []float64{1, 2, 3, 4}) }},
+		{"power_of_a_frame", func(c *ctx) { compare(c, wave(256)) }},
+		{"power_other_lengths", func(c *ctx) { _ = compare(c, wave(8)) && compare(c, wave(64)) }},
 	}
 }

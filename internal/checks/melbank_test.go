@@ -52,3 +52,26 @@ func TestMelBankReference(t *testing.T) {
 		t.Error("the fMin mistake gives the right bank")
 	}
 }
+
+// The power spectrum against a case worked by hand and numpy.
+func TestPowerSpectrumReference(t *testing.T) {
+	p := powRun(powVariant{}, []float64{1, 2, 3, 4})
+	want := []float64{36, 10, 0}
+	for i := range want {
+		near(t, "p", p[i], want[i], 1e-12)
+	}
+	// np.abs(np.fft.rfft(x*w))**2 for x = sin(0.3n) + 0.1·cos(1.1n), n < 256,
+	// w = torch.hann_window(256, dtype=torch.float64).
+	x := make([]float64, 256)
+	for i := range x {
+		x[i] = math.Sin(0.3*float64(i)) + 0.1*math.Cos(1.1*float64(i))
+	}
+	q := powRun(powVariant{}, x)
+	near(t, "p[0]", q[0], 8.687436771848424e-05, 1e-12)
+	near(t, "p[12]", q[12], 3840.5298231524807, 1e-7)
+	for _, m := range powMistakes {
+		if slices.Equal(powRun(m.v, []float64{1, 2, 3, 4}), p) {
+			t.Errorf("mistake %q gives the right spectrum", m.hint)
+		}
+	}
+}

@@ -97,7 +97,7 @@ func Exercises() []Exercise {
 		exercise("train", "TestTrain", "checks.Train(t, checks.TrainImpl{Train: Train})", trainCases),
 		exercise("mha", "TestMHA", "checks.MHA(t, checks.MHAImpl{Forward: Forward, Backward: Backward})", mhaCases),
 		exercise("dpsgd", "TestDPSGD", "checks.DPSGD(t, checks.DPSGDImpl{Step: Step})", dpsgdCases),
-		exercise("melbank", "TestMelBank", "checks.MelBank(t, checks.MelBankImpl{MelFilterBank: MelFilterBank})", melbankCases),
+		exercise("melbank", "TestMelBank", "checks.MelBank(t, checks.MelBankImpl{MelFilterBank: MelFilterBank, PowerSpectrum: PowerSpectrum})", melbankCases),
 		exercise("intgrad", "TestIntGrad", "checks.IntGrad(t, checks.IntGradImpl{Forward: Forward, Gradient: Gradient, IntegratedGradients: IntegratedGradients})", intgradCases),
 	}
 }

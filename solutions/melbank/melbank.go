@@ -1,5 +1,6 @@
 // Package melbank is the reference solution of the melbank exercise: the
-// HTK mel filter bank of the speech lesson.
+// Hann-windowed power spectrum of a frame and the HTK mel filter bank of
+// the speech lesson.
 package melbank
 
 import "math"
@@ -27,4 +28,22 @@ func MelFilterBank(nMels, nFFT, sampleRate int, fMin, fMax float64) [][]float64 
 		}
 	}
 	return w
+}
+
+// PowerSpectrum returns |X[k]|², k = 0 … N/2, of the frame times the
+// periodic Hann window, by the DFT's definition.
+func PowerSpectrum(frame []float64) []float64 {
+	n := len(frame)
+	p := make([]float64, n/2+1)
+	for k := range p {
+		re, im := 0.0, 0.0
+		for i, x := range frame {
+			x *= 0.5 - 0.5*math.Cos(2*math.Pi*float64(i)/float64(n))
+			a := -2 * math.Pi * float64(k*i) / float64(n)
+			re += x * math.Cos(a)
+			im += x * math.Sin(a)
+		}
+		p[k] = re*re + im*im
+	}
+	return p
 }
