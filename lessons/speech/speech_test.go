@@ -95,6 +95,9 @@ func TestBadSettingsMissWithTheirCause(t *testing.T) {
 		if !strings.Contains(n, "Goal missed") || strings.Contains(n, "Goal met") || !strings.Contains(n, c.cause) {
 			t.Fatalf("%v: narrative:\n%s", c.set, sc.Narrative)
 		}
+		if c.cause == lessons.CauseDead && !strings.Contains(n, "for every word") {
+			t.Fatalf("%v: a dead network answering one word is not named:\n%s", c.set, sc.Narrative)
+		}
 		t.Logf("%v: %.1f%%, %s", c.set, 100*mach(r).lastEval().Acc, v.Cause)
 	}
 }

@@ -71,6 +71,9 @@ type view struct {
 	ConfusedN  int
 	End        *ending
 	ClassNames []string
+	// OneWord is the word the network answers for every test word (−1
+	// when its answers differ).
+	OneWord int
 }
 
 // ending is what the finished narrative says about the run's result.
@@ -164,6 +167,16 @@ func (m *machine) view(phase string) view {
 					v.ConfusedN = e.confusion[y][p]
 					v.Confused = fmt.Sprintf("%q heard as %q", words[y], words[p])
 				}
+			}
+		}
+	}
+	v.OneWord = -1
+	if len(e.preds) > 0 {
+		v.OneWord = e.preds[0]
+		for _, p := range e.preds {
+			if p != v.OneWord {
+				v.OneWord = -1
+				break
 			}
 		}
 	}
