@@ -100,6 +100,7 @@ func Exercises() []Exercise {
 		exercise("dpsgd", "TestDPSGD", "checks.DPSGD(t, checks.DPSGDImpl{Step: Step})", dpsgdCases),
 		exercise("sample", "TestSample", "checks.Sample(t, checks.SampleImpl{Probs: Probs, Sample: Sample})", sampleCases),
 		exercise("causalmask", "TestCausalMask", "checks.CausalMask(t, checks.CausalMaskImpl{CausalMask: CausalMask, MaskedSoftmax: MaskedSoftmax, MaskedSoftmaxBackward: MaskedSoftmaxBackward})", causalmaskCases),
+		exercise("melbank", "TestMelBank", "checks.MelBank(t, checks.MelBankImpl{MelFilterBank: MelFilterBank, PowerSpectrum: PowerSpectrum})", melbankCases),
 		exercise("intgrad", "TestIntGrad", "checks.IntGrad(t, checks.IntGradImpl{Forward: Forward, Gradient: Gradient, IntegratedGradients: IntegratedGradients})", intgradCases),
 	}
 }

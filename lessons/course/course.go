@@ -18,6 +18,7 @@ import (
 	"github.com/dlearn/dlearn/lessons/privacy"
 	"github.com/dlearn/dlearn/lessons/rnn"
 	"github.com/dlearn/dlearn/lessons/sentiment"
+	"github.com/dlearn/dlearn/lessons/speech"
 	"github.com/dlearn/dlearn/lessons/textgen"
 	"github.com/dlearn/dlearn/lessons/toolkit"
 	"github.com/dlearn/dlearn/lessons/translate"
@@ -35,6 +36,7 @@ func Registry() *lessons.Registry {
 		privacy.Lesson(),
 		cnn.Lesson(),
 		explain.Lesson(),
+		speech.Lesson(),
 		rnn.Lesson(),
 		embeddings.Lesson(),
 		sentiment.Lesson(),

@@ -1,0 +1,177 @@
+package speech
+
+import (
+	"slices"
+	"sync"
+
+	"github.com/dlearn/dlearn/engine/autograd"
+	"github.com/dlearn/dlearn/engine/optim"
+	"github.com/dlearn/dlearn/engine/tensor"
+	"github.com/dlearn/dlearn/lessons"
+	"github.com/dlearn/dlearn/lessons/trainer"
+)
+
+// evalsPerEpoch is how often an epoch stops to measure the test set.
+const evalsPerEpoch = 4
+
+// machine holds the engine's real objects: the spoken digits, the sound
+// being taken apart, the network, the optimizer and the loop over
+// training steps, and the test measurements so far.
+type machine struct {
+	c      *corpus
+	net    *net
+	params []*autograd.Var
+	opt    optim.Optimizer
+	loop   trainer.Loop
+	xb     *tensor.Tensor
+	yb     []int
+
+	stage int    // stWave … stTrain
+	snd   *sound // the word and frame of the settings
+	evals []evaluation
+	set   lessons.Settings
+}
+
+func newMachine(seed uint64, s lessons.Settings) *machine {
+	c := load()
+	n := newNet(s.Int("filters"), tensor.NewRNG(seed+1))
+	opt, err := optim.New(s["optimizer"], s.Float("lr"))
+	if err != nil {
+		panic("speech: " + err.Error()) // the control admits valid names only
+	}
+	m := &machine{c: c, net: n, params: n.params(), opt: opt, set: s.Clone()}
+	m.snd = takeApart(c, s.Int("word"), s.Int("frame"))
+	m.loop = trainer.Loop{
+		N: c.train.Len(), Batch: s.Int("batch"), Epochs: s.Int("epochs"), ShuffleSeed: seed,
+		Params: m.params, Start: m.startStep,
+	}
+	m.evals = []evaluation{untrained(n, seed, s.Int("filters"))}
+	return m
+}
+
+// firstEvals caches the untrained network's measurement by seed and
+// filters (the only things it depends on): a run is restarted, rewound to
+// its start and looked ahead from often, and measuring the 480 test words
+// costs more than building the network. Evaluations are never modified.
+var firstEvals struct {
+	sync.Mutex
+	m map[[2]uint64]evaluation
+}
+
+func untrained(n *net, seed uint64, filters int) evaluation {
+	c := &firstEvals
+	c.Lock()
+	defer c.Unlock()
+	key := [2]uint64{seed, uint64(filters)}
+	if e, ok := c.m[key]; ok {
+		return e
+	}
+	if c.m == nil {
+		c.m = map[[2]uint64]evaluation{}
+	}
+	e := n.evaluate(load().test, 0)
+	c.m[key] = e
+	return e
+}
+
+func (m *machine) evalEvery() int { return max(1, m.loop.StepsPerEpoch()/evalsPerEpoch) }
+
+// Set implements lessons.Machine for the controls that continue the run.
+func (m *machine) Set(name, value string) {
+	m.set = m.set.Clone()
+	m.set[name] = value
+	switch name {
+	case "lr":
+		m.opt.SetLearningRate(m.set.Float(name))
+	case "word", "frame":
+		m.snd = takeApart(m.c, m.set.Int("word"), m.set.Int("frame"))
+	}
+}
+
+func (m *machine) Done() bool { return m.stage == stTrain && m.loop.Done() }
+
+// Advance implements lessons.Machine. Before training, Op and Step move
+// one stage of the sound walk and Epoch or End skip the rest of it; then
+// the loop's granularities apply.
+func (m *machine) Advance(g lessons.Granularity) {
+	if m.stage < stTrain {
+		if g == lessons.Op || g == lessons.Step {
+			m.stage++
+			return
+		}
+		m.stage = stTrain
+	}
+	m.loop.Advance(g)
+	if m.loop.Cur.Phase == trainer.Updated && m.loop.Cur.Tape.Len() > 0 {
+		// Let the finished step's tape go: snapshots stay small.
+		cur := &m.loop.Cur
+		*cur = trainer.Cursor{Tape: autograd.NewTape(), Loss: cur.Loss.Detach(), Phase: trainer.Updated}
+	}
+}
+
+// opsPerStep is the number of ops of a training step: 10 forward nodes,
+// 10 backward nodes and the update.
+const opsPerStep = 2*10 + 1
+
+func (m *machine) startStep(rows []int) (func(*autograd.Tape) *autograd.Var, func()) {
+	m.xb, m.yb = m.c.train.Batch(rows)
+	build := func(tp *autograd.Tape) *autograd.Var {
+		s := m.net.forward(tp, autograd.Const("x", m.xb), m.net.live())
+		return tp.SoftmaxCrossEntropy(s, m.yb).Named("L")
+	}
+	update := func() {
+		m.opt.Step(m.params)
+		m.measure(m.loop.Step + 1)
+	}
+	return build, update
+}
+
+// measure measures the test set after training step step, every
+// evalEvery steps and after the last step of every epoch.
+func (m *machine) measure(step int) {
+	last := m.loop.Next >= len(m.loop.Batches)
+	if !last && step%m.evalEvery() != 0 {
+		return
+	}
+	for _, p := range m.params {
+		if p.Value.HasNaNOrInf() {
+			return // the loop reports the divergence
+		}
+	}
+	m.evals = append(m.evals, m.net.evaluate(m.c.test, step))
+}
+
+func (m *machine) lastEval() evaluation { return m.evals[len(m.evals)-1] }
+
+// Progress implements lessons.Progresser: each stage of the sound walk
+// counts as a step, so a learner moving by whole steps sees every one.
+func (m *machine) Progress() (step, epoch int) { return m.stage + m.loop.Step, m.loop.Epoch }
+
+// snapshot is the machine between steps (lessons.Snapshotter);
+// evaluations are never modified once made, so they are shared.
+type snapshot struct {
+	loop  trainer.Snapshot
+	evals []evaluation
+	stage int
+	snd   *sound
+	set   lessons.Settings
+}
+
+// Snapshot implements lessons.Snapshotter.
+func (m *machine) Snapshot() (any, bool) {
+	s, ok := m.loop.Snapshot(m.opt)
+	if !ok {
+		return nil, false
+	}
+	return snapshot{loop: s, evals: slices.Clone(m.evals), stage: m.stage, snd: m.snd, set: m.set}, true
+}
+
+// Restore implements lessons.Snapshotter.
+func (m *machine) Restore(state any) {
+	s := state.(snapshot)
+	m.opt = m.loop.Restore(s.loop)
+	m.evals, m.stage, m.snd, m.set = slices.Clone(s.evals), s.stage, s.snd, s.set
+	if m.loop.Rows != nil {
+		m.xb, m.yb = m.c.train.Batch(m.loop.Rows)
+	}
+}
