@@ -38,18 +38,71 @@ func BenchmarkStepBack(b *testing.B) {
 	}
 }
 
+// BenchmarkReopen reopens each lesson two ways: "replay" replays the
+// saved journal from the seed (lessons.Resume); "saved" also has the
+// checkpoint file the front end saves with the journal and restores it
+// (lessons.ResumeFrom: parse, check, decode, restore, replay the rest).
+// Both include drawing the scene. B/file is the checkpoint file's size.
 func BenchmarkReopen(b *testing.B) {
 	for _, l := range Registry().All() {
 		b.Run(l.ID, func(b *testing.B) {
-			j := threeEpochs(b, l).Journal()
+			r := threeEpochs(b, l)
+			j, saved := r.Journal(), savedBytes(b, r)
+			b.Run("replay", func(b *testing.B) {
+				for range b.N {
+					r, err := lessons.Resume(l, j)
+					if err != nil {
+						b.Fatal(err)
+					}
+					r.Scene()
+				}
+			})
+			b.Run("saved", func(b *testing.B) {
+				for range b.N {
+					r, restored, err := lessons.ResumeFrom(l, j, saved)
+					if err != nil || saved != nil && !restored {
+						b.Fatalf("restored %v, %v", restored, err)
+					}
+					r.Scene()
+				}
+				b.ReportMetric(float64(len(saved)), "B/file")
+			})
+		})
+	}
+}
+
+// BenchmarkBackAfterReopen is one Back just after reopening from the
+// saved checkpoint file, plus drawing the scene.
+func BenchmarkBackAfterReopen(b *testing.B) {
+	for _, l := range Registry().All() {
+		b.Run(l.ID, func(b *testing.B) {
+			r := threeEpochs(b, l)
+			j, saved := r.Journal(), savedBytes(b, r)
 			b.ResetTimer()
 			for range b.N {
-				r, err := lessons.Resume(l, j)
+				b.StopTimer()
+				r, _, err := lessons.ResumeFrom(l, j, saved)
 				if err != nil {
 					b.Fatal(err)
 				}
+				b.StartTimer()
+				r.Back()
 				r.Scene()
 			}
 		})
 	}
+}
+
+// savedBytes is the checkpoint file a front end saves with r's journal,
+// or nil when the lesson saves none.
+func savedBytes(b *testing.B, r *lessons.Run) []byte {
+	sv := r.Checkpoint()
+	if sv == nil {
+		return nil
+	}
+	data, err := sv.Encode()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return data
 }
