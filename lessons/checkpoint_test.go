@@ -212,10 +212,14 @@ func TestResumeFromBadCheckpointReplays(t *testing.T) {
 	}
 	sameRuns(t, "a journal that went another way", got, full2)
 	// A lesson that does not persist ignores the file.
-	got, restored, err := ResumeFrom(quizLesson(), j, good)
+	q := quizLesson()
+	q.ID = l.ID
+	got, restored, err := ResumeFrom(q, j, good)
 	if err != nil || restored {
 		t.Fatalf("non-persisting lesson: restored %v, %v", restored, err)
 	}
+	want, _ := Resume(q, j)
+	sameRuns(t, "a lesson that does not persist", got, want)
 }
 
 // totalOf is the total of a quizCounter or a persistCounter.
