@@ -16,7 +16,7 @@ import (
 // their own, checkpoints/<lesson>.ckpt beside the progress file, so that
 // reopening a lesson does not replay its journal from the seed. The
 // progress file stays small; a checkpoint file is at most
-// lessons.MaxCheckpointSize (16 MiB; about 1 MB for cnn and translate)
+// lessons.MaxCheckpointSize (16 MiB; 0.3–1.1 MB for the lessons that save one)
 // and is written atomically. It is only a cache: one that is missing,
 // stale (of another journal or program build), corrupt or too large is
 // ignored when the lesson reopens (the journal is replayed in full), and
