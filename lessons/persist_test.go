@@ -13,7 +13,7 @@ func TestEncoderRoundTrip(t *testing.T) {
 	e.Int(-7)
 	e.Bool(true)
 	e.Float(math.Inf(-1))
-	e.Float(-0.0)
+	e.Float(math.Copysign(0, -1))
 	e.String("héllo")
 	e.Floats(nil)
 	e.Floats([]float64{})
@@ -23,7 +23,7 @@ func TestEncoderRoundTrip(t *testing.T) {
 	e.Settings(Settings{"b": "2", "a": "1"})
 	e.Raw([]byte{9, 8})
 	d := NewDecoder(e.Bytes())
-	if d.Uint() != 300 || d.Int() != -7 || !d.Bool() || !math.IsInf(d.Float(), -1) || math.Float64bits(d.Float()) != math.Float64bits(-0.0) || d.String(10) != "héllo" {
+	if d.Uint() != 300 || d.Int() != -7 || !d.Bool() || !math.IsInf(d.Float(), -1) || math.Float64bits(d.Float()) != math.Float64bits(math.Copysign(0, -1)) || d.String(10) != "héllo" {
 		t.Fatal("scalars differ")
 	}
 	if v := d.Floats(5); v != nil {
