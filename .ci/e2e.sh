@@ -8,7 +8,8 @@
 # a running lesson save its place and exit 143 and 129 (SIGINT: 130); closing the terminal
 # (the tmux session) saves it too; two instances on different lessons quitting
 # at the same moment both keep their places; keys pressed while a cnn epoch
-# runs are applied in order as soon as it is done. Prints what it checks;
+# runs are applied in order as soon as it is done; every lesson runs headless
+# to its end and opens at 80×24. Prints what it checks;
 # exits non-zero on the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -227,5 +228,28 @@ T=busy pane | grep -qF "step $half/$total" || T=busy fail "something moved after
 ok "the queued epoch, refused step and back ran in order: at step $half/$total with no further key"
 T=busy send q
 T=busy wait_for "busy-exit=0" 30
+
+# Every lesson of the course, as `dlearn list` gives them: run headless to
+# its end at the defaults (exit 0, a verdict printed, the time shown), then
+# opened in the terminal at 80×24, the most common default size, where its
+# title and first step must show and q must quit cleanly.
+home="$work/every"
+lessons=$(DLEARN_HOME=$home $bin list | awk '/^ *[0-9]+\./ { print $2 }')
+[ -n "$lessons" ] || fail "dlearn list printed no lessons"
+for id in $lessons; do
+  t0=$(date +%s%N)
+  DLEARN_HOME=$home $bin lesson "$id" --plain --no-questions >"$work/$id.txt" 2>&1 || { cat "$work/$id.txt"; fail "lesson $id --plain exited non-zero"; }
+  ms=$((($(date +%s%N) - t0) / 1000000))
+  grep -qE '^Verdict: goal (met|missed)' "$work/$id.txt" || { tail -20 "$work/$id.txt"; fail "lesson $id --plain printed no verdict"; }
+  ok "lesson $id ran headless to its end in ${ms} ms: $(grep -m1 -E '^Verdict: ' "$work/$id.txt" | cut -c1-90)"
+done
+tmux -L "$sock" -f /dev/null new-session -d -s small -x 80 -y 24 "env -u TMUX bash --norc --noprofile"
+for id in $lessons; do
+  T=small send "clear; DLEARN_HOME=$home TERM=xterm-256color $bin lesson $id --no-questions; echo $id-exit=\$?" Enter
+  T=small wait_for "step 0/" 60
+  T=small send q
+  T=small wait_for "$id-exit=0" 30
+done
+ok "every lesson opened at 80×24 and quit cleanly: $(echo $lessons | tr '\n' ' ')"
 
 echo "e2e: all checks passed"

@@ -364,6 +364,9 @@ func buildAll(ctx context.Context, goCmd, scratch, module string, targets []Targ
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			out := filepath.Join(bin, t.Name)
+			if runtime.GOOS == "windows" {
+				out += ".exe" // Windows starts programs by their extension
+			}
 			key := cacheKey(scratch, t.Name, toolchain)
 			if cached := cache.get(key, out); cached {
 				b.binary = out

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -226,6 +228,33 @@ func TestRecord(t *testing.T) {
 	for name, w := range want {
 		if got := st.Exercises[name]; got != w {
 			t.Errorf("%s: %+v, want %+v", name, got, w)
+		}
+	}
+}
+
+// TestRecordKeepsUnknownFields: a graded exercise's fields this version
+// does not know (written by a newer dlearn, or by hand) survive a grade.
+func TestRecordKeepsUnknownFields(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("DLEARN_HOME", home)
+	file := `{"version": 1, "exercises": {"mse": {"status": "pass", "passed": 2, "total": 2, "streak": 3, "note": {"by": "teacher"}}}}`
+	if err := os.WriteFile(filepath.Join(home, "progress.json"), []byte(file), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	store, err := progress.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Record(store, fixtureReport(), time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(home, "progress.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"streak": 3`, `"by": "teacher"`, `"status": "fail"`} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("the progress file lost %s after a grade:\n%s", want, data)
 		}
 	}
 }

@@ -16,7 +16,9 @@ func Record(store *progress.Store, r *Report, now time.Time) (warning string, er
 	return store.Update(func(st *progress.State) {
 		for _, e := range r.Exercises {
 			old := st.Exercises[e.Name]
-			ex := progress.Exercise{Status: string(e.Status), Passed: e.Passed, Total: e.Total, Graded: now}
+			// Extra keeps the fields this version does not know (written by
+			// a newer dlearn, or by hand).
+			ex := progress.Exercise{Status: string(e.Status), Passed: e.Passed, Total: e.Total, Graded: now, Extra: old.Extra}
 			ex.Problem, ex.Hint = firstProblem(e)
 			if old.Status == ex.Status {
 				ex.HintsSeen = old.HintsSeen

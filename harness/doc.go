@@ -24,10 +24,12 @@
 // Platforms: Linux gets namespaces where the kernel allows them (as root:
 // network and process namespaces and the nobody user; otherwise a user
 // namespace), and falls back to limits only, saying so in Isolation;
-// other Unix systems get limits and a process group. Windows is not
-// supported: a harness's protocol files are inherited descriptors 3 and
-// 4, which Windows cannot pass, so a grade there says each exercise
-// could not be started.
+// other Unix systems get limits and a process group. The protocol files
+// are inherited descriptors 3 and 4 on Unix; Windows has no numbered
+// descriptors to pass, so there the two pipe handles are inherited by
+// value and named in an environment variable (files_windows.go), and the
+// only limit is the time limit (no CPU, memory or process limits, and a
+// program the learner's code starts is not stopped with it).
 //
 // The package imports only the standard library and holds no expected
 // values; its source is embedded (Source) so that the grader can build a

@@ -159,8 +159,11 @@ func start(ctx context.Context, cfg Config, iso isolation, deadline time.Time) (
 	}
 	out := &capBuffer{cap: cfg.OutputCap}
 	cmd.Stdout, cmd.Stderr = out, out
-	cmd.ExtraFiles = []*os.File{reqR, respW}
-	if err := cmd.Start(); err != nil {
+	err = passFiles(cmd, reqR, respW)
+	if err == nil {
+		err = cmd.Start()
+	}
+	if err != nil {
 		reqR.Close()
 		reqW.Close()
 		respR.Close()

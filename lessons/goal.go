@@ -37,6 +37,11 @@ type Goal struct {
 	// setting (a causal mask that is on, say) without giving it as advice
 	// where that setting is already right.
 	Remedies map[string]Remedy
+	// Fallbacks are further overrides for a cause, tried in order when
+	// its Remedies entry would change nothing: a lesson with two settings
+	// that cause the same failure (raw inputs and too-large weights both
+	// diverge) names the cure of each.
+	Fallbacks map[string][]Remedy
 }
 
 // Remedy is the one change a verdict suggests: set Control to Value (both
@@ -100,6 +105,13 @@ type Measures struct {
 	Values map[string]float64
 	Loss   []float64
 	Val    []float64
+	// Cause and Explain name a cause only the lesson can read from its
+	// run, outside the training numbers above (a privacy budget spent
+	// before any model could be released, say). When Cause is set, a run
+	// that misses its goal without diverging is diagnosed with it, before
+	// any cause the runtime reads; the lesson's Goal.Remedies[Cause] says
+	// what to try.
+	Cause, Explain string
 }
 
 // Signals: Measures.Values keys the diagnosis understands. Each is a
@@ -151,10 +163,21 @@ func Diagnose(l *Lesson, m Measures, diverged bool, settings Settings) scene.Ver
 	}
 	cause, explain := findCause(m, diverged)
 	vd := scene.Verdict{Cause: cause, Explain: explain}
-	r, has := g.Remedies[cause]
 	// An override that would set a control to the value it already has
-	// changes nothing: the default advice applies instead.
-	if !has || (r.Control != "" && settings[r.Control] == r.Value) {
+	// changes nothing: the next one (Fallbacks), or else the default
+	// advice, applies instead.
+	noop := func(r Remedy) bool { return r.Control != "" && settings[r.Control] == r.Value }
+	r, has := g.Remedies[cause]
+	if has && noop(r) {
+		has = false
+		for _, f := range g.Fallbacks[cause] {
+			if !noop(f) {
+				r, has = f, true
+				break
+			}
+		}
+	}
+	if !has {
 		r = defaultRemedy(l, cause, settings)
 	}
 	vd.Control, vd.Value, vd.Try = r.Control, r.Value, r.Why
@@ -180,6 +203,9 @@ func findCause(m Measures, diverged bool) (cause, explain string) {
 	loss := m.Loss
 	if diverged || anyNonFinite(loss) {
 		return CauseDiverged, "a loss or a weight became infinite or not-a-number: each update overshot the minimum by more than it corrected, until the numbers overflowed"
+	}
+	if m.Cause != "" {
+		return m.Cause, m.Explain
 	}
 	if n := len(loss); n >= 2 && loss[n-1] > 10*loss[0] && loss[0] > 0 {
 		return CauseExploding, fmt.Sprintf("the loss grew from %s to %s: the updates overshoot and the error grows", FormatNum(loss[0]), FormatNum(loss[n-1]))

@@ -215,10 +215,33 @@ func TestDiagnoseCauses(t *testing.T) {
 	if v := Diagnose(l, Measures{Loss: []float64{3, 3}}, false, s); v.Try != "widen the network" {
 		t.Errorf("lesson remedy ignored: %+v", v)
 	}
+	// A cause the lesson names comes before the runtime's own, with the
+	// lesson's remedy; a diverged run is still diagnosed as diverged.
+	l.Goal.Remedies = map[string]Remedy{"budget": {Control: "lr", Value: "1", Why: "add noise"}}
+	own := Measures{Loss: ramp(40, func(int) float64 { return 3 }), Cause: "budget", Explain: "ε is ∞"}
+	if v := Diagnose(l, own, false, s); v.Cause != "budget" || v.Explain != "ε is ∞" || v.Try != "add noise" {
+		t.Errorf("the lesson's own cause: %+v", v)
+	}
+	if v := Diagnose(l, own, true, s); v.Cause != CauseDiverged {
+		t.Errorf("a diverged run with the lesson's own cause: %+v", v)
+	}
 	// An override that would change nothing gives way to the default.
 	l.Goal.Remedies = map[string]Remedy{CauseDiverged: {Control: "lr", Value: s["lr"]}}
 	if v := Diagnose(l, Measures{}, true, s); v.Control != "lr" || v.Value == s["lr"] {
 		t.Errorf("a no-op remedy was given as advice: %+v", v)
+	}
+	// Then the first fallback that changes something; none: the default.
+	l.Goal.Fallbacks = map[string][]Remedy{CauseDiverged: {{Control: "epochs", Value: "2"}, {Control: "epochs", Value: "5", Why: "train longer"}}}
+	if v := Diagnose(l, Measures{}, true, s); v.Control != "epochs" || v.Value != "5" || v.Try != "train longer" {
+		t.Errorf("fallback: %+v, want epochs=5", v)
+	}
+	l.Goal.Fallbacks = map[string][]Remedy{CauseDiverged: {{Control: "epochs", Value: "2"}}}
+	if v := Diagnose(l, Measures{}, true, s); v.Control != "lr" || v.Value == s["lr"] {
+		t.Errorf("every fallback a no-op: %+v, want the default (a lower rate)", v)
+	}
+	l.Goal.Remedies = map[string]Remedy{CauseDiverged: {Control: "epochs", Value: "10"}}
+	if v := Diagnose(l, Measures{}, true, s); v.Control != "epochs" || v.Value != "10" {
+		t.Errorf("a remedy that changes something must win over the fallbacks: %+v", v)
 	}
 }
 

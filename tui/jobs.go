@@ -21,11 +21,13 @@ import (
 type actionKind int
 
 const (
-	actStep    actionKind = iota // Advance at the player's granularity
-	actBack                      // Back
-	actSet                       // Set a control one rung up or down
-	actAnswer                    // Answer the question posed now
-	actRestart                   // Restart from the seed with the current settings
+	actStep     actionKind = iota // Advance at the player's granularity
+	actBack                       // Back
+	actSet                        // Set a control one rung up or down
+	actAnswer                     // Answer the question posed now
+	actRestart                    // Restart from the seed with the current settings
+	actBranch                     // Branch with control set to value
+	actUnbranch                   // End the branch, keeping the run (or, with keep, the branch)
 )
 
 // action is one queued learner action.
@@ -39,6 +41,7 @@ type action struct {
 	qid     string // for actAnswer: the question answered
 	answer  string // for actAnswer: the answer as typed ("" skips)
 	stop    bool   // for actStep: stop at a question inside the step (questions on)
+	keep    bool   // for actUnbranch: keep the branch instead of the run
 }
 
 // jobDoneMsg is the result of a job on the run of player generation gen.
@@ -47,8 +50,10 @@ type action struct {
 type jobDoneMsg struct {
 	gen       int
 	act       action
-	opened    *lessons.Run // set by an open job
-	moved     bool         // Advance or Back did something
+	opened    *lessons.Run // set by an open job, and by ending a branch kept
+	branch    *lessons.Branch
+	unbranch  bool // the branch ended
+	moved     bool // Advance or Back did something
 	restarted bool
 	err       error
 	note      string
@@ -121,15 +126,26 @@ func openJob(gen int, l *lessons.Lesson, seed uint64, settings lessons.Settings,
 	}
 }
 
-// runJob applies a to r.
-func runJob(gen int, r *lessons.Run, a action) tea.Cmd {
+// runJob applies a to r, or to br when a branch runs beside r.
+func runJob(gen int, r *lessons.Run, br *lessons.Branch, a action) tea.Cmd {
 	return func() (msg tea.Msg) {
 		d := jobDoneMsg{gen: gen, act: a}
 		defer func() {
 			d.panicked(recover())
 			msg = d
 		}()
+		if br != nil {
+			branchJob(&d, br, a)
+			return d
+		}
 		switch a.kind {
+		case actBranch:
+			d.branch, d.err = lessons.NewBranch(r, a.control, a.value)
+			if d.err == nil {
+				d.moved = true
+				d.snapshotBranch(d.branch)
+				return d
+			}
 		case actStep:
 			r.SetStopAtQuestions(a.stop)
 			d.moved = r.Advance(a.g)
@@ -147,6 +163,39 @@ func runJob(gen int, r *lessons.Run, a action) tea.Cmd {
 		d.snapshot(r)
 		return d
 	}
+}
+
+// branchJob applies a to a branch and its run in lockstep.
+func branchJob(d *jobDoneMsg, br *lessons.Branch, a action) {
+	switch a.kind {
+	case actStep:
+		d.moved = br.Advance(a.g)
+	case actBack:
+		d.moved = br.Back()
+	case actSet:
+		d.err = br.Set(a.control, a.value)
+		d.moved = d.err == nil
+	case actUnbranch:
+		d.unbranch, d.moved = true, true
+		if a.keep {
+			d.opened = br.Branch
+			d.snapshot(br.Branch)
+		} else {
+			d.snapshot(br.Parent)
+		}
+		return
+	}
+	d.snapshotBranch(br)
+}
+
+// snapshotBranch is snapshot for a branch: its scene shows both runs; the
+// place saved is the run's.
+func (d *jobDoneMsg) snapshotBranch(br *lessons.Branch) {
+	d.scene = br.Scene()
+	d.done = br.Done()
+	d.journal = br.Parent.Journal()
+	d.saved = br.Parent.Checkpoint()
+	d.canBack = br.Parent.CanBack() || br.Branch.CanBack()
 }
 
 // tickMsg advances a running player; ticks of an older run timer (gen)

@@ -21,6 +21,9 @@ type playerKeys struct {
 	Exercises, Home, Help       key.Binding
 	Quit                        key.Binding
 	Restart, Questions          key.Binding
+	// Branch forks the run with the focused control one rung up, or ends
+	// a branch keeping the run; KeepBranch ends it keeping the branch.
+	Branch, KeepBranch key.Binding
 	// Answer and Skip act while a question waits (see question.go).
 	Answer, Skip key.Binding
 
@@ -29,6 +32,8 @@ type playerKeys struct {
 	asking *scene.Question
 	// done is set once the run has ended: the short help leads with R.
 	done bool
+	// branched is set while a branch runs beside the run.
+	branched bool
 }
 
 func newPlayerKeys() playerKeys {
@@ -58,6 +63,8 @@ func newPlayerKeys() playerKeys {
 		Quit:       b([]string{"q", "ctrl+c"}, "q", "quit"),
 		Restart:    b([]string{"R"}, "R", "run again from the start"),
 		Questions:  b([]string{"a"}, "a", "questions on/off"),
+		Branch:     b([]string{"b"}, "b", "branch and compare"),
+		KeepBranch: b([]string{"B"}, "B", "keep the branch"),
 		Answer:     b([]string{"1", "2", "3", "4", "5", "6", "7", "8", "9"}, "1–9 or a number ⏎", "answer a question"),
 		Skip:       b([]string{"n"}, "n", "skip a question"),
 	}
@@ -84,6 +91,8 @@ func (k playerKeys) ShortHelp() []key.Binding {
 	switch {
 	case k.asking != nil:
 		return []key.Binding{answerHelp(k.asking), short(k.Skip, "skip"), short(k.Questions, "questions off"), k.Back, k.Home, k.Help, k.Quit}
+	case k.branched:
+		return []key.Binding{k.Step, k.Back, short(k.Dec, "branch's setting down"), short(k.Inc, "up"), short(k.Branch, "keep the run"), short(k.KeepBranch, "keep the branch"), k.Help, k.Quit}
 	case k.done:
 		return []key.Binding{short(k.Restart, "run again"), k.Back, k.Dec, k.Inc, k.Focus, k.Exercises, k.Home, k.Help, k.Quit}
 	}
@@ -95,7 +104,7 @@ func (k playerKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Step, k.Back, k.OpMode, k.StepMode, k.EpochMode, k.Run, k.Restart},
 		{k.Faster, k.Slower, k.Dec, k.Inc, k.Focus, k.FocusBack},
-		{k.Answer, k.Skip, k.Questions},
+		{k.Answer, k.Skip, k.Questions, k.Branch, k.KeepBranch},
 		{k.ScrollUp, k.ScrollDown, k.NextPanels, k.PrevPanels, k.Exercises, k.Home, k.Quit},
 	}
 }

@@ -100,6 +100,7 @@ func forwardOps(t *testing.T, l *lessons.Lesson) int {
 // fails when a listed lesson has become stable, so the list stays true.
 var mainPanelGaps = map[string]string{
 	"attention": "part 1's hand-worked steps (X, Q, K, V) come before any map exists: there is no picture to keep until S = Q·Kᵀ",
+	"toolkit":   "parts 1 and 2 (the initialisation survey, the linear model's loss surfaces) are stages before the first training step, each with its own main picture; from part 3 on the live per-layer spread is the main picture",
 }
 
 // TestMainPanelKeepsItsSize walks one training step of every lesson op by

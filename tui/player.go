@@ -36,7 +36,11 @@ type playerModel struct {
 
 	lesson *lessons.Lesson
 	run    *lessons.Run // nil until the open job returns; touched only by jobs
-	gen    int          // bumped on every open and close
+	// branch, when set, runs beside run (touched only by jobs); branchName
+	// is its changed control and branchTo the branch's value of it.
+	branch               *lessons.Branch
+	branchName, branchTo string
+	gen                  int // bumped on every open and close
 
 	sc       scene.Scene
 	hasScene bool
@@ -257,6 +261,24 @@ func (p playerModel) key(c *common, k tea.KeyPressMsg) (_ playerModel, _ tea.Cmd
 	case key.Matches(k, ks.Restart):
 		p.running = false
 		return p.enqueue(c, action{kind: actRestart})
+	case key.Matches(k, ks.Branch):
+		p.running = false
+		if p.branch != nil {
+			return p.enqueue(c, action{kind: actUnbranch})
+		}
+		ctl := p.lessonControls()
+		if len(ctl) == 0 {
+			p.note = "this lesson has no settings to branch on"
+			return p, nil, false
+		}
+		return p.enqueue(c, action{kind: actBranch, control: ctl[p.focus%len(ctl)].Name, dir: 1})
+	case key.Matches(k, ks.KeepBranch):
+		p.running = false
+		if p.branch == nil {
+			p.note = "no branch to keep: b starts one with the focused setting changed"
+			return p, nil, false
+		}
+		return p.enqueue(c, action{kind: actUnbranch, keep: true})
 	case key.Matches(k, ks.Questions):
 		c.questionsOff = !c.questionsOff
 		c.progress.Prefs.NoQuestions = c.questionsOff
@@ -346,12 +368,38 @@ func (p playerModel) start(c *common, a action) (playerModel, tea.Cmd, bool) {
 			p.note = "already at the start"
 			return p, nil, false
 		}
+	case actRestart:
+		if p.branch != nil {
+			p.note = "end the branch first: b keeps the run, B keeps the branch"
+			return p, nil, false
+		}
+	case actUnbranch:
+		if p.branch == nil {
+			return p, nil, false
+		}
+	case actBranch:
+		ct, ok := p.lesson.Control(a.control)
+		if !ok || p.branch != nil {
+			return p, nil, false
+		}
+		cur := settingValue(p.sc, a.control, ct.Default)
+		a.value = ct.Next(cur, 1)
+		if a.value == cur {
+			a.value = ct.Next(cur, -1)
+		}
+		if a.value == cur {
+			p.note = fmt.Sprintf("%s has only one value: nothing to branch on", ct.Label)
+			return p, nil, false
+		}
 	case actSet:
 		ct, ok := p.lesson.Control(a.control)
 		if !ok {
 			return p, nil, false
 		}
 		cur := settingValue(p.sc, a.control, ct.Default)
+		if p.branch != nil && a.control == p.branchName {
+			cur = p.branchTo
+		}
 		dir := a.dir
 		next := ct.Next(cur, dir)
 		if next == cur {
@@ -365,7 +413,7 @@ func (p playerModel) start(c *common, a action) (playerModel, tea.Cmd, bool) {
 		a.value = next
 	}
 	p.busy = true
-	return p, runJob(p.gen, p.run, a), false
+	return p, runJob(p.gen, p.run, p.branch, a), false
 }
 
 // settingValue is the current value of control name in scene sc.
@@ -389,7 +437,7 @@ func (p playerModel) finish(c *common, d jobDoneMsg) (playerModel, tea.Cmd, bool
 	if d.opened != nil {
 		p.run = d.opened
 	}
-	if d.err != nil && d.opened == nil && d.act.kind != actSet && d.act.kind != actAnswer {
+	if d.err != nil && d.opened == nil && d.act.kind != actSet && d.act.kind != actAnswer && d.act.kind != actBranch {
 		p.failure = d.err.Error()
 		p.running = false
 		p.queue = nil
@@ -398,7 +446,7 @@ func (p playerModel) finish(c *common, d jobDoneMsg) (playerModel, tea.Cmd, bool
 		}
 		return p.resize(c), nil, false
 	}
-	if d.err != nil && (d.act.kind == actSet || d.act.kind == actAnswer) {
+	if d.err != nil && (d.act.kind == actSet || d.act.kind == actAnswer || d.act.kind == actBranch) {
 		p.note = strings.TrimPrefix(d.err.Error(), "lessons: ")
 	}
 	if d.scene.LessonID != "" {
@@ -409,7 +457,29 @@ func (p playerModel) finish(c *common, d jobDoneMsg) (playerModel, tea.Cmd, bool
 	if d.note != "" {
 		p.note = d.note
 	}
-	if d.act.kind == actSet && d.err == nil && d.opened == nil {
+	if d.branch != nil {
+		p.branch, p.branchName, p.branchTo = d.branch, d.act.control, d.act.value
+		ct, _ := p.lesson.Control(d.act.control)
+		how := "from here"
+		if d.branch.Restarted {
+			how = "replayed from the start (it restarts the lesson)"
+		}
+		p.note = fmt.Sprintf("branch: %s %s → %s, %s; both step together · [ ] the branch's %s · b keeps the run · B keeps the branch",
+			ct.Label, d.branch.From, d.act.value, how, ct.Label)
+	}
+	if d.unbranch {
+		p.branch = nil
+		if d.act.keep {
+			p.note = fmt.Sprintf("kept the branch (%s %s); the run it was compared with is gone", p.branchName, p.branchTo)
+		} else {
+			p.note = "branch ended: the run goes on as it was"
+		}
+	}
+	if d.act.kind == actSet && d.err == nil && p.branch != nil && d.act.control == p.branchName {
+		p.branchTo = d.act.value
+		ct, _ := p.lesson.Control(d.act.control)
+		p.note = fmt.Sprintf("the branch's %s = %s (the run keeps %s)", ct.Label, d.act.value, settingValue(p.sc, d.act.control, ct.Default))
+	} else if d.act.kind == actSet && d.err == nil && d.opened == nil {
 		ct, _ := p.lesson.Control(d.act.control)
 		if d.restarted {
 			p.note = fmt.Sprintf("%s = %s: restarted from the start", ct.Label, d.act.value)

@@ -224,3 +224,62 @@ func TestPlainLesson(t *testing.T) {
 		t.Fatalf("player:\n%s", v)
 	}
 }
+
+// compareRow is the row named name of the branch's comparison table.
+func compareRow(t *testing.T, m Model, name string) []string {
+	t.Helper()
+	for _, p := range m.player.sc.Panels {
+		if p.ID != "branch" || p.Table == nil {
+			continue
+		}
+		for _, r := range p.Table.Rows {
+			if r[0] == name {
+				return r
+			}
+		}
+	}
+	t.Fatalf("no comparison row %q in the scene", name)
+	return nil
+}
+
+// b branches on the focused control (one rung up) and both runs step
+// together; [ ] change the branch's value only; R waits for the branch to
+// end; B keeps the branch, b keeps the run.
+func TestBranchKeys(t *testing.T) {
+	m := openTest(t, Options{NoQuestions: true})
+	m = keys(m, "space", "space", "b")
+	if m.player.branch == nil || !strings.Contains(m.player.note, "branch: ") {
+		t.Fatalf("b made no branch: note %q", m.player.note)
+	}
+	lr := settingValue(m.player.sc, "lr", "")
+	row := compareRow(t, m, "lr")
+	if row[1] != lr || row[2] == lr {
+		t.Fatalf("compare row %v, want the run's %s and another value", row, lr)
+	}
+	m = keys(m, "space")
+	if st := m.player.sc.Pos.Step; st != 3 {
+		t.Fatalf("a branched step left the run at step %d, want 3", st)
+	}
+	up := row[2]
+	m = keys(m, "]")
+	if got := compareRow(t, m, "lr"); got[2] == up || got[1] != lr || settingValue(m.player.sc, "lr", "") != lr {
+		t.Fatalf("] while branched: row %v, run's lr %s; want only the branch's lr to move from %s", got, settingValue(m.player.sc, "lr", ""), up)
+	}
+	branchLR := compareRow(t, m, "lr")[2]
+	m = keys(m, "R")
+	if !strings.Contains(m.player.note, "end the branch first") || m.player.sc.Pos.Step != 3 {
+		t.Fatalf("R while branched: note %q at step %d", m.player.note, m.player.sc.Pos.Step)
+	}
+	m = keys(m, "B")
+	if m.player.branch != nil || settingValue(m.player.sc, "lr", "") != branchLR || m.player.sc.Pos.Step != 3 {
+		t.Fatalf("B: branch %v, lr %s (want %s), step %d", m.player.branch != nil, settingValue(m.player.sc, "lr", ""), branchLR, m.player.sc.Pos.Step)
+	}
+	m = keys(m, "b", "space", "b")
+	if m.player.branch != nil || settingValue(m.player.sc, "lr", "") != branchLR || m.player.sc.Pos.Step != 4 || !strings.Contains(m.player.note, "as it was") {
+		t.Fatalf("b, space, b: branch %v, lr %s, step %d, note %q", m.player.branch != nil, settingValue(m.player.sc, "lr", ""), m.player.sc.Pos.Step, m.player.note)
+	}
+	m = keys(m, "B")
+	if !strings.Contains(m.player.note, "no branch") {
+		t.Fatalf("B with no branch: note %q", m.player.note)
+	}
+}

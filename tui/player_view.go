@@ -16,6 +16,7 @@ func (p playerModel) helpView(c *common) string {
 	ks := p.keys
 	ks.asking = p.asking(c)
 	ks.done = p.done && p.failure == ""
+	ks.branched = p.branch != nil
 	return " " + strings.ReplaceAll(h.View(ks), "\n", "\n ")
 }
 

@@ -14,6 +14,16 @@ data each time); the line printed is the median seconds per training step:
 For W8 (gemm) the line also gives GFLOP/s = 2 n^3 / t.
 
 Usage: workloads.py [--dtype float32|float64|both] [--runs N] [--only W1,W3]
+       workloads.py --serve
+
+With --serve it reads requests from stdin, one per line, and answers each
+with one line, so that bench/run.sh can time PyTorch and dlearn alternately
+in one run without paying for Python's start-up each time:
+
+    W3MLP float32 1      ->  W3MLP float32 1 3.456e-04   (seconds per step,
+                             one fresh run at 1 thread, after a warm-up run
+                             the first time a workload and dtype are asked)
+    W8Gemm/n=256 float64 2  ->  W8Gemm/n=256 float64 2 1.2e-04 (per product)
 """
 
 import argparse
@@ -266,7 +276,48 @@ def time_gemm(n, reps, runs, dtype):
     return statistics.median(per_op)
 
 
+def serve():
+    """Answer timing requests from stdin (see the module's doc)."""
+    makers = dict(WORKLOADS)
+    reps = {f"W8Gemm/n={n}": (n, r) for n, r in GEMM}
+    warm = set()
+    print("# ready", torch.__version__, flush=True)
+    for line in sys.stdin:
+        parts = line.split()
+        if not parts:
+            continue
+        if len(parts) != 3:
+            print(f"# bad request: {line.strip()}", flush=True)
+            continue
+        name, dt, threads = parts[0], parts[1], int(parts[2])
+        torch.set_num_threads(threads)
+        dtype = getattr(torch, dt)
+        torch.set_default_dtype(dtype)
+        if name in reps:
+            n, r = reps[name]
+            sec = time_gemm(n, r, 1, dtype)
+        else:
+            make = makers[name]
+            if (name, dt) not in warm:
+                torch.manual_seed(SEED)
+                step, steps = make()
+                for _ in range(steps):
+                    step()
+                warm.add((name, dt))
+            torch.manual_seed(SEED)
+            step, steps = make()
+            t0 = time.perf_counter()
+            for _ in range(steps):
+                step()
+            sec = (time.perf_counter() - t0) / steps
+        torch.set_default_dtype(torch.float32)
+        print(f"{name} {dt} {threads} {sec:.6e}", flush=True)
+
+
 def main():
+    if "--serve" in sys.argv[1:]:
+        serve()
+        return
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--dtype", default="both", choices=["float32", "float64", "both"])
     p.add_argument("--runs", type=int, default=5)

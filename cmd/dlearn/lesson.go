@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/dlearn/dlearn/lessons"
+	"github.com/dlearn/dlearn/lessons/scene"
 	"github.com/dlearn/dlearn/tui/plain"
 )
 
@@ -21,6 +22,8 @@ type lessonFlags struct {
 	set         []string
 	noQuestions bool
 	answers     string
+	branch      string
+	branchAfter int
 }
 
 func newLessonCmd(e *env, reg *lessons.Registry) *cobra.Command {
@@ -35,7 +38,8 @@ func newLessonCmd(e *env, reg *lessons.Registry) *cobra.Command {
 			"  dlearn lesson linreg --plain --steps 5\n" +
 			"  dlearn lesson linreg --plain --granularity op --steps 11\n" +
 			"  dlearn lesson linreg --plain --set lr=0.1\n" +
-			"  dlearn lesson linreg --plain --granularity op --steps 12 --answers 2,negative,-0.54",
+			"  dlearn lesson linreg --plain --granularity op --steps 12 --answers 2,negative,-0.54\n" +
+			"  dlearn lesson linreg --plain --branch lr=0.1 --steps 20",
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return fmt.Errorf("lesson: want one lesson id, got %d (see `dlearn list`)", len(args))
@@ -64,6 +68,35 @@ func newLessonCmd(e *env, reg *lessons.Registry) *cobra.Command {
 					return fmt.Errorf("--answers and --no-questions do not go together")
 				}
 				qs.answers = strings.Split(f.answers, ",")
+			}
+			if f.branch == "" && cmd.Flags().Changed("branch-after") {
+				return fmt.Errorf("--branch-after needs --branch name=value")
+			}
+			if f.branchAfter < 0 {
+				return fmt.Errorf("--branch-after %d: must be 0 or more", f.branchAfter)
+			}
+			if f.branch != "" {
+				if qs.answers != nil {
+					return fmt.Errorf("--answers and --branch do not go together: questions are left out while a run is branched")
+				}
+				name, value, ok := strings.Cut(f.branch, "=")
+				if !ok || name == "" {
+					return fmt.Errorf("--branch %q: want name=value, e.g. --branch lr=0.1", f.branch)
+				}
+				r, err := lessons.Start(l, f.seed, settings)
+				if err != nil {
+					return err
+				}
+				for range f.branchAfter {
+					if !r.Advance(g) {
+						break
+					}
+				}
+				b, err := lessons.NewBranch(r, name, value)
+				if err != nil {
+					return fmt.Errorf("--branch: %v", err)
+				}
+				return branchTranscript(e.stdout, b, g, f.steps, f.json)
 			}
 			if !f.plain && !f.json && e.interactive() && !cmd.Flags().Changed("steps") {
 				if qs.answers != nil {
@@ -98,7 +131,52 @@ func newLessonCmd(e *env, reg *lessons.Registry) *cobra.Command {
 	cmd.Flags().BoolVar(&f.noQuestions, "no-questions", false, "do not ask the lesson's questions (the app) or print them (--plain, --json)")
 	cmd.Flags().StringVar(&f.answers, "answers", "", "answer the questions as they are posed: a comma-separated list of choice numbers,\n"+
 		"choice texts or numbers, an empty item skips (--plain, --json); questions past the list are printed answered")
+	cmd.Flags().StringVar(&f.branch, "branch", "", "run a branch beside the run with one control changed, as name=value, stepped in lockstep;\n"+
+		"prints the two side by side (--plain, --json)")
+	cmd.Flags().IntVar(&f.branchAfter, "branch-after", 0, "advance this many times (by --granularity) before branching")
 	return cmd
+}
+
+// branchTranscript prints the branch's scene (both main pictures and the
+// comparison) after it is made and after each advance, like transcript;
+// as JSON each line holds the parent's and the branch's scenes and the
+// comparison.
+func branchTranscript(w io.Writer, b *lessons.Branch, g lessons.Granularity, steps int, asJSON bool) error {
+	emit := func() error {
+		if asJSON {
+			line := struct {
+				Parent  scene.Scene `json:"parent"`
+				Branch  scene.Scene `json:"branch"`
+				Compare scene.Panel `json:"compare"`
+			}{b.Parent.Scene(), b.Branch.Scene(), b.Compare()}
+			data, err := json.Marshal(line)
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(w, "%s\n", data)
+			return err
+		}
+		if err := plain.Write(w, b.Scene()); err != nil {
+			return err
+		}
+		_, err := fmt.Fprintln(w)
+		return err
+	}
+	if err := emit(); err != nil {
+		return quietWriteError(err)
+	}
+	if steps == 0 {
+		g = lessons.End
+	}
+	for i := 0; steps == 0 || i < steps; i++ {
+		if !b.Advance(g) {
+			break
+		}
+		if err := emit(); err != nil {
+			return quietWriteError(err)
+		}
+	}
+	return nil
 }
 
 // questions is how a transcript treats the lesson's questions: off

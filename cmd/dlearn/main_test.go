@@ -41,6 +41,12 @@ func TestUserErrorsAreOneLineExitTwo(t *testing.T) {
 		{"lesson", "linreg", "--plain", "--steps", "x"},
 		{"lesson", "linreg", "--granularity", "huge"},
 		{"lesson", "linreg", "--seed", "-1"},
+		{"lesson", "linreg", "--plain", "--branch", "lr"},
+		{"lesson", "linreg", "--plain", "--branch", "lr=x"},
+		{"lesson", "linreg", "--plain", "--branch", "nosuch=1"},
+		{"lesson", "linreg", "--plain", "--branch-after", "3"},
+		{"lesson", "linreg", "--plain", "--branch", "lr=0.1", "--branch-after", "-1"},
+		{"lesson", "linreg", "--plain", "--branch", "lr=0.1", "--answers", "1"},
 		{"--nosuchflag"},
 		{"nosuchcommand"},
 	} {
@@ -107,5 +113,54 @@ func TestSeedChangesNumbers(t *testing.T) {
 	_, c, _ := dl(t, "lesson", "linreg", "--plain", "--steps", "1", "--seed", "1")
 	if a == b || a != c {
 		t.Fatal("transcripts do not depend on the seed alone")
+	}
+}
+
+// A branch prints both runs' pictures and their comparison after every
+// advance; the branch and the parent differ only by the changed rate.
+func TestBranchTranscript(t *testing.T) {
+	code, out, errs := dl(t, "lesson", "linreg", "--plain", "--branch", "lr=0.1", "--steps", "2", "--granularity", "epoch")
+	if code != 0 || errs != "" {
+		t.Fatalf("code %d, err %q", code, errs)
+	}
+	if n := strings.Count(out, "── branch: lr 0.01 → 0.1"); n != 3 {
+		t.Fatalf("%d comparison tables, want 3 (start and two epochs):\n%s", n, out)
+	}
+	for _, want := range []string{"── run · data and fitted line", "── branch (lr 0.1) · data and fitted line", "step 8/400"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the transcript lacks %q", want)
+		}
+	}
+	code, out, errs = dl(t, "lesson", "linreg", "--json", "--branch", "lr=0.1", "--branch-after", "4", "--steps", "3")
+	if code != 0 || errs != "" {
+		t.Fatalf("json: code %d, err %q", code, errs)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("%d JSON lines, want 4", len(lines))
+	}
+	var last struct {
+		Parent, Branch scene.Scene
+		Compare        scene.Panel
+	}
+	if err := json.Unmarshal([]byte(lines[3]), &last); err != nil {
+		t.Fatal(err)
+	}
+	if last.Parent.Pos != last.Branch.Pos || last.Parent.Pos.Step != 7 {
+		t.Fatalf("positions %+v and %+v, want both at step 7", last.Parent.Pos, last.Branch.Pos)
+	}
+	rate := func(sc scene.Scene) string {
+		for _, s := range sc.Settings {
+			if s.Name == "lr" {
+				return s.Value
+			}
+		}
+		return ""
+	}
+	if rate(last.Parent) != "0.01" || rate(last.Branch) != "0.1" {
+		t.Fatalf("rates %s and %s, want 0.01 and 0.1", rate(last.Parent), rate(last.Branch))
+	}
+	if last.Compare.Table == nil || last.Compare.Table.Rows[0][1] != "0.01" || last.Compare.Table.Rows[0][2] != "0.1" {
+		t.Fatalf("compare = %+v", last.Compare.Table)
 	}
 }

@@ -23,7 +23,9 @@
 //   - recurrent: RNN (vanilla tanh), LSTM and GRU (PyTorch's gate order
 //     r, z, n), each a cell with a Step method unrolled over
 //     [batch time features]
-//   - Embedding, LayerNorm, Dropout (Train switches it off), and
+//   - Embedding, LayerNorm, BatchNorm (BatchNorm1d on [N F]; Train(false)
+//     switches to its running statistics), Dropout (Train switches it
+//     off), and
 //     MultiHeadAttention (optionally causal; self-attention, Attend for
 //     cross-attention, AttendKV for keys and values from different
 //     inputs; Weights keeps the last attention weights for display)

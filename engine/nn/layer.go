@@ -12,7 +12,7 @@ type Layer interface {
 }
 
 // Trainable is a layer that behaves differently in training and in
-// evaluation (Dropout).
+// evaluation (Dropout, BatchNorm).
 type Trainable interface {
 	Train(on bool)
 }

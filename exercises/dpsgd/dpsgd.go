@@ -1,6 +1,6 @@
-// Package dpsgd is an exercise of the overfit lesson (a lesson on privacy
-// will come later): one step of differentially private SGD (Abadi et al.,
-// "Deep Learning with Differential Privacy", 2016). A network that
+// Package dpsgd is an exercise of the privacy lesson (and of overfit):
+// one step of differentially private SGD (Abadi et al., "Deep Learning
+// with Differential Privacy", 2016). A network that
 // memorises its training set can leak it; DP-SGD bounds how much any one
 // example can move the weights, then hides that bounded move in noise.
 //

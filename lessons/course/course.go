@@ -15,7 +15,9 @@ import (
 	"github.com/dlearn/dlearn/lessons/logreg"
 	"github.com/dlearn/dlearn/lessons/optimizers"
 	"github.com/dlearn/dlearn/lessons/overfit"
+	"github.com/dlearn/dlearn/lessons/privacy"
 	"github.com/dlearn/dlearn/lessons/rnn"
+	"github.com/dlearn/dlearn/lessons/toolkit"
 	"github.com/dlearn/dlearn/lessons/translate"
 )
 
@@ -26,7 +28,9 @@ func Registry() *lessons.Registry {
 		logreg.Lesson(),
 		backprop.Lesson(),
 		optimizers.Lesson(),
+		toolkit.Lesson(),
 		overfit.Lesson(),
+		privacy.Lesson(),
 		cnn.Lesson(),
 		explain.Lesson(),
 		rnn.Lesson(),

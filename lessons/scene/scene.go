@@ -143,7 +143,8 @@ type Verdict struct {
 	Success bool `json:"success"`
 	// Cause is a short name from a closed vocabulary ("diverged", "still
 	// descending", "oscillating", "dead units", "saturated", "mode
-	// collapse", "overfitting", "plateau"); empty on success.
+	// collapse", "overfitting", "plateau") or one a lesson names from its
+	// own run (lessons.Measures.Cause); empty on success.
 	Cause string `json:"cause,omitempty"`
 	// Explain says, with the run's numbers, why the cause fits.
 	Explain string `json:"explain,omitempty"`
