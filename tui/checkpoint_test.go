@@ -49,6 +49,27 @@ func TestReopenFromSavedCheckpoint(t *testing.T) {
 	if m.player.note != "resumed where you left off" {
 		t.Fatalf("note %q", m.player.note)
 	}
+	// While a branch runs beside the run, the run's checkpoints are saved
+	// with its journal.
+	m = keys(m, "s", "b", "space")
+	if m.player.branch == nil {
+		t.Fatalf("b made no branch: note %q", m.player.note)
+	}
+	keys(m, "esc")
+	st, _, err = store.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := st.Lessons[l.ID].Journal
+	full, err := lessons.Resume(l, j)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, restored, err := lessons.ResumeFrom(l, j, store.ReadCheckpoint(l.ID))
+	if err != nil || !restored || !reflect.DeepEqual(r.Scene(), full.Scene()) {
+		t.Fatalf("saved while branched: restored %v, %v, or another scene than the replay's", restored, err)
+	}
+	m = open()
 	keys(m, "R", "esc")
 	if _, err := os.Stat(store.CheckpointPath(l.ID)); !os.IsNotExist(err) {
 		t.Fatalf("after a restart the stale checkpoint file is still there (%v)", err)
