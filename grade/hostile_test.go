@@ -112,7 +112,7 @@ var manifestTotals = map[string]int{"mse": 4, "logistic": 8, "backprop": 6, "ada
 	"dense": 7, "maxpool": 7, "layernorm": 7, "batchnorm": 10,
 	"posenc": 4, "decode": 10, "lstm": 9, "gru": 5, "skipgram": 6, "conv2d": 10, "bptt": 10,
 	"autograd": 6, "train": 3,
-	"mha": 12, "dpsgd": 6, "intgrad": 7}
+	"mha": 12, "dpsgd": 6, "intgrad": 7, "attnpool": 11, "sample": 13, "causalmask": 8}
 
 func checkTotals(t *testing.T, r *Report) {
 	t.Helper()

@@ -2,8 +2,11 @@ package tui
 
 import (
 	"fmt"
+	"strings"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/dlearn/dlearn/lessons/scene"
 )
@@ -82,21 +85,70 @@ func answerHelp(q *scene.Question) key.Binding {
 	return key.NewBinding(key.WithKeys("1"), key.WithHelp(k, "answer"))
 }
 
-// ShortHelp is the one-line help; while a question waits, how to answer it.
+// ShortHelp is the one-line help, most important first; while a question
+// waits, how to answer it. Its last two bindings (? and q) are pinned:
+// shortLine keeps them on the line whatever else it leaves out.
 func (k playerKeys) ShortHelp() []key.Binding {
 	short := func(b key.Binding, desc string) key.Binding {
 		b.SetHelp(b.Help().Key, desc)
 		return b
 	}
+	change := key.NewBinding(key.WithKeys("[", "]"), key.WithHelp("[ ]", "change setting"))
 	switch {
 	case k.asking != nil:
 		return []key.Binding{answerHelp(k.asking), short(k.Skip, "skip"), short(k.Questions, "questions off"), k.Back, k.Home, k.Help, k.Quit}
 	case k.branched:
 		return []key.Binding{k.Step, k.Back, short(k.Dec, "branch's setting down"), short(k.Inc, "up"), short(k.Branch, "keep the run"), short(k.KeepBranch, "keep the branch"), k.Help, k.Quit}
 	case k.done:
-		return []key.Binding{short(k.Restart, "run again"), k.Back, k.Dec, k.Inc, k.Focus, k.Exercises, k.Home, k.Help, k.Quit}
+		return []key.Binding{short(k.Restart, "run again"), k.Back, change, k.Focus, k.Exercises, k.Home, k.Help, k.Quit}
 	}
-	return []key.Binding{k.Step, k.Back, k.Run, k.Dec, k.Inc, k.Focus, k.Exercises, k.Home, k.Help, k.Quit}
+	return []key.Binding{k.Step, k.Back, k.Run, change, k.Focus, k.Exercises, k.Home, k.Help, k.Quit}
+}
+
+// shortDesc are shorter descriptions of the short help's bindings, used
+// when the line does not fit with the full ones.
+var shortDesc = map[string]string{
+	"run/pause":      "run",
+	"change setting": "setting",
+	"next setting":   "next",
+	"questions off":  "no questions",
+}
+
+// pinnedHelp is how many bindings at the end of a short help stay on the
+// line whatever is left out (? more keys, q quit).
+const pinnedHelp = 2
+
+// shortLine is the one-line help of bs in at most w columns. When the
+// bindings do not fit with their descriptions, the shorter descriptions
+// are used; when they still do not fit, the least important bindings (the
+// last ones before the pinned ? and q) are left out, so that the line is
+// never cut and always says how to see every key.
+func shortLine(h help.Model, bs []key.Binding, w int) string {
+	item := func(b key.Binding, terse bool) string {
+		d := b.Help().Desc
+		if s, ok := shortDesc[d]; ok && terse {
+			d = s
+		}
+		return h.Styles.ShortKey.Inline(true).Render(b.Help().Key) + " " + h.Styles.ShortDesc.Inline(true).Render(d)
+	}
+	sep := h.Styles.ShortSeparator.Inline(true).Render(h.ShortSeparator)
+	line := func(keep []key.Binding, terse bool) string {
+		parts := make([]string, len(keep))
+		for i, b := range keep {
+			parts[i] = item(b, terse)
+		}
+		return strings.Join(parts, sep)
+	}
+	pin := min(pinnedHelp, len(bs))
+	for drop := 0; drop <= len(bs)-pin; drop++ {
+		keep := append(append([]key.Binding(nil), bs[:len(bs)-pin-drop]...), bs[len(bs)-pin:]...)
+		for _, terse := range []bool{false, true} {
+			if s := line(keep, terse); ansi.StringWidth(s) <= w {
+				return s
+			}
+		}
+	}
+	return ansi.Truncate(line(bs[len(bs)-pin:], true), w, "…")
 }
 
 // FullHelp is the help shown after ?.

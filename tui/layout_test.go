@@ -6,11 +6,13 @@ import (
 	"testing"
 	"time"
 
+	"charm.land/bubbles/v2/help"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/dlearn/dlearn/lessons"
 	"github.com/dlearn/dlearn/lessons/course"
+	"github.com/dlearn/dlearn/lessons/scene"
 )
 
 // courseHome is the home screen over the real course at w×h, with no
@@ -171,5 +173,127 @@ func TestNarrativeScrollAcrossSteps(t *testing.T) {
 	}
 	if got := m.player.vp.YOffset(); got != 0 {
 		t.Errorf("another section is scrolled to %d, want its top", got)
+	}
+}
+
+// The key-help line at the bottom fits at 80×24 in every lesson, while a
+// question waits and once it is answered: it is never cut, and it always
+// says how to see every key (?) and how to quit; while a question waits
+// it leads with how to answer it.
+func TestKeyHelpFits(t *testing.T) {
+	for _, l := range course.Registry().All() {
+		t.Run(l.ID, func(t *testing.T) {
+			m := New(course.Registry(), Options{Lesson: l.ID, Seed: lessons.DefaultSeed})
+			m.c.tick = func(_ time.Duration, msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
+			m = send(m, teaSize(80, 24), m.Init()())
+			for n := 0; m.player.asking(m.c) == nil; n++ {
+				if n == 200 {
+					t.Fatalf("no question in the first %d steps", n)
+				}
+				m = keys(m, "space")
+			}
+			q := m.player.asking(m.c)
+			requireKeyHelp(t, m, 80, answerHelp(q).Help().Key)
+			m = keys(m, "n")
+			requireKeyHelp(t, m, 80, "space/→ step")
+		})
+	}
+}
+
+// requireKeyHelp checks the last line of m's view at width w: whole, with
+// ? and q, and starting with first.
+func requireKeyHelp(t *testing.T, m Model, w int, first string) {
+	t.Helper()
+	lines := strings.Split(ansi.Strip(m.View().Content), "\n")
+	last := lines[len(lines)-1]
+	if strings.Contains(last, "…") || ansi.StringWidth(last) > w {
+		t.Errorf("the key help is cut at width %d: %q", w, last)
+	}
+	for _, want := range []string{"? more keys", "q quit"} {
+		if !strings.Contains(last, want) {
+			t.Errorf("the key help at width %d leaves out %q: %q", w, want, last)
+		}
+	}
+	if !strings.HasPrefix(strings.TrimSpace(last), first) {
+		t.Errorf("the key help at width %d does not lead with %q: %q", w, first, last)
+	}
+}
+
+// The short help keeps its most important keys first and ? and q always,
+// at every width from 40 columns: the descriptions shorten before keys
+// are left out, and keys go from the end.
+func TestShortHelpLine(t *testing.T) {
+	h := help.New()
+	k := newPlayerKeys()
+	for _, st := range []struct {
+		name string
+		keys playerKeys
+	}{{"stepping", k}, {"done", func() playerKeys { d := k; d.done = true; return d }()},
+		{"asking", func() playerKeys {
+			a := k
+			a.asking = &scene.Question{Kind: scene.QuestionChoice, Choices: []string{"a", "b", "c"}}
+			return a
+		}()}} {
+		bs := st.keys.ShortHelp()
+		prev := len(bs) + 1
+		for w := 200; w >= 40; w-- {
+			line := ansi.Strip(shortLine(h, bs, w))
+			if n := ansi.StringWidth(line); n > w || strings.Contains(line, "…") {
+				t.Fatalf("%s at %d: %q is %d wide or cut", st.name, w, line, n)
+			}
+			if !strings.HasSuffix(line, "? more keys • q quit") {
+				t.Fatalf("%s at %d: %q does not end with ? and q", st.name, w, line)
+			}
+			first := bs[0].Help().Key + " "
+			if !strings.HasPrefix(line, first) {
+				t.Fatalf("%s at %d: %q does not lead with %q", st.name, w, line, first)
+			}
+			shown := strings.Count(line, " • ") + 1
+			if shown > prev {
+				t.Fatalf("%s at %d: %d keys, more than the %d at a wider line", st.name, w, shown, prev)
+			}
+			prev = shown
+		}
+		if full := ansi.Strip(shortLine(h, bs, 200)); strings.Count(full, " • ")+1 != len(bs) {
+			t.Errorf("%s at 200 columns leaves keys out: %q", st.name, full)
+		}
+	}
+}
+
+// At 120×40 the lessons with small computation graphs draw them as boxes
+// and arrows at every op of the first two training steps walked op by op
+// where the graph is on the page shown, not as the list, and no node name
+// is cut.
+func TestGraphBoxesAt120x40(t *testing.T) {
+	for _, id := range []string{"linreg", "logreg", "backprop"} {
+		t.Run(id, func(t *testing.T) {
+			m := openCourseLessonAt(t, id, 120, 40)
+			m = keys(m, "o")
+			seen := 0
+			// The first two training steps.
+			for n := 0; n < 400 && m.player.sc.Pos.Step < 2; n++ {
+				// The graph on the page shown.
+				hasGraph := false
+				ids := panelIDs(m.player.sc.Panels)
+				pl := m.player.geo.plan
+				for _, b := range pl.pages[pl.pageOf(m.player.geo.page)] {
+					for i, p := range m.player.sc.Panels {
+						hasGraph = hasGraph || ids[i] == b.id && p.Graph != nil
+					}
+				}
+				if hasGraph {
+					seen++
+					v := ansi.Strip(m.View().Content)
+					if !strings.Contains(v, "▶[") && !strings.Contains(v, "─▶│") && !strings.Contains(v, "─▶┃") {
+						t.Fatalf("op %d (%s): the graph is not drawn as boxes:\n%s", m.player.sc.Pos.Op, m.player.sc.Phase, v)
+					}
+					requireNoIdentifierCut(t, m, 120, 40)
+				}
+				m = keys(m, "space")
+			}
+			if seen < 5 {
+				t.Fatalf("only %d ops showed the graph", seen)
+			}
+		})
 	}
 }

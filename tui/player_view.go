@@ -17,6 +17,9 @@ func (p playerModel) helpView(c *common) string {
 	ks.asking = p.asking(c)
 	ks.done = p.done && p.failure == ""
 	ks.branched = p.branch != nil
+	if !h.ShowAll {
+		return " " + shortLine(h, ks.ShortHelp(), c.width-2)
+	}
 	return " " + strings.ReplaceAll(h.View(ks), "\n", "\n ")
 }
 

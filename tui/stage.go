@@ -144,7 +144,13 @@ func planStage(panels []scene.Panel, w, h int, noColor bool, prev string, walk b
 	}
 	plan.main = ids[mi]
 	if len(rest) == 0 {
-		plan.pages = [][]rect{{{id: ids[mi], w: w, h: h}}}
+		mh := h
+		if k := panels[mi].Kind; k == scene.KindMatrix || k == scene.KindTable {
+			// Numbers in columns do not grow: the box they need, as when
+			// other panels are shown with them.
+			mh, _ = mainWant(panels[mi], w, h, noColor)
+		}
+		plan.pages = [][]rect{{{id: ids[mi], w: w, h: mh}}}
 		return plan
 	}
 	withGraph := walk
@@ -250,9 +256,16 @@ func fitsRegion(panels []scene.Panel, idx []int, r rect) bool {
 //
 // On a short stage (below tightH rows) the main picture keeps the whole
 // width, where its legend wraps least, unless a graph is shown or walked
-// op by op: the focused node then gets the column beside it.
+// op by op: the focused node then gets the column beside it. A main
+// matrix or table always keeps the whole width.
 func mainSize(p scene.Panel, w, h int, noColor, withGraph bool) (mw, mh int) {
 	mh, natW := mainWant(p, w, h, noColor)
+	if withGraph && h >= tightH {
+		// The graph walked op by op shares the stage: the main picture
+		// leaves it a little more than a plain panel, so that its boxes
+		// fit beside the focused node's numbers.
+		mh = min(mh, max(minChartH+2, h*graphShare/20))
+	}
 	if h-mh < minPanelH {
 		mh = h
 	}
@@ -265,6 +278,10 @@ func mainSize(p scene.Panel, w, h int, noColor, withGraph bool) (mw, mh int) {
 		mw = min(w, max(minPanelW, int(float64(rows)*2*p.Aspect+0.5)+plotChromeW+2))
 		return mw, mh
 	case h < tightH && !withGraph:
+		return w, mh
+	case p.Kind == scene.KindMatrix || p.Kind == scene.KindTable:
+		// Numbers in columns are cut where the box ends: the main table
+		// keeps the whole width, whatever its columns at this moment.
 		return w, mh
 	case natW > 0:
 		mw = min(w, max(minPanelW, natW))
@@ -283,6 +300,9 @@ func mainSize(p scene.Panel, w, h int, noColor, withGraph bool) (mw, mh int) {
 const (
 	plotChromeW = 7
 	tightH      = 18
+	// graphShare is the twentieths of the stage's height the main picture
+	// keeps at most while a graph is shown or walked.
+	graphShare = 11
 )
 
 // plotChrome is the lines plot panel p spends outside its data area at

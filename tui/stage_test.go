@@ -107,3 +107,28 @@ func TestPagingByID(t *testing.T) {
 		t.Error("a page named by a panel that left the scene is not the first page")
 	}
 }
+
+// A main table keeps the whole width, whatever its columns, and the box
+// it needs whether or not other panels are shown with it; while a graph is
+// walked, a main plot leaves the graph more of the stage.
+func TestMainTableAndGraphShare(t *testing.T) {
+	main := tablePanel("main", 6)
+	main.Priority = 1
+	alone := planStage([]scene.Panel{main}, 79, 37, false, "", false)
+	with := planStage([]scene.Panel{main, tablePanel("other", 4)}, 79, 37, false, "", false)
+	a, _ := alone.mainBox()
+	b, _ := with.mainBox()
+	if a != b || a.w != 79 || a.h != need(main, 79) {
+		t.Errorf("the main table alone is %+v, with another panel %+v; want the whole width and %d rows both times", a, b, need(main, 79))
+	}
+	plane := plotPanel("plane", "plane")
+	plane.Priority = 1
+	graph := scene.Panel{Kind: scene.KindGraph, ID: "graph", Title: "graph", Graph: &scene.Graph{Nodes: make([]scene.GraphNode, 9), Current: 2}}
+	step := planStage([]scene.Panel{plane, tablePanel("t", 3)}, 79, 37, false, "", false)
+	walk := planStage([]scene.Panel{plane, graph}, 79, 37, false, "", true)
+	s, _ := step.mainBox()
+	w, _ := walk.mainBox()
+	if w.h > 37*graphShare/20 || w.h >= s.h {
+		t.Errorf("while a graph is walked the main plot is %d rows (%d without), want at most %d", w.h, s.h, 37*graphShare/20)
+	}
+}

@@ -78,6 +78,7 @@ func Exercises() []Exercise {
 		exercise("rnn", "TestRNN", "checks.RNN(t, checks.RNNImpl{Step: Step, StepBackward: StepBackward})", rnnCases),
 		exercise("softmax", "TestSoftmax", "checks.Softmax(t, checks.SoftmaxImpl{Softmax: Softmax, CrossEntropy: CrossEntropy, Grad: Grad})", softmaxCases),
 		exercise("attention", "TestAttention", "checks.Attention(t, checks.AttentionImpl{Attention: Attention})", attentionCases),
+		exercise("attnpool", "TestAttnPool", "checks.AttnPool(t, checks.AttnPoolImpl{Pool: Pool, Backward: Backward})", attnpoolCases),
 		exercise("layernorm", "TestLayerNorm", "checks.LayerNorm(t, checks.LayerNormImpl{Forward: Forward, Backward: Backward})", layernormCases),
 		exercise("gan", "TestGAN", "checks.GAN(t, checks.GANImpl{DiscriminatorLoss: DiscriminatorLoss, GeneratorLoss: GeneratorLoss, DiscriminatorGrad: DiscriminatorGrad, GeneratorGrad: GeneratorGrad})", ganCases),
 		exercise("momentum", "TestMomentum", "checks.Momentum(t, checks.MomentumImpl{Momentum: Momentum, Nesterov: Nesterov, RMSProp: RMSProp})", momentumCases),
@@ -97,6 +98,8 @@ func Exercises() []Exercise {
 		exercise("train", "TestTrain", "checks.Train(t, checks.TrainImpl{Train: Train})", trainCases),
 		exercise("mha", "TestMHA", "checks.MHA(t, checks.MHAImpl{Forward: Forward, Backward: Backward})", mhaCases),
 		exercise("dpsgd", "TestDPSGD", "checks.DPSGD(t, checks.DPSGDImpl{Step: Step})", dpsgdCases),
+		exercise("sample", "TestSample", "checks.Sample(t, checks.SampleImpl{Probs: Probs, Sample: Sample})", sampleCases),
+		exercise("causalmask", "TestCausalMask", "checks.CausalMask(t, checks.CausalMaskImpl{CausalMask: CausalMask, MaskedSoftmax: MaskedSoftmax, MaskedSoftmaxBackward: MaskedSoftmaxBackward})", causalmaskCases),
 		exercise("intgrad", "TestIntGrad", "checks.IntGrad(t, checks.IntGradImpl{Forward: Forward, Gradient: Gradient, IntegratedGradients: IntegratedGradients})", intgradCases),
 	}
 }

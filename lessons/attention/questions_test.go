@@ -3,9 +3,12 @@ package attention
 import (
 	"fmt"
 	"math"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/dlearn/dlearn/engine/tensor"
 	"github.com/dlearn/dlearn/lessons"
 	"github.com/dlearn/dlearn/lessons/lessontest"
 	"github.com/dlearn/dlearn/lessons/scene"
@@ -151,7 +154,10 @@ func TestScoresStageKeepsTheAnswer(t *testing.T) {
 	if sc.Question == nil || sc.Question.ID != "key-most" {
 		t.Fatalf("question at the scores stage: %+v", sc.Question)
 	}
-	s := sc.Panels[2].Matrix
+	s := sc.Panels[0].Matrix
+	if sc.Panels[0].ID != workedID || s == nil || s.Cols != len(words) || s.Values[0] != m.mech.S.Data[0] {
+		t.Fatalf("the main picture at the scores stage is not S: %+v", sc.Panels[0])
+	}
 	if len(s.Highlight) != len(words) {
 		t.Errorf("scores panel highlights %v", s.Highlight)
 	}
@@ -178,4 +184,76 @@ func TestWholeStepsStopAtQuestions(t *testing.T) {
 	if q := r.Question(); q == nil || q.ID != "first-loss" || m.loop.Step != 0 {
 		t.Fatalf("the first step did not stop at the loss question: %+v at step %d", q, m.loop.Step)
 	}
+}
+
+// Every stage of part one, with the mask off and on, has one main
+// picture, the same panel ID throughout: the matrix that stage computes,
+// the focus row highlighted. Until the softmax stage no panel holds the
+// attention weights, the answer of the questions posed before it.
+func TestPartOneMainPicture(t *testing.T) {
+	for _, causal := range []string{"off", "on"} {
+		r, m := start(t, lessons.Settings{"causal": causal})
+		mc := m.mech
+		want := map[stage]*tensor.Tensor{
+			stageTokens: mc.X, stageQuery: mc.Q, stageKey: mc.K, stageValue: mc.V, stageScores: mc.S,
+			stageScale: mc.Scaled, stageMask: mc.Scaled, stageSoftmax: mc.A, stageOutput: mc.O,
+		}
+		n := len(words)
+		weight := mc.A.Data[Focus*n+mc.Key]
+		for m.part1() {
+			st := m.stage()
+			sc := r.Scene()
+			var main []scene.Panel
+			for _, p := range sc.Panels {
+				if p.Priority > 0 {
+					main = append(main, p)
+				}
+			}
+			if len(main) != 1 || main[0].ID != workedID || main[0].Matrix == nil {
+				t.Fatalf("causal %s, %s: main pictures %+v, want one matrix %q", causal, stageNames[st], main, workedID)
+			}
+			mx := main[0].Matrix
+			if !reflect.DeepEqual(mx.Values, want[st].Data) {
+				t.Errorf("causal %s, %s: the main picture is %q, not the stage's matrix", causal, stageNames[st], main[0].Title)
+			}
+			if len(mx.Highlight) == 0 || mx.Highlight[0].Row != Focus {
+				t.Errorf("causal %s, %s: the focus row is not highlighted: %v", causal, stageNames[st], mx.Highlight)
+			}
+			if st < stageSoftmax {
+				for _, p := range sc.Panels {
+					if holds(p, weight) {
+						t.Errorf("causal %s, %s: panel %q shows the weight %v before the softmax", causal, stageNames[st], p.Title, weight)
+					}
+				}
+			}
+			r.Advance(lessons.Op)
+			if q := r.Question(); q != nil && !q.Answered {
+				r.Answer(q.ID, "")
+			}
+		}
+	}
+}
+
+// holds reports whether panel p shows the number v.
+func holds(p scene.Panel, v float64) bool {
+	var vals []float64
+	switch {
+	case p.Matrix != nil:
+		vals = p.Matrix.Values
+	case p.Image != nil:
+		for _, t := range p.Image.Tiles {
+			vals = append(vals, t...)
+		}
+	case p.Bars != nil:
+		vals = p.Bars.Values
+	case p.Table != nil:
+		for _, r := range p.Table.Rows {
+			for _, c := range r {
+				if c == trainer.Num(v) {
+					return true
+				}
+			}
+		}
+	}
+	return slices.Contains(vals, v)
 }

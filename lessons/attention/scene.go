@@ -79,7 +79,13 @@ func (m *machine) Scene() scene.Scene {
 	return sc
 }
 
-// mechanismPanels are part one's matrices at stage st.
+// mechanismPanels are part one's matrices at stage st. The main picture
+// (ID workedID) is the matrix the stage has just computed, focus row
+// highlighted: X, then Q, K and V, the scores S, the scaled scores (also
+// at the mask, which the table beside it applies), the weights A and the
+// output O. None shows what a question posed at that stage asks: the
+// scores come before the weights, and the weights only once the softmax
+// has been taken.
 func (m *machine) mechanismPanels(st stage) []scene.Panel {
 	mc := m.mech
 	i := Focus
@@ -90,12 +96,16 @@ func (m *machine) mechanismPanels(st stage) []scene.Panel {
 		}
 		return l
 	}
+	worked := func(p scene.Panel) scene.Panel {
+		p.ID, p.Priority = workedID, 1
+		return p
+	}
 	x := matrix("X: the tokens", mc.X, words, feats("x"), rowCells(i, TinyDim))
 	proj := func(name string, w, out *tensor.Tensor, p string) []scene.Panel {
 		return []scene.Panel{
+			worked(matrix(name+" = X·W"+p, out, words, feats(p), rowCells(i, TinyDim))),
 			x,
 			matrix("W"+p, w, feats("x"), feats(p), nil),
-			matrix(name+" = X·W"+p, out, words, feats(p), rowCells(i, TinyDim)),
 		}
 	}
 	keys := func(scores *tensor.Tensor, title string, cells []scene.Cell) scene.Panel {
@@ -104,7 +114,7 @@ func (m *machine) mechanismPanels(st stage) []scene.Panel {
 	n := len(words)
 	switch st {
 	case stageTokens:
-		return []scene.Panel{x}
+		return []scene.Panel{worked(x)}
 	case stageQuery:
 		return proj("Q", mc.Wq, mc.Q, "q")
 	case stageKey:
@@ -115,33 +125,36 @@ func (m *machine) mechanismPanels(st stage) []scene.Panel {
 		// The worked cell is the focus query against its own key: which
 		// key it weighs most is a question asked here.
 		return []scene.Panel{
+			worked(keys(mc.S, "S = Q·Kᵀ (rows: queries, columns: keys)", rowCells(i, n))),
 			matrix("Q (queries)", mc.Q, words, feats("q"), rowCells(i, TinyDim)),
 			matrix("K (keys)", mc.K, words, feats("k"), rowCells(i, TinyDim)),
-			keys(mc.S, "S = Q·Kᵀ (rows: queries, columns: keys)", rowCells(i, n)),
 		}
 	case stageScale:
 		return []scene.Panel{
+			worked(keys(mc.Scaled, fmt.Sprintf("S/√%d", TinyDim), rowCells(i, n))),
 			keys(mc.S, "S = Q·Kᵀ", rowCells(i, n)),
-			keys(mc.Scaled, fmt.Sprintf("S/√%d", TinyDim), rowCells(i, n)),
 		}
 	case stageMask:
 		return []scene.Panel{
-			keys(mc.Scaled, fmt.Sprintf("S/√%d", TinyDim), rowCells(i, n)),
+			worked(keys(mc.Scaled, fmt.Sprintf("S/√%d, before the mask", TinyDim), rowCells(i, n))),
 			maskedPanel(mc.Masked),
 		}
 	case stageSoftmax:
 		return []scene.Panel{
+			worked(keys(mc.A, "A = softmax of each row of the scores", rowCells(i, n))),
 			heatmap(mc.A), m.focusBars(),
-			keys(mc.A, "A = softmax of each row of the scores", rowCells(i, n)),
 		}
 	default:
 		return []scene.Panel{
+			worked(matrix("O = A·V", mc.O, words, feats("o"), rowCells(i, TinyDim))),
 			matrix("V (values)", mc.V, words, feats("v"), nil),
-			matrix("O = A·V", mc.O, words, feats("o"), rowCells(i, TinyDim)),
 			keys(mc.A, "A (attention weights)", rowCells(i, n)),
 		}
 	}
 }
+
+// workedID names part one's main picture: the matrix each stage computes.
+const workedID = "worked"
 
 // focusBars are the attention weights of the focus query, key by key.
 func (m *machine) focusBars() scene.Panel {

@@ -17,6 +17,8 @@ import (
 	"github.com/dlearn/dlearn/lessons/overfit"
 	"github.com/dlearn/dlearn/lessons/privacy"
 	"github.com/dlearn/dlearn/lessons/rnn"
+	"github.com/dlearn/dlearn/lessons/sentiment"
+	"github.com/dlearn/dlearn/lessons/textgen"
 	"github.com/dlearn/dlearn/lessons/toolkit"
 	"github.com/dlearn/dlearn/lessons/translate"
 )
@@ -35,8 +37,10 @@ func Registry() *lessons.Registry {
 		explain.Lesson(),
 		rnn.Lesson(),
 		embeddings.Lesson(),
+		sentiment.Lesson(),
 		attention.Lesson(),
 		translate.Lesson(),
+		textgen.Lesson(),
 		gan.Lesson(),
 	)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/dlearn/dlearn/engine/tensor"
 	"github.com/dlearn/dlearn/lessons"
 	"github.com/dlearn/dlearn/lessons/scene"
+	"github.com/dlearn/dlearn/lessons/trainer"
 )
 
 func start(t *testing.T, set lessons.Settings) *lessons.Run {
@@ -318,5 +319,114 @@ func TestSnapshotIntoANewMachine(t *testing.T) {
 	}
 	if !reflect.DeepEqual(values(m.gParams), values(c.gParams)) || !reflect.DeepEqual(values(m.dParams), values(c.dParams)) {
 		t.Fatal("the copy trains differently from the original")
+	}
+}
+
+// pushSeries is the plane's series of G's push, if it has one.
+func pushSeries(sc scene.Scene) (scene.Series, bool) {
+	for _, s := range sc.Panels[0].Plot.Series {
+		if s.Name == PushName {
+			return s, true
+		}
+	}
+	return scene.Series{}, false
+}
+
+// The arrows on the plane are G's push −∂ℓ/∂x on the first Arrows shown
+// points, as the engine's backward pass gives it: they agree with central
+// differences of G's loss for one point, ℓ(x) through D, for both forms of
+// the loss. They are finite, the same for the same run, and taking them
+// leaves D's gradients as the training step left them.
+func TestPushArrows(t *testing.T) {
+	for _, loss := range []string{NonSaturating, Saturating} {
+		runAt := func() *lessons.Run {
+			r := start(t, lessons.Settings{"gloss": loss})
+			for range 40 {
+				r.Advance(lessons.Step)
+			}
+			for range 3 { // into the G step: D's gradients are set
+				r.Advance(lessons.Op)
+			}
+			return r
+		}
+		r := runAt()
+		m := mach(r)
+		before := make([][]float64, len(m.dParams))
+		for i, p := range m.dParams {
+			if p.Grad != nil {
+				before[i] = append([]float64(nil), p.Grad.Data...)
+			}
+		}
+		sc := r.Scene()
+		for i, p := range m.dParams {
+			if p.Grad != nil && !reflect.DeepEqual(before[i], p.Grad.Data) {
+				t.Fatalf("%s: drawing the arrows changed the gradient of %s", loss, p.Name)
+			}
+		}
+		push, ok := pushSeries(sc)
+		if !ok || len(push.X) != Arrows || len(push.Y) != Arrows || len(push.DX) != Arrows || len(push.DY) != Arrows {
+			t.Fatalf("%s: push series %v (found %v), want %d points with arrows", loss, push, ok, Arrows)
+		}
+		pts := m.samples()
+		logit := func(x, y float64) float64 {
+			in := autograd.Const("x", tensor.FromValues([]float64{x, y}, 1, 2))
+			return m.d.Forward(autograd.NoGradTape(), in).Value.Data[0]
+		}
+		ell := func(x, y float64) float64 {
+			if loss == Saturating {
+				return -softplus(logit(x, y)) // log(1 − σ(l))
+			}
+			return softplus(-logit(x, y)) // −log σ(l)
+		}
+		const h = 1e-6
+		longest := 0.0
+		for i := range Arrows {
+			x, y := push.X[i], push.Y[i]
+			if x != pts.Data[2*i] || y != pts.Data[2*i+1] {
+				t.Fatalf("%s: arrow %d starts at (%v, %v), not at shown point (%v, %v)", loss, i, x, y, pts.Data[2*i], pts.Data[2*i+1])
+			}
+			gx := (ell(x+h, y) - ell(x-h, y)) / (2 * h)
+			gy := (ell(x, y+h) - ell(x, y-h)) / (2 * h)
+			if !finite(push.DX[i]) || !finite(push.DY[i]) || !near(push.DX[i], -gx, 1e-5) || !near(push.DY[i], -gy, 1e-5) {
+				t.Fatalf("%s: arrow %d is (%v, %v), finite differences give −∂ℓ/∂x = (%v, %v)", loss, i, push.DX[i], push.DY[i], -gx, -gy)
+			}
+			longest = math.Max(longest, math.Hypot(gx, gy))
+		}
+		if longest == 0 {
+			t.Fatalf("%s: every arrow is zero", loss)
+		}
+		again, _ := pushSeries(runAt().Scene())
+		if !reflect.DeepEqual(push, again) {
+			t.Fatalf("%s: the same run draws other arrows", loss)
+		}
+	}
+}
+
+// While the question on the push of G's first point waits (after G's
+// first forward pass), the plane has no arrows, and the narrative says
+// why; they are back at the next op, and the narrative gives the longest.
+func TestPushArrowsWaitForTheQuestion(t *testing.T) {
+	r := start(t, nil)
+	for range 4 {
+		r.Advance(lessons.Op)
+	}
+	sc := r.Scene()
+	if sc.Question == nil || sc.Question.ID != "push-dir" {
+		t.Fatalf("after G's first forward pass the question is %+v, want push-dir", sc.Question)
+	}
+	if _, ok := pushSeries(sc); ok {
+		t.Fatal("the arrows show while the question on the push waits")
+	}
+	if !strings.Contains(flat(sc.Narrative), "off the plane until G's backward pass") {
+		t.Fatalf("the narrative does not say where the arrows went:\n%s", sc.Narrative)
+	}
+	r.Advance(lessons.Op)
+	sc = r.Scene()
+	push, ok := pushSeries(sc)
+	if !ok || len(push.DX) != Arrows {
+		t.Fatalf("after G's update: push series %v", push)
+	}
+	if !strings.Contains(flat(sc.Narrative), "same push for 20 of the shown points") || !strings.Contains(sc.Narrative, trainer.Num(longest(push))) {
+		t.Fatalf("the narrative does not explain the arrows and their longest, %s:\n%s", trainer.Num(longest(push)), sc.Narrative)
 	}
 }

@@ -90,7 +90,7 @@ func (m *machine) Ask() *lessons.Ask {
 		return m.askDReal()
 	case m.step == 0 && m.inStep && m.ops == 3*m.k:
 		return m.askLDAfterG()
-	case m.step == 0 && m.inStep && m.ops == 3*m.k+1:
+	case m.asksPush():
 		return m.askPush()
 	case !m.inStep && m.cfg.steps > 2*missAhead && m.step == m.cfg.steps-missAhead:
 		return m.askMiss()
@@ -156,6 +156,12 @@ func (m *machine) askLDAfterG() *lessons.Ask {
 				trainer.Num(before), trainer.Num(after), trainer.Num(dBefore), trainer.Num(dAfter))}
 		},
 	}
+}
+
+// asksPush reports whether this is the moment of the question on the push
+// of G's first point: after G's first forward pass.
+func (m *machine) asksPush() bool {
+	return !m.diverged && m.step == 0 && m.inStep && m.ops == 3*m.k+1
 }
 
 func (m *machine) askPush() *lessons.Ask {

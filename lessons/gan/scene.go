@@ -6,7 +6,9 @@ import (
 	"math"
 	"text/template"
 
+	"github.com/dlearn/dlearn/engine/autograd"
 	"github.com/dlearn/dlearn/engine/data"
+	"github.com/dlearn/dlearn/engine/nn"
 	"github.com/dlearn/dlearn/engine/tensor"
 	"github.com/dlearn/dlearn/lessons/scene"
 	"github.com/dlearn/dlearn/lessons/trainer"
@@ -45,7 +47,9 @@ func (m *machine) phase() (phase, block string) {
 func (m *machine) Scene() scene.Scene {
 	pts := m.samples()
 	cov := coverageOf(pts)
+	push := m.pushes(pts)
 	v := m.view(cov)
+	v.Arrows, v.PushMax = len(push.X), longest(push)
 	epoch, _ := m.loader.Pos()
 	sc := scene.Scene{
 		Lesson: "GANs on a ring of Gaussians",
@@ -65,22 +69,27 @@ func (m *machine) Scene() scene.Scene {
 		sc.Status = scene.Status{Finished: true}
 	}
 	sc.Narrative = trainer.Narrative(narrative, block, v)
-	sc.Panels = []scene.Panel{m.planePanel(pts), coveragePanel(cov), m.lossPanel(), m.verdictPanel()}
+	sc.Panels = []scene.Panel{m.planePanel(pts, push), coveragePanel(cov), m.lossPanel(), m.verdictPanel()}
 	return sc
 }
 
 // planePanel is D's p(real) over the plane with the shown generated
-// points and the first real points over it.
-func (m *machine) planePanel(pts *tensor.Tensor) scene.Panel {
+// points and the first real points over it, and, when there are any, the
+// arrows of G's push on a sample of the generated points.
+func (m *machine) planePanel(pts *tensor.Tensor, push scene.Series) scene.Panel {
 	gx, gy := columns(pts.Data, Shown)
 	rx, ry := columns(m.real.X.Data, ShownReal)
 	r := scene.Range{Min: -PlotHalf, Max: PlotHalf}
+	series := []scene.Series{
+		{Name: "G(z)", Style: scene.Scatter, X: gx, Y: gy},
+		{Name: "real", Style: scene.Scatter, X: rx, Y: ry},
+	}
+	if len(push.X) > 0 {
+		series = append(series, push)
+	}
 	return scene.Panel{Kind: scene.KindPlot, Title: "D's p(real) over the plane", ID: "plane", Priority: 1, Aspect: 1, Plot: &scene.Plot{
 		XLabel: "x1", YLabel: "x2", XRange: &r, YRange: &r,
-		Series: []scene.Series{
-			{Name: "G(z)", Style: scene.Scatter, X: gx, Y: gy},
-			{Name: "real", Style: scene.Scatter, X: rx, Y: ry},
-		},
+		Series: series,
 		Region: &scene.Grid{X: r, Y: r, Rows: regionCells, Cols: regionCells, Values: m.region(), Label: "D's p(real)"},
 	}}
 }
@@ -179,4 +188,88 @@ func perBlock(k int) string {
 		return ""
 	}
 	return fmt.Sprintf(" (means of %d)", k)
+}
+
+// Arrows is how many of the shown generated points carry an arrow of G's
+// push, and PushName the name of their series in the plane's legend.
+const (
+	Arrows   = 20
+	PushName = "G's push −∂ℓ/∂x"
+)
+
+// pushes is G's push on the first Arrows finite points x of pts: the
+// series of those points with DX, DY = −∂ℓ/∂x, where ℓ is G's loss for
+// one point (−log D(x) non-saturating, log(1 − D(x)) saturating) under D
+// as it is now — the direction in which G's step would move that point,
+// and how hard. The gradient comes from the engine's backward pass
+// through D, taken with respect to the points; D's weights enter as
+// constants, so the pass leaves their gradients alone. Points whose push
+// is not finite (only after a divergence) are left out. The series is
+// empty while the question on the push of G's first point waits: the
+// arrows would give its answer away.
+func (m *machine) pushes(pts *tensor.Tensor) scene.Series {
+	s := scene.Series{Name: PushName, Style: scene.Scatter}
+	if m.asksPush() {
+		return s
+	}
+	gx, gy := columns(pts.Data, Shown)
+	n := min(Arrows, len(gx))
+	if n == 0 {
+		return s
+	}
+	x := tensor.New(n, 2)
+	for i := range n {
+		x.Data[2*i], x.Data[2*i+1] = gx[i], gy[i]
+	}
+	grad := m.lossGrad(x)
+	for i := range n {
+		dx, dy := -grad[2*i], -grad[2*i+1]
+		if !finite(dx) || !finite(dy) {
+			continue
+		}
+		s.X, s.Y = append(s.X, gx[i]), append(s.Y, gy[i])
+		s.DX, s.DY = append(s.DX, dx), append(s.DY, dy)
+	}
+	return s
+}
+
+// lossGrad is ∂L/∂x for the points x ([n 2]) and L the sum over them of
+// G's loss ℓ for one point, so that row i is ∂ℓ/∂x at point i. It runs
+// the engine's forward and backward pass through a copy of D whose
+// weights are constants (they share D's values).
+func (m *machine) lossGrad(x *tensor.Tensor) []float64 {
+	n := x.Shape[0]
+	tp := autograd.NewTape()
+	in := autograd.NewParam("x", x.Clone())
+	logits := frozen(m.d).Forward(tp, in)
+	var loss *autograd.Var
+	if m.cfg.loss == Saturating {
+		loss = tp.Neg(tp.BCEWithLogits(logits, autograd.Const("zeros", tensor.New(n, 1))))
+	} else {
+		loss = tp.BCEWithLogits(logits, autograd.Const("ones", tensor.Ones(n, 1)))
+	}
+	tp.Backward(tp.Scale(loss, float64(n))) // the mean over n points, times n
+	return in.Grad.Data
+}
+
+// frozen is net with each dense layer's weights as constants sharing
+// their values: a backward pass through it reaches its input only.
+func frozen(net *nn.Sequential) *nn.Sequential {
+	layers := make([]nn.Layer, len(net.Layers))
+	for i, l := range net.Layers {
+		if d, ok := l.(*nn.Dense); ok {
+			l = &nn.Dense{Name: d.Name, W: d.W.Detach(), B: d.B.Detach()}
+		}
+		layers[i] = l
+	}
+	return nn.NewSequential(layers...)
+}
+
+// longest is the length of the longest arrow of s (0 without arrows).
+func longest(s scene.Series) float64 {
+	l := 0.0
+	for i := range s.DX {
+		l = max(l, math.Hypot(s.DX[i], s.DY[i]))
+	}
+	return l
 }

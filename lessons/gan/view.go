@@ -26,6 +26,10 @@ type view struct {
 	// RankedPct is Ranked in percent.
 	StepNo, BatchNo1, Batches, BatchEpoch, RankedPct int
 	Ln2, TwoLn2, Radius                              float64
+	// Arrows is how many of the shown points carry an arrow of G's push
+	// (0 while it is hidden), PushMax the length of the longest push.
+	Arrows  int
+	PushMax float64
 
 	// Coverage of the shown points now.
 	Covered, Off, Outside, OnRingPct, MaxPct, MinPct int

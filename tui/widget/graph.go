@@ -14,7 +14,10 @@ import (
 // focused node's detail:
 //
 //   - as boxes joined by arrows, one column per layer (inputs on the left),
-//     when the graph is small and every box with its full name fits;
+//     when the graph is small and every box with its full name fits
+//     beside the whole chain rule: framed boxes, or one-line boxes where
+//     the framed ones do not fit; boxes with values first, then the list
+//     when it shows every node, then boxes with names only;
 //   - otherwise as a layered list: one line per node in forward order,
 //     indented by depth, with a state mark (✓ done, ▶ current, · pending),
 //     its op and inputs, value and gradient. When the columns do not fit,
@@ -58,29 +61,38 @@ func renderGraph(g *scene.Graph, w, h int, t *Theme) string {
 	// The list or diagram gets what the focused node's identity leaves;
 	// the chain rule text takes what the list does not need, at least one
 	// line, ended by "…" when it is shortened (at a space, so that no
-	// number is cut).
+	// number is cut). The diagram is drawn when it fits beside the whole
+	// chain rule.
 	room := h - len(ident) - 1
 	if cur < 0 {
 		room = h - 1
 	}
-	shownText := min(len(text), max(min(1, room-1), room-n))
-	if shownText < len(text) && shownText > 0 {
-		text = text[:shownText]
-		words := strings.Fields(text[shownText-1])
-		for len(words) > 1 && ansi.StringWidth(strings.Join(words, " "))+2 > w-2 {
-			words = words[:len(words)-1]
-		}
-		text[shownText-1] = "  " + strings.Join(words, " ") + t.Muted.Render(" …")
-	} else if shownText <= 0 {
-		text = nil
-	}
-	bodyH := max(1, room-len(text))
-
+	// The diagram comes first when its boxes hold values; the list when it
+	// shows every node (with its values); a diagram of names only when
+	// the list would have to scroll. Where nothing fits beside the whole
+	// chain rule, the list keeps at least a line of it, and a diagram that
+	// fits with as many lines is drawn instead, since it shows every node.
+	listText := min(len(text), max(min(1, room-1), room-n))
 	var body []string
-	if d, ok := graphBoxes(g, cur, w, bodyH, t); ok {
-		body = d
-	} else {
-		body = graphList(g, cur, w, bodyH, t)
+	boxes := func(values bool, lines int) bool {
+		if room-lines < 1 {
+			return false
+		}
+		d, ok := graphBoxes(g, cur, w, room-lines, values, t)
+		if ok {
+			body = d
+			text = shortenText(text, room-len(d), w, t)
+		}
+		return ok
+	}
+	switch {
+	case boxes(true, len(text)):
+	case n <= room-len(text):
+	case boxes(false, len(text)), boxes(true, listText), boxes(false, listText):
+	}
+	if body == nil {
+		text = shortenText(text, listText, w, t)
+		body = graphList(g, cur, w, max(1, room-len(text)), t)
 	}
 	var lines []string
 	if cur >= 0 {
@@ -90,6 +102,25 @@ func renderGraph(g *scene.Graph, w, h int, t *Theme) string {
 	lines = append(lines, sep)
 	lines = append(lines, body...)
 	return strings.Join(lines, "\n")
+}
+
+// shortenText keeps the first k lines of the wrapped chain rule text,
+// ending the last one kept with "…" (at a space, so that no number is
+// cut) when lines are left out.
+func shortenText(text []string, k, w int, t *Theme) []string {
+	switch {
+	case k >= len(text):
+		return text
+	case k <= 0:
+		return nil
+	}
+	text = append([]string(nil), text[:k]...)
+	words := strings.Fields(text[k-1])
+	for len(words) > 1 && ansi.StringWidth(strings.Join(words, " "))+2 > w-2 {
+		words = words[:len(words)-1]
+	}
+	text[k-1] = "  " + strings.Join(words, " ") + t.Muted.Render(" …")
+	return text
 }
 
 // nodeName is "label = op(inputs)", or the label of a leaf.
@@ -436,10 +467,13 @@ var linkRunes = map[int]rune{
 }
 
 // graphBoxes draws the graph as boxes in layers, left to right, with an
-// arrow from each input to its op. It reports false when the graph does
-// not fit in w×h with every name whole, or when an edge would skip a
-// layer (then the list is drawn instead).
-func graphBoxes(g *scene.Graph, cur, w, h int, t *Theme) ([]string, bool) {
+// arrow from each input to its op: framed boxes when they fit, else
+// one-line boxes in brackets ("[▶ z = matmul  μ 0.31]"); with values, each
+// box holds the node's value (or, going backward, its gradient), else its
+// name alone. It reports false when the graph does not fit in w×h with
+// every name whole, or when an edge would skip a layer (then the list is
+// drawn instead).
+func graphBoxes(g *scene.Graph, cur, w, h int, values bool, t *Theme) ([]string, bool) {
 	n := len(g.Nodes)
 	if n > 16 || n < 2 {
 		return nil, false
@@ -492,8 +526,18 @@ func graphBoxes(g *scene.Graph, cur, w, h int, t *Theme) ([]string, bool) {
 	for _, nd := range g.Nodes {
 		anyGrad = anyGrad || nd.GradNum != nil || nd.Grad != ""
 	}
-	// Box contents at a level of value detail; widths per layer.
-	for level := 0; level <= 3; level++ {
+	// Box contents at a level of value detail, in framed boxes (levels 0
+	// to 3) and then in one-line boxes (4: the name and a short value, 5:
+	// the name alone); widths per layer.
+	levels := []int{3, 5}
+	if values {
+		levels = []int{0, 1, 2, 4}
+	}
+	for _, level := range levels {
+		st := boxStyle{pad: 4, nameRow: 1}
+		if level >= 4 {
+			st = boxStyle{compact: true, pad: 2}
+		}
 		content := make([][]string, n)
 		for i, nd := range g.Nodes {
 			name := nd.Label
@@ -502,6 +546,17 @@ func graphBoxes(g *scene.Graph, cur, w, h int, t *Theme) ([]string, bool) {
 			}
 			mark, _, _ := stateMark(nd, i == cur, t)
 			c := []string{mark + " " + name}
+			if level == 4 {
+				// One line: the value (the gradient where there is one,
+				// going backward) after the name.
+				v := shortValue(nd.ValueNum, nd.Value, 2)
+				if gv := shortValue(nd.GradNum, nd.Grad, 2); gv != "" {
+					v = "∇ " + gv
+				}
+				if v != "" {
+					c[0] += "  " + v
+				}
+			}
 			if level < 3 {
 				v := shortValue(nd.ValueNum, nd.Value, level)
 				if v == "" {
@@ -521,6 +576,10 @@ func graphBoxes(g *scene.Graph, cur, w, h int, t *Theme) ([]string, bool) {
 			content[i] = c
 		}
 		boxH := 2 + len(content[0])
+		if st.compact {
+			boxH = 1
+		}
+		st.h = boxH
 		lw := make([]int, nr)
 		for r, l := range layers {
 			for _, i := range l {
@@ -545,7 +604,7 @@ func graphBoxes(g *scene.Graph, cur, w, h int, t *Theme) ([]string, bool) {
 			}
 			r1 := r0
 			for r1 < nr {
-				add := lw[r1] + 4
+				add := lw[r1] + st.pad
 				if r1 > r0 {
 					add += gaps[r1-1]
 				}
@@ -569,7 +628,24 @@ func graphBoxes(g *scene.Graph, cur, w, h int, t *Theme) ([]string, bool) {
 		if !ok || len(bands) > 3 {
 			continue
 		}
-		total := len(bands) - 1
+		if st.compact {
+			// One-line boxes, a layer a band, would be a list in disguise:
+			// every band but the last holds two layers at least.
+			thin := false
+			for _, bd := range bands[:len(bands)-1] {
+				thin = thin || bd[1]-bd[0] < 2
+			}
+			if thin {
+				continue
+			}
+		}
+		// Framed bands are a blank line apart; one-line bands follow each
+		// other, their ┈ ends joining them.
+		gap := 1
+		if st.compact {
+			gap = 0
+		}
+		total := (len(bands) - 1) * gap
 		heights := make([]int, len(bands))
 		for b, bd := range bands {
 			for r := bd[0]; r < bd[1]; r++ {
@@ -582,18 +658,28 @@ func graphBoxes(g *scene.Graph, cur, w, h int, t *Theme) ([]string, bool) {
 		}
 		var lines []string
 		for b, bd := range bands {
-			if b > 0 {
+			if b > 0 && gap > 0 {
 				lines = append(lines, "")
 			}
-			lines = append(lines, drawBoxes(g, cur, layers, content, lw, gaps, boxH, bd[0], bd[1], heights[b], w, t)...)
+			lines = append(lines, drawBoxes(g, cur, layers, content, lw, gaps, st, bd[0], bd[1], heights[b], w, t)...)
 		}
 		return lines, true
 	}
 	return nil, false
 }
 
+// boxStyle is how graphBoxes draws a node: a framed box h lines tall
+// with the name on line nameRow, or (compact) one line in brackets; pad
+// is the columns a box adds to its content.
+type boxStyle struct {
+	compact bool
+	h, pad  int
+	nameRow int
+}
+
 // drawBoxes draws layers r0 to r1−1 of the graph in a band w wide.
-func drawBoxes(g *scene.Graph, cur int, layers [][]int, content [][]string, lw, gaps []int, boxH, r0, r1, height, w int, t *Theme) []string {
+func drawBoxes(g *scene.Graph, cur int, layers [][]int, content [][]string, lw, gaps []int, st boxStyle, r0, r1, height, w int, t *Theme) []string {
+	boxH := st.h
 	n := len(g.Nodes)
 	c := newCanvas(w, height)
 	links := make([]int, w*height)
@@ -623,7 +709,7 @@ func drawBoxes(g *scene.Graph, cur int, layers [][]int, content [][]string, lw, 
 		for k, i := range l {
 			bx[i], by[i] = x, top+k*(boxH+1)
 		}
-		x += lw[r] + 4
+		x += lw[r] + st.pad
 		bandEnd = x
 		if r+1 < r1 {
 			x += gaps[r]
@@ -637,7 +723,7 @@ func drawBoxes(g *scene.Graph, cur int, layers [][]int, content [][]string, lw, 
 			continue
 		}
 		r := rankOf[j]
-		yj := by[j] + 1
+		yj := by[j] + st.nameRow
 		if r == r0 {
 			// Inputs from the band above.
 			for xx := 0; xx < bx[j]-1; xx++ {
@@ -649,8 +735,8 @@ func drawBoxes(g *scene.Graph, cur int, layers [][]int, content [][]string, lw, 
 		}
 		trunk := bx[j] - gaps[r-1] + 1 + posIn[j]
 		for _, in := range nd.Inputs {
-			yi := by[in] + 1
-			start := bx[in] + lw[r-1] + 4
+			yi := by[in] + st.nameRow
+			start := bx[in] + lw[r-1] + st.pad
 			for xx := start; xx <= trunk; xx++ {
 				bits := linkL | linkR
 				if xx == trunk {
@@ -689,7 +775,7 @@ func drawBoxes(g *scene.Graph, cur int, layers [][]int, content [][]string, lw, 
 				}
 			}
 			if used {
-				y := by[i] + 1
+				y := by[i] + st.nameRow
 				for xx := bandEnd; xx < bandEnd+3; xx++ {
 					link(xx, y, linkL|linkR)
 				}
@@ -715,8 +801,26 @@ func drawBoxes(g *scene.Graph, cur int, layers [][]int, content [][]string, lw, 
 			continue
 		}
 		r := rankOf[i]
-		bw := lw[r] + 4
+		bw := lw[r] + st.pad
 		_, mk, k := stateMark(nd, i == cur, t)
+		if st.compact {
+			// [▶ name  value]: brackets, bold in the accent when focused.
+			br := t.Axis
+			if i == cur {
+				br = Ink{FG: t.Accent.BG, Bold: true}
+			} else if nd.State == scene.NodePending {
+				br = t.Pending
+			}
+			x0, y0 := bx[i], by[i]
+			mark, _, _ := stateMark(nd, i == cur, t)
+			ink := k
+			c.put(x0, y0, '[', br)
+			c.text(x0+1, y0, strings.Repeat(" ", bw-2), Ink{})
+			c.put(x0+1, y0, []rune(mark)[0], mk)
+			c.text(x0+3, y0, strings.TrimPrefix(content[i][0], mark+" "), ink)
+			c.put(x0+bw-1, y0, ']', br)
+			continue
+		}
 		border := t.Axis
 		tl, tr, bl, br, hz, vt := '┌', '┐', '└', '┘', '─', '│'
 		if i == cur {

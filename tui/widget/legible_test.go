@@ -140,29 +140,67 @@ func TestGraphFocusedDetail(t *testing.T) {
 }
 
 // Small graphs are drawn as boxes with arrows when they fit; a graph with
-// a skipped layer, or a panel too small, gets the list.
+// a skipped layer, or a panel too small, gets the list. Where framed boxes
+// do not fit, one-line boxes do: with values when they fit, else with
+// names only, and those only where the list would have to scroll; the
+// chain rule beside a diagram is whole.
 func TestGraphBoxesOrList(t *testing.T) {
 	th := NewTheme(true, false)
 	ps := extraPanels()
-	boxes := func(out string) bool { return strings.Contains(out, "┌") && strings.Contains(out, "─▶") }
+	framed := func(out string) bool { return strings.Contains(out, "─▶│") || strings.Contains(out, "─▶┃") }
+	oneLine := func(out string) bool { return strings.Contains(out, "▶[") }
 	for _, c := range []struct {
-		panel int
-		w, h  int
-		boxes bool
+		panel        int
+		w, h         int
+		boxes, lined bool
+		cut          bool // the chain rule is shortened (as the list would)
 	}{
-		{0, 120, 20, true}, {1, 120, 30, true}, {1, 100, 30, true},
-		{0, 38, 11, false}, {1, 60, 20, false}, {2, 120, 30, false},
+		{0, 120, 20, true, false, false}, {1, 120, 30, true, false, false}, {1, 100, 30, true, false, false},
+		{0, 60, 20, false, true, false}, {1, 60, 20, false, true, false},
+		{0, 38, 11, false, true, true}, {0, 30, 11, false, false, true}, {2, 120, 30, false, false, false},
 	} {
 		out := ansi.Strip(Render(ps[c.panel], c.w, c.h, th))
-		if boxes(out) != c.boxes {
-			t.Errorf("%s at %dx%d: boxes %v, want %v:\n%s", ps[c.panel].Title, c.w, c.h, boxes(out), c.boxes, out)
+		if framed(out) != c.boxes || oneLine(out) != c.lined {
+			t.Errorf("%s at %dx%d: framed boxes %v, one-line boxes %v; want %v, %v:\n%s", ps[c.panel].Title, c.w, c.h, framed(out), oneLine(out), c.boxes, c.lined, out)
 		}
+		if chainRuleCut(out) != c.cut {
+			t.Errorf("%s at %dx%d: chain rule shortened %v, want %v:\n%s", ps[c.panel].Title, c.w, c.h, !c.cut, c.cut, out)
+		}
+	}
+	// One-line boxes hold values where they fit: linreg at 60×20 (going
+	// backward, the gradient); backprop at 60×20 only names.
+	if out := ansi.Strip(Render(ps[0], 60, 20, th)); !strings.Contains(out, "[✓ dense.W  ∇ ") {
+		t.Errorf("linreg at 60×20: no gradient in the one-line boxes:\n%s", out)
+	}
+	if out := ansi.Strip(Render(ps[1], 60, 20, th)); !strings.Contains(out, "[✓ xW1 = matmul]") {
+		t.Errorf("backprop at 60×20: the one-line boxes do not hold the names alone:\n%s", out)
+	}
+	// Where the list shows every node with its values, it is preferred
+	// to boxes of names only: linreg at 36×20, where names-only boxes
+	// would fit.
+	if _, ok := graphBoxes(ps[0].Graph, ps[0].Graph.Current, 36, 20, false, th); !ok {
+		t.Fatal("linreg's names-only boxes do not fit at 36×20")
+	}
+	if out := ansi.Strip(Render(ps[0], 36, 20, th)); oneLine(out) || framed(out) || !strings.Contains(out, "✓ dense.W") {
+		t.Errorf("linreg at 36×20: boxes of names only where the list shows every node:\n%s", out)
 	}
 	// In the diagram every op's box has an arrow into it.
 	out := ansi.Strip(Render(ps[0], 120, 20, th))
 	if n := strings.Count(out, "▶│") + strings.Count(out, "▶┃"); n != 5 {
 		t.Errorf("linreg: %d arrow heads into boxes, want 5 (one per op):\n%s", n, out)
 	}
+}
+
+// chainRuleCut reports whether a drawn graph shortens the chain rule
+// text above its rule line with "…".
+func chainRuleCut(out string) bool {
+	lines := strings.Split(out, "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, "─ ") && i > 0 {
+			return strings.HasSuffix(strings.TrimRight(lines[i-1], " "), "…")
+		}
+	}
+	return false
 }
 
 // The list cuts values before names: at a width where every name fits
@@ -235,7 +273,7 @@ func TestNoColorDistinctions(t *testing.T) {
 	// GAN: real and generated points have different marks, in the plot
 	// and in the legend.
 	gan := ansi.Strip(Render(ps[6], 80, 20, th))
-	if !strings.Contains(gan, "• real") || !strings.Contains(gan, "× G(z)") {
+	if !strings.Contains(gan, "• real") || !strings.Contains(gan, "×↗ G(z)") {
 		t.Errorf("GAN series share a mark:\n%s", gan)
 	}
 	area := strings.Join(strings.Split(gan, "\n")[:15], "\n")
@@ -244,7 +282,7 @@ func TestNoColorDistinctions(t *testing.T) {
 	}
 	// Lines: each series has its own legend glyph.
 	for _, k := range []int{3, 4} {
-		legend := plotLegend(ps[k].Plot, th)
+		legend := plotLegend(ps[k].Plot, th, 0)
 		seen := map[string]string{}
 		for _, it := range legend {
 			g := strings.Fields(it)[0]
@@ -427,7 +465,8 @@ func TestTableMinus(t *testing.T) {
 }
 
 // Arrows (a GAN's gradient on fake points) are drawn with heads, with
-// and without colour, and the legend names them.
+// and without colour, and the legend names them with their points' series,
+// in one item: its mark and an arrow head.
 func TestArrows(t *testing.T) {
 	p := extraPanels()[6]
 	for _, nc := range []bool{false, true} {
@@ -436,8 +475,20 @@ func TestArrows(t *testing.T) {
 		if !strings.ContainsAny(area, string(arrowHeads)) {
 			t.Errorf("nocolor %v: no arrow heads:\n%s", nc, out)
 		}
-		if !strings.Contains(out, "arrows on G(z)") {
+		if !strings.Contains(out, "↗ G(z)") || strings.Contains(out, "arrows on") {
 			t.Errorf("nocolor %v: arrows not in the legend:\n%s", nc, out)
+		}
+	}
+}
+
+// A region's colour scale too wide for a narrow plot wraps as its name
+// and its scale, 0 to 1, rather than being cut.
+func TestRegionScaleWraps(t *testing.T) {
+	p := extraPanels()[6]
+	for _, w := range []int{26, 30} {
+		out := ansi.Strip(Render(p, w, 16, NewTheme(true, false)))
+		if strings.Contains(out, "…") || !strings.Contains(out, "D(x) = p(real):") || !strings.Contains(out, "0.5") {
+			t.Errorf("at %d columns the scale is cut or missing:\n%s", w, out)
 		}
 	}
 }

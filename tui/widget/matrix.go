@@ -10,7 +10,8 @@ import (
 // renderMatrix draws an aligned table of values coloured by sign and
 // size. Gradients go under each value when there is room for two lines a
 // row, else beside it. Highlighted cells are marked with ▸ and the accent.
-// Rows and columns that do not fit are elided with "…".
+// Rows and columns that do not fit are elided with "…"; the rows shown
+// keep the first highlighted row.
 func renderMatrix(m *scene.Matrix, w, h int, t *Theme) string {
 	rows, cols := m.Rows, m.Cols
 	if rows <= 0 || cols <= 0 {
@@ -76,9 +77,22 @@ func renderMatrix(m *scene.Matrix, w, h int, t *Theme) string {
 	for showR > 1 && header+showR*lineH > h {
 		showR--
 	}
+	if showR < rows && showR > 1 && header+showR*lineH+1 > h {
+		showR-- // a line for saying how many rows are left out
+	}
 	hl := map[scene.Cell]bool{}
+	first := -1 // the first highlighted row
 	for _, c := range m.Highlight {
 		hl[c] = true
+		if c.Row >= 0 && c.Row < rows && (first < 0 || c.Row < first) {
+			first = c.Row
+		}
+	}
+	// The rows shown: from the top, or, when the highlighted row would be
+	// left out, a window around it.
+	r0 := 0
+	if first >= showR {
+		r0 = max(0, min(first-(showR-1)/2, rows-showR))
 	}
 	var b strings.Builder
 	pad := func(s string) string { return padLeft(s, cellW+2) }
@@ -95,7 +109,7 @@ func renderMatrix(m *scene.Matrix, w, h int, t *Theme) string {
 			b.WriteString(t.Muted.Render(" …"))
 		}
 	}
-	for r := range showR {
+	for r := r0; r < r0+showR; r++ {
 		if b.Len() > 0 {
 			b.WriteByte('\n')
 		}

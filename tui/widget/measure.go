@@ -23,7 +23,7 @@ func Measure(p scene.Panel, w int, t *Theme) (minH, pref int) {
 		if pl.YLabel != "" {
 			top = 1
 		}
-		legend := len(wrapItems(plotLegend(pl, t), w, 100))
+		legend := len(wrapItems(plotLegend(pl, t, w), w, 100))
 		one := top + 2 + legend + 4
 		if hasSecondAxis(pl) {
 			return max(12, 2*one), 0
@@ -69,7 +69,7 @@ func measureGraph(g *scene.Graph, w int, t *Theme) (minH, pref int) {
 		ident, text = graphDetail(g, cur, w, t)
 	}
 	body := n
-	if d, ok := graphBoxes(g, cur, w, 1<<10, t); ok {
+	if d, ok := graphBoxes(g, cur, w, 1<<10, true, t); ok {
 		body = len(d)
 	}
 	return len(ident) + 1 + min(n, 4), len(ident) + len(text) + 1 + body

@@ -136,7 +136,7 @@ func renderPlotOpt(p *scene.Plot, w, h int, t *Theme, opt plotOpt) string {
 	// The legend may take a third of the lines, or all but three plot
 	// rows when it needs more (legend entries are names, and a name cut
 	// off is worse than a shorter plot); the y label's line goes first.
-	items := plotLegend(p, t)
+	items := plotLegend(p, t, w)
 	wanted := 0
 	for _, s := range p.Series {
 		for _, l := range s.Labels {
@@ -313,6 +313,9 @@ func drawArrows(c *canvas, s scene.Series, si int, fr plotFrame, t *Theme) {
 		c.put(int(math.Round(x+vx))/2, int(math.Round(y+vy))/4, head, Ink{FG: k.FG})
 	}
 }
+
+// hasArrows reports whether series s draws arrows.
+func hasArrows(s scene.Series) bool { return len(s.DX) > 0 && len(s.DY) > 0 }
 
 // labelNote says how many of the points' labels are shown.
 func labelNote(placed, wanted int) string {
@@ -763,8 +766,9 @@ func clipLine(c *canvas, x0, y0, x1, y1 float64, k Ink, pat []int, phase *int) {
 // Classes are named as classes only when the plot says they are (the
 // series' ClassNames, or a decision Region); otherwise they are a
 // highlight inside one series, and the item shows the series' marks and
-// name.
-func plotLegend(p *scene.Plot, t *Theme) []string {
+// name. w is the width the legend wraps to (0: any): a colour scale too
+// wide for it comes as its name and its scale, two items.
+func plotLegend(p *scene.Plot, t *Theme, w int) []string {
 	var items []string
 	off := classOffset(p)
 	classMark := func(c int) string {
@@ -813,6 +817,10 @@ func plotLegend(p *scene.Plot, t *Theme) []string {
 			if t.NoColor {
 				g = string(mark(classMarks, i+off))
 			}
+			if hasArrows(s) {
+				// Points that carry arrows: one item, the mark and a head.
+				g += "↗"
+			}
 			items = append(items, t.SeriesInk(i+off).Render(g)+" "+s.Name)
 		case s.Style == scene.Path:
 			items = append(items, t.SeriesInk(i+off).Render(dashGlyph(seriesPattern(p, i, t), 2)+string(mark(pathMarks, styleIndex(p, i))))+" "+s.Name)
@@ -821,7 +829,7 @@ func plotLegend(p *scene.Plot, t *Theme) []string {
 		}
 	}
 	for i, s := range p.Series {
-		if len(s.DX) > 0 && len(s.DY) > 0 && s.Name != "" {
+		if hasArrows(s) && s.Name != "" && (s.Style != scene.Scatter || len(s.Classes) > 0) {
 			items = append(items, t.SeriesInk(i+off).Render("↗")+" arrows on "+s.Name)
 		}
 	}
@@ -854,7 +862,14 @@ func plotLegend(p *scene.Plot, t *Theme) []string {
 				lo.WriteString(Ink{BG: t.regionShades[0][k]}.Render(" "))
 				hi.WriteString(Ink{BG: t.regionShades[1][2-k]}.Render(" "))
 			}
-			items = append(items, name+": 0 "+lo.String()+" 0.5 "+hi.String()+" 1")
+			scale := "0 " + lo.String() + " 0.5 " + hi.String() + " 1"
+			if w > 0 && ansi.StringWidth(name+": "+scale) > w {
+				// Too wide for one line: the name and the scale wrap
+				// apart rather than be cut.
+				items = append(items, name+":", scale)
+			} else {
+				items = append(items, name+": "+scale)
+			}
 		}
 	}
 	if p.Contour != nil && len(p.Contour.Levels) > 0 {

@@ -95,3 +95,27 @@ func TestClippedLine(t *testing.T) {
 		t.Errorf("no line drawn:\n%s", out)
 	}
 }
+
+// A matrix too tall for its box keeps its highlighted row in view (the
+// row a lesson works in numbers), and says how many rows it leaves out.
+func TestMatrixKeepsHighlightedRow(t *testing.T) {
+	vals := make([]float64, 6*3)
+	for i := range vals {
+		vals[i] = float64(i)
+	}
+	m := &scene.Matrix{Rows: 6, Cols: 3, Values: vals, RowLabels: []string{"r1", "r2", "r3", "r4", "r5", "r6"},
+		ColLabels: []string{"a", "b", "c"}, Highlight: []scene.Cell{{Row: 4, Col: 0}, {Row: 4, Col: 1}, {Row: 4, Col: 2}}}
+	p := scene.Panel{Kind: scene.KindMatrix, Matrix: m}
+	for h := 2; h <= 7; h++ {
+		out := ansi.Strip(Render(p, 40, h, NewTheme(true, false)))
+		if !strings.Contains(out, "r5  ▸") {
+			t.Errorf("height %d: the highlighted row r5 is not shown:\n%s", h, out)
+		}
+		if h < 7 && h > 2 && !strings.Contains(out, "more rows") {
+			t.Errorf("height %d: rows left out without a word:\n%s", h, out)
+		}
+	}
+	if out := ansi.Strip(Render(p, 40, 3, NewTheme(true, false))); !strings.Contains(out, "r5") || strings.Contains(out, "r1 ") {
+		t.Errorf("height 3 shows the top rows instead of the highlighted one:\n%s", out)
+	}
+}

@@ -1,0 +1,389 @@
+package textgen
+
+import (
+	"math"
+	"slices"
+	"sync"
+
+	"github.com/dlearn/dlearn/engine/autograd"
+	"github.com/dlearn/dlearn/engine/data/opticks"
+	"github.com/dlearn/dlearn/engine/optim"
+	"github.com/dlearn/dlearn/engine/tensor"
+	"github.com/dlearn/dlearn/lessons"
+	"github.com/dlearn/dlearn/lessons/trainer"
+)
+
+// config is a run's settings.
+type config struct {
+	lr          float64
+	epochs      int
+	temperature float64
+	topK        int
+	pos         int // 1-based position in the example window the bars are for
+}
+
+// point is the model measured every CurveEvery steps: the mean batch loss
+// of those steps, the loss on the first CurveWindows validation windows
+// and a short sample.
+type point struct {
+	Step        int
+	Train, Val  float64
+	Sample      string
+	Temperature float64
+	TopK        int
+}
+
+// eval is the model measured at the end of an epoch (and before
+// training): the loss on the whole validation text, a long sample and the
+// share of its words that are words of the corpus, and the share of dead
+// ReLU units.
+type eval struct {
+	Step     int
+	Val      float64
+	Text     string
+	WordRate float64
+	Words    int
+	// LongRate is the share of real words among the sample's LongWords
+	// words of four letters or more.
+	LongRate  float64
+	LongWords int
+	Dead      float64
+}
+
+// corpus is the lesson's text as ids, split once for every run.
+type corpus struct {
+	alphabet   []byte
+	index      [256]int
+	train, val []int
+	vocab      map[string]bool // the corpus's words
+	example    []int           // Ctx+1 ids from the validation text
+}
+
+var text = newCorpus()
+
+func newCorpus() *corpus {
+	s := opticks.Text()
+	c := &corpus{alphabet: opticks.Alphabet(), vocab: map[string]bool{}}
+	for i, b := range c.alphabet {
+		c.index[b] = i
+	}
+	cut := len(s) - len(s)/10
+	c.train, c.val = c.encode(s[:cut]), c.encode(s[cut:])
+	for _, w := range opticks.Words(s) {
+		c.vocab[w] = true
+	}
+	// The example starts at the first paragraph of the validation text.
+	at := 0
+	for i, id := range c.val {
+		if c.alphabet[id] == '\n' {
+			at = i + 1
+			break
+		}
+	}
+	c.example = c.val[at : at+Ctx+1]
+	return c
+}
+
+func (c *corpus) encode(s string) []int {
+	ids := make([]int, len(s))
+	for i := range len(s) {
+		ids[i] = c.index[s[i]]
+	}
+	return ids
+}
+
+func (c *corpus) decode(ids []int) string {
+	b := make([]byte, len(ids))
+	for i, id := range ids {
+		b[i] = c.alphabet[id]
+	}
+	return string(b)
+}
+
+// windows is how many windows of Ctx ids with their Ctx targets ids
+// holds, one after another.
+func windows(ids []int) int { return (len(ids) - 1) / Ctx }
+
+// window returns window w of ids and its targets (each id's successor).
+func window(ids []int, w int) (in, next []int) {
+	return ids[w*Ctx : (w+1)*Ctx], ids[w*Ctx+1 : (w+1)*Ctx+1]
+}
+
+// machine trains the decoder on the corpus with the shared loop: one
+// forward op or backward node, one training step, one epoch, the end.
+type machine struct {
+	seed   uint64
+	cfg    config
+	dec    *decoder
+	params []*autograd.Var
+	opt    optim.Optimizer
+	loop   trainer.Loop
+
+	// The current training step: its windows, targets and logits.
+	ids, labels []int
+	logits      *autograd.Var
+
+	curve []point // step 0, then every CurveEvery steps
+	evals []eval  // before training, then after every epoch
+}
+
+func newMachine(seed uint64, cfg config) *machine {
+	m := &machine{seed: seed, cfg: cfg}
+	m.dec = newDecoder(len(text.alphabet), Ctx, Dim, Layers, Heads, tensor.NewRNG(seed+2))
+	m.params = m.dec.params()
+	opt, err := optim.New("adam", cfg.lr)
+	if err != nil {
+		panic("textgen: " + err.Error()) // lr was validated by the control
+	}
+	m.opt = opt
+	m.loop = trainer.Loop{
+		N: windows(text.train), Batch: Batch, Epochs: cfg.epochs, ShuffleSeed: seed,
+		Params: m.params, Start: m.startStep,
+		EndEpoch: func() { m.evals = append(m.evals, m.evaluate()) },
+	}
+	key := startKey{seed, cfg.temperature, cfg.topK}
+	if s, ok := starts.Load(key); ok {
+		st := s.(start)
+		m.curve, m.evals = []point{st.p}, []eval{st.e}
+	} else {
+		m.curve = []point{m.measure(0, math.NaN())}
+		m.evals = []eval{m.evaluate()}
+		starts.Store(key, start{m.curve[0], m.evals[0]})
+	}
+	return m
+}
+
+// starts caches the measurements of untrained models, which depend only
+// on the seed and the sampler's settings: a look-ahead or a step back
+// makes a new machine, and measuring it again would cost half a second.
+var starts sync.Map // startKey → start
+
+type startKey struct {
+	seed        uint64
+	temperature float64
+	topK        int
+}
+
+type start struct {
+	p point
+	e eval
+}
+
+// Set implements lessons.Machine.
+func (m *machine) Set(name, value string) {
+	s := lessons.Settings{name: value}
+	switch name {
+	case "lr":
+		m.opt.SetLearningRate(s.Float(name))
+	case "temperature":
+		m.cfg.temperature = s.Float(name)
+	case "topk":
+		m.cfg.topK = s.Int(name)
+	case "pos":
+		m.cfg.pos = s.Int(name)
+	}
+}
+
+// Done implements lessons.Machine.
+func (m *machine) Done() bool { return m.loop.Done() }
+
+// Advance implements lessons.Machine.
+func (m *machine) Advance(g lessons.Granularity) { m.loop.Advance(g) }
+
+// Progress implements lessons.Progresser.
+func (m *machine) Progress() (step, epoch int) { return m.loop.Step, m.loop.Epoch }
+
+// startStep records one training step on the batch of windows rows: the
+// logits at every position and the mean cross-entropy against the next
+// characters; the update applies Adam and, every CurveEvery steps,
+// measures the model.
+func (m *machine) startStep(rows []int) (func(*autograd.Tape) *autograd.Var, func()) {
+	m.ids, m.labels = batch(rows)
+	build := func(tp *autograd.Tape) *autograd.Var {
+		m.logits = m.dec.forward(tp, m.ids, Ctx)
+		return tp.SoftmaxCrossEntropy(m.logits, m.labels).Named("L")
+	}
+	update := func() {
+		m.opt.Step(m.params)
+		step := m.loop.Step + 1 // the loop counts it after the update
+		if step%CurveEvery == 0 {
+			losses := append(m.loop.Losses[len(m.loop.Losses)-(CurveEvery-1):], m.loop.Cur.Loss.Item())
+			m.curve = append(m.curve, m.measure(step, mean(losses)))
+		}
+	}
+	return build, update
+}
+
+// batch returns the training windows rows and their targets, one after
+// another.
+func batch(rows []int) (ids, labels []int) {
+	for _, r := range rows {
+		in, next := window(text.train, r)
+		ids = append(ids, in...)
+		labels = append(labels, next...)
+	}
+	return ids, labels
+}
+
+// measure is the curve's point after step (train: the mean batch loss
+// of the last CurveEvery steps, NaN before training).
+func (m *machine) measure(step int, train float64) point {
+	var loss float64
+	n := min(CurveWindows, windows(text.val))
+	for w0 := 0; w0 < n; w0 += EvalBatch {
+		l, _ := m.lossOn(text.val, w0, min(w0+EvalBatch, n), nil)
+		loss += l
+	}
+	return point{Step: step, Train: train, Val: loss / float64(n*Ctx),
+		Sample:      m.generate(Prompt, SampleLen, m.sampleRNG(step, 1)),
+		Temperature: m.cfg.temperature, TopK: m.cfg.topK}
+}
+
+// lossOn returns the summed cross-entropy of windows w0 … w1−1 of ids,
+// marking in alive the ReLU units (per block) that were positive
+// anywhere, if alive is not nil.
+func (m *machine) lossOn(ids []int, w0, w1 int, alive [][]bool) (float64, int) {
+	var in, next []int
+	for w := w0; w < w1; w++ {
+		a, b := window(ids, w)
+		in, next = append(in, a...), append(next, b...)
+	}
+	tp := autograd.NoGradTape()
+	loss := tp.SoftmaxCrossEntropy(m.dec.forward(tp, in, Ctx), next).Item()
+	if alive != nil {
+		for l, h := range m.dec.relu {
+			units := h.Shape[len(h.Shape)-1]
+			for i, v := range h.Data {
+				if v > 0 {
+					alive[l][i%units] = true
+				}
+			}
+		}
+	}
+	return loss * float64(len(next)), len(next)
+}
+
+// evaluate measures the model on the whole validation text and samples
+// WordSample characters with the current temperature and top-k.
+func (m *machine) evaluate() eval {
+	alive := make([][]bool, Layers)
+	for l := range alive {
+		alive[l] = make([]bool, 4*Dim)
+	}
+	var sum float64
+	var count int
+	n := windows(text.val)
+	for w0 := 0; w0 < n; w0 += EvalBatch {
+		s, c := m.lossOn(text.val, w0, min(w0+EvalBatch, n), alive)
+		sum, count = sum+s, count+c
+	}
+	dead := 0
+	for _, a := range alive {
+		for _, on := range a {
+			if !on {
+				dead++
+			}
+		}
+	}
+	ev := eval{Step: m.loop.Step, Val: sum / float64(count), Dead: float64(dead) / float64(Layers*4*Dim)}
+	ev.Text = m.generate(Prompt, WordSample, m.sampleRNG(m.loop.Step, 2))
+	ev.WordRate, ev.Words = WordRate(ev.Text[len(Prompt):], text.vocab)
+	ev.LongRate, ev.LongWords = WordRateMin(ev.Text[len(Prompt):], text.vocab, 4)
+	return ev
+}
+
+// sampleRNG is the random source of a sample taken after step: the same
+// for the same seed and step, whatever happened before.
+func (m *machine) sampleRNG(step, kind int) func() float64 {
+	rng := tensor.NewRNG(m.seed*1_000_003 + uint64(step)*4 + uint64(kind) + 7)
+	return rng.Float64
+}
+
+// generate continues prompt by n characters drawn with the current
+// temperature and top-k, the model seeing at most the last Ctx
+// characters, and returns the prompt and its continuation.
+func (m *machine) generate(prompt string, n int, u func() float64) string {
+	ids := text.encode(prompt)
+	for range n {
+		ctx := ids[max(0, len(ids)-Ctx):]
+		logits := m.nextLogits(ctx)
+		ids = append(ids, Sample(logits, m.cfg.temperature, m.cfg.topK, u()))
+	}
+	return text.decode(ids)
+}
+
+// nextLogits returns the model's scores for the character after ctx
+// (1 … Ctx ids).
+func (m *machine) nextLogits(ctx []int) []float64 {
+	v := len(text.alphabet)
+	return m.nextLogitsAll(ctx)[(len(ctx)-1)*v:]
+}
+
+// nextLogitsAll returns the model's scores [len(ctx)·vocab] for the
+// character after each prefix of ctx (1 … Ctx ids).
+func (m *machine) nextLogitsAll(ctx []int) []float64 {
+	tp := autograd.NoGradTape()
+	return slices.Clone(m.dec.forward(tp, ctx, len(ctx)).Value.Data)
+}
+
+// prediction is the model on the example window: the probabilities of
+// the next character at every position, and every head's attention map
+// in the first block.
+type prediction struct {
+	Probs [][]float64 // [Ctx][vocab]
+	Maps  [][]float64 // [heads][Ctx·Ctx]
+	Loss  float64     // mean cross-entropy over the window
+}
+
+func (m *machine) predict() prediction {
+	in, next := text.example[:Ctx], text.example[1:]
+	tp := autograd.NoGradTape()
+	logits := m.dec.forward(tp, in, Ctx)
+	v := len(text.alphabet)
+	p := prediction{Loss: tp.SoftmaxCrossEntropy(logits, next).Item()}
+	for i := range Ctx {
+		p.Probs = append(p.Probs, Distribution(logits.Value.Data[i*v:(i+1)*v], 1, 0))
+	}
+	w := m.dec.blocks[0].mha.Weights // [1 heads T T]
+	for h := range Heads {
+		p.Maps = append(p.Maps, slices.Clone(w.Data[h*Ctx*Ctx:(h+1)*Ctx*Ctx]))
+	}
+	return p
+}
+
+func mean(v []float64) float64 {
+	s := 0.0
+	for _, x := range v {
+		s += x
+	}
+	return s / float64(len(v))
+}
+
+// snapshot is the machine between training steps (lessons.Snapshotter).
+type snapshot struct {
+	cfg   config
+	loop  trainer.Snapshot
+	curve []point
+	evals []eval
+}
+
+// Snapshot implements lessons.Snapshotter.
+func (m *machine) Snapshot() (any, bool) {
+	s, ok := m.loop.Snapshot(m.opt)
+	if !ok {
+		return nil, false
+	}
+	return snapshot{cfg: m.cfg, loop: s, curve: slices.Clone(m.curve), evals: slices.Clone(m.evals)}, true
+}
+
+// Restore implements lessons.Snapshotter.
+func (m *machine) Restore(state any) {
+	s := state.(snapshot)
+	m.cfg = s.cfg
+	m.opt = m.loop.Restore(s.loop)
+	m.curve, m.evals = slices.Clone(s.curve), slices.Clone(s.evals)
+	m.ids, m.labels, m.logits = nil, nil, nil
+	if m.loop.Rows != nil {
+		m.ids, m.labels = batch(m.loop.Rows)
+	}
+}

@@ -1,0 +1,95 @@
+package textgen
+
+import (
+	"math/rand/v2"
+
+	"github.com/dlearn/dlearn/engine/autograd"
+	"github.com/dlearn/dlearn/engine/nn"
+	"github.com/dlearn/dlearn/engine/tensor"
+)
+
+// block is one pre-LayerNorm decoder block:
+//
+//	x ← x + MHA_causal(LN1(x))
+//	x ← x + FFN(LN2(x))          FFN: Dense, ReLU, Dense
+type block struct {
+	ln1, ln2 *nn.LayerNorm
+	mha      *nn.MultiHeadAttention
+	ff1, ff2 *nn.Dense
+}
+
+// decoder is a character-level Transformer decoder: token embeddings
+// plus sinusoidal positions, blocks with causal self-attention, a final
+// LayerNorm and a Dense layer giving one score per character at every
+// position.
+type decoder struct {
+	vocab, ctx, dim int
+	emb             *nn.Embedding
+	pos             *tensor.Tensor // [ctx dim], fixed
+	blocks          []*block
+	lnF             *nn.LayerNorm
+	out             *nn.Dense
+
+	// relu holds the feed-forward ReLU outputs of the last forward pass,
+	// one per block.
+	relu []*tensor.Tensor
+}
+
+func newDecoder(vocab, ctx, dim, layers, heads int, rng *rand.Rand) *decoder {
+	d := &decoder{
+		vocab: vocab, ctx: ctx, dim: dim,
+		emb: nn.NewEmbedding("embed", vocab, dim, rng),
+		pos: nn.SinusoidalPositions(ctx, dim),
+		lnF: nn.NewLayerNorm("lnF", dim),
+	}
+	for l := range layers {
+		p := "b" + string(rune('1'+l)) + "."
+		d.blocks = append(d.blocks, &block{
+			ln1: nn.NewLayerNorm(p+"ln1", dim),
+			ln2: nn.NewLayerNorm(p+"ln2", dim),
+			mha: nn.NewMultiHeadAttention(p+"attn", dim, heads, true, rng),
+			ff1: nn.NewDense(p+"ffn1", dim, 4*dim, rng),
+			ff2: nn.NewDense(p+"ffn2", 4*dim, dim, rng),
+		})
+	}
+	d.out = nn.NewDense("out", dim, vocab, rng)
+	return d
+}
+
+// params returns every parameter in a fixed order.
+func (d *decoder) params() []*autograd.Var {
+	ps := d.emb.Params()
+	for _, b := range d.blocks {
+		ps = append(ps, b.ln1.Params()...)
+		ps = append(ps, b.mha.Params()...)
+		ps = append(ps, b.ln2.Params()...)
+		ps = append(ps, b.ff1.Params()...)
+		ps = append(ps, b.ff2.Params()...)
+	}
+	ps = append(ps, d.lnF.Params()...)
+	return append(ps, d.out.Params()...)
+}
+
+// forward records the logits [len(ids) vocab] of windows of t ids each
+// (t ≤ ctx), one window after another: row i holds the scores of the
+// character that follows ids[i], seeing only ids up to i in its window.
+func (d *decoder) forward(tp *autograd.Tape, ids []int, t int) *autograd.Var {
+	b := len(ids) / t
+	x := tp.Reshape(d.emb.Lookup(tp, ids), b, t, d.dim).Named("tokens")
+	pos := d.pos
+	if t < d.ctx {
+		pos = tensor.FromValues(d.pos.Data[:t*d.dim], t, d.dim)
+	}
+	x = tp.Add(x, autograd.Const("P", pos)).Named("x")
+	d.relu = d.relu[:0]
+	for i, bl := range d.blocks {
+		x = tp.Add(x, bl.mha.Forward(tp, bl.ln1.Forward(tp, x))).Named(blockName(i) + "x+attn")
+		h := tp.ReLU(bl.ff1.Forward(tp, bl.ln2.Forward(tp, x)))
+		d.relu = append(d.relu, h.Value)
+		x = tp.Add(x, bl.ff2.Forward(tp, h)).Named(blockName(i) + "x+ffn")
+	}
+	logits := d.out.Forward(tp, d.lnF.Forward(tp, x))
+	return tp.Reshape(logits, b*t, d.vocab).Named("logits")
+}
+
+func blockName(i int) string { return "b" + string(rune('1'+i)) + "." }
