@@ -29,13 +29,13 @@ func (c *quizCounter) Ask() *Ask {
 		return &Ask{ID: "next-total", Prompt: "total after one step?", Kind: scene.QuestionNumber, Tolerance: 0.01,
 			Ahead: Step, AheadN: 1,
 			Resolve: func(m Machine) Resolution {
-				t := m.(*quizCounter).total
+				t := totalOf(m)
 				return Resolution{Value: t, Explain: fmt.Sprintf("four ops of %g each", t/4)}
 			}}
 	case 8:
 		return &Ask{ID: "above-10", Prompt: "is the total above 10?", Kind: scene.QuestionChoice, Choices: []string{"yes", "no"},
 			Resolve: func(m Machine) Resolution {
-				if m.(*quizCounter).total > 10 {
+				if totalOf(m) > 10 {
 					return Resolution{Choice: 0}
 				}
 				return Resolution{Choice: 1}
@@ -62,7 +62,7 @@ func TestQuestionsAnswersLookAheadAndScore(t *testing.T) {
 	if q == nil || q.ID != "next-total" || q.Answered || q.Answer != "8" {
 		t.Fatalf("question at the start: %+v", q)
 	}
-	if r.m.(*quizCounter).total != 0 {
+	if totalOf(r.m) != 0 {
 		t.Fatal("look-ahead moved the run itself")
 	}
 	if _, err := r.Answer("above-10", "yes"); err == nil {

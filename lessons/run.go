@@ -153,6 +153,10 @@ type checkpoint struct {
 	at    int
 	clone Machine
 	state any
+	// hash is the prefix hash of the log up to at, once hashed (see
+	// Run.Checkpoint).
+	hash   [32]byte
+	hashed bool
 }
 
 // Start validates settings (nil means all defaults) and starts the lesson.

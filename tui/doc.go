@@ -17,7 +17,9 @@
 // The home screen lists the lessons in course order with a one-line
 // summary and the learner's progress (training steps seen, exercises
 // passed); / filters, enter opens. A lesson opens where the learner left
-// it: its journal in the progress store is replayed (lessons.Resume); a
+// it: its journal in the progress store is replayed (lessons.ResumeFrom),
+// from the latest checkpoint saved beside it when the lesson persists
+// them and one fits the journal (progress.Store.ReadCheckpoint); a
 // journal that no longer fits the lesson starts it afresh, and the status
 // line says so.
 //

@@ -60,6 +60,7 @@ type jobDoneMsg struct {
 	scene     scene.Scene
 	done      bool
 	journal   lessons.Journal
+	saved     *lessons.Saved // the run's latest checkpoints, saved with the journal
 	canBack   bool
 }
 
@@ -69,6 +70,7 @@ func (d *jobDoneMsg) snapshot(r *lessons.Run) {
 	d.scene = r.Scene()
 	d.done = r.Done()
 	d.journal = r.Journal()
+	d.saved = r.Checkpoint()
 	d.canBack = r.CanBack()
 }
 
@@ -83,8 +85,10 @@ func (d *jobDoneMsg) panicked(p any) {
 
 // openJob starts lesson l: afresh with settings when given, else from
 // the saved place (falling back to a fresh start, with a note, when the
-// saved journal no longer fits the lesson).
-func openJob(gen int, l *lessons.Lesson, seed uint64, settings lessons.Settings, saved *progress.Lesson) tea.Cmd {
+// saved journal no longer fits the lesson). The saved place is restored
+// from the lesson's checkpoint file in store, when it has one that fits
+// the journal, instead of replaying the whole journal.
+func openJob(gen int, l *lessons.Lesson, seed uint64, settings lessons.Settings, saved *progress.Lesson, store *progress.Store) tea.Cmd {
 	return func() (msg tea.Msg) {
 		d := jobDoneMsg{gen: gen}
 		defer func() {
@@ -94,7 +98,11 @@ func openJob(gen int, l *lessons.Lesson, seed uint64, settings lessons.Settings,
 		var r *lessons.Run
 		var err error
 		if saved != nil && settings == nil {
-			r, err = lessons.Resume(l, saved.Journal)
+			var ckpt []byte
+			if store != nil && len(saved.Journal.Entries) > 0 {
+				ckpt = store.ReadCheckpoint(l.ID)
+			}
+			r, _, err = lessons.ResumeFrom(l, saved.Journal, ckpt)
 			if err != nil {
 				d.note = fmt.Sprintf("your saved place no longer fits this lesson (%v); started afresh", err)
 				r, err = lessons.Start(l, seed, nil)
@@ -186,6 +194,7 @@ func (d *jobDoneMsg) snapshotBranch(br *lessons.Branch) {
 	d.scene = br.Scene()
 	d.done = br.Done()
 	d.journal = br.Parent.Journal()
+	d.saved = br.Parent.Checkpoint()
 	d.canBack = br.Parent.CanBack() || br.Branch.CanBack()
 }
 
@@ -201,13 +210,18 @@ type tickMsg struct{ gen int }
 // this lesson's place is replaced only if it is not newer than this one
 // (by its Updated time), so an older save finishing late, or another
 // instance's later place, is not overwritten.
-func saveJob(c *common, id string, j lessons.Journal, stepsSeen int) tea.Cmd {
+//
+// When the place is written, the run's latest checkpoints (saved, nil
+// when it has none) are written to the lesson's checkpoint file, or the
+// file is removed; a failure there costs only time at the next opening
+// (the journal is replayed), so it is not reported.
+func saveJob(c *common, id string, j lessons.Journal, saved *lessons.Saved, stepsSeen int) tea.Cmd {
 	answers := map[string]bool{}
 	for q, ok := range c.progress.Lessons[id].Answers {
 		answers[q] = ok
 	}
 	at := now()
-	update := func(st *progress.State) {
+	update := func(st *progress.State) (placed bool) {
 		if st.Lessons == nil {
 			st.Lessons = map[string]progress.Lesson{}
 		}
@@ -215,12 +229,14 @@ func saveJob(c *common, id string, j lessons.Journal, stepsSeen int) tea.Cmd {
 		if !p.Updated.After(at) {
 			p.Journal = j
 			p.Updated = at
+			placed = true
 		}
 		p.StepsSeen = max(p.StepsSeen, stepsSeen)
 		for q, ok := range answers {
 			p.RecordAnswer(q, ok)
 		}
 		st.Lessons[id] = p
+		return placed
 	}
 	update(c.progress) // the home screen shows it at once
 	store := c.opts.Store
@@ -228,7 +244,15 @@ func saveJob(c *common, id string, j lessons.Journal, stepsSeen int) tea.Cmd {
 		return nil
 	}
 	return func() tea.Msg {
-		_, err := store.Update(update)
+		placed := false
+		_, err := store.Update(func(st *progress.State) { placed = update(st) })
+		if err == nil && placed {
+			var data []byte
+			if saved != nil {
+				data, _ = saved.Encode() // nil on failure: the stale file goes
+			}
+			_ = store.WriteCheckpoint(id, data)
+		}
 		return savedMsg{err: err}
 	}
 }

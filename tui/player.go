@@ -47,6 +47,7 @@ type playerModel struct {
 	done     bool
 	canBack  bool
 	journal  lessons.Journal
+	saved    *lessons.Saved // the run's latest checkpoints, saved with the journal
 	stepsMax int
 
 	busy  bool
@@ -86,7 +87,7 @@ func (p playerModel) open(c *common, l *lessons.Lesson, settings lessons.Setting
 		p.stepsMax = s.StepsSeen
 	}
 	p = p.resize(c)
-	return p, openJob(gen, l, c.opts.Seed, settings, saved)
+	return p, openJob(gen, l, c.opts.Seed, settings, saved, c.opts.Store)
 }
 
 // firstFocus puts the focus on the learning rate when the lesson has one.
@@ -113,7 +114,7 @@ func (p playerModel) save(c *common) tea.Cmd {
 	if p.lesson == nil || !p.hasScene {
 		return nil
 	}
-	return saveJob(c, p.lesson.ID, p.journal, p.stepsMax)
+	return saveJob(c, p.lesson.ID, p.journal, p.saved, p.stepsMax)
 }
 
 // playerState is what the player is doing; a key press goes to the
@@ -450,7 +451,7 @@ func (p playerModel) finish(c *common, d jobDoneMsg) (playerModel, tea.Cmd, bool
 	}
 	if d.scene.LessonID != "" {
 		p.sc, p.hasScene = d.scene, true
-		p.done, p.canBack, p.journal = d.done, d.canBack, d.journal
+		p.done, p.canBack, p.journal, p.saved = d.done, d.canBack, d.journal, d.saved
 		p.stepsMax = max(p.stepsMax, d.scene.Pos.Step)
 	}
 	if d.note != "" {

@@ -178,9 +178,9 @@ func TestTwoAppsKeepBothPlaces(t *testing.T) {
 	defer func(f func() time.Time) { now = f }(now)
 	later := time.Now().Add(time.Hour)
 	now = func() time.Time { return later }
-	newer := saveJob(a.c, testLesson, lessons.Journal{Seed: 9}, 3)
+	newer := saveJob(a.c, testLesson, lessons.Journal{Seed: 9}, nil, 3)
 	now = func() time.Time { return later.Add(-time.Minute) }
-	older := saveJob(a.c, testLesson, lessons.Journal{Seed: 1}, 3)
+	older := saveJob(a.c, testLesson, lessons.Journal{Seed: 1}, nil, 3)
 	newer()
 	older() // finishes last, but is older
 	st, _, _ = store.Load()

@@ -15,6 +15,10 @@
 // never overwritten; fields this version does not know are kept. What
 // Load reads is bounded (MaxFileSize, MaxJournalEntries, and the limits
 // in shape.go), so a crafted file cannot exhaust memory or time.
+//
+// Beside it, checkpoints/<lesson>.ckpt holds a lesson's latest saved
+// checkpoints (see checkpoint.go): a cache that makes reopening a heavy
+// lesson fast, never needed for correctness.
 package progress
 
 import (

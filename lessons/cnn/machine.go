@@ -152,6 +152,7 @@ type snapshot struct {
 	inspect int
 	alive   float64
 	set     lessons.Settings
+	source  string // of the digits, for a saved snapshot (persist.go)
 }
 
 // Snapshot implements lessons.Snapshotter.
@@ -160,7 +161,7 @@ func (m *machine) Snapshot() (any, bool) {
 	if !ok {
 		return nil, false
 	}
-	st := snapshot{loop: s, evals: slices.Clone(m.evals), inspect: m.inspect, alive: m.alive, set: m.set}
+	st := snapshot{loop: s, evals: slices.Clone(m.evals), inspect: m.inspect, alive: m.alive, set: m.set, source: m.train.Source}
 	if m.pending != nil {
 		st.pending = m.pending.copy()
 	}

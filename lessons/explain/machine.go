@@ -213,6 +213,10 @@ type snapshot struct {
 	acc       float64
 	chanMeans []float64
 	rep       *report
+	// source is the digits' (persist.go). remade is set in a snapshot read
+	// from a file, which holds no report: Restore makes it.
+	source string
+	remade *remade
 }
 
 // Snapshot implements lessons.Snapshotter. Reports are never changed once
@@ -222,7 +226,7 @@ func (m *machine) Snapshot() (any, bool) {
 	if !ok {
 		return nil, false
 	}
-	return snapshot{loop: s, set: m.set, stage: m.stage, acc: m.acc, chanMeans: m.chanMeans, rep: m.rep}, true
+	return snapshot{loop: s, set: m.set, stage: m.stage, acc: m.acc, chanMeans: m.chanMeans, rep: m.rep, source: m.train.Source}, true
 }
 
 // Restore implements lessons.Snapshotter.
@@ -233,5 +237,12 @@ func (m *machine) Restore(state any) {
 	m.chanMeans = slices.Clone(s.chanMeans)
 	if m.loop.Rows != nil {
 		m.xb, m.yb = m.train.Batch(m.loop.Rows)
+	}
+	if s.remade != nil && m.stage > stTrain {
+		if s.remade.rep == nil {
+			m.explain()
+			s.remade.rep = m.rep
+		}
+		m.rep = s.remade.rep
 	}
 }

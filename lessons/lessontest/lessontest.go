@@ -3,6 +3,8 @@
 package lessontest
 
 import (
+	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -70,4 +72,73 @@ func Wrong(q *scene.Question) string {
 		return strconv.FormatFloat(v+10*q.Tolerance+1, 'g', -1, 64)
 	}
 	return strconv.Itoa((q.AnswerIndex+1)%len(q.Choices) + 1)
+}
+
+// CheckPersist checks a lesson whose machine implements lessons.Persister:
+// it plays l with play (any actions: ops, steps, answers, controls), saves
+// the run's checkpoint as a front end would, and checks that resuming the
+// journal from that checkpoint restores it (rather than replaying) and
+// gives exactly the scenes of a full replay — now, after two more steps,
+// and stepping back three times — and that the same bytes, truncated or
+// with a byte changed, are ignored (a full replay, the same scenes). It
+// returns the checkpoint file's bytes.
+func CheckPersist(t *testing.T, l *lessons.Lesson, settings lessons.Settings, play func(r *lessons.Run)) []byte {
+	t.Helper()
+	r, err := lessons.Start(l, lessons.DefaultSeed, settings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	play(r)
+	j := r.Journal()
+	sv := r.Checkpoint()
+	if sv == nil {
+		t.Fatalf("%s: no checkpoint to save after %d actions", l.ID, r.Actions())
+	}
+	data, err := sv.Encode()
+	if err != nil {
+		t.Fatalf("%s: %v", l.ID, err)
+	}
+	full, err := lessons.Resume(l, j)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fast, restored, err := lessons.ResumeFrom(l, j, data)
+	if err != nil || !restored {
+		t.Fatalf("%s: ResumeFrom restored %v, %v", l.ID, restored, err)
+	}
+	same := func(what string, got, want *lessons.Run) {
+		t.Helper()
+		g, w := got.Scene(), want.Scene()
+		if !reflect.DeepEqual(g, w) {
+			t.Fatalf("%s: %s: the scene from the checkpoint differs from the replay's:\n%s\nwant\n%s", l.ID, what, g.Narrative, w.Narrative)
+		}
+		if !reflect.DeepEqual(got.Journal(), want.Journal()) || got.CanBack() != want.CanBack() {
+			t.Fatalf("%s: %s: journals differ", l.ID, what)
+		}
+	}
+	same("resumed", fast, full)
+	same("resumed vs the original run", fast, r)
+	bad := map[string][]byte{
+		"truncated": data[:len(data)*2/3],
+		"changed":   append([]byte(nil), data...),
+	}
+	bad["changed"][len(data)/2] ^= 1
+	for what, b := range bad {
+		got, restored, err := lessons.ResumeFrom(l, j, b)
+		if err != nil || restored {
+			t.Fatalf("%s: %s checkpoint: restored %v, %v", l.ID, what, restored, err)
+		}
+		same(what+" checkpoint", got, full)
+	}
+	for i := range 2 {
+		fast.Advance(lessons.Step)
+		full.Advance(lessons.Step)
+		same(fmt.Sprintf("step %d after resuming", i+1), fast, full)
+	}
+	for i := range 3 {
+		fast.Back()
+		full.Back()
+		same(fmt.Sprintf("back %d after resuming", i+1), fast, full)
+	}
+	return data
 }

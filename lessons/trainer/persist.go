@@ -1,0 +1,294 @@
+package trainer
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/dlearn/dlearn/engine/autograd"
+	"github.com/dlearn/dlearn/engine/optim"
+	"github.com/dlearn/dlearn/engine/tensor"
+	"github.com/dlearn/dlearn/lessons"
+)
+
+// The encodings here are the engine-level parts of a lesson's
+// lessons.Persister: parameter values, optimizers and Loop snapshots.
+// Each starts with its own version number.
+const (
+	optimizerVersion = 1
+	snapshotVersion  = 1
+)
+
+// Optimizer kinds in the encoding.
+const (
+	kindSGD = iota
+	kindMomentum
+	kindAdaGrad
+	kindRMSProp
+	kindAdam
+)
+
+// EncodeOptimizer writes opt's kind, its settings and its state for each
+// of params, in order.
+func EncodeOptimizer(e *lessons.Encoder, opt optim.Optimizer, params []*autograd.Var) error {
+	e.Int(optimizerVersion)
+	switch o := opt.(type) {
+	case *optim.SGD:
+		e.Int(kindSGD)
+		floats(e, o.LR, o.WeightDecay)
+	case *optim.Momentum:
+		e.Int(kindMomentum)
+		floats(e, o.LR, o.Mu, o.WeightDecay)
+		e.Bool(o.Nesterov)
+	case *optim.AdaGrad:
+		e.Int(kindAdaGrad)
+		floats(e, o.LR, o.Eps, o.WeightDecay)
+	case *optim.RMSProp:
+		e.Int(kindRMSProp)
+		floats(e, o.LR, o.Alpha, o.Eps, o.WeightDecay)
+	case *optim.Adam:
+		e.Int(kindAdam)
+		floats(e, o.LR, o.Beta1, o.Beta2, o.Eps, o.WeightDecay)
+		e.Bool(o.Decoupled)
+	default:
+		return fmt.Errorf("trainer: cannot save optimizer %T", opt)
+	}
+	e.Len(len(params), false)
+	for _, p := range params {
+		st, ok := optim.ExportState(opt, p)
+		e.Bool(ok)
+		if !ok {
+			continue
+		}
+		e.Floats(st.Last)
+		e.Floats(st.A)
+		e.Floats(st.B)
+		e.Int(st.Steps)
+	}
+	return nil
+}
+
+func floats(e *lessons.Encoder, v ...float64) {
+	for _, x := range v {
+		e.Float(x)
+	}
+}
+
+// DecodeOptimizer reads what EncodeOptimizer wrote and returns a new
+// optimizer with that state keyed by params (which must have the sizes
+// of the parameters it was saved with).
+func DecodeOptimizer(d *lessons.Decoder, params []*autograd.Var) (optim.Optimizer, error) {
+	d.Version("optimizer", optimizerVersion)
+	kind := d.IntIn("optimizer kind", kindSGD, kindAdam)
+	f := func() float64 {
+		v := d.Float()
+		if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+			d.Fail("optimizer setting %g", v)
+		}
+		return v
+	}
+	var opt optim.Optimizer
+	switch kind {
+	case kindSGD:
+		opt = &optim.SGD{LR: f(), WeightDecay: f()}
+	case kindMomentum:
+		opt = &optim.Momentum{LR: f(), Mu: f(), WeightDecay: f(), Nesterov: d.Bool()}
+	case kindAdaGrad:
+		opt = &optim.AdaGrad{LR: f(), Eps: f(), WeightDecay: f()}
+	case kindRMSProp:
+		opt = &optim.RMSProp{LR: f(), Alpha: f(), Eps: f(), WeightDecay: f()}
+	case kindAdam:
+		opt = &optim.Adam{LR: f(), Beta1: f(), Beta2: f(), Eps: f(), WeightDecay: f(), Decoupled: d.Bool()}
+	}
+	if n, _ := d.Len(len(params), 1); d.Err() == nil && n != len(params) {
+		d.Fail("optimizer state for %d parameters, want %d", n, len(params))
+	}
+	if d.Err() != nil {
+		return nil, d.Err()
+	}
+	for _, p := range params {
+		if !d.Bool() {
+			continue
+		}
+		size := len(p.Value.Data)
+		st := optim.ParamState{Last: d.Floats(size), A: d.Floats(size), B: d.Floats(size), Steps: d.IntIn("optimizer steps", 0, math.MaxInt32)}
+		if d.Err() != nil {
+			return nil, d.Err()
+		}
+		if err := optim.ImportState(opt, p, st); err != nil {
+			return nil, d.Fail("%v", err)
+		}
+	}
+	return opt, d.Err()
+}
+
+// EncodeValues writes the values of params.
+func EncodeValues(e *lessons.Encoder, params []*autograd.Var) {
+	e.Len(len(params), false)
+	for _, p := range params {
+		e.Floats(p.Value.Data)
+	}
+}
+
+// DecodeValues reads what EncodeValues wrote for parameters of the sizes
+// of params, as copies (params are not changed).
+func DecodeValues(d *lessons.Decoder, params []*autograd.Var) [][]float64 {
+	if n, _ := d.Len(len(params), 1); d.Err() == nil && n != len(params) {
+		d.Fail("%d parameters, want %d", n, len(params))
+	}
+	out := make([][]float64, len(params))
+	for i, p := range params {
+		out[i] = d.FloatsN(p.Name, len(p.Value.Data))
+	}
+	return out
+}
+
+// EncodeTensor writes t (nil included).
+func EncodeTensor(e *lessons.Encoder, t *tensor.Tensor) {
+	e.Bool(t != nil)
+	if t != nil {
+		e.Ints(t.Shape)
+		e.Floats(t.Data)
+	}
+}
+
+// DecodeTensor reads what EncodeTensor wrote, of at most most elements.
+func DecodeTensor(d *lessons.Decoder, most int) *tensor.Tensor {
+	if !d.Bool() {
+		return nil
+	}
+	shape := d.Ints(8, 0, most)
+	data := d.Floats(most)
+	if d.Err() == nil && (data == nil || shape == nil || tensor.Size(shape) != len(data)) {
+		d.Fail("tensor of shape %v with %d values", shape, len(data))
+	}
+	if d.Err() != nil {
+		return nil
+	}
+	return &tensor.Tensor{Shape: shape, Data: data}
+}
+
+// errTape is the error of encoding a snapshot whose cursor keeps a tape.
+var errTape = errors.New("trainer: a snapshot that keeps its step's tape cannot be saved")
+
+// Encode writes s for Loop.DecodeSnapshot. The loop's hooks and
+// parameters are not written (a decoding loop has its own); a finished
+// step's tape cannot be, so Encode fails unless the cursor is idle or
+// holds only the loss (a lesson that lets the tape go after each step,
+// as cnn does).
+func (s Snapshot) Encode(e *lessons.Encoder) error {
+	l := &s.loop
+	c := &l.Cur
+	if c.Tape != nil && c.Tape.Len() > 0 || c.Steps != nil || c.Phase == Forward || c.Phase == Backward {
+		return errTape
+	}
+	e.Int(snapshotVersion)
+	e.Len(len(s.values), false)
+	for i := range s.values {
+		e.Floats(s.values[i])
+		e.Floats(s.grads[i])
+	}
+	if err := EncodeOptimizer(e, s.opt, l.Params); err != nil {
+		return err
+	}
+	e.Int(l.N)
+	e.Int(l.Batch)
+	e.Int(l.Epochs)
+	e.Uint(l.ShuffleSeed)
+	e.Bool(l.NoShuffle)
+	e.Len(len(l.Batches), l.Batches == nil)
+	for _, b := range l.Batches {
+		e.Ints(b)
+	}
+	e.Int(l.Next)
+	e.Ints(l.Rows)
+	e.Int(l.Step)
+	e.Int(l.Epoch)
+	e.Floats(l.Losses)
+	e.Bool(l.Diverged)
+	e.Int(l.DivStep)
+	e.Int(int(c.Phase))
+	e.Bool(c.Tape != nil)
+	e.Int(c.Fwd)
+	e.Bool(c.Loss != nil)
+	if c.Loss != nil {
+		e.String(c.Loss.Name)
+		EncodeTensor(e, c.Loss.Value)
+	}
+	return nil
+}
+
+// DecodeSnapshot reads a Snapshot that Encode wrote of a loop like l (the
+// same sizes and settings), keyed by l's parameters, for l.Restore. It
+// does not change l.
+func (l *Loop) DecodeSnapshot(d *lessons.Decoder) (Snapshot, error) {
+	d.Version("snapshot", snapshotVersion)
+	if n, _ := d.Len(len(l.Params), 2); d.Err() == nil && n != len(l.Params) {
+		d.Fail("%d parameters, want %d", n, len(l.Params))
+	}
+	s := Snapshot{loop: *l}
+	s.loop.Cur = Cursor{}
+	for _, p := range l.Params {
+		size := len(p.Value.Data)
+		s.values = append(s.values, d.FloatsN(p.Name, size))
+		g := d.Floats(size)
+		if g != nil && len(g) != size {
+			d.Fail("gradient of %s has %d values", p.Name, len(g))
+		}
+		s.grads = append(s.grads, g)
+	}
+	if d.Err() != nil {
+		return Snapshot{}, d.Err()
+	}
+	opt, err := DecodeOptimizer(d, l.Params)
+	if err != nil {
+		return Snapshot{}, err
+	}
+	s.opt = opt
+	n, batch, epochs, seed, noShuffle := d.Int(), d.Int(), d.Int(), d.Uint(), d.Bool()
+	if d.Err() == nil && (n != l.N || batch != l.Batch || epochs != l.Epochs || seed != l.ShuffleSeed || noShuffle != l.NoShuffle) {
+		d.Fail("loop of %d rows, batch %d, %d epochs: another run's", n, batch, epochs)
+	}
+	lp := &s.loop
+	spe := l.StepsPerEpoch()
+	nb, isNil := d.Len(spe, 1)
+	if !isNil {
+		lp.Batches = make([][]int, nb)
+		for i := range lp.Batches {
+			lp.Batches[i] = d.Ints(l.Batch, 0, l.N-1)
+		}
+	} else {
+		lp.Batches = nil
+	}
+	lp.Next = d.IntIn("next batch", 0, len(lp.Batches))
+	lp.Rows = d.Ints(l.Batch, 0, l.N-1)
+	lp.Step = d.IntIn("step", 0, spe*l.Epochs)
+	lp.Epoch = d.IntIn("epoch", 0, l.Epochs)
+	lp.Losses = d.Floats(lp.Step)
+	if d.Err() == nil && len(lp.Losses) != lp.Step {
+		d.Fail("%d losses for %d steps", len(lp.Losses), lp.Step)
+	}
+	lp.Diverged = d.Bool()
+	lp.DivStep = d.IntIn("divergence step", 0, lp.Step+1)
+	c := &lp.Cur
+	c.Phase = Phase(d.IntIn("phase", int(Idle), int(Updated)))
+	if c.Phase == Forward || c.Phase == Backward {
+		d.Fail("a snapshot inside a step")
+	}
+	if d.Bool() {
+		c.Tape = autograd.NewTape()
+	}
+	c.Fwd = d.IntIn("forward nodes", 0, math.MaxInt32)
+	if d.Bool() {
+		name := d.String(256)
+		if v := DecodeTensor(d, 1<<20); v != nil {
+			c.Loss = autograd.Const(name, v)
+		} else {
+			d.Fail("loss without a value")
+		}
+	}
+	if d.Err() != nil {
+		return Snapshot{}, d.Err()
+	}
+	return s, nil
+}
