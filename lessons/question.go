@@ -79,7 +79,7 @@ type posed struct {
 // answer, and whether the learner has answered it; nil when there is none.
 func (r *Run) Question() *scene.Question {
 	q, ok := r.m.(Questioner)
-	if !ok {
+	if !ok || r.mineStopped() {
 		return nil
 	}
 	a := q.Ask()

@@ -1,0 +1,181 @@
+package trainer
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/dlearn/dlearn/engine/autograd"
+	"github.com/dlearn/dlearn/internal/checks"
+	"github.com/dlearn/dlearn/lessons"
+)
+
+// Mine mode: after each Begin, every node of the tape whose op a learner
+// implements in an exercise is recomputed by the learner's function (a
+// lessons.Mine) on the node's real input values and compared with the
+// node's output. At the first disagreement, or a call that panics, hangs
+// or returns the wrong shape, the run stops at that step with that op
+// revealed. Training itself always continues with the engine's values: a
+// step goes on only when the learner's equal them within MineTol, so the
+// run that follows is the one the learner's code would give.
+
+// MineTol accepts the learner's value y for the engine's e when
+// |y − e| ≤ Abs + Rel·|e| (the checks' tolerance for careful float64 code).
+var MineTol = struct{ Abs, Rel float64 }{Abs: 1e-9, Rel: 1e-7}
+
+// MineCap is how many elements of one node are checked at most, for
+// element-wise ops (one call per element) and row-wise ones (one call per
+// row, counting its elements): the first ones, in order.
+const MineCap = 64
+
+// adapter checks one tape node against an exercise's Impl.
+type adapter struct {
+	exercise, fn string
+	check        func(impl any, n *autograd.Node, c *compare)
+}
+
+// adapters by op name. Each documents the exercise's convention it relies on.
+var adapters = map[string]adapter{
+	// logistic.Sigmoid(z) per element.
+	"sigmoid": {"logistic", "Sigmoid", func(impl any, n *autograd.Node, c *compare) {
+		f := impl.(*checks.LogisticImpl).Sigmoid
+		in, out := n.Inputs[0].Value.Data, n.Out.Value.Data
+		c.total = len(out)
+		for i := range min(len(out), MineCap) {
+			var y float64
+			if !c.call(func() { y = f(in[i]) }) {
+				return
+			}
+			if !c.elem(fmt.Sprintf("[%d]", i), out[i], y, []any{in[i]}, y) {
+				return
+			}
+		}
+	}},
+	// logistic.BCE(p, y): the mean over the batch, p clamped to [1e-7, 1−1e-7]
+	// as the engine's BCE does.
+	"bce": {"logistic", "BCE", func(impl any, n *autograd.Node, c *compare) {
+		f := impl.(*checks.LogisticImpl).BCE
+		p := append([]float64(nil), n.Inputs[0].Value.Data...)
+		y := append([]float64(nil), n.Inputs[1].Value.Data...)
+		c.total = 1
+		var l float64
+		if !c.call(func() { l = f(p, y) }) {
+			return
+		}
+		c.elem("", n.Out.Value.Data[0], l, []any{p, y}, l)
+	}},
+	// softmax.Softmax(row) for each row of the last axis.
+	"softmax": {"softmax", "Softmax", func(impl any, n *autograd.Node, c *compare) {
+		f := impl.(*checks.SoftmaxImpl).Softmax
+		in, out := n.Inputs[0].Value.Data, n.Out.Value.Data
+		sh := n.Out.Value.Shape
+		w := sh[len(sh)-1]
+		c.total = len(out)
+		for r := 0; r+w <= len(out) && c.Checked < MineCap; r += w {
+			row := append([]float64(nil), in[r:r+w]...)
+			var got []float64
+			if !c.call(func() { got = f(row) }) {
+				return
+			}
+			if len(got) != w {
+				c.problem(fmt.Sprintf("returned %d values for a row of %d: return a new slice as long as z", len(got), w))
+				return
+			}
+			for j := range w {
+				if !c.elem(fmt.Sprintf("[%d][%d]", r/w, j), out[r+j], got[j], []any{row}, got) {
+					return
+				}
+			}
+		}
+	}},
+}
+
+// MineOps returns the ops mine mode can check, with the learner's function
+// behind each ("sigmoid" → "logistic.Sigmoid").
+func MineOps() map[string]string {
+	out := map[string]string{}
+	for op, a := range adapters {
+		out[op] = a.exercise + "." + a.fn
+	}
+	return out
+}
+
+// compare accumulates one node's comparison.
+type compare struct {
+	lessons.MineCheck
+	exercise, fn string
+	ready        func(string)
+	total        int
+}
+
+// call runs f (one call of the learner's function) and turns a panic —
+// the learner's, or a harness failure — into the check's problem.
+func (c *compare) call(f func()) (ok bool) {
+	if c.ready != nil {
+		c.ready(c.exercise)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			c.problem(fmt.Sprint(r))
+			ok = false
+		}
+	}()
+	f()
+	return true
+}
+
+func (c *compare) problem(msg string) {
+	c.OK, c.Problem = false, msg
+}
+
+// elem compares one element and reports whether the comparison goes on;
+// at a disagreement it asks the checks for a diagnosis of got (the
+// learner's whole result for args).
+func (c *compare) elem(index string, engine, yours float64, args []any, got any) bool {
+	c.Checked++
+	d := math.Abs(yours - engine)
+	if math.IsNaN(d) {
+		d = math.Inf(1)
+	}
+	c.MaxErr = max(c.MaxErr, d)
+	c.Index, c.Engine, c.Yours = index, engine, yours
+	if d <= MineTol.Abs+MineTol.Rel*math.Abs(engine) || engine == yours {
+		return true
+	}
+	c.OK = false
+	c.Diagnosis = checks.Diagnose(c.exercise, c.fn, args, got)
+	return false
+}
+
+// SetMine implements lessons.MineChecker.
+func (l *Loop) SetMine(m *lessons.Mine) { l.Mine = m }
+
+// MineReport implements lessons.MineChecker.
+func (l *Loop) MineReport() *lessons.MineReport { return l.mineRep }
+
+// checkMine compares the current step's tape with the learner's code; at
+// a failure it stops the run with the failing node revealed.
+func (l *Loop) checkMine() {
+	rep := &lessons.MineReport{Step: l.Step + 1, First: -1}
+	for i, n := range l.Cur.Tape.Nodes() {
+		a, ok := adapters[n.Op]
+		if !ok {
+			continue
+		}
+		impl, ok := l.Mine.Impls[a.exercise]
+		if !ok || impl == nil {
+			continue
+		}
+		c := &compare{exercise: a.exercise, fn: a.fn, ready: l.Mine.Ready,
+			MineCheck: lessons.MineCheck{Node: n.Label(), Op: n.Op, Func: a.exercise + "." + a.fn, OK: true}}
+		a.check(impl, n, c)
+		c.Total = c.total
+		rep.Checks = append(rep.Checks, c.MineCheck)
+		if !c.OK {
+			rep.First = len(rep.Checks) - 1
+			l.MineStopped = true
+			l.Cur.Fwd = i + 1
+			break
+		}
+	}
+	l.mineRep = rep
+}
