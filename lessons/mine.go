@@ -88,7 +88,11 @@ func (r *MineReport) Message() string {
 	if c.Problem != "" {
 		b.WriteString(firstLineOf(c.Problem))
 	} else {
-		fmt.Fprintf(&b, "at %s the engine has %s, yours %s", c.Index, FormatNum(c.Engine), FormatNum(c.Yours))
+		at := ""
+		if c.Index != "" {
+			at = "at " + c.Index + " "
+		}
+		fmt.Fprintf(&b, "%sthe engine has %s, yours %s", at, FormatNum(c.Engine), FormatNum(c.Yours))
 	}
 	if c.Diagnosis != "" {
 		b.WriteString(" · hint: " + c.Diagnosis)

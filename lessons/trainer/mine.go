@@ -3,6 +3,7 @@ package trainer
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/dlearn/dlearn/engine/autograd"
 	"github.com/dlearn/dlearn/internal/checks"
@@ -115,13 +116,33 @@ func (c *compare) call(f func()) (ok bool) {
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			c.problem(fmt.Sprint(r))
+			c.problem(callProblem(r))
 			ok = false
 		}
 	}()
 	f()
 	return true
 }
+
+// callProblem is a failed call in one line: "panic at
+// exercises/logistic/logistic.go:48: TODO: …", or how the learner's
+// process ended ("timed out after 2s: is there a loop that never ends?
+// in logistic.Sigmoid (exercises/logistic/logistic.go:16)").
+func callProblem(r any) string {
+	// A harness proxy panics with a *harness.CallError, which says this.
+	if ce, ok := r.(interface {
+		Remote() (kind, site, where, text string)
+	}); ok {
+		kind, _, where, text := ce.Remote()
+		if kind == "fatal" {
+			return oneLine(text)
+		}
+		return oneLine(fmt.Sprintf("%s at %s: %s", kind, where, text))
+	}
+	return oneLine(fmt.Sprintf("panic: %v", r))
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 func (c *compare) problem(msg string) {
 	c.OK, c.Problem = false, msg
