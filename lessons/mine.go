@@ -120,6 +120,9 @@ func (r *MineReport) Panel() scene.Panel {
 		maxErr := FormatNum(c.MaxErr)
 		if c.Problem != "" {
 			yours, maxErr = firstLineOf(c.Problem), "—"
+			if c.Checked == 0 {
+				eng = "—"
+			}
 		}
 		t.Rows = append(t.Rows, []string{mark, c.Node, c.Func, eng, yours, maxErr, fmt.Sprintf("%d/%d", c.Checked, c.Total)})
 	}
@@ -170,6 +173,10 @@ func (r *Run) mineScene(sc *scene.Scene) {
 	}
 	sc.Panels = append(sc.Panels, rep.Panel())
 	if rep.Stopped() {
+		// The learner's code stopped the run: the goal is not judged.
+		if sc.Goal != nil {
+			sc.Goal.Verdict = nil
+		}
 		sc.Status = scene.Status{Level: scene.LevelError, Message: rep.Message()}
 	}
 }
