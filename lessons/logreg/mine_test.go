@@ -119,6 +119,9 @@ func TestMineFirstDisagreement(t *testing.T) {
 			if sc.Status.Level != "error" || !strings.Contains(sc.Status.Message, c.node) {
 				t.Errorf("status %+v", sc.Status)
 			}
+			if sc.Phase != "forward" || sc.Goal == nil || sc.Goal.Verdict != nil || sc.Status.Finished {
+				t.Errorf("phase %q, goal %+v, status %+v: a run the learner's code stopped is not finished, nor judged", sc.Phase, sc.Goal, sc.Status)
+			}
 			if got := m.loop.Cur.Tape.Nodes()[m.loop.Cur.Fwd-1].Label(); got != c.node {
 				t.Errorf("revealed %q, want the failing op %q", got, c.node)
 			}
