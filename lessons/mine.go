@@ -119,7 +119,7 @@ func (r *MineReport) Panel() scene.Panel {
 		eng, yours := FormatNum(c.Engine), FormatNum(c.Yours)
 		maxErr := FormatNum(c.MaxErr)
 		if c.Problem != "" {
-			yours, maxErr = firstLineOf(c.Problem), "—"
+			yours, maxErr = shorten(firstLineOf(c.Problem), 48), "—"
 			if c.Checked == 0 {
 				eng = "—"
 			}
@@ -186,4 +186,12 @@ func (r *Run) mineScene(sc *scene.Scene) {
 func (r *Run) mineStopped() bool {
 	mm, ok := r.m.(Miner)
 	return r.mine != nil && ok && mm.Mined().MineReport().Stopped()
+}
+
+// shorten cuts s to n runes with "…" (the status line has it in full).
+func shorten(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
 }
