@@ -3,6 +3,7 @@ package trainer
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/dlearn/dlearn/engine/autograd"
@@ -88,6 +89,105 @@ var adapters = map[string]adapter{
 			}
 		}
 	}},
+	// layernorm.Forward(x, gain, bias, eps) on the first rows of x's last
+	// axis (at least one, then as many as fit in MineCap elements); eps is
+	// read from the node's attributes ("eps=1e-05", 4 significant digits).
+	"layernorm": {"layernorm", "Forward", func(impl any, n *autograd.Node, c *compare) {
+		f := impl.(*checks.LayerNormImpl).Forward
+		in, out := n.Inputs[0].Value.Data, n.Out.Value.Data
+		sh := n.Out.Value.Shape
+		d := sh[len(sh)-1]
+		eps, ok := attr(n.Attrs, "eps")
+		c.total = len(out)
+		if !ok || d == 0 {
+			c.problem("the engine's layernorm node does not say its eps: " + n.Attrs)
+			return
+		}
+		rows := max(1, min(len(out)/d, MineCap/d))
+		x := make([][]float64, rows)
+		for r := range x {
+			x[r] = append([]float64(nil), in[r*d:(r+1)*d]...)
+		}
+		gain := append([]float64(nil), n.Inputs[1].Value.Data...)
+		bias := append([]float64(nil), n.Inputs[2].Value.Data...)
+		var got [][]float64
+		if !c.call(func() { got = f(x, gain, bias, eps) }) {
+			return
+		}
+		if msg := shapeProblem(got, rows, d); msg != "" {
+			c.problem(msg)
+			return
+		}
+		for r := range rows {
+			for j := range d {
+				if !c.elem(fmt.Sprintf("[%d][%d]", r, j), out[r*d+j], got[r][j], nil, nil) {
+					return
+				}
+			}
+		}
+	}},
+	// maxpool.Forward(x[h][w], k, stride) on each sample's channels in
+	// turn, until MineCap output elements are checked; k and stride are
+	// read from the node's attributes.
+	"maxpool2d": {"maxpool", "Forward", func(impl any, n *autograd.Node, c *compare) {
+		f := impl.(*checks.MaxPoolImpl).Forward
+		k, ok1 := attr(n.Attrs, "k")
+		s, ok2 := attr(n.Attrs, "stride")
+		xs, ys := n.Inputs[0].Value.Shape, n.Out.Value.Shape
+		c.total = len(n.Out.Value.Data)
+		if !ok1 || !ok2 || len(xs) != 4 || len(ys) != 4 {
+			c.problem("the engine's maxpool2d node is not [N C H W] with k and stride: " + n.Attrs)
+			return
+		}
+		h, w, oh, ow := xs[2], xs[3], ys[2], ys[3]
+		in, out := n.Inputs[0].Value.Data, n.Out.Value.Data
+		for plane := 0; plane < xs[0]*xs[1] && c.Checked < MineCap; plane++ {
+			x := make([][]float64, h)
+			for i := range x {
+				x[i] = append([]float64(nil), in[plane*h*w+i*w:plane*h*w+(i+1)*w]...)
+			}
+			var got [][]float64
+			if !c.call(func() { got = f(x, int(k), int(s)) }) {
+				return
+			}
+			if msg := shapeProblem(got, oh, ow); msg != "" {
+				c.problem(msg)
+				return
+			}
+			for i := range oh {
+				for j := range ow {
+					if !c.elem(fmt.Sprintf("[%d][%d][%d]", plane, i, j), out[plane*oh*ow+i*ow+j], got[i][j], nil, nil) {
+						return
+					}
+				}
+			}
+		}
+	}},
+}
+
+// attr reads a number from a node's attributes ("k=2, stride=2").
+func attr(attrs, name string) (float64, bool) {
+	for _, kv := range strings.Split(attrs, ",") {
+		k, v, ok := strings.Cut(strings.TrimSpace(kv), "=")
+		if ok && k == name {
+			f, err := strconv.ParseFloat(v, 64)
+			return f, err == nil
+		}
+	}
+	return 0, false
+}
+
+// shapeProblem says how got differs from a rows×cols matrix, or "".
+func shapeProblem(got [][]float64, rows, cols int) string {
+	if len(got) != rows {
+		return fmt.Sprintf("returned %d rows, want %d", len(got), rows)
+	}
+	for i, r := range got {
+		if len(r) != cols {
+			return fmt.Sprintf("returned a row %d of %d values, want %d", i, len(r), cols)
+		}
+	}
+	return ""
 }
 
 // MineOps returns the ops mine mode can check, with the learner's function
@@ -163,7 +263,9 @@ func (c *compare) elem(index string, engine, yours float64, args []any, got any)
 		return true
 	}
 	c.OK = false
-	c.Diagnosis = checks.Diagnose(c.exercise, c.fn, args, got)
+	if args != nil {
+		c.Diagnosis = checks.Diagnose(c.exercise, c.fn, args, got)
+	}
 	return false
 }
 
