@@ -6,11 +6,14 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/dlearn/dlearn/lessons"
+	"github.com/dlearn/dlearn/lessons/attention"
+	"github.com/dlearn/dlearn/lessons/cnn"
 	"github.com/dlearn/dlearn/lessons/linreg"
 	"github.com/dlearn/dlearn/lessons/logreg"
 )
@@ -170,5 +173,63 @@ func TestOpenErrors(t *testing.T) {
 	_, err = Open(context.Background(), t.TempDir(), logreg.Lesson(), Options{})
 	if err == nil || strings.Contains(err.Error(), "\n") {
 		t.Errorf("an empty folder: %v", err)
+	}
+}
+
+// cnn (maxpool) and attention (layernorm) with the reference solutions:
+// the first steps agree with the engine's and land where the engine's do.
+// (The whole runs take long; the adapters are tested at every op kind in
+// lessons/trainer.)
+func TestOtherLessonsAgree(t *testing.T) {
+	for _, c := range []struct {
+		lesson *lessons.Lesson
+		ex, op string
+	}{
+		{cnn.Lesson(), "maxpool", "maxpool2d"},
+		{attention.Lesson(), "layernorm", "layernorm"},
+	} {
+		t.Run(c.lesson.ID, func(t *testing.T) {
+			dir := exercisesWith(t, func(s string) string { return s })
+			src, err := os.ReadFile("../../solutions/" + c.ex + "/" + c.ex + ".go")
+			if err != nil {
+				t.Skip(err)
+			}
+			if err := os.MkdirAll(filepath.Join(dir, c.ex), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, c.ex, c.ex+".go"), src, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			s := open(t, dir, c.lesson, 0)
+			if !slices.Contains(s.Exercises, c.ex) {
+				t.Fatalf("exercises %v", s.Exercises)
+			}
+			r, _ := lessons.Start(c.lesson, lessons.DefaultSeed, nil)
+			eng, _ := lessons.Start(c.lesson, lessons.DefaultSeed, nil)
+			r.SetMine(s.Mine)
+			// Three training steps (attention first walks its mechanism
+			// part, which trains nothing).
+			for i := 0; i < 100 && (report(r) == nil || report(r).Step < 3) && !r.Done(); i++ {
+				r.Advance(lessons.Step)
+				eng.Advance(lessons.Step)
+			}
+			rep := report(r)
+			if rep == nil || rep.Stopped() || rep.Step != 3 {
+				t.Fatalf("report %+v: %s", rep, rep.Message())
+			}
+			n := 0
+			for _, ch := range rep.Checks {
+				if ch.Op == c.op && ch.OK && ch.Checked > 0 {
+					n++
+				}
+			}
+			if n == 0 {
+				t.Errorf("no %s op checked: %+v", c.op, rep.Checks)
+			}
+			got, want := r.Scene(), eng.Scene()
+			if got.Pos != want.Pos || !reflect.DeepEqual(got.Panels[:len(got.Panels)-1], want.Panels) {
+				t.Errorf("the mine run differs from the engine's after 3 steps")
+			}
+		})
 	}
 }
