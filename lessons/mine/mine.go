@@ -72,6 +72,9 @@ func Open(ctx context.Context, dir string, l *lessons.Lesson, o Options) (*Sessi
 		sort.Strings(ops)
 		return nil, fmt.Errorf("mine: lesson %s has no op mine mode can check yet (it checks %s)", l.ID, strings.Join(ops, ", "))
 	}
+	if _, ok := l.New(lessons.DefaultSeed, l.Defaults()).(lessons.Miner); !ok {
+		return nil, fmt.Errorf("mine: lesson %s does not run in mine mode yet", l.ID)
+	}
 	s := &Session{Mine: &lessons.Mine{Impls: map[string]any{}}}
 	byName := map[string]*grade.Harness{}
 	for _, name := range names {

@@ -16,6 +16,7 @@ import (
 	"github.com/dlearn/dlearn/lessons/cnn"
 	"github.com/dlearn/dlearn/lessons/linreg"
 	"github.com/dlearn/dlearn/lessons/logreg"
+	"github.com/dlearn/dlearn/lessons/translate"
 )
 
 // These tests build harnesses from a temporary exercises folder (seconds
@@ -169,6 +170,10 @@ func TestOpenErrors(t *testing.T) {
 	_, err = Open(context.Background(), dir, linreg.Lesson(), Options{})
 	if err == nil || !strings.Contains(err.Error(), "no op mine mode can check") {
 		t.Errorf("linreg: %v", err)
+	}
+	_, err = Open(context.Background(), dir, translate.Lesson(), Options{})
+	if err == nil || !strings.Contains(err.Error(), "does not run in mine mode yet") {
+		t.Errorf("translate: %v", err)
 	}
 	_, err = Open(context.Background(), t.TempDir(), logreg.Lesson(), Options{})
 	if err == nil || strings.Contains(err.Error(), "\n") {
