@@ -107,7 +107,8 @@ func firstLineOf(s string) string {
 
 // Panel is the "yours vs engine" table of the report.
 func (r *MineReport) Panel() scene.Panel {
-	t := &scene.Table{Columns: []string{"", "op", "your function", "engine", "yours", "max |Δ|", "checked"}}
+	// The function goes last: a narrow front end drops it first.
+	t := &scene.Table{Columns: []string{"", "op", "engine", "yours", "max |Δ|", "checked", "your function"}}
 	for i, c := range r.Checks {
 		mark := "✓"
 		if !c.OK {
@@ -124,7 +125,7 @@ func (r *MineReport) Panel() scene.Panel {
 				eng = "—"
 			}
 		}
-		t.Rows = append(t.Rows, []string{mark, c.Node, c.Func, eng, yours, maxErr, fmt.Sprintf("%d/%d", c.Checked, c.Total)})
+		t.Rows = append(t.Rows, []string{mark, c.Node, eng, yours, maxErr, fmt.Sprintf("%d/%d", c.Checked, c.Total), c.Func})
 	}
 	title := fmt.Sprintf("yours vs engine · step %d", r.Step)
 	if r.Stopped() {
