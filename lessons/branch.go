@@ -25,6 +25,7 @@ func (r *Run) Fork() *Run {
 		moves:           r.moves,
 		cost:            r.cost,
 		stopAtQuestions: r.stopAtQuestions,
+		mine:            r.mine,
 	}
 }
 

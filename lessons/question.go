@@ -79,7 +79,7 @@ type posed struct {
 // answer, and whether the learner has answered it; nil when there is none.
 func (r *Run) Question() *scene.Question {
 	q, ok := r.m.(Questioner)
-	if !ok {
+	if !ok || r.mineStopped() {
 		return nil
 	}
 	a := q.Ask()
@@ -114,7 +114,13 @@ func (r *Run) resolve(a *Ask) posed {
 	}
 	m := r.m
 	if a.AheadN > 0 {
+		// The look-ahead is the engine's: in mine mode the learner's code
+		// has agreed so far (or no question is posed), and a question's
+		// answer is what the lesson teaches, not where their code stops.
+		mine := r.mine
+		r.mine = nil
 		m = r.copyMachine()
+		r.mine = mine
 		for range a.AheadN {
 			if m.Done() {
 				break

@@ -130,6 +130,9 @@ type Run struct {
 	// stopAtQuestions makes Step, Epoch and End advances stop at a question
 	// not yet answered (see SetStopAtQuestions).
 	stopAtQuestions bool
+	// mine is the learner's code every machine of the run checks its ops
+	// against (mine mode), or nil.
+	mine *Mine
 }
 
 // Progresser is implemented by machines that can say cheaply how far they
@@ -180,7 +183,7 @@ func Start(l *Lesson, seed uint64, settings Settings) (*Run, error) {
 
 func (r *Run) restart() {
 	r.start = r.settings.Clone()
-	r.m = r.lesson.New(r.seed, r.start.Clone())
+	r.m = r.newMachine()
 	r.log = r.log[:0]
 	r.checkpoints = nil
 	r.cost = 0
@@ -330,15 +333,15 @@ func (r *Run) Back() bool {
 // a new machine rather than the run's own.
 func (r *Run) fromCheckpoint(n int, fresh bool) (Machine, int) {
 	if n == 0 {
-		return r.lesson.New(r.seed, r.start.Clone()), 0
+		return r.newMachine(), 0
 	}
 	cp := r.checkpoints[n-1]
 	if cp.clone != nil {
-		return cp.clone.(Cloner).Clone(), cp.at
+		return r.withMine(cp.clone.(Cloner).Clone()), cp.at
 	}
 	m := r.m
 	if fresh {
-		m = r.lesson.New(r.seed, r.start.Clone())
+		m = r.newMachine()
 	}
 	m.(Snapshotter).Restore(cp.state)
 	return m, cp.at
@@ -438,6 +441,7 @@ func (r *Run) Scene() scene.Scene {
 	sc.Question = r.Question()
 	sc.Score = r.Score()
 	r.judgeGoal(&sc)
+	r.mineScene(&sc)
 	return sc
 }
 

@@ -28,6 +28,7 @@ const (
 	actRestart                    // Restart from the seed with the current settings
 	actBranch                     // Branch with control set to value
 	actUnbranch                   // End the branch, keeping the run (or, with keep, the branch)
+	actMine                       // Turn mine mode on or off (mine.go)
 )
 
 // action is one queued learner action.
@@ -62,6 +63,7 @@ type jobDoneMsg struct {
 	journal   lessons.Journal
 	saved     *lessons.Saved // the run's latest checkpoints, saved with the journal
 	canBack   bool
+	mine      *mineResult // set by a mine job that did its work
 }
 
 // snapshot fills in what the UI reads from the run, so it never has to

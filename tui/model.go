@@ -47,6 +47,10 @@ type Options struct {
 	// restored, a progress problem the learner must know about (a place
 	// that could not be saved, a progress file set aside).
 	Stderr io.Writer
+	// OpenMine, when set, builds the learner's code for mine mode (the m
+	// key); Mine, with Lesson, opens that lesson in mine mode at once.
+	OpenMine OpenMine
+	Mine     bool
 }
 
 // screen is which view the app shows.

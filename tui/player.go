@@ -65,6 +65,8 @@ type playerModel struct {
 	exercises bool        // the exercises view is open
 	narrative string      // the narrative the viewport holds, rendered
 	input     answerInput // the answer being typed, and whether one was sent
+	mineOn    bool        // mine mode is on (mine.go)
+	mineClose func()      // ends the processes of the run's Mine
 }
 
 func newPlayer() playerModel {
@@ -86,6 +88,11 @@ func (p playerModel) open(c *common, l *lessons.Lesson, settings lessons.Setting
 		saved = &s
 		p.stepsMax = s.StepsSeen
 	}
+	if c.opts.Mine && l.ID == c.opts.Lesson {
+		// dlearn lesson ID --mine: mine mode as soon as the run is open.
+		c.opts.Mine = false
+		p.queue = append(p.queue, action{kind: actMine})
+	}
 	p = p.resize(c)
 	return p, openJob(gen, l, c.opts.Seed, settings, saved, c.opts.Store)
 }
@@ -103,6 +110,7 @@ func firstFocus(l *lessons.Lesson) int {
 // close forgets the lesson; a job still running for it is ignored when
 // it returns.
 func (p playerModel) close() playerModel {
+	p.closeMine()
 	gen := p.gen + 1
 	p = newPlayer()
 	p.gen = gen
@@ -272,6 +280,11 @@ func (p playerModel) key(c *common, k tea.KeyPressMsg) (_ playerModel, _ tea.Cmd
 			return p, nil, false
 		}
 		return p.enqueue(c, action{kind: actBranch, control: ctl[p.focus%len(ctl)].Name, dir: 1})
+	case key.Matches(k, ks.Mine):
+		if p.busy {
+			return p.enqueue(c, action{kind: actMine})
+		}
+		return p.startMine(c)
 	case key.Matches(k, ks.KeepBranch):
 		p.running = false
 		if p.branch == nil {
@@ -412,6 +425,9 @@ func (p playerModel) start(c *common, a action) (playerModel, tea.Cmd, bool) {
 		}
 		a.value = next
 	}
+	if a.kind == actMine {
+		return p.startMine(c)
+	}
 	p.busy = true
 	return p, runJob(p.gen, p.run, p.branch, a), false
 }
@@ -436,6 +452,10 @@ func (p playerModel) finish(c *common, d jobDoneMsg) (playerModel, tea.Cmd, bool
 	}
 	if d.opened != nil {
 		p.run = d.opened
+	}
+	if d.act.kind == actMine {
+		p = p.finishMine(d)
+		d.err = nil
 	}
 	if d.err != nil && d.opened == nil && d.act.kind != actSet && d.act.kind != actAnswer && d.act.kind != actBranch {
 		p.failure = d.err.Error()
@@ -522,6 +542,8 @@ func (p playerModel) finish(c *common, d jobDoneMsg) (playerModel, tea.Cmd, bool
 		p.running = false
 		if p.sc.Status.Diverged {
 			p.note = "stopped: the run diverged"
+		} else if p.mineOn && p.sc.Status.Level == scene.LevelError {
+			p.note = "stopped: your code and the engine disagree (the table shows where)"
 		} else {
 			p.note = "stopped at the end of the run"
 		}

@@ -127,6 +127,10 @@ func run(reg *lessons.Registry, opts Options, more ...tea.ProgramOption) error {
 	wg.Wait()
 
 	m, ok := final.(Model)
+	if ok && m.player.mineClose != nil {
+		// Mine mode's harness processes and built programs.
+		m.player.mineClose()
+	}
 	if ok && err != nil {
 		// Not a quit of the app's own: its save may not have run.
 		m.saveNow()

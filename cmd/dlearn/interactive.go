@@ -1,11 +1,13 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
 	"github.com/dlearn/dlearn/internal/progress"
 	"github.com/dlearn/dlearn/lessons"
+	"github.com/dlearn/dlearn/lessons/mine"
 	"github.com/dlearn/dlearn/tui"
 )
 
@@ -22,7 +24,27 @@ func tuiOptions(e *env, seed uint64, noQuestions bool) tui.Options {
 	if dir, _, err := findExercises(); err == nil {
 		opts.ExercisesDir = dir
 	}
+	opts.OpenMine = func(ctx context.Context, l *lessons.Lesson) (*lessons.Mine, func(), error) {
+		s, err := openMine(ctx, l)
+		if err != nil {
+			return nil, nil, err
+		}
+		return s.Mine, s.Close, nil
+	}
 	return opts
+}
+
+// openMine builds the learner's code of lesson l's checkable exercises
+// from their exercises folder (found as grade finds it) for mine mode.
+func openMine(ctx context.Context, l *lessons.Lesson) (*mine.Session, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	dir, _, err := findExercises()
+	if err != nil {
+		return nil, fmt.Errorf("mine: %v", err)
+	}
+	return mine.Open(ctx, dir, l, mine.Options{})
 }
 
 // openTUI starts the terminal app on the home screen.
@@ -33,9 +55,10 @@ func openTUI(e *env, reg *lessons.Registry, seed uint64, noQuestions bool) error
 // openTUIRun starts the terminal app on lesson l. Settings given on the
 // command line start it afresh with them; otherwise it resumes the
 // learner's saved place.
-func openTUIRun(e *env, reg *lessons.Registry, l *lessons.Lesson, seed uint64, set lessons.Settings, explicit, noQuestions bool) error {
+func openTUIRun(e *env, reg *lessons.Registry, l *lessons.Lesson, seed uint64, set lessons.Settings, explicit, noQuestions, mine bool) error {
 	opts := tuiOptions(e, seed, noQuestions)
 	opts.Lesson = l.ID
+	opts.Mine = mine
 	if explicit {
 		opts.Settings = set
 	}

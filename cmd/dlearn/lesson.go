@@ -24,6 +24,7 @@ type lessonFlags struct {
 	answers     string
 	branch      string
 	branchAfter int
+	mine        bool
 }
 
 func newLessonCmd(e *env, reg *lessons.Registry) *cobra.Command {
@@ -39,7 +40,8 @@ func newLessonCmd(e *env, reg *lessons.Registry) *cobra.Command {
 			"  dlearn lesson linreg --plain --granularity op --steps 11\n" +
 			"  dlearn lesson linreg --plain --set lr=0.1\n" +
 			"  dlearn lesson linreg --plain --granularity op --steps 12 --answers 2,negative,-0.54\n" +
-			"  dlearn lesson linreg --plain --branch lr=0.1 --steps 20",
+			"  dlearn lesson linreg --plain --branch lr=0.1 --steps 20\n" +
+			"  dlearn lesson logreg --plain --mine",
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return fmt.Errorf("lesson: want one lesson id, got %d (see `dlearn list`)", len(args))
@@ -75,6 +77,9 @@ func newLessonCmd(e *env, reg *lessons.Registry) *cobra.Command {
 			if f.branchAfter < 0 {
 				return fmt.Errorf("--branch-after %d: must be 0 or more", f.branchAfter)
 			}
+			if f.branch != "" && f.mine {
+				return fmt.Errorf("--mine and --branch do not go together yet")
+			}
 			if f.branch != "" {
 				if qs.answers != nil {
 					return fmt.Errorf("--answers and --branch do not go together: questions are left out while a run is branched")
@@ -104,11 +109,19 @@ func newLessonCmd(e *env, reg *lessons.Registry) *cobra.Command {
 				}
 				// The app starts (or resumes) the run itself, off its UI loop.
 				explicit := len(f.set) > 0 || cmd.Flags().Changed("seed")
-				return openTUIRun(e, reg, l, f.seed, settings, explicit, f.noQuestions)
+				return openTUIRun(e, reg, l, f.seed, settings, explicit, f.noQuestions, f.mine)
 			}
 			r, err := lessons.Start(l, f.seed, settings)
 			if err != nil {
 				return err
+			}
+			if f.mine {
+				s, err := openMine(cmd.Context(), l)
+				if err != nil {
+					return err
+				}
+				defer s.Close()
+				r.SetMine(s.Mine)
 			}
 			// With scripted answers, whole steps stop at a question inside
 			// a step, so every question is met whatever the granularity.
@@ -134,6 +147,8 @@ func newLessonCmd(e *env, reg *lessons.Registry) *cobra.Command {
 	cmd.Flags().StringVar(&f.branch, "branch", "", "run a branch beside the run with one control changed, as name=value, stepped in lockstep;\n"+
 		"prints the two side by side (--plain, --json)")
 	cmd.Flags().IntVar(&f.branchAfter, "branch-after", 0, "advance this many times (by --granularity) before branching")
+	cmd.Flags().BoolVar(&f.mine, "mine", false, "mine mode: run your own code from the exercises folder at the lesson's ops (sigmoid, bce, softmax)\n"+
+		"beside the engine's, and stop at the first op where they disagree")
 	return cmd
 }
 

@@ -56,6 +56,14 @@ func logisticGrad(z, y []float64) []float64 {
 	return mapVec(z, y, func(z, y float64) float64 { return (sigmoid(z) - y) / n })
 }
 
+// sigmoidMistakes are the known wrong values of Sigmoid(z).
+func sigmoidMistakes(z float64) []mistake {
+	return []mistake{
+		{"mind the sign in the exponent: σ(z) = 1/(1 + e^(−z)), not 1/(1 + e^z).", []float64{1 / (1 + math.Exp(z))}},
+		{"that is tanh(z); the sigmoid is 1/(1 + e^(−z)) = (1 + tanh(z/2))/2.", []float64{math.Tanh(z)}},
+	}
+}
+
 func zyGiven(zName string, z, y []float64) []string {
 	return []string{zName + " = " + vecString(z), "y = " + vecString(y)}
 }
@@ -138,12 +146,7 @@ func logisticCases(impl LogisticImpl) []testCase {
 	return []testCase{
 		{"Sigmoid_values", func(c *ctx) {
 			sigmoidAt(c, []float64{0, 2, -2, 0.5, -7}, exactTol, "σ(z) = 1/(1 + e^(−z)); σ(0) = 0.5.",
-				func(z float64) []mistake {
-					return []mistake{
-						{"mind the sign in the exponent: σ(z) = 1/(1 + e^(−z)), not 1/(1 + e^z).", []float64{1 / (1 + math.Exp(z))}},
-						{"that is tanh(z); the sigmoid is 1/(1 + e^(−z)) = (1 + tanh(z/2))/2.", []float64{math.Tanh(z)}},
-					}
-				})
+				sigmoidMistakes)
 		}},
 		{"Sigmoid_large_inputs", func(c *ctx) {
 			// e^800 overflows to +Inf; σ(−40) ≈ 4.25e-18 must keep its digits.

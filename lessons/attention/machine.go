@@ -178,3 +178,7 @@ func (m *machine) Restore(state any) {
 		m.ids, m.labels = m.batch(m.loop.Rows)
 	}
 }
+
+// Mined implements lessons.Miner: mine mode checks the ops the learner
+// implemented in this lesson's exercises (trainer.MineOps).
+func (m *machine) Mined() lessons.MineChecker { return &m.loop }

@@ -181,3 +181,7 @@ func (m *machine) Restore(state any) {
 		m.xb, m.yb = m.train.Batch(m.loop.Rows)
 	}
 }
+
+// Mined implements lessons.Miner: mine mode checks the ops the learner
+// implemented in this lesson's exercises (trainer.MineOps).
+func (m *machine) Mined() lessons.MineChecker { return &m.loop }

@@ -128,3 +128,7 @@ func (m *machine) Restore(state any) {
 		m.xb, m.yb = data.Rows(m.x, m.loop.Rows), data.Rows(m.y, m.loop.Rows)
 	}
 }
+
+// Mined implements lessons.Miner: mine mode checks the sigmoid and the
+// BCE against the learner's logistic exercise.
+func (m *machine) Mined() lessons.MineChecker { return &m.loop }

@@ -53,13 +53,18 @@ func Epochs(most int, def string) lessons.Control {
 
 // Phase names where a Loop-driven run stands, as a scene phase and the
 // narrative block that explains it: "diverged", "finished", "ready"
-// ("intro" block), "forward" ("fwd-<op>" of the node just revealed),
+// ("intro" block), "forward" ("fwd-<op>" of the node just revealed, also
+// where mine mode stopped the run),
 // "backward" ("bwd-<op>") or "update".
 func (l *Loop) Phase() (phase, block string) {
 	cur := &l.Cur
 	switch {
 	case l.Diverged:
 		return "diverged", "diverged"
+	case l.MineStopped:
+		// Stopped by the learner's code (mine mode) at the op revealed:
+		// the run did not finish, it stands at that op.
+		return "forward", "fwd-" + cur.Tape.Nodes()[cur.Fwd-1].Op
 	case l.Done():
 		return "finished", "finished"
 	case cur.Tape == nil:

@@ -44,10 +44,17 @@ type Loop struct {
 	Losses   []float64 // the batch loss of every completed step
 	Diverged bool
 	DivStep  int // the step at which the run diverged
+
+	// Mine, when set, is the learner's code each step's ops are checked
+	// against (see mine.go); MineStopped is set when a check failed, which
+	// ends the run at that step.
+	Mine        *lessons.Mine
+	MineStopped bool
+	mineRep     *lessons.MineReport
 }
 
 // Done reports whether the run has finished or diverged.
-func (l *Loop) Done() bool { return l.Diverged || l.Epoch >= l.Epochs }
+func (l *Loop) Done() bool { return l.Diverged || l.MineStopped || l.Epoch >= l.Epochs }
 
 // StepsPerEpoch is the number of training steps in one epoch.
 func (l *Loop) StepsPerEpoch() int { return (l.N + l.Batch - 1) / l.Batch }
@@ -94,7 +101,7 @@ func (l *Loop) finishStep() {
 		return
 	}
 	if !l.InStep() {
-		if l.begin(); l.Diverged {
+		if l.begin(); l.Diverged || l.MineStopped {
 			return
 		}
 	}
@@ -119,6 +126,9 @@ func (l *Loop) begin() {
 	l.Cur.Begin(build, update)
 	if l.Cur.Diverged() {
 		l.Diverged, l.DivStep = true, l.Step+1
+	}
+	if l.Mine != nil && !l.Diverged {
+		l.checkMine()
 	}
 }
 

@@ -45,13 +45,13 @@ func (l *Loop) Snapshot(opt optim.Optimizer) (Snapshot, bool) {
 // is a new machine restored from the run's snapshot), so the optimizer's
 // state, kept per parameter, is moved onto this loop's parameters.
 func (l *Loop) Restore(s Snapshot) optim.Optimizer {
-	start, end, params := l.Start, l.EndEpoch, l.Params
+	start, end, params, mine := l.Start, l.EndEpoch, l.Params, l.Mine
 	remap := make(map[*autograd.Var]*autograd.Var, len(params))
 	for i, p := range s.loop.Params {
 		remap[p] = params[i]
 	}
 	*l = s.loop
-	l.Start, l.EndEpoch, l.Params = start, end, params
+	l.Start, l.EndEpoch, l.Params, l.Mine = start, end, params, mine
 	l.Losses = slices.Clone(s.loop.Losses)
 	for i, p := range params {
 		copy(p.Value.Data, s.values[i])

@@ -1,0 +1,39 @@
+package checks
+
+import (
+	"math"
+	"strings"
+	"testing"
+)
+
+func TestDiagnose(t *testing.T) {
+	p, y := []float64{0.9, 0.2, 0.6}, []float64{1, 0, 0.3}
+	n := float64(len(p))
+	neg := 0.0
+	for i := range p {
+		neg += y[i]*math.Log(p[i]) + (1-y[i])*math.Log(1-p[i])
+	}
+	for _, c := range []struct {
+		ex, fn string
+		args   []any
+		got    any
+		want   string // a part of the hint; "" for no diagnosis
+	}{
+		{"logistic", "Sigmoid", []any{2.0}, 1 / (1 + math.Exp(2)), "mind the sign"},
+		{"logistic", "Sigmoid", []any{2.0}, math.Tanh(2), "tanh"},
+		{"logistic", "Sigmoid", []any{2.0}, 0.3, ""},
+		{"logistic", "BCE", []any{p, y}, neg / n, "check the sign"},
+		{"logistic", "BCE", []any{p, y}, -neg, "divide the sum by n"},
+		{"logistic", "BCE", []any{p, y}, math.Inf(1), "clamp p"},
+		{"softmax", "Softmax", []any{[]float64{1, 2}}, []float64{math.E, math.E * math.E}, "divide by the sum"},
+		{"softmax", "Softmax", []any{[]float64{1, 2}}, []float64{0.5, 0.5}, ""},
+		{"softmax", "Softmax", []any{[]float64{1000, 0}}, []float64{math.NaN(), 0}, "subtract m = max(z)"},
+		{"mse", "Loss", []any{p, y}, 1.0, ""},
+		{"logistic", "Sigmoid", []any{"x"}, 1.0, ""},
+	} {
+		got := Diagnose(c.ex, c.fn, c.args, c.got)
+		if c.want == "" && got != "" || !strings.Contains(got, c.want) {
+			t.Errorf("Diagnose(%s.%s, %v, %v) = %q, want it to say %q", c.ex, c.fn, c.args, c.got, got, c.want)
+		}
+	}
+}
