@@ -178,3 +178,6 @@ func (m *machine) Restore(state any) {
 		m.ids, m.labels = m.batch(m.loop.Rows)
 	}
 }
+
+// Instruments implements lessons.Instrumented: the loop reports on training.
+func (m *machine) Instruments() lessons.Instruments { return &m.loop }

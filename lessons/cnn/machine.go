@@ -180,3 +180,6 @@ func (m *machine) Restore(state any) {
 		m.xb, m.yb = m.train.Batch(m.loop.Rows)
 	}
 }
+
+// Instruments implements lessons.Instrumented: the loop reports on training.
+func (m *machine) Instruments() lessons.Instruments { return &m.loop }

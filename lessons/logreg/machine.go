@@ -128,3 +128,6 @@ func (m *machine) Restore(state any) {
 		m.xb, m.yb = data.Rows(m.x, m.loop.Rows), data.Rows(m.y, m.loop.Rows)
 	}
 }
+
+// Instruments implements lessons.Instrumented: the loop reports on training.
+func (m *machine) Instruments() lessons.Instruments { return &m.loop }

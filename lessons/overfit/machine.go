@@ -201,3 +201,6 @@ func (m *machine) Restore(state any) {
 	m.opt = m.loop.Restore(s.loop).(*optim.SGD)
 	m.lambda, m.p, m.step, m.hist, m.set = s.lambda, s.p, s.step, s.hist.clone(), s.set
 }
+
+// Instruments implements lessons.Instrumented: the loop reports on training.
+func (m *machine) Instruments() lessons.Instruments { return &m.loop }

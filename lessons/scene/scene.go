@@ -23,6 +23,10 @@ type Scene struct {
 	Question *Question `json:"question,omitempty"`
 	// Score counts the questions answered so far in this run.
 	Score Score `json:"score"`
+	// Autopsy says where a run that stopped diverging went wrong; nil
+	// while it runs and for a lesson whose training the runtime cannot
+	// look into.
+	Autopsy *Autopsy `json:"autopsy,omitempty"`
 	// Panels are drawn in order.
 	Panels []Panel `json:"panels"`
 }
@@ -149,6 +153,38 @@ type Verdict struct {
 	Explain string `json:"explain,omitempty"`
 	// Try is the one change to try next, as a sentence; Control and Value
 	// name it as data (Control empty when the change is not a control).
+	Try     string `json:"try,omitempty"`
+	Control string `json:"control,omitempty"`
+	Value   string `json:"value,omitempty"`
+}
+
+// The triggers of an Autopsy.
+const (
+	// TriggerNonFinite: a loss or another value became NaN or ±Inf.
+	TriggerNonFinite = "non-finite"
+	// TriggerJump: the loss of a step exceeded the largest loss of the
+	// steps before it by more than the stated factor.
+	TriggerJump = "loss jump"
+)
+
+// Autopsy is the runtime's account of a divergence: the run stopped at
+// Step because of Trigger, and Findings say, with the numbers, where the
+// values first left the finite range or grew most — the op of the forward
+// pass, the parameter whose update grew most — in order of evidence.
+// Summary is the first finding, the one line a narrow front end shows.
+type Autopsy struct {
+	Step    int    `json:"step"`
+	Trigger string `json:"trigger"`
+	// Rule states the trigger's threshold ("loss ×10 in one step").
+	Rule    string `json:"rule"`
+	Summary string `json:"summary"`
+	// Op is the label of the op named ("v3 = exp(x)"), Param the
+	// parameter named ("dense.W"); either may be empty.
+	Op       string   `json:"op,omitempty"`
+	Param    string   `json:"param,omitempty"`
+	Findings []string `json:"findings"`
+	// Try is the change to try, from the lesson's controls; Control and
+	// Value name it as data (see Verdict).
 	Try     string `json:"try,omitempty"`
 	Control string `json:"control,omitempty"`
 	Value   string `json:"value,omitempty"`

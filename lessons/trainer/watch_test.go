@@ -1,0 +1,109 @@
+package trainer
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/dlearn/dlearn/engine/autograd"
+	"github.com/dlearn/dlearn/engine/tensor"
+	"github.com/dlearn/dlearn/lessons/scene"
+)
+
+// TestWatchNamesTheOpThatOverflowed builds softmax by hand without
+// subtracting the maximum: exp overflows at an input of 812.4, and the
+// autopsy names exp (not the division after it, which makes the NaN) with
+// the input.
+func TestWatchNamesTheOpThatOverflowed(t *testing.T) {
+	tp := autograd.NewTape()
+	w := autograd.NewParam("W", tensor.FromValues([]float64{812.4, 1, -2}, 1, 3))
+	e := tp.Exp(w).Named("e")
+	p := tp.Div(e, tp.Sum(e)).Named("p")
+	loss := tp.Mean(p).Named("L")
+	var wt Watch
+	a := wt.Forward(tp, loss, 7)
+	if a == nil {
+		t.Fatal("no autopsy for a NaN loss")
+	}
+	if a.Trigger != scene.TriggerNonFinite || a.Step != 7 {
+		t.Errorf("trigger %q step %d, want %q 7", a.Trigger, a.Step, scene.TriggerNonFinite)
+	}
+	if a.Op != "e = exp(W)" {
+		t.Errorf("op %q, want e = exp(W)", a.Op)
+	}
+	if want := "exp at e = exp(W): largest input 812.4 → +Inf (overflow)"; a.Summary != want {
+		t.Errorf("summary %q, want %q", a.Summary, want)
+	}
+}
+
+// TestWatchNamesAMadeNaN: log of a negative number makes a NaN from
+// finite inputs.
+func TestWatchNamesAMadeNaN(t *testing.T) {
+	tp := autograd.NewTape()
+	x := autograd.NewParam("x", tensor.FromValues([]float64{2, -3}, 1, 2))
+	loss := tp.Mean(tp.Log(tp.Square(x).Named("sq")).Named("lg")).Named("L")
+	if a := (&Watch{}).Forward(tp, loss, 1); a != nil {
+		t.Fatalf("a finite pass stopped: %+v", a)
+	}
+	tp = autograd.NewTape()
+	loss = tp.Mean(tp.Log(tp.Neg(x).Named("nx")).Named("lg")).Named("L")
+	a := (&Watch{}).Forward(tp, loss, 1)
+	if a == nil || a.Op != "lg = log(nx)" || !strings.Contains(a.Summary, "→ NaN (not a number)") {
+		t.Fatalf("autopsy %+v, want log named with a NaN", a)
+	}
+}
+
+// TestWatchJump: a pass whose loss is more than ten times the largest
+// before stops the run and names the parameter the update grew most and
+// the first op that grew ×10; ×9 does not.
+func TestWatchJump(t *testing.T) {
+	w := autograd.NewParam("W", tensor.FromValues([]float64{1}, 1, 1))
+	b := autograd.NewParam("b", tensor.FromValues([]float64{0.5}, 1, 1))
+	x := autograd.Const("x", tensor.FromValues([]float64{1}, 1, 1))
+	pass := func(wt *Watch, step int) *scene.Autopsy {
+		tp := autograd.NewTape()
+		z := tp.MatMul(x, w).Named("z")
+		y := tp.Add(z, b).Named("y")
+		return wt.Forward(tp, tp.Mean(tp.Square(y).Named("sq")).Named("L"), step)
+	}
+	var wt Watch
+	if a := pass(&wt, 1); a != nil {
+		t.Fatalf("first pass stopped: %+v", a)
+	}
+	// An update that multiplies W by 4: the loss (1.5² = 2.25) becomes
+	// 4.5² = 20.25, ×9: below the rule.
+	wt.Update([]*autograd.Var{w, b}, func() { w.Value.Data[0] = 4 }, nil, 1)
+	if a := pass(&wt, 2); a != nil {
+		t.Fatalf("×9 stopped the run: %+v", a)
+	}
+	// W ×4 again: 16.5² = 272.25, ×13.4 the largest before (20.25).
+	wt.Update([]*autograd.Var{w, b}, func() { w.Value.Data[0] = 16 }, nil, 2)
+	a := pass(&wt, 3)
+	if a == nil || a.Trigger != scene.TriggerJump {
+		t.Fatalf("autopsy %+v, want a jump", a)
+	}
+	if a.Param != "W" || !strings.HasPrefix(a.Summary, "W grew ×4 in the last update: ‖ΔW‖ = 12") {
+		t.Errorf("param %q summary %q", a.Param, a.Summary)
+	}
+	// z and y grow ×4 and ×3.7; the square is the first to grow ×10.
+	if a.Op != "sq = square(y)" || !strings.Contains(a.Findings[2], "largest |value| 20.25 → 272.2 (×13.44)") {
+		t.Errorf("op %q, finding %q, want the square", a.Op, a.Findings[2])
+	}
+	if !strings.Contains(a.Findings[0], "×13.44") {
+		t.Errorf("loss finding %q, want ×13.44", a.Findings[0])
+	}
+}
+
+// TestWatchUpdateOverflow: an update that leaves a parameter infinite is
+// named with its sizes.
+func TestWatchUpdateOverflow(t *testing.T) {
+	w := autograd.NewParam("W", tensor.FromValues([]float64{1e300, 1}, 1, 2))
+	var wt Watch
+	a := wt.Update([]*autograd.Var{w}, func() { w.Value.Data[0] *= 1e10 }, nil, 5)
+	if a == nil || a.Param != "W" || a.Step != 5 || !strings.HasPrefix(a.Summary, "W became +Inf in one update") {
+		t.Fatalf("autopsy %+v", a)
+	}
+	if !math.IsInf(wt.LastUpdate()[0].After, 1) {
+		t.Errorf("after %v, want +Inf", wt.LastUpdate()[0].After)
+	}
+}
