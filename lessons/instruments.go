@@ -4,11 +4,15 @@ import "github.com/dlearn/dlearn/lessons/scene"
 
 // Instruments is what the runtime reads from a machine's training, the
 // same for every lesson that trains through lessons/trainer (its Loop
-// provides them): the autopsy of a divergence.
+// provides them): the autopsy of a divergence and the training-health
+// gauges.
 type Instruments interface {
 	// DivergenceAutopsy returns where the run went wrong once it stopped
 	// diverging, nil before (and for a run that did not diverge).
 	DivergenceAutopsy() *scene.Autopsy
+	// HealthPanel returns the training-health gauges as a secondary panel
+	// (a negative Priority), or nil when there are none yet.
+	HealthPanel() *scene.Panel
 }
 
 // Instrumented is implemented by machines whose training the runtime can
@@ -18,12 +22,16 @@ type Instrumented interface {
 	Instruments() Instruments
 }
 
-// autopsy fills in the scene's autopsy from the machine's instruments,
-// with the change to try from the lesson's controls.
+// autopsy adds the machine's instruments to the scene: the health panel
+// after the lesson's own, and the autopsy, with the change to try from the
+// lesson's controls.
 func (r *Run) autopsy(sc *scene.Scene) {
 	in, ok := r.m.(Instrumented)
 	if !ok {
 		return
+	}
+	if p := in.Instruments().HealthPanel(); p != nil {
+		sc.Panels = append(sc.Panels, *p)
 	}
 	a := in.Instruments().DivergenceAutopsy()
 	if a == nil {

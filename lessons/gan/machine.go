@@ -313,7 +313,7 @@ func (m *machine) Snapshot() (any, bool) {
 		gParams: m.gParams, dParams: m.dParams,
 		optG: m.optG.Clone(nil), optD: m.optD.Clone(nil),
 		ops: m.ops, k: m.k, step: m.step, byOp: m.byOp, cur: m.cur, realX: m.realX, hist: m.hist.clone(), last: m.last,
-		diverged: m.diverged, divStep: m.divStep, watch: m.watch, shownZ: m.shownZ,
+		diverged: m.diverged, divStep: m.divStep, watch: m.watch.Clone(), shownZ: m.shownZ,
 	}, true
 }
 
@@ -329,7 +329,7 @@ func (m *machine) Restore(state any) {
 	m.inStep, m.ops, m.k, m.step, m.byOp, m.cur, m.realX = false, s.ops, s.k, s.step, s.byOp, s.cur, s.realX
 	m.live = liveStep{}
 	m.hist, m.last = s.hist.clone(), s.last
-	m.diverged, m.divStep, m.watch, m.shownZ = s.diverged, s.divStep, s.watch, s.shownZ
+	m.diverged, m.divStep, m.watch, m.shownZ = s.diverged, s.divStep, s.watch.Clone(), s.shownZ
 }
 
 // remap maps each of from to the parameter at the same place in to.

@@ -127,6 +127,7 @@ func (l *Loop) begin() {
 	l.Next++
 	autograd.ZeroGrad(l.Params...)
 	build, update := l.Start(l.Rows)
+	l.Watch.Gauges = true
 	l.Cur.Begin(build, func() {
 		l.updated = l.Watch.Update(l.Params, update, l.Cur.all, l.Step+1)
 	})

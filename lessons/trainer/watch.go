@@ -50,6 +50,29 @@ type Watch struct {
 	seq int
 	// stopped is the first autopsy the watch wrote.
 	stopped *scene.Autopsy
+
+	// Gauges turns on the training-health gauges (see Health); Loop
+	// turns them on.
+	Gauges bool
+	health Health
+}
+
+// Clone returns a copy of w that shares nothing it writes with w.
+func (w Watch) Clone() Watch {
+	w.health = w.health.Clone()
+	return w
+}
+
+// Health returns the gauges recorded so far (empty unless Gauges is on).
+func (w *Watch) Health() *Health { return &w.health }
+
+// HealthPanel implements lessons.Instruments: the gauges as a secondary
+// panel, nil unless Gauges is on and an update was recorded.
+func (w *Watch) HealthPanel() *scene.Panel {
+	if !w.Gauges {
+		return nil
+	}
+	return w.health.Panel()
 }
 
 type pass struct {
@@ -152,6 +175,9 @@ func (w *Watch) Forward(tp *autograd.Tape, loss *autograd.Var, step int) *scene.
 		ops[i] = n.Op
 	}
 	key := strings.Join(ops, ",")
+	if w.Gauges {
+		w.health.recordForward(nodes)
+	}
 	prev := w.passes[key]
 	since := w.updatesSince(prev.seq)
 	var found *scene.Autopsy
@@ -402,6 +428,9 @@ func (w *Watch) Update(params []*autograd.Var, update func(), steps []autograd.S
 		ups[i].seq = w.seq
 	}
 	w.ups = append(all, ups...)
+	if w.Gauges {
+		w.health.recordUpdate(ups)
+	}
 	if bad < 0 {
 		return nil
 	}
@@ -446,6 +475,10 @@ func norm(xs []float64) float64 {
 	}
 	return math.Sqrt(s)
 }
+
+// HealthPanel implements lessons.Instruments: the loop's training-health
+// gauges.
+func (l *Loop) HealthPanel() *scene.Panel { return l.Watch.HealthPanel() }
 
 // DivergenceAutopsy implements lessons.Instruments.
 func (l *Loop) DivergenceAutopsy() *scene.Autopsy {

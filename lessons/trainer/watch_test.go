@@ -107,3 +107,42 @@ func TestWatchUpdateOverflow(t *testing.T) {
 		t.Errorf("after %v, want +Inf", wt.LastUpdate()[0].After)
 	}
 }
+
+// TestHealthActivations: a ReLU unit is dead when it is zero on every row
+// of the batch, a sigmoid unit saturated when σ(1−σ) < 1% of 0.25 on
+// every row.
+func TestHealthActivations(t *testing.T) {
+	tp := autograd.NewTape()
+	x := autograd.NewParam("x", tensor.FromValues([]float64{1, -1, 0, 9, 2, -3, 0, -9}, 2, 4))
+	h := tp.ReLU(x).Named("h")
+	s := tp.Sigmoid(x).Named("s")
+	loss := tp.Add(tp.Mean(h), tp.Mean(s))
+	w := Watch{Gauges: true}
+	w.Forward(tp, loss, 1)
+	hl := w.Health()
+	// ReLU: units 2 (−1, −3) and 3 (0, 0) are dead, 1 and 4 are not.
+	if v, _ := hl.Latest("h (relu)", GaugeDead); v != 0.5 {
+		t.Errorf("dead share %v, want 0.5", v)
+	}
+	// Sigmoid: only unit 4 (±9: σ(1−σ) ≈ 1.2e-4) is flat on both rows.
+	if v, _ := hl.Latest("s (sigmoid)", GaugeSaturated); v != 0.25 {
+		t.Errorf("saturated share %v, want 0.25", v)
+	}
+	if p := w.HealthPanel(); p == nil || p.Table.Rows[0][2] != "50%" {
+		t.Errorf("panel %+v", p)
+	}
+}
+
+func TestSparkline(t *testing.T) {
+	if got := Sparkline([]float64{0, 0.5, 1, math.NaN()}, true); got != "▁▅█ " {
+		t.Errorf("shares: %q", got)
+	}
+	// Log scale over at least a decade: 1e-3 … 1e-1 spans two.
+	if got := Sparkline([]float64{1e-3, 1e-2, 1e-1, 0}, false); got != "▁▅█ " {
+		t.Errorf("log: %q", got)
+	}
+	// A change in the third digit is flat.
+	if got := Sparkline([]float64{0.1011, 0.1012}, false); got != "▅▅" {
+		t.Errorf("flat: %q", got)
+	}
+}
