@@ -1,11 +1,15 @@
 package lessons
 
-import "github.com/dlearn/dlearn/lessons/scene"
+import (
+	"errors"
+
+	"github.com/dlearn/dlearn/lessons/scene"
+)
 
 // Instruments is what the runtime reads from a machine's training, the
 // same for every lesson that trains through lessons/trainer (its Loop
 // provides them): the autopsy of a divergence and the training-health
-// gauges.
+// gauges, and a gradient check on demand.
 type Instruments interface {
 	// DivergenceAutopsy returns where the run went wrong once it stopped
 	// diverging, nil before (and for a run that did not diverge).
@@ -13,6 +17,25 @@ type Instruments interface {
 	// HealthPanel returns the training-health gauges as a secondary panel
 	// (a negative Priority), or nil when there are none yet.
 	HealthPanel() *scene.Panel
+	// GradCheck checks the gradient at the node in focus against finite
+	// differences, without changing the run; an error says why it cannot
+	// now (outside the backward pass, say).
+	GradCheck() (*scene.GradCheck, error)
+}
+
+// ErrNoGradCheck is Run.GradCheck's answer for a lesson whose training
+// the runtime cannot look into.
+var ErrNoGradCheck = errors.New("this lesson has no gradient check: its training does not go through the trainer's tape")
+
+// GradCheck checks the gradient at the node in focus of the run's
+// backward pass against central differences (see Instruments). It does
+// not change the run and is not an action: nothing is logged.
+func (r *Run) GradCheck() (*scene.GradCheck, error) {
+	in, ok := r.m.(Instrumented)
+	if !ok {
+		return nil, ErrNoGradCheck
+	}
+	return in.Instruments().GradCheck()
 }
 
 // Instrumented is implemented by machines whose training the runtime can

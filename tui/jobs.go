@@ -21,11 +21,12 @@ import (
 type actionKind int
 
 const (
-	actStep    actionKind = iota // Advance at the player's granularity
-	actBack                      // Back
-	actSet                       // Set a control one rung up or down
-	actAnswer                    // Answer the question posed now
-	actRestart                   // Restart from the seed with the current settings
+	actStep      actionKind = iota // Advance at the player's granularity
+	actBack                        // Back
+	actSet                         // Set a control one rung up or down
+	actAnswer                      // Answer the question posed now
+	actRestart                     // Restart from the seed with the current settings
+	actGradCheck                   // check the gradient at the node in focus (changes nothing)
 )
 
 // action is one queued learner action.
@@ -135,6 +136,12 @@ func runJob(gen int, r *lessons.Run, a action) tea.Cmd {
 		case actRestart:
 			r.Restart()
 			d.restarted, d.moved = true, true
+		case actGradCheck:
+			if gc, err := r.GradCheck(); err != nil {
+				d.note = err.Error()
+			} else {
+				d.note = gc.Summary
+			}
 		}
 		d.snapshot(r)
 		return d

@@ -21,6 +21,7 @@ type playerKeys struct {
 	Exercises, Home, Help       key.Binding
 	Quit                        key.Binding
 	Restart, Questions          key.Binding
+	GradCheck                   key.Binding
 	// Answer and Skip act while a question waits (see question.go).
 	Answer, Skip key.Binding
 
@@ -58,6 +59,7 @@ func newPlayerKeys() playerKeys {
 		Quit:       b([]string{"q", "ctrl+c"}, "q", "quit"),
 		Restart:    b([]string{"R"}, "R", "run again from the start"),
 		Questions:  b([]string{"a"}, "a", "questions on/off"),
+		GradCheck:  b([]string{"g"}, "g", "check the gradient (backward pass)"),
 		Answer:     b([]string{"1", "2", "3", "4", "5", "6", "7", "8", "9"}, "1–9 or a number ⏎", "answer a question"),
 		Skip:       b([]string{"n"}, "n", "skip a question"),
 	}
@@ -93,7 +95,7 @@ func (k playerKeys) ShortHelp() []key.Binding {
 // FullHelp is the help shown after ?.
 func (k playerKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Step, k.Back, k.OpMode, k.StepMode, k.EpochMode, k.Run, k.Restart},
+		{k.Step, k.Back, k.OpMode, k.StepMode, k.EpochMode, k.Run, k.Restart, k.GradCheck},
 		{k.Faster, k.Slower, k.Dec, k.Inc, k.Focus, k.FocusBack},
 		{k.Answer, k.Skip, k.Questions},
 		{k.ScrollUp, k.ScrollDown, k.NextPanels, k.PrevPanels, k.Exercises, k.Home, k.Quit},

@@ -190,6 +190,36 @@ type Autopsy struct {
 	Value   string `json:"value,omitempty"`
 }
 
+// GradCheck is a finite-difference check of the gradient at one node of
+// the backward pass, run on demand: for each input of the node that takes
+// a gradient, central differences (L(x+h) − L(x−h))/2h on a sample of its
+// elements, the forward pass computed again from the node's input on a
+// copy, against the gradient the backward pass computed.
+type GradCheck struct {
+	// Node is the checked node's label ("z = matmul(x, dense.W)"); Step
+	// is h.
+	Node   string           `json:"node"`
+	Step   float64          `json:"step"`
+	Inputs []GradCheckInput `json:"inputs"`
+	// Summary is the check in one line.
+	Summary string `json:"summary"`
+}
+
+// GradCheckInput is the check of one input: Checked elements, the largest
+// relative error |analytic − numeric| / max(1, |analytic|, |numeric|)
+// among them at flat index Worst with both values there, and Kinks, the
+// elements left out because the loss is not differentiable there (its
+// one-sided differences disagree: a ReLU at 0, a tie in a max).
+type GradCheckInput struct {
+	Name      string  `json:"name"`
+	Checked   int     `json:"checked"`
+	MaxRelErr float64 `json:"max_rel_err"`
+	Worst     int     `json:"worst"`
+	Analytic  float64 `json:"analytic"`
+	Numeric   float64 `json:"numeric"`
+	Kinks     int     `json:"kinks,omitempty"`
+}
+
 // QuestionKind is the form of a question's answer.
 type QuestionKind string
 

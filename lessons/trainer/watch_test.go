@@ -146,3 +146,52 @@ func TestSparkline(t *testing.T) {
 		t.Errorf("flat: %q", got)
 	}
 }
+
+// TestCheckNodeEveryOpKind runs the gradient check at every node of a
+// tape that records the op kinds no lesson's tape has (and a few that
+// they have), and holds it to the engine's GradCheck on the same loss:
+// both below 1e-6.
+func TestCheckNodeEveryOpKind(t *testing.T) {
+	x := autograd.NewParam("x", tensor.FromValues([]float64{0.3, 1.2, 0.7, 2.1, 0.9, 1.6}, 2, 3))
+	w := autograd.NewParam("w", tensor.FromValues([]float64{0.5, -0.4, 0.8, 0.1, -0.2, 0.6}, 3, 2))
+	y := autograd.Const("y", tensor.FromValues([]float64{1, 0, 0, 1}, 2, 2))
+	f := func(tp *autograd.Tape) *autograd.Var {
+		a := tp.Exp(tp.Scale(x, 0.5))
+		b := tp.Log(tp.AddScalar(tp.Square(x), 1))
+		c := tp.Div(tp.Sqrt(a), tp.Pow(tp.AddScalar(b, 1), 1.5))
+		d := tp.Transpose(tp.LeakyReLU(tp.Sub(c, tp.Neg(b)), 0.1))
+		e := tp.MatMul(tp.Tanh(tp.Transpose(d)), w)
+		s := tp.Stack(0, tp.Select(e, 0, 0), tp.Select(e, 0, 1))
+		m := tp.Add(tp.Max(s), tp.Sum(tp.MaxAxis(s, 1, false)))
+		p := tp.Sigmoid(tp.Add(e, tp.MeanAxis(tp.SumAxis(s, 0, true), 1, true)))
+		q := tp.Mul(tp.Softmax(e), tp.LogSoftmax(tp.Reshape(tp.Flatten(e), 2, 2)))
+		return tp.Add(tp.Add(tp.BCE(p, y), tp.Mean(q)), tp.Scale(m, 0.01))
+	}
+	ref := autograd.GradCheck(f, []*autograd.Var{x, w}, 1e-6)
+	if ref.MaxRelErr > 1e-6 {
+		t.Fatalf("the engine's own check: %v", ref)
+	}
+	autograd.ZeroGrad(x, w)
+	x.Grad, w.Grad = nil, nil
+	tp := autograd.NewTape()
+	loss := f(tp)
+	tp.Backward(loss)
+	kinds := map[string]bool{}
+	for _, n := range tp.Nodes() {
+		gc := CheckNode(tp, loss, n)
+		for _, r := range gc.Inputs {
+			if r.Checked == 0 || !(r.MaxRelErr < 1e-6) {
+				t.Errorf("%s: %+v", n.Label(), r)
+			}
+		}
+		if len(gc.Inputs) > 0 {
+			kinds[n.Op] = true
+		}
+	}
+	for _, op := range []string{"exp", "scale", "log", "addc", "square", "div", "sqrt", "pow", "transpose", "leaky_relu", "sub", "neg",
+		"matmul", "tanh", "stack", "select", "max", "sum", "add", "sigmoid", "mean", "softmax", "mul", "log_softmax", "reshape", "bce"} {
+		if !kinds[op] {
+			t.Errorf("no %s node was checked", op)
+		}
+	}
+}
