@@ -95,9 +95,9 @@ func (k playerKeys) ShortHelp() []key.Binding {
 // FullHelp is the help shown after ?.
 func (k playerKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Step, k.Back, k.OpMode, k.StepMode, k.EpochMode, k.Run, k.Restart, k.GradCheck},
+		{k.Step, k.Back, k.OpMode, k.StepMode, k.EpochMode, k.Run, k.Restart},
 		{k.Faster, k.Slower, k.Dec, k.Inc, k.Focus, k.FocusBack},
-		{k.Answer, k.Skip, k.Questions},
+		{k.Answer, k.Skip, k.Questions, k.GradCheck},
 		{k.ScrollUp, k.ScrollDown, k.NextPanels, k.PrevPanels, k.Exercises, k.Home, k.Quit},
 	}
 }

@@ -79,7 +79,7 @@ func CheckNode(tp *autograd.Tape, loss *autograd.Var, n *autograd.Node) *scene.G
 
 // kink reports whether the loss has a kink within ±h of the point (a
 // ReLU's input crossing 0, a max changing its winner): where it is smooth
-// the one-sided differences disagree by h·|f”| and by a tenth of that at
+// the one-sided differences disagree by h times the second derivative and by a tenth of that at
 // h/10. A disagreement too small to move the central difference by the
 // engine's tolerance (1e-6, relative to max(1, |f'|)) is let pass; a
 // larger one that does not shrink tenfold with the step is a kink.
