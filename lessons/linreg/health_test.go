@@ -43,7 +43,7 @@ func TestHealthGaugesByHand(t *testing.T) {
 		// The scene carries them as the last, secondary panel.
 		sc := r.Scene()
 		p := sc.Panels[len(sc.Panels)-1]
-		if p.ID != "health" || p.Priority >= 0 || p.Table.Rows[0][2] != trainer.Num(grad) {
+		if p.ID != "health" || p.Priority >= 0 || p.Table.Rows[0][3] != trainer.Num(grad) {
 			t.Errorf("step %d: last panel %q priority %d rows %v", step, p.ID, p.Priority, p.Table)
 		}
 	}

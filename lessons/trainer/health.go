@@ -33,7 +33,7 @@ const (
 // panel draws.
 const (
 	healthKeep = 256
-	sparkN     = 24
+	sparkN     = 16
 )
 
 // Health is the training-health gauges of a run: per layer (parameters
@@ -169,7 +169,8 @@ func flatShare(xs []float64, shape []int, flat func(float64) bool) float64 {
 }
 
 // Panel is the gauges as a table of sparklines, one row per gauge with its
-// latest value and its last sparkN values, or nil before the first update.
+// last sparkN values and its latest value (last, the column a narrow
+// panel drops first), or nil before the first update.
 // It is a secondary panel (Priority −1): it never takes the place of a
 // lesson's main picture.
 func (h *Health) Panel() *scene.Panel {
@@ -184,11 +185,11 @@ func (h *Health) Panel() *scene.Panel {
 		if share {
 			now = fmt.Sprintf("%.0f%%", 100*vs[len(vs)-1])
 		}
-		rows = append(rows, []string{g.Layer, g.Kind, now, Sparkline(vs, share)})
+		rows = append(rows, []string{g.Layer, g.Kind, Sparkline(vs, share), now})
 	}
 	return &scene.Panel{Kind: scene.KindTable, ID: "health", Priority: -1,
-		Title: fmt.Sprintf("training health (‖ΔW‖/‖W‖ ≈ 1e-3 is the rule of thumb; last %d)", sparkN),
-		Table: &scene.Table{Columns: []string{"layer", "gauge", "now", "history"}, Rows: rows}}
+		Title: "training health · ‖ΔW‖/‖W‖ ≈ 1e-3 is the rule of thumb",
+		Table: &scene.Table{Columns: []string{"layer", "gauge", fmt.Sprintf("last %d", sparkN), "now"}, Rows: rows}}
 }
 
 // sparks are the eight heights of a sparkline.

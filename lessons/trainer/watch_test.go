@@ -128,7 +128,7 @@ func TestHealthActivations(t *testing.T) {
 	if v, _ := hl.Latest("s (sigmoid)", GaugeSaturated); v != 0.25 {
 		t.Errorf("saturated share %v, want 0.25", v)
 	}
-	if p := w.HealthPanel(); p == nil || p.Table.Rows[0][2] != "50%" {
+	if p := w.HealthPanel(); p == nil || p.Table.Rows[0][3] != "50%" {
 		t.Errorf("panel %+v", p)
 	}
 }
