@@ -163,14 +163,30 @@ func Diagnose(l *Lesson, m Measures, diverged bool, settings Settings) scene.Ver
 	}
 	cause, explain := findCause(m, diverged)
 	vd := scene.Verdict{Cause: cause, Explain: explain}
+	r := RemedyFor(l, cause, settings)
+	vd.Control, vd.Value, vd.Try = r.Control, r.Value, r.Why
+	return vd
+}
+
+// RemedyFor is the one change to try for cause, with Why always set: the
+// lesson goal's override for the cause (unless its control already has
+// its value, when its Fallbacks are tried in order), else the runtime's
+// default built from the lesson's controls, else advice to change one
+// control.
+func RemedyFor(l *Lesson, cause string, settings Settings) Remedy {
+	r, has := Remedy{}, false
+	var fallbacks []Remedy
+	if l.Goal != nil {
+		r, has = l.Goal.Remedies[cause]
+		fallbacks = l.Goal.Fallbacks[cause]
+	}
 	// An override that would set a control to the value it already has
 	// changes nothing: the next one (Fallbacks), or else the default
 	// advice, applies instead.
 	noop := func(r Remedy) bool { return r.Control != "" && settings[r.Control] == r.Value }
-	r, has := g.Remedies[cause]
 	if has && noop(r) {
 		has = false
-		for _, f := range g.Fallbacks[cause] {
+		for _, f := range fallbacks {
 			if !noop(f) {
 				r, has = f, true
 				break
@@ -180,8 +196,7 @@ func Diagnose(l *Lesson, m Measures, diverged bool, settings Settings) scene.Ver
 	if !has {
 		r = defaultRemedy(l, cause, settings)
 	}
-	vd.Control, vd.Value, vd.Try = r.Control, r.Value, r.Why
-	if vd.Try == "" && r.Control != "" {
+	if r.Why == "" && r.Control != "" {
 		c, _ := l.Control(r.Control)
 		verb := "set"
 		switch {
@@ -190,12 +205,12 @@ func Diagnose(l *Lesson, m Measures, diverged bool, settings Settings) scene.Ver
 		case less(settings[r.Control], r.Value):
 			verb = "raise"
 		}
-		vd.Try = fmt.Sprintf("%s the %s from %s to %s", verb, c.Label, settings[r.Control], r.Value)
+		r.Why = fmt.Sprintf("%s the %s from %s to %s", verb, c.Label, settings[r.Control], r.Value)
 	}
-	if vd.Try == "" {
-		vd.Try = "change one control and run again"
+	if r.Why == "" {
+		r.Why = "change one control and run again"
 	}
-	return vd
+	return r
 }
 
 // findCause reads the measures in a fixed order of precedence.

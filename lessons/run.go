@@ -440,6 +440,7 @@ func (r *Run) Scene() scene.Scene {
 	}
 	sc.Question = r.Question()
 	sc.Score = r.Score()
+	r.autopsy(&sc)
 	r.judgeGoal(&sc)
 	r.mineScene(&sc)
 	return sc
@@ -465,6 +466,10 @@ func (r *Run) judgeGoal(sc *scene.Scene) {
 		return
 	}
 	vd := Diagnose(r.lesson, m, sc.Status.Diverged, r.settings)
+	if a := sc.Autopsy; a != nil && vd.Cause == CauseDiverged {
+		// The autopsy found where: that is the explanation.
+		vd.Explain = fmt.Sprintf("the run stopped in step %d on a %s: %s", a.Step, a.Trigger, a.Summary)
+	}
 	sg.Verdict = &vd
 	st := &sc.Status
 	st.Finished = !st.Diverged

@@ -21,14 +21,15 @@ import (
 type actionKind int
 
 const (
-	actStep     actionKind = iota // Advance at the player's granularity
-	actBack                       // Back
-	actSet                        // Set a control one rung up or down
-	actAnswer                     // Answer the question posed now
-	actRestart                    // Restart from the seed with the current settings
-	actBranch                     // Branch with control set to value
-	actUnbranch                   // End the branch, keeping the run (or, with keep, the branch)
-	actMine                       // Turn mine mode on or off (mine.go)
+	actStep      actionKind = iota // Advance at the player's granularity
+	actBack                        // Back
+	actSet                         // Set a control one rung up or down
+	actAnswer                      // Answer the question posed now
+	actRestart                     // Restart from the seed with the current settings
+	actBranch                      // Branch with control set to value
+	actUnbranch                    // End the branch, keeping the run (or, with keep, the branch)
+	actMine                        // Turn mine mode on or off (mine.go)
+	actGradCheck                   // check the gradient at the node in focus (changes nothing)
 )
 
 // action is one queued learner action.
@@ -161,6 +162,12 @@ func runJob(gen int, r *lessons.Run, br *lessons.Branch, a action) tea.Cmd {
 		case actRestart:
 			r.Restart()
 			d.restarted, d.moved = true, true
+		case actGradCheck:
+			if gc, err := r.GradCheck(); err != nil {
+				d.note = err.Error()
+			} else {
+				d.note = gc.Summary
+			}
 		}
 		d.snapshot(r)
 		return d

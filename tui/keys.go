@@ -28,7 +28,8 @@ type playerKeys struct {
 	// a branch keeping the run; KeepBranch ends it keeping the branch.
 	Branch, KeepBranch key.Binding
 	// Mine turns mine mode on or off (mine.go).
-	Mine key.Binding
+	Mine      key.Binding
+	GradCheck key.Binding
 	// Answer and Skip act while a question waits (see question.go).
 	Answer, Skip key.Binding
 
@@ -71,6 +72,7 @@ func newPlayerKeys() playerKeys {
 		Branch:     b([]string{"b"}, "b", "branch and compare"),
 		KeepBranch: b([]string{"B"}, "B", "keep the branch"),
 		Mine:       b([]string{"m"}, "m", "mine: run your code"),
+		GradCheck:  b([]string{"g"}, "g", "check the gradient (backward pass)"),
 		Answer:     b([]string{"1", "2", "3", "4", "5", "6", "7", "8", "9"}, "1–9 or a number ⏎", "answer a question"),
 		Skip:       b([]string{"n"}, "n", "skip a question"),
 	}
@@ -159,7 +161,7 @@ func (k playerKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Step, k.Back, k.OpMode, k.StepMode, k.EpochMode, k.Run, k.Restart},
 		{k.Faster, k.Slower, k.Dec, k.Inc, k.Focus, k.FocusBack},
-		{k.Answer, k.Skip, k.Questions, k.Branch, k.KeepBranch, k.Mine},
+		{k.Answer, k.Skip, k.Questions, k.Branch, k.KeepBranch, k.Mine, k.GradCheck},
 		{k.ScrollUp, k.ScrollDown, k.NextPanels, k.PrevPanels, k.Exercises, k.Home, k.Quit},
 	}
 }

@@ -292,6 +292,9 @@ func (p playerModel) key(c *common, k tea.KeyPressMsg) (_ playerModel, _ tea.Cmd
 			return p, nil, false
 		}
 		return p.enqueue(c, action{kind: actUnbranch, keep: true})
+	case key.Matches(k, ks.GradCheck):
+		p.running = false
+		return p.enqueue(c, action{kind: actGradCheck})
 	case key.Matches(k, ks.Questions):
 		c.questionsOff = !c.questionsOff
 		c.progress.Prefs.NoQuestions = c.questionsOff

@@ -283,3 +283,19 @@ func TestBranchKeys(t *testing.T) {
 		t.Fatalf("B with no branch: note %q", m.player.note)
 	}
 }
+
+// The gradient-check key runs the run's check as a job and shows its
+// answer in the status line, without moving the run: for the test
+// lesson, which trains without the trainer, the reason there is none.
+func TestGradCheckKey(t *testing.T) {
+	m := openTest(t, Options{})
+	m = keys(m, "space")
+	before := m.player.sc
+	m = keys(m, "g")
+	if m.player.note != lessons.ErrNoGradCheck.Error() {
+		t.Fatalf("note %q, want %q", m.player.note, lessons.ErrNoGradCheck)
+	}
+	if m.player.sc.Pos != before.Pos {
+		t.Fatalf("the check moved the run: %+v, was %+v", m.player.sc.Pos, before.Pos)
+	}
+}

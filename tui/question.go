@@ -195,6 +195,9 @@ func (p playerModel) banner(c *common, w, maxH int) string {
 				lines = append(lines, p.goalLine(c, g, w)...)
 			}
 		}
+		if a := p.sc.Autopsy; a != nil && (p.sc.Goal == nil || p.sc.Goal.Verdict == nil) {
+			lines = append(lines, autopsyBox(c, a, w, full)...)
+		}
 		if q := p.asking(c); q != nil {
 			lines = append(lines, p.questionBox(c, q, w, full)...)
 		} else if q := p.revealed(c); q != nil {
@@ -254,12 +257,38 @@ func (p playerModel) verdictBox(c *common, g *scene.Goal, w int, full bool) []st
 		cause += " — " + vd.Explain
 	}
 	paras = append(paras, boxLine{text: cause, st: st, indent: 2})
+	if a := p.sc.Autopsy; a != nil && full {
+		// The summary is in the cause; the rest of the evidence follows.
+		for _, f := range a.Findings {
+			if f != a.Summary {
+				paras = append(paras, boxLine{text: "· " + f, st: c.st.Muted, indent: 2})
+			}
+		}
+	}
 	try := "Try: change one control"
 	if vd.Try != "" {
 		try = "Try: " + vd.Try
 	}
 	paras = append(paras, boxLine{text: try + ", then press R to run it again from the start (← steps back).", st: c.st.Bold, indent: 2})
 	return box(c, title, st, paras, w)
+}
+
+// autopsyBox is where a diverging run went wrong, for a lesson without
+// a verdict to put it in: the summary and the change to try, and, in
+// full, the rest of the findings.
+func autopsyBox(c *common, a *scene.Autopsy, w int, full bool) []string {
+	paras := []boxLine{{text: a.Summary, st: c.st.Err, indent: 2}}
+	if full {
+		for _, f := range a.Findings {
+			if f != a.Summary {
+				paras = append(paras, boxLine{text: "· " + f, st: c.st.Muted, indent: 2})
+			}
+		}
+	}
+	if a.Try != "" {
+		paras = append(paras, boxLine{text: "Try: " + a.Try + ", then press R to run it again from the start (← steps back).", st: c.st.Bold, indent: 2})
+	}
+	return box(c, fmt.Sprintf("✗ Stopped in step %d: %s", a.Step, a.Trigger), c.st.Err, paras, w)
 }
 
 // questionBox is a question waiting for its answer.

@@ -59,6 +59,14 @@
 // tensors the pass used. Accumulation copies on the second contribution
 // instead of writing into a shared tensor.
 //
+// # Replay
+//
+// Every recorded node also knows how to compute its op again from other
+// inputs (the same op, the same non-tensor arguments, a dropout's mask).
+// Tape.Replay re-runs the recorded forward pass from replaced values on
+// new tensors, leaving the tape as it was: the lessons' on-demand gradient
+// check moves one input by ±h and replays the loss.
+//
 // # Panics
 //
 // Shape mismatches panic with the op and both shapes (see package tensor).

@@ -11,7 +11,8 @@ import (
 // not panic.
 //
 // Backward: dL/da = g ⊙ y(1−y) where y is the output. Local: y(1−y).
-func (t *Tape) Sigmoid(a *Var) *Var {
+func (t *Tape) Sigmoid(a *Var) (res *Var) {
+	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Sigmoid(in[0]) })
 	out := tensor.New(a.Value.Shape...)
 	for i, x := range a.Value.Data {
 		out.Data[i] = sigmoid(x)
@@ -45,7 +46,8 @@ func sigmoid(x float64) float64 {
 // does not panic.
 //
 // Backward: dL/da = g ⊙ (1 − y²) where y is the output. Local: 1 − y².
-func (t *Tape) Tanh(a *Var) *Var {
+func (t *Tape) Tanh(a *Var) (res *Var) {
+	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Tanh(in[0]) })
 	out := tensor.New(a.Value.Shape...)
 	for i, x := range a.Value.Data {
 		out.Data[i] = math.Tanh(x)
@@ -69,7 +71,8 @@ func (t *Tape) Tanh(a *Var) *Var {
 //
 // Backward: dL/da = g where a > 0 and 0 elsewhere (the subgradient 0 is
 // taken at a = 0). Local: 1 where a > 0, else 0.
-func (t *Tape) ReLU(a *Var) *Var {
+func (t *Tape) ReLU(a *Var) (res *Var) {
+	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.ReLU(in[0]) })
 	return t.leaky("relu", a, 0)
 }
 
@@ -77,7 +80,8 @@ func (t *Tape) ReLU(a *Var) *Var {
 // a's shape. It does not panic.
 //
 // Backward: dL/da = g where a > 0 and slope·g elsewhere. Local: 1 or slope.
-func (t *Tape) LeakyReLU(a *Var, slope float64) *Var {
+func (t *Tape) LeakyReLU(a *Var, slope float64) (res *Var) {
+	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.LeakyReLU(in[0], slope) })
 	return withAttrs(t.leaky("leaky_relu", a, slope), "slope="+fmtFloat(slope))
 }
 

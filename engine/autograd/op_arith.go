@@ -11,7 +11,8 @@ import (
 //
 // Backward: each input receives the upstream gradient g summed over the
 // axes it was broadcast along. Local: 1 for both inputs.
-func (t *Tape) Add(a, b *Var) *Var {
+func (t *Tape) Add(a, b *Var) (res *Var) {
+	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Add(in[0], in[1]) })
 	out := tensor.Add(a.Value, b.Value)
 	return t.record("add", out, []*Var{a, b}, func(g *tensor.Tensor) []*tensor.Tensor {
 		return []*tensor.Tensor{sumFor(a, g), sumFor(b, g)}
@@ -25,7 +26,8 @@ func (t *Tape) Add(a, b *Var) *Var {
 //
 // Backward: dL/da = g, dL/db = −g, each summed to its input's shape.
 // Local: 1 and −1.
-func (t *Tape) Sub(a, b *Var) *Var {
+func (t *Tape) Sub(a, b *Var) (res *Var) {
+	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Sub(in[0], in[1]) })
 	out := tensor.Sub(a.Value, b.Value)
 	return t.record("sub", out, []*Var{a, b}, func(g *tensor.Tensor) []*tensor.Tensor {
 		var gb *tensor.Tensor
@@ -43,7 +45,8 @@ func (t *Tape) Sub(a, b *Var) *Var {
 //
 // Backward: dL/da = g ⊙ b, dL/db = g ⊙ a, each summed to its input's
 // shape. Local: b for a, a for b (broadcast to the output's shape).
-func (t *Tape) Mul(a, b *Var) *Var {
+func (t *Tape) Mul(a, b *Var) (res *Var) {
+	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Mul(in[0], in[1]) })
 	out := tensor.Mul(a.Value, b.Value)
 	return t.record("mul", out, []*Var{a, b}, func(g *tensor.Tensor) []*tensor.Tensor {
 		var ga, gb *tensor.Tensor
@@ -65,7 +68,8 @@ func (t *Tape) Mul(a, b *Var) *Var {
 //
 // Backward: dL/da = g / b, dL/db = −g ⊙ a / b², each summed to its input's
 // shape. Local: 1/b for a, −a/b² for b.
-func (t *Tape) Div(a, b *Var) *Var {
+func (t *Tape) Div(a, b *Var) (res *Var) {
+	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Div(in[0], in[1]) })
 	out := tensor.Div(a.Value, b.Value)
 	return t.record("div", out, []*Var{a, b}, func(g *tensor.Tensor) []*tensor.Tensor {
 		var ga, gb *tensor.Tensor
@@ -94,7 +98,8 @@ func (t *Tape) Div(a, b *Var) *Var {
 // Neg returns −a, in a's shape. It does not panic.
 //
 // Backward: dL/da = −g. Local: −1.
-func (t *Tape) Neg(a *Var) *Var {
+func (t *Tape) Neg(a *Var) (res *Var) {
+	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Neg(in[0]) })
 	out := tensor.Scaled(a.Value, -1)
 	return t.record("neg", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
 		return []*tensor.Tensor{tensor.Scaled(g, -1)}
@@ -106,7 +111,8 @@ func (t *Tape) Neg(a *Var) *Var {
 // Scale returns c·a for a constant c, in a's shape. It does not panic.
 //
 // Backward: dL/da = c·g. Local: c.
-func (t *Tape) Scale(a *Var, c float64) *Var {
+func (t *Tape) Scale(a *Var, c float64) (res *Var) {
+	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Scale(in[0], c) })
 	out := tensor.Scaled(a.Value, c)
 	v := t.record("scale", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
 		return []*tensor.Tensor{tensor.Scaled(g, c)}
@@ -120,7 +126,8 @@ func (t *Tape) Scale(a *Var, c float64) *Var {
 // AddScalar(Neg(x), 1)), in a's shape. It does not panic.
 //
 // Backward: dL/da = g. Local: 1.
-func (t *Tape) AddScalar(a *Var, c float64) *Var {
+func (t *Tape) AddScalar(a *Var, c float64) (res *Var) {
+	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.AddScalar(in[0], c) })
 	out := tensor.New(a.Value.Shape...)
 	for i, x := range a.Value.Data {
 		out.Data[i] = x + c

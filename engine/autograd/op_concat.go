@@ -13,7 +13,8 @@ import (
 // not, or if vs is empty.
 //
 // Backward: each input receives its own slab of g along axis.
-func (t *Tape) Concat(axis int, vs ...*Var) *Var {
+func (t *Tape) Concat(axis int, vs ...*Var) (res *Var) {
+	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Concat(axis, in...) })
 	if len(vs) == 0 {
 		panic("autograd: Concat: no inputs")
 	}
@@ -37,7 +38,8 @@ func (t *Tape) Concat(axis int, vs ...*Var) *Var {
 // differ, or if vs is empty.
 //
 // Backward: each input receives its slice of g along the new axis.
-func (t *Tape) Stack(axis int, vs ...*Var) *Var {
+func (t *Tape) Stack(axis int, vs ...*Var) (res *Var) {
+	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Stack(axis, in...) })
 	if len(vs) == 0 {
 		panic("autograd: Stack: no inputs")
 	}

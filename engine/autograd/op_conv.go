@@ -18,7 +18,8 @@ import (
 // Backward, with cols the im2col matrix of x and G the gradient viewed as
 // [F, N·OH·OW]: dL/dw = G·colsᵀ, dL/dx = col2im(wᵀ·G), dL/db = G summed
 // over everything but F.
-func (t *Tape) Conv2D(x, w, b *Var, stride, pad int) *Var {
+func (t *Tape) Conv2D(x, w, b *Var, stride, pad int) (res *Var) {
+	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Conv2D(in[0], in[1], optional(in, 2), stride, pad) })
 	geom := tensor.NewConvGeom("Conv2D", x.Value.Shape, w.Value.Shape, stride, pad)
 	inputs := []*Var{x, w}
 	var bv *tensor.Tensor
@@ -57,7 +58,8 @@ func (t *Tape) Conv2D(x, w, b *Var, stride, pad int) *Var {
 //
 // Backward: each element of g goes to the first maximum of its window
 // (summed where windows overlap); the other positions receive 0.
-func (t *Tape) MaxPool2D(x *Var, k, stride int) *Var {
+func (t *Tape) MaxPool2D(x *Var, k, stride int) (res *Var) {
+	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.MaxPool2D(in[0], k, stride) })
 	geom := tensor.NewPoolGeom("MaxPool2D", x.Value.Shape, k, stride)
 	out, arg := tensor.MaxPool2D(geom, x.Value)
 	v := t.record("maxpool2d", out, []*Var{x}, func(g *tensor.Tensor) []*tensor.Tensor {
@@ -72,7 +74,8 @@ func (t *Tape) MaxPool2D(x *Var, k, stride int) *Var {
 //
 // Backward: each element of g is spread as g/k² over its window (summed
 // where windows overlap).
-func (t *Tape) AvgPool2D(x *Var, k, stride int) *Var {
+func (t *Tape) AvgPool2D(x *Var, k, stride int) (res *Var) {
+	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.AvgPool2D(in[0], k, stride) })
 	geom := tensor.NewPoolGeom("AvgPool2D", x.Value.Shape, k, stride)
 	out := tensor.AvgPool2D(geom, x.Value)
 	v := t.record("avgpool2d", out, []*Var{x}, func(g *tensor.Tensor) []*tensor.Tensor {

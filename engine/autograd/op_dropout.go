@@ -33,5 +33,7 @@ func (t *Tape) Dropout(x *Var, p float64, rng *rand.Rand, train bool) *Var {
 	v := t.record("dropout", out, []*Var{x}, func(g *tensor.Tensor) []*tensor.Tensor {
 		return []*tensor.Tensor{tensor.Mul(g, mask)}
 	}, func() []*tensor.Tensor { return []*tensor.Tensor{mask.Clone()} })
+	// Computed again, the op keeps its mask: out = x ⊙ mask, bit for bit.
+	replayAs(&v, func(t *Tape, in []*Var) *Var { return t.Mul(in[0], Const("mask", mask)) })
 	return withAttrs(v, "p="+fmtFloat(p))
 }

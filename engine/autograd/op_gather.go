@@ -15,7 +15,8 @@ import (
 //
 // Backward: scatter-add: each entry of g is added back at the index it was
 // taken from, so repeated indices sum their gradients.
-func (t *Tape) IndexSelect(a *Var, axis int, idx []int) *Var {
+func (t *Tape) IndexSelect(a *Var, axis int, idx []int) (res *Var) {
+	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.IndexSelect(in[0], axis, idx) })
 	ax := normAxis("IndexSelect", a.Value.Shape, axis)
 	v := t.gather("index_select", "IndexSelect", a, ax, idx)
 	return withAttrs(v, axisAttr(ax)+", "+idsAttr(idx))
@@ -68,7 +69,8 @@ func idsAttr(idx []int) string {
 // Backward: scatter-add: row j of g is added to row ids[j] of dL/dw, so a
 // token that occurs twice gets the sum of both gradients; rows not looked
 // up receive 0.
-func (t *Tape) Embedding(w *Var, ids []int) *Var {
+func (t *Tape) Embedding(w *Var, ids []int) (res *Var) {
+	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Embedding(in[0], ids) })
 	if len(w.Value.Shape) != 2 {
 		panic(fmt.Sprintf("autograd: Embedding: weight shape %v is not 2-D [vocab dim]", w.Value.Shape))
 	}

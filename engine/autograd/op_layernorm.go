@@ -18,7 +18,8 @@ import (
 // Backward, with x̂ the normalised input and r = 1/sqrt(var + eps), per
 // row: dL/dgain = Σ g ⊙ x̂ and dL/dbias = Σ g over rows; with h = g ⊙ gain,
 // dL/dx = r·(h − mean(h) − x̂ ⊙ mean(h ⊙ x̂)).
-func (t *Tape) LayerNorm(x, gain, bias *Var, eps float64) *Var {
+func (t *Tape) LayerNorm(x, gain, bias *Var, eps float64) (res *Var) {
+	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.LayerNorm(in[0], in[1], in[2], eps) })
 	if len(x.Value.Shape) == 0 {
 		panic("autograd: LayerNorm: a scalar has no last axis to normalise over")
 	}

@@ -24,7 +24,8 @@ const BCEEpsilon = 1e-7
 // Backward: dL/dp = (p̃ − y) / (p̃(1−p̃)) / n where p is inside the clamp
 // range and 0 where it was clamped (as the clamp's own derivative);
 // dL/dy = (log(1−p̃) − log(p̃)) / n.
-func (t *Tape) BCE(p, y *Var) *Var {
+func (t *Tape) BCE(p, y *Var) (res *Var) {
+	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.BCE(in[0], in[1]) })
 	n := lossSize("BCE", p, y)
 	inv := 1 / float64(n)
 	s := 0.0
@@ -66,7 +67,8 @@ func clampProb(p float64) float64 { return min(max(p, BCEEpsilon), 1-BCEEpsilon)
 // both shapes, if they differ or are empty.
 //
 // Backward: dL/dz = (sigmoid(z) − y) / n, dL/dy = −z / n.
-func (t *Tape) BCEWithLogits(z, y *Var) *Var {
+func (t *Tape) BCEWithLogits(z, y *Var) (res *Var) {
+	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.BCEWithLogits(in[0], in[1]) })
 	n := lossSize("BCEWithLogits", z, y)
 	inv := 1 / float64(n)
 	s := 0.0
@@ -100,7 +102,8 @@ func (t *Tape) BCEWithLogits(z, y *Var) *Var {
 // differs from N or a label is out of range.
 //
 // Backward: dL/dlogits_i = (softmax(logits_i) − onehot(labels_i)) / N.
-func (t *Tape) SoftmaxCrossEntropy(logits *Var, labels []int) *Var {
+func (t *Tape) SoftmaxCrossEntropy(logits *Var, labels []int) (res *Var) {
+	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.SoftmaxCrossEntropy(in[0], labels) })
 	s := logits.Value.Shape
 	if len(s) != 2 || s[1] == 0 {
 		panic(fmt.Sprintf("autograd: SoftmaxCrossEntropy: logits shape %v, want [batch classes]", s))

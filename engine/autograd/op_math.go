@@ -10,7 +10,8 @@ import (
 // elements with a non-integer p give NaN (IEEE 754); Pow does not panic.
 //
 // Backward: dL/da = g ⊙ p·a^(p−1). Local: p·a^(p−1).
-func (t *Tape) Pow(a *Var, p float64) *Var {
+func (t *Tape) Pow(a *Var, p float64) (res *Var) {
+	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Pow(in[0], p) })
 	out := tensor.New(a.Value.Shape...)
 	for i, x := range a.Value.Data {
 		out.Data[i] = math.Pow(x, p)
@@ -35,7 +36,8 @@ func (t *Tape) Pow(a *Var, p float64) *Var {
 // Square returns a ⊙ a, in a's shape. It does not panic.
 //
 // Backward: dL/da = 2a ⊙ g. Local: 2a.
-func (t *Tape) Square(a *Var) *Var {
+func (t *Tape) Square(a *Var) (res *Var) {
+	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Square(in[0]) })
 	out := tensor.New(a.Value.Shape...)
 	for i, x := range a.Value.Data {
 		out.Data[i] = x * x
@@ -55,7 +57,8 @@ func (t *Tape) Square(a *Var) *Var {
 // NaN and zeros an infinite gradient (IEEE 754); Sqrt does not panic.
 //
 // Backward: dL/da = g / (2·sqrt(a)). Local: 1 / (2·sqrt(a)).
-func (t *Tape) Sqrt(a *Var) *Var {
+func (t *Tape) Sqrt(a *Var) (res *Var) {
+	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Sqrt(in[0]) })
 	out := tensor.New(a.Value.Shape...)
 	for i, x := range a.Value.Data {
 		out.Data[i] = math.Sqrt(x)
@@ -79,7 +82,8 @@ func (t *Tape) Sqrt(a *Var) *Var {
 // (IEEE 754); Exp does not panic.
 //
 // Backward: dL/da = g ⊙ exp(a). Local: exp(a).
-func (t *Tape) Exp(a *Var) *Var {
+func (t *Tape) Exp(a *Var) (res *Var) {
+	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Exp(in[0]) })
 	out := tensor.New(a.Value.Shape...)
 	for i, x := range a.Value.Data {
 		out.Data[i] = math.Exp(x)
@@ -93,7 +97,8 @@ func (t *Tape) Exp(a *Var) *Var {
 // negative elements NaN (IEEE 754); Log does not panic.
 //
 // Backward: dL/da = g / a. Local: 1/a.
-func (t *Tape) Log(a *Var) *Var {
+func (t *Tape) Log(a *Var) (res *Var) {
+	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Log(in[0]) })
 	out := tensor.New(a.Value.Shape...)
 	for i, x := range a.Value.Data {
 		out.Data[i] = math.Log(x)

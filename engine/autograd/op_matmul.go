@@ -6,7 +6,8 @@ import "github.com/dlearn/dlearn/engine/tensor"
 // sizes differ, naming both shapes.
 //
 // Backward: dL/da = g·bᵀ, dL/db = aᵀ·g.
-func (t *Tape) MatMul(a, b *Var) *Var {
+func (t *Tape) MatMul(a, b *Var) (res *Var) {
+	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.MatMul(in[0], in[1]) })
 	out := tensor.MatMul(a.Value, b.Value)
 	return t.record("matmul", out, []*Var{a, b}, func(g *tensor.Tensor) []*tensor.Tensor {
 		var ga, gb *tensor.Tensor
@@ -31,7 +32,8 @@ func (t *Tape) MatMul(a, b *Var) *Var {
 // Backward, per batch element, for C = A·B: dA = G·Bᵀ and dB = Aᵀ·G; with
 // transposed operands the same rule applied to the transposes (for
 // C = A·Bᵀ: dA = G·B, dB = Gᵀ·A).
-func (t *Tape) BatchMatMul(a, b *Var, transA, transB bool) *Var {
+func (t *Tape) BatchMatMul(a, b *Var, transA, transB bool) (res *Var) {
+	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.BatchMatMul(in[0], in[1], transA, transB) })
 	out := tensor.New(tensor.BatchMatMulShape(a.Value, b.Value, transA, transB)...)
 	tensor.BatchMatMulInto(out, a.Value, b.Value, transA, transB, 0)
 	v := t.record("bmm", out, []*Var{a, b}, func(g *tensor.Tensor) []*tensor.Tensor {

@@ -10,7 +10,8 @@ import (
 // sum of an empty tensor is 0. It does not panic.
 //
 // Backward: every element of a receives g.
-func (t *Tape) Sum(a *Var) *Var {
+func (t *Tape) Sum(a *Var) (res *Var) {
+	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Sum(in[0]) })
 	s := 0.0
 	for _, x := range a.Value.Data {
 		s += x
@@ -24,7 +25,8 @@ func (t *Tape) Sum(a *Var) *Var {
 // It panics if a is empty.
 //
 // Backward: every element of a receives g/n.
-func (t *Tape) Mean(a *Var) *Var {
+func (t *Tape) Mean(a *Var) (res *Var) {
+	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Mean(in[0]) })
 	n := len(a.Value.Data)
 	if n == 0 {
 		panic("autograd: Mean: empty tensor of shape " + fmtShape(a.Value.Shape))
@@ -43,7 +45,8 @@ func (t *Tape) Mean(a *Var) *Var {
 // the axis is out of range.
 //
 // Backward: g is copied to every position along axis.
-func (t *Tape) SumAxis(a *Var, axis int, keepdims bool) *Var {
+func (t *Tape) SumAxis(a *Var, axis int, keepdims bool) (res *Var) {
+	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.SumAxis(in[0], axis, keepdims) })
 	ax := normAxis("SumAxis", a.Value.Shape, axis)
 	out := tensor.SumAxis(a.Value, ax, keepdims)
 	v := t.record("sum", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
@@ -57,7 +60,8 @@ func (t *Tape) SumAxis(a *Var, axis int, keepdims bool) *Var {
 // if the axis is out of range or empty.
 //
 // Backward: g/n is copied to every position along axis, n its size.
-func (t *Tape) MeanAxis(a *Var, axis int, keepdims bool) *Var {
+func (t *Tape) MeanAxis(a *Var, axis int, keepdims bool) (res *Var) {
+	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.MeanAxis(in[0], axis, keepdims) })
 	ax := normAxis("MeanAxis", a.Value.Shape, axis)
 	n := a.Value.Shape[ax]
 	if n == 0 {
@@ -82,7 +86,8 @@ func (t *Tape) MeanAxis(a *Var, axis int, keepdims bool) *Var {
 // NaN). It panics if a is empty.
 //
 // Backward: g goes to the first largest element; the others receive 0.
-func (t *Tape) Max(a *Var) *Var {
+func (t *Tape) Max(a *Var) (res *Var) {
+	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Max(in[0]) })
 	if len(a.Value.Data) == 0 {
 		panic("autograd: Max: empty tensor of shape " + fmtShape(a.Value.Shape))
 	}
@@ -100,7 +105,8 @@ func (t *Tape) Max(a *Var) *Var {
 //
 // Backward: each element of g goes to the first maximum of its slice along
 // axis; the other positions receive 0.
-func (t *Tape) MaxAxis(a *Var, axis int, keepdims bool) *Var {
+func (t *Tape) MaxAxis(a *Var, axis int, keepdims bool) (res *Var) {
+	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.MaxAxis(in[0], axis, keepdims) })
 	ax := normAxis("MaxAxis", a.Value.Shape, axis)
 	out, arg := tensor.MaxAxis(a.Value, ax, keepdims)
 	_, n, inner := tensor.SplitAxis(a.Value.Shape, ax)

@@ -11,7 +11,8 @@ import (
 // Transpose returns the transpose of a 2-D a. It panics if a is not 2-D.
 //
 // Backward: dL/da = gᵀ.
-func (t *Tape) Transpose(a *Var) *Var {
+func (t *Tape) Transpose(a *Var) (res *Var) {
+	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Transpose(in[0]) })
 	out := tensor.Transpose(a.Value)
 	return t.record("transpose", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
 		return []*tensor.Tensor{tensor.Transpose(g)}
@@ -23,7 +24,8 @@ func (t *Tape) Transpose(a *Var) *Var {
 // a's axes.
 //
 // Backward: g permuted by the inverse permutation.
-func (t *Tape) Permute(a *Var, axes ...int) *Var {
+func (t *Tape) Permute(a *Var, axes ...int) (res *Var) {
+	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Permute(in[0], axes...) })
 	axes = slices.Clone(axes)
 	out := tensor.Permute(a.Value, axes...)
 	v := t.record("permute", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
@@ -38,7 +40,8 @@ func (t *Tape) Permute(a *Var, axes ...int) *Var {
 // shapes, if the sizes differ.
 //
 // Backward: g reshaped to a's shape.
-func (t *Tape) Reshape(a *Var, shape ...int) *Var {
+func (t *Tape) Reshape(a *Var, shape ...int) (res *Var) {
+	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Reshape(in[0], shape...) })
 	out := a.Value.Reshape(shape...)
 	v := t.record("reshape", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
 		return []*tensor.Tensor{g.Reshape(a.Value.Shape...)}
@@ -50,7 +53,8 @@ func (t *Tape) Reshape(a *Var, shape ...int) *Var {
 // panics if a is a scalar.
 //
 // Backward: g reshaped to a's shape.
-func (t *Tape) Flatten(a *Var) *Var {
+func (t *Tape) Flatten(a *Var) (res *Var) {
+	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Flatten(in[0]) })
 	if len(a.Value.Shape) == 0 {
 		panic("autograd: Flatten: a scalar has no first axis to keep")
 	}

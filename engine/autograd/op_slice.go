@@ -13,7 +13,8 @@ import (
 // axis is out of range or not 0 ≤ start ≤ end ≤ size.
 //
 // Backward: g is placed at [start, end) along axis of a zero gradient.
-func (t *Tape) Slice(a *Var, axis, start, end int) *Var {
+func (t *Tape) Slice(a *Var, axis, start, end int) (res *Var) {
+	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Slice(in[0], axis, start, end) })
 	ax := normAxis("Slice", a.Value.Shape, axis)
 	if start < 0 || start > end || end > a.Value.Shape[ax] {
 		panic(fmt.Sprintf("autograd: Slice: range %d:%d out of range for axis %d of shape %v", start, end, ax, a.Value.Shape))
@@ -29,7 +30,8 @@ func (t *Tape) Slice(a *Var, axis, start, end int) *Var {
 // range.
 //
 // Backward: g is placed at index i along axis of a zero gradient.
-func (t *Tape) Select(a *Var, axis, i int) *Var {
+func (t *Tape) Select(a *Var, axis, i int) (res *Var) {
+	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Select(in[0], axis, i) })
 	ax := normAxis("Select", a.Value.Shape, axis)
 	if i < 0 || i >= a.Value.Shape[ax] {
 		panic(fmt.Sprintf("autograd: Select: index %d out of range for axis %d of shape %v", i, ax, a.Value.Shape))

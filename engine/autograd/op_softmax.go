@@ -13,7 +13,8 @@ import (
 //
 // Backward: dL/da = y ⊙ (g − sum(g ⊙ y)) per row, where y is the output.
 // Softmax is not element-wise, so it has no Local.
-func (t *Tape) Softmax(a *Var) *Var {
+func (t *Tape) Softmax(a *Var) (res *Var) {
+	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Softmax(in[0]) })
 	n := lastAxis("Softmax", a)
 	out := tensor.New(a.Value.Shape...)
 	for r := 0; r < len(out.Data); r += n {
@@ -41,7 +42,8 @@ func (t *Tape) Softmax(a *Var) *Var {
 //
 // Backward: dL/da = g − softmax(a) ⊙ sum(g) per row. LogSoftmax has no
 // Local.
-func (t *Tape) LogSoftmax(a *Var) *Var {
+func (t *Tape) LogSoftmax(a *Var) (res *Var) {
+	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.LogSoftmax(in[0]) })
 	n := lastAxis("LogSoftmax", a)
 	out := tensor.New(a.Value.Shape...)
 	for r := 0; r < len(out.Data); r += n {

@@ -26,6 +26,8 @@ type Node struct {
 	// local, when non-nil, returns the element-wise local derivative
 	// dOut/dInput for every input (nil where it is not element-wise).
 	local func() []*tensor.Tensor
+	// redo computes the op again from other inputs, for Replay.
+	redo func(t *Tape, in []*Var) *Var
 }
 
 // Label is the node's readable form, such as "z1 = matmul(x, dense1.W)".
@@ -149,4 +151,75 @@ func withAttrs(v *Var, attrs string) *Var {
 		v.node.Attrs = attrs
 	}
 	return v
+}
+
+// replayAs gives the node of *v, if it has one, the way to compute it
+// again from other inputs: f calls the same op with the same non-tensor
+// arguments. Ops set it with a defer on their named result.
+func replayAs(v **Var, f func(t *Tape, in []*Var) *Var) {
+	if *v != nil && (*v).node != nil && (*v).node.redo == nil {
+		(*v).node.redo = f
+	}
+}
+
+// optional is in[i], or nil when the op was recorded without it (a
+// convolution without a bias).
+func optional(in []*Var, i int) *Var {
+	if i < len(in) {
+		return in[i]
+	}
+	return nil
+}
+
+// Replay evaluates the recorded forward pass again, from the values in
+// with (keyed by the Vars they replace: leaves or op outputs), and returns
+// the value of out. Only the nodes downstream of a replaced value are
+// computed again, by the same ops with the same non-tensor arguments (a
+// dropout keeps its mask); the others keep their recorded values. Nothing
+// recorded changes: replayed values are new tensors, the tape is not
+// written, and no gradient is computed. It panics if out was not recorded
+// on this tape.
+func (t *Tape) Replay(out *Var, with map[*Var]*tensor.Tensor) *tensor.Tensor {
+	if out.node == nil || out.node.Index >= len(t.nodes) || t.nodes[out.node.Index] != out.node {
+		if r, ok := with[out]; ok {
+			return r
+		}
+		panic("autograd: Replay: " + out.displayName() + " was not recorded on this tape")
+	}
+	vals := make(map[*Var]*tensor.Tensor, len(with))
+	for v, x := range with {
+		vals[v] = x
+	}
+	nt := NoGradTape()
+	for _, n := range t.nodes[:out.node.Index+1] {
+		if _, ok := with[n.Out]; ok {
+			continue
+		}
+		changed := false
+		for _, in := range n.Inputs {
+			if _, ok := vals[in]; ok {
+				changed = true
+				break
+			}
+		}
+		if !changed {
+			continue
+		}
+		if n.redo == nil {
+			panic("autograd: Replay: op " + n.Op + " cannot be computed again")
+		}
+		ins := make([]*Var, len(n.Inputs))
+		for j, in := range n.Inputs {
+			x := in.Value
+			if r, ok := vals[in]; ok {
+				x = r
+			}
+			ins[j] = Const(in.Name, x)
+		}
+		vals[n.Out] = n.redo(nt, ins).Value
+	}
+	if r, ok := vals[out]; ok {
+		return r
+	}
+	return out.Value
 }

@@ -272,3 +272,6 @@ func (m *machine) verdict() scene.Verdict {
 	}
 	return lessons.Diagnose(Lesson(), m.Measures(), m.loop.Diverged, s)
 }
+
+// Instruments implements lessons.Instrumented: the loop reports on training.
+func (m *machine) Instruments() lessons.Instruments { return &m.loop }

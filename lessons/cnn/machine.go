@@ -48,6 +48,7 @@ func newMachine(seed uint64, s lessons.Settings) *machine {
 	m.loop = trainer.Loop{
 		N: d.train.Len(), Batch: s.Int("batch"), Epochs: s.Int("epochs"), ShuffleSeed: seed,
 		Params: m.params, Start: m.startStep,
+		Watch: trainer.Watch{Jump: -1}, // a large rate's jump goes on to the dead units this lesson shows
 	}
 	m.evals = []evaluation{n.evaluate(d.test, 0)}
 	return m
@@ -185,3 +186,5 @@ func (m *machine) Restore(state any) {
 // Mined implements lessons.Miner: mine mode checks the ops the learner
 // implemented in this lesson's exercises (trainer.MineOps).
 func (m *machine) Mined() lessons.MineChecker { return &m.loop }
+// Instruments implements lessons.Instrumented: the loop reports on training.
+func (m *machine) Instruments() lessons.Instruments { return &m.loop }

@@ -110,6 +110,9 @@ func TestEveryLessonRunsToTheEnd(t *testing.T) {
 			if r.Advance(lessons.Step) {
 				t.Fatal("a finished run advanced")
 			}
+			if sc.Autopsy != nil {
+				t.Errorf("at its defaults the run stopped diverging: %s", sc.Autopsy.Summary)
+			}
 			checkScene(t, l, sc)
 		})
 	}

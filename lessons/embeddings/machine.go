@@ -257,3 +257,6 @@ func (m *machine) Restore(state any) {
 		m.safe[i] = slices.Clone(w)
 	}
 }
+
+// Instruments implements lessons.Instrumented: the loop reports on training.
+func (m *machine) Instruments() lessons.Instruments { return &m.loop }

@@ -246,3 +246,6 @@ func (m *machine) Restore(state any) {
 		m.rep = s.remade.rep
 	}
 }
+
+// Instruments implements lessons.Instrumented: the loop reports on training.
+func (m *machine) Instruments() lessons.Instruments { return &m.loop }

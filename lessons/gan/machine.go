@@ -9,6 +9,7 @@ import (
 	"github.com/dlearn/dlearn/engine/optim"
 	"github.com/dlearn/dlearn/engine/tensor"
 	"github.com/dlearn/dlearn/lessons"
+	"github.com/dlearn/dlearn/lessons/trainer"
 )
 
 // Sizes of the lesson.
@@ -66,6 +67,7 @@ type machine struct {
 	last     evaluation // the latest evaluation (of step hist.evalStep's last)
 	diverged bool
 	divStep  int
+	watch    trainer.Watch // stops the run at a divergence, with its autopsy
 
 	shownZ *tensor.Tensor // the noise of the shown points; never modified
 }
@@ -295,6 +297,7 @@ type snapshot struct {
 	last             evaluation
 	diverged         bool
 	divStep          int
+	watch            trainer.Watch
 	shownZ           *tensor.Tensor
 }
 
@@ -310,7 +313,7 @@ func (m *machine) Snapshot() (any, bool) {
 		gParams: m.gParams, dParams: m.dParams,
 		optG: m.optG.Clone(nil), optD: m.optD.Clone(nil),
 		ops: m.ops, k: m.k, step: m.step, byOp: m.byOp, cur: m.cur, realX: m.realX, hist: m.hist.clone(), last: m.last,
-		diverged: m.diverged, divStep: m.divStep, shownZ: m.shownZ,
+		diverged: m.diverged, divStep: m.divStep, watch: m.watch.Clone(), shownZ: m.shownZ,
 	}, true
 }
 
@@ -326,7 +329,7 @@ func (m *machine) Restore(state any) {
 	m.inStep, m.ops, m.k, m.step, m.byOp, m.cur, m.realX = false, s.ops, s.k, s.step, s.byOp, s.cur, s.realX
 	m.live = liveStep{}
 	m.hist, m.last = s.hist.clone(), s.last
-	m.diverged, m.divStep, m.shownZ = s.diverged, s.divStep, s.shownZ
+	m.diverged, m.divStep, m.watch, m.shownZ = s.diverged, s.divStep, s.watch.Clone(), s.shownZ
 }
 
 // remap maps each of from to the parameter at the same place in to.
@@ -353,3 +356,6 @@ func setValues(params []*autograd.Var, vals [][]float64) {
 		copy(p.Value.Data, vals[i])
 	}
 }
+
+// Instruments implements lessons.Instrumented: the watch reports on training.
+func (m *machine) Instruments() lessons.Instruments { return &m.watch }

@@ -24,7 +24,7 @@ var narrative = template.Must(template.New("gan").Funcs(trainer.Funcs).Parse(nar
 func (m *machine) phase() (phase, block string) {
 	switch i := m.ops - 1; {
 	case m.diverged:
-		return "diverged", "diverged"
+		return "diverged", trainer.StopBlock(m.watch.DivergenceAutopsy())
 	case m.Done():
 		return "finished", "finished"
 	case i < 0:

@@ -94,7 +94,7 @@ func (m *machine) dUpdate() {
 	tp := m.live.tp
 	loss := tp.Add(m.live.lossReal, m.live.lossFake)
 	m.cur.LossD = loss.Item()
-	if !finite(m.cur.LossD) {
+	if m.watch.Forward(tp, loss, m.step+1) != nil {
 		m.diverge()
 		return
 	}
@@ -135,7 +135,7 @@ func (m *machine) gForward() {
 // updated: in G's step only G moves.
 func (m *machine) gUpdate() {
 	c := &m.cur
-	if !finite(c.LossG) {
+	if m.watch.Forward(m.live.tp, m.live.lossG, m.step+1) != nil {
 		m.diverge()
 		return
 	}
@@ -161,7 +161,7 @@ func (m *machine) gUpdate() {
 // diverged, so that no scene ever holds a non-finite value.
 func (m *machine) update(opt optim.Optimizer, params []*autograd.Var) float64 {
 	before := values(params)
-	opt.Step(params)
+	m.watch.Update(params, func() { opt.Step(params) }, nil, m.step+1)
 	s := 0.0
 	for _, p := range params {
 		for _, v := range opt.LastUpdate(p).Data {

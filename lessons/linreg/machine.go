@@ -233,3 +233,6 @@ func (m *machine) Restore(state any) {
 		m.xb, m.yb = data.Rows(m.u, m.loop.Rows), data.Rows(m.y, m.loop.Rows)
 	}
 }
+
+// Instruments implements lessons.Instrumented: the loop reports on training.
+func (m *machine) Instruments() lessons.Instruments { return &m.loop }

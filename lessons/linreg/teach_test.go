@@ -80,7 +80,7 @@ func TestFinishedAdviceFollowsTheRegime(t *testing.T) {
 		{"0.001", "Goal missed: still descending", true},
 		{"0.75", "Goal missed: noise and overshoot", false},
 		{"0.8", "The loss exploded", false},
-		{"3", "Diverged in step", false},
+		{"3", "Stopped in step 2: the loss jumped", false},
 	} {
 		t.Run("lr "+c.lr, func(t *testing.T) {
 			_, sc := end(t, lessons.Settings{"lr": c.lr})

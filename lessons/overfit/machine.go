@@ -84,6 +84,7 @@ func newMachine(seed uint64, cfg config) *machine {
 	m.loop = trainer.Loop{
 		N: cfg.n, Batch: cfg.n, Epochs: cfg.epochs, NoShuffle: true,
 		Params: m.net.params(), Start: m.startStep, EndEpoch: m.endEpoch,
+		Watch: trainer.Watch{Jump: -1}, // a large rate's jump goes on to the dead units this lesson shows
 	}
 	m.hist.startNorms = m.net.norms()
 	m.hist.lambdaNorms = m.hist.startNorms
@@ -201,3 +202,6 @@ func (m *machine) Restore(state any) {
 	m.opt = m.loop.Restore(s.loop).(*optim.SGD)
 	m.lambda, m.p, m.step, m.hist, m.set = s.lambda, s.p, s.step, s.hist.clone(), s.set
 }
+
+// Instruments implements lessons.Instrumented: the loop reports on training.
+func (m *machine) Instruments() lessons.Instruments { return &m.loop }

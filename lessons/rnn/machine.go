@@ -250,3 +250,6 @@ func (m *machine) Restore(state any) {
 	m.before, m.after = slices.Clone(s.before), slices.Clone(s.after)
 	m.probeOf = nil
 }
+
+// Instruments implements lessons.Instrumented: the loop reports on training.
+func (m *machine) Instruments() lessons.Instruments { return &m.loop }

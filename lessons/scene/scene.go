@@ -23,6 +23,10 @@ type Scene struct {
 	Question *Question `json:"question,omitempty"`
 	// Score counts the questions answered so far in this run.
 	Score Score `json:"score"`
+	// Autopsy says where a run that stopped diverging went wrong; nil
+	// while it runs and for a lesson whose training the runtime cannot
+	// look into.
+	Autopsy *Autopsy `json:"autopsy,omitempty"`
 	// Panels are drawn in order.
 	Panels []Panel `json:"panels"`
 }
@@ -153,6 +157,68 @@ type Verdict struct {
 	Try     string `json:"try,omitempty"`
 	Control string `json:"control,omitempty"`
 	Value   string `json:"value,omitempty"`
+}
+
+// The triggers of an Autopsy.
+const (
+	// TriggerNonFinite: a loss or another value became NaN or ±Inf.
+	TriggerNonFinite = "non-finite"
+	// TriggerJump: the loss of a step exceeded the largest loss of the
+	// steps before it by more than the stated factor.
+	TriggerJump = "loss jump"
+)
+
+// Autopsy is the runtime's account of a divergence: the run stopped at
+// Step because of Trigger, and Findings say, with the numbers, where the
+// values first left the finite range or grew most — the op of the forward
+// pass, the parameter whose update grew most — in order of evidence.
+// Summary is the first finding, the one line a narrow front end shows.
+type Autopsy struct {
+	Step    int    `json:"step"`
+	Trigger string `json:"trigger"`
+	// Rule states the trigger's threshold ("loss ×10 in one step").
+	Rule    string `json:"rule"`
+	Summary string `json:"summary"`
+	// Op is the label of the op named ("v3 = exp(x)"), Param the
+	// parameter named ("dense.W"); either may be empty.
+	Op       string   `json:"op,omitempty"`
+	Param    string   `json:"param,omitempty"`
+	Findings []string `json:"findings"`
+	// Try is the change to try, from the lesson's controls; Control and
+	// Value name it as data (see Verdict).
+	Try     string `json:"try,omitempty"`
+	Control string `json:"control,omitempty"`
+	Value   string `json:"value,omitempty"`
+}
+
+// GradCheck is a finite-difference check of the gradient at one node of
+// the backward pass, run on demand: for each input of the node that takes
+// a gradient, central differences (L(x+h) − L(x−h))/2h on a sample of its
+// elements, the forward pass computed again from the node's input on a
+// copy, against the gradient the backward pass computed.
+type GradCheck struct {
+	// Node is the checked node's label ("z = matmul(x, dense.W)"); Step
+	// is h.
+	Node   string           `json:"node"`
+	Step   float64          `json:"step"`
+	Inputs []GradCheckInput `json:"inputs"`
+	// Summary is the check in one line.
+	Summary string `json:"summary"`
+}
+
+// GradCheckInput is the check of one input: Checked elements, the largest
+// relative error |analytic − numeric| / max(1, |analytic|, |numeric|)
+// among them at flat index Worst with both values there, and Kinks, the
+// elements left out because the loss is not differentiable there (its
+// one-sided differences disagree: a ReLU at 0, a tie in a max).
+type GradCheckInput struct {
+	Name      string  `json:"name"`
+	Checked   int     `json:"checked"`
+	MaxRelErr float64 `json:"max_rel_err"`
+	Worst     int     `json:"worst"`
+	Analytic  float64 `json:"analytic"`
+	Numeric   float64 `json:"numeric"`
+	Kinks     int     `json:"kinks,omitempty"`
 }
 
 // QuestionKind is the form of a question's answer.

@@ -4,6 +4,7 @@ import (
 	"github.com/dlearn/dlearn/engine/autograd"
 	"github.com/dlearn/dlearn/engine/tensor"
 	"github.com/dlearn/dlearn/lessons"
+	"github.com/dlearn/dlearn/lessons/scene"
 )
 
 // LearningRate is the standard learning-rate control: a float on the given
@@ -52,7 +53,8 @@ func Epochs(most int, def string) lessons.Control {
 }
 
 // Phase names where a Loop-driven run stands, as a scene phase and the
-// narrative block that explains it: "diverged", "finished", "ready"
+// narrative block that explains it: "diverged" ("exploded" when the watch
+// stopped a loss jump before anything overflowed), "finished", "ready"
 // ("intro" block), "forward" ("fwd-<op>" of the node just revealed, also
 // where mine mode stopped the run),
 // "backward" ("bwd-<op>") or "update".
@@ -60,7 +62,7 @@ func (l *Loop) Phase() (phase, block string) {
 	cur := &l.Cur
 	switch {
 	case l.Diverged:
-		return "diverged", "diverged"
+		return "diverged", StopBlock(l.Autopsy)
 	case l.MineStopped:
 		// Stopped by the learner's code (mine mode) at the op revealed:
 		// the run did not finish, it stands at that op.
@@ -75,6 +77,17 @@ func (l *Loop) Phase() (phase, block string) {
 		return "backward", "bwd-" + cur.Steps[len(cur.Steps)-1].Node.Op
 	}
 	return "update", "update"
+}
+
+// StopBlock is the narrative block of a run stopped diverging with
+// autopsy a (nil when there is none): "exploded" when the watch stopped
+// a loss jump before anything overflowed, which is not the story of the
+// lesson's "diverged" block (see Narrative's fallback), else "diverged".
+func StopBlock(a *scene.Autopsy) string {
+	if a != nil && a.Trigger == scene.TriggerJump {
+		return "exploded"
+	}
+	return "diverged"
 }
 
 // ParamRow is one row of a parameters table for element i of parameter p:

@@ -7,6 +7,7 @@ import (
 	"github.com/dlearn/dlearn/engine/data"
 	"github.com/dlearn/dlearn/engine/tensor"
 	"github.com/dlearn/dlearn/lessons"
+	"github.com/dlearn/dlearn/lessons/scene"
 )
 
 // Loop is the shared body of a lesson that trains on mini-batches: epochs
@@ -51,6 +52,15 @@ type Loop struct {
 	Mine        *lessons.Mine
 	MineStopped bool
 	mineRep     *lessons.MineReport
+	// Watch stops the run at a divergence (a NaN or ±Inf, or a loss jump:
+	// see Watch) and writes its autopsy. Set Watch.Jump before the run to
+	// change the jump rule's factor.
+	Watch Watch
+	// Autopsy is the watch's account of the divergence, once Diverged.
+	Autopsy *scene.Autopsy
+	// updated is the autopsy of the update just applied, if it left a
+	// parameter non-finite.
+	updated *scene.Autopsy
 }
 
 // Done reports whether the run has finished or diverged.
@@ -123,9 +133,16 @@ func (l *Loop) begin() {
 	l.Next++
 	autograd.ZeroGrad(l.Params...)
 	build, update := l.Start(l.Rows)
-	l.Cur.Begin(build, update)
-	if l.Cur.Diverged() {
-		l.Diverged, l.DivStep = true, l.Step+1
+	l.Watch.Gauges = true
+	l.Cur.Begin(build, func() {
+		l.updated = l.Watch.Update(l.Params, update, l.Cur.all, l.Step+1)
+	})
+	if a := l.Watch.Forward(l.Cur.Tape, l.Cur.Loss, l.Step+1); a != nil || l.Cur.Diverged() {
+		l.Diverged, l.DivStep, l.Autopsy = true, l.Step+1, a
+		// The whole forward pass is revealed: the autopsy speaks of all
+		// of it, and a machine that walks ops until the pass ends (or a
+		// group of them) is not left waiting for ops that never come.
+		l.Cur.Fwd = l.Cur.Tape.Len()
 	}
 	if l.Mine != nil && !l.Diverged {
 		l.checkMine()
@@ -136,6 +153,10 @@ func (l *Loop) begin() {
 func (l *Loop) end() {
 	l.Step++
 	l.Losses = append(l.Losses, l.Cur.Loss.Item())
+	if l.updated != nil {
+		l.Diverged, l.DivStep, l.Autopsy = true, l.Step, l.updated
+		l.updated = nil
+	}
 	for _, p := range l.Params {
 		if p.Value.HasNaNOrInf() {
 			l.Diverged, l.DivStep = true, l.Step

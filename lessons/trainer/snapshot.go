@@ -27,6 +27,7 @@ func (l *Loop) Snapshot(opt optim.Optimizer) (Snapshot, bool) {
 	}
 	s := Snapshot{opt: opt.Clone(nil), loop: *l}
 	s.loop.Losses = slices.Clone(l.Losses)
+	s.loop.Watch = l.Watch.Clone()
 	for _, p := range l.Params {
 		s.values = append(s.values, slices.Clone(p.Value.Data))
 		var g []float64
@@ -53,6 +54,7 @@ func (l *Loop) Restore(s Snapshot) optim.Optimizer {
 	*l = s.loop
 	l.Start, l.EndEpoch, l.Params, l.Mine = start, end, params, mine
 	l.Losses = slices.Clone(s.loop.Losses)
+	l.Watch = s.loop.Watch.Clone()
 	for i, p := range params {
 		copy(p.Value.Data, s.values[i])
 		if s.grads[i] == nil {

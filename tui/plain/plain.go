@@ -21,6 +21,10 @@ func Write(w io.Writer, sc scene.Scene) error {
 		fmt.Fprintln(b)
 		writeVerdict(b, sc.Goal)
 	}
+	if sc.Autopsy != nil {
+		fmt.Fprintln(b)
+		writeAutopsy(b, sc.Autopsy)
+	}
 	if sc.Narrative != "" {
 		fmt.Fprintln(b)
 		fmt.Fprintln(b, strings.TrimSpace(sc.Narrative))
@@ -319,6 +323,18 @@ func writeVerdict(b *bufio.Writer, g *scene.Goal) {
 	fmt.Fprintf(b, "  cause: %s\n", cause)
 	if vd.Try != "" {
 		fmt.Fprintf(b, "  try: %s\n", vd.Try)
+	}
+}
+
+// writeAutopsy prints where a diverging run went wrong: the trigger and
+// its rule, every finding, and the change to try.
+func writeAutopsy(b *bufio.Writer, a *scene.Autopsy) {
+	fmt.Fprintf(b, "Autopsy: stopped in step %d on a %s (stops at: %s)\n", a.Step, a.Trigger, a.Rule)
+	for _, f := range a.Findings {
+		fmt.Fprintf(b, "  - %s\n", f)
+	}
+	if a.Try != "" {
+		fmt.Fprintf(b, "  try: %s\n", a.Try)
 	}
 }
 

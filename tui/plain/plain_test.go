@@ -117,3 +117,22 @@ func TestLabelledImageIsATable(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteAutopsy: the transcript carries the whole autopsy — the step,
+// the trigger and its rule, every finding and the change to try.
+func TestWriteAutopsy(t *testing.T) {
+	sc := everyKind()
+	sc.Autopsy = &scene.Autopsy{Step: 2, Trigger: scene.TriggerJump, Rule: "a loss above ×10",
+		Summary: "W grew ×15", Findings: []string{"the loss jumped ×44", "W grew ×15", "matmul at z = matmul(x, W): ×14"},
+		Try: "lower the learning rate from 3 to 0.01"}
+	var b bytes.Buffer
+	if err := Write(&b, sc); err != nil {
+		t.Fatal(err)
+	}
+	want := "Autopsy: stopped in step 2 on a loss jump (stops at: a loss above ×10)\n" +
+		"  - the loss jumped ×44\n  - W grew ×15\n  - matmul at z = matmul(x, W): ×14\n" +
+		"  try: lower the learning rate from 3 to 0.01\n"
+	if !strings.Contains(b.String(), want) {
+		t.Fatalf("transcript lacks the autopsy %q:\n%s", want, b.String())
+	}
+}

@@ -1,0 +1,243 @@
+package trainer
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/dlearn/dlearn/engine/autograd"
+	"github.com/dlearn/dlearn/lessons/scene"
+)
+
+// The gauges of Health.
+const (
+	// GaugeGrad is the Euclidean norm of a layer's gradient, all its
+	// parameters in one vector.
+	GaugeGrad = "‖dW‖"
+	// GaugeRatio is the update-to-weight ratio ‖ΔW‖/‖W‖ of a layer: the
+	// length of one update against the weights' size before it. The rule
+	// of thumb is about 1e-3: far above, the steps are too large for the
+	// weights (1e-1 rewrites them in ten steps); far below, they barely
+	// move.
+	GaugeRatio = "‖ΔW‖/‖W‖"
+	// GaugeDead is the share of a ReLU's units that are zero for every
+	// row of the batch.
+	GaugeDead = "dead"
+	// GaugeSaturated is the share of a sigmoid's or tanh's units whose
+	// local derivative is below 1% of its largest (0.25 and 1) for every
+	// row of the batch.
+	GaugeSaturated = "saturated"
+)
+
+// healthKeep is how many recent values a gauge keeps; sparkN how many the
+// panel draws.
+const (
+	healthKeep = 256
+	sparkN     = 16
+)
+
+// Health is the training-health gauges of a run: per layer (parameters
+// grouped by the name before their last dot: "dense1.W" and "dense1.b"
+// are layer "dense1"), the gradient norm and the update-to-weight ratio of
+// every update; per activation node, the share of dead ReLU or saturated
+// sigmoid/tanh units of every forward pass. Each gauge keeps its latest
+// healthKeep values. Watch records it; copy it with Clone.
+type Health struct {
+	Gauges []Gauge
+}
+
+// Gauge is one row of Health: a gauge of one layer or activation, and its
+// latest values, oldest first.
+type Gauge struct {
+	Layer, Kind string
+	Values      []float64
+}
+
+// Clone returns a deep copy of h.
+func (h Health) Clone() Health {
+	c := Health{Gauges: make([]Gauge, len(h.Gauges))}
+	for i, g := range h.Gauges {
+		c.Gauges[i] = Gauge{Layer: g.Layer, Kind: g.Kind, Values: append([]float64(nil), g.Values...)}
+	}
+	return c
+}
+
+// record appends v to the gauge kind of layer, adding the gauge if new.
+func (h *Health) record(layer, kind string, v float64) {
+	for i := range h.Gauges {
+		g := &h.Gauges[i]
+		if g.Layer == layer && g.Kind == kind {
+			if len(g.Values) >= 2*healthKeep {
+				g.Values = append([]float64(nil), g.Values[len(g.Values)-healthKeep:]...)
+			}
+			g.Values = append(g.Values, v)
+			return
+		}
+	}
+	h.Gauges = append(h.Gauges, Gauge{Layer: layer, Kind: kind, Values: []float64{v}})
+}
+
+// Latest returns the last value of the gauge kind of layer.
+func (h *Health) Latest(layer, kind string) (float64, bool) {
+	for _, g := range h.Gauges {
+		if g.Layer == layer && g.Kind == kind && len(g.Values) > 0 {
+			return g.Values[len(g.Values)-1], true
+		}
+	}
+	return 0, false
+}
+
+// layerOf is the layer a parameter belongs to: its name before the last
+// dot.
+func layerOf(name string) string {
+	if i := strings.LastIndexByte(name, '.'); i > 0 {
+		return name[:i]
+	}
+	return name
+}
+
+// recordUpdate adds the gradient norm and the update-to-weight ratio of
+// every layer of ups.
+func (h *Health) recordUpdate(ups []ParamUpdate) {
+	type sums struct{ grad, delta, before float64 }
+	var order []string
+	by := map[string]*sums{}
+	for _, u := range ups {
+		l := layerOf(u.Name)
+		s, ok := by[l]
+		if !ok {
+			s = &sums{}
+			by[l] = s
+			order = append(order, l)
+		}
+		s.grad += u.Grad * u.Grad
+		s.delta += u.Delta * u.Delta
+		s.before += u.Before * u.Before
+	}
+	for _, l := range order {
+		s := by[l]
+		h.record(l, GaugeGrad, math.Sqrt(s.grad))
+		r := math.NaN()
+		if s.before > 0 {
+			r = math.Sqrt(s.delta / s.before)
+		}
+		h.record(l, GaugeRatio, r)
+	}
+}
+
+// recordForward adds the share of dead or saturated units of every
+// activation node of a forward pass. A unit is one position of the
+// output apart from its first (batch) axis.
+func (h *Health) recordForward(nodes []*autograd.Node) {
+	for _, n := range nodes {
+		var kind string
+		var flat func(x float64) bool
+		switch n.Op {
+		case "relu":
+			kind, flat = GaugeDead, func(x float64) bool { return x == 0 }
+		case "sigmoid":
+			kind, flat = GaugeSaturated, func(x float64) bool { return x*(1-x) < 0.01*0.25 }
+		case "tanh":
+			kind, flat = GaugeSaturated, func(x float64) bool { return 1-x*x < 0.01 }
+		default:
+			continue
+		}
+		h.record(nameOf(n.Out)+" ("+n.Op+")", kind, flatShare(n.Out.Value.Data, n.Out.Value.Shape, flat))
+	}
+}
+
+// flatShare is the share of units for which flat holds on every row.
+func flatShare(xs []float64, shape []int, flat func(float64) bool) float64 {
+	units := len(xs)
+	if len(shape) > 1 && shape[0] > 0 {
+		units = len(xs) / shape[0]
+	}
+	if units == 0 {
+		return 0
+	}
+	dead := 0
+	for u := range units {
+		all := true
+		for k := u; k < len(xs) && all; k += units {
+			all = flat(xs[k])
+		}
+		if all {
+			dead++
+		}
+	}
+	return float64(dead) / float64(units)
+}
+
+// Panel is the gauges as a table of sparklines, one row per gauge with its
+// last sparkN values and its latest value (last, the column a narrow
+// panel drops first), or nil before the first update.
+// It is a secondary panel (Priority −1): it never takes the place of a
+// lesson's main picture.
+func (h *Health) Panel() *scene.Panel {
+	if len(h.Gauges) == 0 {
+		return nil
+	}
+	rows := make([][]string, 0, len(h.Gauges))
+	for _, g := range h.Gauges {
+		vs := g.Values[max(0, len(g.Values)-sparkN):]
+		share := g.Kind == GaugeDead || g.Kind == GaugeSaturated
+		now := Num(vs[len(vs)-1])
+		if share {
+			now = fmt.Sprintf("%.0f%%", 100*vs[len(vs)-1])
+		}
+		rows = append(rows, []string{g.Layer, g.Kind, Sparkline(vs, share), now})
+	}
+	return &scene.Panel{Kind: scene.KindTable, ID: "health", Priority: -1,
+		Title: "training health · ‖ΔW‖/‖W‖ ≈ 1e-3 is the rule of thumb",
+		Table: &scene.Table{Columns: []string{"layer", "gauge", fmt.Sprintf("last %d", sparkN), "now"}, Rows: rows}}
+}
+
+// sparks are the eight heights of a sparkline.
+var sparks = []rune("▁▂▃▄▅▆▇█")
+
+// Sparkline draws vs as one character each: shares on a fixed scale from
+// 0 to 1, other values on a log scale from the smallest to the largest
+// positive value shown, at least a decade (norms and ratios span orders
+// of magnitude). A
+// value that is not finite, or not positive on a log scale, is a space.
+func Sparkline(vs []float64, share bool) string {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	pos := func(v float64) (float64, bool) {
+		if share {
+			return v, Finite(v)
+		}
+		if !Finite(v) || v <= 0 {
+			return 0, false
+		}
+		return math.Log10(v), true
+	}
+	for _, v := range vs {
+		if x, ok := pos(v); ok {
+			lo, hi = math.Min(lo, x), math.Max(hi, x)
+		}
+	}
+	if share {
+		lo, hi = 0, 1
+	} else if hi-lo < 1 {
+		// At least a decade, so that a change in the third digit reads
+		// as flat rather than as the full height.
+		// The middle of the values sits on a level, not between two.
+		mid := (lo + hi) / 2
+		lo = mid - 4.0/float64(len(sparks)-1)
+		hi = lo + 1
+	}
+	var b strings.Builder
+	for _, v := range vs {
+		x, ok := pos(v)
+		switch {
+		case !ok:
+			b.WriteRune(' ')
+		case hi <= lo:
+			b.WriteRune(sparks[len(sparks)/2])
+		default:
+			k := int(math.Round((x - lo) / (hi - lo) * float64(len(sparks)-1)))
+			b.WriteRune(sparks[min(max(k, 0), len(sparks)-1)])
+		}
+	}
+	return b.String()
+}
