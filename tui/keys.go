@@ -72,7 +72,7 @@ func newPlayerKeys() playerKeys {
 		Branch:     b([]string{"b"}, "b", "branch and compare"),
 		KeepBranch: b([]string{"B"}, "B", "keep the branch"),
 		Mine:       b([]string{"m"}, "m", "mine: run your code"),
-		GradCheck:  b([]string{"g"}, "g", "check the gradient (backward pass)"),
+		GradCheck:  b([]string{"g"}, "g", "gradient check"),
 		Answer:     b([]string{"1", "2", "3", "4", "5", "6", "7", "8", "9"}, "1–9 or a number ⏎", "answer a question"),
 		Skip:       b([]string{"n"}, "n", "skip a question"),
 	}
