@@ -182,5 +182,6 @@ func (m *machine) Restore(state any) {
 // Mined implements lessons.Miner: mine mode checks the ops the learner
 // implemented in this lesson's exercises (trainer.MineOps).
 func (m *machine) Mined() lessons.MineChecker { return &m.loop }
+
 // Instruments implements lessons.Instrumented: the loop reports on training.
 func (m *machine) Instruments() lessons.Instruments { return &m.loop }

@@ -132,5 +132,6 @@ func (m *machine) Restore(state any) {
 // Mined implements lessons.Miner: mine mode checks the sigmoid and the
 // BCE against the learner's logistic exercise.
 func (m *machine) Mined() lessons.MineChecker { return &m.loop }
+
 // Instruments implements lessons.Instrumented: the loop reports on training.
 func (m *machine) Instruments() lessons.Instruments { return &m.loop }
