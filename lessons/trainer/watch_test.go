@@ -195,3 +195,49 @@ func TestCheckNodeEveryOpKind(t *testing.T) {
 		}
 	}
 }
+
+// scanValues' fast pass over the bits agrees with a plain scan on finite
+// values, and hands anything else to the classifying pass.
+func TestScanValuesFastPass(t *testing.T) {
+	plain := func(xs []float64) span {
+		s := span{hasValues: len(xs) > 0}
+		for _, x := range xs {
+			switch {
+			case math.IsNaN(x):
+				s.nan = true
+			case math.IsInf(x, 1):
+				s.posInf = true
+			case math.IsInf(x, -1):
+				s.negInf = true
+			default:
+				s.max = math.Max(s.max, math.Abs(x))
+			}
+		}
+		s.allFinite = !s.nan && !s.posInf && !s.negInf
+		return s
+	}
+	cases := [][]float64{
+		nil,
+		{0},
+		{math.Copysign(0, -1)},
+		{-3, 2, 1e-300, -1e300},
+		{math.MaxFloat64, -math.MaxFloat64},
+		{5e-324, -5e-324},
+		{1, math.NaN(), -7},
+		{1, math.Inf(1), -8},
+		{math.Inf(-1), 2},
+		{math.NaN(), math.Inf(1), math.Inf(-1), 3},
+	}
+	for i := range 200 {
+		xs := make([]float64, i%17)
+		for j := range xs {
+			xs[j] = math.Sin(float64(i*31+j)) * math.Pow(10, float64((i+j)%40-20))
+		}
+		cases = append(cases, xs)
+	}
+	for _, xs := range cases {
+		if got, want := scanValues(xs), plain(xs); got != want {
+			t.Fatalf("scanValues(%v) = %+v, want %+v", xs, got, want)
+		}
+	}
+}
