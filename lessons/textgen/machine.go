@@ -187,8 +187,29 @@ func (m *machine) Set(name, value string) {
 // Done implements lessons.Machine.
 func (m *machine) Done() bool { return m.loop.Done() }
 
-// Advance implements lessons.Machine.
-func (m *machine) Advance(g lessons.Granularity) { m.loop.Advance(g) }
+// Advance implements lessons.Machine. A finished step's tape is let go
+// (see compact), so that the snapshots kept for stepping back stay small
+// and can be saved (lessons.Persister).
+func (m *machine) Advance(g lessons.Granularity) {
+	m.loop.Advance(g)
+	if m.loop.Cur.Phase == trainer.Updated && m.loop.Cur.Tape.Len() > 0 {
+		m.compact()
+	}
+}
+
+// opsPerStep is the number of ops of a training step: 56 forward nodes,
+// 56 backward nodes and the update.
+const opsPerStep = 2*56 + 1
+
+// compact replaces the cursor of a finished step with one that holds only
+// what the scenes between steps read (the loss). The full cursor keeps
+// every activation and gradient of the step alive, and a snapshot that
+// holds it cannot be saved.
+func (m *machine) compact() {
+	cur := &m.loop.Cur
+	*cur = trainer.Cursor{Tape: autograd.NewTape(), Loss: cur.Loss.Detach(), Phase: trainer.Updated}
+	m.logits = nil
+}
 
 // Progress implements lessons.Progresser.
 func (m *machine) Progress() (step, epoch int) { return m.loop.Step, m.loop.Epoch }
@@ -365,6 +386,9 @@ type snapshot struct {
 	loop  trainer.Snapshot
 	curve []point
 	evals []eval
+	// diverged is the loop's: a diverged run's snapshot is not saved
+	// (persist.go), since the loop's encoding leaves out its autopsy.
+	diverged bool
 }
 
 // Snapshot implements lessons.Snapshotter.
@@ -373,7 +397,7 @@ func (m *machine) Snapshot() (any, bool) {
 	if !ok {
 		return nil, false
 	}
-	return snapshot{cfg: m.cfg, loop: s, curve: slices.Clone(m.curve), evals: slices.Clone(m.evals)}, true
+	return snapshot{cfg: m.cfg, loop: s, curve: slices.Clone(m.curve), evals: slices.Clone(m.evals), diverged: m.loop.Diverged}, true
 }
 
 // Restore implements lessons.Snapshotter.

@@ -85,8 +85,11 @@ func (m *machine) Scene() scene.Scene {
 		Pos: scene.Position{Step: m.loop.Step, Epoch: m.loop.Epoch,
 			Steps: m.loop.Epochs * m.loop.StepsPerEpoch(), Epochs: m.loop.Epochs},
 	}
-	if m.loop.Cur.Tape != nil {
-		sc.Pos.Op, sc.Pos.OpsPerStep = m.loop.Cur.OpIndex(), m.loop.Cur.OpsPerStep()
+	switch cur := &m.loop.Cur; {
+	case cur.Phase == trainer.Updated:
+		sc.Pos.Op, sc.Pos.OpsPerStep = opsPerStep, opsPerStep
+	case cur.Tape != nil:
+		sc.Pos.Op, sc.Pos.OpsPerStep = cur.OpIndex(), cur.OpsPerStep()
 	}
 	phase, block := m.loop.Phase()
 	if phase == "forward" || phase == "backward" {
