@@ -110,7 +110,7 @@ func CheckPersist(t *testing.T, l *lessons.Lesson, settings lessons.Settings, pl
 		t.Helper()
 		g, w := got.Scene(), want.Scene()
 		if !reflect.DeepEqual(g, w) {
-			t.Fatalf("%s: %s: the scene from the checkpoint differs from the replay's:\n%s\nwant\n%s", l.ID, what, g.Narrative, w.Narrative)
+			t.Fatalf("%s: %s: the scene from the checkpoint differs from the replay's%s:\n%s\nwant\n%s", l.ID, what, sceneDiff(g, w), g.Narrative, w.Narrative)
 		}
 		if !reflect.DeepEqual(got.Journal(), want.Journal()) || got.CanBack() != want.CanBack() {
 			t.Fatalf("%s: %s: journals differ", l.ID, what)
@@ -141,4 +141,25 @@ func CheckPersist(t *testing.T, l *lessons.Lesson, settings lessons.Settings, pl
 		same(fmt.Sprintf("back %d after resuming", i+1), fast, full)
 	}
 	return data
+}
+
+// sceneDiff names the first part of two scenes that differs: a field of
+// the scene or a panel by its title.
+func sceneDiff(g, w scene.Scene) string {
+	if len(g.Panels) != len(w.Panels) {
+		return fmt.Sprintf(" (%d panels, want %d)", len(g.Panels), len(w.Panels))
+	}
+	for i := range g.Panels {
+		if !reflect.DeepEqual(g.Panels[i], w.Panels[i]) {
+			return fmt.Sprintf(" (in panel %q)", w.Panels[i].Title)
+		}
+	}
+	g.Panels, w.Panels = nil, nil
+	gv, wv := reflect.ValueOf(g), reflect.ValueOf(w)
+	for i := range gv.NumField() {
+		if !reflect.DeepEqual(gv.Field(i).Interface(), wv.Field(i).Interface()) {
+			return fmt.Sprintf(" (in its %s)", gv.Type().Field(i).Name)
+		}
+	}
+	return ""
 }

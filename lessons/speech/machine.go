@@ -44,6 +44,7 @@ func newMachine(seed uint64, s lessons.Settings) *machine {
 	m.loop = trainer.Loop{
 		N: c.train.Len(), Batch: s.Int("batch"), Epochs: s.Int("epochs"), ShuffleSeed: seed,
 		Params: m.params, Start: m.startStep,
+		Watch: trainer.Watch{Jump: -1}, // a large rate's jump goes on to the dead units the goal names
 	}
 	m.evals = []evaluation{untrained(n, seed, s.Int("filters"))}
 	return m

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/dlearn/dlearn/engine/autograd"
 	"github.com/dlearn/dlearn/engine/optim"
@@ -16,7 +17,7 @@ import (
 // Each starts with its own version number.
 const (
 	optimizerVersion = 1
-	snapshotVersion  = 1
+	snapshotVersion  = 2 // 2: the watch (its passes, updates and gauges)
 )
 
 // Optimizer kinds in the encoding.
@@ -171,6 +172,10 @@ func DecodeTensor(d *lessons.Decoder, most int) *tensor.Tensor {
 // errTape is the error of encoding a snapshot whose cursor keeps a tape.
 var errTape = errors.New("trainer: a snapshot that keeps its step's tape cannot be saved")
 
+// errStopped is the error of encoding a snapshot of a run the watch
+// stopped: its autopsy is not saved, so a reopening replays instead.
+var errStopped = errors.New("trainer: a snapshot of a run the watch stopped is not saved")
+
 // Encode writes s for Loop.DecodeSnapshot. The loop's hooks and
 // parameters are not written (a decoding loop has its own); a finished
 // step's tape cannot be, so Encode fails unless the cursor is idle or
@@ -181,6 +186,9 @@ func (s Snapshot) Encode(e *lessons.Encoder) error {
 	c := &l.Cur
 	if c.Tape != nil && c.Tape.Len() > 0 || c.Steps != nil || c.Phase == Forward || c.Phase == Backward {
 		return errTape
+	}
+	if l.Autopsy != nil || l.updated != nil || l.Watch.stopped != nil {
+		return errStopped
 	}
 	e.Int(snapshotVersion)
 	e.Len(len(s.values), false)
@@ -215,7 +223,91 @@ func (s Snapshot) Encode(e *lessons.Encoder) error {
 		e.String(c.Loss.Name)
 		EncodeTensor(e, c.Loss.Value)
 	}
+	encodeWatch(e, &l.Watch)
 	return nil
+}
+
+// Bounds on a decoded watch.
+const (
+	maxWatchPasses = 1024
+	maxPassNodes   = 1 << 16
+	maxWatchUps    = 1 << 14
+	maxGauges      = 1 << 12
+)
+
+// encodeWatch writes what the watch has learned of the run so far: the
+// last pass of each kind (for the loss-jump rule), the latest update of
+// each parameter and the health gauges (and whether they are on, which
+// the loop decides at its first step). Jump is the lesson's setting and
+// not written.
+func encodeWatch(e *lessons.Encoder, w *Watch) {
+	e.Int(w.seq)
+	keys := make([]string, 0, len(w.passes))
+	for k := range w.passes {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	e.Len(len(keys), false)
+	for _, k := range keys {
+		p := w.passes[k]
+		e.String(k)
+		e.Floats(p.scales)
+		e.Float(p.maxLoss)
+		e.Int(p.seq)
+	}
+	e.Len(len(w.ups), false)
+	for _, u := range w.ups {
+		e.String(u.Name)
+		e.Float(u.Before)
+		e.Float(u.Delta)
+		e.Float(u.After)
+		e.Float(u.Grad)
+		e.Int(u.seq)
+	}
+	e.Bool(w.Gauges)
+	e.Len(len(w.health.Gauges), false)
+	for _, g := range w.health.Gauges {
+		e.String(g.Layer)
+		e.String(g.Kind)
+		e.Floats(g.Values)
+	}
+}
+
+// decodeWatch reads what encodeWatch wrote into w, which keeps its own
+// settings.
+func decodeWatch(d *lessons.Decoder, w *Watch) {
+	w.seq = d.IntIn("watch updates", 0, math.MaxInt32)
+	n, _ := d.Len(maxWatchPasses, 2)
+	w.passes = map[string]pass{}
+	for range n {
+		if d.Err() != nil {
+			return
+		}
+		k := d.String(1 << 16)
+		p := pass{scales: d.Floats(maxPassNodes), maxLoss: d.Float(), seq: d.IntIn("pass update", 0, w.seq)}
+		w.passes[k] = p
+	}
+	n, _ = d.Len(maxWatchUps, 2)
+	w.ups = nil
+	for range n {
+		if d.Err() != nil {
+			return
+		}
+		u := ParamUpdate{Name: d.String(256), Before: d.Float(), Delta: d.Float(), After: d.Float(), Grad: d.Float()}
+		u.seq = d.IntIn("parameter update", 0, w.seq)
+		w.ups = append(w.ups, u)
+	}
+	w.Gauges = d.Bool()
+	n, _ = d.Len(maxGauges, 3)
+	w.health = Health{}
+	for range n {
+		if d.Err() != nil {
+			return
+		}
+		g := Gauge{Layer: d.String(256), Kind: d.String(256), Values: d.Floats(2 * healthKeep)}
+		w.health.Gauges = append(w.health.Gauges, g)
+	}
+	w.stopped = nil
 }
 
 // DecodeSnapshot reads a Snapshot that Encode wrote of a loop like l (the
@@ -287,6 +379,9 @@ func (l *Loop) DecodeSnapshot(d *lessons.Decoder) (Snapshot, error) {
 			d.Fail("loss without a value")
 		}
 	}
+	lp.Watch = Watch{Jump: l.Watch.Jump, Gauges: l.Watch.Gauges}
+	lp.Autopsy, lp.updated = nil, nil
+	decodeWatch(d, &lp.Watch)
 	if d.Err() != nil {
 		return Snapshot{}, d.Err()
 	}
