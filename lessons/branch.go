@@ -148,7 +148,19 @@ func (b *Branch) Done() bool { return b.Parent.Done() && b.Branch.Done() }
 // validation loss, the verdict, and, for every matrix panel the two scenes
 // share, the largest difference between their values (the weights, say).
 func (b *Branch) Compare() scene.Panel {
-	ps, bs := b.Parent.Scene(), b.Branch.Scene()
+	_, _, cmp := b.Scenes()
+	return cmp
+}
+
+// Scenes returns the parent's and the branch's scenes and their
+// comparison, each scene made once.
+func (b *Branch) Scenes() (parent, branch scene.Scene, cmp scene.Panel) {
+	parent, branch = b.Parent.Scene(), b.Branch.Scene()
+	return parent, branch, b.compare(parent, branch)
+}
+
+// compare is Compare of the two runs' scenes ps and bs.
+func (b *Branch) compare(ps, bs scene.Scene) scene.Panel {
 	rows := [][]string{{b.Name, b.From, b.To}}
 	if pp, bp := position(ps.Pos), position(bs.Pos); pp != bp {
 		rows = append(rows, []string{"at", pp, bp})
@@ -270,7 +282,7 @@ func (b *Branch) Scene() scene.Scene {
 		q.Priority = top + 1
 		panels = append(panels, q)
 	}
-	cmp := b.Compare()
+	cmp := b.compare(ps, bs)
 	cmp.Priority = top + 2
 	panels = append(panels[:min(1, len(panels))], append([]scene.Panel{cmp}, panels[min(1, len(panels)):]...)...)
 	for i, p := range ps.Panels {

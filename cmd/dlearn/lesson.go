@@ -159,11 +159,12 @@ func newLessonCmd(e *env, reg *lessons.Registry) *cobra.Command {
 func branchTranscript(w io.Writer, b *lessons.Branch, g lessons.Granularity, steps int, asJSON bool) error {
 	emit := func() error {
 		if asJSON {
-			line := struct {
+			var line struct {
 				Parent  scene.Scene `json:"parent"`
 				Branch  scene.Scene `json:"branch"`
 				Compare scene.Panel `json:"compare"`
-			}{b.Parent.Scene(), b.Branch.Scene(), b.Compare()}
+			}
+			line.Parent, line.Branch, line.Compare = b.Scenes()
 			data, err := json.Marshal(line)
 			if err != nil {
 				return err
