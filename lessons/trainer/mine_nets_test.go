@@ -1,0 +1,328 @@
+package trainer
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/dlearn/dlearn/engine/autograd"
+	"github.com/dlearn/dlearn/engine/tensor"
+	"github.com/dlearn/dlearn/internal/checks"
+	"github.com/dlearn/dlearn/lessons"
+)
+
+// The network lessons' adapters (mine_nets.go), with implementations
+// written here that are right, then wrong in one known way each.
+
+func netsMSELoss(p, t []float64) float64 {
+	s := 0.0
+	for i := range p {
+		s += (p[i] - t[i]) * (p[i] - t[i])
+	}
+	return s / float64(len(p))
+}
+
+func netsMSEGrad(p, t []float64) []float64 {
+	g := make([]float64, len(p))
+	for i := range p {
+		g[i] = 2 * (p[i] - t[i]) / float64(len(p))
+	}
+	return g
+}
+
+func netsLogisticGrad(z, y []float64) []float64 {
+	g := make([]float64, len(z))
+	for i := range z {
+		g[i] = (sigmoid(z[i]) - y[i]) / float64(len(z))
+	}
+	return g
+}
+
+func netsMatMul(a, b [][]float64) [][]float64 {
+	c := make([][]float64, len(a))
+	for i := range a {
+		c[i] = make([]float64, len(b[0]))
+		for k := range b {
+			for j := range b[0] {
+				c[i][j] += a[i][k] * b[k][j]
+			}
+		}
+	}
+	return c
+}
+
+func netsT(a [][]float64) [][]float64 {
+	t := make([][]float64, len(a[0]))
+	for j := range t {
+		t[j] = make([]float64, len(a))
+		for i := range a {
+			t[j][i] = a[i][j]
+		}
+	}
+	return t
+}
+
+func netsDenseForward(X, W [][]float64, b []float64) [][]float64 {
+	Y := netsMatMul(X, W)
+	for i := range Y {
+		for j := range Y[i] {
+			Y[i][j] += b[j]
+		}
+	}
+	return Y
+}
+
+func netsDenseBackward(X, W, dY [][]float64) (dX, dW [][]float64, db []float64) {
+	db = make([]float64, len(dY[0]))
+	for _, r := range dY {
+		for j, v := range r {
+			db[j] += v
+		}
+	}
+	return netsMatMul(dY, netsT(W)), netsMatMul(netsT(X), dY), db
+}
+
+func netsDropoutBackward(dy, mask []float64) []float64 {
+	out := make([]float64, len(dy))
+	for i := range dy {
+		out[i] = dy[i] * mask[i]
+	}
+	return out
+}
+
+// netsLoop is a one-step run of a small network whose loss adds the three
+// losses the adapters know, each with upstream gradient 1:
+//
+//	z1 = matmul(x, W1), a1 = add(z1, b1), h1 = relu(a1), h1~ = dropout(h1),
+//	z2 = matmul(h1~, W2), logit = add(z2, b2), p = sigmoid(logit),
+//	Lb = bce(p, y), Ll = bce_logits(logit, y), e = sub(logit, y),
+//	e² = square(e), Lm = mean(e²), L = Lm + Lb + Ll.
+func netsLoop(z2Shift float64) *Loop {
+	rng := tensor.NewRNG(11)
+	fill := func(shape ...int) *tensor.Tensor {
+		t := tensor.New(shape...)
+		for i := range t.Data {
+			t.Data[i] = 2*rng.Float64() - 1
+		}
+		return t
+	}
+	x, w1, b1, w2, b2 := fill(6, 3), fill(3, 5), fill(5), fill(5, 1), fill(1)
+	y := tensor.FromValues([]float64{0, 1, 1, 0, 1, 0}, 6, 1)
+	b2.Data[0] += z2Shift
+	W1, B1, W2, B2 := autograd.NewParam("W1", w1), autograd.NewParam("b1", b1), autograd.NewParam("W2", w2), autograd.NewParam("b2", b2)
+	return &Loop{N: 1, Batch: 1, Epochs: 1, NoShuffle: true, Params: []*autograd.Var{W1, B1, W2, B2},
+		Start: func([]int) (func(*autograd.Tape) *autograd.Var, func()) {
+			return func(tp *autograd.Tape) *autograd.Var {
+				xv, yv := autograd.Const("x", x), autograd.Const("y", y)
+				a1 := tp.Add(tp.MatMul(xv, W1).Named("z1"), B1).Named("a1")
+				h := tp.Dropout(tp.ReLU(a1).Named("h1"), 0.5, tensor.NewRNG(3), true).Named("h1~")
+				logit := tp.Add(tp.MatMul(h, W2).Named("z2"), B2).Named("logit")
+				lb := tp.BCE(tp.Sigmoid(logit).Named("p"), yv).Named("Lb")
+				ll := tp.BCEWithLogits(logit, yv).Named("Ll")
+				lm := tp.Mean(tp.Square(tp.Sub(logit, yv).Named("e")).Named("e²")).Named("Lm")
+				return tp.Add(tp.Add(lm, lb), ll).Named("L")
+			}, func() {}
+		}}
+}
+
+func netsBCE(p, y []float64) float64 {
+	s := 0.0
+	for i := range p {
+		q := min(max(p[i], 1e-7), 1-1e-7)
+		s -= y[i]*math.Log(q) + (1-y[i])*math.Log(1-q)
+	}
+	return s / float64(len(p))
+}
+
+func netsLogistic(grad func(z, y []float64) []float64) *checks.LogisticImpl {
+	return &checks.LogisticImpl{Sigmoid: sigmoid, BCE: netsBCE, Grad: grad}
+}
+
+func netsImpls() map[string]any {
+	return map[string]any{
+		"mse":        &checks.MSEImpl{Loss: netsMSELoss, Grad: netsMSEGrad},
+		"logistic":   netsLogistic(netsLogisticGrad),
+		"dense":      &checks.DenseImpl{Forward: netsDenseForward, Backward: netsDenseBackward},
+		"regularize": &checks.RegularizeImpl{DropoutBackward: netsDropoutBackward},
+	}
+}
+
+func TestMineNetsAdapters(t *testing.T) {
+	// The checks in the order a right run makes them: the forward pass in
+	// tape order, then the backward pass in reverse.
+	want := []string{
+		"a1 = add(z1, b1)", "logit = add(z2, b2)", "p = sigmoid(logit)", "Lb = bce(p, y)", "Lm = mean(e²)",
+		"∂ e = sub(logit, y)", "∂ Ll = bce_logits(logit, y)", "∂ p = sigmoid(logit)",
+		"∂ logit = add(z2, b2)", "∂ z2 = matmul(h1~, W2)", "∂ h1~ = dropout(h1, p=0.5)",
+		"∂ a1 = add(z1, b1)", "∂ z1 = matmul(x, W1)",
+	}
+	for _, c := range []struct {
+		name  string
+		wrong func(map[string]any)
+		node  string // the first failing node ("": none)
+		says  string // in its diagnosis or problem
+	}{
+		{"right", func(map[string]any) {}, "", ""},
+		{"mse loss without the mean", func(m map[string]any) {
+			m["mse"].(*checks.MSEImpl).Loss = func(p, t []float64) float64 { return netsMSELoss(p, t) * float64(len(p)) }
+		}, "Lm = mean(e²)", ""},
+		{"mse grad without the 2", func(m map[string]any) {
+			m["mse"].(*checks.MSEImpl).Grad = func(p, t []float64) []float64 {
+				g := netsMSEGrad(p, t)
+				for i := range g {
+					g[i] /= 2
+				}
+				return g
+			}
+		}, "∂ e = sub(logit, y)", ""},
+		{"logistic grad sign", func(m map[string]any) {
+			m["logistic"] = netsLogistic(func(z, y []float64) []float64 {
+				g := netsLogisticGrad(z, y)
+				for i := range g {
+					g[i] = -g[i]
+				}
+				return g
+			})
+		}, "∂ Ll = bce_logits(logit, y)", "the sign is flipped"},
+		{"dense forward without bias", func(m map[string]any) {
+			m["dense"].(*checks.DenseImpl).Forward = func(X, W [][]float64, b []float64) [][]float64 { return netsMatMul(X, W) }
+		}, "a1 = add(z1, b1)", ""},
+		{"dense db averaged", func(m map[string]any) {
+			m["dense"].(*checks.DenseImpl).Backward = func(X, W, dY [][]float64) ([][]float64, [][]float64, []float64) {
+				dX, dW, db := netsDenseBackward(X, W, dY)
+				for j := range db {
+					db[j] /= float64(len(dY))
+				}
+				return dX, dW, db
+			}
+		}, "∂ logit = add(z2, b2)", ""},
+		{"dense dX without W", func(m map[string]any) {
+			m["dense"].(*checks.DenseImpl).Backward = func(X, W, dY [][]float64) ([][]float64, [][]float64, []float64) {
+				_, dW, db := netsDenseBackward(X, W, dY)
+				dX := make([][]float64, len(X))
+				for i := range dX {
+					dX[i] = make([]float64, len(X[0]))
+				}
+				return dX, dW, db
+			}
+		}, "∂ z2 = matmul(h1~, W2)", ""},
+		{"dense dW of the wrong shape", func(m map[string]any) {
+			m["dense"].(*checks.DenseImpl).Backward = func(X, W, dY [][]float64) ([][]float64, [][]float64, []float64) {
+				dX, dW, db := netsDenseBackward(X, W, dY)
+				return dX, netsT(dW), db
+			}
+		}, "∂ logit = add(z2, b2)", "dW returned 1 rows, want 5"}, // its first call, for db
+		{"dropout backward without the mask", func(m map[string]any) {
+			m["regularize"] = &checks.RegularizeImpl{DropoutBackward: func(dy, _ []float64) []float64 { return append([]float64(nil), dy...) }}
+		}, "∂ h1~ = dropout(h1, p=0.5)", ""},
+		{"dense backward panics", func(m map[string]any) {
+			m["dense"].(*checks.DenseImpl).Backward = func(X, W, dY [][]float64) ([][]float64, [][]float64, []float64) {
+				panic("TODO: implement dense.Backward")
+			}
+		}, "∂ logit = add(z2, b2)", "panic: TODO"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			impls := netsImpls()
+			c.wrong(impls)
+			l := netsLoop(0)
+			l.SetMine(&lessons.Mine{Impls: impls})
+			l.Advance(lessons.Step)
+			rep := l.MineReport()
+			if c.node == "" {
+				if rep.Stopped() || !l.Done() || l.Step != 1 {
+					t.Fatalf("right code: %s %+v", rep.Message(), rep)
+				}
+				if len(rep.Checks) != len(want) {
+					t.Fatalf("%d checks, want %d: %+v", len(rep.Checks), len(want), rep.Checks)
+				}
+				for i, ch := range rep.Checks {
+					if ch.Node != want[i] || !ch.OK || ch.Checked == 0 || ch.Checked != min(ch.Total, MineCap) || ch.MaxErr > 1e-12 || ch.Used != ch.Checked {
+						t.Errorf("check %d: %+v, want %s all agreeing and used", i, ch, want[i])
+					}
+				}
+				return
+			}
+			if !rep.Stopped() || !l.Done() || l.Step != 0 {
+				t.Fatalf("report %+v, done %v", rep, l.Done())
+			}
+			first := rep.Checks[rep.First]
+			if first.Node != c.node || !strings.Contains(first.Diagnosis+first.Problem, c.says) {
+				t.Errorf("first failure %+v, want %s saying %q", first, c.node, c.says)
+			}
+			t.Log(rep.Message())
+		})
+	}
+}
+
+// TestMineNetsTrainsWithYours: gradients that agree within MineTol but not
+// bit for bit are the ones the parameters receive.
+func TestMineNetsTrainsWithYours(t *testing.T) {
+	const off = 4e-10
+	impls := netsImpls()
+	impls["dense"].(*checks.DenseImpl).Backward = func(X, W, dY [][]float64) ([][]float64, [][]float64, []float64) {
+		dX, dW, db := netsDenseBackward(X, W, dY)
+		for j := range db {
+			db[j] += off
+		}
+		return dX, dW, db
+	}
+	eng, l := netsLoop(0), netsLoop(0)
+	l.SetMine(&lessons.Mine{Impls: impls})
+	eng.Advance(lessons.Step)
+	l.Advance(lessons.Step)
+	if rep := l.MineReport(); rep.Stopped() {
+		t.Fatal(rep.Message())
+	}
+	// b1 takes one gradient, from a1's add: the learner's.
+	for _, k := range []int{1, 3} {
+		for i, g := range l.Params[k].Grad.Data {
+			if d := g - eng.Params[k].Grad.Data[i]; math.Abs(d-off) > 1e-15 {
+				t.Errorf("%s.Grad[%d] = engine's %+.3g", l.Params[k].Name, i, d)
+			}
+		}
+	}
+}
+
+// TestMineNetsClampedBCE: where the engine's BCE clamped p, the engine's
+// gradient (0) is not the exercise's (σ(z) − y)/n, and is not compared.
+func TestMineNetsClampedBCE(t *testing.T) {
+	l := netsLoop(40) // every logit near 40: p = σ(40) is clamped to 1 − 1e-7
+	l.SetMine(&lessons.Mine{Impls: map[string]any{"logistic": netsLogistic(netsLogisticGrad)}})
+	l.Advance(lessons.Step)
+	rep := l.MineReport()
+	if rep.Stopped() || l.Step != 1 {
+		t.Fatalf("report %+v", rep)
+	}
+	// Sigmoid and BCE forward, then the gradient of bce_logits; not the
+	// sigmoid's: its every p was clamped.
+	if len(rep.Checks) != 3 || rep.Checks[2].Op != "bce_logits" || rep.Checks[2].Checked != 6 {
+		t.Errorf("checks %+v", rep.Checks)
+	}
+}
+
+// TestMineNetsPatterns: nodes that look like a pattern's anchor but are not
+// the pattern are not checked.
+func TestMineNetsPatterns(t *testing.T) {
+	tp := autograd.NewTape()
+	a := autograd.NewParam("a", tensor.FromValues([]float64{1, 2, 3, 4}, 2, 2))
+	b := autograd.Const("b", tensor.FromValues([]float64{1, 1}, 2))
+	m := tp.Mean(tp.Square(tp.Sub(a, b))) // broadcast: not the exercise's MSE
+	if msePattern(tp, m.Node()) != nil {
+		t.Error("mse on a broadcast sub")
+	}
+	ab := tp.MatMul(a, a)
+	s := tp.Add(ab, b)
+	tp.Sum(ab) // the product is used twice: not a dense layer
+	if _, ok := densePattern(tp, s.Node()); ok {
+		t.Error("dense on a product used twice")
+	}
+	e := tp.Sub(a, a)
+	m2 := tp.Mean(tp.Square(e))
+	if msePattern(tp, m2.Node()) == nil {
+		t.Error("mean(square(sub(a, a))) not matched")
+	}
+	tp.Sum(e)
+	if msePattern(tp, m2.Node()) != nil {
+		t.Error("mse whose difference is used elsewhere")
+	}
+}
