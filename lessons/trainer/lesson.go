@@ -65,7 +65,11 @@ func (l *Loop) Phase() (phase, block string) {
 		return "diverged", StopBlock(l.Autopsy)
 	case l.MineStopped:
 		// Stopped by the learner's code (mine mode) at the op revealed:
-		// the run did not finish, it stands at that op.
+		// the run did not finish, it stands at that op, forward or
+		// backward.
+		if cur.Phase == Backward && len(cur.Steps) > 0 {
+			return "backward", "bwd-" + cur.Steps[len(cur.Steps)-1].Node.Op
+		}
 		return "forward", "fwd-" + cur.Tape.Nodes()[cur.Fwd-1].Op
 	case l.Done():
 		return "finished", "finished"
