@@ -25,7 +25,7 @@ func Lesson() *lessons.Lesson {
 		Title:     "Backpropagation",
 		Summary:   "A small network learns XOR; walk the backward pass node by node — upstream × local = the chain rule in numbers.",
 		Topics:    []string{"neural networks", "backpropagation", "activation functions", "gradient descent"},
-		Exercises: []string{"backprop", "dense", "weightinit", "autograd", "train"},
+		Exercises: []string{"backprop", "dense", "weightinit", "autograd", "train", "mse"},
 		Goal:      goal,
 		Controls: []lessons.Control{
 			{

@@ -273,5 +273,12 @@ func (m *machine) verdict() scene.Verdict {
 	return lessons.Diagnose(Lesson(), m.Measures(), m.loop.Diverged, s)
 }
 
+// Mined implements lessons.Miner: mine mode checks both dense layers
+// (forward and backward) against the learner's dense exercise, the whole
+// step against the learner's autograd, and the MSE against the learner's
+// mse exercise. The backprop exercise's network ends in a linear layer,
+// this lesson's in a sigmoid: it is not checked here.
+func (m *machine) Mined() lessons.MineChecker { return &m.loop }
+
 // Instruments implements lessons.Instrumented: the loop reports on training.
 func (m *machine) Instruments() lessons.Instruments { return &m.loop }

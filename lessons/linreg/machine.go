@@ -234,5 +234,9 @@ func (m *machine) Restore(state any) {
 	}
 }
 
+// Mined implements lessons.Miner: mine mode checks the MSE (its value
+// and the gradient it sends to ŷ) against the learner's mse exercise.
+func (m *machine) Mined() lessons.MineChecker { return &m.loop }
+
 // Instruments implements lessons.Instrumented: the loop reports on training.
 func (m *machine) Instruments() lessons.Instruments { return &m.loop }

@@ -34,7 +34,7 @@ func Lesson() *lessons.Lesson {
 		Title:     "Overfitting and regularization",
 		Summary:   "A 4417-parameter network memorises 30 noisy points; watch validation loss turn up, then tame it with L2, dropout and early stopping.",
 		Topics:    []string{"overfitting", "regularization", "L2 weight decay", "dropout", "early stopping"},
-		Exercises: []string{"regularize", "batchnorm", "dpsgd"},
+		Exercises: []string{"regularize", "batchnorm", "dpsgd", "dense", "logistic"},
 		Goal:      goal,
 		Controls: []lessons.Control{
 			trainer.LearningRate("0.3", 0.01, 0.03, 0.1, 0.3, 1, 3),

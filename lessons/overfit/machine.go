@@ -203,5 +203,11 @@ func (m *machine) Restore(state any) {
 	m.lambda, m.p, m.step, m.hist, m.set = s.lambda, s.p, s.step, s.hist.clone(), s.set
 }
 
+// Mined implements lessons.Miner: mine mode checks the dense layers
+// against the learner's dense exercise, the gradient of the loss with
+// respect to the logits against logistic.Grad, and dropout's backward
+// pass against the learner's regularize exercise.
+func (m *machine) Mined() lessons.MineChecker { return &m.loop }
+
 // Instruments implements lessons.Instrumented: the loop reports on training.
 func (m *machine) Instruments() lessons.Instruments { return &m.loop }
