@@ -326,3 +326,139 @@ func TestMineNetsPatterns(t *testing.T) {
 		t.Error("mse whose difference is used elsewhere")
 	}
 }
+
+// netsEval is a scalar autograd engine in Eval's encoding; wrong, when
+// set, is the tanh derivative of the input instead of the output.
+func netsEval(wrongTanh bool) func(ops []string, args [][]int, consts []float64) ([]float64, []float64) {
+	return func(ops []string, args [][]int, consts []float64) ([]float64, []float64) {
+		v, g := make([]float64, len(ops)), make([]float64, len(ops))
+		for i, op := range ops {
+			a := args[i]
+			switch op {
+			case "leaf":
+				v[i] = consts[i]
+			case "add":
+				v[i] = v[a[0]] + v[a[1]]
+			case "mul":
+				v[i] = v[a[0]] * v[a[1]]
+			case "tanh":
+				v[i] = math.Tanh(v[a[0]])
+			case "exp":
+				v[i] = math.Exp(v[a[0]])
+			case "pow":
+				v[i] = math.Pow(v[a[0]], consts[i])
+			}
+		}
+		g[len(g)-1] = 1
+		for i := len(ops) - 1; i >= 0; i-- {
+			a := args[i]
+			switch ops[i] {
+			case "add":
+				g[a[0]] += g[i]
+				g[a[1]] += g[i]
+			case "mul":
+				g[a[0]] += v[a[1]] * g[i]
+				g[a[1]] += v[a[0]] * g[i]
+			case "tanh":
+				d := 1 - v[i]*v[i]
+				if wrongTanh {
+					d = 1 - v[a[0]]*v[a[0]]
+				}
+				g[a[0]] += d * g[i]
+			case "exp":
+				g[a[0]] += v[i] * g[i]
+			case "pow":
+				g[a[0]] += consts[i] * math.Pow(v[a[0]], consts[i]-1) * g[i]
+			}
+		}
+		return v, g
+	}
+}
+
+// netsXORLoop is the backprop lesson's network on a small batch: tanh
+// hidden layer, sigmoid output, MSE; act replaces the tanh.
+func netsXORLoop(act func(tp *autograd.Tape, v *autograd.Var) *autograd.Var) *Loop {
+	rng := tensor.NewRNG(5)
+	fill := func(shape ...int) *tensor.Tensor {
+		t := tensor.New(shape...)
+		for i := range t.Data {
+			t.Data[i] = 2*rng.Float64() - 1
+		}
+		return t
+	}
+	x, y := tensor.FromRows([][]float64{{0, 0}, {0, 1}, {1, 0}, {1, 1}}), tensor.FromValues([]float64{0, 1, 1, 0}, 4, 1)
+	W1, B1 := autograd.NewParam("W1", fill(2, 3)), autograd.NewParam("b1", fill(3))
+	W2, B2 := autograd.NewParam("W2", fill(3, 1)), autograd.NewParam("b2", fill(1))
+	return &Loop{N: 1, Batch: 1, Epochs: 1, NoShuffle: true, Params: []*autograd.Var{W1, B1, W2, B2},
+		Start: func([]int) (func(*autograd.Tape) *autograd.Var, func()) {
+			return func(tp *autograd.Tape) *autograd.Var {
+				z1 := tp.Add(tp.MatMul(autograd.Const("x", x), W1).Named("xW1"), B1).Named("z1")
+				h := act(tp, z1).Named("h")
+				p := tp.Sigmoid(tp.Add(tp.MatMul(h, W2).Named("hW2"), B2).Named("z2")).Named("p")
+				return tp.Mean(tp.Square(tp.Sub(p, autograd.Const("y", y)).Named("e")).Named("e²")).Named("L")
+			}, func() {}
+		}}
+}
+
+func TestMineNetsAutograd(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		eval  func([]string, [][]int, []float64) ([]float64, []float64)
+		act   func(tp *autograd.Tape, v *autograd.Var) *autograd.Var
+		node  string // the first failing node ("": none)
+		count int    // checks made
+	}{
+		{"right", netsEval(false), (*autograd.Tape).Tanh, "", 18},
+		{"tanh derivative of the input", netsEval(true), (*autograd.Tape).Tanh, "∂ h = tanh(z1)", 16},
+		{"relu is not in the vocabulary", netsEval(false), (*autograd.Tape).ReLU, "", 0},
+		{"panics", func([]string, [][]int, []float64) ([]float64, []float64) { panic("TODO: implement Backward") },
+			(*autograd.Tape).Tanh, "xW1 = matmul(x, W1)", 1},
+		{"short", func(ops []string, a [][]int, cs []float64) ([]float64, []float64) {
+			v, g := netsEval(false)(ops, a, cs)
+			return v[1:], g
+		}, (*autograd.Tape).Tanh, "xW1 = matmul(x, W1)", 1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			l := netsXORLoop(c.act)
+			l.SetMine(&lessons.Mine{Impls: map[string]any{"autograd": &checks.AutogradImpl{Eval: c.eval}}})
+			l.Advance(lessons.Step)
+			rep := l.MineReport()
+			if len(rep.Checks) != c.count {
+				t.Errorf("%d checks, want %d: %+v", len(rep.Checks), c.count, rep.Checks)
+			}
+			if c.node == "" {
+				if rep.Stopped() || l.Step != 1 {
+					t.Fatalf("report %s %+v", rep.Message(), rep)
+				}
+				for _, ch := range rep.Checks {
+					if !ch.OK || ch.Checked == 0 || ch.MaxErr > 1e-12 {
+						t.Errorf("%+v", ch)
+					}
+				}
+				return
+			}
+			if !rep.Stopped() || rep.Checks[rep.First].Node != c.node {
+				t.Fatalf("report %+v, want the first failure at %s", rep, c.node)
+			}
+			t.Log(rep.Message())
+		})
+	}
+}
+
+func TestMineNetsBroadcast(t *testing.T) {
+	for _, c := range []struct {
+		flat    int
+		out, in []int
+		want    int
+	}{
+		{5, []int{2, 3}, []int{3}, 2},
+		{5, []int{2, 3}, []int{2, 3}, 5},
+		{5, []int{2, 3}, []int{2, 1}, 1},
+		{5, []int{2, 3}, []int{}, 0},
+		{5, []int{2, 3}, []int{2}, -1},
+	} {
+		if got := bcast(c.flat, c.out, c.in); got != c.want {
+			t.Errorf("bcast(%d, %v, %v) = %d, want %d", c.flat, c.out, c.in, got, c.want)
+		}
+	}
+}
