@@ -1,0 +1,201 @@
+package mine
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/dlearn/dlearn/lessons"
+	"github.com/dlearn/dlearn/lessons/backprop"
+	"github.com/dlearn/dlearn/lessons/linreg"
+	"github.com/dlearn/dlearn/lessons/overfit"
+)
+
+// The network lessons in mine mode with the reference solutions of their
+// exercises built into harnesses (seconds each; without -short only), and
+// with mutants written into a solution's source.
+
+// netsDir writes an exercises folder holding the reference solutions of
+// exercises, each changed by edit[exercise] when there is one.
+func netsDir(t *testing.T, edit map[string]func(string) string, exercises ...string) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds harnesses; runs without -short")
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module dlearn-exercises\n\ngo 1.26\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, ex := range exercises {
+		src, err := os.ReadFile("../../solutions/" + ex + "/" + ex + ".go")
+		if err != nil {
+			t.Skip("no solutions/ (a classroom copy): ", err)
+		}
+		s := string(src)
+		if f := edit[ex]; f != nil {
+			s = f(s)
+		}
+		if err := os.MkdirAll(filepath.Join(dir, ex), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, ex, ex+".go"), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// replace is an edit replacing old by new, which must be in the source.
+func replace(t *testing.T, old, new string) func(string) string {
+	return func(src string) string {
+		if !strings.Contains(src, old) {
+			t.Fatalf("%q is not in the solution", old)
+		}
+		return strings.Replace(src, old, new, 1)
+	}
+}
+
+// netsRuns starts the lesson with settings twice: in mine mode with s, and
+// with the engine alone.
+func netsRuns(t *testing.T, l *lessons.Lesson, s *Session, set lessons.Settings) (mine, eng *lessons.Run) {
+	t.Helper()
+	mine, err := lessons.Start(l, lessons.DefaultSeed, set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine.SetMine(s.Mine)
+	eng, _ = lessons.Start(l, lessons.DefaultSeed, set)
+	return mine, eng
+}
+
+// netsSame runs both to the end and compares where they end and what
+// they measure (to 1e-9 relative: the learner's values are the engine's
+// up to rounding); it returns the functions of the last step's checks.
+func netsSame(t *testing.T, r, eng *lessons.Run) []string {
+	t.Helper()
+	r.Advance(lessons.End)
+	eng.Advance(lessons.End)
+	rep := report(r)
+	got, want := r.Scene(), eng.Scene()
+	if rep.Stopped() || got.Pos != want.Pos {
+		t.Fatalf("mine run at %+v (%s), engine at %+v", got.Pos, rep.Message(), want.Pos)
+	}
+	if got.Goal == nil || want.Goal == nil || got.Goal.Value != want.Goal.Value || got.Goal.Met != want.Goal.Met {
+		t.Errorf("goal %+v, the engine's %+v", got.Goal, want.Goal)
+	}
+	mm, em := lessons.MachineOf(r).(lessons.Measurer).Measures(), lessons.MachineOf(eng).(lessons.Measurer).Measures()
+	for k, v := range em.Values {
+		if d := math.Abs(mm.Values[k] - v); d > 1e-9*max(1, math.Abs(v)) || math.IsNaN(mm.Values[k]) {
+			t.Errorf("%s: %v, the engine's %v", k, mm.Values[k], v)
+		}
+	}
+	if len(mm.Loss) != len(em.Loss) {
+		t.Fatalf("%d losses, the engine's %d", len(mm.Loss), len(em.Loss))
+	}
+	for i, v := range em.Loss {
+		if d := math.Abs(mm.Loss[i] - v); d > 1e-9*max(1, math.Abs(v)) {
+			t.Errorf("loss %d: %v, the engine's %v", i, mm.Loss[i], v)
+		}
+	}
+	var fns []string
+	for _, c := range rep.Checks {
+		if !c.OK || c.Checked == 0 || c.Used == 0 {
+			t.Errorf("last step's check %+v", c)
+		}
+		if !slices.Contains(fns, c.Func) {
+			fns = append(fns, c.Func)
+		}
+	}
+	return fns
+}
+
+// netsFirst runs r one step and returns its first disagreement.
+func netsFirst(t *testing.T, r *lessons.Run) lessons.MineCheck {
+	t.Helper()
+	for i := 0; i < 50 && (report(r) == nil || !report(r).Stopped()) && !r.Done(); i++ {
+		r.Advance(lessons.Step)
+	}
+	rep := report(r)
+	if !rep.Stopped() || rep.Step != 1 {
+		t.Fatalf("report %+v", rep)
+	}
+	msg := r.Scene().Status.Message
+	if !strings.HasPrefix(msg, "mine:") {
+		t.Errorf("status %q", msg)
+	}
+	t.Log(msg)
+	return rep.Checks[rep.First]
+}
+
+func TestNetsLinreg(t *testing.T) {
+	set := lessons.Settings{"epochs": "3"}
+	t.Run("solution", func(t *testing.T) {
+		s := open(t, netsDir(t, nil, "mse"), linreg.Lesson(), 0)
+		r, eng := netsRuns(t, linreg.Lesson(), s, set)
+		if fns := netsSame(t, r, eng); !slices.Equal(fns, []string{"mse.Loss", "mse.Grad"}) {
+			t.Errorf("checked %v", fns)
+		}
+	})
+	for _, c := range []struct {
+		name, old, new, node string
+	}{
+		{"grad without the 2", "2 * (pred[i] - target[i])", "(pred[i] - target[i])", "∂ e = sub(ŷ, y)"},
+		{"loss without the mean", "return sum / float64(len(pred))", "return sum", "L = mean(e²)"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := netsDir(t, map[string]func(string) string{"mse": replace(t, c.old, c.new)}, "mse")
+			r, _ := netsRuns(t, linreg.Lesson(), open(t, dir, linreg.Lesson(), 0), set)
+			if first := netsFirst(t, r); first.Node != c.node {
+				t.Errorf("first failure %+v, want %s", first, c.node)
+			}
+		})
+	}
+}
+
+func TestNetsBackprop(t *testing.T) {
+	set := lessons.Settings{"epochs": "20"}
+	exs := []string{"dense", "autograd", "mse"}
+	t.Run("solution", func(t *testing.T) {
+		s := open(t, netsDir(t, nil, exs...), backprop.Lesson(), 0)
+		if !slices.Equal(s.Exercises, exs) {
+			t.Errorf("built %v", s.Exercises)
+		}
+		r, eng := netsRuns(t, backprop.Lesson(), s, set)
+		if fns := netsSame(t, r, eng); !slices.Equal(fns, []string{"autograd.Eval", "dense.Forward", "mse.Loss", "mse.Grad", "dense.Backward"}) {
+			t.Errorf("checked %v", fns)
+		}
+	})
+	t.Run("autograd tanh derivative of the input", func(t *testing.T) {
+		dir := netsDir(t, map[string]func(string) string{
+			"autograd": replace(t, "v.Grad += (1 - t*t) * out.Grad", "v.Grad += (1 - v.Data*v.Data) * out.Grad"),
+		}, exs...)
+		r, _ := netsRuns(t, backprop.Lesson(), open(t, dir, backprop.Lesson(), 0), set)
+		if first := netsFirst(t, r); first.Node != "∂ h = tanh(z1)" || first.Func != "autograd.Eval" {
+			t.Errorf("first failure %+v", first)
+		}
+	})
+}
+
+func TestNetsOverfit(t *testing.T) {
+	set := lessons.Settings{"epochs": "3", "width": "8", "dropout": "0.2"}
+	exs := []string{"dense", "logistic", "regularize"}
+	t.Run("solution", func(t *testing.T) {
+		s := open(t, netsDir(t, nil, exs...), overfit.Lesson(), 0)
+		r, eng := netsRuns(t, overfit.Lesson(), s, set)
+		if fns := netsSame(t, r, eng); !slices.Equal(fns, []string{"dense.Forward", "logistic.Grad", "dense.Backward", "regularize.DropoutBackward"}) {
+			t.Errorf("checked %v", fns)
+		}
+	})
+	t.Run("dropout backward without the mask", func(t *testing.T) {
+		dir := netsDir(t, map[string]func(string) string{
+			"regularize": replace(t, "dx[i] = dy[i] * mask[i]", "dx[i] = dy[i]"),
+		}, exs...)
+		r, _ := netsRuns(t, overfit.Lesson(), open(t, dir, overfit.Lesson(), 0), set)
+		if first := netsFirst(t, r); first.Node != "∂ h2~ = dropout(h2, p=0.2)" {
+			t.Errorf("first failure %+v", first)
+		}
+	})
+}
