@@ -48,6 +48,9 @@ type Cursor struct {
 	// it ends the pass at the node being differentiated, revealed with
 	// all before it.
 	Halted bool
+	// haltedInUpdate: Halted was set by the update (a check of the
+	// learner's code there), which then left the parameters alone.
+	haltedInUpdate bool
 
 	all    []autograd.Step
 	update func()
@@ -65,7 +68,7 @@ func (c *Cursor) Begin(build func(tp *autograd.Tape) *autograd.Var, update func(
 	// the previous step's.
 	c.Steps, c.all = nil, nil
 	c.update = update
-	c.Halted = false
+	c.Halted, c.haltedInUpdate = false, false
 }
 
 // OpsPerStep is the number of ops of the current step: forward nodes,
@@ -127,6 +130,12 @@ func (c *Cursor) backwardOne() bool {
 		return false
 	}
 	c.update()
+	if c.Halted {
+		// Stopped in the update (mine mode): the step stands there, not
+		// over.
+		c.haltedInUpdate = true
+		return false
+	}
 	c.Phase = Updated
 	return true
 }

@@ -67,6 +67,9 @@ func (l *Loop) Phase() (phase, block string) {
 		// Stopped by the learner's code (mine mode) at the op revealed:
 		// the run did not finish, it stands at that op, forward or
 		// backward.
+		if cur.haltedInUpdate {
+			return "update", "update"
+		}
 		if cur.Phase == Backward && len(cur.Steps) > 0 {
 			return "backward", "bwd-" + cur.Steps[len(cur.Steps)-1].Node.Op
 		}

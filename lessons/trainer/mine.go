@@ -54,7 +54,9 @@ type adapter struct {
 
 // forwardAdapters and backwardAdapters by op name; an op may have several
 // (exercises implementing it), each checked when the Mine has its exercise.
-var forwardAdapters, backwardAdapters = map[string][]adapter{}, map[string][]adapter{}
+// updateAdapters name the checks a lesson's update makes itself (a
+// gradient clip, weight decay: not ops of the tape), by what they check.
+var forwardAdapters, backwardAdapters, updateAdapters = map[string][]adapter{}, map[string][]adapter{}, map[string][]adapter{}
 
 // mineForward registers the forward adapter of op: check computes the
 // node's output with the exercise's function fn and compares it (elem)
@@ -68,6 +70,13 @@ func mineForward(op, exercise, fn string, check func(impl any, n *autograd.Node,
 // function fn from the node's inputs and st.Upstream, and compares them.
 func mineBackward(op, exercise, fn string, check func(impl any, st autograd.Step, c *compare)) {
 	backwardAdapters[op] = append(backwardAdapters[op], adapter{exercise: exercise, fn: fn, back: check})
+}
+
+// mineUpdate registers a check of the update phase: a Loop method that a
+// lesson's update calls (Loop.MineClip), which compares what exercise's
+// function fn makes of the step's gradients with the engine's.
+func mineUpdate(what, exercise, fn string) {
+	updateAdapters[what] = append(updateAdapters[what], adapter{exercise: exercise, fn: fn})
 }
 
 func init() {
@@ -233,13 +242,14 @@ func shapeProblem(got [][]float64, rows, cols int) string {
 
 // MineOps returns what mine mode can check, sorted: each op with the
 // learner's function behind it ("sigmoid: logistic.Sigmoid"), its
-// backward pass marked ∂ ("∂ sigmoid: backprop.SigmoidBackward").
+// backward pass marked ∂ ("∂ sigmoid: backprop.SigmoidBackward"), a
+// check of the update marked so ("update clip grad norm: clip.ClipGradNorm").
 func MineOps() []string {
 	var out []string
 	for _, set := range []struct {
 		mark string
 		m    map[string][]adapter
-	}{{"", forwardAdapters}, {"∂ ", backwardAdapters}} {
+	}{{"", forwardAdapters}, {"∂ ", backwardAdapters}, {"update ", updateAdapters}} {
 		for op, as := range set.m {
 			for _, a := range as {
 				out = append(out, set.mark+op+": "+a.exercise+"."+a.fn)
@@ -253,7 +263,7 @@ func MineOps() []string {
 // MineExercises returns the exercises mine mode can call, sorted.
 func MineExercises() []string {
 	var out []string
-	for _, m := range []map[string][]adapter{forwardAdapters, backwardAdapters} {
+	for _, m := range []map[string][]adapter{forwardAdapters, backwardAdapters, updateAdapters} {
 		for _, as := range m {
 			for _, a := range as {
 				if !slices.Contains(out, a.exercise) {
