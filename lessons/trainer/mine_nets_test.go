@@ -2,10 +2,12 @@ package trainer
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/dlearn/dlearn/engine/autograd"
+	"github.com/dlearn/dlearn/engine/optim"
 	"github.com/dlearn/dlearn/engine/tensor"
 	"github.com/dlearn/dlearn/internal/checks"
 	"github.com/dlearn/dlearn/lessons"
@@ -460,5 +462,131 @@ func TestMineNetsBroadcast(t *testing.T) {
 		if got := bcast(c.flat, c.out, c.in); got != c.want {
 			t.Errorf("bcast(%d, %v, %v) = %d, want %d", c.flat, c.out, c.in, got, c.want)
 		}
+	}
+}
+
+func netsClip(grads [][]float64, maxNorm float64) ([][]float64, float64) {
+	s := 0.0
+	for _, g := range grads {
+		for _, v := range g {
+			s += v * v
+		}
+	}
+	total := math.Sqrt(s)
+	scale := maxNorm / (total + 1e-6)
+	out := make([][]float64, len(grads))
+	for i, g := range grads {
+		out[i] = append([]float64(nil), g...)
+		if scale < 1 {
+			for k := range out[i] {
+				out[i][k] *= scale
+			}
+		}
+	}
+	return out, total
+}
+
+func netsL2(w, g []float64, lambda float64) []float64 {
+	out := make([]float64, len(g))
+	for i := range g {
+		out[i] = g[i] + lambda*w[i]
+	}
+	return out
+}
+
+// netsUpdateLoop is netsXORLoop whose update clips the gradients to 0.01
+// and decays the weights by λ = 0.1 through the Loop's mine checks, then
+// takes an SGD step.
+func netsUpdateLoop() *Loop {
+	l := netsXORLoop((*autograd.Tape).Tanh)
+	start := l.Start
+	l.Start = func(rows []int) (func(*autograd.Tape) *autograd.Var, func()) {
+		build, _ := start(rows)
+		return build, func() {
+			if _, ok := l.MineClip(l.Params, 0.01); !ok {
+				return
+			}
+			weights := []*autograd.Var{l.Params[0], l.Params[2]}
+			applied, ok := l.MineL2(weights, 0.1)
+			if !ok {
+				return
+			}
+			sgd := optim.NewSGD(0.5)
+			if !applied {
+				sgd.WeightDecay = 0.1
+			}
+			sgd.Step(weights)
+			sgd.WeightDecay = 0
+			sgd.Step([]*autograd.Var{l.Params[1], l.Params[3]})
+		}
+	}
+	return l
+}
+
+func TestMineNetsUpdate(t *testing.T) {
+	eng := netsUpdateLoop()
+	eng.Advance(lessons.Step)
+	if eng.Step != 1 {
+		t.Fatal("the engine's run did not step")
+	}
+	for _, c := range []struct {
+		name  string
+		clip  func([][]float64, float64) ([][]float64, float64)
+		l2    func(w, g []float64, lambda float64) []float64
+		node  string // the first failing check ("": none)
+		total float64
+	}{
+		{"right", netsClip, netsL2, "", 0},
+		{"clip without the 1e-6", func(g [][]float64, m float64) ([][]float64, float64) {
+			_, total := netsClip(g, m)
+			return netsClip(g, m*(total+1e-6)/total)
+		}, netsL2, "update: clip grad norm to 0.01", 0},
+		{"clip returns the clipped norm", func(g [][]float64, m float64) ([][]float64, float64) {
+			out, _ := netsClip(g, m)
+			return out, m
+		}, netsL2, "update: clip grad norm to 0.01", 0},
+		{"L2 with half of λ", netsClip, func(w, g []float64, lambda float64) []float64 { return netsL2(w, g, lambda/2) },
+			"update: weight decay of W1, λ=0.1", 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			l := netsUpdateLoop()
+			l.SetMine(&lessons.Mine{Impls: map[string]any{
+				"clip": &checks.ClipImpl{ClipGradNorm: c.clip}, "regularize": &checks.RegularizeImpl{L2Grad: c.l2}}})
+			before := l.Params[0].Value.Clone()
+			l.Advance(lessons.Step)
+			rep := l.MineReport()
+			if c.node == "" {
+				if rep.Stopped() || l.Step != 1 || len(rep.Checks) != 3 {
+					t.Fatalf("report %s %+v", rep.Message(), rep)
+				}
+				for _, ch := range rep.Checks {
+					if !ch.OK || ch.Used == 0 {
+						t.Errorf("%+v", ch)
+					}
+				}
+				for k, p := range l.Params {
+					for i, v := range p.Value.Data {
+						if e := eng.Params[k].Value.Data[i]; math.Abs(v-e) > 1e-15 {
+							t.Errorf("%s[%d] = %v, the engine's %v", p.Name, i, v, e)
+						}
+					}
+				}
+				return
+			}
+			if !rep.Stopped() || rep.Checks[rep.First].Node != c.node || l.Step != 0 || !l.Done() {
+				t.Fatalf("report %+v, step %d", rep, l.Step)
+			}
+			if ph, block := l.Phase(); ph != "update" || block != "update" {
+				t.Errorf("phase %s %s", ph, block)
+			}
+			if !slices.Equal(before.Data, l.Params[0].Value.Data) {
+				t.Error("a halted update moved W1")
+			}
+			l.Advance(lessons.Op)
+			if l.Step != 0 {
+				t.Error("a halted step went on")
+			}
+			t.Log(rep.Message())
+		})
 	}
 }
