@@ -180,12 +180,12 @@ func TestNetsBackprop(t *testing.T) {
 }
 
 func TestNetsOverfit(t *testing.T) {
-	set := lessons.Settings{"epochs": "3", "width": "8", "dropout": "0.2"}
+	set := lessons.Settings{"epochs": "3", "width": "8", "dropout": "0.2", "l2": "0.01"}
 	exs := []string{"dense", "logistic", "regularize"}
 	t.Run("solution", func(t *testing.T) {
 		s := open(t, netsDir(t, nil, exs...), overfit.Lesson(), 0)
 		r, eng := netsRuns(t, overfit.Lesson(), s, set)
-		if fns := netsSame(t, r, eng); !slices.Equal(fns, []string{"dense.Forward", "logistic.Grad", "dense.Backward", "regularize.DropoutBackward"}) {
+		if fns := netsSame(t, r, eng); !slices.Equal(fns, []string{"dense.Forward", "logistic.Grad", "dense.Backward", "regularize.DropoutBackward", "regularize.L2Grad"}) {
 			t.Errorf("checked %v", fns)
 		}
 	})
@@ -196,6 +196,16 @@ func TestNetsOverfit(t *testing.T) {
 		r, _ := netsRuns(t, overfit.Lesson(), open(t, dir, overfit.Lesson(), 0), set)
 		if first := netsFirst(t, r); first.Node != "∂ h2~ = dropout(h2, p=0.2)" {
 			t.Errorf("first failure %+v", first)
+		}
+	})
+	t.Run("L2 with the square's 2", func(t *testing.T) {
+		dir := netsDir(t, map[string]func(string) string{
+			"regularize": replace(t, "grad[i] + lambda*w[i]", "grad[i] + 2*lambda*w[i]"),
+		}, exs...)
+		r, _ := netsRuns(t, overfit.Lesson(), open(t, dir, overfit.Lesson(), 0), set)
+		first := netsFirst(t, r)
+		if first.Node != "update: weight decay of d1.W, λ=0.01" || r.Scene().Phase != "update" {
+			t.Errorf("first failure %+v, phase %s", first, r.Scene().Phase)
 		}
 	})
 }

@@ -130,7 +130,16 @@ func (m *machine) startStep(rows []int) (func(*autograd.Tape) *autograd.Var, fun
 		return tp.BCEWithLogits(logit, autograd.Const("y", yb)).Named("L")
 	}
 	update := func() {
+		// In mine mode the learner's L2Grad may decay the gradients
+		// (then the optimizer adds no decay of its own), or stop the step.
+		applied, ok := m.loop.MineL2(m.net.weights(), st.lambda)
+		if !ok {
+			return
+		}
 		m.opt.WeightDecay = st.lambda
+		if applied {
+			m.opt.WeightDecay = 0
+		}
 		m.opt.Step(m.net.weights())
 		m.opt.WeightDecay = 0
 		m.opt.Step(m.net.biases())
@@ -206,7 +215,8 @@ func (m *machine) Restore(state any) {
 // Mined implements lessons.Miner: mine mode checks the dense layers
 // against the learner's dense exercise, the gradient of the loss with
 // respect to the logits against logistic.Grad, and dropout's backward
-// pass against the learner's regularize exercise.
+// pass and the weight decay of the update (λ > 0) against the learner's
+// regularize exercise.
 func (m *machine) Mined() lessons.MineChecker { return &m.loop }
 
 // Instruments implements lessons.Instrumented: the loop reports on training.
