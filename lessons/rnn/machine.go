@@ -202,7 +202,10 @@ func (m *machine) startStep([]int) (func(*autograd.Tape) *autograd.Var, func()) 
 		n := optim.GradNorm(m.params)
 		after := n
 		if m.clip > 0 && trainer.Finite(n) {
-			optim.ClipGradNorm(m.params, m.clip)
+			// optim.ClipGradNorm, or in mine mode the learner's clip.
+			if _, ok := m.loop.MineClip(m.params, m.clip); !ok {
+				return
+			}
 			after = optim.GradNorm(m.params)
 		}
 		m.before, m.after = append(m.before, n), append(m.after, after)
