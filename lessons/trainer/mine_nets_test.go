@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/dlearn/dlearn/engine/autograd"
+	"github.com/dlearn/dlearn/engine/nn"
 	"github.com/dlearn/dlearn/engine/optim"
 	"github.com/dlearn/dlearn/engine/tensor"
 	"github.com/dlearn/dlearn/internal/checks"
@@ -585,6 +586,146 @@ func TestMineNetsUpdate(t *testing.T) {
 			l.Advance(lessons.Op)
 			if l.Step != 0 {
 				t.Error("a halted step went on")
+			}
+			t.Log(rep.Message())
+		})
+	}
+}
+
+// netsBN is batch normalisation in the exercise's convention; unbiased
+// uses the n − 1 variance, noMeanTerms drops dx's two mean terms.
+type netsBN struct{ unbiased, noMeanTerms bool }
+
+func (b netsBN) stats(x [][]float64, eps float64) (xh [][]float64, sd []float64) {
+	n, f := len(x), len(x[0])
+	xh, sd = make([][]float64, n), make([]float64, f)
+	for i := range xh {
+		xh[i] = make([]float64, f)
+	}
+	for j := range f {
+		mu, v := 0.0, 0.0
+		for i := range n {
+			mu += x[i][j]
+		}
+		mu /= float64(n)
+		for i := range n {
+			v += (x[i][j] - mu) * (x[i][j] - mu)
+		}
+		if b.unbiased {
+			v /= float64(n - 1)
+		} else {
+			v /= float64(n)
+		}
+		sd[j] = math.Sqrt(v + eps)
+		for i := range n {
+			xh[i][j] = (x[i][j] - mu) / sd[j]
+		}
+	}
+	return xh, sd
+}
+
+func (b netsBN) impl() *checks.BatchNormImpl {
+	return &checks.BatchNormImpl{
+		TrainForward: func(x [][]float64, g, be, rm, rv []float64, m, eps float64) ([][]float64, []float64, []float64) {
+			xh, _ := b.stats(x, eps)
+			for i := range xh {
+				for j := range xh[i] {
+					xh[i][j] = xh[i][j]*g[j] + be[j]
+				}
+			}
+			return xh, rm, rv
+		},
+		Backward: func(x [][]float64, g []float64, eps float64, dy [][]float64) ([][]float64, []float64, []float64) {
+			xh, sd := b.stats(x, eps)
+			n, f := len(x), len(x[0])
+			dx, dg, db := make([][]float64, n), make([]float64, f), make([]float64, f)
+			for i := range dx {
+				dx[i] = make([]float64, f)
+			}
+			for j := range f {
+				mg, mgx := 0.0, 0.0
+				for i := range n {
+					db[j] += dy[i][j]
+					dg[j] += dy[i][j] * xh[i][j]
+					mg += dy[i][j] * g[j]
+					mgx += dy[i][j] * g[j] * xh[i][j]
+				}
+				mg, mgx = mg/float64(n), mgx/float64(n)
+				if b.noMeanTerms {
+					mg, mgx = 0, 0
+				}
+				for i := range n {
+					dx[i][j] = (dy[i][j]*g[j] - mg - xh[i][j]*mgx) / sd[j]
+				}
+			}
+			return dx, dg, db
+		},
+	}
+}
+
+// netsBNLoop: a dense layer, batch normalisation (γ, β moved off 1 and 0)
+// and a loss that weighs each output differently.
+func netsBNLoop() *Loop {
+	rng := tensor.NewRNG(9)
+	fill := func(shape ...int) *tensor.Tensor {
+		t := tensor.New(shape...)
+		for i := range t.Data {
+			t.Data[i] = 2*rng.Float64() - 1
+		}
+		return t
+	}
+	x, w, b, c := fill(6, 3), fill(3, 4), fill(4), fill(6, 4)
+	bn := nn.NewBatchNorm("bn1", 4)
+	copy(bn.Gamma.Value.Data, []float64{1.5, 0.5, -1, 2})
+	copy(bn.Beta.Value.Data, []float64{0.1, -0.2, 0.3, 0})
+	W, B := autograd.NewParam("W", w), autograd.NewParam("b", b)
+	return &Loop{N: 1, Batch: 1, Epochs: 1, NoShuffle: true, Params: []*autograd.Var{W, B, bn.Gamma, bn.Beta},
+		Start: func([]int) (func(*autograd.Tape) *autograd.Var, func()) {
+			return func(tp *autograd.Tape) *autograd.Var {
+				a := tp.Add(tp.MatMul(autograd.Const("x", x), W).Named("m"), B).Named("a")
+				z := bn.Forward(tp, a).Named("z")
+				return tp.Sum(tp.Mul(tp.Tanh(z).Named("h"), autograd.Const("c", c)).Named("hc")).Named("L")
+			}, func() {}
+		}}
+}
+
+func TestMineNetsBatchNorm(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		bn   netsBN
+		node string
+	}{
+		{"right", netsBN{}, ""},
+		{"unbiased variance", netsBN{unbiased: true}, "z = add(v9, bn1.beta)"},
+		{"dx without the mean terms", netsBN{noMeanTerms: true}, "∂ bn1.mean = mean(a, axis=0, keepdims)"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			eng, l := netsBNLoop(), netsBNLoop()
+			l.SetMine(&lessons.Mine{Impls: map[string]any{"batchnorm": c.bn.impl()}})
+			eng.Advance(lessons.Step)
+			l.Advance(lessons.Step)
+			rep := l.MineReport()
+			if c.node == "" {
+				if rep.Stopped() || l.Step != 1 || len(rep.Checks) != 4 {
+					t.Fatalf("%s %+v", rep.Message(), rep.Checks)
+				}
+				for _, ch := range rep.Checks {
+					if !ch.OK || ch.Used != ch.Checked || ch.Checked == 0 || ch.MaxErr > 1e-12 {
+						t.Errorf("%+v", ch)
+					}
+				}
+				// The learner's dx reached the layer below: W's gradient.
+				for k, p := range l.Params {
+					for i, v := range p.Grad.Data {
+						if e := eng.Params[k].Grad.Data[i]; math.Abs(v-e) > 1e-12 {
+							t.Errorf("%s.Grad[%d] = %v, the engine's %v", p.Name, i, v, e)
+						}
+					}
+				}
+				return
+			}
+			if !rep.Stopped() || rep.Checks[rep.First].Node != c.node {
+				t.Fatalf("report %+v, want the first failure at %s", rep.Checks, c.node)
 			}
 			t.Log(rep.Message())
 		})
