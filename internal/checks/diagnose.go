@@ -11,7 +11,10 @@ import "math"
 //
 // Known: logistic.Sigmoid (args: z float64; got float64), logistic.BCE
 // (p, y []float64; float64), logistic.Grad (z, y []float64; []float64),
-// softmax.Softmax (z []float64; []float64).
+// softmax.Softmax (z []float64; []float64), mse.Loss (pred, target
+// []float64; float64), mse.Grad (pred, target []float64; []float64),
+// regularize.L2Grad (w, grad []float64, λ float64; []float64),
+// regularize.DropoutBackward (dy, mask []float64; []float64).
 func Diagnose(exercise, fn string, args []any, got any) string {
 	var ms []mistake
 	var vals []float64
@@ -43,6 +46,41 @@ func Diagnose(exercise, fn string, args []any, got any) string {
 			return ""
 		}
 		ms, vals = logisticGradMistakes(z, y), g
+	case "mse.Loss", "mse.Grad", "regularize.DropoutBackward":
+		a, ok1 := arg[[]float64](args, 0)
+		b, ok2 := arg[[]float64](args, 1)
+		if !ok1 || !ok2 || len(a) != len(b) || len(a) == 0 {
+			return ""
+		}
+		switch fn {
+		case "Loss":
+			g, ok := got.(float64)
+			if !ok {
+				return ""
+			}
+			ms, vals = mseLossMistakes(a, b), []float64{g}
+		case "Grad":
+			g, ok := got.([]float64)
+			if !ok {
+				return ""
+			}
+			ms, vals = mseGradMistakes(a, b), g
+		default:
+			g, ok := got.([]float64)
+			if !ok {
+				return ""
+			}
+			ms, vals = dropoutBackwardMistakes(a, b), g
+		}
+	case "regularize.L2Grad":
+		w, ok1 := arg[[]float64](args, 0)
+		g0, ok2 := arg[[]float64](args, 1)
+		lambda, ok3 := arg[float64](args, 2)
+		g, ok4 := got.([]float64)
+		if !ok1 || !ok2 || !ok3 || !ok4 || len(w) != len(g0) {
+			return ""
+		}
+		ms, vals = l2Mistakes(w, g0, lambda), g
 	case "softmax.Softmax":
 		z, ok1 := arg[[]float64](args, 0)
 		g, ok2 := got.([]float64)

@@ -29,6 +29,11 @@ func TestDiagnose(t *testing.T) {
 		{"softmax", "Softmax", []any{[]float64{1, 2}}, []float64{0.5, 0.5}, ""},
 		{"softmax", "Softmax", []any{[]float64{1000, 0}}, []float64{math.NaN(), 0}, "subtract m = max(z)"},
 		{"mse", "Loss", []any{p, y}, 1.0, ""},
+		{"mse", "Loss", []any{p, y}, mseLoss(p, y) * n, "divide the sum by n"},
+		{"mse", "Grad", []any{p, y}, mapVec(p, y, func(a, b float64) float64 { return (a - b) / n }), "factor 2"},
+		{"mse", "Grad", []any{p, y}, mseGrad(p, y), ""},
+		{"regularize", "L2Grad", []any{p, y, 0.1}, mapVec(p, y, func(w, g float64) float64 { return g + 0.05*w }), "do not halve"},
+		{"regularize", "DropoutBackward", []any{y, []float64{2, 0, 2}}, y, "multiply by the mask"},
 		{"logistic", "Sigmoid", []any{"x"}, 1.0, ""},
 	} {
 		got := Diagnose(c.ex, c.fn, c.args, c.got)
