@@ -140,16 +140,16 @@ func TestNetsLinreg(t *testing.T) {
 		}
 	})
 	for _, c := range []struct {
-		name, old, new, node string
+		name, old, new, node, hint string
 	}{
-		{"grad without the 2", "2 * (pred[i] - target[i])", "(pred[i] - target[i])", "∂ e = sub(ŷ, y)"},
-		{"loss without the mean", "return sum / float64(len(pred))", "return sum", "L = mean(e²)"},
+		{"grad without the 2", "2 * (pred[i] - target[i])", "(pred[i] - target[i])", "∂ e = sub(ŷ, y)", "forget the factor 2"},
+		{"loss without the mean", "return sum / float64(len(pred))", "return sum", "L = mean(e²)", "divide the sum by n"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := netsDir(t, map[string]func(string) string{"mse": replace(t, c.old, c.new)}, "mse")
 			r, _ := netsRuns(t, linreg.Lesson(), open(t, dir, linreg.Lesson(), 0), set)
-			if first := netsFirst(t, r); first.Node != c.node {
-				t.Errorf("first failure %+v, want %s", first, c.node)
+			if first := netsFirst(t, r); first.Node != c.node || !strings.Contains(first.Diagnosis, c.hint) {
+				t.Errorf("first failure %+v, want %s with %q", first, c.node, c.hint)
 			}
 		})
 	}
@@ -181,9 +181,14 @@ func TestNetsBackprop(t *testing.T) {
 
 func TestNetsOverfit(t *testing.T) {
 	set := lessons.Settings{"epochs": "3", "width": "8", "dropout": "0.2", "l2": "0.01"}
-	exs := []string{"dense", "logistic", "regularize"}
+	// overfit lists batchnorm, which has adapters (the toolkit lesson's
+	// layers), so it is built too, though overfit has no such layer.
+	exs := []string{"regularize", "batchnorm", "dense", "logistic"}
 	t.Run("solution", func(t *testing.T) {
 		s := open(t, netsDir(t, nil, exs...), overfit.Lesson(), 0)
+		if !slices.Equal(s.Exercises, exs) {
+			t.Errorf("built %v", s.Exercises)
+		}
 		r, eng := netsRuns(t, overfit.Lesson(), s, set)
 		if fns := netsSame(t, r, eng); !slices.Equal(fns, []string{"dense.Forward", "logistic.Grad", "dense.Backward", "regularize.DropoutBackward", "regularize.L2Grad"}) {
 			t.Errorf("checked %v", fns)
@@ -194,7 +199,7 @@ func TestNetsOverfit(t *testing.T) {
 			"regularize": replace(t, "dx[i] = dy[i] * mask[i]", "dx[i] = dy[i]"),
 		}, exs...)
 		r, _ := netsRuns(t, overfit.Lesson(), open(t, dir, overfit.Lesson(), 0), set)
-		if first := netsFirst(t, r); first.Node != "∂ h2~ = dropout(h2, p=0.2)" {
+		if first := netsFirst(t, r); first.Node != "∂ h2~ = dropout(h2, p=0.2)" || !strings.Contains(first.Diagnosis, "multiply by the mask") {
 			t.Errorf("first failure %+v", first)
 		}
 	})
@@ -204,7 +209,7 @@ func TestNetsOverfit(t *testing.T) {
 		}, exs...)
 		r, _ := netsRuns(t, overfit.Lesson(), open(t, dir, overfit.Lesson(), 0), set)
 		first := netsFirst(t, r)
-		if first.Node != "update: weight decay of d1.W, λ=0.01" || r.Scene().Phase != "update" {
+		if first.Node != "update: weight decay of d1.W, λ=0.01" || r.Scene().Phase != "update" || !strings.Contains(first.Diagnosis, "gradient of λ·‖w‖²") {
 			t.Errorf("first failure %+v, phase %s", first, r.Scene().Phase)
 		}
 	})

@@ -168,7 +168,7 @@ func TestMineNetsAdapters(t *testing.T) {
 		{"right", func(map[string]any) {}, "", ""},
 		{"mse loss without the mean", func(m map[string]any) {
 			m["mse"].(*checks.MSEImpl).Loss = func(p, t []float64) float64 { return netsMSELoss(p, t) * float64(len(p)) }
-		}, "Lm = mean(e²)", ""},
+		}, "Lm = mean(e²)", "divide the sum by n"},
 		{"mse grad without the 2", func(m map[string]any) {
 			m["mse"].(*checks.MSEImpl).Grad = func(p, t []float64) []float64 {
 				g := netsMSEGrad(p, t)
@@ -177,7 +177,7 @@ func TestMineNetsAdapters(t *testing.T) {
 				}
 				return g
 			}
-		}, "∂ e = sub(logit, y)", ""},
+		}, "∂ e = sub(logit, y)", "factor 2"},
 		{"logistic grad sign", func(m map[string]any) {
 			m["logistic"] = netsLogistic(func(z, y []float64) []float64 {
 				g := netsLogisticGrad(z, y)
@@ -217,7 +217,7 @@ func TestMineNetsAdapters(t *testing.T) {
 		}, "∂ logit = add(z2, b2)", "dW returned 1 rows, want 5"}, // its first call, for db
 		{"dropout backward without the mask", func(m map[string]any) {
 			m["regularize"] = &checks.RegularizeImpl{DropoutBackward: func(dy, _ []float64) []float64 { return append([]float64(nil), dy...) }}
-		}, "∂ h1~ = dropout(h1, p=0.5)", ""},
+		}, "∂ h1~ = dropout(h1, p=0.5)", "multiply by the mask"},
 		{"dense backward panics", func(m map[string]any) {
 			m["dense"].(*checks.DenseImpl).Backward = func(X, W, dY [][]float64) ([][]float64, [][]float64, []float64) {
 				panic("TODO: implement dense.Backward")
@@ -531,23 +531,23 @@ func TestMineNetsUpdate(t *testing.T) {
 		t.Fatal("the engine's run did not step")
 	}
 	for _, c := range []struct {
-		name  string
-		clip  func([][]float64, float64) ([][]float64, float64)
-		l2    func(w, g []float64, lambda float64) []float64
-		node  string // the first failing check ("": none)
-		total float64
+		name string
+		clip func([][]float64, float64) ([][]float64, float64)
+		l2   func(w, g []float64, lambda float64) []float64
+		node string // the first failing check ("": none)
+		says string // its diagnosis
 	}{
-		{"right", netsClip, netsL2, "", 0},
+		{"right", netsClip, netsL2, "", ""},
 		{"clip without the 1e-6", func(g [][]float64, m float64) ([][]float64, float64) {
 			_, total := netsClip(g, m)
 			return netsClip(g, m*(total+1e-6)/total)
-		}, netsL2, "update: clip grad norm to 0.01", 0},
+		}, netsL2, "update: clip grad norm to 0.01", ""},
 		{"clip returns the clipped norm", func(g [][]float64, m float64) ([][]float64, float64) {
 			out, _ := netsClip(g, m)
 			return out, m
-		}, netsL2, "update: clip grad norm to 0.01", 0},
+		}, netsL2, "update: clip grad norm to 0.01", ""},
 		{"L2 with half of λ", netsClip, func(w, g []float64, lambda float64) []float64 { return netsL2(w, g, lambda/2) },
-			"update: weight decay of W1, λ=0.1", 0},
+			"update: weight decay of W1, λ=0.1", "do not halve"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			l := netsUpdateLoop()
@@ -574,7 +574,7 @@ func TestMineNetsUpdate(t *testing.T) {
 				}
 				return
 			}
-			if !rep.Stopped() || rep.Checks[rep.First].Node != c.node || l.Step != 0 || !l.Done() {
+			if !rep.Stopped() || rep.Checks[rep.First].Node != c.node || !strings.Contains(rep.Checks[rep.First].Diagnosis, c.says) || l.Step != 0 || !l.Done() {
 				t.Fatalf("report %+v, step %d", rep, l.Step)
 			}
 			if ph, block := l.Phase(); ph != "update" || block != "update" {

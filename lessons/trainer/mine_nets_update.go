@@ -173,7 +173,7 @@ func (l *Loop) MineL2(weights []*autograd.Var, lambda float64) (applied, ok bool
 			for k := 0; c.OK && k < min(len(got), MineCap); k++ {
 				// optim.SGD: g += o.WeightDecay * w[i].
 				eng := g[k] + lambda*w[k]
-				c.elem(p.Grad, k, fmt.Sprintf("[%d]", k), eng, got[k], nil, nil)
+				c.elem(p.Grad, k, fmt.Sprintf("[%d]", k), eng, got[k], []any{w, g, lambda}, got)
 			}
 		}
 		if !l.recordUpdate(c) {
