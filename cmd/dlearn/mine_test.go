@@ -10,7 +10,7 @@ import (
 
 func TestMineFlagErrors(t *testing.T) {
 	for _, args := range [][]string{
-		{"lesson", "linreg", "--plain", "--mine"},
+		{"lesson", "explain", "--plain", "--mine"}, // no op mine mode checks (linreg now runs in it)
 		{"lesson", "logreg", "--plain", "--mine", "--branch", "lr=0.1"},
 	} {
 		code, _, errs := dl(t, args...)
