@@ -2,6 +2,7 @@ package trainer
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/dlearn/dlearn/engine/autograd"
 	"github.com/dlearn/dlearn/engine/tensor"
@@ -297,6 +298,39 @@ func denseBackward(impl any, l denseLayer, dY *tensor.Tensor, c *compare) (dX, d
 	return dX, dW, db, true
 }
 
+// denseBack keeps the learner's dense.Backward of the last layers, by the
+// layer's add: the add's check calls it, the matmul's (next in the
+// backward pass, with the same dY) uses its dX and dW. A node the cache
+// holds is not collected, so its address names one step's layer.
+var denseBack = struct {
+	sync.Mutex
+	keys []*autograd.Node
+	by   map[*autograd.Node][3]any
+}{by: map[*autograd.Node][3]any{}}
+
+func denseBackPut(add *autograd.Node, dX, dW [][]float64, db []float64) {
+	denseBack.Lock()
+	defer denseBack.Unlock()
+	denseBack.by[add] = [3]any{dX, dW, db}
+	denseBack.keys = append(denseBack.keys, add)
+	if len(denseBack.keys) > 16 {
+		delete(denseBack.by, denseBack.keys[0])
+		denseBack.keys = denseBack.keys[1:]
+	}
+}
+
+// denseBackTake returns (and forgets) the result kept for add.
+func denseBackTake(add *autograd.Node) (dX, dW [][]float64, ok bool) {
+	denseBack.Lock()
+	defer denseBack.Unlock()
+	r, ok := denseBack.by[add]
+	if ok {
+		delete(denseBack.by, add)
+		dX, dW = r[0].([][]float64), r[1].([][]float64)
+	}
+	return dX, dW, ok
+}
+
 // denseBackwardBias: db of dense.Backward(X, W, dY) against the gradient
 // the add of Y = add(matmul(X, W), b) sends to b, dY being the add's
 // upstream gradient (db = Σ over rows of dY).
@@ -307,10 +341,11 @@ func denseBackwardBias(impl any, st autograd.Step, c *compare) {
 	}
 	g := st.Grads[1]
 	c.total = len(g.Data)
-	_, _, db, ok := denseBackward(impl, l, st.Upstream, c)
+	dX, dW, db, ok := denseBackward(impl, l, st.Upstream, c)
 	if !ok {
 		return
 	}
+	denseBackPut(l.add, dX, dW, db)
 	for j := 0; j < l.out && c.Checked < MineCap; j++ {
 		if !c.elem(g, j, fmt.Sprintf("db[%d]", j), g.Data[j], db[j], nil, nil) {
 			return
@@ -343,9 +378,13 @@ func denseBackwardMatMul(impl any, st autograd.Step, c *compare) {
 	if c.total == 0 {
 		return
 	}
-	dX, dW, _, ok := denseBackward(impl, l, st.Upstream, c)
+	// The add's check called Backward with this dY (the add sends its
+	// upstream gradient on unchanged), unless b takes no gradient.
+	dX, dW, ok := denseBackTake(l.add)
 	if !ok {
-		return
+		if dX, dW, _, ok = denseBackward(impl, l, st.Upstream, c); !ok {
+			return
+		}
 	}
 	for k, part := range []struct {
 		name string
