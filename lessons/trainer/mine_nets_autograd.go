@@ -54,9 +54,9 @@ type agGraph struct {
 	at     map[*autograd.Var][]int // each element's node
 	shared map[float64]int         // constant leaves (−1, 1, 1/n)
 
-	asked          bool
-	values, grads  []float64
-	problem, where string // the failed call: its problem, the node reporting it
+	asked         bool
+	values, grads []float64
+	problem       string // the failed call's problem
 }
 
 func (g *agGraph) add(op string, c float64, args ...int) int {
