@@ -356,7 +356,9 @@ func (c *compare) elem(dst *tensor.Tensor, flat int, index string, engine, yours
 	}
 	c.MaxErr = max(c.MaxErr, d)
 	c.Index, c.Engine, c.Yours = index, engine, yours
-	if d <= MineTol.Abs+MineTol.Rel*math.Abs(engine) || engine == yours {
+	// Both NaN agree too: the run's own divergence is the watch's to
+	// report, not a disagreement.
+	if d <= MineTol.Abs+MineTol.Rel*math.Abs(engine) || engine == yours || math.IsNaN(engine) && math.IsNaN(yours) {
 		if dst != nil {
 			c.writes = append(c.writes, write{dst, flat, yours})
 		}
