@@ -731,3 +731,24 @@ func TestMineNetsBatchNorm(t *testing.T) {
 		})
 	}
 }
+
+// TestMineNetsNaN: where the engine's value is NaN and the learner's too,
+// they agree: the run stops as the divergence it is (the watch's
+// autopsy), not at a disagreement.
+func TestMineNetsNaN(t *testing.T) {
+	y := tensor.FromValues([]float64{1, math.NaN(), 2}, 3, 1)
+	w := autograd.NewParam("w", tensor.FromValues([]float64{0.5}, 1, 1))
+	l := &Loop{N: 1, Batch: 1, Epochs: 1, NoShuffle: true, Params: []*autograd.Var{w},
+		Start: func([]int) (func(*autograd.Tape) *autograd.Var, func()) {
+			return func(tp *autograd.Tape) *autograd.Var {
+				x := autograd.Const("x", tensor.FromValues([]float64{1, 2, 3}, 3, 1))
+				return tp.Mean(tp.Square(tp.Sub(tp.MatMul(x, w).Named("ŷ"), autograd.Const("y", y)).Named("e")).Named("e²")).Named("L")
+			}, func() {}
+		}}
+	l.SetMine(&lessons.Mine{Impls: map[string]any{"mse": &checks.MSEImpl{Loss: netsMSELoss, Grad: netsMSEGrad}}})
+	l.Advance(lessons.Step)
+	rep := l.MineReport()
+	if rep.Stopped() || l.MineStopped || !l.Diverged || l.Autopsy == nil || len(rep.Checks) != 1 || !rep.Checks[0].OK {
+		t.Fatalf("report %+v, mine stopped %v, diverged %v", rep, l.MineStopped, l.Diverged)
+	}
+}
