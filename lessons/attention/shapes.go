@@ -225,4 +225,3 @@ func index(idx []int) string {
 
 // dims writes a shape as [32 6 16].
 func dims(s []int) string { return fmt.Sprint(s) }
-
