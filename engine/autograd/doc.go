@@ -40,6 +40,14 @@
 //     image), MaxPool2D, AvgPool2D, LayerNorm, Dropout (inverted)
 //   - fused, numerically stable losses: BCE, BCEWithLogits,
 //     SoftmaxCrossEntropy
+//   - fused layers, for training at speed (op_fused_*.go): DenseAct (a
+//     dense layer and its activation), RNNCellStep, LSTMCellStep and
+//     GRUCellStep (a recurrent cell's step: both products and the gates),
+//     Attention (scores, scale, causal or additive mask, softmax and the
+//     weighted sum). Each is tested against its unfused composition (bit
+//     for bit, or to 1e-12 where two products are accumulated into one
+//     tensor); the lessons record the unfused ops, which they show one by
+//     one
 //
 // Every op's comment states its shapes, its backward rule and when it
 // panics. Element-wise ops also give their local derivative (Node.Local),

@@ -1,0 +1,233 @@
+package autograd
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/dlearn/dlearn/engine/tensor"
+)
+
+// The recurrent cells' steps as single ops: both matrix products, the bias
+// and the gate non-linearities in one forward pass, and the whole chain
+// rule of the step in one backward pass. Each computes what its unfused
+// composition in package nn computes (to rounding: the two products are
+// accumulated into one tensor) and keeps only what its backward pass
+// needs. The lessons show the unfused ops.
+
+// RNNCellStep returns one step of a vanilla (Elman) recurrent cell,
+//
+//	h' = tanh(x·wx + h·wh + b)
+//
+// for x [batch in], h [batch hidden], wx [in hidden], wh [hidden hidden]
+// and b [hidden]; the result is [batch hidden]. It panics, naming the
+// shapes, if they do not fit.
+//
+// Backward, with d = g ⊙ (1 − h'²): dL/dx = d·wxᵀ, dL/dh = d·whᵀ,
+// dL/dwx = xᵀ·d, dL/dwh = hᵀ·d, dL/db = d summed over the batch.
+func (t *Tape) RNNCellStep(x, h, wx, wh, b *Var) (res *Var) {
+	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.RNNCellStep(in[0], in[1], in[2], in[3], in[4]) })
+	bs, n := cellShapes("RNNCellStep", x, h, wx, wh, 1, b)
+	out := cellPre(x, h, wx, wh, b, bs, n)
+	for i, v := range out.Data {
+		out.Data[i] = math.Tanh(v)
+	}
+	return t.record("rnn_cell", out, []*Var{x, h, wx, wh, b}, func(g *tensor.Tensor) []*tensor.Tensor {
+		d := tensor.New(bs, n)
+		for i, y := range out.Data {
+			d.Data[i] = g.Data[i] * (1 - y*y)
+		}
+		gx, gwx := linearGrads(d, x, wx)
+		gh, gwh := linearGrads(d, h, wh)
+		return []*tensor.Tensor{gx, gh, gwx, gwh, biasGrad(d, b)}
+	}, nil)
+}
+
+// LSTMCellStep returns one step of an LSTM cell with the gate blocks in
+// the order i, f, g, o (as nn.LSTMCell and PyTorch),
+//
+//	z = x·wx + h·wh + b
+//	i = σ(z_i)  f = σ(z_f)  g = tanh(z_g)  o = σ(z_o)
+//	c' = f ⊙ c + i ⊙ g,  h' = o ⊙ tanh(c')
+//
+// for x [batch in], h and c [batch hidden], wx [in 4·hidden],
+// wh [hidden 4·hidden] and b [4·hidden]. Both new states come back in one
+// tensor [batch 2·hidden]: h' in the first hidden columns, c' in the
+// others (take them apart with Slice). It panics, naming the shapes, if
+// they do not fit.
+//
+// Backward, with g_h and g_c the two halves of g: dc' = g_c + g_h ⊙ o ⊙
+// (1 − tanh²c'); the gates' pre-activations receive dz_i = dc'⊙g⊙i(1−i),
+// dz_f = dc'⊙c⊙f(1−f), dz_g = dc'⊙i⊙(1−g²), dz_o = g_h⊙tanh(c')⊙o(1−o);
+// then dL/dc = dc' ⊙ f and the products' rules as in RNNCellStep.
+func (t *Tape) LSTMCellStep(x, h, c, wx, wh, b *Var) (res *Var) {
+	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.LSTMCellStep(in[0], in[1], in[2], in[3], in[4], in[5]) })
+	bs, n := cellShapes("LSTMCellStep", x, h, wx, wh, 4, b)
+	if !tensor.SameShape(c.Value, h.Value) {
+		panic(fmt.Sprintf("autograd: LSTMCellStep: cell state shape %v and hidden state shape %v differ", c.Value.Shape, h.Value.Shape))
+	}
+	z := cellPre(x, h, wx, wh, b, bs, 4*n) // becomes the gates i, f, g, o
+	out := tensor.New(bs, 2*n)
+	tc := tensor.New(bs, n) // tanh(c')
+	for r := range bs {
+		zr := z.Data[r*4*n : (r+1)*4*n]
+		zi, zf, zg, zo := zr[:n], zr[n:2*n], zr[2*n:3*n], zr[3*n:]
+		cr := c.Value.Data[r*n : (r+1)*n]
+		hr, cn, tr := out.Data[r*2*n:r*2*n+n], out.Data[r*2*n+n:(r+1)*2*n], tc.Data[r*n:(r+1)*n]
+		for j := range n {
+			i, f, g, o := sigmoid(zi[j]), sigmoid(zf[j]), math.Tanh(zg[j]), sigmoid(zo[j])
+			zi[j], zf[j], zg[j], zo[j] = i, f, g, o
+			cv := f*cr[j] + i*g
+			th := math.Tanh(cv)
+			cn[j], tr[j], hr[j] = cv, th, o*th
+		}
+	}
+	return t.record("lstm_cell", out, []*Var{x, h, c, wx, wh, b}, func(gr *tensor.Tensor) []*tensor.Tensor {
+		dz := tensor.New(bs, 4*n)
+		var dc *tensor.Tensor
+		if c.requiresGrad {
+			dc = tensor.New(bs, n)
+		}
+		for r := range bs {
+			zr, dzr := z.Data[r*4*n:(r+1)*4*n], dz.Data[r*4*n:(r+1)*4*n]
+			gh, gc := gr.Data[r*2*n:r*2*n+n], gr.Data[r*2*n+n:(r+1)*2*n]
+			cr, tr := c.Value.Data[r*n:(r+1)*n], tc.Data[r*n:(r+1)*n]
+			for j := range n {
+				i, f, g, o := zr[j], zr[n+j], zr[2*n+j], zr[3*n+j]
+				th := tr[j]
+				dcn := gc[j] + gh[j]*o*(1-th*th)
+				dzr[j] = dcn * g * i * (1 - i)
+				dzr[n+j] = dcn * cr[j] * f * (1 - f)
+				dzr[2*n+j] = dcn * i * (1 - g*g)
+				dzr[3*n+j] = gh[j] * th * o * (1 - o)
+				if dc != nil {
+					dc.Data[r*n+j] = dcn * f
+				}
+			}
+		}
+		gx, gwx := linearGrads(dz, x, wx)
+		gh, gwh := linearGrads(dz, h, wh)
+		return []*tensor.Tensor{gx, gh, dc, gwx, gwh, biasGrad(dz, b)}
+	}, nil)
+}
+
+// GRUCellStep returns one step of a GRU cell in PyTorch's form (as
+// nn.GRUCell), with the gate blocks r, z, n:
+//
+//	a = x·wx + bx,  e = h·wh + bh
+//	r = σ(a_r + e_r)  z = σ(a_z + e_z)  n = tanh(a_n + r ⊙ e_n)
+//	h' = n + z ⊙ (h − n)
+//
+// for x [batch in], h [batch hidden], wx [in 3·hidden],
+// wh [hidden 3·hidden] and bx, bh [3·hidden]; the result is
+// [batch hidden]. It panics, naming the shapes, if they do not fit.
+//
+// Backward: dn = g ⊙ (1 − z), dz = g ⊙ (h − n); the pre-activations
+// receive da_n = dn ⊙ (1 − n²), de_n = da_n ⊙ r, d(a_r+e_r) =
+// da_n ⊙ e_n ⊙ r(1 − r), d(a_z+e_z) = dz ⊙ z(1 − z); dL/dh = g ⊙ z +
+// de·whᵀ, and the products' and biases' rules as in RNNCellStep for the
+// two sides a and e.
+func (t *Tape) GRUCellStep(x, h, wx, wh, bx, bh *Var) (res *Var) {
+	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.GRUCellStep(in[0], in[1], in[2], in[3], in[4], in[5]) })
+	bs, n := cellShapes("GRUCellStep", x, h, wx, wh, 3, bx)
+	cellShapes("GRUCellStep", x, h, wx, wh, 3, bh)
+	a := cellPre(x, nil, wx, nil, bx, bs, 3*n) // becomes r, z, n
+	e := cellPre(h, nil, wh, nil, bh, bs, 3*n) // keeps e_n
+	out := tensor.New(bs, n)
+	for r := range bs {
+		ar, er := a.Data[r*3*n:(r+1)*3*n], e.Data[r*3*n:(r+1)*3*n]
+		hr, or := h.Value.Data[r*n:(r+1)*n], out.Data[r*n:(r+1)*n]
+		for j := range n {
+			rg := sigmoid(ar[j] + er[j])
+			zg := sigmoid(ar[n+j] + er[n+j])
+			ng := math.Tanh(ar[2*n+j] + rg*er[2*n+j])
+			ar[j], ar[n+j], ar[2*n+j] = rg, zg, ng
+			or[j] = ng + zg*(hr[j]-ng)
+		}
+	}
+	return t.record("gru_cell", out, []*Var{x, h, wx, wh, bx, bh}, func(g *tensor.Tensor) []*tensor.Tensor {
+		da, de := tensor.New(bs, 3*n), tensor.New(bs, 3*n)
+		var gh *tensor.Tensor
+		if h.requiresGrad {
+			gh = tensor.New(bs, n)
+		}
+		for r := range bs {
+			ar, er := a.Data[r*3*n:(r+1)*3*n], e.Data[r*3*n:(r+1)*3*n]
+			dar, der := da.Data[r*3*n:(r+1)*3*n], de.Data[r*3*n:(r+1)*3*n]
+			gr, hr := g.Data[r*n:(r+1)*n], h.Value.Data[r*n:(r+1)*n]
+			for j := range n {
+				rg, zg, ng := ar[j], ar[n+j], ar[2*n+j]
+				dan := gr[j] * (1 - zg) * (1 - ng*ng)
+				dr := dan * er[2*n+j] * rg * (1 - rg)
+				dz := gr[j] * (hr[j] - ng) * zg * (1 - zg)
+				dar[j], dar[n+j], dar[2*n+j] = dr, dz, dan
+				der[j], der[n+j], der[2*n+j] = dr, dz, dan*rg
+				if gh != nil {
+					gh.Data[r*n+j] = gr[j] * zg
+				}
+			}
+		}
+		gx, gwx := linearGrads(da, x, wx)
+		gh2, gwh := linearGrads(de, h, wh)
+		if gh != nil {
+			tensor.AddInto(gh, gh2)
+		}
+		return []*tensor.Tensor{gx, gh, gwx, gwh, biasGrad(da, bx), biasGrad(de, bh)}
+	}, nil)
+}
+
+// cellShapes checks a recurrent cell's operands, x [batch in],
+// h [batch hidden], wx [in gates·hidden], wh [hidden gates·hidden] and the
+// bias b [gates·hidden], and returns batch and hidden. It panics, naming
+// op and the shapes, if they do not fit.
+func cellShapes(op string, x, h, wx, wh *Var, gates int, b *Var) (batch, hidden int) {
+	sx, sh, swx, swh, sb := x.Value.Shape, h.Value.Shape, wx.Value.Shape, wh.Value.Shape, b.Value.Shape
+	if len(sx) != 2 || len(sh) != 2 || len(swx) != 2 || len(swh) != 2 || len(sb) != 1 {
+		panic(fmt.Sprintf("autograd: %s: shapes x %v, h %v, wx %v, wh %v, b %v: want 2-D x, h and weights and a 1-D bias", op, sx, sh, swx, swh, sb))
+	}
+	hidden = sh[1]
+	if sx[0] != sh[0] || swx[0] != sx[1] || swh[0] != hidden || swx[1] != gates*hidden || swh[1] != gates*hidden || sb[0] != gates*hidden {
+		panic(fmt.Sprintf("autograd: %s: shapes x %v, h %v, wx %v, wh %v, b %v do not fit (want x [batch in], h [batch hidden], wx [in %d·hidden], wh [hidden %d·hidden], b [%d·hidden])",
+			op, sx, sh, swx, swh, sb, gates, gates, gates))
+	}
+	return sx[0], hidden
+}
+
+// cellPre returns x·wx + h·wh + b as [batch width]: the second product is
+// accumulated into the first, and is skipped when h is nil.
+func cellPre(x, h, wx, wh, b *Var, batch, width int) *tensor.Tensor {
+	z := tensor.New(batch, width)
+	tensor.MatMulInto(z, x.Value, wx.Value, false, false, 0)
+	if h != nil {
+		tensor.MatMulInto(z, h.Value, wh.Value, false, false, 1)
+	}
+	for r := range batch {
+		row := z.Data[r*width : (r+1)*width]
+		for j, bj := range b.Value.Data {
+			row[j] += bj
+		}
+	}
+	return z
+}
+
+// linearGrads returns dL/din = d·wᵀ and dL/dw = inᵀ·d for the product
+// in·w, each nil when its operand needs no gradient.
+func linearGrads(d *tensor.Tensor, in, w *Var) (gin, gw *tensor.Tensor) {
+	if in.requiresGrad {
+		gin = tensor.New(in.Value.Shape...)
+		tensor.MatMulInto(gin, d, w.Value, false, true, 0)
+	}
+	if w.requiresGrad {
+		gw = tensor.New(w.Value.Shape...)
+		tensor.MatMulInto(gw, in.Value, d, true, false, 0)
+	}
+	return gin, gw
+}
+
+// biasGrad returns d summed over its rows, the gradient of a bias b added
+// to every row, or nil when b needs none.
+func biasGrad(d *tensor.Tensor, b *Var) *tensor.Tensor {
+	if !b.requiresGrad {
+		return nil
+	}
+	return tensor.SumTo(d, b.Value.Shape)
+}
