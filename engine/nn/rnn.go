@@ -12,10 +12,13 @@ import (
 //
 //	h' = tanh(x·Wx + h·Wh + b)
 //
-// with Wx [in hidden], Wh [hidden hidden] and b [hidden].
+// with Wx [in hidden], Wh [hidden hidden] and b [hidden]. With Fused set,
+// a step is one op (autograd.RNNCellStep: the same values to rounding)
+// instead of five; the lessons, which show every op, leave it unset.
 type RNNCell struct {
 	Name      string
 	Wx, Wh, B *autograd.Var
+	Fused     bool
 }
 
 // NewRNNCell returns a cell with Wx drawn from N(0, 1/in), Wh from
@@ -39,6 +42,9 @@ func (c *RNNCell) Hidden() int { return c.Wh.Value.Shape[0] }
 // hidden state [batch hidden]. It panics, naming both shapes, if x or h
 // does not match the weights.
 func (c *RNNCell) Step(tp *autograd.Tape, x, h *autograd.Var) *autograd.Var {
+	if c.Fused {
+		return tp.RNNCellStep(x, h, c.Wx, c.Wh, c.B)
+	}
 	return tp.Tanh(tp.Add(tp.Add(tp.MatMul(x, c.Wx), tp.MatMul(h, c.Wh)), c.B))
 }
 

@@ -1,0 +1,152 @@
+package nn
+
+import (
+	"math"
+	"slices"
+	"testing"
+
+	"github.com/dlearn/dlearn/engine/autograd"
+	"github.com/dlearn/dlearn/engine/tensor"
+)
+
+// runLoss records f, projects its output on fixed random weights, runs
+// the backward pass and returns the output's values and the gradients of
+// params. It also counts the recorded nodes in nodes.
+func runLoss(f func(tp *autograd.Tape) *autograd.Var, params []*autograd.Var) (val []float64, grads [][]float64) {
+	autograd.ZeroGrad(params...)
+	for _, p := range params {
+		p.Grad = nil
+	}
+	tp := autograd.NewTape()
+	out := f(tp)
+	r := autograd.Const("R", tensor.RandN(tensor.NewRNG(5), out.Value.Shape...))
+	tp.Backward(tp.Sum(tp.Mul(out, r)))
+	nodes = tp.Len()
+	for _, p := range params {
+		grads = append(grads, slices.Clone(p.Grad.Data))
+	}
+	return slices.Clone(out.Value.Data), grads
+}
+
+// nodes is the number of nodes the last runLoss recorded.
+var nodes int
+
+// sameRun fails unless the two runs agree to tol relative (0: bit for
+// bit).
+func sameRun(t *testing.T, params []*autograd.Var, tol float64, fv, uv []float64, fg, ug [][]float64) {
+	t.Helper()
+	cmp := func(what string, a, b []float64) {
+		t.Helper()
+		for i := range b {
+			if d := math.Abs(a[i] - b[i]); !(d <= tol*math.Max(1, math.Abs(b[i]))) {
+				t.Fatalf("%s[%d]: fused %.17g, unfused %.17g", what, i, a[i], b[i])
+			}
+		}
+	}
+	if len(fv) != len(uv) {
+		t.Fatalf("%d outputs, want %d", len(fv), len(uv))
+	}
+	cmp("output", fv, uv)
+	for i, p := range params {
+		cmp("grad "+p.Name, fg[i], ug[i])
+	}
+}
+
+// TestFusedLayersMatchUnfused: each layer's fused path (Dense.ForwardAct,
+// the recurrent cells and attention with Fused set) gives the outputs and
+// gradients of the unfused path the lessons record: the dense layer and
+// attention bit for bit, the recurrent layers over a whole sequence
+// (backpropagation through time) to 1e-12.
+func TestFusedLayersMatchUnfused(t *testing.T) {
+	rng := tensor.NewRNG(21)
+	x2, x3 := autograd.NewParam("x", tensor.RandN(rng, 6, 5)), autograd.NewParam("x", tensor.RandN(rng, 2, 3, 5))
+	d := NewDense("d", 5, 4, rng)
+	d.B.Value = tensor.RandN(rng, 4)
+	acts := map[autograd.Activation]func(tp *autograd.Tape, v *autograd.Var) *autograd.Var{
+		autograd.ActNone:    func(_ *autograd.Tape, v *autograd.Var) *autograd.Var { return v },
+		autograd.ActReLU:    (*autograd.Tape).ReLU,
+		autograd.ActTanh:    (*autograd.Tape).Tanh,
+		autograd.ActSigmoid: (*autograd.Tape).Sigmoid,
+	}
+	for act, f := range acts {
+		for _, x := range []*autograd.Var{x2, x3} {
+			ps := append(d.Params(), x)
+			fv, fg := runLoss(func(tp *autograd.Tape) *autograd.Var { return d.ForwardAct(tp, x, act) }, ps)
+			fn := nodes
+			uv, ug := runLoss(func(tp *autograd.Tape) *autograd.Var { return f(tp, d.Forward(tp, x)) }, ps)
+			if fn >= nodes && act != autograd.ActNone {
+				t.Fatalf("%v: the fused dense layer recorded %d nodes, the unfused %d", act, fn, nodes)
+			}
+			sameRun(t, ps, 0, fv, uv, fg, ug)
+		}
+	}
+
+	seq := autograd.NewParam("seq", tensor.RandN(rng, 3, 7, 5))
+	rnn, lstm, gru := NewRNN("rnn", 5, 4, rng), NewLSTM("lstm", 5, 4, rng), NewGRU("gru", 5, 4, rng)
+	for _, p := range append(rnn.Params(), gru.Params()...) {
+		if len(p.Value.Shape) == 1 {
+			p.Value = tensor.RandN(rng, p.Value.Shape...)
+		}
+	}
+	cells := []struct {
+		name   string
+		fused  *bool
+		params []*autograd.Var
+		f      func(tp *autograd.Tape) *autograd.Var
+	}{
+		{"rnn", &rnn.Cell.Fused, rnn.Params(), func(tp *autograd.Tape) *autograd.Var { return rnn.Forward(tp, seq) }},
+		{"lstm", &lstm.Cell.Fused, lstm.Params(), func(tp *autograd.Tape) *autograd.Var {
+			all, _, c := lstm.ForwardFrom(tp, seq, nil, nil)
+			return tp.Concat(1, tp.Flatten(all), c) // the last cell state too
+		}},
+		{"gru", &gru.Cell.Fused, gru.Params(), func(tp *autograd.Tape) *autograd.Var { return gru.Forward(tp, seq) }},
+	}
+	for _, c := range cells {
+		ps := append(c.params, seq)
+		*c.fused = true
+		fv, fg := runLoss(c.f, ps)
+		fn := nodes
+		*c.fused = false
+		uv, ug := runLoss(c.f, ps)
+		t.Run(c.name, func(t *testing.T) {
+			if fn >= nodes {
+				t.Fatalf("fused: %d nodes, unfused %d", fn, nodes)
+			}
+			sameRun(t, ps, 1e-12, fv, uv, fg, ug)
+		})
+	}
+
+	for _, causal := range []bool{false, true} {
+		m := NewMultiHeadAttention("attn", 8, 2, causal, rng)
+		xa := autograd.NewParam("xa", tensor.RandN(rng, 2, 5, 8))
+		ps := append(m.Params(), xa)
+		m.Fused = true
+		fv, fg := runLoss(func(tp *autograd.Tape) *autograd.Var { return m.Forward(tp, xa) }, ps)
+		fw, fn := m.Weights.Clone(), nodes
+		m.Fused = false
+		uv, ug := runLoss(func(tp *autograd.Tape) *autograd.Var { return m.Forward(tp, xa) }, ps)
+		if fn >= nodes {
+			t.Fatalf("causal %v: fused attention recorded %d nodes, unfused %d", causal, fn, nodes)
+		}
+		sameRun(t, ps, 0, fv, uv, fg, ug)
+		if !slices.Equal(fw.Shape, m.Weights.Shape) || !slices.Equal(fw.Data, m.Weights.Data) {
+			t.Fatalf("causal %v: fused attention weights differ", causal)
+		}
+	}
+}
+
+// TestFusedLayersGrad gradient-checks the fused paths through the layers.
+func TestFusedLayersGrad(t *testing.T) {
+	rng := tensor.NewRNG(8)
+	seq := autograd.NewParam("seq", tensor.RandN(rng, 2, 3, 2))
+	l := NewLSTM("lstm", 2, 3, rng)
+	l.Cell.Fused = true
+	checkGrad(t, func(tp *autograd.Tape) *autograd.Var { return l.Forward(tp, seq) }, append(l.Params(), seq)...)
+	g := NewGRU("gru", 2, 3, rng)
+	g.Cell.Fused = true
+	checkGrad(t, func(tp *autograd.Tape) *autograd.Var { return g.Forward(tp, seq) }, append(g.Params(), seq)...)
+	m := NewMultiHeadAttention("attn", 4, 2, true, rng)
+	m.Fused = true
+	xa := autograd.NewParam("xa", tensor.RandN(rng, 2, 3, 4))
+	checkGrad(t, func(tp *autograd.Tape) *autograd.Var { return m.Forward(tp, xa) }, append(m.Params(), xa)...)
+}
