@@ -22,15 +22,17 @@ const (
 // Dense 32→1 head, trained with the MSE over all 50 steps, full
 // backpropagation through time and Adam.
 //
-// The recurrence is unrolled from autograd ops,
+// The recurrence is unrolled with one fused op per time step
+// (autograd.RNNCellStep),
 //
-//	h_t = tanh(x_t·Wxh + h_{t−1}·Whh + b)   (h_0 = 0, so t = 1 has no Whh term)
+//	h_t = tanh(x_t·Wxh + h_{t−1}·Whh + b)   (h_0 = 0)
 //
 // and the head runs once over the 50 hidden states stacked time-major.
 type RNN struct {
 	Wxh, Whh, Bh *autograd.Var
 	Head         *nn.Dense
 	xs           []*autograd.Var // x_t of each step, [16 1]
+	h0           *autograd.Var   // zeros [16 32]
 	target       *autograd.Var   // next values, time-major [50·16 1]
 	hs           []*autograd.Var // hidden states of the current step
 	tp           *autograd.Tape
@@ -49,6 +51,7 @@ func NewRNN(seed uint64) *RNN {
 		Bh:   newParam("rnn.b", rng, 0, 0, RNNHidden),
 		Head: nn.NewDense("head", RNNHidden, 1, rng),
 		hs:   make([]*autograd.Var, steps),
+		h0:   autograd.Const("h0", tensor.New(RNNBatch, RNNHidden)),
 		tp:   autograd.NewTape(),
 		opt:  mustOptim("adam", RNNLR),
 	}
@@ -71,16 +74,12 @@ func NewRNN(seed uint64) *RNN {
 func (w *RNN) Step() float64 {
 	tp := w.tp
 	tp.Reset()
-	var h *autograd.Var
+	h := w.h0
 	for t, x := range w.xs {
-		a := tp.MatMul(x, w.Wxh)
-		if h != nil {
-			a = tp.Add(a, tp.MatMul(h, w.Whh))
-		}
-		h = tp.Tanh(tp.Add(a, w.Bh))
+		h = tp.RNNCellStep(x, h, w.Wxh, w.Whh, w.Bh)
 		w.hs[t] = h
 	}
-	pred := w.Head.Forward(tp, tp.Concat(0, w.hs...))
+	pred := w.Head.ForwardAct(tp, tp.Concat(0, w.hs...), autograd.ActNone)
 	loss := nn.MSE(tp, pred, w.target)
 	update(tp, loss, w.opt, w.params)
 	clear(w.hs)
