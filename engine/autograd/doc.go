@@ -43,6 +43,8 @@
 //   - fused layers, for training at speed (op_fused_*.go): DenseAct (a
 //     dense layer and its activation), RNNCellStep, LSTMCellStep and
 //     GRUCellStep (a recurrent cell's step: both products and the gates),
+//     RNNSequence (a vanilla cell over a whole sequence, with the backward
+//     pass through time in one pass),
 //     Attention (scores, scale, causal or additive mask, softmax and the
 //     weighted sum). Each is tested against its unfused composition (bit
 //     for bit, or to 1e-12 where two products are accumulated into one

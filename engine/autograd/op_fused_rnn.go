@@ -231,3 +231,86 @@ func biasGrad(d *tensor.Tensor, b *Var) *tensor.Tensor {
 	}
 	return tensor.SumTo(d, b.Value.Shape)
 }
+
+// RNNSequence runs a vanilla recurrent cell over a whole time-major
+// sequence as one op, h_t = tanh(x_t·wx + h_{t−1}·wh + b) for t = 0 … T−1
+// from h0, for x [T batch in], h0 [batch hidden], wx [in hidden],
+// wh [hidden hidden] and b [hidden]; the result holds every state,
+// [T batch hidden]. It computes what T RNNCellSteps compute, to rounding.
+// It panics, naming the shapes, if they do not fit or T is 0.
+//
+// Backward (backpropagation through time): from the last step back,
+// d_t = (g_t + d_{t+1}·whᵀ) ⊙ (1 − h_t²); then, over all steps at once,
+// dL/dx = d·wxᵀ, dL/dwx = Σ x_tᵀ·d_t, dL/dwh = Σ h_{t−1}ᵀ·d_t,
+// dL/db = Σ d_t summed over the batch and dL/dh0 = d_0·whᵀ.
+func (t *Tape) RNNSequence(x, h0, wx, wh, b *Var) (res *Var) {
+	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.RNNSequence(in[0], in[1], in[2], in[3], in[4]) })
+	sx := x.Value.Shape
+	if len(sx) != 3 || sx[0] == 0 {
+		panic(fmt.Sprintf("autograd: RNNSequence: input shape %v, want [T batch in] with T ≥ 1", sx))
+	}
+	steps, bs, in := sx[0], sx[1], sx[2]
+	xt := func(s int) *Var { // step s of x, as a constant view
+		return Const("x", &tensor.Tensor{Shape: []int{bs, in}, Data: x.Value.Data[s*bs*in : (s+1)*bs*in]})
+	}
+	_, n := cellShapes("RNNSequence", xt(0), h0, wx, wh, 1, b)
+	out := tensor.New(steps, bs, n)
+	view := func(data []float64, s, cols int) *tensor.Tensor { // rows of step s
+		return &tensor.Tensor{Shape: []int{bs, cols}, Data: data[s*bs*cols : (s+1)*bs*cols]}
+	}
+	// All the input products at once, then the recurrence step by step.
+	all := &tensor.Tensor{Shape: []int{steps * bs, n}, Data: out.Data}
+	tensor.MatMulInto(all, x.Value.Reshape(steps*bs, in), wx.Value, false, false, 0)
+	prev := h0.Value
+	for s := range steps {
+		z := view(out.Data, s, n)
+		tensor.MatMulInto(z, prev, wh.Value, false, false, 1)
+		for r := range bs {
+			row := z.Data[r*n : (r+1)*n]
+			for j, bj := range b.Value.Data {
+				row[j] = math.Tanh(row[j] + bj)
+			}
+		}
+		prev = z
+	}
+	return t.record("rnn_sequence", out, []*Var{x, h0, wx, wh, b}, func(g *tensor.Tensor) []*tensor.Tensor {
+		d := tensor.New(steps, bs, n)
+		for s := steps - 1; s >= 0; s-- {
+			ds := view(d.Data, s, n)
+			if s < steps-1 { // the gradient through h_s from step s+1
+				tensor.MatMulInto(ds, view(d.Data, s+1, n), wh.Value, false, true, 0)
+			}
+			gs, hs := g.Data[s*bs*n:(s+1)*bs*n], out.Data[s*bs*n:(s+1)*bs*n]
+			for i, y := range hs {
+				ds.Data[i] = (gs[i] + ds.Data[i]) * (1 - y*y)
+			}
+		}
+		dAll := d.Reshape(steps*bs, n)
+		var gx, gh0, gwx, gwh, gb *tensor.Tensor
+		if x.requiresGrad {
+			gx = tensor.New(sx...)
+			tensor.MatMulInto(gx.Reshape(steps*bs, in), dAll, wx.Value, false, true, 0)
+		}
+		if h0.requiresGrad {
+			gh0 = tensor.New(bs, n)
+			tensor.MatMulInto(gh0, view(d.Data, 0, n), wh.Value, false, true, 0)
+		}
+		if wx.requiresGrad {
+			gwx = tensor.New(in, n)
+			tensor.MatMulInto(gwx, x.Value.Reshape(steps*bs, in), dAll, true, false, 0)
+		}
+		if wh.requiresGrad {
+			gwh = tensor.New(n, n)
+			tensor.MatMulInto(gwh, h0.Value, view(d.Data, 0, n), true, false, 0)
+			if steps > 1 {
+				hPrev := &tensor.Tensor{Shape: []int{(steps - 1) * bs, n}, Data: out.Data[:(steps-1)*bs*n]}
+				dNext := &tensor.Tensor{Shape: []int{(steps - 1) * bs, n}, Data: d.Data[bs*n:]}
+				tensor.MatMulInto(gwh, hPrev, dNext, true, false, 1)
+			}
+		}
+		if b.requiresGrad {
+			gb = tensor.SumTo(dAll, b.Value.Shape)
+		}
+		return []*tensor.Tensor{gx, gh0, gwx, gwh, gb}
+	}, nil)
+}

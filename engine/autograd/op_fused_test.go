@@ -51,6 +51,16 @@ func TestRNNCellStepGrad(t *testing.T) {
 	})
 }
 
+func TestRNNSequenceGrad(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		steps, bs := rapid.IntRange(1, 4).Draw(rt, "T"), rapid.IntRange(1, 3).Draw(rt, "batch")
+		in, n := rapid.IntRange(1, 3).Draw(rt, "in"), rapid.IntRange(1, 3).Draw(rt, "hidden")
+		x, h0 := randParam(rt, "x", steps, bs, in), randParam(rt, "h0", bs, n)
+		wx, wh, b := randParam(rt, "wx", in, n), randParam(rt, "wh", n, n), randParam(rt, "b", n)
+		checkGrad(rt, func(tp *Tape) *Var { return tp.RNNSequence(x, h0, wx, wh, b) }, x, h0, wx, wh, b)
+	})
+}
+
 func TestLSTMCellStepGrad(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		bs, in, n := rapid.IntRange(1, 3).Draw(rt, "batch"), rapid.IntRange(1, 3).Draw(rt, "in"), rapid.IntRange(1, 3).Draw(rt, "hidden")
@@ -128,6 +138,23 @@ func fusedCases() []fusedCase {
 		unfused: func(tp *Tape) *Var { return tp.Tanh(tp.Add(tp.Add(tp.MatMul(x, rwx), tp.MatMul(h, rwh)), rb)) },
 		params:  []*Var{x, h, rwx, rwh, rb},
 		tol:     1e-12,
+	})
+
+	const steps = 6
+	seq := p("seq", steps, bs, in)
+	cases = append(cases, fusedCase{
+		name:  "rnn_sequence",
+		fused: func(tp *Tape) *Var { return tp.RNNSequence(seq, h, rwx, rwh, rb) },
+		unfused: func(tp *Tape) *Var {
+			hs, ht := make([]*Var, steps), h
+			for s := range steps {
+				ht = tp.Tanh(tp.Add(tp.Add(tp.MatMul(tp.Select(seq, 0, s), rwx), tp.MatMul(ht, rwh)), rb))
+				hs[s] = ht
+			}
+			return tp.Stack(0, hs...)
+		},
+		params: []*Var{seq, h, rwx, rwh, rb},
+		tol:    1e-12,
 	})
 
 	lwx, lwh, lb := p("lstm.wx", in, 4*n), p("lstm.wh", n, 4*n), p("lstm.b", 4*n)
@@ -303,6 +330,8 @@ func TestFusedPanics(t *testing.T) {
 	mustPanic(t, func() { tp.DenseAct(z(2, 3), z(3, 5), nil, Activation(9)) }, "DenseAct", "activation 9")
 	mustPanic(t, func() { tp.RNNCellStep(z(2, 3), z(2, 4), z(3, 4), z(4, 4), z(5)) }, "RNNCellStep", "[5]", "[3 4]")
 	mustPanic(t, func() { tp.RNNCellStep(z(2, 3), z(1, 4), z(3, 4), z(4, 4), z(4)) }, "RNNCellStep", "[2 3]", "[1 4]")
+	mustPanic(t, func() { tp.RNNSequence(z(5, 2, 3), z(2, 4), z(3, 4), z(4, 4), z(5)) }, "RNNSequence", "[5]", "[3 4]")
+	mustPanic(t, func() { tp.RNNSequence(z(2, 3), z(2, 4), z(3, 4), z(4, 4), z(4)) }, "RNNSequence", "[2 3]", "[T batch in]")
 	mustPanic(t, func() { tp.LSTMCellStep(z(2, 3), z(2, 4), z(2, 4), z(3, 12), z(4, 16), z(16)) }, "LSTMCellStep", "[3 12]")
 	mustPanic(t, func() { tp.LSTMCellStep(z(2, 3), z(2, 4), z(2, 5), z(3, 16), z(4, 16), z(16)) }, "LSTMCellStep", "[2 5]", "[2 4]")
 	mustPanic(t, func() { tp.GRUCellStep(z(2, 3), z(2, 4), z(3, 12), z(4, 12), z(12), z(8)) }, "GRUCellStep", "[8]")
