@@ -46,7 +46,8 @@
 //     RNNSequence (a vanilla cell over a whole sequence, with the backward
 //     pass through time in one pass),
 //     Attention (scores, scale, causal or additive mask, softmax and the
-//     weighted sum). Each is tested against its unfused composition (bit
+//     weighted sum), SelfAttentionQKV (the same from packed Q|K|V
+//     projections, with the split into heads and their merge). Each is tested against its unfused composition (bit
 //     for bit, or to 1e-12 where two products are accumulated into one
 //     tensor); the lessons record the unfused ops, which they show one by
 //     one

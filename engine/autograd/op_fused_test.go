@@ -104,6 +104,19 @@ func TestAttentionGrad(t *testing.T) {
 	})
 }
 
+func TestSelfAttentionQKVGrad(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		batch, steps := rapid.IntRange(1, 2).Draw(rt, "batch"), rapid.IntRange(1, 3).Draw(rt, "T")
+		heads, hd := rapid.IntRange(1, 2).Draw(rt, "heads"), rapid.IntRange(1, 2).Draw(rt, "hd")
+		causal := rapid.Bool().Draw(rt, "causal")
+		qkv := randParam(rt, "qkv", batch*steps, 3*heads*hd)
+		checkGrad(rt, func(tp *Tape) *Var {
+			out, _ := tp.SelfAttentionQKV(qkv, batch, heads, 0.7, causal, nil)
+			return out
+		}, qkv)
+	})
+}
+
 // fusedCase is a fused op and its unfused composition over the same
 // parameters, with the tolerance they must agree to (0: bit for bit).
 type fusedCase struct {
@@ -233,6 +246,29 @@ func fusedCases() []fusedCase {
 			unfused: func(tp *Tape) *Var { return attn(tp, q, kc, vc, causalMask) },
 			params:  []*Var{q, kc, vc},
 		})
+	const batch, seqLen, heads, hd = 3, 5, 2, 3
+	qkv := p("qkv", batch*seqLen, 3*heads*hd)
+	for _, causal := range []bool{false, true} {
+		name := "self_attention"
+		if causal {
+			name += "_causal"
+		}
+		cases = append(cases, fusedCase{
+			name: name,
+			fused: func(tp *Tape) *Var {
+				r, _ := tp.SelfAttentionQKV(qkv, batch, heads, scale, causal, nil)
+				return r
+			},
+			unfused: func(tp *Tape) *Var { // as workload W6 did
+				x := tp.Reshape(qkv, batch, seqLen, 3, heads, hd)
+				x = tp.Reshape(tp.Permute(x, 2, 0, 3, 1, 4), 3, batch*heads, seqLen, hd)
+				ctx, _ := tp.Attention(tp.Select(x, 0, 0), tp.Select(x, 0, 1), tp.Select(x, 0, 2), scale, causal, nil)
+				ctx = tp.Permute(tp.Reshape(ctx, batch, heads, seqLen, hd), 0, 2, 1, 3)
+				return tp.Reshape(ctx, batch*seqLen, heads*hd)
+			},
+			params: []*Var{qkv},
+		})
+	}
 	return cases
 }
 
@@ -338,4 +374,7 @@ func TestFusedPanics(t *testing.T) {
 	mustPanic(t, func() { tp.Attention(z(2, 3, 4), z(2, 5, 3), z(2, 5, 2), 1, false, nil) }, "Attention", "[2 3 4]", "[2 5 3]")
 	mustPanic(t, func() { tp.Attention(z(2, 3, 4), z(2, 5, 4), z(2, 5, 2), 1, true, nil) }, "Attention", "causal", "[2 3 4]", "[2 5 4]")
 	mustPanic(t, func() { tp.Attention(z(2, 3, 4), z(2, 5, 4), z(2, 5, 2), 1, false, tensor.New(5, 3)) }, "Attention", "mask shape [5 3]")
+	mustPanic(t, func() { tp.SelfAttentionQKV(z(6, 12), 4, 2, 1, false, nil) }, "SelfAttentionQKV", "[6 12]", "batch 4")
+	mustPanic(t, func() { tp.SelfAttentionQKV(z(6, 12), 2, 3, 1, false, nil) }, "SelfAttentionQKV", "[6 12]", "3 heads")
+	mustPanic(t, func() { tp.SelfAttentionQKV(z(6, 12), 2, 2, 1, false, tensor.New(3, 2)) }, "SelfAttentionQKV", "mask shape [3 2]")
 }
