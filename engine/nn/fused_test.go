@@ -116,6 +116,37 @@ func TestFusedLayersMatchUnfused(t *testing.T) {
 		})
 	}
 
+	// One step of each cell, fused and not.
+	xs, hs := autograd.NewParam("xs", tensor.RandN(rng, 3, 5)), autograd.NewParam("hs", tensor.RandN(rng, 3, 4))
+	cs := autograd.NewParam("cs", tensor.RandN(rng, 3, 4))
+	steps := []struct {
+		name   string
+		fused  *bool
+		params []*autograd.Var
+		f      func(tp *autograd.Tape) *autograd.Var
+	}{
+		{"rnn step", &rnn.Cell.Fused, append(rnn.Params(), xs, hs), func(tp *autograd.Tape) *autograd.Var { return rnn.Cell.Step(tp, xs, hs) }},
+		{"lstm step", &lstm.Cell.Fused, append(lstm.Params(), xs, hs, cs), func(tp *autograd.Tape) *autograd.Var {
+			h, c := lstm.Cell.Step(tp, xs, hs, cs)
+			return tp.Concat(1, h, c)
+		}},
+		{"gru step", &gru.Cell.Fused, append(gru.Params(), xs, hs), func(tp *autograd.Tape) *autograd.Var { return gru.Cell.Step(tp, xs, hs) }},
+	}
+	for _, c := range steps {
+		ps := c.params
+		*c.fused = true
+		fv, fg := runLoss(c.f, ps)
+		fn := nodes
+		*c.fused = false
+		uv, ug := runLoss(c.f, ps)
+		t.Run(c.name, func(t *testing.T) {
+			if fn >= nodes {
+				t.Fatalf("fused: %d nodes, unfused %d", fn, nodes)
+			}
+			sameRun(t, ps, 1e-12, fv, uv, fg, ug)
+		})
+	}
+
 	for _, causal := range []bool{false, true} {
 		m := NewMultiHeadAttention("attn", 8, 2, causal, rng)
 		xa := autograd.NewParam("xa", tensor.RandN(rng, 2, 5, 8))
@@ -139,6 +170,13 @@ func TestFusedLayersMatchUnfused(t *testing.T) {
 func TestFusedLayersGrad(t *testing.T) {
 	rng := tensor.NewRNG(8)
 	seq := autograd.NewParam("seq", tensor.RandN(rng, 2, 3, 2))
+	r := NewRNN("rnn", 2, 3, rng)
+	r.Cell.Fused = true
+	h0 := autograd.NewParam("h0", tensor.RandN(rng, 2, 3))
+	checkGrad(t, func(tp *autograd.Tape) *autograd.Var {
+		all, last := r.ForwardFrom(tp, seq, h0)
+		return tp.Concat(1, tp.Flatten(all), last)
+	}, append(r.Params(), seq, h0)...)
 	l := NewLSTM("lstm", 2, 3, rng)
 	l.Cell.Fused = true
 	checkGrad(t, func(tp *autograd.Tape) *autograd.Var { return l.Forward(tp, seq) }, append(l.Params(), seq)...)
