@@ -40,8 +40,8 @@
 //     image), MaxPool2D, AvgPool2D, LayerNorm, Dropout (inverted)
 //   - fused, numerically stable losses: BCE, BCEWithLogits,
 //     SoftmaxCrossEntropy
-//   - fused layers, for training at speed (op_fused_*.go): DenseAct (a
-//     dense layer and its activation), RNNCellStep, LSTMCellStep and
+//   - fused layers, for training at speed (op_fused_*.go): DenseAct and
+//     Conv2DAct (a dense or convolution layer and its activation), RNNCellStep, LSTMCellStep and
 //     GRUCellStep (a recurrent cell's step: both products and the gates),
 //     RNNSequence (a vanilla cell over a whole sequence, with the backward
 //     pass through time in one pass),

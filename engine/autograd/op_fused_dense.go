@@ -2,7 +2,6 @@ package autograd
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/dlearn/dlearn/engine/tensor"
 )
@@ -34,46 +33,33 @@ func (a Activation) String() string {
 	return "Activation(" + itoa(int(a)) + ")"
 }
 
-// apply writes act(z) into z in place.
+// apply writes act(z) into z in place, with the activation op's own
+// kernel (split between the cores for large z).
 func (a Activation) apply(z []float64) {
 	switch a {
 	case ActReLU:
-		for i, v := range z {
-			z[i] = max(v, 0)
-		}
+		each2(costCheap, z, z, reluKernel)
 	case ActTanh:
-		for i, v := range z {
-			z[i] = math.Tanh(v)
-		}
+		each2(costExp, z, z, tanhKernel)
 	case ActSigmoid:
-		for i, v := range z {
-			z[i] = sigmoid(v)
-		}
+		each2(costExp, z, z, sigmoidKernel)
 	}
 }
 
 // grad writes g ⊙ act′ into d, with act′ computed from the activation's
-// output y, exactly as the unfused op's backward pass does: ReLU passes g
-// where y > 0 (the same as where the pre-activation is > 0), tanh
+// output y, exactly as the activation op's backward pass does: ReLU passes
+// g where y > 0 (the same as where the pre-activation is > 0), tanh
 // multiplies by 1 − y², sigmoid by y(1 − y).
 func (a Activation) grad(d, g, y []float64) {
-	g = g[:len(d)]
-	y = y[:len(d)]
 	switch a {
 	case ActNone:
 		copy(d, g)
 	case ActReLU:
-		for i, v := range y {
-			d[i] = math.Float64frombits(math.Float64bits(g[i]) & positive(v))
-		}
+		each3(costCheap, d, g, y, reluGradKernel)
 	case ActTanh:
-		for i, v := range y {
-			d[i] = g[i] * (1 - v*v)
-		}
+		each3(costCheap, d, g, y, tanhGradKernel)
 	case ActSigmoid:
-		for i, v := range y {
-			d[i] = g[i] * v * (1 - v)
-		}
+		each3(costCheap, d, g, y, sigmoidGradKernel)
 	}
 }
 

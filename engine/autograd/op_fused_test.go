@@ -42,6 +42,23 @@ func TestDenseActGrad(t *testing.T) {
 	})
 }
 
+func TestConv2DActGrad(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		n, c, h, w, k, stride, pad := convCase(rt)
+		f := rapid.IntRange(1, 3).Draw(rt, "f")
+		x, wt, b := randParam(rt, "x", n, c, h, w), randParam(rt, "w", f, c, k, k), randParam(rt, "b", f)
+		act := rapid.SampledFrom(fusedActs).Draw(rt, "act")
+		if act == ActReLU {
+			for _, v := range NoGradTape().Conv2D(x, wt, b, stride, pad).Value.Data {
+				if math.Abs(v) < 1e-3 {
+					rt.Skipf("pre-activation %g at ReLU's kink", v)
+				}
+			}
+		}
+		checkGrad(rt, func(tp *Tape) *Var { return tp.Conv2DAct(x, wt, b, stride, pad, act) }, x, wt, b)
+	})
+}
+
 func TestRNNCellStepGrad(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		bs, in, n := rapid.IntRange(1, 3).Draw(rt, "batch"), rapid.IntRange(1, 3).Draw(rt, "in"), rapid.IntRange(1, 3).Draw(rt, "hidden")
@@ -140,6 +157,16 @@ func fusedCases() []fusedCase {
 			fused:   func(tp *Tape) *Var { return tp.DenseAct(x, w, b, act) },
 			unfused: func(tp *Tape) *Var { return unfusedAct(tp, tp.Add(tp.MatMul(x, w), b), act) },
 			params:  []*Var{x, w, b},
+		})
+	}
+
+	cx, cw, cb := p("cx", 2, 3, 6, 5), p("cw", 4, 3, 3, 3), p("cb", 4)
+	for _, act := range fusedActs {
+		cases = append(cases, fusedCase{
+			name:    "conv2d_" + act.String(),
+			fused:   func(tp *Tape) *Var { return tp.Conv2DAct(cx, cw, cb, 1, 1, act) },
+			unfused: func(tp *Tape) *Var { return unfusedAct(tp, tp.Conv2D(cx, cw, cb, 1, 1), act) },
+			params:  []*Var{cx, cw, cb},
 		})
 	}
 
@@ -364,6 +391,9 @@ func TestFusedPanics(t *testing.T) {
 	mustPanic(t, func() { tp.DenseAct(z(2, 3), z(3, 5), z(4), ActReLU) }, "DenseAct", "[4]", "[3 5]")
 	mustPanic(t, func() { tp.DenseAct(z(2, 3, 1), z(3, 5), nil, ActReLU) }, "DenseAct", "[2 3 1]", "[3 5]")
 	mustPanic(t, func() { tp.DenseAct(z(2, 3), z(3, 5), nil, Activation(9)) }, "DenseAct", "activation 9")
+	mustPanic(t, func() { tp.Conv2DAct(z(1, 2, 5, 5), z(3, 4, 3, 3), nil, 1, 0, ActReLU) }, "Conv2D", "[1 2 5 5]", "[3 4 3 3]")
+	mustPanic(t, func() { tp.Conv2DAct(z(1, 2, 5, 5), z(3, 2, 3, 3), z(2), 1, 0, ActReLU) }, "Conv2DAct", "[2]", "[3 2 3 3]")
+	mustPanic(t, func() { tp.Conv2DAct(z(1, 2, 5, 5), z(3, 2, 3, 3), nil, 1, 0, Activation(-1)) }, "Conv2DAct", "activation -1")
 	mustPanic(t, func() { tp.RNNCellStep(z(2, 3), z(2, 4), z(3, 4), z(4, 4), z(5)) }, "RNNCellStep", "[5]", "[3 4]")
 	mustPanic(t, func() { tp.RNNCellStep(z(2, 3), z(1, 4), z(3, 4), z(4, 4), z(4)) }, "RNNCellStep", "[2 3]", "[1 4]")
 	mustPanic(t, func() { tp.RNNSequence(z(5, 2, 3), z(2, 4), z(3, 4), z(4, 4), z(5)) }, "RNNSequence", "[5]", "[3 4]")

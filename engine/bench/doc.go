@@ -27,8 +27,8 @@
 //
 // # Fused ops
 //
-// W3, W5, W6 and W7 train through the autograd package's fused ops
-// (DenseAct, RNNSequence, SelfAttentionQKV): the same models and, to
+// W3 to W7 train through the autograd package's fused ops (DenseAct,
+// Conv2DAct, RNNSequence, SelfAttentionQKV): the same models and, to
 // rounding, the same losses step by step as the unfused ops the lessons
 // show, in fewer passes and tensors.
 //

@@ -32,8 +32,8 @@
 //
 // # Fused paths
 //
-// For training at speed, Dense.ForwardAct records a dense layer and its
-// activation as one op, and the Fused field of RNNCell, LSTMCell, GRUCell
+// For training at speed, Dense.ForwardAct and Conv2D.ForwardAct record a
+// layer and its activation as one op, and the Fused field of RNNCell, LSTMCell, GRUCell
 // and MultiHeadAttention makes a step (for RNN, the whole sequence) or the
 // attention core one op: the autograd package's fused ops, which compute
 // the same values (bit for bit, or to rounding where two products are

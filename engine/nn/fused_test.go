@@ -81,6 +81,15 @@ func TestFusedLayersMatchUnfused(t *testing.T) {
 		}
 	}
 
+	conv := NewConv2D("conv", 2, 3, 3, 1, 1, rng)
+	img := autograd.NewParam("img", tensor.RandN(rng, 2, 2, 5, 4))
+	for act, f := range acts {
+		ps := append(conv.Params(), img)
+		fv, fg := runLoss(func(tp *autograd.Tape) *autograd.Var { return conv.ForwardAct(tp, img, act) }, ps)
+		uv, ug := runLoss(func(tp *autograd.Tape) *autograd.Var { return f(tp, conv.Forward(tp, img)) }, ps)
+		sameRun(t, ps, 0, fv, uv, fg, ug)
+	}
+
 	seq := autograd.NewParam("seq", tensor.RandN(rng, 3, 7, 5))
 	rnn, lstm, gru := NewRNN("rnn", 5, 4, rng), NewLSTM("lstm", 5, 4, rng), NewGRU("gru", 5, 4, rng)
 	for _, p := range append(rnn.Params(), gru.Params()...) {
