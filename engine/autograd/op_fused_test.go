@@ -137,11 +137,10 @@ func TestSelfAttentionQKVGrad(t *testing.T) {
 // fusedCase is a fused op and its unfused composition over the same
 // parameters, with the tolerance they must agree to (0: bit for bit).
 type fusedCase struct {
-	name            string
-	fused, unfused  func(tp *Tape) *Var
-	params          []*Var
-	tol             float64
-	checkReplayWith int // index of the parameter a replay moves
+	name           string
+	fused, unfused func(tp *Tape) *Var
+	params         []*Var
+	tol            float64
 }
 
 func fusedCases() []fusedCase {
