@@ -197,3 +197,42 @@ func TestFusedLayersGrad(t *testing.T) {
 	xa := autograd.NewParam("xa", tensor.RandN(rng, 2, 3, 4))
 	checkGrad(t, func(tp *autograd.Tape) *autograd.Var { return m.Forward(tp, xa) }, append(m.Params(), xa)...)
 }
+
+// TestLSTMAgainstTorch compares one step, unfused and fused, and its
+// gradients (of sum(h') + 2·sum(c')) with torch.nn.LSTMCell in float64,
+// numbers generated once by testdata/lstm_ref.py (PyTorch 1.13) with the
+// same weights.
+func TestLSTMAgainstTorch(t *testing.T) {
+	want := map[string][]float64{
+		"h":   {-0.5132838693303896, 0.10976909956532657},
+		"c":   {-0.8605283337022271, 0.6733523427104087},
+		"dx":  {-0.3676637560200313, 0.2728277304621567},
+		"dh":  {0.317896097888511, -0.22732267220258778},
+		"dc":  {2.2209113406500567, 0.9659892326307019},
+		"dWx": {-0.4140013777388005, 0.36353917474522796, -0.07988249245705628, 0.3789699430468475, 0.22152432444457895, 0.2597076817355838, -0.12153314425134722, 0.08032371944369911, 0.5980019900671563, -0.5251121412986627, 0.11538582243797017, -0.5474010288454464, -0.3199795797532807, -0.37513331806250994, 0.17554787502972377, -0.11602315030756538},
+		"dWh": {-0.1840006123283558, 0.16157296655343467, -0.0355033299809139, 0.1684310857985989, 0.09845525530870175, 0.11542563632692614, -0.05401473077837654, 0.035699430863866274, 0.0920003061641779, -0.08078648327671734, 0.01775166499045695, -0.08421554289929944, -0.049227627654350875, -0.05771281816346307, 0.02700736538918827, -0.017849715431933137},
+		"db":  {-0.46000153082088946, 0.4039324163835866, -0.08875832495228475, 0.4210777144964972, 0.24613813827175438, 0.2885640908173153, -0.13503682694594135, 0.08924857715966568},
+	}
+	for _, fused := range []bool{false, true} {
+		c := NewLSTMCell("l", 2, 2, tensor.NewRNG(1))
+		c.Fused = fused
+		copy(c.Wx.Value.Data, []float64{0.3, -0.5, 0.8, 0.1, -0.2, 0.4, 0.25, -0.35, 0.6, 0.2, -0.7, 0.5, 0.9, -0.3, -0.15, 0.45})
+		copy(c.Wh.Value.Data, []float64{-0.4, 0.7, 0.2, -0.6, 0.3, 0.5, 0.55, -0.25, 0.1, -0.8, 0.6, 0.4, -0.5, 0.2, -0.45, 0.35})
+		copy(c.B.Value.Data, []float64{0.1, -0.2, 1.05, 0.7, -0.1, 0.2, 0.3, -0.4})
+		x := autograd.NewParam("x", tensor.FromValues([]float64{0.9, -1.3}, 1, 2))
+		h := autograd.NewParam("h", tensor.FromValues([]float64{0.4, -0.2}, 1, 2))
+		cs := autograd.NewParam("c", tensor.FromValues([]float64{-0.6, 0.8}, 1, 2))
+		tp := autograd.NewTape()
+		h2, c2 := c.Step(tp, x, h, cs)
+		tp.Backward(tp.Add(tp.Sum(h2), tp.Scale(tp.Sum(c2), 2)))
+		got := map[string][]float64{"h": h2.Value.Data, "c": c2.Value.Data, "dx": x.Grad.Data, "dh": h.Grad.Data, "dc": cs.Grad.Data,
+			"dWx": c.Wx.Grad.Data, "dWh": c.Wh.Grad.Data, "db": c.B.Grad.Data}
+		for k, w := range want {
+			for i := range w {
+				if math.Abs(got[k][i]-w[i]) > 1e-14 {
+					t.Errorf("fused %v: %s[%d] = %.17g, torch %.17g", fused, k, i, got[k][i], w[i])
+				}
+			}
+		}
+	}
+}
