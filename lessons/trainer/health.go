@@ -127,8 +127,19 @@ func (h *Health) recordUpdate(ups []ParamUpdate) {
 
 // recordForward adds the share of dead or saturated units of every
 // activation node of a forward pass. A unit is one position of the
-// output apart from its first (batch) axis.
+// output apart from its first (batch) axis. A node its lesson named has a
+// gauge of its own ("h1 (relu)"); the unnamed nodes of one op kind are
+// pooled into one gauge per pass named after the op ("sigmoid": the
+// share of all their units), so that a tape whose length changes from
+// pass to pass (a GRU over sentences of different lengths) keeps one row
+// per kind rather than one per tape index.
 func (h *Health) recordForward(nodes []*autograd.Node) {
+	type pool struct {
+		kind        string
+		flat, units int
+	}
+	var pooled []string
+	pools := map[string]*pool{}
 	for _, n := range nodes {
 		var kind string
 		var flat func(x float64) bool
@@ -142,20 +153,41 @@ func (h *Health) recordForward(nodes []*autograd.Node) {
 		default:
 			continue
 		}
-		h.record(nameOf(n.Out)+" ("+n.Op+")", kind, flatShare(n.Out.Value.Data, n.Out.Value.Shape, flat))
+		f, u := flatUnits(n.Out.Value.Data, n.Out.Value.Shape, flat)
+		if n.Out.Name != "" {
+			share := 0.0
+			if u > 0 {
+				share = float64(f) / float64(u)
+			}
+			h.record(n.Out.Name+" ("+n.Op+")", kind, share)
+			continue
+		}
+		p, ok := pools[n.Op]
+		if !ok {
+			p = &pool{kind: kind}
+			pools[n.Op] = p
+			pooled = append(pooled, n.Op)
+		}
+		p.flat += f
+		p.units += u
+	}
+	for _, op := range pooled {
+		p := pools[op]
+		share := 0.0
+		if p.units > 0 {
+			share = float64(p.flat) / float64(p.units)
+		}
+		h.record(op, p.kind, share)
 	}
 }
 
-// flatShare is the share of units for which flat holds on every row.
-func flatShare(xs []float64, shape []int, flat func(float64) bool) float64 {
-	units := len(xs)
+// flatUnits counts the units, and those for which flat holds on every
+// row.
+func flatUnits(xs []float64, shape []int, flat func(float64) bool) (dead, units int) {
+	units = len(xs)
 	if len(shape) > 1 && shape[0] > 0 {
 		units = len(xs) / shape[0]
 	}
-	if units == 0 {
-		return 0
-	}
-	dead := 0
 	for u := range units {
 		all := true
 		for k := u; k < len(xs) && all; k += units {
@@ -165,7 +197,7 @@ func flatShare(xs []float64, shape []int, flat func(float64) bool) float64 {
 			dead++
 		}
 	}
-	return float64(dead) / float64(units)
+	return dead, units
 }
 
 // Panel is the gauges as a table of sparklines, one row per gauge with its
@@ -241,3 +273,8 @@ func Sparkline(vs []float64, share bool) string {
 	}
 	return b.String()
 }
+
+// Health returns the loop's training-health gauges recorded so far (see
+// Watch.Health), for a test or a front end that reads the numbers rather
+// than the panel.
+func (l *Loop) Health() *Health { return l.Watch.Health() }
