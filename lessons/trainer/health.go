@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/dlearn/dlearn/engine/autograd"
+	"github.com/dlearn/dlearn/lessons"
 	"github.com/dlearn/dlearn/lessons/scene"
 )
 
@@ -141,16 +142,8 @@ func (h *Health) recordForward(nodes []*autograd.Node) {
 	var pooled []string
 	pools := map[string]*pool{}
 	for _, n := range nodes {
-		var kind string
-		var flat func(x float64) bool
-		switch n.Op {
-		case "relu":
-			kind, flat = GaugeDead, func(x float64) bool { return x == 0 }
-		case "sigmoid":
-			kind, flat = GaugeSaturated, func(x float64) bool { return x*(1-x) < 0.01*0.25 }
-		case "tanh":
-			kind, flat = GaugeSaturated, func(x float64) bool { return 1-x*x < 0.01 }
-		default:
+		kind, flat := activation(n.Op)
+		if flat == nil {
 			continue
 		}
 		f, u := flatUnits(n.Out.Value.Data, n.Out.Value.Shape, flat)
@@ -179,6 +172,21 @@ func (h *Health) recordForward(nodes []*autograd.Node) {
 		}
 		h.record(op, p.kind, share)
 	}
+}
+
+// activation is the gauge of an activation op and the test of a flat
+// unit's output: a ReLU's 0 (dead), a sigmoid's or tanh's derivative
+// below 1% of its largest (saturated); nil for another op.
+func activation(op string) (kind string, flat func(x float64) bool) {
+	switch op {
+	case "relu":
+		return GaugeDead, func(x float64) bool { return x == 0 }
+	case "sigmoid":
+		return GaugeSaturated, func(x float64) bool { return x*(1-x) < 0.01*0.25 }
+	case "tanh":
+		return GaugeSaturated, func(x float64) bool { return 1-x*x < 0.01 }
+	}
+	return "", nil
 }
 
 // flatUnits counts the units, and those for which flat holds on every
@@ -278,3 +286,68 @@ func Sparkline(vs []float64, share bool) string {
 // Watch.Health), for a test or a front end that reads the numbers rather
 // than the panel.
 func (l *Loop) Health() *Health { return l.Watch.Health() }
+
+// RecordUpdate adds one gradient norm and one update-to-weight ratio for
+// layer, over all of ups (the latest update of a whole network, say:
+// Watch.LastUpdate), for a machine that drives its own training and
+// keeps its own Health.
+func (h *Health) RecordUpdate(layer string, ups []ParamUpdate) {
+	pooled := make([]ParamUpdate, len(ups))
+	for i, u := range ups {
+		u.Name = layer
+		pooled[i] = u
+	}
+	h.recordUpdate(pooled)
+}
+
+// RecordUnits adds, for layer, the share of dead ReLU units and of
+// saturated sigmoid or tanh units over all the activation nodes of nodes
+// (pooled: their flat units over their units), one value per kind found.
+func (h *Health) RecordUnits(layer string, nodes []*autograd.Node) {
+	type pool struct{ flat, units int }
+	var kinds []string
+	pools := map[string]*pool{}
+	for _, n := range nodes {
+		kind, flat := activation(n.Op)
+		if flat == nil {
+			continue
+		}
+		f, u := flatUnits(n.Out.Value.Data, n.Out.Value.Shape, flat)
+		p, ok := pools[kind]
+		if !ok {
+			p = &pool{}
+			pools[kind] = p
+			kinds = append(kinds, kind)
+		}
+		p.flat += f
+		p.units += u
+	}
+	for _, k := range kinds {
+		if p := pools[k]; p.units > 0 {
+			h.record(layer, k, float64(p.flat)/float64(p.units))
+		}
+	}
+}
+
+// EncodeHealth writes h for DecodeHealth.
+func EncodeHealth(e *lessons.Encoder, h *Health) {
+	e.Len(len(h.Gauges), false)
+	for _, g := range h.Gauges {
+		e.String(g.Layer)
+		e.String(g.Kind)
+		e.Floats(g.Values)
+	}
+}
+
+// DecodeHealth reads what EncodeHealth wrote.
+func DecodeHealth(d *lessons.Decoder) Health {
+	var h Health
+	n, _ := d.Len(maxGauges, 3)
+	for range n {
+		if d.Err() != nil {
+			break
+		}
+		h.Gauges = append(h.Gauges, Gauge{Layer: d.String(256), Kind: d.String(256), Values: d.Floats(2 * healthKeep)})
+	}
+	return h
+}

@@ -1,6 +1,7 @@
 package trainer
 
 import (
+	"math"
 	"testing"
 
 	"github.com/dlearn/dlearn/engine/autograd"
@@ -37,3 +38,25 @@ func TestHealthPoolsUnnamedActivations(t *testing.T) {
 		t.Fatalf("pooled sigmoid: %+v", g)
 	}
 }
+
+// A machine's own gauges: one pair per network over all its parameters'
+// updates, and its activations' units pooled per kind.
+func TestHealthRecordPerNetwork(t *testing.T) {
+	var h Health
+	h.RecordUpdate("G", []ParamUpdate{{Name: "G.dense1.W", Before: 3, Delta: 0.3, Grad: 1}, {Name: "G.dense1.b", Before: 4, Delta: 0.4, Grad: 2}})
+	tp := autograd.NewTape()
+	x := autograd.NewParam("x", tensor.FromRows([][]float64{{-1, -1, 2}, {-2, 3, 1}}))
+	tp.ReLU(x)
+	tp.ReLU(tp.Neg(x)) // dead where x > 0 on both rows: the third unit
+	tp.Tanh(x)         // no unit saturated
+	h.RecordUnits("G", tp.Nodes())
+	g, _ := h.Latest("G", GaugeGrad)
+	r, _ := h.Latest("G", GaugeRatio)
+	d, _ := h.Latest("G", GaugeDead)
+	s, _ := h.Latest("G", GaugeSaturated)
+	if len(h.Gauges) != 4 || !near(g, math.Sqrt(5)) || !near(r, 0.1) || d != 2.0/6 || s != 0 {
+		t.Fatalf("gauges %+v", h.Gauges)
+	}
+}
+
+func near(a, b float64) bool { return math.Abs(a-b) <= 1e-12*math.Max(1, math.Abs(b)) }
