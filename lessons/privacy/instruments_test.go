@@ -40,3 +40,16 @@ func TestDivergenceAutopsy(t *testing.T) {
 		t.Fatalf("autopsy %+v", a)
 	}
 }
+
+// A run mine mode stopped is done at that step, without the final stage.
+func TestMineStopEndsTheRun(t *testing.T) {
+	m := newMachine(42, lessons.Settings{"epochs": "1", "batch": "50", "lr": "0.5", "sigma": "1.7", "clip": "1"})
+	m.Advance(lessons.Op)
+	m.Advance(lessons.Op)
+	m.Advance(lessons.Step)
+	m.loop.MineStopped = true
+	m.Advance(lessons.Step)
+	if !m.Done() || m.stage == stFinal || m.loop.Step != 1 {
+		t.Fatalf("done %v, stage %d, step %d", m.Done(), m.stage, m.loop.Step)
+	}
+}

@@ -67,3 +67,25 @@ func TestSequenceInstruments(t *testing.T) {
 		t.Errorf("the check did not reach the attention pooling: last %s", last)
 	}
 }
+
+// Mine mode reaches both models' loops, and a bag model it stopped ends
+// the run there: the sequence model does not train, and the report and
+// the instruments are the bag model's.
+func TestMineReachesBothModels(t *testing.T) {
+	m := newMachine(42, config{lr: 0.02, epochs: 1, hidden: 8, pool: PoolAttention})
+	mine := &lessons.Mine{}
+	m.Mined().SetMine(mine)
+	if m.bagLoop.Mine != mine || m.seqLoop.Mine != mine {
+		t.Fatal("mine mode does not reach both loops")
+	}
+	m.Mined().SetMine(nil) // no learner's code here: stop the bag model by hand
+	m.Advance(lessons.Step)
+	m.bagLoop.MineStopped = true
+	if !m.Done() || m.Instruments() != &m.bagLoop {
+		t.Fatalf("done %v, instruments the bag's %v", m.Done(), m.Instruments() == &m.bagLoop)
+	}
+	m.Advance(lessons.End)
+	if m.seqLoop.Step != 0 {
+		t.Fatalf("the sequence model trained %d steps after mine mode stopped the run", m.seqLoop.Step)
+	}
+}
