@@ -69,6 +69,9 @@ type MineCheck struct {
 	// Diagnosis is the check's hint for the learner's value, when it
 	// matches a known mistake.
 	Diagnosis string
+	// Used is how many of the learner's values the step went on with in
+	// place of the engine's (the checked ones, when all agree).
+	Used int
 }
 
 // Failed reports whether the check found a disagreement or a problem.

@@ -89,9 +89,6 @@ func newLessonCmd(e *env, reg *lessons.Registry) *cobra.Command {
 					return fmt.Errorf("--gradcheck and --mine do not go together yet")
 				}
 			}
-			if f.branch != "" && f.mine {
-				return fmt.Errorf("--mine and --branch do not go together yet")
-			}
 			if f.branch != "" {
 				if qs.answers != nil {
 					return fmt.Errorf("--answers and --branch do not go together: questions are left out while a run is branched")
@@ -103,6 +100,15 @@ func newLessonCmd(e *env, reg *lessons.Registry) *cobra.Command {
 				r, err := lessons.Start(l, f.seed, settings)
 				if err != nil {
 					return err
+				}
+				if f.mine {
+					// Both runs call the learner's code, one after the other.
+					s, err := openMine(cmd.Context(), l)
+					if err != nil {
+						return err
+					}
+					defer s.Close()
+					r.SetMine(s.Mine)
 				}
 				for range f.branchAfter {
 					if !r.Advance(g) {
@@ -176,8 +182,8 @@ func newLessonCmd(e *env, reg *lessons.Registry) *cobra.Command {
 	cmd.Flags().StringVar(&f.branch, "branch", "", "run a branch beside the run with one control changed, as name=value, stepped in lockstep;\n"+
 		"prints the two side by side (--plain, --json)")
 	cmd.Flags().IntVar(&f.branchAfter, "branch-after", 0, "advance this many times (by --granularity) before branching")
-	cmd.Flags().BoolVar(&f.mine, "mine", false, "mine mode: run your own code from the exercises folder at the lesson's ops (sigmoid, bce, softmax)\n"+
-		"beside the engine's, and stop at the first op where they disagree")
+	cmd.Flags().BoolVar(&f.mine, "mine", false, "mine mode: run your own code from the exercises folder at the lesson's ops\n"+
+		"beside the engine's, train with your values while they agree, and stop at the first op where they do not")
 	cmd.Flags().BoolVar(&f.gradCheck, "gradcheck", false, "after the transcript (--steps N), check the gradient at every node of the backward pass of the training step\n"+
 		"in progress, or of the next one, against central differences (on a copy: the run is not changed);\n"+
 		"--plain prints one line per node and the worst relative error, --json one more line {\"gradcheck\": …};\n"+

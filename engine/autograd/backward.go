@@ -52,6 +52,9 @@ func (t *Tape) BackwardSteps(out *Var) iter.Seq[Step] {
 				continue // out does not depend on this node
 			}
 			grads := n.backward(g)
+			if t.onBackward != nil {
+				t.onBackward(Step{Node: n, Upstream: g, Grads: grads})
+			}
 			for j, in := range n.Inputs {
 				if grads[j] == nil || !in.requiresGrad {
 					grads[j] = nil

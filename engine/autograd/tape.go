@@ -73,6 +73,8 @@ type Tape struct {
 	noGrad bool
 	// resets run at Reset: ops return their scratch memory there.
 	resets []func()
+	// onBackward is the backward hook (SetBackwardHook).
+	onBackward func(st Step)
 }
 
 // NewTape returns an empty tape that records operations.

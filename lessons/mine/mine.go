@@ -9,7 +9,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -45,11 +44,7 @@ type Options struct {
 
 // Exercises returns the lesson's exercises that mine mode can check.
 func Exercises(l *lessons.Lesson) []string {
-	var have []string
-	for _, fn := range trainer.MineOps() {
-		ex, _, _ := strings.Cut(fn, ".")
-		have = append(have, ex)
-	}
+	have := trainer.MineExercises()
 	var out []string
 	for _, e := range l.Exercises {
 		if slices.Contains(have, e) && !slices.Contains(out, e) {
@@ -65,12 +60,7 @@ func Exercises(l *lessons.Lesson) []string {
 func Open(ctx context.Context, dir string, l *lessons.Lesson, o Options) (*Session, error) {
 	names := Exercises(l)
 	if len(names) == 0 {
-		var ops []string
-		for op, fn := range trainer.MineOps() {
-			ops = append(ops, op+" ("+fn+")")
-		}
-		sort.Strings(ops)
-		return nil, fmt.Errorf("mine: lesson %s has no op mine mode can check yet (it checks %s)", l.ID, strings.Join(ops, ", "))
+		return nil, fmt.Errorf("mine: lesson %s has no op mine mode can check yet (it checks the exercises %s)", l.ID, strings.Join(trainer.MineExercises(), ", "))
 	}
 	if _, ok := l.New(lessons.DefaultSeed, l.Defaults()).(lessons.Miner); !ok {
 		return nil, fmt.Errorf("mine: lesson %s does not run in mine mode yet", l.ID)

@@ -42,6 +42,12 @@ type Cursor struct {
 	Fwd int
 	// Steps are the backward steps taken so far, in the order taken.
 	Steps []autograd.Step
+	// Halted stops the step where it stands (mine mode found the
+	// learner's code wrong there): Op does nothing more and the update is
+	// never applied. Set during the backward pass (by the tape's hook),
+	// it ends the pass at the node being differentiated, revealed with
+	// all before it.
+	Halted bool
 
 	all    []autograd.Step
 	update func()
@@ -59,6 +65,7 @@ func (c *Cursor) Begin(build func(tp *autograd.Tape) *autograd.Var, update func(
 	// the previous step's.
 	c.Steps, c.all = nil, nil
 	c.update = update
+	c.Halted = false
 }
 
 // OpsPerStep is the number of ops of the current step: forward nodes,
@@ -89,6 +96,9 @@ func (c *Cursor) Diverged() bool {
 
 // Op advances by one op and reports whether the step is over (updated).
 func (c *Cursor) Op() bool {
+	if c.Halted {
+		return false
+	}
 	switch c.Phase {
 	case Forward:
 		if c.Fwd < c.Tape.Len() {
@@ -98,6 +108,10 @@ func (c *Cursor) Op() bool {
 		c.Phase = Backward
 		for st := range c.Tape.BackwardSteps(c.Loss) {
 			c.all = append(c.all, st)
+			if c.Halted {
+				c.Steps = c.all
+				return false
+			}
 		}
 		c.Steps = c.all[:0]
 		return c.backwardOne()
@@ -141,7 +155,7 @@ func (c *Cursor) GradSoFar(v *autograd.Var) []float64 {
 // Finish runs the rest of the step (whatever is left of forward, backward
 // and the update).
 func (c *Cursor) Finish() {
-	for c.Phase != Updated && c.Phase != Idle {
+	for c.Phase != Updated && c.Phase != Idle && !c.Halted {
 		c.Op()
 	}
 }

@@ -115,7 +115,9 @@ func (l *Loop) finishStep() {
 			return
 		}
 	}
-	l.Cur.Finish()
+	if l.Cur.Finish(); l.Cur.Halted {
+		return
+	}
 	l.end()
 }
 
@@ -137,15 +139,19 @@ func (l *Loop) begin() {
 	l.Cur.Begin(build, func() {
 		l.updated = l.Watch.Update(l.Params, update, l.Cur.all, l.Step+1)
 	})
+	if l.Mine != nil {
+		// The learner's values first: the watch sees what they lead to.
+		l.mineHooks()
+		if l.checkMine(); l.MineStopped {
+			return
+		}
+	}
 	if a := l.Watch.Forward(l.Cur.Tape, l.Cur.Loss, l.Step+1); a != nil || l.Cur.Diverged() {
 		l.Diverged, l.DivStep, l.Autopsy = true, l.Step+1, a
 		// The whole forward pass is revealed: the autopsy speaks of all
 		// of it, and a machine that walks ops until the pass ends (or a
 		// group of them) is not left waiting for ops that never come.
 		l.Cur.Fwd = l.Cur.Tape.Len()
-	}
-	if l.Mine != nil && !l.Diverged {
-		l.checkMine()
 	}
 }
 

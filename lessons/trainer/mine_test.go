@@ -1,6 +1,7 @@
 package trainer
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -163,5 +164,83 @@ func TestMineAdapters(t *testing.T) {
 				t.Errorf("phase %s %s", ph, block)
 			}
 		})
+	}
+}
+
+// TestMineTrainsWithYours: values that agree with the engine's within
+// MineTol but not bit for bit are the ones the step goes on with: the
+// loss is computed from them, and the report counts them as used.
+func TestMineTrainsWithYours(t *testing.T) {
+	const off = 5e-10 // within MineTol.Abs
+	l := opsLoop()
+	l.SetMine(&lessons.Mine{Impls: map[string]any{
+		"logistic": &checks.LogisticImpl{Sigmoid: func(z float64) float64 { return sigmoid(z) + off }},
+	}})
+	l.Advance(lessons.Op)
+	rep := l.MineReport()
+	if rep.Stopped() || len(rep.Checks) != 1 || rep.Checks[0].Used != 15 {
+		t.Fatalf("report %+v", rep)
+	}
+	var q *autograd.Node
+	for _, n := range l.Cur.Tape.Nodes() {
+		if n.Op == "sigmoid" {
+			q = n
+		}
+	}
+	sum := 0.0
+	for i, v := range q.Inputs[0].Value.Data {
+		if q.Out.Value.Data[i] != sigmoid(v)+off {
+			t.Fatalf("q[%d] = %v, yours %v", i, q.Out.Value.Data[i], sigmoid(v)+off)
+		}
+		sum += sigmoid(v) + off
+	}
+	if got, want := l.Cur.Loss.Item(), sum/15; math.Abs(got-want) > 1e-15 {
+		t.Fatalf("loss %v, the mean of your values %v", got, want)
+	}
+}
+
+// TestMineBackwardHalts: a learner's gradient that disagrees stops the
+// step at that node of the backward pass, revealed, with no update.
+func TestMineBackwardHalts(t *testing.T) {
+	const op = "test-halt"
+	mineBackward("sigmoid", op, "Back", func(_ any, st autograd.Step, c *compare) {
+		g := st.Grads[0]
+		c.total = len(g.Data)
+		for i, e := range g.Data {
+			yours := e
+			if i == 3 {
+				yours = e + 1
+			}
+			if !c.elem(g, i, fmt.Sprintf("[%d]", i), e, yours, nil, nil) {
+				return
+			}
+		}
+	})
+	defer func() {
+		as := backwardAdapters["sigmoid"]
+		backwardAdapters["sigmoid"] = as[:len(as)-1]
+	}()
+	l := opsLoop()
+	l.SetMine(&lessons.Mine{Impls: map[string]any{op: struct{}{}}})
+	var updated bool
+	start := l.Start
+	l.Start = func(rows []int) (func(*autograd.Tape) *autograd.Var, func()) {
+		b, _ := start(rows)
+		return b, func() { updated = true }
+	}
+	l.Advance(lessons.Step)
+	rep := l.MineReport()
+	if !rep.Stopped() || !l.Done() || l.Step != 0 || l.Cur.Phase != Backward {
+		t.Fatalf("report %+v, phase %v, step %d", rep, l.Cur.Phase, l.Step)
+	}
+	first := rep.Checks[rep.First]
+	last := l.Cur.Steps[len(l.Cur.Steps)-1]
+	if first.Node != "∂ q = sigmoid(a)" || first.Index != "[3]" || last.Node.Op != "sigmoid" {
+		t.Fatalf("first failure %+v, last revealed %s", first, last.Node.Label())
+	}
+	l.Advance(lessons.Op)
+	l.Advance(lessons.End)
+	if l.Cur.Steps[len(l.Cur.Steps)-1].Node != last.Node || l.Cur.Phase != Backward || updated {
+		t.Fatal("a halted step moved on")
 	}
 }
