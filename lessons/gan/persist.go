@@ -65,8 +65,7 @@ func (m *machine) EncodeState(state any, e *lessons.Encoder) error {
 	}
 	e.Bool(s.diverged)
 	e.Int(s.divStep)
-	w := s.watch
-	if err := trainer.EncodeWatch(e, &w); err != nil {
+	if err := trainer.EncodeWatch(e, &s.watch); err != nil {
 		return err
 	}
 	trainer.EncodeHealth(e, &s.health)
