@@ -136,17 +136,40 @@ func (h *Health) recordUpdate(ups []ParamUpdate) {
 // per kind rather than one per tape index.
 func (h *Health) recordForward(nodes []*autograd.Node) {
 	type pool struct {
-		kind        string
+		label, kind string
 		flat, units int
 	}
 	var pooled []string
 	pools := map[string]*pool{}
+	add := func(key, label, kind string, f, u int) {
+		p, ok := pools[key]
+		if !ok {
+			p = &pool{label: label, kind: kind}
+			pools[key] = p
+			pooled = append(pooled, key)
+		}
+		p.flat += f
+		p.units += u
+	}
+	// Names numbered along a sequence (h1 … h50, one per time step) make
+	// one gauge when there are more than maxSeries of them in the pass,
+	// so a recurrent network does not get a row per step.
+	series := map[string]int{}
+	for _, n := range nodes {
+		if prefix, ok := numbered(n.Out.Name); ok && n.Out.Name != "" {
+			series[prefix+" "+n.Op]++
+		}
+	}
 	for _, n := range nodes {
 		kind, flat := activation(n.Op)
 		if flat == nil {
 			continue
 		}
 		f, u := flatUnits(n.Out.Value.Data, n.Out.Value.Shape, flat)
+		if prefix, ok := numbered(n.Out.Name); ok && series[prefix+" "+n.Op] > maxSeries {
+			add("series "+prefix+" "+n.Op, prefix+"ₜ ("+n.Op+", every step)", kind, f, u)
+			continue
+		}
 		if n.Out.Name != "" {
 			share := 0.0
 			if u > 0 {
@@ -155,23 +178,30 @@ func (h *Health) recordForward(nodes []*autograd.Node) {
 			h.record(n.Out.Name+" ("+n.Op+")", kind, share)
 			continue
 		}
-		p, ok := pools[n.Op]
-		if !ok {
-			p = &pool{kind: kind}
-			pools[n.Op] = p
-			pooled = append(pooled, n.Op)
-		}
-		p.flat += f
-		p.units += u
+		add(n.Op, n.Op, kind, f, u)
 	}
-	for _, op := range pooled {
-		p := pools[op]
+	for _, key := range pooled {
+		p := pools[key]
 		share := 0.0
 		if p.units > 0 {
 			share = float64(p.flat) / float64(p.units)
 		}
-		h.record(op, p.kind, share)
+		h.record(p.label, p.kind, share)
 	}
+}
+
+// maxSeries is how many activations numbered along a sequence keep a
+// gauge each (the layers of a deep network); more are pooled.
+const maxSeries = 12
+
+// numbered splits a name ending in a number ("h17") into its prefix
+// ("h"); ok is false for a name without one.
+func numbered(name string) (prefix string, ok bool) {
+	i := len(name)
+	for i > 0 && name[i-1] >= '0' && name[i-1] <= '9' {
+		i--
+	}
+	return name[:i], i > 0 && i < len(name)
 }
 
 // activation is the gauge of an activation op and the test of a flat

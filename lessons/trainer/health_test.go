@@ -1,6 +1,7 @@
 package trainer
 
 import (
+	"fmt"
 	"math"
 	"testing"
 
@@ -60,3 +61,32 @@ func TestHealthRecordPerNetwork(t *testing.T) {
 }
 
 func near(a, b float64) bool { return math.Abs(a-b) <= 1e-12*math.Max(1, math.Abs(b)) }
+
+// Activations numbered along a sequence (one per time step) make one
+// gauge past maxSeries of them; up to maxSeries (the layers of a deep
+// network) each keeps its own.
+func TestHealthPoolsLongSeries(t *testing.T) {
+	for _, c := range []struct{ steps, gauges int }{{maxSeries, maxSeries}, {maxSeries + 1, 1}, {50, 1}} {
+		var h Health
+		tp := autograd.NewTape()
+		for i := range c.steps {
+			// Step 1 saturates one of its two units, the others none.
+			v := 0.5
+			if i == 0 {
+				v = 30
+			}
+			z := autograd.NewParam("z", tensor.FromRows([][]float64{{v, 0}}))
+			tp.Tanh(z).Named(fmt.Sprintf("h%d", i+1))
+		}
+		h.recordForward(tp.Nodes())
+		if len(h.Gauges) != c.gauges {
+			t.Fatalf("%d steps: %d gauges, want %d", c.steps, len(h.Gauges), c.gauges)
+		}
+		if c.gauges == 1 {
+			g := h.Gauges[0]
+			if g.Layer != "hₜ (tanh, every step)" || g.Values[0] != 1/float64(2*c.steps) {
+				t.Fatalf("%d steps: %+v", c.steps, g)
+			}
+		}
+	}
+}
