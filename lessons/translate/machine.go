@@ -110,6 +110,10 @@ type machine struct {
 
 	progress
 	cur current
+	// beamCache is the last comparison of greedy decoding with beam
+	// search (beam.go); it depends on the weights only, so it is never
+	// saved and a restored machine computes it again.
+	beamCache *beamResult
 }
 
 func newMachine(seed uint64, cfg config) *machine {
@@ -446,4 +450,5 @@ func (m *machine) Restore(state any) {
 		p.Grad = nil
 	}
 	m.cur = current{}
+	m.beamCache = nil
 }
