@@ -2,6 +2,7 @@ package trainer
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/dlearn/dlearn/engine/autograd"
 	"github.com/dlearn/dlearn/engine/tensor"
@@ -82,8 +83,46 @@ func bnPattern(tp *autograd.Tape, add *autograd.Node) (bnLayer, bool) {
 	return bnLayer{add: add, mul: mul, mu: mu, x: x, n: xs[0], f: xs[1], eps: eps}, true
 }
 
-// bnBackward calls Backward(x, γ, ε, dy) with dy the gradient of y.
+// bnBack keeps the learner's Backward of the last layers, by the layer's
+// add: the three checks of one layer in one backward pass share one call
+// (dy, the gradient of y, is complete from the first on). A node the
+// cache holds is not collected, so its address names one step's layer.
+var bnBack = struct {
+	sync.Mutex
+	keys []*autograd.Node
+	by   map[*autograd.Node]bnGrads
+}{by: map[*autograd.Node]bnGrads{}}
+
+type bnGrads struct {
+	dx            [][]float64
+	dgamma, dbeta []float64
+}
+
+// bnBackward returns Backward(x, γ, ε, dy) with dy the gradient of y,
+// calling it at the layer's first check of the pass.
 func bnBackward(impl any, l bnLayer, c *compare) (dx [][]float64, dgamma, dbeta []float64, ok bool) {
+	bnBack.Lock()
+	g, ok := bnBack.by[l.add]
+	bnBack.Unlock()
+	if ok {
+		return g.dx, g.dgamma, g.dbeta, true
+	}
+	dx, dgamma, dbeta, ok = bnCall(impl, l, c)
+	if ok {
+		bnBack.Lock()
+		bnBack.by[l.add] = bnGrads{dx, dgamma, dbeta}
+		bnBack.keys = append(bnBack.keys, l.add)
+		if len(bnBack.keys) > 64 {
+			delete(bnBack.by, bnBack.keys[0])
+			bnBack.keys = bnBack.keys[1:]
+		}
+		bnBack.Unlock()
+	}
+	return dx, dgamma, dbeta, ok
+}
+
+// bnCall calls Backward(x, γ, ε, dy) with dy the gradient of y.
+func bnCall(impl any, l bnLayer, c *compare) (dx [][]float64, dgamma, dbeta []float64, ok bool) {
 	dy := l.add.Out.Grad
 	if dy == nil {
 		return nil, nil, nil, false
