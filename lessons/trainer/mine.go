@@ -237,7 +237,7 @@ func MineOps() []string {
 	for _, set := range []struct {
 		mark string
 		m    map[string][]adapter
-	}{{"", forwardAdapters}, {"∂ ", backwardAdapters}} {
+	}{{"", forwardAdapters}, {"∂ ", backwardAdapters}, {"", lessonAdapters}} {
 		for op, as := range set.m {
 			for _, a := range as {
 				out = append(out, set.mark+op+": "+a.exercise+"."+a.fn)
@@ -251,7 +251,7 @@ func MineOps() []string {
 // MineExercises returns the exercises mine mode can call, sorted.
 func MineExercises() []string {
 	var out []string
-	for _, m := range []map[string][]adapter{forwardAdapters, backwardAdapters} {
+	for _, m := range []map[string][]adapter{forwardAdapters, backwardAdapters, lessonAdapters} {
 		for _, as := range m {
 			for _, a := range as {
 				if !slices.Contains(out, a.exercise) {
