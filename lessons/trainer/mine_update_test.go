@@ -121,7 +121,9 @@ func TestMineUpdateTrainsWithYours(t *testing.T) {
 				return map[string]any{"momentum": &checks.MomentumImpl{Nesterov: momentumStep(true)}}
 			}, "nesterov update"},
 		{func() optim.Optimizer { return optim.NewRMSProp(0.01) },
-			func(*int, *int) map[string]any { return map[string]any{"momentum": &checks.MomentumImpl{RMSProp: rmsprop}} },
+			func(*int, *int) map[string]any {
+				return map[string]any{"momentum": &checks.MomentumImpl{RMSProp: rmsprop}}
+			},
 			"rmsprop update"},
 	} {
 		t.Run(c.op, func(t *testing.T) {
