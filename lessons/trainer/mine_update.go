@@ -187,6 +187,7 @@ func checkUpdate(mc *MineCompare, impl any, owner any, opt optim.Optimizer, p *a
 		compareW(w)
 	case *optim.Momentum, *optim.RMSProp:
 		mm := impl.(*checks.MomentumImpl)
+		mc.Total(2 * n) // the state, then w
 		state := st.state
 		if state == nil {
 			state = make([]float64, n)
