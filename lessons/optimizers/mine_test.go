@@ -151,7 +151,9 @@ func TestMineStopsAtTheWrongUpdate(t *testing.T) {
 		{"momentum forgets its velocity", func(m map[string]any) {
 			im := m["momentum"].(*checks.MomentumImpl)
 			f := im.Momentum
-			im.Momentum = func(w, v, g []float64, lr, mu float64) ([]float64, []float64) { return f(w, make([]float64, len(v)), g, lr, mu) }
+			im.Momentum = func(w, v, g []float64, lr, mu float64) ([]float64, []float64) {
+				return f(w, make([]float64, len(v)), g, lr, mu)
+			}
 		}, "Momentum (x, y) ← momentum update", 2, "v[0]"},
 		{"adam panics", func(m map[string]any) {
 			m["adam"] = &checks.AdamImpl{New: func(float64) checks.Stepper { panic("TODO: implement adam.New") }}
