@@ -1,0 +1,156 @@
+package mine
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dlearn/dlearn/lessons"
+	"github.com/dlearn/dlearn/lessons/optimizers"
+)
+
+// The lessons that check their own values (optimizers, gan, translate)
+// with the reference solutions, mutants of them and a hang, through real
+// harnesses: they run without -short.
+
+// solutionsWith writes an exercises folder holding the reference
+// solutions of the exercises named, each with its edit applied (a
+// strings.Replacer's old, new pairs; none: the solution as it is).
+func solutionsWith(t *testing.T, edits map[string][]string) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds harnesses; runs without -short")
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module dlearn-exercises\n\ngo 1.26\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for name, edit := range edits {
+		src, err := os.ReadFile(filepath.Join("../../solutions", name, name+".go"))
+		if err != nil {
+			t.Skip("no solutions/ (a classroom copy): ", err)
+		}
+		out := strings.NewReplacer(edit...).Replace(string(src))
+		if len(edit) > 0 && out == string(src) {
+			t.Fatalf("the edit of %s changes nothing", name)
+		}
+		if err := os.Mkdir(filepath.Join(dir, name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name, name+".go"), []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// startBoth starts a run of l in mine mode with s and one of the engine's
+// alone, with the same settings.
+func startBoth(t *testing.T, l *lessons.Lesson, s *Session, set lessons.Settings) (mine, eng *lessons.Run) {
+	t.Helper()
+	mine, err := lessons.Start(l, lessons.DefaultSeed, set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine.SetMine(s.Mine)
+	eng, _ = lessons.Start(l, lessons.DefaultSeed, set)
+	return mine, eng
+}
+
+// sameEnd fails unless the two runs ended at the same place with the
+// same goal measure.
+func sameEnd(t *testing.T, mine, eng *lessons.Run) {
+	t.Helper()
+	got, want := mine.Scene(), eng.Scene()
+	if rep := report(mine); rep == nil || rep.Stopped() {
+		t.Fatalf("mine run stopped: %s", rep.Message())
+	}
+	if got.Pos != want.Pos || got.Goal == nil || got.Goal.Measure != want.Goal.Measure {
+		t.Fatalf("mine run ends at %+v with %+v, the engine's at %+v with %+v", got.Pos, got.Goal, want.Pos, want.Goal)
+	}
+}
+
+// stopsAt fails unless the run stopped at step with the first failing
+// check on node, its index or problem containing says.
+func stopsAt(t *testing.T, r *lessons.Run, step int, node, says string) {
+	t.Helper()
+	rep := report(r)
+	if !rep.Stopped() || rep.Step != step || !r.Done() {
+		t.Fatalf("report %+v, want a stop at step %d", rep, step)
+	}
+	first := rep.Checks[rep.First]
+	if first.Node != node || !strings.Contains(first.Index+" "+first.Problem, says) {
+		t.Errorf("first failure %+v, want %s with %q", first, node, says)
+	}
+	sc := r.Scene()
+	if sc.Question != nil || !strings.Contains(sc.Status.Message, node) || sc.Panels[len(sc.Panels)-1].ID != "mine" {
+		t.Errorf("question %v, status %q", sc.Question, sc.Status.Message)
+	}
+	t.Log(sc.Status.Message)
+}
+
+var optimizerSolutions = map[string][]string{"adam": nil, "momentum": nil}
+
+func TestOwnOptimizers(t *testing.T) {
+	s := open(t, solutionsWith(t, optimizerSolutions), optimizers.Lesson(), 0)
+	if strings.Join(s.Exercises, " ") != "adam momentum" {
+		t.Fatalf("exercises %v", s.Exercises)
+	}
+	set := lessons.Settings{"steps": "60", "surface": "rosenbrock"}
+	r, eng := startBoth(t, optimizers.Lesson(), s, set)
+	for _, run := range []*lessons.Run{r, eng} {
+		run.Advance(lessons.Epoch)
+		run.Set("lr", "0.05")
+		run.Advance(lessons.End)
+	}
+	sameEnd(t, r, eng)
+	if rep := report(r); len(rep.Checks) != 3 || rep.Checks[2].Used != 2 || rep.Checks[2].Func != "adam.New" {
+		t.Errorf("last report %+v", rep)
+	}
+}
+
+func TestOwnOptimizersMutants(t *testing.T) {
+	for _, c := range []struct {
+		name      string
+		edits     map[string][]string
+		step      int
+		node, say string
+	}{
+		{"adam without bias correction", map[string][]string{"adam": {"mHat, vHat := a.m[i]/c1, a.v[i]/c2", "mHat, vHat := a.m[i]+0*c1, a.v[i]+0*c2"}, "momentum": nil},
+			1, "Adam (x, y) ← adam update", "w[0]"},
+		{"rmsprop with α and 1 − α swapped", map[string][]string{"momentum": {"sNext[i] = alpha*s[i] + (1-alpha)*g[i]*g[i]", "sNext[i] = (1-alpha)*s[i] + alpha*g[i]*g[i]"}, "adam": nil},
+			1, "RMSProp (x, y) ← rmsprop update", "s[0]"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := open(t, solutionsWith(t, c.edits), optimizers.Lesson(), 0)
+			r, _ := startBoth(t, optimizers.Lesson(), s, nil)
+			r.Advance(lessons.End)
+			stopsAt(t, r, c.step, c.node, c.say)
+		})
+	}
+}
+
+// A learner's Adam whose Step never returns: the call times out, the run
+// stops there and the caller is never stuck.
+func TestOwnHangTimesOut(t *testing.T) {
+	dir := solutionsWith(t, map[string][]string{"adam": {"\ta.t++\n", "\tfor {\n\t}\n"}, "momentum": nil})
+	s := open(t, dir, optimizers.Lesson(), time.Second)
+	r, _ := startBoth(t, optimizers.Lesson(), s, nil)
+	done := make(chan struct{})
+	began := time.Now()
+	go func() {
+		r.Advance(lessons.Step)
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("a hanging Adam hangs the run")
+	}
+	if d := time.Since(began); d > 15*time.Second {
+		t.Errorf("the step took %v with a call timeout of 1s", d)
+	}
+	stopsAt(t, r, 1, "Adam (x, y) ← adam update", "timed out")
+}
