@@ -70,6 +70,8 @@ type machine struct {
 	watch    trainer.Watch // stops the run at a divergence, with its autopsy
 
 	shownZ *tensor.Tensor // the noise of the shown points; never modified
+
+	mined mineState // mine mode (mine.go)
 }
 
 // liveStep is the engine state of the D or G step in progress.
@@ -156,7 +158,7 @@ func (m *machine) Set(name, value string) {
 }
 
 // Done implements lessons.Machine.
-func (m *machine) Done() bool { return m.diverged || m.step >= m.cfg.steps }
+func (m *machine) Done() bool { return m.diverged || m.mined.stopped || m.step >= m.cfg.steps }
 
 // OpsPerStep is the number of ops of the current training step: three per
 // D step, two for the G step.
@@ -222,7 +224,7 @@ func (m *machine) op() {
 		m.gUpdate()
 	}
 	m.ops++
-	if m.ops == m.OpsPerStep() && !m.diverged {
+	if m.ops == m.OpsPerStep() && !m.diverged && !m.mined.stopped {
 		m.endStep()
 	}
 }
@@ -299,6 +301,7 @@ type snapshot struct {
 	divStep          int
 	watch            trainer.Watch
 	shownZ           *tensor.Tensor
+	mined            mineState
 }
 
 // Snapshot implements lessons.Snapshotter; it reports false in the middle
@@ -313,7 +316,7 @@ func (m *machine) Snapshot() (any, bool) {
 		gParams: m.gParams, dParams: m.dParams,
 		optG: m.optG.Clone(nil), optD: m.optD.Clone(nil),
 		ops: m.ops, k: m.k, step: m.step, byOp: m.byOp, cur: m.cur, realX: m.realX, hist: m.hist.clone(), last: m.last,
-		diverged: m.diverged, divStep: m.divStep, watch: m.watch.Clone(), shownZ: m.shownZ,
+		diverged: m.diverged, divStep: m.divStep, watch: m.watch.Clone(), shownZ: m.shownZ, mined: m.mined,
 	}, true
 }
 
@@ -330,6 +333,8 @@ func (m *machine) Restore(state any) {
 	m.live = liveStep{}
 	m.hist, m.last = s.hist.clone(), s.last
 	m.diverged, m.divStep, m.watch, m.shownZ = s.diverged, s.divStep, s.watch.Clone(), s.shownZ
+	// The learner's code stays this machine's (a look-ahead copy has none).
+	m.mined.rep, m.mined.stopped = s.mined.rep, s.mined.stopped
 }
 
 // remap maps each of from to the parameter at the same place in to.

@@ -93,13 +93,18 @@ func rankedAbove(real, fake []float64) float64 {
 func (m *machine) dUpdate() {
 	tp := m.live.tp
 	loss := tp.Add(m.live.lossReal, m.live.lossFake)
+	if !m.mineDLoss(loss) {
+		return
+	}
 	m.cur.LossD = loss.Item()
 	if m.watch.Forward(tp, loss, m.step+1) != nil {
 		m.diverge()
 		return
 	}
 	autograd.ZeroGrad(m.dParams...)
-	tp.Backward(loss)
+	if want, ok := m.dGrads(); !ok || !m.backward(tp, loss, want) {
+		return
+	}
 	m.cur.DGrad = gradNorm(m.dParams)
 	m.cur.DMove = m.update(m.optD, m.dParams)
 }
@@ -118,6 +123,9 @@ func (m *machine) gForward() {
 		loss = tp.BCEWithLogits(logits, m.ones)
 	}
 	m.live = liveStep{tp: tp, lossG: loss, gOut: gOut, gl: logits.Value.Data}
+	if !m.mineGLoss(loss) {
+		return
+	}
 	c := &m.cur
 	c.G0 = [2]float64{gOut.Value.Data[0], gOut.Value.Data[1]}
 	c.GLogit0, c.DG = logits.Value.Data[0], meanSigmoid(logits.Value.Data)
@@ -141,7 +149,9 @@ func (m *machine) gUpdate() {
 	}
 	autograd.ZeroGrad(m.gParams...)
 	autograd.ZeroGrad(m.dParams...)
-	m.live.tp.Backward(m.live.lossG)
+	if want, ok := m.gGrads(); !ok || !m.backward(m.live.tp, m.live.lossG, want) {
+		return
+	}
 	for _, l := range m.live.gl {
 		s := sigmoid(l)
 		c.PullNS += (1 - s) / Batch
