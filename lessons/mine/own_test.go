@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/dlearn/dlearn/lessons"
+	"github.com/dlearn/dlearn/lessons/gan"
 	"github.com/dlearn/dlearn/lessons/optimizers"
 )
 
@@ -153,4 +154,36 @@ func TestOwnHangTimesOut(t *testing.T) {
 		t.Errorf("the step took %v with a call timeout of 1s", d)
 	}
 	stopsAt(t, r, 1, "Adam (x, y) ← adam update", "timed out")
+}
+
+func TestOwnGAN(t *testing.T) {
+	s := open(t, solutionsWith(t, map[string][]string{"gan": nil}), gan.Lesson(), 0)
+	set := lessons.Settings{"steps": "25", "width": "16"}
+	r, eng := startBoth(t, gan.Lesson(), s, set)
+	r.Advance(lessons.End)
+	eng.Advance(lessons.End)
+	sameEnd(t, r, eng)
+	if rep := report(r); len(rep.Checks) != 5 || rep.Checks[4].Func != "gan.GeneratorGrad" || rep.Checks[4].Used != gan.Batch {
+		t.Errorf("last report %+v", rep)
+	}
+}
+
+func TestOwnGANMutants(t *testing.T) {
+	for _, c := range []struct {
+		name      string
+		edit      []string
+		node, say string
+	}{
+		{"D's fake gradient without 1/n", []string{"dFake[j] = sigmoid(l) / float64(len(fakeLogits))", "dFake[j] = sigmoid(l)"},
+			"∂L_D/∂ D(G(z)) logits", "[0]"},
+		{"G's loss saturating", []string{"s += softplus(-l)\n\t}\n\treturn s / float64(len(fakeLogits))", "s -= softplus(l)\n\t}\n\treturn s / float64(len(fakeLogits))"},
+			"L_G = bce(D(G(z)), 1)", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := open(t, solutionsWith(t, map[string][]string{"gan": c.edit}), gan.Lesson(), 0)
+			r, _ := startBoth(t, gan.Lesson(), s, lessons.Settings{"width": "16"})
+			r.Advance(lessons.End)
+			stopsAt(t, r, 1, c.node, c.say)
+		})
+	}
 }
