@@ -10,6 +10,7 @@ import (
 	"github.com/dlearn/dlearn/lessons"
 	"github.com/dlearn/dlearn/lessons/gan"
 	"github.com/dlearn/dlearn/lessons/optimizers"
+	"github.com/dlearn/dlearn/lessons/translate"
 )
 
 // The lessons that check their own values (optimizers, gan, translate)
@@ -186,4 +187,29 @@ func TestOwnGANMutants(t *testing.T) {
 			stopsAt(t, r, 1, c.node, c.say)
 		})
 	}
+}
+
+var translateSolutions = map[string][]string{"attention": nil, "softmax": nil, "decode": nil}
+
+func TestOwnTranslate(t *testing.T) {
+	s := open(t, solutionsWith(t, translateSolutions), translate.Lesson(), 0)
+	if strings.Join(s.Exercises, " ") != "attention softmax decode" {
+		t.Fatalf("exercises %v", s.Exercises)
+	}
+	set := lessons.Settings{"epochs": "1", "hidden": "8"}
+	r, eng := startBoth(t, translate.Lesson(), s, set)
+	r.Advance(lessons.End)
+	eng.Advance(lessons.End)
+	sameEnd(t, r, eng)
+	if rep := report(r); len(rep.Checks) != 30 || rep.Checks[29].Func != "decode.Greedy" || rep.Checks[0].Used == 0 {
+		t.Errorf("last report %+v", rep)
+	}
+}
+
+func TestOwnTranslateMutants(t *testing.T) {
+	edits := map[string][]string{"attention": {"scale := 1 / math.Sqrt(float64(d))", "scale := 1 / float64(d)"}, "softmax": nil, "decode": nil}
+	s := open(t, solutionsWith(t, edits), translate.Lesson(), 0)
+	r, _ := startBoth(t, translate.Lesson(), s, lessons.Settings{"hidden": "8"})
+	r.Advance(lessons.End)
+	stopsAt(t, r, 1, "attention at output 1: softmax(s·Wa·h), Σ a·h", "weights[0][0]")
 }
