@@ -16,7 +16,6 @@ import (
 	"github.com/dlearn/dlearn/lessons/cnn"
 	"github.com/dlearn/dlearn/lessons/linreg"
 	"github.com/dlearn/dlearn/lessons/logreg"
-	"github.com/dlearn/dlearn/lessons/translate"
 )
 
 // These tests build harnesses from a temporary exercises folder (seconds
@@ -171,9 +170,14 @@ func TestOpenErrors(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "no op mine mode can check") {
 		t.Errorf("linreg: %v", err)
 	}
-	_, err = Open(context.Background(), dir, translate.Lesson(), Options{})
+	// A lesson with a checkable exercise whose machine is no Miner.
+	plain := *logreg.Lesson()
+	plain.New = func(seed uint64, s lessons.Settings) lessons.Machine {
+		return struct{ lessons.Machine }{logreg.Lesson().New(seed, s)}
+	}
+	_, err = Open(context.Background(), dir, &plain, Options{})
 	if err == nil || !strings.Contains(err.Error(), "does not run in mine mode yet") {
-		t.Errorf("translate: %v", err)
+		t.Errorf("a lesson that is no Miner: %v", err)
 	}
 	_, err = Open(context.Background(), t.TempDir(), logreg.Lesson(), Options{})
 	if err == nil || strings.Contains(err.Error(), "\n") {
