@@ -33,10 +33,10 @@ import (
 // with no update.
 
 func init() {
-	trainer.RegisterMineOp("gan D loss", "gan", "DiscriminatorLoss")
-	trainer.RegisterMineOp("∂ gan D loss", "gan", "DiscriminatorGrad")
-	trainer.RegisterMineOp("gan G loss", "gan", "GeneratorLoss")
-	trainer.RegisterMineOp("∂ gan G loss", "gan", "GeneratorGrad")
+	trainer.RegisterMineOp("gan", "gan D loss", "gan", "DiscriminatorLoss")
+	trainer.RegisterMineOp("gan", "∂ gan D loss", "gan", "DiscriminatorGrad")
+	trainer.RegisterMineOp("gan", "gan G loss", "gan", "GeneratorLoss")
+	trainer.RegisterMineOp("gan", "∂ gan G loss", "gan", "GeneratorGrad")
 }
 
 // mineState is the machine's side of mine mode: plain values, copied by

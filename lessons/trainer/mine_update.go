@@ -85,10 +85,10 @@ func optKind(opt optim.Optimizer) (exercise, fn, op string, ok bool) {
 }
 
 func init() {
-	RegisterMineOp("adam update", "adam", "New")
-	RegisterMineOp("momentum update", "momentum", "Momentum")
-	RegisterMineOp("nesterov update", "momentum", "Nesterov")
-	RegisterMineOp("rmsprop update", "momentum", "RMSProp")
+	RegisterMineOp("", "adam update", "adam", "New")
+	RegisterMineOp("", "momentum update", "momentum", "Momentum")
+	RegisterMineOp("", "nesterov update", "momentum", "Nesterov")
+	RegisterMineOp("", "rmsprop update", "momentum", "RMSProp")
 }
 
 // MineOptChecks reports whether the updates of opt can be checked against

@@ -1,6 +1,8 @@
 package trainer
 
 import (
+	"slices"
+
 	"github.com/dlearn/dlearn/engine/tensor"
 	"github.com/dlearn/dlearn/lessons"
 )
@@ -80,16 +82,39 @@ func MineAdd(rep *lessons.MineReport, c lessons.MineCheck) bool {
 	return false
 }
 
-// lessonAdapters are the ops lessons check outside a Loop's tape
-// (RegisterMineOp), by op: MineOps lists them and MineExercises their
-// exercises. They have no fwd or back: the lesson calls the function.
-var lessonAdapters = map[string][]adapter{}
+// lessonAdapters are the ops checked outside a Loop's tape
+// (RegisterMineOp), by op, for MineOps; they have no fwd or back: the
+// lesson (or MineOpt) calls the function. lessonExercises are their
+// exercises by lesson ID ("": every lesson that sets Loop.Opt or uses
+// MineOpt).
+var (
+	lessonAdapters  = map[string][]adapter{}
+	lessonExercises = map[string][]string{}
+)
 
-// RegisterMineOp declares that a lesson checks op (a name that is not a
-// tape op's: "adam update", "gan D loss") against the function fn of
-// exercise by itself, outside a Loop's tape, so that MineExercises
-// includes the exercise and lessons/mine builds it for the lesson. Call it
-// from an init function.
-func RegisterMineOp(op, exercise, fn string) {
+// RegisterMineOp declares that lesson (its ID; "" for any lesson whose
+// Loop has an Opt) checks op, a name that is no tape op's ("adam update",
+// "gan D loss"), against the function fn of exercise outside a Loop's
+// tape: MineOps lists it and MineExercisesOf(lesson) includes the
+// exercise, so that lessons/mine builds it for the lesson. Call it from an
+// init function.
+func RegisterMineOp(lesson, op, exercise, fn string) {
 	lessonAdapters[op] = append(lessonAdapters[op], adapter{exercise: exercise, fn: fn})
+	if !slices.Contains(lessonExercises[lesson], exercise) {
+		lessonExercises[lesson] = append(lessonExercises[lesson], exercise)
+	}
+}
+
+// MineExercisesOf returns the exercises mine mode can call in the lesson
+// whose ID is id, sorted: those of a Loop's adapters (MineExercises), of
+// its optimizer's updates, and those the lesson checks itself.
+func MineExercisesOf(id string) []string {
+	out := MineExercises()
+	for _, e := range append(slices.Clone(lessonExercises[""]), lessonExercises[id]...) {
+		if !slices.Contains(out, e) {
+			out = append(out, e)
+		}
+	}
+	slices.Sort(out)
+	return out
 }

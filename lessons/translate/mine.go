@@ -42,9 +42,9 @@ import (
 // stops at that op.
 
 func init() {
-	trainer.RegisterMineOp("luong attention", "attention", "Attention")
-	trainer.RegisterMineOp("decoder softmax", "softmax", "Softmax")
-	trainer.RegisterMineOp("greedy pick", "decode", "Greedy")
+	trainer.RegisterMineOp("translate", "luong attention", "attention", "Attention")
+	trainer.RegisterMineOp("translate", "decoder softmax", "softmax", "Softmax")
+	trainer.RegisterMineOp("translate", "greedy pick", "decode", "Greedy")
 }
 
 // mineState is the machine's side of mine mode: plain values, copied by
