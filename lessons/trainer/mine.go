@@ -251,7 +251,7 @@ func MineOps() []string {
 // MineExercises returns the exercises mine mode can call, sorted.
 func MineExercises() []string {
 	var out []string
-	for _, m := range []map[string][]adapter{forwardAdapters, backwardAdapters, lessonAdapters} {
+	for _, m := range []map[string][]adapter{forwardAdapters, backwardAdapters} {
 		for _, as := range m {
 			for _, a := range as {
 				if !slices.Contains(out, a.exercise) {
