@@ -1,13 +1,18 @@
 package mine
 
 import (
+	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/dlearn/dlearn/lessons"
+	"github.com/dlearn/dlearn/lessons/cnn"
 	"github.com/dlearn/dlearn/lessons/gan"
 	"github.com/dlearn/dlearn/lessons/optimizers"
 	"github.com/dlearn/dlearn/lessons/translate"
@@ -17,10 +22,10 @@ import (
 // with the reference solutions, mutants of them and a hang, through real
 // harnesses: they run without -short.
 
-// solutionsWith writes an exercises folder holding the reference
-// solutions of the exercises named, each with its edit applied (a
-// strings.Replacer's old, new pairs; none: the solution as it is).
-func solutionsWith(t *testing.T, edits map[string][]string) string {
+// solutionsFor writes an exercises folder holding the reference
+// solutions of every exercise mine mode builds for l, those named in
+// edits with their edit applied (a strings.Replacer's old, new pairs).
+func solutionsFor(t *testing.T, l *lessons.Lesson, edits map[string][]string) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds harnesses; runs without -short")
@@ -29,11 +34,17 @@ func solutionsWith(t *testing.T, edits map[string][]string) string {
 	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module dlearn-exercises\n\ngo 1.26\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	for name, edit := range edits {
+	for name := range edits {
+		if !slices.Contains(Exercises(l), name) {
+			t.Fatalf("%s does not check %s", l.ID, name)
+		}
+	}
+	for _, name := range Exercises(l) {
 		src, err := os.ReadFile(filepath.Join("../../solutions", name, name+".go"))
 		if err != nil {
 			t.Skip("no solutions/ (a classroom copy): ", err)
 		}
+		edit := edits[name]
 		out := strings.NewReplacer(edit...).Replace(string(src))
 		if len(edit) > 0 && out == string(src) {
 			t.Fatalf("the edit of %s changes nothing", name)
@@ -93,10 +104,8 @@ func stopsAt(t *testing.T, r *lessons.Run, step int, node, says string) {
 	t.Log(sc.Status.Message)
 }
 
-var optimizerSolutions = map[string][]string{"adam": nil, "momentum": nil}
-
 func TestOwnOptimizers(t *testing.T) {
-	s := open(t, solutionsWith(t, optimizerSolutions), optimizers.Lesson(), 0)
+	s := open(t, solutionsFor(t, optimizers.Lesson(), nil), optimizers.Lesson(), 0)
 	if strings.Join(s.Exercises, " ") != "adam momentum" {
 		t.Fatalf("exercises %v", s.Exercises)
 	}
@@ -120,13 +129,13 @@ func TestOwnOptimizersMutants(t *testing.T) {
 		step      int
 		node, say string
 	}{
-		{"adam without bias correction", map[string][]string{"adam": {"mHat, vHat := a.m[i]/c1, a.v[i]/c2", "mHat, vHat := a.m[i]+0*c1, a.v[i]+0*c2"}, "momentum": nil},
+		{"adam without bias correction", map[string][]string{"adam": {"mHat, vHat := a.m[i]/c1, a.v[i]/c2", "mHat, vHat := a.m[i]+0*c1, a.v[i]+0*c2"}},
 			1, "Adam (x, y) ← adam update", "w[0]"},
-		{"rmsprop with α and 1 − α swapped", map[string][]string{"momentum": {"sNext[i] = alpha*s[i] + (1-alpha)*g[i]*g[i]", "sNext[i] = (1-alpha)*s[i] + alpha*g[i]*g[i]"}, "adam": nil},
+		{"rmsprop with α and 1 − α swapped", map[string][]string{"momentum": {"sNext[i] = alpha*s[i] + (1-alpha)*g[i]*g[i]", "sNext[i] = (1-alpha)*s[i] + alpha*g[i]*g[i]"}},
 			1, "RMSProp (x, y) ← rmsprop update", "s[0]"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			s := open(t, solutionsWith(t, c.edits), optimizers.Lesson(), 0)
+			s := open(t, solutionsFor(t, optimizers.Lesson(), c.edits), optimizers.Lesson(), 0)
 			r, _ := startBoth(t, optimizers.Lesson(), s, nil)
 			r.Advance(lessons.End)
 			stopsAt(t, r, c.step, c.node, c.say)
@@ -137,7 +146,7 @@ func TestOwnOptimizersMutants(t *testing.T) {
 // A learner's Adam whose Step never returns: the call times out, the run
 // stops there and the caller is never stuck.
 func TestOwnHangTimesOut(t *testing.T) {
-	dir := solutionsWith(t, map[string][]string{"adam": {"\ta.t++\n", "\tfor {\n\t}\n"}, "momentum": nil})
+	dir := solutionsFor(t, optimizers.Lesson(), map[string][]string{"adam": {"\ta.t++\n", "\tfor {\n\t}\n"}})
 	s := open(t, dir, optimizers.Lesson(), time.Second)
 	r, _ := startBoth(t, optimizers.Lesson(), s, nil)
 	done := make(chan struct{})
@@ -158,7 +167,7 @@ func TestOwnHangTimesOut(t *testing.T) {
 }
 
 func TestOwnGAN(t *testing.T) {
-	s := open(t, solutionsWith(t, map[string][]string{"gan": nil}), gan.Lesson(), 0)
+	s := open(t, solutionsFor(t, gan.Lesson(), nil), gan.Lesson(), 0)
 	set := lessons.Settings{"steps": "25", "width": "16"}
 	r, eng := startBoth(t, gan.Lesson(), s, set)
 	r.Advance(lessons.End)
@@ -181,7 +190,7 @@ func TestOwnGANMutants(t *testing.T) {
 			"L_G = bce(D(G(z)), 1)", ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			s := open(t, solutionsWith(t, map[string][]string{"gan": c.edit}), gan.Lesson(), 0)
+			s := open(t, solutionsFor(t, gan.Lesson(), map[string][]string{"gan": c.edit}), gan.Lesson(), 0)
 			r, _ := startBoth(t, gan.Lesson(), s, lessons.Settings{"width": "16"})
 			r.Advance(lessons.End)
 			stopsAt(t, r, 1, c.node, c.say)
@@ -189,10 +198,8 @@ func TestOwnGANMutants(t *testing.T) {
 	}
 }
 
-var translateSolutions = map[string][]string{"attention": nil, "softmax": nil, "decode": nil}
-
 func TestOwnTranslate(t *testing.T) {
-	s := open(t, solutionsWith(t, translateSolutions), translate.Lesson(), 0)
+	s := open(t, solutionsFor(t, translate.Lesson(), nil), translate.Lesson(), 0)
 	if strings.Join(s.Exercises, " ") != "attention softmax decode" {
 		t.Fatalf("exercises %v", s.Exercises)
 	}
@@ -207,9 +214,99 @@ func TestOwnTranslate(t *testing.T) {
 }
 
 func TestOwnTranslateMutants(t *testing.T) {
-	edits := map[string][]string{"attention": {"scale := 1 / math.Sqrt(float64(d))", "scale := 1 / float64(d)"}, "softmax": nil, "decode": nil}
-	s := open(t, solutionsWith(t, edits), translate.Lesson(), 0)
+	edits := map[string][]string{"attention": {"scale := 1 / math.Sqrt(float64(d))", "scale := 1 / float64(d)"}}
+	s := open(t, solutionsFor(t, translate.Lesson(), edits), translate.Lesson(), 0)
 	r, _ := startBoth(t, translate.Lesson(), s, lessons.Settings{"hidden": "8"})
 	r.Advance(lessons.End)
 	stopsAt(t, r, 1, "attention at output 1: softmax(s·Wa·h), Σ a·h", "weights[0][0]")
+}
+
+// cnn's updates (its Loop's Opt) with the learner's momentum and Adam:
+// the reference ones train three steps like the engine; an Adam whose
+// step ignores its learning rate stops at the first update.
+func TestOwnLoopUpdates(t *testing.T) {
+	for _, opt := range []string{"momentum", "adam"} {
+		t.Run(opt, func(t *testing.T) {
+			set := lessons.Settings{"optimizer": opt, "lr": "0.01"}
+			s := open(t, solutionsFor(t, cnn.Lesson(), nil), cnn.Lesson(), 0)
+			r, eng := startBoth(t, cnn.Lesson(), s, set)
+			for range 3 {
+				r.Advance(lessons.Step)
+				eng.Advance(lessons.Step)
+			}
+			rep := report(r)
+			got, want := r.Scene(), eng.Scene()
+			if rep.Stopped() || got.Pos != want.Pos || got.Pos.Step != 3 {
+				t.Fatalf("mine run at %+v (%s), the engine's at %+v", got.Pos, rep.Message(), want.Pos)
+			}
+			n := 0
+			for _, c := range rep.Checks {
+				if c.Op == opt+" update" && c.OK && c.Used > 0 {
+					n++
+				}
+			}
+			if n != 6 { // conv1, conv2 and dense: a weight and a bias each
+				t.Errorf("%d %s updates checked: %+v", n, opt, rep.Checks)
+			}
+		})
+	}
+	t.Run("adam with a fixed rate", func(t *testing.T) {
+		s := open(t, solutionsFor(t, cnn.Lesson(), map[string][]string{"adam": {"return &Adam{LR: lr,", "return &Adam{LR: 0.001,"}}), cnn.Lesson(), 0)
+		r, _ := startBoth(t, cnn.Lesson(), s, lessons.Settings{"optimizer": "adam", "lr": "0.01"})
+		r.Advance(lessons.Step)
+		rep := report(r)
+		if !rep.Stopped() || rep.Step != 1 || !strings.HasSuffix(rep.Checks[rep.First].Node, "← adam update") {
+			t.Fatalf("report %+v", rep)
+		}
+		t.Log(r.Scene().Status.Message)
+	})
+}
+
+// closeValues reports whether a and b encode to the same JSON but for
+// numbers, which may differ by 1e-9 relative: the learner's values agree
+// with the engine's to rounding (an Adam's order of operations), and
+// pictures drawn from them may differ in the last bits.
+func closeValues(a, b any) bool {
+	var x, y any
+	for _, v := range []struct {
+		in  any
+		out *any
+	}{{a, &x}, {b, &y}} {
+		raw, err := json.Marshal(v.in)
+		if err != nil || json.Unmarshal(raw, v.out) != nil {
+			return false
+		}
+	}
+	return closeJSON(x, y)
+}
+
+func closeJSON(x, y any) bool {
+	switch x := x.(type) {
+	case float64:
+		y, ok := y.(float64)
+		return ok && math.Abs(x-y) <= 1e-9*math.Max(1, math.Abs(y))
+	case []any:
+		y, ok := y.([]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for i := range x {
+			if !closeJSON(x[i], y[i]) {
+				return false
+			}
+		}
+		return true
+	case map[string]any:
+		y, ok := y.(map[string]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for k, v := range x {
+			if !closeJSON(v, y[k]) {
+				return false
+			}
+		}
+		return true
+	}
+	return reflect.DeepEqual(x, y)
 }
