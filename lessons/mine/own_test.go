@@ -15,8 +15,36 @@ import (
 	"github.com/dlearn/dlearn/lessons/cnn"
 	"github.com/dlearn/dlearn/lessons/gan"
 	"github.com/dlearn/dlearn/lessons/optimizers"
+	"github.com/dlearn/dlearn/lessons/trainer"
 	"github.com/dlearn/dlearn/lessons/translate"
 )
+
+// Each lesson builds the exercises it calls, and only those.
+func TestOwnExercises(t *testing.T) {
+	for _, c := range []struct {
+		l    *lessons.Lesson
+		want string
+	}{
+		{optimizers.Lesson(), "adam momentum"}, // no schedule: the lesson has none
+		{gan.Lesson(), "gan"},
+		{translate.Lesson(), "attention softmax decode"},
+	} {
+		if got := strings.Join(Exercises(c.l), " "); got != c.want {
+			t.Errorf("%s: %s, want %s", c.l.ID, got, c.want)
+		}
+	}
+	for _, e := range []string{"gan", "decode"} {
+		if slices.Contains(Exercises(cnn.Lesson()), e) {
+			t.Errorf("cnn builds %s", e)
+		}
+	}
+	ops := strings.Join(trainer.MineOps(), "\n")
+	for _, op := range []string{"adam update: adam.New", "rmsprop update: momentum.RMSProp", "gan D loss: gan.DiscriminatorLoss", "greedy pick: decode.Greedy"} {
+		if !strings.Contains(ops, op) {
+			t.Errorf("MineOps has no %q:\n%s", op, ops)
+		}
+	}
+}
 
 // The lessons that check their own values (optimizers, gan, translate)
 // with the reference solutions, mutants of them and a hang, through real
