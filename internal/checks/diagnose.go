@@ -11,7 +11,14 @@ import "math"
 //
 // Known: logistic.Sigmoid (args: z float64; got float64), logistic.BCE
 // (p, y []float64; float64), logistic.Grad (z, y []float64; []float64),
-// softmax.Softmax (z []float64; []float64).
+// softmax.Softmax (z []float64; []float64), gan.DiscriminatorLoss (real,
+// fake []float64; float64), gan.GeneratorLoss (fake []float64; float64),
+// gan.DiscriminatorGrad (real, fake []float64; dReal then dFake in one
+// []float64), gan.GeneratorGrad (fake []float64; []float64),
+// momentum.Momentum and momentum.Nesterov (w, v, g []float64, lr, mu
+// float64; the new v then the new w in one []float64) and
+// momentum.RMSProp (w, s, g []float64, lr, alpha, eps float64; the new s
+// then the new w).
 func Diagnose(exercise, fn string, args []any, got any) string {
 	var ms []mistake
 	var vals []float64
@@ -55,6 +62,60 @@ func Diagnose(exercise, fn string, args []any, got any) string {
 				return softmaxNaN
 			}
 		}
+	case "gan.DiscriminatorLoss", "gan.DiscriminatorGrad":
+		real, ok1 := arg[[]float64](args, 0)
+		fake, ok2 := arg[[]float64](args, 1)
+		if !ok1 || !ok2 || len(real) == 0 || len(fake) == 0 {
+			return ""
+		}
+		if fn == "DiscriminatorLoss" {
+			g, ok := got.(float64)
+			if !ok {
+				return ""
+			}
+			ms, vals = dLossMistakes(real, fake), []float64{g}
+		} else {
+			g, ok := got.([]float64)
+			if !ok {
+				return ""
+			}
+			ms, vals = dGradMistakes(real, fake), g
+		}
+	case "gan.GeneratorLoss", "gan.GeneratorGrad":
+		fake, ok := arg[[]float64](args, 0)
+		if !ok || len(fake) == 0 {
+			return ""
+		}
+		if g, ok := got.(float64); ok && fn == "GeneratorLoss" {
+			ms, vals = gLossMistakes(fake), []float64{g}
+		} else if g, ok := got.([]float64); ok && fn == "GeneratorGrad" {
+			ms, vals = gGradMistakes(fake), g
+		} else {
+			return ""
+		}
+	case "momentum.Momentum", "momentum.Nesterov", "momentum.RMSProp":
+		w, ok1 := arg[[]float64](args, 0)
+		v, ok2 := arg[[]float64](args, 1)
+		g, ok3 := arg[[]float64](args, 2)
+		lr, ok4 := arg[float64](args, 3)
+		p, ok5 := arg[float64](args, 4)
+		eps, _ := arg[float64](args, 5)
+		res, ok6 := got.([]float64)
+		if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || !ok6 || len(v) != len(w) || len(g) != len(w) {
+			return ""
+		}
+		kind, table := optMomentum, momentumMistakes
+		switch fn {
+		case "Nesterov":
+			kind, table = optNesterov, nesterovMistakes
+		case "RMSProp":
+			kind, table = optRMSProp, rmspropMistakes
+		}
+		for _, m := range table {
+			mw, mv := optStep(kind, m.v, w, v, g, lr, p, eps)
+			ms = append(ms, mistake{m.hint, append(mv, mw...)})
+		}
+		vals = res
 	default:
 		return ""
 	}

@@ -29,6 +29,18 @@ func TestDiagnose(t *testing.T) {
 		{"softmax", "Softmax", []any{[]float64{1, 2}}, []float64{0.5, 0.5}, ""},
 		{"softmax", "Softmax", []any{[]float64{1000, 0}}, []float64{math.NaN(), 0}, "subtract m = max(z)"},
 		{"mse", "Loss", []any{p, y}, 1.0, ""},
+		{"gan", "DiscriminatorLoss", []any{[]float64{2, 1}, []float64{0.5}}, ganDLoss([]float64{2, 1}, []float64{0.5}), ""},
+		{"gan", "DiscriminatorLoss", []any{[]float64{2, 1}, []float64{0.5}},
+			meanOf([]float64{2, 1}, softplus) + softplus(-0.5), "labels are swapped"},
+		{"gan", "GeneratorLoss", []any{[]float64{2, -1}}, -meanOf([]float64{2, -1}, softplus), "saturating"},
+		{"gan", "GeneratorGrad", []any{[]float64{2, -1}}, []float64{sigmoid(2) - 1, sigmoid(-1) - 1}, "divide by the batch size"},
+		{"gan", "DiscriminatorGrad", []any{[]float64{2}, []float64{-1}}, []float64{sigmoid(2) - 1, sigmoid(-1)}, "divide by the batch size"},
+		{"gan", "DiscriminatorGrad", []any{[]float64{2}, []float64{-1}}, []float64{sigmoid(2) - 1}, ""},
+		{"momentum", "Momentum", []any{[]float64{1, 2}, []float64{0.5, -1}, []float64{0.2, 0.3}, 0.1, 0.9},
+			[]float64{0.2, 0.3, 1 - 0.1*0.2, 2 - 0.1*0.3}, "velocity is not carried"},
+		{"momentum", "RMSProp", []any{[]float64{1}, []float64{0.5}, []float64{0.2}, 0.1, 0.9, 1e-8},
+			[]float64{0.1*0.5 + 0.9*0.04, 1 - 0.1*0.2/(math.Sqrt(0.1*0.5+0.9*0.04)+1e-8)}, "α and 1 − α are swapped"},
+		{"momentum", "Nesterov", []any{[]float64{1}, []float64{0.5}, []float64{0.2}, 0.1, 0.9}, []float64{0.65, 1 - 0.1*0.65}, "look-ahead is missing"},
 		{"logistic", "Sigmoid", []any{"x"}, 1.0, ""},
 	} {
 		got := Diagnose(c.ex, c.fn, c.args, c.got)
