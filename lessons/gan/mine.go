@@ -111,7 +111,7 @@ func (m *machine) mineDLoss(loss *autograd.Var) bool {
 	}
 	real, fake := slices.Clone(m.live.realLogits), slices.Clone(m.live.fakeLogits)
 	return m.mineLoss(loss, "DiscriminatorLoss", "L_D = bce(D(x), 1) + bce(D(G(z)), 0)", "gan D loss",
-		func() float64 { return im.DiscriminatorLoss(real, fake) }, []any{real, fake})
+		func() float64 { return im.DiscriminatorLoss(slices.Clone(real), slices.Clone(fake)) }, []any{real, fake})
 }
 
 // mineGLoss checks L_G (non-saturating only); true otherwise.
@@ -122,13 +122,16 @@ func (m *machine) mineGLoss(loss *autograd.Var) bool {
 	}
 	fake := slices.Clone(m.live.gl)
 	return m.mineLoss(loss, "GeneratorLoss", "L_G = bce(D(G(z)), 1)", "gan G loss",
-		func() float64 { return im.GeneratorLoss(fake) }, []any{fake})
+		func() float64 { return im.GeneratorLoss(slices.Clone(fake)) }, []any{fake})
 }
 
 // gradCheck is the learner's gradient for the logits of one loss node.
 type gradCheck struct {
 	mc    *trainer.MineCompare
 	yours []float64
+	// args and got are the call's, for the checks' diagnosis.
+	args []any
+	got  []float64
 }
 
 // backward runs the backward pass of loss; in mine mode the gradients
@@ -153,7 +156,7 @@ func (m *machine) backward(tp *autograd.Tape, loss *autograd.Var, want map[*auto
 			w.mc.Problem(fmt.Sprintf("returned %d values for %d logits", len(w.yours), len(g.Data)))
 		}
 		for i := 0; i < len(g.Data) && w.mc.OK(); i++ {
-			w.mc.Elem(fresh, i, fmt.Sprintf("[%d]", i), g.Data[i], w.yours[i], nil, nil)
+			w.mc.Elem(fresh, i, fmt.Sprintf("[%d]", i), g.Data[i], w.yours[i], w.args, w.got)
 		}
 		if ok = m.add(w.mc.Check()); ok {
 			st.Grads[0] = fresh
@@ -180,12 +183,13 @@ func (m *machine) dGrads() (want map[*autograd.Node]gradCheck, ok bool) {
 	mr := m.compare("DiscriminatorGrad", "∂L_D/∂ D(x) logits", "∂ gan D loss")
 	mf := m.compare("DiscriminatorGrad", "∂L_D/∂ D(G(z)) logits", "∂ gan D loss")
 	var dr, df []float64
-	if !mr.Call(func() { dr, df = im.DiscriminatorGrad(real, fake) }) {
+	if !mr.Call(func() { dr, df = im.DiscriminatorGrad(slices.Clone(real), slices.Clone(fake)) }) {
 		return nil, m.add(mr.Check())
 	}
+	args, got := []any{real, fake}, append(slices.Clone(dr), df...)
 	return map[*autograd.Node]gradCheck{
-		m.live.lossReal.Node(): {mr, dr},
-		m.live.lossFake.Node(): {mf, df},
+		m.live.lossReal.Node(): {mr, dr, args, got},
+		m.live.lossFake.Node(): {mf, df, args, got},
 	}, true
 }
 
@@ -198,8 +202,8 @@ func (m *machine) gGrads() (want map[*autograd.Node]gradCheck, ok bool) {
 	fake := slices.Clone(m.live.gl)
 	mc := m.compare("GeneratorGrad", "∂L_G/∂ D(G(z)) logits", "∂ gan G loss")
 	var d []float64
-	if !mc.Call(func() { d = im.GeneratorGrad(fake) }) {
+	if !mc.Call(func() { d = im.GeneratorGrad(slices.Clone(fake)) }) {
 		return nil, m.add(mc.Check())
 	}
-	return map[*autograd.Node]gradCheck{m.live.lossG.Node(): {mc, d}}, true
+	return map[*autograd.Node]gradCheck{m.live.lossG.Node(): {mc, d, []any{fake}, d}}, true
 }

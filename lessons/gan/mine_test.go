@@ -131,6 +131,7 @@ func TestMineStopsAtTheWrongOp(t *testing.T) {
 		op    int // ops of the step revealed
 		node  string
 		says  string
+		hint  string // in the diagnosis
 	}{
 		{"D grad without 1/n", func(im *checks.GANImpl) {
 			im.DiscriminatorGrad = func(real, fake []float64) ([]float64, []float64) {
@@ -140,19 +141,22 @@ func TestMineStopsAtTheWrongOp(t *testing.T) {
 				}
 				return dr, df
 			}
-		}, 3, "∂L_D/∂ D(x) logits", "[0]"},
+		}, 3, "∂L_D/∂ D(x) logits", "[0]", ""},
 		{"D loss with the labels swapped", func(im *checks.GANImpl) {
 			im.DiscriminatorLoss = func(real, fake []float64) float64 { return meanOf(real, softplus) + meanOf(fake, negSoftplus) }
-		}, 3, "L_D = bce(D(x), 1) + bce(D(G(z)), 0)", ""},
+		}, 3, "L_D = bce(D(x), 1) + bce(D(G(z)), 0)", "", "labels are swapped"},
 		{"G loss saturating", func(im *checks.GANImpl) {
 			im.GeneratorLoss = func(fake []float64) float64 { return -meanOf(fake, softplus) }
-		}, 4, "L_G = bce(D(G(z)), 1)", ""},
+		}, 4, "L_G = bce(D(G(z)), 1)", "", "saturating loss"},
 		{"G grad short", func(im *checks.GANImpl) {
 			im.GeneratorGrad = func(fake []float64) []float64 { return scaled(fake[:3], sigmoidMinus1) }
-		}, 5, "∂L_G/∂ D(G(z)) logits", "returned 3 values for 64 logits"},
+		}, 5, "∂L_G/∂ D(G(z)) logits", "returned 3 values for 64 logits", ""},
 		{"D grad panics", func(im *checks.GANImpl) {
 			im.DiscriminatorGrad = func(real, fake []float64) ([]float64, []float64) { panic("TODO: implement gan.DiscriminatorGrad") }
-		}, 3, "∂L_D/∂ D(x) logits", "panic: TODO"},
+		}, 3, "∂L_D/∂ D(x) logits", "panic: TODO", ""},
+		{"G grad of the saturating loss", func(im *checks.GANImpl) {
+			im.GeneratorGrad = func(fake []float64) []float64 { return scaled(fake, func(l float64) float64 { return -sigmoid(l) }) }
+		}, 5, "∂L_G/∂ D(G(z)) logits", "[0]", "saturating loss"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			im := rightGAN()
@@ -166,7 +170,7 @@ func TestMineStopsAtTheWrongOp(t *testing.T) {
 				t.Fatalf("report %+v, %d ops of step %d", rep, m.ops, m.step+1)
 			}
 			first := rep.Checks[rep.First]
-			if first.Node != c.node || !strings.Contains(first.Index+" "+first.Problem, c.says) {
+			if first.Node != c.node || !strings.Contains(first.Index+" "+first.Problem, c.says) || !strings.Contains(first.Diagnosis, c.hint) {
 				t.Errorf("first failure %+v, want %s at %q", first, c.node, c.says)
 			}
 			if c.op == 3 {

@@ -114,7 +114,7 @@ func sameEnd(t *testing.T, mine, eng *lessons.Run) {
 }
 
 // stopsAt fails unless the run stopped at step with the first failing
-// check on node, its index or problem containing says.
+// check on node, its index, problem or diagnosis containing says.
 func stopsAt(t *testing.T, r *lessons.Run, step int, node, says string) {
 	t.Helper()
 	rep := report(r)
@@ -122,7 +122,7 @@ func stopsAt(t *testing.T, r *lessons.Run, step int, node, says string) {
 		t.Fatalf("report %+v, want a stop at step %d", rep, step)
 	}
 	first := rep.Checks[rep.First]
-	if first.Node != node || !strings.Contains(first.Index+" "+first.Problem, says) {
+	if first.Node != node || !strings.Contains(first.Index+" "+first.Problem+" "+first.Diagnosis, says) {
 		t.Errorf("first failure %+v, want %s with %q", first, node, says)
 	}
 	sc := r.Scene()
@@ -160,7 +160,7 @@ func TestOwnOptimizersMutants(t *testing.T) {
 		{"adam without bias correction", map[string][]string{"adam": {"mHat, vHat := a.m[i]/c1, a.v[i]/c2", "mHat, vHat := a.m[i]+0*c1, a.v[i]+0*c2"}},
 			1, "Adam (x, y) ← adam update", "w[0]"},
 		{"rmsprop with α and 1 − α swapped", map[string][]string{"momentum": {"sNext[i] = alpha*s[i] + (1-alpha)*g[i]*g[i]", "sNext[i] = (1-alpha)*s[i] + alpha*g[i]*g[i]"}},
-			1, "RMSProp (x, y) ← rmsprop update", "s[0]"},
+			1, "RMSProp (x, y) ← rmsprop update", "α and 1 − α are swapped"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			s := open(t, solutionsFor(t, optimizers.Lesson(), c.edits), optimizers.Lesson(), 0)
@@ -215,7 +215,7 @@ func TestOwnGANMutants(t *testing.T) {
 		{"D's fake gradient without 1/n", []string{"dFake[j] = sigmoid(l) / float64(len(fakeLogits))", "dFake[j] = sigmoid(l)"},
 			"∂L_D/∂ D(G(z)) logits", "[0]"},
 		{"G's loss saturating", []string{"s += softplus(-l)\n\t}\n\treturn s / float64(len(fakeLogits))", "s -= softplus(l)\n\t}\n\treturn s / float64(len(fakeLogits))"},
-			"L_G = bce(D(G(z)), 1)", ""},
+			"L_G = bce(D(G(z)), 1)", "saturating loss"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			s := open(t, solutionsFor(t, gan.Lesson(), map[string][]string{"gan": c.edit}), gan.Lesson(), 0)

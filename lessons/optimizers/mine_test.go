@@ -139,25 +139,26 @@ func TestMineStopsAtTheWrongUpdate(t *testing.T) {
 		node  string
 		step  int
 		says  string
+		hint  string // in the diagnosis
 	}{
 		{"adam without bias correction", func(m map[string]any) {
 			m["adam"] = &checks.AdamImpl{New: func(lr float64) checks.Stepper { return &adamOpt{lr: lr, b1: 0.9, b2: 0.999, noBias: true} }}
-		}, "Adam (x, y) ← adam update", 1, "w[0]"},
+		}, "Adam (x, y) ← adam update", 1, "w[0]", ""},
 		{"rmsprop alpha swapped", func(m map[string]any) {
 			im := m["momentum"].(*checks.MomentumImpl)
 			f := im.RMSProp
 			im.RMSProp = func(w, s, g []float64, lr, a, eps float64) ([]float64, []float64) { return f(w, s, g, lr, 1-a, eps) }
-		}, "RMSProp (x, y) ← rmsprop update", 1, "s[0]"},
+		}, "RMSProp (x, y) ← rmsprop update", 1, "s[0]", "α and 1 − α are swapped"},
 		{"momentum forgets its velocity", func(m map[string]any) {
 			im := m["momentum"].(*checks.MomentumImpl)
 			f := im.Momentum
 			im.Momentum = func(w, v, g []float64, lr, mu float64) ([]float64, []float64) {
 				return f(w, make([]float64, len(v)), g, lr, mu)
 			}
-		}, "Momentum (x, y) ← momentum update", 2, "v[0]"},
+		}, "Momentum (x, y) ← momentum update", 2, "v[0]", "velocity is not carried"},
 		{"adam panics", func(m map[string]any) {
 			m["adam"] = &checks.AdamImpl{New: func(float64) checks.Stepper { panic("TODO: implement adam.New") }}
-		}, "Adam (x, y) ← adam update", 1, "panic: TODO"},
+		}, "Adam (x, y) ← adam update", 1, "panic: TODO", ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			impls := rightImpls()
@@ -170,7 +171,7 @@ func TestMineStopsAtTheWrongUpdate(t *testing.T) {
 				t.Fatalf("report %+v", rep)
 			}
 			first := rep.Checks[rep.First]
-			if first.Node != c.node || !strings.Contains(first.Index+first.Problem, c.says) {
+			if first.Node != c.node || !strings.Contains(first.Index+first.Problem, c.says) || !strings.Contains(first.Diagnosis, c.hint) {
 				t.Errorf("first failure %+v, want %s at %q", first, c.node, c.says)
 			}
 			if got := m.runners[m.last].name; !strings.HasPrefix(c.node, labels[got]+" ") {

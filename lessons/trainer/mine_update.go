@@ -156,13 +156,13 @@ func checkUpdate(mc *MineCompare, impl any, owner any, opt optim.Optimizer, p *a
 		}
 		return nil
 	}
-	compareW := func(got []float64) bool {
+	compareW := func(got []float64, args []any, all any) bool {
 		if len(got) != n {
 			mc.Problem(fmt.Sprintf("returned %d weights for %d: return w as long as the w given", len(got), n))
 			return false
 		}
 		for i := range n {
-			if !mc.Elem(p.Value, i, fmt.Sprintf("w[%d]", i), p.Value.Data[i], got[i], nil, nil) {
+			if !mc.Elem(p.Value, i, fmt.Sprintf("w[%d]", i), p.Value.Data[i], got[i], args, all) {
 				return false
 			}
 		}
@@ -184,7 +184,7 @@ func checkUpdate(mc *MineCompare, impl any, owner any, opt optim.Optimizer, p *a
 		}
 		a.at = link
 		st.fed, st.adam = link, a
-		compareW(w)
+		compareW(w, nil, nil)
 	case *optim.Momentum, *optim.RMSProp:
 		mm := impl.(*checks.MomentumImpl)
 		mc.Total(2 * n) // the state, then w
@@ -193,16 +193,19 @@ func checkUpdate(mc *MineCompare, impl any, owner any, opt optim.Optimizer, p *a
 			state = make([]float64, n)
 		}
 		var wn, sn []float64
+		var args []any // for the checks' diagnosis
 		name := optim.StateVelocity
 		called := mc.Call(func() {
 			switch o := opt.(type) {
 			case *optim.RMSProp:
+				args = []any{w, state, slices.Clone(g), lr, o.Alpha, o.Eps}
 				wn, sn = mm.RMSProp(slices.Clone(w), slices.Clone(state), g, lr, o.Alpha, o.Eps)
 			case *optim.Momentum:
 				f := mm.Momentum
 				if o.Nesterov {
 					f = mm.Nesterov
 				}
+				args = []any{w, state, slices.Clone(g), lr, o.Mu}
 				wn, sn = f(slices.Clone(w), slices.Clone(state), g, lr, o.Mu)
 			}
 		})
@@ -218,12 +221,13 @@ func checkUpdate(mc *MineCompare, impl any, owner any, opt optim.Optimizer, p *a
 			mc.Problem(fmt.Sprintf("returned a %s of %d values for %d weights", sym, len(sn), n))
 			return st
 		}
+		got := append(slices.Clone(sn), wn...) // the new state, then w
 		for i := range min(n, len(want)) {
-			if !mc.Elem(nil, i, fmt.Sprintf("%s[%d]", sym, i), want[i], sn[i], nil, nil) {
+			if !mc.Elem(nil, i, fmt.Sprintf("%s[%d]", sym, i), want[i], sn[i], args, got) {
 				return st
 			}
 		}
-		if compareW(wn) {
+		if compareW(wn, args, got) {
 			st.state = sn
 		}
 	}
