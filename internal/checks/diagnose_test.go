@@ -29,6 +29,12 @@ func TestDiagnose(t *testing.T) {
 		{"softmax", "Softmax", []any{[]float64{1, 2}}, []float64{0.5, 0.5}, ""},
 		{"softmax", "Softmax", []any{[]float64{1000, 0}}, []float64{math.NaN(), 0}, "subtract m = max(z)"},
 		{"mse", "Loss", []any{p, y}, 1.0, ""},
+		{"adam", "New", []any{0.1, []float64{1, 2}, [][]float64{{0.5, -1}, {0.2, 0.3}}}, adamStepFrom(adamVariant{}, []float64{1, 2}), ""},
+		{"adam", "New", []any{0.1, []float64{1, 2}, [][]float64{{0.5, -1}, {0.2, 0.3}}},
+			adamStepFrom(adamVariant{noBiasCorrection: true}, []float64{1, 2}), "bias correction is missing"},
+		{"adam", "New", []any{0.1, []float64{1, 2}, [][]float64{{0.5, -1}, {0.2, 0.3}}},
+			adamStepFrom(adamVariant{tStuck: true}, []float64{1, 2}), "increment t on every Step"},
+		{"adam", "New", []any{0.1, []float64{1, 2}, [][]float64{{0.5, -1}}}, []float64{1.1, 1.9}, "subtract the update"},
 		{"gan", "DiscriminatorLoss", []any{[]float64{2, 1}, []float64{0.5}}, ganDLoss([]float64{2, 1}, []float64{0.5}), ""},
 		{"gan", "DiscriminatorLoss", []any{[]float64{2, 1}, []float64{0.5}},
 			meanOf([]float64{2, 1}, softplus) + softplus(-0.5), "labels are swapped"},
@@ -48,4 +54,12 @@ func TestDiagnose(t *testing.T) {
 			t.Errorf("Diagnose(%s.%s, %v, %v) = %q, want it to say %q", c.ex, c.fn, c.args, c.got, got, c.want)
 		}
 	}
+}
+
+// adamStepFrom is w after the second of the steps fed {0.5, −1} then
+// {0.2, 0.3} at lr 0.1, by an Adam with mistake v, w being the weights
+// before that step.
+func adamStepFrom(v adamVariant, w []float64) []float64 {
+	path := adamRun(v, 0.1, []float64{0, 0}, [][]float64{{0.5, -1}, {0.2, 0.3}})
+	return []float64{w[0] + path[1][0] - path[0][0], w[1] + path[1][1] - path[0][1]}
 }
