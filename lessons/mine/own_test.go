@@ -158,7 +158,7 @@ func TestOwnOptimizersMutants(t *testing.T) {
 		node, say string
 	}{
 		{"adam without bias correction", map[string][]string{"adam": {"mHat, vHat := a.m[i]/c1, a.v[i]/c2", "mHat, vHat := a.m[i]+0*c1, a.v[i]+0*c2"}},
-			1, "Adam (x, y) ← adam update", "w[0]"},
+			1, "Adam (x, y) ← adam update", "bias correction is missing"},
 		{"rmsprop with α and 1 − α swapped", map[string][]string{"momentum": {"sNext[i] = alpha*s[i] + (1-alpha)*g[i]*g[i]", "sNext[i] = (1-alpha)*s[i] + alpha*g[i]*g[i]"}},
 			1, "RMSProp (x, y) ← rmsprop update", "α and 1 − α are swapped"},
 	} {
@@ -283,7 +283,8 @@ func TestOwnLoopUpdates(t *testing.T) {
 		r, _ := startBoth(t, cnn.Lesson(), s, lessons.Settings{"optimizer": "adam", "lr": "0.01"})
 		r.Advance(lessons.Step)
 		rep := report(r)
-		if !rep.Stopped() || rep.Step != 1 || !strings.HasSuffix(rep.Checks[rep.First].Node, "← adam update") {
+		if !rep.Stopped() || rep.Step != 1 || !strings.HasSuffix(rep.Checks[rep.First].Node, "← adam update") ||
+			!strings.Contains(rep.Checks[rep.First].Diagnosis, "not a fixed 0.001") {
 			t.Fatalf("report %+v", rep)
 		}
 		t.Log(r.Scene().Status.Message)

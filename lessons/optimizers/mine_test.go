@@ -143,7 +143,7 @@ func TestMineStopsAtTheWrongUpdate(t *testing.T) {
 	}{
 		{"adam without bias correction", func(m map[string]any) {
 			m["adam"] = &checks.AdamImpl{New: func(lr float64) checks.Stepper { return &adamOpt{lr: lr, b1: 0.9, b2: 0.999, noBias: true} }}
-		}, "Adam (x, y) ← adam update", 1, "w[0]", ""},
+		}, "Adam (x, y) ← adam update", 1, "w[0]", "bias correction is missing"},
 		{"rmsprop alpha swapped", func(m map[string]any) {
 			im := m["momentum"].(*checks.MomentumImpl)
 			f := im.RMSProp

@@ -56,6 +56,16 @@ type gradLink struct {
 	g    []float64
 }
 
+// history returns the gradients fed up to l, oldest first.
+func (l *gradLink) history() [][]float64 {
+	var out [][]float64
+	for ; l != nil; l = l.prev {
+		out = append(out, l.g)
+	}
+	slices.Reverse(out)
+	return out
+}
+
 // learnerAdam is a learner's Adam in the harness, with what it has been
 // fed: it is usable by owner, at learning rate lr, after the gradients at.
 type learnerAdam struct {
@@ -184,7 +194,7 @@ func checkUpdate(mc *MineCompare, impl any, owner any, opt optim.Optimizer, p *a
 		}
 		a.at = link
 		st.fed, st.adam = link, a
-		compareW(w, nil, nil)
+		compareW(w, []any{lr, slices.Clone(w0), link.history()}, w)
 	case *optim.Momentum, *optim.RMSProp:
 		mm := impl.(*checks.MomentumImpl)
 		mc.Total(2 * n) // the state, then w
@@ -251,12 +261,8 @@ func newLearnerAdam(mc *MineCompare, impl *checks.AdamImpl, owner any, lr float6
 		mc.Problem("adam.New returned nil: return a new optimizer")
 		return nil
 	}
-	var past [][]float64
-	for l := fed; l != nil; l = l.prev {
-		past = append(past, l.g)
-	}
-	for k := len(past) - 1; k >= 0; k-- {
-		if !mc.Call(func() { a.s.Step(make([]float64, n), slices.Clone(past[k])) }) {
+	for _, g := range fed.history() {
+		if !mc.Call(func() { a.s.Step(make([]float64, n), slices.Clone(g)) }) {
 			return nil
 		}
 	}
