@@ -79,6 +79,10 @@ func NewBranch(r *Run, name, value string) (*Branch, error) {
 	if err != nil {
 		return nil, err
 	}
+	if r.mine != nil {
+		// The branch runs the learner's code too.
+		br.SetMine(r.mine)
+	}
 	for _, a := range r.log {
 		switch {
 		case a.answer != "":
@@ -174,7 +178,7 @@ func (b *Branch) compare(ps, bs scene.Scene) scene.Panel {
 		if len(pv.Val) > 0 || len(bv.Val) > 0 {
 			rows = append(rows, []string{"val loss", last(pv.Val), last(bv.Val)})
 		}
-		rows = append(rows, []string{"verdict", verdictWord(ps.Goal), verdictWord(bs.Goal)})
+		rows = append(rows, []string{"verdict", b.Parent.verdictWord(ps.Goal), b.Branch.verdictWord(bs.Goal)})
 	}
 	for _, p := range ps.Panels {
 		if p.Matrix == nil {
@@ -224,8 +228,11 @@ func last(xs []float64) string {
 	return FormatNum(xs[len(xs)-1])
 }
 
-func verdictWord(g *scene.Goal) string {
+// verdictWord is the verdict of run r with goal g in a word or two.
+func (r *Run) verdictWord(g *scene.Goal) string {
 	switch {
+	case r.mineStopped():
+		return "stopped: your code"
 	case g == nil:
 		return "—"
 	case g.Verdict == nil:

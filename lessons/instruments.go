@@ -70,3 +70,29 @@ func (r *Run) autopsy(sc *scene.Scene) {
 		sc.Status.Level = scene.LevelError
 	}
 }
+
+// PassChecker is implemented by Instruments that can check every node of
+// the current step's backward pass at once (trainer.Loop does).
+type PassChecker interface {
+	// GradCheckPass checks every node of the backward pass whose inputs
+	// take a gradient, in backward order, without changing the run; an
+	// error says why it cannot now (outside the backward pass, say).
+	GradCheckPass() ([]*scene.GradCheck, error)
+}
+
+// GradCheckPass checks every node of the backward pass of the run's
+// current training step against central differences (see PassChecker).
+// It does not change the run and is not an action. A lesson whose
+// training the runtime cannot look into answers ErrNoGradCheck, whatever
+// the moment.
+func (r *Run) GradCheckPass() ([]*scene.GradCheck, error) {
+	in, ok := r.m.(Instrumented)
+	if !ok {
+		return nil, ErrNoGradCheck
+	}
+	pc, ok := in.Instruments().(PassChecker)
+	if !ok {
+		return nil, ErrNoGradCheck
+	}
+	return pc.GradCheckPass()
+}

@@ -95,7 +95,7 @@ func (p playerModel) finishMine(d jobDoneMsg) playerModel {
 	p.vp.GotoTop()
 	p.geo.page = ""
 	if p.mineOn {
-		p.note = "mine mode on: restarted; every step runs your code beside the engine's and stops where they disagree (m turns it off)"
+		p.note = "mine mode on: restarted; every step runs your code beside the engine's, trains on your values while they agree and stops where they do not (m: off)"
 	} else {
 		p.note = "mine mode off: restarted with the engine alone"
 	}

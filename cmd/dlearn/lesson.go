@@ -25,6 +25,7 @@ type lessonFlags struct {
 	branch      string
 	branchAfter int
 	mine        bool
+	gradCheck   bool
 }
 
 func newLessonCmd(e *env, reg *lessons.Registry) *cobra.Command {
@@ -41,7 +42,8 @@ func newLessonCmd(e *env, reg *lessons.Registry) *cobra.Command {
 			"  dlearn lesson linreg --plain --set lr=0.1\n" +
 			"  dlearn lesson linreg --plain --granularity op --steps 12 --answers 2,negative,-0.54\n" +
 			"  dlearn lesson linreg --plain --branch lr=0.1 --steps 20\n" +
-			"  dlearn lesson logreg --plain --mine",
+			"  dlearn lesson logreg --plain --mine\n" +
+			"  dlearn lesson cnn --plain --steps 3 --gradcheck",
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return fmt.Errorf("lesson: want one lesson id, got %d (see `dlearn list`)", len(args))
@@ -77,8 +79,15 @@ func newLessonCmd(e *env, reg *lessons.Registry) *cobra.Command {
 			if f.branchAfter < 0 {
 				return fmt.Errorf("--branch-after %d: must be 0 or more", f.branchAfter)
 			}
-			if f.branch != "" && f.mine {
-				return fmt.Errorf("--mine and --branch do not go together yet")
+			if f.gradCheck {
+				switch {
+				case !cmd.Flags().Changed("steps") || f.steps == 0:
+					return fmt.Errorf("--gradcheck needs --steps N (N ≥ 1): the check runs after the transcript's N advances, and a run to its end has no backward pass left")
+				case f.branch != "":
+					return fmt.Errorf("--gradcheck and --branch do not go together")
+				case f.mine:
+					return fmt.Errorf("--gradcheck and --mine do not go together yet")
+				}
 			}
 			if f.branch != "" {
 				if qs.answers != nil {
@@ -91,6 +100,15 @@ func newLessonCmd(e *env, reg *lessons.Registry) *cobra.Command {
 				r, err := lessons.Start(l, f.seed, settings)
 				if err != nil {
 					return err
+				}
+				if f.mine {
+					// Both runs call the learner's code, one after the other.
+					s, err := openMine(cmd.Context(), l)
+					if err != nil {
+						return err
+					}
+					defer s.Close()
+					r.SetMine(s.Mine)
 				}
 				for range f.branchAfter {
 					if !r.Advance(g) {
@@ -115,6 +133,11 @@ func newLessonCmd(e *env, reg *lessons.Registry) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if f.gradCheck {
+				if err := canGradCheck(r, l.ID); err != nil {
+					return err
+				}
+			}
 			if f.mine {
 				s, err := openMine(cmd.Context(), l)
 				if err != nil {
@@ -128,6 +151,18 @@ func newLessonCmd(e *env, reg *lessons.Registry) *cobra.Command {
 			r.SetStopAtQuestions(!qs.off && len(qs.answers) > 0)
 			if err := transcript(e.stdout, r, g, f.steps, f.json, qs); err != nil {
 				return err
+			}
+			if f.gradCheck {
+				pc, err := checkPass(r)
+				if err != nil {
+					return err
+				}
+				if err := writePassCheck(e.stdout, pc, f.json); err != nil {
+					return quietWriteError(err)
+				}
+				if !pc.Agrees {
+					return &exitError{code: 1, msg: "--gradcheck: " + pc.verdict()}
+				}
 			}
 			if n := len(qs.answers) - qs.used; n > 0 {
 				fmt.Fprintf(e.stderr, "dlearn: --answers: %d of %d answers were not used: only %d questions were posed\n", n, len(qs.answers), qs.used)
@@ -147,8 +182,12 @@ func newLessonCmd(e *env, reg *lessons.Registry) *cobra.Command {
 	cmd.Flags().StringVar(&f.branch, "branch", "", "run a branch beside the run with one control changed, as name=value, stepped in lockstep;\n"+
 		"prints the two side by side (--plain, --json)")
 	cmd.Flags().IntVar(&f.branchAfter, "branch-after", 0, "advance this many times (by --granularity) before branching")
-	cmd.Flags().BoolVar(&f.mine, "mine", false, "mine mode: run your own code from the exercises folder at the lesson's ops (sigmoid, bce, softmax)\n"+
-		"beside the engine's, and stop at the first op where they disagree")
+	cmd.Flags().BoolVar(&f.mine, "mine", false, "mine mode: run your own code from the exercises folder at the lesson's ops\n"+
+		"beside the engine's, train with your values while they agree, and stop at the first op where they do not")
+	cmd.Flags().BoolVar(&f.gradCheck, "gradcheck", false, "after the transcript (--steps N), check the gradient at every node of the backward pass of the training step\n"+
+		"in progress, or of the next one, against central differences (on a copy: the run is not changed);\n"+
+		"--plain prints one line per node and the worst relative error, --json one more line {\"gradcheck\": …};\n"+
+		"exit code 1 if an error reaches 1e-6")
 	return cmd
 }
 

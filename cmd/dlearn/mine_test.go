@@ -11,7 +11,7 @@ import (
 func TestMineFlagErrors(t *testing.T) {
 	for _, args := range [][]string{
 		{"lesson", "linreg", "--plain", "--mine"},
-		{"lesson", "logreg", "--plain", "--mine", "--branch", "lr=0.1"},
+		{"lesson", "speech", "--plain", "--mine", "--branch", "lr=0.1"},
 	} {
 		code, _, errs := dl(t, args...)
 		if code != 2 || strings.Count(strings.TrimSpace(errs), "\n") != 0 || !strings.Contains(errs, "mine") {

@@ -40,6 +40,17 @@
 //     image), MaxPool2D, AvgPool2D, LayerNorm, Dropout (inverted)
 //   - fused, numerically stable losses: BCE, BCEWithLogits,
 //     SoftmaxCrossEntropy
+//   - fused layers, for training at speed (op_fused_*.go): DenseAct and
+//     Conv2DAct (a dense or convolution layer and its activation), RNNCellStep, LSTMCellStep and
+//     GRUCellStep (a recurrent cell's step: both products and the gates),
+//     RNNSequence (a vanilla cell over a whole sequence, with the backward
+//     pass through time in one pass),
+//     Attention (scores, scale, causal or additive mask, softmax and the
+//     weighted sum), SelfAttentionQKV (the same from packed Q|K|V
+//     projections, with the split into heads and their merge). Each is tested against its unfused composition (bit
+//     for bit, or to 1e-12 where two products are accumulated into one
+//     tensor); the lessons record the unfused ops, which they show one by
+//     one
 //
 // Every op's comment states its shapes, its backward rule and when it
 // panics. Element-wise ops also give their local derivative (Node.Local),

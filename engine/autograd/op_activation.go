@@ -14,9 +14,7 @@ import (
 func (t *Tape) Sigmoid(a *Var) (res *Var) {
 	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Sigmoid(in[0]) })
 	out := tensor.New(a.Value.Shape...)
-	for i, x := range a.Value.Data {
-		out.Data[i] = sigmoid(x)
-	}
+	each2(costExp, out.Data, a.Value.Data, sigmoidKernel)
 	local := func() *tensor.Tensor {
 		d := tensor.New(out.Shape...)
 		for i, y := range out.Data {
@@ -26,11 +24,23 @@ func (t *Tape) Sigmoid(a *Var) (res *Var) {
 	}
 	return t.record("sigmoid", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
 		d := tensor.New(out.Shape...)
-		for i, y := range out.Data {
-			d.Data[i] = g.Data[i] * y * (1 - y)
-		}
+		each3(costCheap, d.Data, g.Data, out.Data, sigmoidGradKernel)
 		return []*tensor.Tensor{d}
 	}, func() []*tensor.Tensor { return []*tensor.Tensor{local()} })
+}
+
+// sigmoidKernel writes sigmoid(a) into dst.
+func sigmoidKernel(dst, a []float64) {
+	for i, x := range a {
+		dst[i] = sigmoid(x)
+	}
+}
+
+// sigmoidGradKernel writes g ⊙ y(1−y) into dst.
+func sigmoidGradKernel(dst, g, y []float64) {
+	for i, v := range y {
+		dst[i] = g[i] * v * (1 - v)
+	}
 }
 
 // sigmoid is 1/(1+e^−x), evaluated so that e^x never overflows.
@@ -49,14 +59,10 @@ func sigmoid(x float64) float64 {
 func (t *Tape) Tanh(a *Var) (res *Var) {
 	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Tanh(in[0]) })
 	out := tensor.New(a.Value.Shape...)
-	for i, x := range a.Value.Data {
-		out.Data[i] = math.Tanh(x)
-	}
+	each2(costExp, out.Data, a.Value.Data, tanhKernel)
 	return t.record("tanh", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
 		d := tensor.New(out.Shape...)
-		for i, y := range out.Data {
-			d.Data[i] = g.Data[i] * (1 - y*y)
-		}
+		each3(costCheap, d.Data, g.Data, out.Data, tanhGradKernel)
 		return []*tensor.Tensor{d}
 	}, func() []*tensor.Tensor {
 		d := tensor.New(out.Shape...)
@@ -65,6 +71,34 @@ func (t *Tape) Tanh(a *Var) (res *Var) {
 		}
 		return []*tensor.Tensor{d}
 	})
+}
+
+// tanhKernel writes tanh(a) into dst.
+func tanhKernel(dst, a []float64) {
+	for i, x := range a {
+		dst[i] = math.Tanh(x)
+	}
+}
+
+// tanhGradKernel writes g ⊙ (1 − y²) into dst.
+func tanhGradKernel(dst, g, y []float64) {
+	for i, v := range y {
+		dst[i] = g[i] * (1 - v*v)
+	}
+}
+
+// reluKernel writes max(a, 0) into dst.
+func reluKernel(dst, a []float64) {
+	for i, x := range a {
+		dst[i] = max(x, 0)
+	}
+}
+
+// reluGradKernel writes g where a > 0, else 0, into dst.
+func reluGradKernel(dst, g, a []float64) {
+	for i, x := range a {
+		dst[i] = math.Float64frombits(math.Float64bits(g[i]) & positive(x))
+	}
 }
 
 // ReLU returns max(a, 0) element-wise, in a's shape. It does not panic.
@@ -90,9 +124,7 @@ func (t *Tape) leaky(op string, a *Var, slope float64) *Var {
 	// a mispredicted branch per element costs more than the arithmetic.
 	out := tensor.New(a.Value.Shape...)
 	if slope == 0 {
-		for i, x := range a.Value.Data {
-			out.Data[i] = max(x, 0)
-		}
+		each2(costCheap, out.Data, a.Value.Data, reluKernel)
 	} else {
 		for i, x := range a.Value.Data {
 			out.Data[i] = pick(x, x, slope*x)
@@ -102,9 +134,7 @@ func (t *Tape) leaky(op string, a *Var, slope float64) *Var {
 		d := tensor.New(out.Shape...)
 		gd := g.Data[:len(d.Data)]
 		if slope == 0 {
-			for i, x := range a.Value.Data {
-				d.Data[i] = math.Float64frombits(math.Float64bits(gd[i]) & positive(x))
-			}
+			each3(costCheap, d.Data, gd, a.Value.Data, reluGradKernel)
 		} else {
 			for i, x := range a.Value.Data {
 				d.Data[i] = pick(x, gd[i], slope*gd[i])

@@ -27,10 +27,11 @@ const (
 //	x ← x + FFN(LN2(x))      32→64→32, ReLU
 //
 // trained to reverse its input along the sequence (MSE, Adam) on one batch
-// X ~ N(0,1) of shape [16 16 32]. Multi-head attention is built from
-// autograd ops: one packed Q|K|V projection, a reshape and permute to
-// [3, batch·heads, seq, 8], batched matrix products for the scores and the
-// context, a softmax over the keys and the output projection.
+// X ~ N(0,1) of shape [16 16 32]. Multi-head attention is one packed
+// Q|K|V projection, one fused op for the split into heads, the scores,
+// the softmax over the keys, the context and the merge of the heads
+// (autograd.SelfAttentionQKV), and the output projection. Each dense
+// layer and its activation is one fused op (autograd.DenseAct).
 type Attention struct {
 	LN1G, LN1B, LN2G, LN2B *autograd.Var
 	QKV, Proj, FF1, FF2    *nn.Dense
@@ -76,23 +77,16 @@ func NewAttention(seed uint64) *Attention {
 // mha records multi-head self-attention of x [batch·seq, d].
 func (w *Attention) mha(tp *autograd.Tape, x *autograd.Var) *autograd.Var {
 	const hd = AttnDim / AttnHeads
-	qkv := w.QKV.Forward(tp, x)                                 // [b·s, 3d]
-	qkv = tp.Reshape(qkv, AttnBatch, AttnSeq, 3, AttnHeads, hd) // [b s 3 h hd]
-	qkv = tp.Permute(qkv, 2, 0, 3, 1, 4)                        // [3 b h s hd]
-	qkv = tp.Reshape(qkv, 3, AttnBatch*AttnHeads, AttnSeq, hd)  // [3 b·h s hd]
-	q, k, v := tp.Select(qkv, 0, 0), tp.Select(qkv, 0, 1), tp.Select(qkv, 0, 2)
-	scores := tp.Scale(tp.BatchMatMul(q, k, false, true), 1/math.Sqrt(hd)) // [b·h s s]
-	ctx := tp.BatchMatMul(tp.Softmax(scores), v, false, false)             // [b·h s hd]
-	ctx = tp.Reshape(ctx, AttnBatch, AttnHeads, AttnSeq, hd)
-	ctx = tp.Permute(ctx, 0, 2, 1, 3) // [b s h hd]
-	return w.Proj.Forward(tp, tp.Reshape(ctx, AttnBatch*AttnSeq, AttnDim))
+	qkv := w.QKV.ForwardAct(tp, x, autograd.ActNone) // [b·s, 3d]
+	ctx, _ := tp.SelfAttentionQKV(qkv, AttnBatch, AttnHeads, 1/math.Sqrt(hd), false, nil)
+	return w.Proj.ForwardAct(tp, ctx, autograd.ActNone)
 }
 
 // forward records the block's output for x [batch·seq, d].
 func (w *Attention) forward(tp *autograd.Tape, x *autograd.Var) *autograd.Var {
 	x = tp.Add(x, w.mha(tp, tp.LayerNorm(x, w.LN1G, w.LN1B, attnEps)))
-	h := tp.ReLU(w.FF1.Forward(tp, tp.LayerNorm(x, w.LN2G, w.LN2B, attnEps)))
-	return tp.Add(x, w.FF2.Forward(tp, h))
+	h := w.FF1.ForwardAct(tp, tp.LayerNorm(x, w.LN2G, w.LN2B, attnEps), autograd.ActReLU)
+	return tp.Add(x, w.FF2.ForwardAct(tp, h, autograd.ActNone))
 }
 
 // Step runs one training step and returns the loss.

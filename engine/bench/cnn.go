@@ -75,8 +75,8 @@ func newCNN(seed uint64, x *tensor.Tensor, labels []int, batch int, lr float64, 
 
 // forward records the logits [n 10] of images x [n 1 28 28].
 func (w *CNN) forward(tp *autograd.Tape, x *autograd.Var) *autograd.Var {
-	h := tp.MaxPool2D(tp.ReLU(tp.Conv2D(x, w.W1, w.B1, 1, 1)), 2, 2)
-	h = tp.MaxPool2D(tp.ReLU(tp.Conv2D(h, w.W2, w.B2, 1, 1)), 2, 2)
+	h := tp.MaxPool2D(tp.Conv2DAct(x, w.W1, w.B1, 1, 1, autograd.ActReLU), 2, 2)
+	h = tp.MaxPool2D(tp.Conv2DAct(h, w.W2, w.B2, 1, 1, autograd.ActReLU), 2, 2)
 	return w.Out.Forward(tp, tp.Flatten(h))
 }
 

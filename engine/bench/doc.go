@@ -25,6 +25,13 @@
 // (bench/pytorch/workloads.py) and prints the ratios; docs/PERFORMANCE.md
 // has the figures and what they mean.
 //
+// # Fused ops
+//
+// W3 to W7 train through the autograd package's fused ops (DenseAct,
+// Conv2DAct, RNNSequence, SelfAttentionQKV): the same models and, to
+// rounding, the same losses step by step as the unfused ops the lessons
+// show, in fewer passes and tensors.
+//
 // # Allocation
 //
 // The workloads reuse their tapes, input tensors and batch buffers, so what

@@ -72,11 +72,12 @@ func mlp3(name string, out int, rng *rand.Rand) [3]*nn.Dense {
 	}
 }
 
-// run records the network net on x.
+// run records the network net on x, each layer and its activation one
+// fused op (autograd.DenseAct).
 func run(tp *autograd.Tape, net [3]*nn.Dense, x *autograd.Var) *autograd.Var {
-	h := tp.ReLU(net[0].Forward(tp, x))
-	h = tp.ReLU(net[1].Forward(tp, h))
-	return net[2].Forward(tp, h)
+	h := net[0].ForwardAct(tp, x, autograd.ActReLU)
+	h = net[1].ForwardAct(tp, h, autograd.ActReLU)
+	return net[2].ForwardAct(tp, h, autograd.ActNone)
 }
 
 // Step runs one D step and one G step and returns the two losses' sum.

@@ -50,11 +50,12 @@ func NewMLP(seed uint64, lr float64) *MLP {
 	return w
 }
 
-// forward records the network's logits for x.
+// forward records the network's logits for x, each layer and its
+// activation one fused op (autograd.DenseAct).
 func (w *MLP) forward(tp *autograd.Tape, x *autograd.Var) *autograd.Var {
-	h := tp.ReLU(w.L1.Forward(tp, x))
-	h = tp.ReLU(w.L2.Forward(tp, h))
-	return w.L3.Forward(tp, h)
+	h := w.L1.ForwardAct(tp, x, autograd.ActReLU)
+	h = w.L2.ForwardAct(tp, h, autograd.ActReLU)
+	return w.L3.ForwardAct(tp, h, autograd.ActNone)
 }
 
 // Step runs one training step on the next batch and returns its loss.

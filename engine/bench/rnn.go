@@ -22,17 +22,19 @@ const (
 // Dense 32→1 head, trained with the MSE over all 50 steps, full
 // backpropagation through time and Adam.
 //
-// The recurrence is unrolled from autograd ops,
+// The recurrence over the 50 steps is one fused op
+// (autograd.RNNSequence: what 50 steps of the cell compute, with the
+// backward pass through time in one pass),
 //
-//	h_t = tanh(x_t·Wxh + h_{t−1}·Whh + b)   (h_0 = 0, so t = 1 has no Whh term)
+//	h_t = tanh(x_t·Wxh + h_{t−1}·Whh + b)   (h_0 = 0)
 //
-// and the head runs once over the 50 hidden states stacked time-major.
+// and the head runs once over the 50 hidden states, time-major.
 type RNN struct {
 	Wxh, Whh, Bh *autograd.Var
 	Head         *nn.Dense
-	xs           []*autograd.Var // x_t of each step, [16 1]
-	target       *autograd.Var   // next values, time-major [50·16 1]
-	hs           []*autograd.Var // hidden states of the current step
+	x            *autograd.Var // inputs, time-major [50 16 1]
+	h0           *autograd.Var // zeros [16 32]
+	target       *autograd.Var // next values, time-major [50·16 1]
 	tp           *autograd.Tape
 	opt          optim.Optimizer
 	params       []*autograd.Var
@@ -48,20 +50,19 @@ func NewRNN(seed uint64) *RNN {
 		Whh:  newParam("rnn.Whh", rng, RNNHidden, 1, RNNHidden, RNNHidden),
 		Bh:   newParam("rnn.b", rng, 0, 0, RNNHidden),
 		Head: nn.NewDense("head", RNNHidden, 1, rng),
-		hs:   make([]*autograd.Var, steps),
+		h0:   autograd.Const("h0", tensor.New(RNNBatch, RNNHidden)),
 		tp:   autograd.NewTape(),
 		opt:  mustOptim("adam", RNNLR),
 	}
 	w.params = append([]*autograd.Var{w.Wxh, w.Whh, w.Bh}, w.Head.Params()...)
-	target := tensor.New(steps*RNNBatch, 1)
+	target, x := tensor.New(steps*RNNBatch, 1), tensor.New(steps, RNNBatch, 1)
 	for t := range steps {
-		x := tensor.New(RNNBatch, 1)
 		for b := range RNNBatch {
-			x.Data[b] = in.Data[b*steps+t]
+			x.Data[t*RNNBatch+b] = in.Data[b*steps+t]
 			target.Data[t*RNNBatch+b] = tg.Data[b*steps+t]
 		}
-		w.xs = append(w.xs, autograd.Const("x", x))
 	}
+	w.x = autograd.Const("x", x)
 	w.target = autograd.Const("target", target)
 	return w
 }
@@ -71,18 +72,9 @@ func NewRNN(seed uint64) *RNN {
 func (w *RNN) Step() float64 {
 	tp := w.tp
 	tp.Reset()
-	var h *autograd.Var
-	for t, x := range w.xs {
-		a := tp.MatMul(x, w.Wxh)
-		if h != nil {
-			a = tp.Add(a, tp.MatMul(h, w.Whh))
-		}
-		h = tp.Tanh(tp.Add(a, w.Bh))
-		w.hs[t] = h
-	}
-	pred := w.Head.Forward(tp, tp.Concat(0, w.hs...))
+	hs := tp.RNNSequence(w.x, w.h0, w.Wxh, w.Whh, w.Bh) // [50 16 32]
+	pred := w.Head.ForwardAct(tp, tp.Reshape(hs, (RNNLength-1)*RNNBatch, RNNHidden), autograd.ActNone)
 	loss := nn.MSE(tp, pred, w.target)
 	update(tp, loss, w.opt, w.params)
-	clear(w.hs)
 	return loss.Item()
 }

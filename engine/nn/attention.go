@@ -24,11 +24,15 @@ const maskValue = -1e9
 //
 // each projection a Dense layer with bias. With Causal set, position i may
 // attend only to positions ≤ i. The weights A of the last Forward are kept
-// in Weights for display.
+// in Weights for display. With Fused set, the scores, their scale, the
+// mask, the softmax and the weighted sum are one op (autograd.Attention:
+// the same values bit for bit); the lessons, which show every op, leave it
+// unset.
 type MultiHeadAttention struct {
 	Name       string
 	Heads      int
 	Causal     bool
+	Fused      bool
 	Q, K, V, O *Dense
 	// Weights holds the attention weights [batch heads Tq Tk] of the last
 	// Forward (nil before one); each row sums to 1.
@@ -90,6 +94,22 @@ func (m *MultiHeadAttention) AttendKV(tp *autograd.Tape, xq, xk, xv *autograd.Va
 	q := heads(m.Q.Forward(tp, xq), tq)
 	k := heads(m.K.Forward(tp, xk), tk)
 	v := heads(m.V.Forward(tp, xv), tk)
+	var ctx *autograd.Var
+	if m.Fused {
+		var a *tensor.Tensor
+		ctx, a = tp.Attention(q, k, v, 1/math.Sqrt(float64(dk)), m.Causal, nil)
+		m.Weights = a.Reshape(b, h, tq, tk)
+	} else {
+		ctx = m.attend(tp, q, k, v, b, tq, tk, dk)
+	}
+	ctx = tp.Reshape(tp.Permute(tp.Reshape(ctx, b, h, tq, dk), 0, 2, 1, 3), b, tq, d)
+	return m.O.Forward(tp, ctx)
+}
+
+// attend records the unfused attention of the heads q [b·h tq dk] over k
+// and v [b·h tk dk], keeping the weights in m.Weights.
+func (m *MultiHeadAttention) attend(tp *autograd.Tape, q, k, v *autograd.Var, b, tq, tk, dk int) *autograd.Var {
+	h := m.Heads
 	scores := tp.Scale(tp.BatchMatMul(q, k, false, true), 1/math.Sqrt(float64(dk)))
 	if m.Causal {
 		mask := tensor.New(tq, tk)
@@ -102,9 +122,7 @@ func (m *MultiHeadAttention) AttendKV(tp *autograd.Tape, xq, xk, xv *autograd.Va
 	}
 	a := tp.Softmax(scores).Named(m.Name + ".weights")
 	m.Weights = a.Value.Reshape(b, h, tq, tk)
-	ctx := tp.BatchMatMul(a, v, false, false) // [b·h tq dk]
-	ctx = tp.Reshape(tp.Permute(tp.Reshape(ctx, b, h, tq, dk), 0, 2, 1, 3), b, tq, d)
-	return m.O.Forward(tp, ctx)
+	return tp.BatchMatMul(a, v, false, false) // [b·h tq dk]
 }
 
 // Params returns the parameters of the Q, K, V and O projections, in that

@@ -44,6 +44,14 @@ func (c *Conv2D) Forward(tp *autograd.Tape, x *autograd.Var) *autograd.Var {
 	return tp.Conv2D(x, c.W, c.B, c.Stride, c.Pad)
 }
 
+// ForwardAct records act(conv(x)) as one fused op (autograd.Conv2DAct):
+// the same values as Forward followed by the activation's op, bit for
+// bit, for training at speed; a lesson that shows its ops one by one uses
+// Forward and the activation. It panics as Forward does.
+func (c *Conv2D) ForwardAct(tp *autograd.Tape, x *autograd.Var, act autograd.Activation) *autograd.Var {
+	return tp.Conv2DAct(x, c.W, c.B, c.Stride, c.Pad, act)
+}
+
 // Params returns W and b.
 func (c *Conv2D) Params() []*autograd.Var { return []*autograd.Var{c.W, c.B} }
 

@@ -30,6 +30,17 @@
 //     cross-attention, AttendKV for keys and values from different
 //     inputs; Weights keeps the last attention weights for display)
 //
+// # Fused paths
+//
+// For training at speed, Dense.ForwardAct and Conv2D.ForwardAct record a
+// layer and its activation as one op, and the Fused field of RNNCell, LSTMCell, GRUCell
+// and MultiHeadAttention makes a step (for RNN, the whole sequence) or the
+// attention core one op: the autograd package's fused ops, which compute
+// the same values (bit for bit, or to rounding where two products are
+// accumulated into one tensor) with fewer tensors and passes. They are
+// off by default: a lesson that shows the forward pass op by op records
+// the unfused ops.
+//
 // # Losses
 //
 // MSE, BCE (on probabilities, clamped), BCEWithLogits and CrossEntropy

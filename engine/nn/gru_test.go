@@ -68,7 +68,16 @@ func TestGRUShapes(t *testing.T) {
 // with torch.nn.GRUCell in float64, numbers generated once by
 // testdata/gru_ref.py (PyTorch 1.13) with the same weights.
 func TestGRUAgainstTorch(t *testing.T) {
+	for _, fused := range []bool{false, true} {
+		testGRUAgainstTorch(t, fused)
+	}
+}
+
+// testGRUAgainstTorch is TestGRUAgainstTorch on the unfused or the fused
+// path.
+func testGRUAgainstTorch(t *testing.T, fused bool) {
 	c := NewGRUCell("g", 2, 2, tensor.NewRNG(1))
+	c.Fused = fused
 	copy(c.Wx.Value.Data, []float64{0.3, -0.5, 0.8, 0.1, -0.2, 0.4, 0.6, 0.2, -0.7, 0.5, 0.9, -0.3})
 	copy(c.Wh.Value.Data, []float64{-0.4, 0.7, 0.2, -0.6, 0.3, 0.5, 0.1, -0.8, 0.6, 0.4, -0.5, 0.2})
 	copy(c.Bx.Value.Data, []float64{0.1, -0.2, 0.05, 0.3, -0.1, 0.2})
@@ -92,7 +101,7 @@ func TestGRUAgainstTorch(t *testing.T) {
 	for k, w := range want {
 		for i := range w {
 			if math.Abs(got[k][i]-w[i]) > 1e-14 {
-				t.Errorf("%s[%d] = %.17g, torch %.17g", k, i, got[k][i], w[i])
+				t.Errorf("fused %v: %s[%d] = %.17g, torch %.17g", fused, k, i, got[k][i], w[i])
 			}
 		}
 	}

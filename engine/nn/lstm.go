@@ -18,10 +18,14 @@ import (
 //	h' = o ⊙ tanh(c')
 //
 // Wx is [in 4·hidden], Wh [hidden 4·hidden] and b [4·hidden], with the
-// blocks in the order i, f, g, o (as PyTorch).
+// blocks in the order i, f, g, o (as PyTorch). With Fused set, a step is
+// one op (autograd.LSTMCellStep: the same values to rounding) and the two
+// slices that take h' and c' out of it, instead of seventeen ops; the
+// lessons, which show every op, leave it unset.
 type LSTMCell struct {
 	Name      string
 	Wx, Wh, B *autograd.Var
+	Fused     bool
 }
 
 // NewLSTMCell returns a cell with Wx drawn from N(0, 1/in), Wh from
@@ -52,6 +56,10 @@ func (c *LSTMCell) Hidden() int { return c.Wh.Value.Shape[0] }
 // they do not match the weights.
 func (c *LSTMCell) Step(tp *autograd.Tape, x, h, cs *autograd.Var) (hNext, cNext *autograd.Var) {
 	n := c.Hidden()
+	if c.Fused {
+		hc := tp.LSTMCellStep(x, h, cs, c.Wx, c.Wh, c.B)
+		return tp.Slice(hc, 1, 0, n), tp.Slice(hc, 1, n, 2*n)
+	}
 	z := tp.Add(tp.Add(tp.MatMul(x, c.Wx), tp.MatMul(h, c.Wh)), c.B)
 	i := tp.Sigmoid(tp.Slice(z, 1, 0, n))
 	f := tp.Sigmoid(tp.Slice(z, 1, n, 2*n))

@@ -12,10 +12,13 @@ import (
 //
 //	h' = tanh(x·Wx + h·Wh + b)
 //
-// with Wx [in hidden], Wh [hidden hidden] and b [hidden].
+// with Wx [in hidden], Wh [hidden hidden] and b [hidden]. With Fused set,
+// a step is one op (autograd.RNNCellStep: the same values to rounding)
+// instead of five; the lessons, which show every op, leave it unset.
 type RNNCell struct {
 	Name      string
 	Wx, Wh, B *autograd.Var
+	Fused     bool
 }
 
 // NewRNNCell returns a cell with Wx drawn from N(0, 1/in), Wh from
@@ -39,6 +42,9 @@ func (c *RNNCell) Hidden() int { return c.Wh.Value.Shape[0] }
 // hidden state [batch hidden]. It panics, naming both shapes, if x or h
 // does not match the weights.
 func (c *RNNCell) Step(tp *autograd.Tape, x, h *autograd.Var) *autograd.Var {
+	if c.Fused {
+		return tp.RNNCellStep(x, h, c.Wx, c.Wh, c.B)
+	}
 	return tp.Tanh(tp.Add(tp.Add(tp.MatMul(x, c.Wx), tp.MatMul(h, c.Wh)), c.B))
 }
 
@@ -66,8 +72,18 @@ func (r *RNN) Forward(tp *autograd.Tape, x *autograd.Var) *autograd.Var {
 }
 
 // ForwardFrom is Forward from the initial state h0 [batch hidden] (zeros
-// if nil); it also returns the last hidden state.
+// if nil); it also returns the last hidden state. With the cell's Fused
+// set, the whole sequence is one op (autograd.RNNSequence, between two
+// permutes to and from time-major order).
 func (r *RNN) ForwardFrom(tp *autograd.Tape, x, h0 *autograd.Var) (all, last *autograd.Var) {
+	if c := r.Cell; c.Fused {
+		b, steps := seqShape("RNN", c.Name, x, c.Wx.Value.Shape[0])
+		if h0 == nil {
+			h0 = autograd.Const("h0", tensor.New(b, c.Hidden()))
+		}
+		hs := tp.RNNSequence(tp.Permute(x, 1, 0, 2), h0, c.Wx, c.Wh, c.B) // [time batch hidden]
+		return tp.Permute(hs, 1, 0, 2), tp.Select(hs, 0, steps-1)
+	}
 	return unroll(tp, "RNN", r.Cell.Name, x, h0, r.Cell.Wx.Value.Shape[0], r.Cell.Hidden(), r.Cell.Step)
 }
 

@@ -37,10 +37,12 @@ const (
 	// gemmDirectRows is the number of rows of C up to which B is read in
 	// place rather than packed.
 	gemmDirectRows = 2 * gemmMR
-	// gemmParWork is the m·n·k from which the product is split between
-	// cores: a goroutine costs about a microsecond.
-	gemmParWork = 1 << 17
 )
+
+// gemmParWork is the m·n·k from which the product is split between
+// cores: a goroutine costs about a microsecond. (A variable so that
+// BenchmarkGemmSplit can move it.)
+var gemmParWork = 1 << 17
 
 // gemmBuf holds one goroutine's packing buffers.
 type gemmBuf struct{ a, b []float64 }

@@ -98,3 +98,31 @@ func BenchmarkFMAGemmSerial(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkGemmSplit times lesson-sized products (m×k by k×n, as in the
+// workloads' dense layers and their backward passes) on one goroutine and
+// split between the cores, to place gemmParWork: run it with -cpu 2.
+func BenchmarkGemmSplit(b *testing.B) {
+	for _, s := range [][3]int{{64, 64, 64}, {128, 64, 64}, {64, 128, 64}, {128, 128, 64}, {256, 96, 32}, {128, 128, 128}, {256, 256, 64}} {
+		m, n, k := s[0], s[1], s[2]
+		for _, split := range []bool{false, true} {
+			name := fmt.Sprintf("%dx%dx%d/serial", m, n, k)
+			if split {
+				name = fmt.Sprintf("%dx%dx%d/split", m, n, k)
+			}
+			b.Run(name, func(b *testing.B) {
+				old := gemmParWork
+				defer func() { gemmParWork = old }()
+				gemmParWork = math.MaxInt
+				if split {
+					gemmParWork = 0
+				}
+				rng := NewRNG(1)
+				x, y, c := RandN(rng, m*k).Data, RandN(rng, k*n).Data, make([]float64, m*n)
+				for range b.N {
+					fmaGemm(false, false, m, n, k, x, k, y, n, c, n, true)
+				}
+			})
+		}
+	}
+}

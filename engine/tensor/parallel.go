@@ -10,6 +10,19 @@ import (
 // microsecond each.
 const minParallelWork = 1 << 15
 
+// ParallelFor is parallelFor for kernels outside this package (the
+// autograd ops' element-wise loops): f is called on disjoint ranges
+// [lo, hi) covering [0, n), on several goroutines when work, the total
+// number of element operations, is at least MinParallelWork and
+// GOMAXPROCS is above 1, else once on the caller's goroutine. A kernel
+// whose every output element is written by the call that owns its index
+// gives the same bits whatever the number of goroutines.
+func ParallelFor(n, work int, f func(lo, hi int)) { parallelFor(n, work, f) }
+
+// MinParallelWork is the work from which ParallelFor splits: callers that
+// would have to allocate a closure for it compare with this first.
+const MinParallelWork = minParallelWork
+
 // parallelFor calls f on disjoint ranges [lo, hi) covering [0, n), in
 // parallel when work (the total number of element operations) is large.
 // Each index is handled by exactly one call, so kernels that write disjoint

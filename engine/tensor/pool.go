@@ -101,9 +101,22 @@ func firstNaN(base, w, oh, ow int, a, b, c float64) int32 {
 // gradient of the given input shape.
 func MaxPool2DBackward(gout *Tensor, arg []int32, shape []int) *Tensor {
 	dx := New(shape...)
-	for i, v := range gout.Data {
-		dx.Data[arg[i]] += v
+	// Every window lies in its own image plane, so the planes are split
+	// between the cores: each element of dx is summed by one goroutine, in
+	// the serial order.
+	planes := 1
+	if len(shape) == 4 {
+		planes = shape[0] * shape[1]
 	}
+	if planes == 0 || len(gout.Data)%planes != 0 {
+		planes = 1
+	}
+	per := len(gout.Data) / planes
+	parallelFor(planes, len(gout.Data), func(lo, hi int) {
+		for i := lo * per; i < hi*per; i++ {
+			dx.Data[arg[i]] += gout.Data[i]
+		}
+	})
 	return dx
 }
 

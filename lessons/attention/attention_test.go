@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -356,6 +357,47 @@ func TestWeightsOpQuotesTheMirror(t *testing.T) {
 				t.Fatalf("backward: gradient %v, narrative:\n%s", op.MirrorGrad, text)
 			}
 			return
+		}
+	}
+}
+
+// Every reshape and permute of a step says what its new layout is for
+// (never the generic fallback) and follows one number, forward and
+// backward, to the same value at its new place.
+func TestLayoutOpsTellTheirPurpose(t *testing.T) {
+	r, m := start(t, nil)
+	r.Advance(lessons.Epoch)
+	titles := map[string]int{}
+	traced := regexp.MustCompile(` = (\S+) is now .* = (\S+) — | = (\S+) arrives and leaves as .* = (\S+) — `)
+	for {
+		r.Advance(lessons.Op)
+		sc := r.Scene()
+		if sc.Phase == "update" {
+			break
+		}
+		op, _ := currentOp(&m.loop.Cur)
+		if op.Role != "reshape" && op.Role != "permute" {
+			continue
+		}
+		if op.Title == "reshape" || op.Title == "permute" || op.Story == "" {
+			t.Errorf("%s %s: generic %q", sc.Phase, op.Label, op.Story)
+		}
+		titles[op.Title]++
+		m := traced.FindStringSubmatch(op.Trace)
+		told := strings.Contains(sc.Narrative, op.Trace) && strings.Contains(sc.Narrative, op.Title)
+		if sc.Phase == "forward" {
+			told = told && strings.Contains(sc.Narrative, op.Story)
+		}
+		if m == nil || m[1]+m[3] != m[2]+m[4] || !told {
+			t.Errorf("%s %s: trace %q", sc.Phase, op.Label, op.Trace)
+		}
+	}
+	want := map[string]int{"rows for query projection": 2, "rows for key projection": 2, "rows for value projection": 2,
+		"split into heads": 6, "heads first": 6, "heads beside the batch": 6, "heads apart again": 2,
+		"positions first again": 2, "heads joined": 2, "one row per position": 2}
+	for k, n := range want {
+		if titles[k] != n {
+			t.Errorf("%d reshapes titled %q forward and backward, want %d (%v)", titles[k], k, n, titles)
 		}
 	}
 }

@@ -35,6 +35,10 @@ type opInfo struct {
 	// respect to that score (MirrorGrad).
 	Row                string
 	Mirror, MirrorGrad float64
+	// At a reshape or permute (shapes.go): a short title of what the new
+	// layout is for, the sentence saying so, and one number followed from
+	// its old place to its new one (going backward, a gradient).
+	Title, Story, Trace string
 }
 
 // layerNames are the parameters' prefixes in words.
@@ -132,6 +136,9 @@ func currentOp(c *trainer.Cursor) (opInfo, bool) {
 		}
 	}
 	info.Role, info.Layer = role(n)
+	if info.Role == "reshape" || info.Role == "permute" {
+		shapeStory(&info, n, nodes, st)
+	}
 	if info.Role == "weights" {
 		// [batch·heads T T]: sequence 0, head 1 is the first block.
 		w := n.Out.Value

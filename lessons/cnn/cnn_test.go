@@ -322,3 +322,37 @@ func TestFinishedStepLetsGoOfItsTape(t *testing.T) {
 		t.Fatalf("after the update: phase %s, op %d/%d", sc.Phase, sc.Pos.Op, sc.Pos.OpsPerStep)
 	}
 }
+
+// Going backward through each convolution, the narrative's gradients are
+// summed by hand from the node's input and the gradient arriving at its
+// output, and equal the engine's.
+func TestConvGradientsInNumbers(t *testing.T) {
+	r := start(t, nil)
+	seen := 0
+	for range 21 {
+		r.Advance(lessons.Op)
+		sc := r.Scene()
+		m := mach(r)
+		if sc.Phase != "backward" {
+			continue
+		}
+		v := m.view(sc.Phase)
+		if v.Conv == nil {
+			continue
+		}
+		seen++
+		c := v.Conv
+		if math.Abs(c.WSum-c.W) > 1e-12*(1+math.Abs(c.W)) || c.W == 0 || c.Terms == 0 {
+			t.Errorf("∂L/∂W: summed %v, engine %v over %d terms", c.WSum, c.W, c.Terms)
+		}
+		if c.HasX && (math.Abs(c.XSum-c.X) > 1e-12*(1+math.Abs(c.X)) || c.XTerms == 0) {
+			t.Errorf("∂L/∂x: summed %v, engine %v over %d terms", c.XSum, c.X, c.XTerms)
+		}
+		if !strings.Contains(sc.Narrative, "In numbers") || !strings.Contains(sc.Narrative, trainer.Num(c.WSum)) {
+			t.Errorf("narrative lacks the numbers:\n%s", sc.Narrative)
+		}
+	}
+	if seen != 2 {
+		t.Errorf("%d convolutions met going backward, want 2", seen)
+	}
+}

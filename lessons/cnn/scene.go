@@ -17,6 +17,7 @@ var narrativeText string
 var narrative = template.Must(template.New("cnn").Funcs(trainer.Funcs).Funcs(template.FuncMap{
 	"pct":     pct,
 	"grouped": grouped,
+	"inc":     func(i int) int { return i + 1 },
 }).Parse(narrativeText))
 
 // pct writes a share as a percentage with one decimal, "> 99.9%" when

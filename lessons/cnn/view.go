@@ -44,6 +44,8 @@ type view struct {
 	STop, SLabel, PTop float64 // their scores; PTop = p of the top class
 	PLabel, NegLog     float64 // p of the true class and −log of it
 	DSLabel            float64 // ∂L/∂s of the true class, (p − 1)/n
+	// Going backward through a convolution: its gradients in numbers.
+	Conv *convGrad
 
 	// The inspected test digit.
 	Digit, DigitLabel, Pred int
@@ -155,6 +157,10 @@ func (m *machine) stepNumbers(v *view) {
 		for i := range 4 {
 			v.Win[i] = h.Data[(2*v.R+i/2)*w+2*v.C+i%2]
 		}
+	}
+	if cur.Phase == trainer.Backward && (name == "a1" || name == "a2") {
+		cg := convGradOf(cur.Steps[len(cur.Steps)-1])
+		v.Conv = &cg
 	}
 	if cur.Phase == trainer.Backward && name != "L" {
 		st := cur.Steps[len(cur.Steps)-1]

@@ -229,11 +229,15 @@ func TestScenePanels(t *testing.T) {
 	r := start(t, nil)
 	r.Advance(lessons.Step)
 	sc := r.Scene()
-	kinds := []scene.Kind{scene.KindPlot, scene.KindBars, scene.KindPlot, scene.KindPlot}
+	// The lesson's four, then the training-health gauges (a table).
+	kinds := []scene.Kind{scene.KindPlot, scene.KindBars, scene.KindPlot, scene.KindPlot, scene.KindTable}
 	for i, p := range sc.Panels {
 		if i >= len(kinds) || p.Kind != kinds[i] {
 			t.Fatalf("panel %d is a %s, want %v", i, p.Kind, kinds)
 		}
+	}
+	if len(sc.Panels) != len(kinds) || sc.Panels[4].ID != "health" {
+		t.Fatalf("%d panels, the last %q; want %d, the health gauges last", len(sc.Panels), sc.Panels[len(sc.Panels)-1].ID, len(kinds))
 	}
 	pl := sc.Panels[0].Plot
 	if reg := pl.Region; reg == nil || len(reg.Values) != reg.Rows*reg.Cols {

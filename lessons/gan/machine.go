@@ -9,6 +9,7 @@ import (
 	"github.com/dlearn/dlearn/engine/optim"
 	"github.com/dlearn/dlearn/engine/tensor"
 	"github.com/dlearn/dlearn/lessons"
+	"github.com/dlearn/dlearn/lessons/scene"
 	"github.com/dlearn/dlearn/lessons/trainer"
 )
 
@@ -68,6 +69,10 @@ type machine struct {
 	diverged bool
 	divStep  int
 	watch    trainer.Watch // stops the run at a divergence, with its autopsy
+	// health is the training-health gauges per network, G and D: the
+	// gradient norm and update-to-weight ratio of each update, and the
+	// share of dead ReLU units of each network's forward passes.
+	health trainer.Health
 
 	shownZ *tensor.Tensor // the noise of the shown points; never modified
 
@@ -80,6 +85,7 @@ type liveStep struct {
 	lossReal, lossFake, lossG  *autograd.Var
 	gOut                       *autograd.Var // G(z) on the G step's tape
 	realLogits, fakeLogits, gl []float64
+	gNodes                     int // G's forward pass is the first gNodes nodes of the G step's tape
 }
 
 // history is what the curves draw: one entry per completed step, and the
@@ -300,6 +306,7 @@ type snapshot struct {
 	diverged         bool
 	divStep          int
 	watch            trainer.Watch
+	health           trainer.Health
 	shownZ           *tensor.Tensor
 	mined            mineState
 }
@@ -316,7 +323,8 @@ func (m *machine) Snapshot() (any, bool) {
 		gParams: m.gParams, dParams: m.dParams,
 		optG: m.optG.Clone(nil), optD: m.optD.Clone(nil),
 		ops: m.ops, k: m.k, step: m.step, byOp: m.byOp, cur: m.cur, realX: m.realX, hist: m.hist.clone(), last: m.last,
-		diverged: m.diverged, divStep: m.divStep, watch: m.watch.Clone(), shownZ: m.shownZ, mined: m.mined,
+		diverged: m.diverged, divStep: m.divStep, watch: m.watch.Clone(), health: m.health.Clone(), shownZ: m.shownZ,
+		mined: m.mined,
 	}, true
 }
 
@@ -335,6 +343,7 @@ func (m *machine) Restore(state any) {
 	m.diverged, m.divStep, m.watch, m.shownZ = s.diverged, s.divStep, s.watch.Clone(), s.shownZ
 	// The learner's code stays this machine's (a look-ahead copy has none).
 	m.mined.rep, m.mined.stopped = s.mined.rep, s.mined.stopped
+	m.health = s.health.Clone()
 }
 
 // remap maps each of from to the parameter at the same place in to.
@@ -362,5 +371,20 @@ func setValues(params []*autograd.Var, vals [][]float64) {
 	}
 }
 
-// Instruments implements lessons.Instrumented: the watch reports on training.
-func (m *machine) Instruments() lessons.Instruments { return &m.watch }
+// Instruments implements lessons.Instrumented: the watch's autopsy and the
+// gauges of both networks. There is no gradient check: the machine keeps
+// its tapes to itself (it does not train through trainer.Loop).
+func (m *machine) Instruments() lessons.Instruments { return instruments{m} }
+
+type instruments struct{ m *machine }
+
+func (in instruments) DivergenceAutopsy() *scene.Autopsy { return in.m.watch.DivergenceAutopsy() }
+
+// HealthPanel is the gauges as trainer's panel, a row per network and
+// gauge, nil before the first update.
+func (in instruments) HealthPanel() *scene.Panel { return in.m.health.Panel() }
+
+func (in instruments) GradCheck() (*scene.GradCheck, error) { return in.m.watch.GradCheck() }
+
+// Health reads the gauges as numbers.
+func (in instruments) Health() *trainer.Health { return &in.m.health }

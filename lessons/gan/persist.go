@@ -10,8 +10,10 @@ import (
 	"github.com/dlearn/dlearn/lessons/trainer"
 )
 
-// persistVersion is the version of the encoding of a snapshot below.
-const persistVersion = 1
+// persistVersion is the version of the encoding of a snapshot below: 2
+// adds the watch (what the loss-jump rule compares with) and the health
+// gauges.
+const persistVersion = 2
 
 // EncodeState implements lessons.Persister: the settings in force, the
 // loader's place, both networks' weights and Adams, the step's counters
@@ -63,6 +65,10 @@ func (m *machine) EncodeState(state any, e *lessons.Encoder) error {
 	}
 	e.Bool(s.diverged)
 	e.Int(s.divStep)
+	if err := trainer.EncodeWatch(e, &s.watch); err != nil {
+		return err
+	}
+	trainer.EncodeHealth(e, &s.health)
 	return nil
 }
 
@@ -124,6 +130,9 @@ func (m *machine) DecodeState(d *lessons.Decoder) (any, error) {
 	decodePlain(d, reflect.ValueOf(&s.last).Elem())
 	s.diverged = d.Bool()
 	s.divStep = d.IntIn("divergence step", 0, m.cfg.steps+1)
+	s.watch = trainer.Watch{Jump: m.watch.Jump}
+	trainer.DecodeWatch(d, &s.watch)
+	s.health = trainer.DecodeHealth(d)
 	if d.Err() != nil {
 		return nil, d.Err()
 	}

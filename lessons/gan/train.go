@@ -101,12 +101,14 @@ func (m *machine) dUpdate() {
 		m.diverge()
 		return
 	}
+	// D's units on the real and the fake batch, pooled.
+	m.health.RecordUnits("D", tp.Nodes())
 	autograd.ZeroGrad(m.dParams...)
 	if want, ok := m.dGrads(); !ok || !m.backward(tp, loss, want) {
 		return
 	}
 	m.cur.DGrad = gradNorm(m.dParams)
-	m.cur.DMove = m.update(m.optD, m.dParams)
+	m.cur.DMove = m.update(m.optD, m.dParams, "D")
 }
 
 // gForward records G on fresh noise and D on G's points, on one tape, and
@@ -122,7 +124,7 @@ func (m *machine) gForward() {
 	} else {
 		loss = tp.BCEWithLogits(logits, m.ones)
 	}
-	m.live = liveStep{tp: tp, lossG: loss, gOut: gOut, gl: logits.Value.Data}
+	m.live = liveStep{tp: tp, lossG: loss, gOut: gOut, gl: logits.Value.Data, gNodes: gOut.Node().Index + 1}
 	if !m.mineGLoss(loss) {
 		return
 	}
@@ -147,6 +149,8 @@ func (m *machine) gUpdate() {
 		m.diverge()
 		return
 	}
+	// G's units: the nodes of G's forward pass, before D's on its points.
+	m.health.RecordUnits("G", m.live.tp.Nodes()[:m.live.gNodes])
 	autograd.ZeroGrad(m.gParams...)
 	autograd.ZeroGrad(m.dParams...)
 	if want, ok := m.gGrads(); !ok || !m.backward(m.live.tp, m.live.lossG, want) {
@@ -163,15 +167,17 @@ func (m *machine) gUpdate() {
 		c.Push += math.Hypot(push[2*i], push[2*i+1])
 	}
 	c.GGrad = gradNorm(m.gParams)
-	c.GMove = m.update(m.optG, m.gParams)
+	c.GMove = m.update(m.optG, m.gParams, "G")
 }
 
-// update applies one step of opt and returns the length of the update.
+// update applies one step of opt to the parameters of network net ("G"
+// or "D"), records its gauges, and returns the length of the update.
 // If a parameter became NaN or ±Inf the step is undone and the run marked
 // diverged, so that no scene ever holds a non-finite value.
-func (m *machine) update(opt optim.Optimizer, params []*autograd.Var) float64 {
+func (m *machine) update(opt optim.Optimizer, params []*autograd.Var, net string) float64 {
 	before := values(params)
 	m.watch.Update(params, func() { opt.Step(params) }, nil, m.step+1)
+	m.health.RecordUpdate(net, m.watch.LastUpdate())
 	s := 0.0
 	for _, p := range params {
 		for _, v := range opt.LastUpdate(p).Data {

@@ -11,11 +11,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dlearn/dlearn/engine/autograd"
+	"github.com/dlearn/dlearn/engine/tensor"
+	"github.com/dlearn/dlearn/grade"
+	"github.com/dlearn/dlearn/internal/checks"
 	"github.com/dlearn/dlearn/lessons"
 	"github.com/dlearn/dlearn/lessons/attention"
 	"github.com/dlearn/dlearn/lessons/cnn"
 	"github.com/dlearn/dlearn/lessons/linreg"
 	"github.com/dlearn/dlearn/lessons/logreg"
+	"github.com/dlearn/dlearn/lessons/trainer"
 )
 
 // These tests build harnesses from a temporary exercises folder (seconds
@@ -243,5 +248,105 @@ func TestOtherLessonsAgree(t *testing.T) {
 				t.Errorf("the mine run differs from the engine's after 3 steps")
 			}
 		})
+	}
+}
+
+// TestBranchRunsYoursToo: a branch of a run in mine mode calls the
+// learner's code as its parent does, whether the changed control takes
+// effect from the next step (lr) or restarts the lesson (epochs), and
+// stays identical to its parent when the setting is unchanged.
+func TestBranchRunsYoursToo(t *testing.T) {
+	s := open(t, exercisesWith(t, func(src string) string { return src }), logreg.Lesson(), 0)
+	for _, c := range []struct{ name, value string }{{"lr", "0.1"}, {"lr", "0.01"}, {"batch", "16"}} {
+		r := runMine(t, s)
+		r.Advance(lessons.Step)
+		b, err := lessons.NewBranch(r, c.name, c.value)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.Advance(lessons.Step)
+		b.Advance(lessons.Step)
+		pr, br := report(b.Parent), report(b.Branch)
+		if pr == nil || br == nil || pr.Stopped() || br.Stopped() || br.Step != 3 || br.Checks[0].Used == 0 {
+			t.Fatalf("%s=%s: parent %+v, branch %+v", c.name, c.value, pr, br)
+		}
+		ps, bs, _ := b.Scenes()
+		if same := reflect.DeepEqual(ps.Panels, bs.Panels); same != (c.value == "0.01") {
+			t.Errorf("%s=%s: the branch's panels equal the parent's: %v", c.name, c.value, same)
+		}
+	}
+	// A wrong Sigmoid stops both, and the comparison says why.
+	dir := exercisesWith(t, func(src string) string { return withBody(t, src, "Sigmoid", "\treturn 1 / (1 + math.Exp(z))") })
+	r := runMine(t, open(t, dir, logreg.Lesson(), 0))
+	b, err := lessons.NewBranch(r, "lr", "0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Advance(lessons.Step)
+	cmp := b.Compare()
+	var verdict []string
+	for _, row := range cmp.Table.Rows {
+		if row[0] == "verdict" {
+			verdict = row
+		}
+	}
+	if !report(b.Parent).Stopped() || !report(b.Branch).Stopped() || !reflect.DeepEqual(verdict, []string{"verdict", "stopped: your code", "stopped: your code"}) {
+		t.Errorf("verdict row %v", verdict)
+	}
+}
+
+// TestSoftmaxWithoutMaxAutopsy: a learner's softmax that does not
+// subtract the row's max gives NaN where a logit passes 709.78; in mine
+// mode the run stops there as a divergence, and the autopsy names the
+// softmax op, its largest input and the fix.
+func TestSoftmaxWithoutMaxAutopsy(t *testing.T) {
+	dir := exercisesWith(t, func(src string) string { return src })
+	src, err := os.ReadFile("../../solutions/softmax/softmax.go")
+	if err != nil {
+		t.Skip(err)
+	}
+	naive := withBody(t, string(src), "Softmax", "\tp := make([]float64, len(z))\n\tsum := 0.0\n\tfor i, v := range z {\n\t\tp[i] = math.Exp(v)\n\t\tsum += p[i]\n\t}\n\tfor i := range p {\n\t\tp[i] /= sum\n\t}\n\treturn p")
+	if err := os.MkdirAll(filepath.Join(dir, "softmax"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "softmax", "softmax.go"), []byte(naive), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h, err := grade.OpenHarness(context.Background(), dir, "softmax", grade.HarnessOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	impl := &checks.SoftmaxImpl{}
+	if err := h.Bind(impl); err != nil {
+		t.Fatal(err)
+	}
+	for _, big := range []float64{3.5, 812.4} {
+		logits := tensor.FromValues([]float64{big, 3, -1, 0.5, 1, 2}, 2, 3)
+		l := &trainer.Loop{N: 1, Batch: 1, Epochs: 2, NoShuffle: true,
+			Start: func([]int) (func(*autograd.Tape) *autograd.Var, func()) {
+				return func(tp *autograd.Tape) *autograd.Var {
+					z := autograd.NewParam("z", logits)
+					return tp.Mean(tp.Square(tp.Softmax(z).Named("s"))).Named("L")
+				}, func() {}
+			}}
+		l.SetMine(&lessons.Mine{Impls: map[string]any{"softmax": impl}, Ready: func(string) { h.Ready() }})
+		l.Advance(lessons.End)
+		rep := l.MineReport()
+		if big < 700 {
+			if rep.Stopped() || l.Diverged || l.Step != 2 {
+				t.Fatalf("small logits: %+v, diverged %v", rep, l.Diverged)
+			}
+			continue
+		}
+		a := l.DivergenceAutopsy()
+		if !l.Diverged || !rep.Stopped() || a == nil || a.Op != "s = softmax(z)" || a.Step != 1 {
+			t.Fatalf("report %+v, autopsy %+v", rep, a)
+		}
+		all := strings.Join(a.Findings, "\n")
+		if !strings.Contains(a.Summary, "largest input 812.4 → NaN in your softmax.Softmax") || !strings.Contains(all, "subtract") {
+			t.Errorf("autopsy %q", all)
+		}
+		t.Log(all)
 	}
 }

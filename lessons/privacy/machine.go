@@ -214,7 +214,9 @@ func (m *machine) Set(name, value string) {
 }
 
 // Done implements lessons.Machine.
-func (m *machine) Done() bool { return m.loop.Diverged || m.stage == stFinal }
+// A run that mine mode stopped (the learner's code disagreed) is done
+// there, without the final stage's release.
+func (m *machine) Done() bool { return m.loop.Diverged || m.loop.MineStopped || m.stage == stFinal }
 
 // inDPOps reports whether the backward pass is over and the DP-SGD ops
 // before the update are still to be revealed.
@@ -253,7 +255,7 @@ func (m *machine) Advance(g lessons.Granularity) {
 		cur := &m.loop.Cur
 		*cur = trainer.Cursor{Tape: autograd.NewTape(), Loss: cur.Loss.Detach(), Phase: trainer.Updated}
 	}
-	if m.loop.Done() && !m.loop.Diverged {
+	if m.loop.Done() && !m.loop.Diverged && !m.loop.MineStopped {
 		m.stage = stFinal
 	}
 }
@@ -308,3 +310,11 @@ func (m *machine) Restore(state any) {
 	m.baseHist, m.hist = s.baseHist.clone(), s.hist.clone()
 	m.stage, m.acct, m.set, m.step, m.dp, m.sub = s.stage, s.acct, s.set, s.step, s.dp, subNone
 }
+
+// Mined implements lessons.Miner: mine mode checks the ops the learner
+// implemented in this lesson's exercises (trainer.MineOps).
+func (m *machine) Mined() lessons.MineChecker { return &m.loop }
+
+// Instruments implements lessons.Instrumented: the loop reports on
+// training (health gauges, divergence autopsy, gradient check).
+func (m *machine) Instruments() lessons.Instruments { return &m.loop }

@@ -189,8 +189,13 @@ func (m *machine) loop() *trainer.Loop {
 	return &m.seqLoop
 }
 
-// Done implements lessons.Machine.
-func (m *machine) Done() bool { return m.bagLoop.Diverged || m.seqLoop.Done() }
+// Done implements lessons.Machine. A bag model that diverged, or that
+// mine mode stopped, ends the run before the sequence model trains.
+func (m *machine) Done() bool { return m.bagStopped() || m.seqLoop.Done() }
+
+// bagStopped reports whether the bag model's training stopped early: it
+// diverged, or the learner's code disagreed with the engine's (mine mode).
+func (m *machine) bagStopped() bool { return m.bagLoop.Diverged || m.bagLoop.MineStopped }
 
 // Progress implements lessons.Progresser: steps and epochs of both
 // models, the bag's first.
@@ -206,7 +211,7 @@ func (m *machine) Advance(g lessons.Granularity) {
 	switch g {
 	case lessons.End:
 		m.bagLoop.Advance(lessons.End)
-		if !m.bagLoop.Diverged {
+		if !m.bagStopped() {
 			m.seqLoop.Advance(lessons.End)
 		}
 		return
@@ -316,4 +321,34 @@ func (m *machine) Restore(state any) {
 	m.bagOpt = m.bagLoop.Restore(s.bag).(*optim.Adam)
 	m.seqOpt = m.seqLoop.Restore(s.seq).(*optim.Adam)
 	m.lr, m.pick, m.rec, m.hist, m.set = s.lr, s.pick, s.rec, s.hist.clone(), s.set
+}
+
+// Instruments implements lessons.Instrumented: the loop being trained now
+// reports on training, or the bag model's once it stopped the run.
+func (m *machine) Instruments() lessons.Instruments { return m.reporting() }
+
+// reporting is the loop whose instruments and mine report the scene
+// shows: the one being trained now, or the bag model's once it stopped
+// the run.
+func (m *machine) reporting() *trainer.Loop {
+	if m.bagStopped() {
+		return &m.bagLoop
+	}
+	return m.loop()
+}
+
+// Mined implements lessons.Miner: both models' steps are checked against
+// the learner's code; the report is the loop's being trained now (or the
+// bag model's, once it stopped the run).
+func (m *machine) Mined() lessons.MineChecker { return mined{m} }
+
+type mined struct{ m *machine }
+
+func (d mined) SetMine(mine *lessons.Mine) {
+	d.m.bagLoop.SetMine(mine)
+	d.m.seqLoop.SetMine(mine)
+}
+
+func (d mined) MineReport() *lessons.MineReport {
+	return d.m.reporting().MineReport()
 }

@@ -411,3 +411,11 @@ func (m *machine) Restore(state any) {
 		m.ids, m.labels = batch(m.loop.Rows)
 	}
 }
+
+// Mined implements lessons.Miner: mine mode checks the ops the learner
+// implemented in this lesson's exercises (trainer.MineOps).
+func (m *machine) Mined() lessons.MineChecker { return &m.loop }
+
+// Instruments implements lessons.Instrumented: the loop reports on
+// training (health gauges, divergence autopsy, gradient check).
+func (m *machine) Instruments() lessons.Instruments { return &m.loop }

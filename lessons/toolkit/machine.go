@@ -289,3 +289,11 @@ func newSurvey(seed uint64, train digits) *survey {
 
 // of returns the index of scheme name in Inits.
 func (s *survey) of(name string) int { return slices.Index(Inits, name) }
+
+// Mined implements lessons.Miner: mine mode checks the ops the learner
+// implemented in this lesson's exercises (trainer.MineOps).
+func (m *machine) Mined() lessons.MineChecker { return &m.loop }
+
+// Instruments implements lessons.Instrumented: the loop reports on
+// training (health gauges, divergence autopsy, gradient check).
+func (m *machine) Instruments() lessons.Instruments { return &m.loop }

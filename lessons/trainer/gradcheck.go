@@ -143,3 +143,26 @@ func (l *Loop) GradCheck() (*scene.GradCheck, error) { return l.Cur.GradCheck() 
 // GradCheck implements lessons.Instruments for a machine that drives its
 // own training: it keeps no tape to check.
 func (w *Watch) GradCheck() (*scene.GradCheck, error) { return nil, lessons.ErrNoGradCheck }
+
+// GradCheckPass checks every node of the step's backward pass whose
+// inputs take a gradient, in the order the backward pass visits them
+// (CheckNode on each): the whole step at once, for a front end without a
+// focus (the CLI's --gradcheck). The backward iterator has already run to
+// its end when the backward phase begins, so every gradient is final
+// whichever node is revealed. It leaves the run as it was.
+func (c *Cursor) GradCheckPass() ([]*scene.GradCheck, error) {
+	if c.Phase != Backward || len(c.Steps) == 0 {
+		return nil, ErrNoBackward
+	}
+	var out []*scene.GradCheck
+	for _, st := range c.all {
+		if gc := CheckNode(c.Tape, c.Loss, st.Node); len(gc.Inputs) > 0 {
+			out = append(out, gc)
+		}
+	}
+	return out, nil
+}
+
+// GradCheckPass implements lessons.PassChecker: the cursor's check of the
+// whole backward pass.
+func (l *Loop) GradCheckPass() ([]*scene.GradCheck, error) { return l.Cur.GradCheckPass() }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/dlearn/dlearn/engine/autograd"
+	"github.com/dlearn/dlearn/lessons"
 	"github.com/dlearn/dlearn/lessons/scene"
 )
 
@@ -127,35 +128,74 @@ func (h *Health) recordUpdate(ups []ParamUpdate) {
 
 // recordForward adds the share of dead or saturated units of every
 // activation node of a forward pass. A unit is one position of the
-// output apart from its first (batch) axis.
+// output apart from its first (batch) axis. A node its lesson named has a
+// gauge of its own ("h1 (relu)"); the unnamed nodes of one op kind are
+// pooled into one gauge per pass named after the op ("sigmoid": the
+// share of all their units), so that a tape whose length changes from
+// pass to pass (a GRU over sentences of different lengths) keeps one row
+// per kind rather than one per tape index.
 func (h *Health) recordForward(nodes []*autograd.Node) {
+	type pool struct {
+		kind        string
+		flat, units int
+	}
+	var pooled []string
+	pools := map[string]*pool{}
 	for _, n := range nodes {
-		var kind string
-		var flat func(x float64) bool
-		switch n.Op {
-		case "relu":
-			kind, flat = GaugeDead, func(x float64) bool { return x == 0 }
-		case "sigmoid":
-			kind, flat = GaugeSaturated, func(x float64) bool { return x*(1-x) < 0.01*0.25 }
-		case "tanh":
-			kind, flat = GaugeSaturated, func(x float64) bool { return 1-x*x < 0.01 }
-		default:
+		kind, flat := activation(n.Op)
+		if flat == nil {
 			continue
 		}
-		h.record(nameOf(n.Out)+" ("+n.Op+")", kind, flatShare(n.Out.Value.Data, n.Out.Value.Shape, flat))
+		f, u := flatUnits(n.Out.Value.Data, n.Out.Value.Shape, flat)
+		if n.Out.Name != "" {
+			share := 0.0
+			if u > 0 {
+				share = float64(f) / float64(u)
+			}
+			h.record(n.Out.Name+" ("+n.Op+")", kind, share)
+			continue
+		}
+		p, ok := pools[n.Op]
+		if !ok {
+			p = &pool{kind: kind}
+			pools[n.Op] = p
+			pooled = append(pooled, n.Op)
+		}
+		p.flat += f
+		p.units += u
+	}
+	for _, op := range pooled {
+		p := pools[op]
+		share := 0.0
+		if p.units > 0 {
+			share = float64(p.flat) / float64(p.units)
+		}
+		h.record(op, p.kind, share)
 	}
 }
 
-// flatShare is the share of units for which flat holds on every row.
-func flatShare(xs []float64, shape []int, flat func(float64) bool) float64 {
-	units := len(xs)
+// activation is the gauge of an activation op and the test of a flat
+// unit's output: a ReLU's 0 (dead), a sigmoid's or tanh's derivative
+// below 1% of its largest (saturated); nil for another op.
+func activation(op string) (kind string, flat func(x float64) bool) {
+	switch op {
+	case "relu":
+		return GaugeDead, func(x float64) bool { return x == 0 }
+	case "sigmoid":
+		return GaugeSaturated, func(x float64) bool { return x*(1-x) < 0.01*0.25 }
+	case "tanh":
+		return GaugeSaturated, func(x float64) bool { return 1-x*x < 0.01 }
+	}
+	return "", nil
+}
+
+// flatUnits counts the units, and those for which flat holds on every
+// row.
+func flatUnits(xs []float64, shape []int, flat func(float64) bool) (dead, units int) {
+	units = len(xs)
 	if len(shape) > 1 && shape[0] > 0 {
 		units = len(xs) / shape[0]
 	}
-	if units == 0 {
-		return 0
-	}
-	dead := 0
 	for u := range units {
 		all := true
 		for k := u; k < len(xs) && all; k += units {
@@ -165,7 +205,7 @@ func flatShare(xs []float64, shape []int, flat func(float64) bool) float64 {
 			dead++
 		}
 	}
-	return float64(dead) / float64(units)
+	return dead, units
 }
 
 // Panel is the gauges as a table of sparklines, one row per gauge with its
@@ -240,4 +280,74 @@ func Sparkline(vs []float64, share bool) string {
 		}
 	}
 	return b.String()
+}
+
+// Health returns the loop's training-health gauges recorded so far (see
+// Watch.Health), for a test or a front end that reads the numbers rather
+// than the panel.
+func (l *Loop) Health() *Health { return l.Watch.Health() }
+
+// RecordUpdate adds one gradient norm and one update-to-weight ratio for
+// layer, over all of ups (the latest update of a whole network, say:
+// Watch.LastUpdate), for a machine that drives its own training and
+// keeps its own Health.
+func (h *Health) RecordUpdate(layer string, ups []ParamUpdate) {
+	pooled := make([]ParamUpdate, len(ups))
+	for i, u := range ups {
+		u.Name = layer
+		pooled[i] = u
+	}
+	h.recordUpdate(pooled)
+}
+
+// RecordUnits adds, for layer, the share of dead ReLU units and of
+// saturated sigmoid or tanh units over all the activation nodes of nodes
+// (pooled: their flat units over their units), one value per kind found.
+func (h *Health) RecordUnits(layer string, nodes []*autograd.Node) {
+	type pool struct{ flat, units int }
+	var kinds []string
+	pools := map[string]*pool{}
+	for _, n := range nodes {
+		kind, flat := activation(n.Op)
+		if flat == nil {
+			continue
+		}
+		f, u := flatUnits(n.Out.Value.Data, n.Out.Value.Shape, flat)
+		p, ok := pools[kind]
+		if !ok {
+			p = &pool{}
+			pools[kind] = p
+			kinds = append(kinds, kind)
+		}
+		p.flat += f
+		p.units += u
+	}
+	for _, k := range kinds {
+		if p := pools[k]; p.units > 0 {
+			h.record(layer, k, float64(p.flat)/float64(p.units))
+		}
+	}
+}
+
+// EncodeHealth writes h for DecodeHealth.
+func EncodeHealth(e *lessons.Encoder, h *Health) {
+	e.Len(len(h.Gauges), false)
+	for _, g := range h.Gauges {
+		e.String(g.Layer)
+		e.String(g.Kind)
+		e.Floats(g.Values)
+	}
+}
+
+// DecodeHealth reads what EncodeHealth wrote.
+func DecodeHealth(d *lessons.Decoder) Health {
+	var h Health
+	n, _ := d.Len(maxGauges, 3)
+	for range n {
+		if d.Err() != nil {
+			break
+		}
+		h.Gauges = append(h.Gauges, Gauge{Layer: d.String(256), Kind: d.String(256), Values: d.Floats(2 * healthKeep)})
+	}
+	return h
 }

@@ -460,6 +460,10 @@ func (l *Loop) checkBackward(st autograd.Step) {
 	}
 }
 
+// maxExpArg is the largest x whose exp is finite in float64 (ln of the
+// largest float64).
+var maxExpArg = math.Log(math.MaxFloat64)
+
 // mineNonFinite stops the run as a divergence too when the learner's
 // value is NaN or ±Inf where the engine's is finite: the autopsy names the
 // op and its largest input (an exp that overflowed in the learner's code).
@@ -492,6 +496,9 @@ func (l *Loop) mineNonFinite(c *compare) {
 			fmt.Sprintf("%s at %s: largest input %s → %s in your %s (%s); the engine's value is %s", node.Op, node.Label(),
 				lessons.FormatNum(in), lessons.FormatNum(c.Yours), c.Func, what, lessons.FormatNum(c.Engine)),
 		}}
+	if in > maxExpArg && c.Diagnosis == "" {
+		a.Findings = append(a.Findings, fmt.Sprintf("exp(%s) is +Inf in float64 (exp overflows past %.2f), and ∞/∞ is NaN: subtract the largest input before exp, as the engine does", lessons.FormatNum(in), maxExpArg))
+	}
 	if c.Diagnosis != "" {
 		a.Findings = append(a.Findings, "hint: "+c.Diagnosis)
 	}

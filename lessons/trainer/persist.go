@@ -273,6 +273,21 @@ func encodeWatch(e *lessons.Encoder, w *Watch) {
 	}
 }
 
+// EncodeWatch writes w for DecodeWatch, for a machine that drives its own
+// training through a Watch (as gan does); like a Loop's snapshot, a watch
+// that stopped the run is not written (its autopsy is not saved, so a
+// reopening replays instead).
+func EncodeWatch(e *lessons.Encoder, w *Watch) error {
+	if w.stopped != nil {
+		return errStopped
+	}
+	encodeWatch(e, w)
+	return nil
+}
+
+// DecodeWatch reads what EncodeWatch wrote into w, which keeps its Jump.
+func DecodeWatch(d *lessons.Decoder, w *Watch) { decodeWatch(d, w) }
+
 // decodeWatch reads what encodeWatch wrote into w, which keeps its own
 // settings.
 func decodeWatch(d *lessons.Decoder, w *Watch) {

@@ -112,6 +112,10 @@ type machine struct {
 	cur current
 
 	mined mineState // mine mode (mine.go)
+	// beamCache is the last comparison of greedy decoding with beam
+	// search (beam.go); it depends on the weights only, so it is never
+	// saved and a restored machine computes it again.
+	beamCache *beamResult
 }
 
 func newMachine(seed uint64, cfg config) *machine {
@@ -468,4 +472,5 @@ func (m *machine) Restore(state any) {
 	m.cur = current{}
 	// The learner's code stays this machine's (a look-ahead copy has none).
 	m.mined.rep, m.mined.stopped = s.mined.rep, s.mined.stopped
+	m.beamCache = nil
 }

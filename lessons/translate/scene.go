@@ -72,6 +72,9 @@ func (m *machine) Scene() scene.Scene {
 		if ok {
 			sc.Panels = append(sc.Panels, m.examplesPanel(trs[1:]))
 		}
+		if v.Beamed {
+			sc.Panels = append(sc.Panels, m.beamPanel(m.compareBeam()))
+		}
 	}
 	return sc
 }

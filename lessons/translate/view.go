@@ -43,6 +43,17 @@ type view struct {
 	NShort, NLong, ShortIn, LongIn int
 	DayDist                        float64 // mean number of characters after the day in the held-out inputs
 
+	// Once the run is over: greedy decoding against beam search of width
+	// BeamK on the held-out dates (beam.go): exact matches, the mean
+	// log-probability of a date's output and the probability it stands
+	// for, how many outputs differ, and how many dates beam fixes and
+	// breaks.
+	Beamed                           bool
+	BeamK, BeamChanged               int
+	BeamFixed, BeamBroken            int
+	GreedyExact, BeamExact           float64
+	GreedyLogp, BeamLogp, GreedyProb float64
+
 	// Where the displayed example's year, month and day are written, and
 	// the mean attention their output digits put there (once decoded).
 	YearText, MonthText, DayText string
@@ -166,6 +177,12 @@ func (m *machine) view(tr translation) view {
 	}
 	if m.stage == forward || m.stage == backward || m.stage == updated {
 		m.stepView(&v)
+	}
+	if m.Done() && !m.diverged && finiteParams(m.params) {
+		b := m.compareBeam()
+		v.Beamed, v.BeamK, v.BeamChanged, v.BeamFixed, v.BeamBroken = true, BeamWidth, b.changed, b.fixed, b.broken
+		v.GreedyExact, v.BeamExact, v.GreedyLogp, v.BeamLogp = b.greedyExact, b.beamExact, b.greedyLogp, b.beamLogp
+		v.GreedyProb = math.Exp(b.greedyLogp)
 	}
 	return v
 }

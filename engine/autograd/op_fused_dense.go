@@ -1,0 +1,130 @@
+package autograd
+
+import (
+	"fmt"
+
+	"github.com/dlearn/dlearn/engine/tensor"
+)
+
+// Activation names the non-linearity a fused op applies to its
+// pre-activation: DenseAct's act.
+type Activation int
+
+// The activations of DenseAct. ActNone is the identity.
+const (
+	ActNone    Activation = 0
+	ActReLU    Activation = 1
+	ActTanh    Activation = 2
+	ActSigmoid Activation = 3
+)
+
+// String is the activation's op name ("relu"), or "none".
+func (a Activation) String() string {
+	switch a {
+	case ActNone:
+		return "none"
+	case ActReLU:
+		return "relu"
+	case ActTanh:
+		return "tanh"
+	case ActSigmoid:
+		return "sigmoid"
+	}
+	return "Activation(" + itoa(int(a)) + ")"
+}
+
+// apply writes act(z) into z in place, with the activation op's own
+// kernel (split between the cores for large z).
+func (a Activation) apply(z []float64) {
+	switch a {
+	case ActReLU:
+		each2(costCheap, z, z, reluKernel)
+	case ActTanh:
+		each2(costExp, z, z, tanhKernel)
+	case ActSigmoid:
+		each2(costExp, z, z, sigmoidKernel)
+	}
+}
+
+// grad writes g ⊙ act′ into d, with act′ computed from the activation's
+// output y, exactly as the activation op's backward pass does: ReLU passes
+// g where y > 0 (the same as where the pre-activation is > 0), tanh
+// multiplies by 1 − y², sigmoid by y(1 − y).
+func (a Activation) grad(d, g, y []float64) {
+	switch a {
+	case ActNone:
+		copy(d, g)
+	case ActReLU:
+		each3(costCheap, d, g, y, reluGradKernel)
+	case ActTanh:
+		each3(costCheap, d, g, y, tanhGradKernel)
+	case ActSigmoid:
+		each3(costCheap, d, g, y, sigmoidGradKernel)
+	}
+}
+
+// DenseAct returns act(x·w + b), a dense layer and its activation as one
+// op: for 2-D x [m k], w [k n] and b [n] (or nil for no bias) the result
+// is [m n]. It computes the same values as Add(MatMul(x, w), b) followed
+// by the activation's op, bit for bit, in one pass over the output and
+// with one tensor instead of three. It panics, naming both shapes, if x or
+// w is not 2-D, their inner sizes differ or b is not [n]; and on an
+// unknown activation.
+//
+// Backward, with d = g ⊙ act′ (from the output, as ReLU, Tanh and Sigmoid
+// do): dL/dx = d·wᵀ, dL/dw = xᵀ·d, dL/db = d summed over the rows.
+// DenseAct is not element-wise, so it has no Local; the lessons show the
+// unfused ops.
+func (t *Tape) DenseAct(x, w, b *Var, act Activation) (res *Var) {
+	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.DenseAct(in[0], in[1], optional(in, 2), act) })
+	if act < ActNone || act > ActSigmoid {
+		panic(fmt.Sprintf("autograd: DenseAct: unknown activation %d", int(act)))
+	}
+	if len(x.Value.Shape) != 2 || len(w.Value.Shape) != 2 {
+		panic(fmt.Sprintf("autograd: DenseAct: shapes %v and %v must both be 2-D", x.Value.Shape, w.Value.Shape))
+	}
+	m, n := x.Value.Shape[0], w.Value.Shape[1]
+	inputs := []*Var{x, w}
+	if b != nil {
+		if len(b.Value.Shape) != 1 || b.Value.Shape[0] != n {
+			panic(fmt.Sprintf("autograd: DenseAct: bias shape %v for weights %v, want [%d]", b.Value.Shape, w.Value.Shape, n))
+		}
+		inputs = append(inputs, b)
+	}
+	out := tensor.New(m, n)
+	tensor.MatMulInto(out, x.Value, w.Value, false, false, 0)
+	if b != nil {
+		for r := range m {
+			row := out.Data[r*n : (r+1)*n]
+			for j, bj := range b.Value.Data {
+				row[j] += bj
+			}
+		}
+	}
+	act.apply(out.Data)
+	v := t.record("dense", out, inputs, func(g *tensor.Tensor) []*tensor.Tensor {
+		d := g
+		if act != ActNone {
+			d = tensor.New(m, n)
+			act.grad(d.Data, g.Data, out.Data)
+		}
+		var gx, gw *tensor.Tensor
+		if x.requiresGrad {
+			gx = tensor.New(x.Value.Shape...)
+			tensor.MatMulInto(gx, d, w.Value, false, true, 0)
+		}
+		if w.requiresGrad {
+			gw = tensor.New(w.Value.Shape...)
+			tensor.MatMulInto(gw, x.Value, d, true, false, 0)
+		}
+		if b == nil {
+			return []*tensor.Tensor{gx, gw}
+		}
+		var gb *tensor.Tensor
+		if b.requiresGrad {
+			gb = tensor.SumTo(d, b.Value.Shape)
+		}
+		return []*tensor.Tensor{gx, gw, gb}
+	}, nil)
+	return withAttrs(v, "act="+act.String())
+}
