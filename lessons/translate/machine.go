@@ -347,7 +347,9 @@ func (m *machine) begin() {
 // update applies Adam, does the bookkeeping of a finished step and
 // evaluates on the held-out pairs every EvalEvery steps and at the end.
 func (m *machine) update() {
-	m.opt.Step(m.params)
+	if !m.mineStep() {
+		return
+	}
 	m.step++
 	for _, p := range m.params {
 		if u := m.opt.LastUpdate(p); u != nil {
@@ -471,6 +473,6 @@ func (m *machine) Restore(state any) {
 	}
 	m.cur = current{}
 	// The learner's code stays this machine's (a look-ahead copy has none).
-	m.mined.rep, m.mined.stopped = s.mined.rep, s.mined.stopped
+	m.mined.rep, m.mined.stopped, m.mined.opt = s.mined.rep, s.mined.stopped, s.mined.opt
 	m.beamCache = nil
 }

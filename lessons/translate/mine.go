@@ -38,6 +38,11 @@ import (
 //     is that position's log-probabilities: what it checks is the pick of
 //     one character (the smallest id on a tie, as the lesson's).
 //
+//   - The update: Adam's step of every parameter is made again by the
+//     learner's adam exercise (trainer.MineOpt: one learner's optimizer per
+//     parameter, fed the same gradients), the parameters going on with
+//     the learner's values.
+//
 // At the first disagreement, or a call that panics or hangs, the run
 // stops at that op.
 
@@ -54,6 +59,7 @@ type mineState struct {
 	mine    *lessons.Mine
 	rep     *lessons.MineReport // of the step in progress or the last one
 	stopped bool
+	opt     trainer.MineOpt // the learner's side of Adam
 }
 
 // Mined implements lessons.Miner.
@@ -240,4 +246,29 @@ func logSoftmax(z []float64) []float64 {
 		out[i] = v - mx - math.Log(s)
 	}
 	return out
+}
+
+// mineStep applies Adam and, in mine mode, compares each parameter's
+// update with the learner's; it reports whether the run goes on.
+func (m *machine) mineStep() bool {
+	if !trainer.MineOptChecks(m.mined.mine, m.opt) {
+		m.opt.Step(m.params)
+		return true
+	}
+	before, grads := make([][]float64, len(m.params)), make([][]float64, len(m.params))
+	for i, p := range m.params {
+		before[i] = slices.Clone(p.Value.Data)
+	}
+	m.opt.Step(m.params)
+	for i, p := range m.params {
+		if p.Grad != nil {
+			grads[i] = p.Grad.Data
+		}
+	}
+	for _, c := range m.mined.opt.Update(m.mined.mine, m, m.opt, m.params, before, grads) {
+		if !m.add(m.step+1, c) {
+			return false
+		}
+	}
+	return true
 }

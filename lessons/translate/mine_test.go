@@ -74,8 +74,29 @@ func greedy(logp [][]float64, start, end, maxLen int) []int {
 	return seq
 }
 
+// adamOpt is Adam as the adam exercise has it.
+type adamOpt struct {
+	lr   float64
+	m, v []float64
+	t    int
+}
+
+func (a *adamOpt) Step(w, g []float64) {
+	if a.m == nil {
+		a.m, a.v = make([]float64, len(w)), make([]float64, len(w))
+	}
+	a.t++
+	for i := range w {
+		a.m[i] = 0.9*a.m[i] + 0.1*g[i]
+		a.v[i] = 0.999*a.v[i] + 0.001*g[i]*g[i]
+		mh, vh := a.m[i]/(1-math.Pow(0.9, float64(a.t))), a.v[i]/(1-math.Pow(0.999, float64(a.t)))
+		w[i] -= a.lr * mh / (math.Sqrt(vh) + 1e-8)
+	}
+}
+
 func rightImpls() map[string]any {
 	return map[string]any{
+		"adam":      &checks.AdamImpl{New: func(lr float64) checks.Stepper { return &adamOpt{lr: lr} }},
 		"attention": &checks.AttentionImpl{Attention: attend(true)},
 		"softmax":   &checks.SoftmaxImpl{Softmax: softmaxRow},
 		"decode":    &checks.DecodeImpl{Greedy: greedy},
@@ -108,15 +129,18 @@ func TestMineTrainsLikeTheEngine(t *testing.T) {
 		t.Fatalf("loss %v, the engine's %v", a.losses, b.losses)
 	}
 	rep := a.MineReport()
-	if rep.Stopped() || rep.Step != 3 || len(rep.Checks) != outLen+2*outLen {
+	np := len(a.params) // one Adam update each, between the attention and the decoding
+	if rep.Stopped() || rep.Step != 3 || len(rep.Checks) != outLen+np+2*outLen {
 		t.Fatalf("report %+v", rep)
 	}
 	for i, c := range rep.Checks {
 		want := "attention at output "
-		switch {
-		case i >= outLen && (i-outLen)%2 == 0:
+		switch d := i - outLen - np; {
+		case i >= outLen && d < 0:
+			want = a.params[i-outLen].Name + " ← adam update"
+		case d >= 0 && d%2 == 0:
 			want = "p = softmax(logits) at output "
-		case i >= outLen:
+		case d >= 0:
 			want = "output "
 		}
 		if !strings.HasPrefix(c.Node, want) || !c.OK || c.Checked == 0 {
@@ -162,6 +186,9 @@ func TestMineStopsAtTheWrongOp(t *testing.T) {
 				return []int{worst}
 			}}
 		}, decoding, "output 1 = argmax p (greedy)", 1},
+		{"adam adds its step", func(m map[string]any) {
+			m["adam"] = &checks.AdamImpl{New: func(lr float64) checks.Stepper { return &adamOpt{lr: -lr} }}
+		}, backward, "embed_in.W ← adam update", 0},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			impls := rightImpls()
