@@ -183,6 +183,9 @@ func TestMineStopsAtTheWrongOp(t *testing.T) {
 				}
 			}
 			sc := r.Scene()
+			if want := []string{"", "", "", "D update", "G forward", "G update"}[c.op]; sc.Phase != want {
+				t.Errorf("phase %q, want %q (the op revealed)", sc.Phase, want)
+			}
 			if sc.Question != nil || !strings.Contains(sc.Status.Message, c.node) {
 				t.Errorf("question %v, status %q", sc.Question, sc.Status.Message)
 			}

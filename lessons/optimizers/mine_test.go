@@ -178,6 +178,9 @@ func TestMineStopsAtTheWrongUpdate(t *testing.T) {
 				t.Errorf("the move revealed is %s's", got)
 			}
 			sc := r.Scene()
+			if sc.Phase == "finished" {
+				t.Errorf("phase %q: the run stopped at a move", sc.Phase)
+			}
 			if sc.Question != nil || !strings.Contains(sc.Status.Message, c.node) {
 				t.Errorf("question %v, status %q", sc.Question, sc.Status.Message)
 			}
