@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"time"
 
 	"github.com/dlearn/dlearn/harness"
@@ -119,6 +120,8 @@ func OpenHarness(ctx context.Context, dir, name string, o HarnessOptions) (*Harn
 		Limits: harness.DefaultLimits, Exits: b.exits, Spans: b.spans}
 	h := &Harness{Exercise: name, scratch: scratch, timeout: timeout,
 		s: harness.NewSession(ctx, cfg, time.Now().Add(timeout))}
+	// A learner's optimizer (adam.New's result) stays in the harness.
+	h.s.Adapters[reflect.TypeFor[checks.Stepper]()] = func(r *harness.Remote) any { return stepper{r} }
 	ok = true
 	return h, nil
 }

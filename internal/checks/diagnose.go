@@ -1,6 +1,9 @@
 package checks
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // Diagnose matches what a learner's function returned for the given
 // arguments against that exercise's known mistakes, as the checks do, and
@@ -14,7 +17,17 @@ import "math"
 // softmax.Softmax (z []float64; []float64), mse.Loss (pred, target
 // []float64; float64), mse.Grad (pred, target []float64; []float64),
 // regularize.L2Grad (w, grad []float64, λ float64; []float64),
-// regularize.DropoutBackward (dy, mask []float64; []float64).
+// regularize.DropoutBackward (dy, mask []float64; []float64),
+// gan.DiscriminatorLoss (real, fake []float64; float64),
+// gan.GeneratorLoss (fake []float64; float64),
+// gan.DiscriminatorGrad (real, fake []float64; dReal then dFake in one
+// []float64), gan.GeneratorGrad (fake []float64; []float64),
+// momentum.Momentum and momentum.Nesterov (w, v, g []float64, lr, mu
+// float64; the new v then the new w in one []float64) and
+// momentum.RMSProp (w, s, g []float64, lr, alpha, eps float64; the new s
+// then the new w), adam.New (lr float64, w []float64 before the step, gs
+// [][]float64 every gradient the optimizer was fed, this step's last; the
+// new w: a step's change depends on the gradients only).
 func Diagnose(exercise, fn string, args []any, got any) string {
 	var ms []mistake
 	var vals []float64
@@ -93,6 +106,95 @@ func Diagnose(exercise, fn string, args []any, got any) string {
 				return softmaxNaN
 			}
 		}
+	case "gan.DiscriminatorLoss", "gan.DiscriminatorGrad":
+		real, ok1 := arg[[]float64](args, 0)
+		fake, ok2 := arg[[]float64](args, 1)
+		if !ok1 || !ok2 || len(real) == 0 || len(fake) == 0 {
+			return ""
+		}
+		if fn == "DiscriminatorLoss" {
+			g, ok := got.(float64)
+			if !ok {
+				return ""
+			}
+			ms, vals = dLossMistakes(real, fake), []float64{g}
+		} else {
+			g, ok := got.([]float64)
+			if !ok {
+				return ""
+			}
+			ms, vals = dGradMistakes(real, fake), g
+		}
+	case "gan.GeneratorLoss", "gan.GeneratorGrad":
+		fake, ok := arg[[]float64](args, 0)
+		if !ok || len(fake) == 0 {
+			return ""
+		}
+		if g, ok := got.(float64); ok && fn == "GeneratorLoss" {
+			ms, vals = gLossMistakes(fake), []float64{g}
+		} else if g, ok := got.([]float64); ok && fn == "GeneratorGrad" {
+			ms, vals = gGradMistakes(fake), g
+		} else {
+			return ""
+		}
+	case "adam.New":
+		lr, ok1 := arg[float64](args, 0)
+		w, ok2 := arg[[]float64](args, 1)
+		gs, ok3 := arg[[][]float64](args, 2)
+		g, ok4 := got.([]float64)
+		if !ok1 || !ok2 || !ok3 || !ok4 || len(gs) == 0 {
+			return ""
+		}
+		for _, gk := range gs {
+			if len(gk) != len(w) {
+				return ""
+			}
+		}
+		zero := make([]float64, len(w))
+		after := func(v adamVariant) []float64 {
+			path := adamRun(v, lr, zero, gs)
+			from := zero
+			if len(path) > 1 {
+				from = path[len(path)-2]
+			}
+			out := make([]float64, len(w))
+			for i := range w {
+				out[i] = w[i] + path[len(path)-1][i] - from[i]
+			}
+			return out
+		}
+		right := after(adamVariant{})
+		for _, am := range adamMistakes {
+			// A mistake that gives the right weights here (ε where v̂ is
+			// large) explains nothing.
+			if mv := after(am.v); !slices.EqualFunc(mv, right, t.ok) {
+				ms = append(ms, mistake{am.hint, mv})
+			}
+		}
+		vals = g
+	case "momentum.Momentum", "momentum.Nesterov", "momentum.RMSProp":
+		w, ok1 := arg[[]float64](args, 0)
+		v, ok2 := arg[[]float64](args, 1)
+		g, ok3 := arg[[]float64](args, 2)
+		lr, ok4 := arg[float64](args, 3)
+		p, ok5 := arg[float64](args, 4)
+		eps, _ := arg[float64](args, 5)
+		res, ok6 := got.([]float64)
+		if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || !ok6 || len(v) != len(w) || len(g) != len(w) {
+			return ""
+		}
+		kind, table := optMomentum, momentumMistakes
+		switch fn {
+		case "Nesterov":
+			kind, table = optNesterov, nesterovMistakes
+		case "RMSProp":
+			kind, table = optRMSProp, rmspropMistakes
+		}
+		for _, m := range table {
+			mw, mv := optStep(kind, m.v, w, v, g, lr, p, eps)
+			ms = append(ms, mistake{m.hint, append(mv, mw...)})
+		}
+		vals = res
 	default:
 		return ""
 	}

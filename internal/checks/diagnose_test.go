@@ -34,6 +34,24 @@ func TestDiagnose(t *testing.T) {
 		{"mse", "Grad", []any{p, y}, mseGrad(p, y), ""},
 		{"regularize", "L2Grad", []any{p, y, 0.1}, mapVec(p, y, func(w, g float64) float64 { return g + 0.05*w }), "do not halve"},
 		{"regularize", "DropoutBackward", []any{y, []float64{2, 0, 2}}, y, "multiply by the mask"},
+		{"adam", "New", []any{0.1, []float64{1, 2}, [][]float64{{0.5, -1}, {0.2, 0.3}}}, adamStepFrom(adamVariant{}, []float64{1, 2}), ""},
+		{"adam", "New", []any{0.1, []float64{1, 2}, [][]float64{{0.5, -1}, {0.2, 0.3}}},
+			adamStepFrom(adamVariant{noBiasCorrection: true}, []float64{1, 2}), "bias correction is missing"},
+		{"adam", "New", []any{0.1, []float64{1, 2}, [][]float64{{0.5, -1}, {0.2, 0.3}}},
+			adamStepFrom(adamVariant{tStuck: true}, []float64{1, 2}), "increment t on every Step"},
+		{"adam", "New", []any{0.1, []float64{1, 2}, [][]float64{{0.5, -1}}}, []float64{1.1, 1.9}, "subtract the update"},
+		{"gan", "DiscriminatorLoss", []any{[]float64{2, 1}, []float64{0.5}}, ganDLoss([]float64{2, 1}, []float64{0.5}), ""},
+		{"gan", "DiscriminatorLoss", []any{[]float64{2, 1}, []float64{0.5}},
+			meanOf([]float64{2, 1}, softplus) + softplus(-0.5), "labels are swapped"},
+		{"gan", "GeneratorLoss", []any{[]float64{2, -1}}, -meanOf([]float64{2, -1}, softplus), "saturating"},
+		{"gan", "GeneratorGrad", []any{[]float64{2, -1}}, []float64{sigmoid(2) - 1, sigmoid(-1) - 1}, "divide by the batch size"},
+		{"gan", "DiscriminatorGrad", []any{[]float64{2}, []float64{-1}}, []float64{sigmoid(2) - 1, sigmoid(-1)}, "divide by the batch size"},
+		{"gan", "DiscriminatorGrad", []any{[]float64{2}, []float64{-1}}, []float64{sigmoid(2) - 1}, ""},
+		{"momentum", "Momentum", []any{[]float64{1, 2}, []float64{0.5, -1}, []float64{0.2, 0.3}, 0.1, 0.9},
+			[]float64{0.2, 0.3, 1 - 0.1*0.2, 2 - 0.1*0.3}, "velocity is not carried"},
+		{"momentum", "RMSProp", []any{[]float64{1}, []float64{0.5}, []float64{0.2}, 0.1, 0.9, 1e-8},
+			[]float64{0.1*0.5 + 0.9*0.04, 1 - 0.1*0.2/(math.Sqrt(0.1*0.5+0.9*0.04)+1e-8)}, "α and 1 − α are swapped"},
+		{"momentum", "Nesterov", []any{[]float64{1}, []float64{0.5}, []float64{0.2}, 0.1, 0.9}, []float64{0.65, 1 - 0.1*0.65}, "look-ahead is missing"},
 		{"logistic", "Sigmoid", []any{"x"}, 1.0, ""},
 	} {
 		got := Diagnose(c.ex, c.fn, c.args, c.got)
@@ -41,4 +59,12 @@ func TestDiagnose(t *testing.T) {
 			t.Errorf("Diagnose(%s.%s, %v, %v) = %q, want it to say %q", c.ex, c.fn, c.args, c.got, got, c.want)
 		}
 	}
+}
+
+// adamStepFrom is w after the second of the steps fed {0.5, −1} then
+// {0.2, 0.3} at lr 0.1, by an Adam with mistake v, w being the weights
+// before that step.
+func adamStepFrom(v adamVariant, w []float64) []float64 {
+	path := adamRun(v, 0.1, []float64{0, 0}, [][]float64{{0.5, -1}, {0.2, 0.3}})
+	return []float64{w[0] + path[1][0] - path[0][0], w[1] + path[1][1] - path[0][1]}
 }

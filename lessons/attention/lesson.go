@@ -46,7 +46,7 @@ func Lesson() *lessons.Lesson {
 		Title:     "Self-attention",
 		Summary:   "Queries, keys, values and softmax in numbers, then a small transformer learns to reverse sequences: watch its attention maps turn into the anti-diagonal.",
 		Topics:    []string{"self-attention", "transformers", "positional encoding", "seq2seq"},
-		Exercises: []string{"attention", "layernorm", "posenc", "mha"},
+		Exercises: []string{"attention", "layernorm", "posenc", "mha", "adam"},
 		Goal:      goal,
 		Controls: []lessons.Control{
 			trainer.LearningRate(strconv.FormatFloat(defaultLR, 'g', -1, 64), 0.001, 0.003, 0.01, 0.03, 0.1, 0.3),

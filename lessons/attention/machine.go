@@ -57,7 +57,7 @@ func newMachine(seed uint64, cfg config) *machine {
 	m.opt = opt
 	m.loop = trainer.Loop{
 		N: NTrain, Batch: Batch, Epochs: cfg.epochs, ShuffleSeed: seed,
-		Params: m.params, Start: m.startStep,
+		Params: m.params, Start: m.startStep, Opt: m.opt,
 		EndEpoch: func() { m.evals = append(m.evals, m.evaluate()) },
 	}
 	m.evals = []eval{m.evaluate()}

@@ -30,7 +30,7 @@ func Lesson() *lessons.Lesson {
 		Title:     "Convolutional networks on digits",
 		Summary:   "A small CNN learns to read handwritten digits: kernels, feature maps, pooling, and a saliency map of one decision.",
 		Topics:    []string{"convolution", "pooling", "feature maps", "CNN", "explaining a decision", "saliency"},
-		Exercises: []string{"conv", "maxpool", "conv2d"},
+		Exercises: []string{"conv", "maxpool", "conv2d", "momentum", "adam"},
 		Goal:      goal,
 		Controls: []lessons.Control{
 			trainer.LearningRate("0.03", 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1),

@@ -47,7 +47,7 @@ func newMachine(seed uint64, s lessons.Settings) *machine {
 	m := &machine{train: d.train, test: d.test, net: n, params: n.params(), opt: opt, inspect: s.Int("digit"), set: s.Clone()}
 	m.loop = trainer.Loop{
 		N: d.train.Len(), Batch: s.Int("batch"), Epochs: s.Int("epochs"), ShuffleSeed: seed,
-		Params: m.params, Start: m.startStep,
+		Params: m.params, Start: m.startStep, Opt: m.opt,
 		Watch: trainer.Watch{Jump: -1}, // a large rate's jump goes on to the dead units this lesson shows
 	}
 	m.evals = []evaluation{n.evaluate(d.test, 0)}

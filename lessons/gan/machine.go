@@ -75,6 +75,8 @@ type machine struct {
 	health trainer.Health
 
 	shownZ *tensor.Tensor // the noise of the shown points; never modified
+
+	mined mineState // mine mode (mine.go)
 }
 
 // liveStep is the engine state of the D or G step in progress.
@@ -162,7 +164,7 @@ func (m *machine) Set(name, value string) {
 }
 
 // Done implements lessons.Machine.
-func (m *machine) Done() bool { return m.diverged || m.step >= m.cfg.steps }
+func (m *machine) Done() bool { return m.diverged || m.mined.stopped || m.step >= m.cfg.steps }
 
 // OpsPerStep is the number of ops of the current training step: three per
 // D step, two for the G step.
@@ -228,7 +230,7 @@ func (m *machine) op() {
 		m.gUpdate()
 	}
 	m.ops++
-	if m.ops == m.OpsPerStep() && !m.diverged {
+	if m.ops == m.OpsPerStep() && !m.diverged && !m.mined.stopped {
 		m.endStep()
 	}
 }
@@ -306,6 +308,7 @@ type snapshot struct {
 	watch            trainer.Watch
 	health           trainer.Health
 	shownZ           *tensor.Tensor
+	mined            mineState
 }
 
 // Snapshot implements lessons.Snapshotter; it reports false in the middle
@@ -321,6 +324,7 @@ func (m *machine) Snapshot() (any, bool) {
 		optG: m.optG.Clone(nil), optD: m.optD.Clone(nil),
 		ops: m.ops, k: m.k, step: m.step, byOp: m.byOp, cur: m.cur, realX: m.realX, hist: m.hist.clone(), last: m.last,
 		diverged: m.diverged, divStep: m.divStep, watch: m.watch.Clone(), health: m.health.Clone(), shownZ: m.shownZ,
+		mined: m.mined,
 	}, true
 }
 
@@ -337,6 +341,8 @@ func (m *machine) Restore(state any) {
 	m.live = liveStep{}
 	m.hist, m.last = s.hist.clone(), s.last
 	m.diverged, m.divStep, m.watch, m.shownZ = s.diverged, s.divStep, s.watch.Clone(), s.shownZ
+	// The learner's code stays this machine's (a look-ahead copy has none).
+	m.mined.rep, m.mined.stopped = s.mined.rep, s.mined.stopped
 	m.health = s.health.Clone()
 }
 

@@ -25,7 +25,7 @@ func (m *machine) phase() (phase, block string) {
 	switch i := m.ops - 1; {
 	case m.diverged:
 		return "diverged", trainer.StopBlock(m.watch.DivergenceAutopsy())
-	case m.Done():
+	case m.Done() && !m.mined.stopped: // stopped by the learner's code: at its op
 		return "finished", "finished"
 	case i < 0:
 		return "ready", "intro"

@@ -93,6 +93,9 @@ func rankedAbove(real, fake []float64) float64 {
 func (m *machine) dUpdate() {
 	tp := m.live.tp
 	loss := tp.Add(m.live.lossReal, m.live.lossFake)
+	if !m.mineDLoss(loss) {
+		return
+	}
 	m.cur.LossD = loss.Item()
 	if m.watch.Forward(tp, loss, m.step+1) != nil {
 		m.diverge()
@@ -101,7 +104,9 @@ func (m *machine) dUpdate() {
 	// D's units on the real and the fake batch, pooled.
 	m.health.RecordUnits("D", tp.Nodes())
 	autograd.ZeroGrad(m.dParams...)
-	tp.Backward(loss)
+	if want, ok := m.dGrads(); !ok || !m.backward(tp, loss, want) {
+		return
+	}
 	m.cur.DGrad = gradNorm(m.dParams)
 	m.cur.DMove = m.update(m.optD, m.dParams, "D")
 }
@@ -120,6 +125,9 @@ func (m *machine) gForward() {
 		loss = tp.BCEWithLogits(logits, m.ones)
 	}
 	m.live = liveStep{tp: tp, lossG: loss, gOut: gOut, gl: logits.Value.Data, gNodes: gOut.Node().Index + 1}
+	if !m.mineGLoss(loss) {
+		return
+	}
 	c := &m.cur
 	c.G0 = [2]float64{gOut.Value.Data[0], gOut.Value.Data[1]}
 	c.GLogit0, c.DG = logits.Value.Data[0], meanSigmoid(logits.Value.Data)
@@ -145,7 +153,9 @@ func (m *machine) gUpdate() {
 	m.health.RecordUnits("G", m.live.tp.Nodes()[:m.live.gNodes])
 	autograd.ZeroGrad(m.gParams...)
 	autograd.ZeroGrad(m.dParams...)
-	m.live.tp.Backward(m.live.lossG)
+	if want, ok := m.gGrads(); !ok || !m.backward(m.live.tp, m.live.lossG, want) {
+		return
+	}
 	for _, l := range m.live.gl {
 		s := sigmoid(l)
 		c.PullNS += (1 - s) / Batch

@@ -44,7 +44,7 @@ type Options struct {
 
 // Exercises returns the lesson's exercises that mine mode can check.
 func Exercises(l *lessons.Lesson) []string {
-	have := trainer.MineExercises()
+	have := trainer.MineExercisesOf(l.ID)
 	var out []string
 	for _, e := range l.Exercises {
 		if slices.Contains(have, e) && !slices.Contains(out, e) {

@@ -81,8 +81,8 @@ func TestRosenbrockScaleInvariance(t *testing.T) {
 		lr := 0.01
 		a, b := newRunner(n, lr, small), newRunner(n, lr, big)
 		for k := 1; k <= 200; k++ {
-			a.update(small, 1, k)
-			b.update(big, 1, k)
+			a.update(small, 1, k, nil)
+			b.update(big, 1, k, nil)
 		}
 		ax, ay := a.pos()
 		bx, by := b.pos()

@@ -27,6 +27,8 @@ type machine struct {
 	last  int // index of the optimizer that moved last, or −1
 
 	grid *scene.Contour // f over the plot; never modified, shared by clones
+
+	mined mineState // mine mode (mine.go)
 }
 
 func newMachine(seed uint64, surf string, lr float64, steps int, focus string) *machine {
@@ -53,7 +55,7 @@ func (m *machine) Set(name, value string) {
 // Done implements lessons.Machine: the run is over after its last step or
 // once all six have diverged.
 func (m *machine) Done() bool {
-	if m.step >= m.steps {
+	if m.step >= m.steps || m.mined.stopped {
 		return true
 	}
 	for _, r := range m.runners {
@@ -104,7 +106,12 @@ func (m *machine) op() {
 			r.opt.SetLearningRate(m.lr)
 		}
 	}
-	m.runners[m.moved].update(m.surf, m.seed, m.step+1)
+	r := m.runners[m.moved]
+	var check func(before, g []float64)
+	if m.mined.mine != nil {
+		check = func(before, g []float64) { m.checkUpdate(r, before, g) }
+	}
+	r.update(m.surf, m.seed, m.step+1, check)
 	m.last = m.moved
 	m.moved++
 	if m.moved == len(m.runners) {
@@ -116,6 +123,7 @@ func (m *machine) op() {
 // Clone implements lessons.Cloner.
 func (m *machine) Clone() lessons.Machine {
 	c := *m
+	c.mined = m.mined.clone()
 	c.runners = make([]*runner, len(m.runners))
 	for i, r := range m.runners {
 		c.runners[i] = r.clone()

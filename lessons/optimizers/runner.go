@@ -47,6 +47,9 @@ type runner struct {
 	// divWhy says how.
 	divStep int
 	divWhy  string
+
+	// mine is the learner's side of the optimizer, in mine mode.
+	mine trainer.MineOpt
 }
 
 func newRunner(name string, lr float64, s *surface) *runner {
@@ -72,7 +75,11 @@ func (r *runner) pos() (x, y float64) { return r.xs[len(r.xs)-1], r.ys[len(r.ys)
 // optimizer step. A runner that has diverged stays where it is. A NaN or
 // infinite position, or one far outside the plot, marks it diverged at
 // this step; non-finite values are never recorded.
-func (r *runner) update(s *surface, seed uint64, step int) {
+//
+// check, when set, is called right after the optimizer's step with the
+// position before it and the gradient it used (mine mode): it may move
+// the parameter to the learner's position, which is then recorded.
+func (r *runner) update(s *surface, seed uint64, step int, check func(before, g []float64)) {
 	if r.divStep > 0 {
 		return
 	}
@@ -89,7 +96,11 @@ func (r *runner) update(s *surface, seed uint64, step int) {
 	}
 	r.gx, r.gy = append(r.gx, g[0]), append(r.gy, g[1])
 	r.prev = r.opt.State(r.p)
+	before := slices.Clone(r.p.Value.Data)
 	r.opt.Step([]*autograd.Var{r.p})
+	if check != nil {
+		check(before, []float64{g[0], g[1]})
+	}
 	if r.updates() == 1 {
 		if sz := optim.Lookup(r.opt.State(r.p), optim.StateStepSize); sz != nil {
 			r.firstSize = [2]float64{sz.Data[0], sz.Data[1]}

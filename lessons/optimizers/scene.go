@@ -41,7 +41,7 @@ func (m *machine) Scene() scene.Scene {
 		sc.Phase = "diverged"
 		v.Rule = m.rule(v.Focus)
 		sc.Narrative = trainer.Narrative(narrative, "all-diverged", v)
-	case m.Done():
+	case m.Done() && !m.mined.stopped: // stopped by the learner's code: at its move
 		sc.Phase = "finished"
 		sc.Narrative = trainer.Narrative(narrative, "finished", v)
 	case m.last < 0:

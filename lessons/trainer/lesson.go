@@ -63,6 +63,9 @@ func (l *Loop) Phase() (phase, block string) {
 	switch {
 	case l.Diverged:
 		return "diverged", StopBlock(l.Autopsy)
+	case l.MineStopped && cur.Phase == Updated:
+		// Stopped at an update (Opt's, mine_update.go): it is revealed.
+		return "update", "update"
 	case l.MineStopped:
 		// Stopped by the learner's code (mine mode) at the op revealed:
 		// the run did not finish, it stands at that op, forward or

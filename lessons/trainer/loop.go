@@ -5,6 +5,7 @@ import (
 
 	"github.com/dlearn/dlearn/engine/autograd"
 	"github.com/dlearn/dlearn/engine/data"
+	"github.com/dlearn/dlearn/engine/optim"
 	"github.com/dlearn/dlearn/engine/tensor"
 	"github.com/dlearn/dlearn/lessons"
 	"github.com/dlearn/dlearn/lessons/scene"
@@ -52,6 +53,10 @@ type Loop struct {
 	Mine        *lessons.Mine
 	MineStopped bool
 	mineRep     *lessons.MineReport
+	// Opt, when set, is the optimizer the step's update applies to Params:
+	// in mine mode its updates are checked too (see mine_update.go).
+	Opt     optim.Optimizer
+	mineOpt MineOpt
 	// Watch stops the run at a divergence (a NaN or ±Inf, or a loss jump:
 	// see Watch) and writes its autopsy. Set Watch.Jump before the run to
 	// change the jump rule's factor.
@@ -137,7 +142,7 @@ func (l *Loop) begin() {
 	build, update := l.Start(l.Rows)
 	l.Watch.Gauges = true
 	l.Cur.Begin(build, func() {
-		l.updated = l.Watch.Update(l.Params, update, l.Cur.all, l.Step+1)
+		l.updated = l.Watch.Update(l.Params, l.mineUpdate(update), l.Cur.all, l.Step+1)
 	})
 	if l.Mine != nil {
 		// The learner's values first: the watch sees what they lead to.

@@ -249,7 +249,7 @@ func MineOps() []string {
 	for _, set := range []struct {
 		mark string
 		m    map[string][]adapter
-	}{{"", forwardAdapters}, {"∂ ", backwardAdapters}, {"update ", updateAdapters}} {
+	}{{"", forwardAdapters}, {"∂ ", backwardAdapters}, {"update ", updateAdapters}, {"", lessonAdapters}} {
 		for op, as := range set.m {
 			for _, a := range as {
 				out = append(out, set.mark+op+": "+a.exercise+"."+a.fn)

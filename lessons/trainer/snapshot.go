@@ -66,5 +66,9 @@ func (l *Loop) Restore(s Snapshot) optim.Optimizer {
 		}
 		copy(p.Grad.Data, s.grads[i])
 	}
-	return s.opt.Clone(remap)
+	opt := s.opt.Clone(remap)
+	if l.Opt != nil {
+		l.Opt = opt // the lesson goes on with this one
+	}
+	return opt
 }

@@ -57,7 +57,7 @@ func Lesson() *lessons.Lesson {
 		Title:     "Translating dates: seq2seq with attention",
 		Summary:   "An LSTM encoder–decoder with attention learns to write any date as YYYY-MM-DD; watch it align output to input.",
 		Topics:    []string{"encoder–decoder", "sequence to sequence", "teacher forcing", "attention", "LSTM"},
-		Exercises: []string{"attention", "softmax", "decode"},
+		Exercises: []string{"attention", "softmax", "decode", "adam"},
 		Goal:      goal,
 		Controls: []lessons.Control{
 			trainer.LearningRate(strconv.FormatFloat(defaultLR, 'g', -1, 64), 0.001, 0.003, 0.01, 0.03, 0.1),

@@ -110,6 +110,8 @@ type machine struct {
 
 	progress
 	cur current
+
+	mined mineState // mine mode (mine.go)
 	// beamCache is the last comparison of greedy decoding with beam
 	// search (beam.go); it depends on the weights only, so it is never
 	// saved and a restored machine computes it again.
@@ -253,7 +255,7 @@ func (m *machine) stepComplete() bool {
 // Done implements lessons.Machine: the run is over when it diverged, or
 // after the last epoch's last step has been decoded.
 func (m *machine) Done() bool {
-	return m.diverged || (m.epoch >= m.cfg.epochs && m.stepComplete())
+	return m.diverged || m.mined.stopped || (m.epoch >= m.cfg.epochs && m.stepComplete())
 }
 
 // Advance implements lessons.Machine.
@@ -279,7 +281,7 @@ func (m *machine) finishStep() {
 		return
 	}
 	m.op()
-	for !m.stepComplete() && !m.diverged {
+	for !m.stepComplete() && !m.diverged && !m.mined.stopped {
 		m.op()
 	}
 }
@@ -299,6 +301,9 @@ func (m *machine) op() {
 	default:
 		m.revealed++
 		m.stage = decoding
+		if m.mined.mine != nil {
+			m.mineDecode(m.revealed - 1)
+		}
 	}
 }
 
@@ -317,9 +322,23 @@ func (m *machine) begin() {
 	autograd.ZeroGrad(m.params...)
 	tp := autograd.NewTape()
 	e := m.model.encode(tp, in)
+	var traces []attnTrace
+	if m.mined.mine != nil {
+		m.model.trace = func(t attnTrace) { traces = append(traces, t) }
+	}
 	loss, logits := m.model.teacherForce(tp, e, out)
+	m.model.trace = nil
 	m.cur = current{rows: rows, tape: tp, enc: e, loss: loss, logits: logits}
 	m.stage = forward
+	if traces != nil {
+		lens := make([]int, len(in))
+		for i, s := range in {
+			lens[i] = len(s)
+		}
+		if !m.mineAttention(tp, e, lens, traces) {
+			return
+		}
+	}
 	if !trainer.Finite(loss.Item()) {
 		m.diverged, m.divStep = true, m.step+1
 	}
@@ -328,7 +347,9 @@ func (m *machine) begin() {
 // update applies Adam, does the bookkeeping of a finished step and
 // evaluates on the held-out pairs every EvalEvery steps and at the end.
 func (m *machine) update() {
-	m.opt.Step(m.params)
+	if !m.mineStep() {
+		return
+	}
 	m.step++
 	for _, p := range m.params {
 		if u := m.opt.LastUpdate(p); u != nil {
@@ -417,6 +438,7 @@ type snapshot struct {
 	// machine's own (a fresh machine, when the run copies itself to look
 	// ahead).
 	params []*autograd.Var
+	mined  mineState
 }
 
 // Snapshot implements lessons.Snapshotter; it saves only between steps
@@ -426,7 +448,7 @@ func (m *machine) Snapshot() (any, bool) {
 	if m.stage != ready && m.stage != decoding {
 		return nil, false
 	}
-	s := snapshot{progress: m.progress, opt: m.opt.Clone(nil), show: m.show, params: m.params}
+	s := snapshot{progress: m.progress, opt: m.opt.Clone(nil), show: m.show, params: m.params, mined: m.mined}
 	s.losses, s.evals = slices.Clone(m.losses), slices.Clone(m.evals)
 	for _, p := range m.params {
 		s.values = append(s.values, slices.Clone(p.Value.Data))
@@ -450,5 +472,7 @@ func (m *machine) Restore(state any) {
 		p.Grad = nil
 	}
 	m.cur = current{}
+	// The learner's code stays this machine's (a look-ahead copy has none).
+	m.mined.rep, m.mined.stopped, m.mined.opt = s.mined.rep, s.mined.stopped, s.mined.opt
 	m.beamCache = nil
 }

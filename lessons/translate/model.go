@@ -45,6 +45,12 @@ type model struct {
 	// saturated is the share of those units that sat on a flat end at
 	// every position of the last evaluation.
 	saturated float64
+
+	// trace, when set, is given every decoder position's attention as
+	// it is recorded, and decoded every greedy position's logits and
+	// probabilities (mine mode).
+	trace   func(attnTrace)
+	decoded func(pos int, logits, probs *tensor.Tensor)
 }
 
 // embedDim is the size of the character embeddings.
@@ -138,6 +144,9 @@ func (m *model) decodeStep(tp *autograd.Tape, e encoded, prev []int, s, c *autog
 		scores := tp.Reshape(tp.BatchMatMul(q, e.keys, false, true), e.rows, e.steps)
 		weights = tp.Softmax(tp.Add(scores, e.mask))
 		ctx := tp.BatchMatMul(tp.Reshape(weights, e.rows, 1, e.steps), e.states, false, false)
+		if m.trace != nil {
+			m.trace(attnTrace{q: s2, weights: weights, ctx: ctx})
+		}
 		o = tp.Tanh(m.comb.Forward(tp, tp.Concat(1, s2, tp.Reshape(ctx, e.rows, m.hidden))))
 		if m.watch != nil {
 			for k, x := range o.Value.Data {
@@ -193,10 +202,13 @@ func (m *model) greedy(tp *autograd.Tape, e encoded, in [][]int, n int) []transl
 		prev[r] = data.StartID
 	}
 	s, c := e.h, e.c
-	for range n {
+	for pos := range n {
 		var logits, w *autograd.Var
 		logits, s, c, w = m.decodeStep(tp, e, prev, s, c)
 		p := tp.Softmax(logits).Value
+		if m.decoded != nil {
+			m.decoded(pos, logits.Value, p)
+		}
 		v := p.Shape[1]
 		prev = make([]int, rows)
 		for r := range rows {

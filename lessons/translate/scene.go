@@ -100,8 +100,9 @@ func (m *machine) phase(v view) (string, scene.Status) {
 	case m.diverged:
 		return "diverged", scene.Status{Level: scene.LevelError, Diverged: true,
 			Message: fmt.Sprintf("diverged at step %d — lower the learning rate", m.divStep)}
-	case m.Done():
-		// The runtime replaces this with its verdict on the goal.
+	case m.Done() && !m.mined.stopped:
+		// The runtime replaces this with its verdict on the goal; a run
+		// the learner's code stopped (mine mode) stands at its op.
 		return "finished", scene.Status{Level: scene.LevelInfo, Finished: true,
 			Message: fmt.Sprintf("finished: %s of held-out dates translated exactly", pct(v.HeldExact))}
 	case m.stage == ready:
