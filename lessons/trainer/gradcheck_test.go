@@ -127,6 +127,43 @@ var opCases = []opCase{
 	{"conv2d", func(r *rand.Rand) []*autograd.Var {
 		return vars(randn(r, "x", 2, 2, 5, 5), randn(r, "w", 3, 2, 3, 3), randn(r, "b", 3))
 	}, func(tp *autograd.Tape, v []*autograd.Var) *autograd.Var { return tp.Conv2D(v[0], v[1], v[2], 2, 1) }},
+	// The fused ops (op_fused_*.go): what the bench workloads train with.
+	{"dense", func(r *rand.Rand) []*autograd.Var { return vars(randn(r, "x", 3, 4), randn(r, "w", 4, 2), randn(r, "b", 2)) },
+		func(tp *autograd.Tape, v []*autograd.Var) *autograd.Var {
+			return tp.DenseAct(v[0], v[1], v[2], autograd.ActTanh)
+		}},
+	{"conv2d", func(r *rand.Rand) []*autograd.Var {
+		return vars(randn(r, "x", 2, 2, 5, 5), randn(r, "w", 3, 2, 3, 3), randn(r, "b", 3))
+	}, func(tp *autograd.Tape, v []*autograd.Var) *autograd.Var {
+		return tp.Conv2DAct(v[0], v[1], v[2], 1, 1, autograd.ActTanh)
+	}},
+	{"rnn_cell", func(r *rand.Rand) []*autograd.Var {
+		return vars(randn(r, "x", 2, 3), randn(r, "h", 2, 4), randn(r, "wx", 3, 4), randn(r, "wh", 4, 4), randn(r, "b", 4))
+	}, func(tp *autograd.Tape, v []*autograd.Var) *autograd.Var { return tp.RNNCellStep(v[0], v[1], v[2], v[3], v[4]) }},
+	{"rnn_sequence", func(r *rand.Rand) []*autograd.Var {
+		return vars(randn(r, "x", 3, 2, 3), randn(r, "h0", 2, 4), randn(r, "wx", 3, 4), randn(r, "wh", 4, 4), randn(r, "b", 4))
+	}, func(tp *autograd.Tape, v []*autograd.Var) *autograd.Var { return tp.RNNSequence(v[0], v[1], v[2], v[3], v[4]) }},
+	{"lstm_cell", func(r *rand.Rand) []*autograd.Var {
+		return vars(randn(r, "x", 2, 3), randn(r, "h", 2, 4), randn(r, "c", 2, 4), randn(r, "wx", 3, 16), randn(r, "wh", 4, 16), randn(r, "b", 16))
+	}, func(tp *autograd.Tape, v []*autograd.Var) *autograd.Var {
+		return tp.LSTMCellStep(v[0], v[1], v[2], v[3], v[4], v[5])
+	}},
+	{"gru_cell", func(r *rand.Rand) []*autograd.Var {
+		return vars(randn(r, "x", 2, 3), randn(r, "h", 2, 4), randn(r, "wx", 3, 12), randn(r, "wh", 4, 12), randn(r, "bx", 12), randn(r, "bh", 12))
+	}, func(tp *autograd.Tape, v []*autograd.Var) *autograd.Var {
+		return tp.GRUCellStep(v[0], v[1], v[2], v[3], v[4], v[5])
+	}},
+	{"attention", func(r *rand.Rand) []*autograd.Var {
+		return vars(randn(r, "q", 2, 3, 4), randn(r, "k", 2, 3, 4), randn(r, "v", 2, 3, 4))
+	}, func(tp *autograd.Tape, v []*autograd.Var) *autograd.Var {
+		out, _ := tp.Attention(v[0], v[1], v[2], 0.5, true, nil)
+		return out
+	}},
+	{"self_attention", func(r *rand.Rand) []*autograd.Var { return vars(randn(r, "qkv", 6, 12)) },
+		func(tp *autograd.Tape, v []*autograd.Var) *autograd.Var {
+			out, _ := tp.SelfAttentionQKV(v[0], 2, 2, 0.5, false, nil)
+			return out
+		}},
 	{"maxpool2d", func(r *rand.Rand) []*autograd.Var { return vars(randn(r, "x", 1, 2, 4, 4)) },
 		func(tp *autograd.Tape, v []*autograd.Var) *autograd.Var { return tp.MaxPool2D(v[0], 2, 2) }},
 	{"avgpool2d", func(r *rand.Rand) []*autograd.Var { return vars(randn(r, "x", 1, 2, 4, 4)) },
