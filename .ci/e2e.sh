@@ -8,9 +8,9 @@
 # a running lesson save its place and exit 143 and 129 (SIGINT: 130); closing the terminal
 # (the tmux session) saves it too; two instances on different lessons quitting
 # at the same moment both keep their places; keys pressed while a cnn epoch
-# runs are applied in order as soon as it is done; mine mode runs the stubs
-# (stopping at the first op) and the reference solution (training to the
-# end as the engine does); every lesson runs headless
+# runs are applied in order as soon as it is done; mine mode refuses the
+# stubs, stops at a TODO and trains the reference solution to the end as
+# the engine does; every lesson runs headless
 # to its end and opens at 80×24. Prints what it checks;
 # exits non-zero on the first failure.
 set -euo pipefail
@@ -232,29 +232,45 @@ T=busy send q
 T=busy wait_for "busy-exit=0" 30
 
 # Mine mode: the learner's own code at the lesson's ops. With the kit's
-# stubs, m in logreg and one step stop at the first op, with the stub's
-# panic on the status line; with the reference solution in an exercises
-# folder of its own, the lesson opened with --mine runs to its end on the
-# learner's values, every op agreeing, and ends as the engine's run does.
+# stubs, m in logreg says there is nothing of the learner's to run yet;
+# with Sigmoid written and BCE still a TODO, one step checks the sigmoid
+# and stops at the BCE with the TODO panic on the status line; with the
+# reference solution, the lesson opened with --mine runs to its end on
+# the learner's values, every op agreeing, and ends as the engine's does.
 new_shell mine
 T=mine send "clear; DLEARN_HOME=$work/mine-home TERM=xterm-256color $bin lesson logreg --no-questions; echo mine-exit=\$?" Enter
 T=mine wait_for "step 0/400"
 T=mine send m
-T=mine wait_for "mine mode on" 180
-T=mine send s
-T=mine send Space
-T=mine wait_for "mine: step 1, p = sigmoid(s) (logistic.Sigmoid): panic at exercises/logistic/logistic.go" 60
-T=mine pane | grep -qF "TODO" || T=mine fail "mine mode: the stub's TODO panic is not shown"
-ok "mine mode with the stubs: the first op (sigmoid) stops the run with the stub's panic"
+T=mine wait_for "still the stub" 60
+ok "mine mode with the stubs: nothing to run yet, and the app says so"
 T=mine send q
 T=mine wait_for "mine-exit=0" 30
 kit="$work/minekit"
 mkdir -p "$kit/exercises/logistic"
 printf 'module dlearn-exercises\n\ngo 1.26\n' >"$kit/exercises/go.mod"
+python3 - solutions/logistic/logistic.go "$kit/exercises/logistic/logistic.go" <<'PY'
+import re, sys
+src = open(sys.argv[1]).read()
+src, n = re.subn(r'(func BCE\([^)]*\) [^{]*\{\n).*?\n\}\n', r'\1\tpanic("TODO: implement logistic.BCE")\n}\n', src, flags=re.S)
+assert n == 1
+open(sys.argv[2], "w").write(src)
+PY
+T=mine send "clear; cd $kit && DLEARN_HOME=$work/mine-home TERM=xterm-256color $bin lesson logreg --no-questions; echo mine-exit=\$?; cd -" Enter
+T=mine wait_for "step 0/400"
+T=mine send m
+T=mine wait_for "mine mode on" 180
+T=mine send s
+T=mine send Space
+T=mine wait_for "mine: step 1, L = bce(p, y) (logistic.BCE): panic at exercises/logistic/logistic.go" 60
+T=mine pane | grep -qF "TODO" || T=mine fail "mine mode: the TODO panic is not shown"
+ok "mine mode with Sigmoid written and BCE a TODO: the sigmoid agrees, the run stops at the BCE with the panic"
+T=mine send q
+T=mine wait_for "mine-exit=0" 30
 cp solutions/logistic/logistic.go "$kit/exercises/logistic/"
 (cd "$kit" && DLEARN_HOME=$work/mine-home $bin lesson logreg --plain --no-questions --mine >"$work/mine.txt" 2>&1) || { tail -20 "$work/mine.txt"; fail "lesson logreg --mine with the solution exited non-zero"; }
 grep -qF "yours vs engine · step 400 · all agree" "$work/mine.txt" || { tail -20 "$work/mine.txt"; fail "the solution did not train to step 400 in mine mode"; }
-want=$(DLEARN_HOME=$work/mine-home $bin lesson logreg --plain --no-questions | grep -m1 '^Verdict: ')
+DLEARN_HOME=$work/mine-home $bin lesson logreg --plain --no-questions >"$work/engine.txt" 2>&1
+want=$(grep -m1 '^Verdict: ' "$work/engine.txt")
 got=$(grep -m1 '^Verdict: ' "$work/mine.txt")
 [ "$got" = "$want" ] || fail "mine mode ends with '$got', the engine with '$want'"
 T=mine send "clear; cd $kit && DLEARN_HOME=$work/mine-home TERM=xterm-256color $bin lesson logreg --no-questions --mine; echo mine-exit=\$?; cd -" Enter

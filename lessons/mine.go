@@ -18,6 +18,21 @@ type Mine struct {
 	// Ready, when set, is called before each call of a learner's function
 	// of exercise (a harness gives each call its own deadline there).
 	Ready func(exercise string)
+	// Skipped are exercises of the lesson left out (not started: still
+	// the kit's stubs); the engine's code runs at their ops.
+	Skipped []string
+}
+
+// SkippedNote says which exercises mine mode left out, or "".
+func (m *Mine) SkippedNote() string {
+	if m == nil || len(m.Skipped) == 0 {
+		return ""
+	}
+	verb := "is"
+	if len(m.Skipped) > 1 {
+		verb = "are"
+	}
+	return fmt.Sprintf("%s %s still the stub, so the engine's code runs there", strings.Join(m.Skipped, ", "), verb)
 }
 
 // MineChecker is the part of a machine that checks ops against a Mine

@@ -96,6 +96,9 @@ func (p playerModel) finishMine(d jobDoneMsg) playerModel {
 	p.geo.page = ""
 	if p.mineOn {
 		p.note = "mine mode on: restarted; every step runs your code beside the engine's, trains on your values while they agree and stops where they do not (m: off)"
+		if note := p.run.Mine().SkippedNote(); note != "" {
+			p.note = "mine mode on: restarted; " + note + " (m: off)"
+		}
 	} else {
 		p.note = "mine mode off: restarted with the engine alone"
 	}

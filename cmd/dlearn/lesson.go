@@ -108,6 +108,9 @@ func newLessonCmd(e *env, reg *lessons.Registry) *cobra.Command {
 						return err
 					}
 					defer s.Close()
+					if note := s.Mine.SkippedNote(); note != "" {
+						fmt.Fprintf(e.stderr, "dlearn: mine: %s\n", note)
+					}
 					r.SetMine(s.Mine)
 				}
 				for range f.branchAfter {
@@ -144,6 +147,9 @@ func newLessonCmd(e *env, reg *lessons.Registry) *cobra.Command {
 					return err
 				}
 				defer s.Close()
+				if note := s.Mine.SkippedNote(); note != "" {
+					fmt.Fprintf(e.stderr, "dlearn: mine: %s\n", note)
+				}
 				r.SetMine(s.Mine)
 			}
 			// With scripted answers, whole steps stop at a question inside

@@ -6,14 +6,18 @@
 package mine
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/dlearn/dlearn/grade"
 	"github.com/dlearn/dlearn/internal/checks"
+	"github.com/dlearn/dlearn/internal/stubs"
 	"github.com/dlearn/dlearn/lessons"
 	"github.com/dlearn/dlearn/lessons/trainer"
 )
@@ -23,6 +27,10 @@ import (
 type Session struct {
 	Mine      *lessons.Mine
 	Exercises []string // the exercises built, in the lesson's order
+	// Skipped are the lesson's checkable exercises left out because their
+	// files are still the kit's stubs (not started): the lesson runs the
+	// engine's code at their ops.
+	Skipped   []string
 	harnesses []*grade.Harness
 }
 
@@ -32,6 +40,38 @@ func (s *Session) Close() {
 		h.Close()
 	}
 	s.harnesses = nil
+}
+
+// notStarted reports whether exercise name of the folder dir is still
+// the kit's stub: every Go file of the stub (tests aside) is there,
+// unchanged.
+func notStarted(dir, name string) bool {
+	n := 0
+	for file, want := range stubs.Files(name) {
+		if !strings.HasSuffix(file, ".go") || strings.HasSuffix(file, "_test.go") {
+			continue
+		}
+		got, err := os.ReadFile(filepath.Join(dir, name, file))
+		if err != nil || !bytes.Equal(got, want) {
+			return false
+		}
+		n++
+	}
+	return n > 0
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func them(n int) string {
+	if n == 1 {
+		return "it"
+	}
+	return "one"
 }
 
 // Options say how to build and call the learner's code.
@@ -66,8 +106,20 @@ func Open(ctx context.Context, dir string, l *lessons.Lesson, o Options) (*Sessi
 		return nil, fmt.Errorf("mine: lesson %s does not run in mine mode yet", l.ID)
 	}
 	s := &Session{Mine: &lessons.Mine{Impls: map[string]any{}}}
-	byName := map[string]*grade.Harness{}
+	var started []string
 	for _, name := range names {
+		if notStarted(dir, name) {
+			s.Skipped = append(s.Skipped, name)
+			continue
+		}
+		started = append(started, name)
+	}
+	if len(started) == 0 {
+		return nil, fmt.Errorf("mine: lesson %s runs your %s, still the stub%s in %s: write %s first, then turn mine mode on",
+			l.ID, strings.Join(names, ", "), plural(len(names)), dir, them(len(names)))
+	}
+	byName := map[string]*grade.Harness{}
+	for _, name := range started {
 		h, err := grade.OpenHarness(ctx, dir, name, grade.HarnessOptions{Go: o.Go, CallTimeout: o.CallTimeout})
 		if err != nil {
 			s.Close()
@@ -84,6 +136,7 @@ func Open(ctx context.Context, dir string, l *lessons.Lesson, o Options) (*Sessi
 		s.Exercises = append(s.Exercises, name)
 		byName[name] = h
 	}
+	s.Mine.Skipped = s.Skipped
 	s.Mine.Ready = func(exercise string) {
 		if h := byName[exercise]; h != nil {
 			h.Ready()

@@ -15,6 +15,7 @@ import (
 	"github.com/dlearn/dlearn/engine/tensor"
 	"github.com/dlearn/dlearn/grade"
 	"github.com/dlearn/dlearn/internal/checks"
+	"github.com/dlearn/dlearn/internal/stubs"
 	"github.com/dlearn/dlearn/lessons"
 	"github.com/dlearn/dlearn/lessons/attention"
 	"github.com/dlearn/dlearn/lessons/cnn"
@@ -348,5 +349,51 @@ func TestSoftmaxWithoutMaxAutopsy(t *testing.T) {
 			t.Errorf("autopsy %q", all)
 		}
 		t.Log(all)
+	}
+}
+
+// Exercises still the kit's stubs are left out (the engine runs their
+// ops) and named; with every one of a lesson's exercises a stub, Open
+// says so in one line.
+func TestStubsAreLeftOut(t *testing.T) {
+	dir := exercisesWith(t, func(s string) string { return s })
+	writeStub := func(name string) {
+		if err := os.MkdirAll(filepath.Join(dir, name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for file, data := range stubs.Files(name) {
+			if err := os.WriteFile(filepath.Join(dir, name, file), data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	l := cnn.Lesson()
+	all := Exercises(l)
+	for _, name := range all {
+		writeStub(name)
+	}
+	if _, err := Open(context.Background(), dir, l, Options{}); err == nil || !strings.Contains(err.Error(), "still the stubs") || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("every exercise a stub: %v", err)
+	}
+	src, err := os.ReadFile("../../solutions/maxpool/maxpool.go")
+	if err != nil {
+		t.Skip(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "maxpool", "maxpool.go"), src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := open(t, dir, l, 0)
+	want := slices.DeleteFunc(slices.Clone(all), func(e string) bool { return e == "maxpool" })
+	if !reflect.DeepEqual(s.Exercises, []string{"maxpool"}) || !reflect.DeepEqual(s.Skipped, want) {
+		t.Fatalf("built %v, skipped %v", s.Exercises, s.Skipped)
+	}
+	if note := s.Mine.SkippedNote(); !strings.Contains(note, "are still the stub, so the engine's code runs there") {
+		t.Errorf("note %q", note)
+	}
+	r, _ := lessons.Start(l, lessons.DefaultSeed, nil)
+	r.SetMine(s.Mine)
+	r.Advance(lessons.Step)
+	if rep := report(r); rep == nil || rep.Stopped() || len(rep.Checks) == 0 {
+		t.Fatalf("report %+v", rep)
 	}
 }
