@@ -128,7 +128,9 @@ var opCases = []opCase{
 		return vars(randn(r, "x", 2, 2, 5, 5), randn(r, "w", 3, 2, 3, 3), randn(r, "b", 3))
 	}, func(tp *autograd.Tape, v []*autograd.Var) *autograd.Var { return tp.Conv2D(v[0], v[1], v[2], 2, 1) }},
 	// The fused ops (op_fused_*.go): what the bench workloads train with.
-	{"dense", func(r *rand.Rand) []*autograd.Var { return vars(randn(r, "x", 3, 4), randn(r, "w", 4, 2), randn(r, "b", 2)) },
+	{"dense", func(r *rand.Rand) []*autograd.Var {
+		return vars(randn(r, "x", 3, 4), randn(r, "w", 4, 2), randn(r, "b", 2))
+	},
 		func(tp *autograd.Tape, v []*autograd.Var) *autograd.Var {
 			return tp.DenseAct(v[0], v[1], v[2], autograd.ActTanh)
 		}},
@@ -139,10 +141,14 @@ var opCases = []opCase{
 	}},
 	{"rnn_cell", func(r *rand.Rand) []*autograd.Var {
 		return vars(randn(r, "x", 2, 3), randn(r, "h", 2, 4), randn(r, "wx", 3, 4), randn(r, "wh", 4, 4), randn(r, "b", 4))
-	}, func(tp *autograd.Tape, v []*autograd.Var) *autograd.Var { return tp.RNNCellStep(v[0], v[1], v[2], v[3], v[4]) }},
+	}, func(tp *autograd.Tape, v []*autograd.Var) *autograd.Var {
+		return tp.RNNCellStep(v[0], v[1], v[2], v[3], v[4])
+	}},
 	{"rnn_sequence", func(r *rand.Rand) []*autograd.Var {
 		return vars(randn(r, "x", 3, 2, 3), randn(r, "h0", 2, 4), randn(r, "wx", 3, 4), randn(r, "wh", 4, 4), randn(r, "b", 4))
-	}, func(tp *autograd.Tape, v []*autograd.Var) *autograd.Var { return tp.RNNSequence(v[0], v[1], v[2], v[3], v[4]) }},
+	}, func(tp *autograd.Tape, v []*autograd.Var) *autograd.Var {
+		return tp.RNNSequence(v[0], v[1], v[2], v[3], v[4])
+	}},
 	{"lstm_cell", func(r *rand.Rand) []*autograd.Var {
 		return vars(randn(r, "x", 2, 3), randn(r, "h", 2, 4), randn(r, "c", 2, 4), randn(r, "wx", 3, 16), randn(r, "wh", 4, 16), randn(r, "b", 16))
 	}, func(tp *autograd.Tape, v []*autograd.Var) *autograd.Var {
