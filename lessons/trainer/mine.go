@@ -32,6 +32,8 @@ import (
 // backward adapter (mineBackward) the gradients the node sends to its
 // inputs. Each lives beside the others of its lesson family in a
 // mine_*.go file and documents the exercise's convention it relies on.
+// An adapter that returns without comparing an element or reporting a
+// problem did not find its pattern at the node: nothing is recorded.
 
 // MineTol accepts the learner's value y for the engine's e when
 // |y − e| ≤ Abs + Rel·|e| (the checks' tolerance for careful float64 code).
@@ -321,6 +323,12 @@ func callProblem(r any) string {
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
+// unmatched reports whether the adapter left the node alone: it compared
+// no element and found no problem (the node is not the pattern the
+// adapter checks, such as an add that is not a dense layer's bias). Such
+// a node is not in the report.
+func (c *compare) unmatched() bool { return c.OK && c.Checked == 0 }
+
 func (c *compare) problem(msg string) {
 	c.OK, c.Problem = false, msg
 }
@@ -407,6 +415,9 @@ func (l *Loop) checkMine() {
 			}
 			c := l.newCompare(a, n, n.Label())
 			a.fwd(impl, n, c)
+			if c.unmatched() {
+				continue
+			}
 			if !l.record(c) {
 				l.Cur.Fwd = i + 1
 				return
@@ -433,6 +444,9 @@ func (l *Loop) checkBackward(st autograd.Step) {
 		}
 		c := l.newCompare(a, st.Node, "∂ "+st.Node.Label())
 		a.back(impl, st, c)
+		if c.unmatched() {
+			continue
+		}
 		if !l.record(c) {
 			return
 		}
