@@ -365,3 +365,275 @@ func TestMineSeqAdaptersDisagree(t *testing.T) {
 		})
 	}
 }
+
+func attentionRef(Q, K, V [][]float64, causal bool) ([][]float64, [][]float64) {
+	d := float64(len(Q[0]))
+	w := zeros2(len(Q), len(K))
+	out := zeros2(len(Q), len(V[0]))
+	for i := range Q {
+		for j := range K {
+			s := 0.0
+			for k := range Q[i] {
+				s += Q[i][k] * K[j][k]
+			}
+			w[i][j] = s / math.Sqrt(d)
+			if causal && j > i {
+				w[i][j] = math.Inf(-1)
+			}
+		}
+		w[i] = softmaxRow(w[i])
+		for j := range K {
+			for k := range V[j] {
+				out[i][k] += w[i][j] * V[j][k]
+			}
+		}
+	}
+	return out, w
+}
+
+func maskedSoftmax(s [][]float64) [][]float64 {
+	w := zeros2(len(s), len(s))
+	for i := range s {
+		copy(w[i], softmaxRow(s[i][:i+1]))
+	}
+	return w
+}
+
+func maskedSoftmaxBackward(w, g [][]float64) [][]float64 {
+	ds := zeros2(len(w), len(w))
+	for i := range w {
+		dot := 0.0
+		for j := range w[i] {
+			dot += w[i][j] * g[i][j]
+		}
+		for j := range w[i] {
+			ds[i][j] = w[i][j] * (g[i][j] - dot)
+		}
+	}
+	return ds
+}
+
+func posEnc(T, d int) [][]float64 {
+	pe := zeros2(T, d)
+	for p := range T {
+		for i := 0; i < d; i += 2 {
+			a := float64(p) / math.Pow(10000, float64(i)/float64(d))
+			pe[p][i], pe[p][i+1] = math.Sin(a), math.Cos(a)
+		}
+	}
+	return pe
+}
+
+func poolRef(H [][]float64, w []float64, n int) ([]float64, []float64) {
+	s := make([]float64, n)
+	for t := range n {
+		for j := range w {
+			s[t] += H[t][j] * w[j]
+		}
+	}
+	a := append(softmaxRow(s), make([]float64, len(H)-n)...)
+	pooled := make([]float64, len(w))
+	for t := range n {
+		for j := range pooled {
+			pooled[j] += a[t] * H[t][j]
+		}
+	}
+	return a, pooled
+}
+
+func poolBackRef(H [][]float64, w []float64, n int, g []float64) ([][]float64, []float64) {
+	a, _ := poolRef(H, w, n)
+	at := make([]float64, n)
+	mean := 0.0
+	for t := range n {
+		for j := range g {
+			at[t] += H[t][j] * g[j]
+		}
+		mean += a[t] * at[t]
+	}
+	dH, dw := zeros2(len(H), len(w)), make([]float64, len(w))
+	for t := range n {
+		ds := a[t] * (at[t] - mean)
+		for j := range w {
+			dH[t][j] = a[t]*g[j] + ds*w[j]
+			dw[j] += ds * H[t][j]
+		}
+	}
+	return dH, dw
+}
+
+func crossEntropy(z []float64, t int) float64 { return -math.Log(softmaxRow(z)[t]) }
+
+func ceGrad(z []float64, t int) []float64 {
+	g := softmaxRow(z)
+	g[t]--
+	return g
+}
+
+// attnLoop is a one-step run whose tape holds self-attention (2 heads,
+// then causal), the positional encodings P added to tokens, the
+// sentiment lesson's attention pooling over 3 examples of 4 steps (2, 4
+// and 1 words) and the embeddings lesson's loss of one example.
+func attnLoop() *Loop {
+	rng := tensor.NewRNG(5)
+	x := randParam(rng, "x", 2, 3, 4)
+	mha := nn.NewMultiHeadAttention("self", 4, 2, false, rng)
+	causal := nn.NewMultiHeadAttention("dec", 4, 2, true, rng)
+	var hs []*autograd.Var
+	for t := range 4 {
+		hs = append(hs, randParam(rng, "h"+string(rune('1'+t)), 3, 5))
+	}
+	pw := randParam(rng, "w", 5, 1)
+	mask := tensor.New(3, 4)
+	for b, n := range []int{2, 4, 1} {
+		for t := n; t < 4; t++ {
+			mask.Data[b*4+t] = -1e9
+		}
+	}
+	z := randParam(rng, "z", 1, 6)
+	return &Loop{N: 1, Batch: 1, Epochs: 1, NoShuffle: true,
+		Start: func([]int) (func(*autograd.Tape) *autograd.Var, func()) {
+			return func(tp *autograd.Tape) *autograd.Var {
+				xp := tp.Add(x, autograd.Const("P", nn.SinusoidalPositions(3, 4))).Named("xp")
+				a := mha.Forward(tp, xp)
+				d := causal.Forward(tp, a)
+				H := tp.Stack(1, hs...).Named("H")
+				s := tp.Reshape(tp.MatMul(tp.Reshape(H, 12, 5), pw).Named("Hw"), 3, 4)
+				alpha := tp.Softmax(tp.Add(s, autograd.Const("mask", mask))).Named("α")
+				pooled := tp.BatchMatMul(tp.Reshape(alpha, 3, 1, 4), H, false, false).Named("pooled")
+				ce := tp.Neg(tp.IndexSelect(tp.LogSoftmax(z).Named("lp"), 1, []int{2})).Named("ce")
+				loss := tp.Add(tp.Mean(tp.Square(d)), tp.Mean(tp.Square(pooled)))
+				return tp.Add(loss, ce).Named("L")
+			}, func() {}
+		}}
+}
+
+func attnImpls() map[string]any {
+	return map[string]any{
+		"attention":  &checks.AttentionImpl{Attention: attentionRef},
+		"causalmask": &checks.CausalMaskImpl{MaskedSoftmax: maskedSoftmax, MaskedSoftmaxBackward: maskedSoftmaxBackward},
+		"posenc":     &checks.PosEncImpl{Encode: posEnc},
+		"attnpool":   &checks.AttnPoolImpl{Pool: poolRef, Backward: poolBackRef},
+		"softmax":    &checks.SoftmaxImpl{Softmax: softmaxRow, CrossEntropy: crossEntropy, Grad: ceGrad},
+	}
+}
+
+func TestMineAttnAdaptersAgree(t *testing.T) {
+	l := attnLoop()
+	l.SetMine(&lessons.Mine{Impls: attnImpls()})
+	l.Advance(lessons.Step)
+	rep := l.MineReport()
+	if rep.Stopped() || l.Step != 1 {
+		t.Fatalf("right code stopped: %s", rep.Message())
+	}
+	var got []string
+	for _, ch := range rep.Checks {
+		if !ch.OK || ch.Checked == 0 || ch.Used < ch.Checked || ch.MaxErr > 1e-12 {
+			t.Errorf("%+v", ch)
+		}
+		if ch.Func != "softmax.Softmax" {
+			got = append(got, ch.Func)
+		}
+	}
+	want := []string{"posenc.Encode", "attention.Attention", "causalmask.MaskedSoftmax", "attention.Attention",
+		"attnpool.Pool", "softmax.CrossEntropy", "softmax.Grad", "attnpool.Backward", "attnpool.Backward",
+		"causalmask.MaskedSoftmaxBackward"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("checked %v,\nwant %v", got, want)
+	}
+	// The positional encodings: the add's output for every example.
+	if c := rep.Checks[0]; c.Checked != 12 || c.Used != 24 {
+		t.Errorf("posenc %+v", c)
+	}
+}
+
+// TestMineAttnAdaptersDisagree: a wrong implementation stops the step at
+// its op with the element that disagreed.
+func TestMineAttnAdaptersDisagree(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		wrong func(map[string]any)
+		fn    string // the first failing check's function
+		says  string // in its index or problem
+	}{
+		{"attention without 1/√d", func(m map[string]any) {
+			m["attention"] = &checks.AttentionImpl{Attention: func(Q, K, V [][]float64, causal bool) ([][]float64, [][]float64) {
+				s := math.Sqrt(float64(len(Q[0])))
+				q := zeros2(len(Q), len(Q[0]))
+				for i := range Q {
+					for j := range Q[i] {
+						q[i][j] = Q[i][j] * s
+					}
+				}
+				return attentionRef(q, K, V, causal)
+			}}
+		}, "attention.Attention", "weights[0][0][0]"},
+		{"attention ignores causal", func(m map[string]any) {
+			m["attention"] = &checks.AttentionImpl{Attention: func(Q, K, V [][]float64, _ bool) ([][]float64, [][]float64) {
+				return attentionRef(Q, K, V, false)
+			}}
+		}, "attention.Attention", "bmm(dec.weights"},
+		{"masked softmax not masked", func(m map[string]any) {
+			m["causalmask"] = &checks.CausalMaskImpl{MaskedSoftmax: func(s [][]float64) [][]float64 {
+				w := make([][]float64, len(s))
+				for i := range s {
+					w[i] = softmaxRow(s[i])
+				}
+				return w
+			}, MaskedSoftmaxBackward: maskedSoftmaxBackward}
+		}, "causalmask.MaskedSoftmax", "w[0][0][0]"},
+		{"masked softmax backward passes grad", func(m map[string]any) {
+			m["causalmask"] = &checks.CausalMaskImpl{MaskedSoftmax: maskedSoftmax, MaskedSoftmaxBackward: func(_, g [][]float64) [][]float64 { return g }}
+		}, "causalmask.MaskedSoftmaxBackward", "ds[0][0][0]"},
+		{"posenc sin and cos swapped", func(m map[string]any) {
+			m["posenc"] = &checks.PosEncImpl{Encode: func(T, d int) [][]float64 {
+				pe := posEnc(T, d)
+				for _, r := range pe {
+					for i := 0; i < d; i += 2 {
+						r[i], r[i+1] = r[i+1], r[i]
+					}
+				}
+				return pe
+			}}
+		}, "posenc.Encode", "PE[0][0]"},
+		{"posenc of the wrong size", func(m map[string]any) {
+			m["posenc"] = &checks.PosEncImpl{Encode: func(T, d int) [][]float64 { return posEnc(d, d) }}
+		}, "posenc.Encode", "returned 4 rows, want 3"},
+		{"attnpool over the padding", func(m map[string]any) {
+			m["attnpool"] = &checks.AttnPoolImpl{Pool: func(H [][]float64, w []float64, _ int) ([]float64, []float64) {
+				return poolRef(H, w, len(H))
+			}, Backward: poolBackRef}
+		}, "attnpool.Pool", "weights[0][0]"},
+		{"attnpool dw of the wrong sign", func(m map[string]any) {
+			m["attnpool"] = &checks.AttnPoolImpl{Pool: poolRef, Backward: func(H [][]float64, w []float64, n int, g []float64) ([][]float64, []float64) {
+				dH, dw := poolBackRef(H, w, n, g)
+				for j := range dw {
+					dw[j] = -dw[j]
+				}
+				return dH, dw
+			}}
+		}, "attnpool.Backward", "dw[0]"},
+		{"cross-entropy panics", func(m map[string]any) {
+			m["softmax"] = &checks.SoftmaxImpl{Softmax: softmaxRow, CrossEntropy: func([]float64, int) float64 { panic("TODO: softmax.CrossEntropy") }, Grad: ceGrad}
+		}, "softmax.CrossEntropy", "panic: TODO"},
+		{"gradient without the one-hot", func(m map[string]any) {
+			m["softmax"] = &checks.SoftmaxImpl{Softmax: softmaxRow, CrossEntropy: crossEntropy, Grad: func(z []float64, _ int) []float64 { return softmaxRow(z) }}
+		}, "softmax.Grad", "[2]"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			impls := attnImpls()
+			c.wrong(impls)
+			l := attnLoop()
+			l.SetMine(&lessons.Mine{Impls: impls})
+			l.Advance(lessons.Step)
+			rep := l.MineReport()
+			if !rep.Stopped() || l.Step != 0 || !l.Done() {
+				t.Fatalf("report %+v", rep)
+			}
+			first := rep.Checks[rep.First]
+			if first.Func != c.fn || !strings.Contains(first.Node+" "+first.Index+" "+first.Problem, c.says) {
+				t.Errorf("first failure %+v, want %s at %q", first, c.fn, c.says)
+			}
+		})
+	}
+}
