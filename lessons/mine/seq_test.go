@@ -10,8 +10,13 @@ import (
 	"testing"
 
 	"github.com/dlearn/dlearn/lessons"
+	"github.com/dlearn/dlearn/lessons/attention"
 	"github.com/dlearn/dlearn/lessons/cnn"
+	"github.com/dlearn/dlearn/lessons/embeddings"
 	"github.com/dlearn/dlearn/lessons/rnn"
+	"github.com/dlearn/dlearn/lessons/sentiment"
+	"github.com/dlearn/dlearn/lessons/textgen"
+	"github.com/dlearn/dlearn/lessons/trainer"
 )
 
 // Mine mode in the sequence and image lessons, through real harnesses
@@ -89,7 +94,7 @@ func samePlace(t *testing.T, mine, eng *lessons.Run) *lessons.MineReport {
 		t.Fatal("the lesson measures nothing")
 	}
 	g, e := gm.Measures(), em.Measures()
-	if len(g.Values) != len(e.Values) || len(g.Loss) != len(e.Loss) || len(e.Loss) == 0 {
+	if len(g.Values) != len(e.Values) || len(g.Loss) != len(e.Loss) {
 		t.Fatalf("mine measures %+v, engine %+v", g, e)
 	}
 	for k, v := range e.Values {
@@ -97,6 +102,22 @@ func samePlace(t *testing.T, mine, eng *lessons.Run) *lessons.MineReport {
 	}
 	for i, v := range e.Loss {
 		near(fmt.Sprintf("loss %d", i), g.Loss[i], v)
+	}
+	// The batch loss of every step, where the lesson is one trainer.Loop.
+	gl, ok1 := lessons.MachineOf(mine).(lessons.Miner).Mined().(*trainer.Loop)
+	el, ok2 := lessons.MachineOf(eng).(lessons.Miner).Mined().(*trainer.Loop)
+	steps := 0
+	if ok1 && ok2 {
+		if len(gl.Losses) != len(el.Losses) {
+			t.Fatalf("mine run's %d losses, engine's %d", len(gl.Losses), len(el.Losses))
+		}
+		for i, v := range el.Losses {
+			near(fmt.Sprintf("step %d's loss", i+1), gl.Losses[i], v)
+		}
+		steps = len(el.Losses)
+	}
+	if steps == 0 && len(e.Loss) == 0 {
+		t.Fatal("no loss to compare")
 	}
 	if (got.Goal == nil) != (want.Goal == nil) || got.Goal != nil && !reflect.DeepEqual(got.Goal.Verdict, want.Goal.Verdict) {
 		t.Errorf("mine run's goal %+v, the engine's %+v", got.Goal, want.Goal)
@@ -211,4 +232,124 @@ func TestRNNCells(t *testing.T) {
 			}
 		})
 	}
+}
+
+// trainSteps advances both runs until the mine run's report is of step
+// n (or the run ends) and checks that they are alike.
+func trainSteps(t *testing.T, mine, eng *lessons.Run, n int) *lessons.MineReport {
+	t.Helper()
+	for i := 0; i < 10000 && (report(mine) == nil || report(mine).Step < n) && !mine.Done(); i++ {
+		mine.Advance(lessons.Step)
+		eng.Advance(lessons.Step)
+	}
+	return samePlace(t, mine, eng)
+}
+
+// attention: with the causal mask and without, the solutions of
+// attention, posenc and layernorm train like the engine for three steps;
+// attention without the 1/√d scale stops at the first head.
+func TestAttentionLesson(t *testing.T) {
+	names := []string{"attention", "layernorm", "posenc"}
+	for _, causal := range []string{"off", "on"} {
+		t.Run("solution causal "+causal, func(t *testing.T) {
+			s := open(t, solutionsFolder(t, nil, names...), attention.Lesson(), 0)
+			mine, eng := mineAndEngine(t, attention.Lesson(), s, lessons.Settings{"causal": causal})
+			n := checkedFuncs(trainSteps(t, mine, eng, 3))
+			if n["attention.Attention"] != 1 || n["posenc.Encode"] != 1 || n["layernorm.Forward"] != 3 {
+				t.Errorf("checks %v", n)
+			}
+		})
+	}
+	t.Run("no scale", func(t *testing.T) {
+		edit := func(src string) string {
+			return strings.Replace(src, "scale := 1 / math.Sqrt(float64(d))", "scale := 1.0", 1)
+		}
+		s := open(t, solutionsFolder(t, map[string]func(string) string{"attention": edit}, names...), attention.Lesson(), 0)
+		mine, _ := mineAndEngine(t, attention.Lesson(), s, nil)
+		if first := firstFailure(t, mine); first.Func != "attention.Attention" || !strings.HasPrefix(first.Index, "weights[0]") {
+			t.Errorf("first failure %+v", first)
+		}
+	})
+}
+
+// embeddings: the softmax solution's CrossEntropy and Grad on each pair's
+// loss train like the engine for three steps; a gradient without the
+// one-hot stops at the first step's log_softmax.
+func TestEmbeddingsLesson(t *testing.T) {
+	t.Run("solution", func(t *testing.T) {
+		s := open(t, solutionsFolder(t, nil, "softmax"), embeddings.Lesson(), 0)
+		mine, eng := mineAndEngine(t, embeddings.Lesson(), s, nil)
+		n := checkedFuncs(trainSteps(t, mine, eng, 3))
+		if n["softmax.CrossEntropy"] != 1 || n["softmax.Grad"] != 1 || len(n) != 2 {
+			t.Errorf("checks %v", n)
+		}
+	})
+	t.Run("no one-hot", func(t *testing.T) {
+		edit := func(src string) string { return withBody(t, src, "Grad", "\treturn Softmax(z)") }
+		s := open(t, solutionsFolder(t, map[string]func(string) string{"softmax": edit}, "softmax"), embeddings.Lesson(), 0)
+		mine, _ := mineAndEngine(t, embeddings.Lesson(), s, nil)
+		if first := firstFailure(t, mine); first.Func != "softmax.Grad" || !strings.HasPrefix(first.Node, "∂ log p = log_softmax(") {
+			t.Errorf("first failure %+v", first)
+		}
+	})
+}
+
+// sentiment: after the bag model's epoch, the attnpool solution pools the
+// sequence model's states like the engine for two steps (forward, dw and
+// dH); mean pooling in place of the weights stops at the pooling.
+func TestSentimentLesson(t *testing.T) {
+	if _, ok := sentiment.Lesson().New(lessons.DefaultSeed, sentiment.Lesson().Defaults()).(lessons.Miner); !ok {
+		t.Skip("sentiment does not run in mine mode yet (its Mined comes with the lab's opt-in)")
+	}
+	settings := lessons.Settings{"epochs": "1", "hidden": "4"}
+	pooled := func(rep *lessons.MineReport) bool { return rep != nil && checkedFuncs(rep)["attnpool.Pool"] > 0 }
+	t.Run("solution", func(t *testing.T) {
+		s := open(t, solutionsFolder(t, nil, "attnpool"), sentiment.Lesson(), 0)
+		mine, eng := mineAndEngine(t, sentiment.Lesson(), s, settings)
+		for i := 0; i < 10000 && !(pooled(report(mine)) && report(mine).Step >= 2) && !mine.Done(); i++ {
+			mine.Advance(lessons.Step)
+			eng.Advance(lessons.Step)
+		}
+		n := checkedFuncs(samePlace(t, mine, eng))
+		if n["attnpool.Pool"] != 1 || n["attnpool.Backward"] != 2 {
+			t.Errorf("checks %v", n)
+		}
+	})
+	t.Run("mean pooling", func(t *testing.T) {
+		edit := func(src string) string {
+			return strings.Replace(src, "pooled[k] += weights[t] * H[t][k]", "pooled[k] += H[t][k] / float64(n)", 1)
+		}
+		s := open(t, solutionsFolder(t, map[string]func(string) string{"attnpool": edit}, "attnpool"), sentiment.Lesson(), 0)
+		mine, _ := mineAndEngine(t, sentiment.Lesson(), s, settings)
+		if first := firstFailure(t, mine); first.Func != "attnpool.Pool" || !strings.HasPrefix(first.Index, "pooled[0]") {
+			t.Errorf("first failure %+v", first)
+		}
+	})
+}
+
+// textgen: the causalmask solution's masked softmax and its backward
+// train like the engine for two steps; a mask that hides nothing stops at
+// the first attention's softmax.
+func TestTextgenLesson(t *testing.T) {
+	if _, ok := textgen.Lesson().New(lessons.DefaultSeed, textgen.Lesson().Defaults()).(lessons.Miner); !ok {
+		t.Skip("textgen does not run in mine mode yet (its Mined comes with the lab's opt-in)")
+	}
+	t.Run("solution", func(t *testing.T) {
+		s := open(t, solutionsFolder(t, nil, "causalmask"), textgen.Lesson(), 0)
+		mine, eng := mineAndEngine(t, textgen.Lesson(), s, lessons.Settings{"epochs": "1"})
+		n := checkedFuncs(trainSteps(t, mine, eng, 2))
+		if n["causalmask.MaskedSoftmax"] == 0 || n["causalmask.MaskedSoftmax"] != n["causalmask.MaskedSoftmaxBackward"] || len(n) != 2 {
+			t.Errorf("checks %v", n)
+		}
+	})
+	t.Run("no mask", func(t *testing.T) {
+		edit := func(src string) string {
+			return withBody(t, src, "CausalMask", "\tm := make([][]float64, T)\n\tfor i := range m {\n\t\tm[i] = make([]float64, T)\n\t}\n\treturn m")
+		}
+		s := open(t, solutionsFolder(t, map[string]func(string) string{"causalmask": edit}, "causalmask"), textgen.Lesson(), 0)
+		mine, _ := mineAndEngine(t, textgen.Lesson(), s, lessons.Settings{"epochs": "1"})
+		if first := firstFailure(t, mine); first.Func != "causalmask.MaskedSoftmax" || !strings.HasPrefix(first.Index, "w[0][0]") {
+			t.Errorf("first failure %+v", first)
+		}
+	})
 }
