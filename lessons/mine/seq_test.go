@@ -194,7 +194,7 @@ func TestRNNCells(t *testing.T) {
 		funcs []string
 	}{
 		{"rnn", []string{"rnn.Step", "rnn.StepBackward"}},
-		{"lstm", []string{"lstm.Step"}},
+		{"lstm", []string{"lstm.Step", "lstm.StepBackward"}},
 		{"gru", []string{"gru.Step"}},
 	} {
 		t.Run(c.cell, func(t *testing.T) {

@@ -51,9 +51,12 @@ var seqMemo struct {
 func memo[T any](anchor *autograd.Node, impl any, compute func() *T) *T {
 	seqMemo.Lock()
 	if seqMemo.anchor == anchor && seqMemo.impl == impl {
-		v := seqMemo.val.(*T)
-		seqMemo.Unlock()
-		return v
+		// The same anchor may key results of another kind (a cell's
+		// forward, then its backward).
+		if v, ok := seqMemo.val.(*T); ok {
+			seqMemo.Unlock()
+			return v
+		}
 	}
 	seqMemo.Unlock()
 	v := compute()

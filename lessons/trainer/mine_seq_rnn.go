@@ -69,11 +69,15 @@ func anchorOf[T any](tp *autograd.Tape, n *autograd.Node, depth int, match func(
 	if p := match(n); p != nil && has(p, n) {
 		return p
 	}
-	front := []*autograd.Node{n}
+	front, seen := []*autograd.Node{n}, map[*autograd.Node]bool{n: true}
 	for range depth {
 		var next []*autograd.Node
 		for _, f := range front {
 			for _, u := range users(tp, f.Out) {
+				if seen[u] {
+					continue
+				}
+				seen[u] = true
 				if p := match(u); p != nil && has(p, n) {
 					return p
 				}
@@ -260,7 +264,11 @@ func init() {
 type lstmCell struct {
 	x, h, c, wx, wh, b *autograd.Var
 	cn, hn             *autograd.Node // c' and h'
-	batch, in, hidden  int
+	// The nodes that send the gradients StepBackward returns: z's add of
+	// b (dz = the example's db, and db), the matmuls (dh, dWh; dx, dWx),
+	// f ⊙ c (dc).
+	zb, mh, mx, fc    *autograd.Node
+	batch, in, hidden int
 }
 
 // matchLSTM matches an LSTM cell whose last op (h' = mul(o, tanh(c'))) is n.
@@ -311,7 +319,7 @@ func matchLSTM(n *autograd.Node) *lstmCell {
 		return nil
 	}
 	l := &lstmCell{x: mx.Inputs[0], wx: mx.Inputs[1], h: mh.Inputs[0], wh: mh.Inputs[1], b: za2.Inputs[1], c: fc.Inputs[1],
-		cn: cn, hn: n, hidden: H}
+		cn: cn, hn: n, zb: za2, mh: mh, mx: mx, fc: fc, hidden: H}
 	if len(l.x.Value.Shape) != 2 {
 		return nil
 	}
@@ -500,4 +508,105 @@ func init() {
 		}
 		rowElems(c, n.Out.Value, got)
 	})
+}
+
+// lstmGrads is the learner's LSTM StepBackward on every example of a cell.
+type lstmGrads struct {
+	dx, dh, dc, dz [][]float64 // per example (dz is the learner's db)
+	dwx, dwh       [][]float64 // summed over the batch
+	db             []float64   // summed over the batch
+}
+
+// lstmBackward calls StepBackward on each example of l. It must run at
+// the cell's first node in backward order, h' = mul(o, tanh(c')): then
+// h' has its whole gradient (dh') and c' only the gradient from outside
+// the cell (the next step's f ⊙ c'), the dc' the exercise takes; the
+// cell's own path c' → tanh → h' is added later.
+func lstmBackward(f func(x, h, c []float64, Wx, Wh [][]float64, b []float64, dhNext, dcNext []float64) (dx, dh, dc []float64, dWx, dWh [][]float64, db []float64), l *lstmCell, c *compare) *lstmGrads {
+	B, I, H := l.batch, l.in, l.hidden
+	dhn := l.hn.Out.Grad
+	if dhn == nil {
+		return nil
+	}
+	dcn := make([]float64, B*H)
+	if g := l.cn.Out.Grad; g != nil {
+		copy(dcn, g.Data)
+	}
+	wx, wh := mat(l.wx.Value.Data, 0, I, 4*H), mat(l.wh.Value.Data, 0, H, 4*H)
+	b := slices.Clone(l.b.Value.Data)
+	g := &lstmGrads{dwx: mat(make([]float64, I*4*H), 0, I, 4*H), dwh: mat(make([]float64, H*4*H), 0, H, 4*H), db: make([]float64, 4*H)}
+	for r := range B {
+		x, h, cs := vec(l.x.Value.Data, r*I, I), vec(l.h.Value.Data, r*H, H), vec(l.c.Value.Data, r*H, H)
+		dh1, dc1 := vec(dhn.Data, r*H, H), vec(dcn, r*H, H)
+		var dx, dh, dc, db []float64
+		var dwx, dwh [][]float64
+		if !c.call(func() { dx, dh, dc, dwx, dwh, db = f(x, h, cs, wx, wh, b, dh1, dc1) }) {
+			return nil
+		}
+		for _, p := range []string{vecProblem("dx", dx, I), vecProblem("dh", dh, H), vecProblem("dc", dc, H), vecProblem("db", db, 4*H),
+			prefixed("dWx ", shapeProblem(dwx, I, 4*H)), prefixed("dWh ", shapeProblem(dwh, H, 4*H))} {
+			if p != "" {
+				c.problem(p)
+				return nil
+			}
+		}
+		g.dx, g.dh, g.dc, g.dz = append(g.dx, dx), append(g.dh, dh), append(g.dc, dc), append(g.dz, db)
+		addInto(g.dwx, dwx)
+		addInto(g.dwh, dwh)
+		for j := range db {
+			g.db[j] += db[j]
+		}
+	}
+	return g
+}
+
+func init() {
+	// lstm.StepBackward(x, h, c, Wx, Wh, b, dh', dc') on every example of
+	// the cell, called at h' (see lstmBackward); then at each node of the
+	// cell, what it sends: z's add of b dz (the learner's db of the
+	// example) and db, matmul(h, Wh) dh and dWh, matmul(x, Wx) dx and dWx,
+	// f ⊙ c dc.
+	lstmBack := func(impl any, st autograd.Step, c *compare) {
+		l := anchorOf(c.tape, st.Node, 7, matchLSTM, func(l *lstmCell, n *autograd.Node) bool {
+			return slices.Contains([]*autograd.Node{l.hn, l.zb, l.mh, l.mx, l.fc}, n)
+		})
+		if l == nil {
+			return
+		}
+		f := impl.(*checks.LSTMImpl).StepBackward
+		g := memo(l.hn, impl, func() *lstmGrads {
+			if st.Node != l.hn {
+				return nil // too late for dc': only h' can ask
+			}
+			return lstmBackward(f, l, c)
+		})
+		if g == nil {
+			if !c.OK {
+				return
+			}
+			if st.Node == l.hn {
+				c.problem("no gradient reached the cell's output")
+			}
+			return
+		}
+		c.total = 0
+		for j, t := range st.Grads {
+			if t != nil && (st.Node != l.fc || j == 1) {
+				c.total += len(t.Data)
+			}
+		}
+		switch st.Node {
+		case l.zb:
+			_ = rowsElems(c, st.Grads[0], "dz", g.dz) && sumElems(c, st.Grads[1], "db", g.db, 0)
+		case l.mh:
+			_ = rowsElems(c, st.Grads[0], "dh", g.dh) && sumElems(c, st.Grads[1], "dWh", flat(g.dwh), 4*l.hidden)
+		case l.mx:
+			_ = rowsElems(c, st.Grads[0], "dx", g.dx) && sumElems(c, st.Grads[1], "dWx", flat(g.dwx), 4*l.hidden)
+		case l.fc:
+			rowsElems(c, st.Grads[1], "dc", g.dc)
+		}
+	}
+	mineBackward("mul", "lstm", "StepBackward", lstmBack)
+	mineBackward("add", "lstm", "StepBackward", lstmBack)
+	mineBackward("matmul", "lstm", "StepBackward", lstmBack)
 }

@@ -133,7 +133,7 @@ func rnnRef() *checks.RNNImpl {
 }
 
 func lstmRef() *checks.LSTMImpl {
-	return &checks.LSTMImpl{Step: func(x, h, c []float64, wx, wh [][]float64, b []float64) ([]float64, []float64) {
+	return &checks.LSTMImpl{StepBackward: lstmBackRef, Step: func(x, h, c []float64, wx, wh [][]float64, b []float64) ([]float64, []float64) {
 		z := affine(x, h, wx, wh, b)
 		n := len(h)
 		hn, cn := make([]float64, n), make([]float64, n)
@@ -144,6 +144,33 @@ func lstmRef() *checks.LSTMImpl {
 		}
 		return hn, cn
 	}}
+}
+
+func lstmBackRef(x, h, c []float64, wx, wh [][]float64, b []float64, dhn, dcn []float64) ([]float64, []float64, []float64, [][]float64, [][]float64, []float64) {
+	z := affine(x, h, wx, wh, b)
+	n := len(h)
+	dz, dc := make([]float64, 4*n), make([]float64, n)
+	for j := range n {
+		i, f, g, o := sigmoid(z[j]), sigmoid(z[n+j]), math.Tanh(z[2*n+j]), sigmoid(z[3*n+j])
+		tc := math.Tanh(f*c[j] + i*g)
+		dct := dcn[j] + dhn[j]*o*(1-tc*tc)
+		dc[j] = dct * f
+		dz[j], dz[n+j] = dct*g*i*(1-i), dct*c[j]*f*(1-f)
+		dz[2*n+j], dz[3*n+j] = dct*i*(1-g*g), dhn[j]*tc*o*(1-o)
+	}
+	dx, dh := make([]float64, len(x)), make([]float64, n)
+	dwx, dwh := zeros2(len(x), 4*n), zeros2(n, 4*n)
+	for k, d := range dz {
+		for i := range x {
+			dx[i] += d * wx[i][k]
+			dwx[i][k] = x[i] * d
+		}
+		for i := range h {
+			dh[i] += d * wh[i][k]
+			dwh[i][k] = h[i] * d
+		}
+	}
+	return dx, dh, dc, dwx, dwh, dz
 }
 
 func gruRef() *checks.GRUImpl {
@@ -191,12 +218,15 @@ func seqLoop() *Loop {
 				h0 := autograd.Const("h0", tensor.New(5, 4))
 				h1 := r.Step(tp, xs, h0).Named("h1")
 				h2 := r.Step(tp, xs, h1).Named("h2")
-				lh, lc := l.Step(tp, xs, h0, autograd.Const("c0", tensor.New(5, 4)))
+				lh1, lc1 := l.Step(tp, xs, h0, autograd.Const("c0", tensor.New(5, 4)))
+				lh1.Named("lh1")
+				lc1.Named("lc1")
+				lh, lc := l.Step(tp, xs, lh1, lc1)
 				lh.Named("lh")
 				lc.Named("lc")
 				gh := g.Step(tp, xs, h1).Named("gh")
 				loss := tp.Add(tp.Mean(tp.Square(y)), tp.Mean(tp.Square(h2)))
-				loss = tp.Add(loss, tp.Mean(tp.Mul(lh, lc)))
+				loss = tp.Add(loss, tp.Add(tp.Mean(tp.Mul(lh, lc)), tp.Mean(tp.Square(lc1))))
 				return tp.Add(loss, tp.Mean(tp.Square(gh))).Named("L")
 			}, func() {}
 		}}
@@ -225,7 +255,7 @@ func TestMineSeqAdaptersAgree(t *testing.T) {
 	for _, want := range []string{
 		"conv2d.Forward y = conv2d", "conv2d.Backward ∂ y = conv2d",
 		"rnn.Step h1 = tanh", "rnn.Step h2 = tanh",
-		"lstm.Step lc = add", "lstm.Step lh = mul", "gru.Step gh = add",
+		"lstm.Step lc1 = add", "lstm.Step lh1 = mul", "lstm.Step lc = add", "lstm.Step lh = mul", "gru.Step gh = add",
 		"rnn.StepBackward ∂ h2 = tanh", "rnn.StepBackward ∂ h1 = tanh",
 	} {
 		if seen[want] != 1 {
@@ -239,8 +269,16 @@ func TestMineSeqAdaptersAgree(t *testing.T) {
 			n += v
 		}
 	}
-	if n != 8 || len(rep.Checks) != 15 {
-		t.Errorf("%d backward checks of the RNN cells, want 8; %d checks, want 15: %v", n, len(rep.Checks), seen)
+	// Both LSTM cells' add of b and matmuls, and the second's f ⊙ c (the
+	// first's c0 takes no gradient).
+	nl := 0
+	for _, ch := range rep.Checks {
+		if ch.Func == "lstm.StepBackward" {
+			nl++
+		}
+	}
+	if n != 8 || nl != 7 || len(rep.Checks) != 24 {
+		t.Errorf("%d backward checks of the RNN cells, want 8; %d of the LSTM cells, want 7; %d checks, want 24: %v", n, nl, len(rep.Checks), seen)
 	}
 }
 
@@ -324,7 +362,7 @@ func TestMineSeqAdaptersDisagree(t *testing.T) {
 				}
 				return hn, cn
 			}}
-		}, "lc = add", ""},
+		}, "lc1 = add", ""},
 		{"lstm h' without tanh", func(m map[string]any) {
 			m["lstm"] = &checks.LSTMImpl{Step: func(x, h, c []float64, wx, wh [][]float64, b []float64) ([]float64, []float64) {
 				hn, cn := lstmRef().Step(x, h, c, wx, wh, b)
@@ -333,7 +371,29 @@ func TestMineSeqAdaptersDisagree(t *testing.T) {
 				}
 				return hn, cn
 			}}
-		}, "lh = mul", ""},
+		}, "lh1 = mul", ""},
+		{"lstm dc without f", func(m map[string]any) {
+			m["lstm"] = &checks.LSTMImpl{Step: lstmRef().Step, StepBackward: func(x, h, c []float64, wx, wh [][]float64, b []float64, dhn, dcn []float64) ([]float64, []float64, []float64, [][]float64, [][]float64, []float64) {
+				dx, dh, dc, dwx, dwh, db := lstmBackRef(x, h, c, wx, wh, b, dhn, dcn)
+				z := affine(x, h, wx, wh, b)
+				for j := range dc {
+					dc[j] /= sigmoid(z[len(h)+j])
+				}
+				return dx, dh, dc, dwx, dwh, db
+			}}
+		}, "∂ v40 = mul", "dc[0][0]"}, // f ⊙ lc1, in the second cell
+		{"lstm o's gradient without tanh(c')", func(m map[string]any) {
+			m["lstm"] = &checks.LSTMImpl{Step: lstmRef().Step, StepBackward: func(x, h, c []float64, wx, wh [][]float64, b []float64, dhn, dcn []float64) ([]float64, []float64, []float64, [][]float64, [][]float64, []float64) {
+				dx, dh, dc, dwx, dwh, db := lstmBackRef(x, h, c, wx, wh, b, dhn, dcn)
+				z := affine(x, h, wx, wh, b)
+				n := len(h)
+				for j := range n {
+					o := sigmoid(z[3*n+j])
+					db[3*n+j] = dhn[j] * o * (1 - o)
+				}
+				return dx, dh, dc, dwx, dwh, db
+			}}
+		}, "∂ v31 = add", "dz[0][12]"}, // z + b of the second cell
 		{"gru with z and 1−z swapped", func(m map[string]any) {
 			m["gru"] = &checks.GRUImpl{Step: func(x, h []float64, wx, wh [][]float64, bx, bh []float64) []float64 {
 				hn := gruRef().Step(x, h, wx, wh, bx, bh)
