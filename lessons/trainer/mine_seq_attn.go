@@ -139,14 +139,16 @@ func slabElems(c *compare, dst, t *tensor.Tensor, s int, name string, yours [][]
 //	α  = softmax(add(s, mask))      mask: 0 on a sentence's n words, ≤ −1e9 on its padding
 //	h̄  = bmm(reshape(α, B, 1, T), H)
 type attnPool struct {
-	H, w        *autograd.Var
-	mm, alpha   *autograd.Node // the matmul H·w and the softmax
-	out         *autograd.Node // the bmm
-	n           []int          // each example's words
-	B, T, d     int
-	hRows, aRow *autograd.Node // reshape(H), reshape(α)
+	H, w      *autograd.Var
+	mm, alpha *autograd.Node // the matmul H·w and the softmax
+	out       *autograd.Node // the bmm
+	n         []int          // each example's words
+	B, T, d   int
 }
 
+// matchAttnPool matches attention pooling whose last op, the bmm, is n;
+// each example's words are read from the mask (a prefix of zeros, then
+// the padding).
 func matchAttnPool(n *autograd.Node) *attnPool {
 	if n == nil || n.Op != "bmm" || n.Attrs != "" {
 		return nil
@@ -184,7 +186,7 @@ func matchAttnPool(n *autograd.Node) *attnPool {
 		!shaped(ar.Out, B, 1, T) || !shaped(hr.Out, B*T, d) || !shaped(n.Out, B, 1, d) {
 		return nil
 	}
-	p := &attnPool{H: H, w: w, mm: mm, alpha: sm, out: n, B: B, T: T, d: d, hRows: hr, aRow: ar}
+	p := &attnPool{H: H, w: w, mm: mm, alpha: sm, out: n, B: B, T: T, d: d}
 	for b := range B {
 		row := mask.Value.Data[b*T : (b+1)*T]
 		k := 0
@@ -241,8 +243,9 @@ func poolBackward(f func(H [][]float64, w []float64, n int, dPooled []float64) (
 	return g
 }
 
-// causalSoftmax is a matched masked softmax: softmax(add(scale(bmm(q, k,
-// transB), 1/√dk), mask)) with the causal mask.
+// matchCausalSoftmax matches a causal masked softmax n,
+// softmax(add(scale(bmm(q, k, transB), 1/√dk), mask)) with the causal
+// mask, and returns the scale node (the scores before the mask).
 func matchCausalSoftmax(n *autograd.Node) *autograd.Node {
 	if n == nil || n.Op != "softmax" {
 		return nil
@@ -262,6 +265,8 @@ type logSoftmaxCE struct {
 	target int
 }
 
+// matchLogSoftmaxCE matches the cross-entropy whose neg is n; the
+// log_softmax and the index_select must have no other use.
 func matchLogSoftmaxCE(tp *autograd.Tape, n *autograd.Node) *logSoftmaxCE {
 	if n == nil || n.Op != "neg" {
 		return nil
