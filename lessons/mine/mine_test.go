@@ -195,7 +195,7 @@ func TestOtherLessonsAgree(t *testing.T) {
 	} {
 		t.Run(c.lesson.ID, func(t *testing.T) {
 			// Every exercise mine mode builds for the lesson (seq_test.go).
-			dir := solutionsFolder(t, nil, Exercises(c.lesson)...)
+			dir := seqSolutions(t, nil, Exercises(c.lesson)...)
 			s := open(t, dir, c.lesson, 0)
 			if !slices.Contains(s.Exercises, c.ex) {
 				t.Fatalf("exercises %v", s.Exercises)
@@ -224,7 +224,7 @@ func TestOtherLessonsAgree(t *testing.T) {
 			}
 			// The learner's values (conv2d's, attention's) differ from the
 			// engine's by rounding: the runs agree within 1e-9.
-			samePlace(t, r, eng)
+			seqSame(t, r, eng)
 		})
 	}
 }

@@ -24,14 +24,14 @@ import (
 // Mine mode in the sequence and image lessons, through real harnesses
 // built from the reference solutions (seconds each: without -short).
 
-// slow is the call timeout of these runs: generous, since they test
+// seqSlow is the call timeout of these runs: generous, since they test
 // agreement, not hangs, and the first call starts the harness process
 // (seconds on a loaded machine).
-const slow = 30 * time.Second
+const seqSlow = 30 * time.Second
 
-// solutionsFolder writes an exercises folder holding the reference
+// seqSolutions writes an exercises folder holding the reference
 // solutions of the exercises names, each edited by edits[name] if set.
-func solutionsFolder(t *testing.T, edits map[string]func(src string) string, names ...string) string {
+func seqSolutions(t *testing.T, edits map[string]func(src string) string, names ...string) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds harnesses; runs without -short")
@@ -58,16 +58,16 @@ func solutionsFolder(t *testing.T, edits map[string]func(src string) string, nam
 	return dir
 }
 
-// openSolutions opens mine mode for l on the reference solutions of every
+// seqOpen opens mine mode for l on the reference solutions of every
 // exercise it builds (Exercises), each edited by edits[name] if set.
-func openSolutions(t *testing.T, l *lessons.Lesson, edits map[string]func(src string) string) *Session {
+func seqOpen(t *testing.T, l *lessons.Lesson, edits map[string]func(src string) string) *Session {
 	t.Helper()
-	return open(t, solutionsFolder(t, edits, Exercises(l)...), l, slow)
+	return open(t, seqSolutions(t, edits, Exercises(l)...), l, seqSlow)
 }
 
-// mineAndEngine starts the lesson twice with the same settings, the first
+// seqRuns starts the lesson twice with the same settings, the first
 // run in mine mode with s.
-func mineAndEngine(t *testing.T, l *lessons.Lesson, s *Session, settings lessons.Settings) (mine, eng *lessons.Run) {
+func seqRuns(t *testing.T, l *lessons.Lesson, s *Session, settings lessons.Settings) (mine, eng *lessons.Run) {
 	t.Helper()
 	mine, err := lessons.Start(l, lessons.DefaultSeed, settings)
 	if err != nil {
@@ -78,19 +78,19 @@ func mineAndEngine(t *testing.T, l *lessons.Lesson, s *Session, settings lessons
 	return mine, eng
 }
 
-// sameEnd runs both to the end and compares where they land and what
+// seqSameEnd runs both to the end and compares where they land and what
 // they measure.
-func sameEnd(t *testing.T, mine, eng *lessons.Run) *lessons.MineReport {
+func seqSameEnd(t *testing.T, mine, eng *lessons.Run) *lessons.MineReport {
 	t.Helper()
 	mine.Advance(lessons.End)
 	eng.Advance(lessons.End)
-	return samePlace(t, mine, eng)
+	return seqSame(t, mine, eng)
 }
 
-// samePlace checks that the mine run was not stopped, is where the
+// seqSame checks that the mine run was not stopped, is where the
 // engine's is, and measures the same within 1e-9 relative (the learner's
 // values differ from the engine's by rounding).
-func samePlace(t *testing.T, mine, eng *lessons.Run) *lessons.MineReport {
+func seqSame(t *testing.T, mine, eng *lessons.Run) *lessons.MineReport {
 	t.Helper()
 	got, want := mine.Scene(), eng.Scene()
 	rep := report(mine)
@@ -139,8 +139,8 @@ func samePlace(t *testing.T, mine, eng *lessons.Run) *lessons.MineReport {
 	return rep
 }
 
-// checkedFuncs counts the report's agreeing checks by function.
-func checkedFuncs(rep *lessons.MineReport) map[string]int {
+// seqChecked counts the report's agreeing checks by function.
+func seqChecked(rep *lessons.MineReport) map[string]int {
 	n := map[string]int{}
 	for _, c := range rep.Checks {
 		if c.OK && c.Checked > 0 {
@@ -150,9 +150,9 @@ func checkedFuncs(rep *lessons.MineReport) map[string]int {
 	return n
 }
 
-// firstFailure runs r until the learner's code stops it (at most steps
+// seqFirst runs r until the learner's code stops it (at most steps
 // training steps) and returns the failing check.
-func firstFailure(t *testing.T, r *lessons.Run) lessons.MineCheck {
+func seqFirst(t *testing.T, r *lessons.Run) lessons.MineCheck {
 	t.Helper()
 	r.Advance(lessons.End)
 	rep := report(r)
@@ -170,17 +170,17 @@ func firstFailure(t *testing.T, r *lessons.Run) lessons.MineCheck {
 // cnn: the conv2d solution trains like the engine (two steps of a batch of
 // 8 with 2 filters), and a kernel turned 180° (a true convolution) stops
 // the first step at the first convolution.
-func TestCNNConv2D(t *testing.T) {
+func TestSeqCNN(t *testing.T) {
 	settings := lessons.Settings{"filters": "2", "batch": "8"}
 	t.Run("solution", func(t *testing.T) {
-		s := openSolutions(t, cnn.Lesson(), nil)
-		mine, eng := mineAndEngine(t, cnn.Lesson(), s, settings)
+		s := seqOpen(t, cnn.Lesson(), nil)
+		mine, eng := seqRuns(t, cnn.Lesson(), s, settings)
 		for range 2 {
 			mine.Advance(lessons.Step)
 			eng.Advance(lessons.Step)
 		}
-		rep := samePlace(t, mine, eng)
-		if n := checkedFuncs(rep); n["conv2d.Forward"] != 2 || n["conv2d.Backward"] != 2 || n["maxpool.Forward"] != 2 {
+		rep := seqSame(t, mine, eng)
+		if n := seqChecked(rep); n["conv2d.Forward"] != 2 || n["conv2d.Backward"] != 2 || n["maxpool.Forward"] != 2 {
 			t.Errorf("checks %v", n)
 		}
 	})
@@ -188,9 +188,9 @@ func TestCNNConv2D(t *testing.T) {
 		flip := func(src string) string {
 			return strings.Replace(src, "sum += w[f][c][a][bb] * x[c][r][q]", "sum += w[f][c][kh-1-a][kw-1-bb] * x[c][r][q]", 1)
 		}
-		s := openSolutions(t, cnn.Lesson(), map[string]func(string) string{"conv2d": flip})
-		mine, _ := mineAndEngine(t, cnn.Lesson(), s, settings)
-		first := firstFailure(t, mine)
+		s := seqOpen(t, cnn.Lesson(), map[string]func(string) string{"conv2d": flip})
+		mine, _ := seqRuns(t, cnn.Lesson(), s, settings)
+		first := seqFirst(t, mine)
 		if !strings.HasPrefix(first.Node, "a1 = conv2d(") || first.Func != "conv2d.Forward" {
 			t.Errorf("first failure %+v", first)
 		}
@@ -199,7 +199,7 @@ func TestCNNConv2D(t *testing.T) {
 
 // rnn: each cell's solution trains like the engine (3 epochs of 10 time
 // steps), and a mutant stops at the expected op.
-func TestRNNCells(t *testing.T) {
+func TestSeqRNN(t *testing.T) {
 	settings := func(cell string) lessons.Settings {
 		return lessons.Settings{"cell": cell, "length": "5", "epochs": "2"}
 	}
@@ -212,10 +212,10 @@ func TestRNNCells(t *testing.T) {
 		{"gru", []string{"gru.Step"}},
 	} {
 		t.Run(c.cell, func(t *testing.T) {
-			s := openSolutions(t, rnn.Lesson(), nil)
-			mine, eng := mineAndEngine(t, rnn.Lesson(), s, settings(c.cell))
-			rep := sameEnd(t, mine, eng)
-			n := checkedFuncs(rep)
+			s := seqOpen(t, rnn.Lesson(), nil)
+			mine, eng := seqRuns(t, rnn.Lesson(), s, settings(c.cell))
+			rep := seqSameEnd(t, mine, eng)
+			n := seqChecked(rep)
 			for _, f := range c.funcs {
 				if n[f] == 0 {
 					t.Errorf("no %s checked: %v", f, n)
@@ -241,35 +241,35 @@ func TestRNNCells(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			edit := func(src string) string { return withBody(t, src, c.fn, c.body) }
-			s := openSolutions(t, rnn.Lesson(), map[string]func(string) string{c.ex: edit})
-			mine, _ := mineAndEngine(t, rnn.Lesson(), s, settings(c.cell))
-			if first := firstFailure(t, mine); !strings.HasPrefix(first.Node, c.node) || first.Func != c.fun {
+			s := seqOpen(t, rnn.Lesson(), map[string]func(string) string{c.ex: edit})
+			mine, _ := seqRuns(t, rnn.Lesson(), s, settings(c.cell))
+			if first := seqFirst(t, mine); !strings.HasPrefix(first.Node, c.node) || first.Func != c.fun {
 				t.Errorf("first failure %+v, want %s in %s", first, c.node, c.fun)
 			}
 		})
 	}
 }
 
-// trainSteps advances both runs until the mine run's report is of step
+// seqSteps advances both runs until the mine run's report is of step
 // n (or the run ends) and checks that they are alike.
-func trainSteps(t *testing.T, mine, eng *lessons.Run, n int) *lessons.MineReport {
+func seqSteps(t *testing.T, mine, eng *lessons.Run, n int) *lessons.MineReport {
 	t.Helper()
 	for i := 0; i < 10000 && (report(mine) == nil || report(mine).Step < n) && !mine.Done(); i++ {
 		mine.Advance(lessons.Step)
 		eng.Advance(lessons.Step)
 	}
-	return samePlace(t, mine, eng)
+	return seqSame(t, mine, eng)
 }
 
 // attention: with the causal mask and without, the solutions of
 // attention, posenc and layernorm train like the engine for three steps;
 // attention without the 1/√d scale stops at the first head.
-func TestAttentionLesson(t *testing.T) {
+func TestSeqAttention(t *testing.T) {
 	for _, causal := range []string{"off", "on"} {
 		t.Run("solution causal "+causal, func(t *testing.T) {
-			s := openSolutions(t, attention.Lesson(), nil)
-			mine, eng := mineAndEngine(t, attention.Lesson(), s, lessons.Settings{"causal": causal})
-			n := checkedFuncs(trainSteps(t, mine, eng, 3))
+			s := seqOpen(t, attention.Lesson(), nil)
+			mine, eng := seqRuns(t, attention.Lesson(), s, lessons.Settings{"causal": causal})
+			n := seqChecked(seqSteps(t, mine, eng, 3))
 			if n["attention.Attention"] != 1 || n["posenc.Encode"] != 1 || n["layernorm.Forward"] != 3 {
 				t.Errorf("checks %v", n)
 			}
@@ -279,9 +279,9 @@ func TestAttentionLesson(t *testing.T) {
 		edit := func(src string) string {
 			return strings.Replace(src, "scale := 1 / math.Sqrt(float64(d))", "scale := 1.0", 1)
 		}
-		s := openSolutions(t, attention.Lesson(), map[string]func(string) string{"attention": edit})
-		mine, _ := mineAndEngine(t, attention.Lesson(), s, nil)
-		if first := firstFailure(t, mine); first.Func != "attention.Attention" || !strings.HasPrefix(first.Index, "weights[0]") {
+		s := seqOpen(t, attention.Lesson(), map[string]func(string) string{"attention": edit})
+		mine, _ := seqRuns(t, attention.Lesson(), s, nil)
+		if first := seqFirst(t, mine); first.Func != "attention.Attention" || !strings.HasPrefix(first.Index, "weights[0]") {
 			t.Errorf("first failure %+v", first)
 		}
 	})
@@ -290,20 +290,20 @@ func TestAttentionLesson(t *testing.T) {
 // embeddings: the softmax solution's CrossEntropy and Grad on each pair's
 // loss train like the engine for three steps; a gradient without the
 // one-hot stops at the first step's log_softmax.
-func TestEmbeddingsLesson(t *testing.T) {
+func TestSeqEmbeddings(t *testing.T) {
 	t.Run("solution", func(t *testing.T) {
-		s := openSolutions(t, embeddings.Lesson(), nil)
-		mine, eng := mineAndEngine(t, embeddings.Lesson(), s, nil)
-		n := checkedFuncs(trainSteps(t, mine, eng, 3))
+		s := seqOpen(t, embeddings.Lesson(), nil)
+		mine, eng := seqRuns(t, embeddings.Lesson(), s, nil)
+		n := seqChecked(seqSteps(t, mine, eng, 3))
 		if n["softmax.CrossEntropy"] != 1 || n["softmax.Grad"] != 1 {
 			t.Errorf("checks %v", n)
 		}
 	})
 	t.Run("no one-hot", func(t *testing.T) {
 		edit := func(src string) string { return withBody(t, src, "Grad", "\treturn Softmax(z)") }
-		s := openSolutions(t, embeddings.Lesson(), map[string]func(string) string{"softmax": edit})
-		mine, _ := mineAndEngine(t, embeddings.Lesson(), s, nil)
-		if first := firstFailure(t, mine); first.Func != "softmax.Grad" || !strings.HasPrefix(first.Node, "∂ log p = log_softmax(") {
+		s := seqOpen(t, embeddings.Lesson(), map[string]func(string) string{"softmax": edit})
+		mine, _ := seqRuns(t, embeddings.Lesson(), s, nil)
+		if first := seqFirst(t, mine); first.Func != "softmax.Grad" || !strings.HasPrefix(first.Node, "∂ log p = log_softmax(") {
 			t.Errorf("first failure %+v", first)
 		}
 	})
@@ -312,20 +312,20 @@ func TestEmbeddingsLesson(t *testing.T) {
 // sentiment: after the bag model's epoch, the attnpool solution pools the
 // sequence model's states like the engine for two steps (forward, dw and
 // dH); mean pooling in place of the weights stops at the pooling.
-func TestSentimentLesson(t *testing.T) {
+func TestSeqSentiment(t *testing.T) {
 	if _, ok := sentiment.Lesson().New(lessons.DefaultSeed, sentiment.Lesson().Defaults()).(lessons.Miner); !ok {
 		t.Skip("sentiment does not run in mine mode yet (its Mined comes with the lab's opt-in)")
 	}
 	settings := lessons.Settings{"epochs": "1", "hidden": "4"}
-	pooled := func(rep *lessons.MineReport) bool { return rep != nil && checkedFuncs(rep)["attnpool.Pool"] > 0 }
+	pooled := func(rep *lessons.MineReport) bool { return rep != nil && seqChecked(rep)["attnpool.Pool"] > 0 }
 	t.Run("solution", func(t *testing.T) {
-		s := openSolutions(t, sentiment.Lesson(), nil)
-		mine, eng := mineAndEngine(t, sentiment.Lesson(), s, settings)
+		s := seqOpen(t, sentiment.Lesson(), nil)
+		mine, eng := seqRuns(t, sentiment.Lesson(), s, settings)
 		for i := 0; i < 10000 && !(pooled(report(mine)) && report(mine).Step >= 2) && !mine.Done(); i++ {
 			mine.Advance(lessons.Step)
 			eng.Advance(lessons.Step)
 		}
-		n := checkedFuncs(samePlace(t, mine, eng))
+		n := seqChecked(seqSame(t, mine, eng))
 		if n["attnpool.Pool"] != 1 || n["attnpool.Backward"] != 2 {
 			t.Errorf("checks %v", n)
 		}
@@ -334,9 +334,9 @@ func TestSentimentLesson(t *testing.T) {
 		edit := func(src string) string {
 			return strings.Replace(src, "pooled[k] += weights[t] * H[t][k]", "pooled[k] += H[t][k] / float64(n)", 1)
 		}
-		s := openSolutions(t, sentiment.Lesson(), map[string]func(string) string{"attnpool": edit})
-		mine, _ := mineAndEngine(t, sentiment.Lesson(), s, settings)
-		if first := firstFailure(t, mine); first.Func != "attnpool.Pool" || !strings.HasPrefix(first.Index, "pooled[0]") {
+		s := seqOpen(t, sentiment.Lesson(), map[string]func(string) string{"attnpool": edit})
+		mine, _ := seqRuns(t, sentiment.Lesson(), s, settings)
+		if first := seqFirst(t, mine); first.Func != "attnpool.Pool" || !strings.HasPrefix(first.Index, "pooled[0]") {
 			t.Errorf("first failure %+v", first)
 		}
 	})
@@ -345,14 +345,14 @@ func TestSentimentLesson(t *testing.T) {
 // textgen: the causalmask solution's masked softmax and its backward
 // train like the engine for two steps; a mask that hides nothing stops at
 // the first attention's softmax.
-func TestTextgenLesson(t *testing.T) {
+func TestSeqTextgen(t *testing.T) {
 	if _, ok := textgen.Lesson().New(lessons.DefaultSeed, textgen.Lesson().Defaults()).(lessons.Miner); !ok {
 		t.Skip("textgen does not run in mine mode yet (its Mined comes with the lab's opt-in)")
 	}
 	t.Run("solution", func(t *testing.T) {
-		s := openSolutions(t, textgen.Lesson(), nil)
-		mine, eng := mineAndEngine(t, textgen.Lesson(), s, lessons.Settings{"epochs": "1"})
-		n := checkedFuncs(trainSteps(t, mine, eng, 2))
+		s := seqOpen(t, textgen.Lesson(), nil)
+		mine, eng := seqRuns(t, textgen.Lesson(), s, lessons.Settings{"epochs": "1"})
+		n := seqChecked(seqSteps(t, mine, eng, 2))
 		if n["causalmask.MaskedSoftmax"] == 0 || n["causalmask.MaskedSoftmax"] != n["causalmask.MaskedSoftmaxBackward"] {
 			t.Errorf("checks %v", n)
 		}
@@ -361,9 +361,9 @@ func TestTextgenLesson(t *testing.T) {
 		edit := func(src string) string {
 			return withBody(t, src, "CausalMask", "\tm := make([][]float64, T)\n\tfor i := range m {\n\t\tm[i] = make([]float64, T)\n\t}\n\treturn m")
 		}
-		s := openSolutions(t, textgen.Lesson(), map[string]func(string) string{"causalmask": edit})
-		mine, _ := mineAndEngine(t, textgen.Lesson(), s, lessons.Settings{"epochs": "1"})
-		if first := firstFailure(t, mine); first.Func != "causalmask.MaskedSoftmax" || !strings.HasPrefix(first.Index, "w[0][0]") {
+		s := seqOpen(t, textgen.Lesson(), map[string]func(string) string{"causalmask": edit})
+		mine, _ := seqRuns(t, textgen.Lesson(), s, lessons.Settings{"epochs": "1"})
+		if first := seqFirst(t, mine); first.Func != "causalmask.MaskedSoftmax" || !strings.HasPrefix(first.Index, "w[0][0]") {
 			t.Errorf("first failure %+v", first)
 		}
 	})
