@@ -80,21 +80,34 @@ func made(v *autograd.Var, op string) *autograd.Node {
 	return nil
 }
 
-// users returns the nodes of tp recorded after v's node that take v as an
-// input, in tape order.
+// userIndex is, for the last tape asked about (at its length then), the
+// nodes that take each value as an input: the patterns are matched from
+// their nodes forward, at every node of a step, so the index is built
+// once per tape, not searched for each node.
+var userIndex struct {
+	sync.Mutex
+	tape *autograd.Tape
+	n    int
+	of   map[*autograd.Var][]*autograd.Node
+}
+
+// users returns the nodes of tp that take v as an input, in tape order.
+// The result is shared: do not change it.
 func users(tp *autograd.Tape, v *autograd.Var) []*autograd.Node {
-	from := 0
-	if n := v.Node(); n != nil {
-		from = n.Index + 1
-	}
-	var out []*autograd.Node
-	nodes := tp.Nodes()
-	for _, n := range nodes[min(from, len(nodes)):] {
-		if slices.Contains(n.Inputs, v) {
-			out = append(out, n)
+	userIndex.Lock()
+	defer userIndex.Unlock()
+	if userIndex.tape != tp || userIndex.n != tp.Len() {
+		of := map[*autograd.Var][]*autograd.Node{}
+		for _, n := range tp.Nodes() {
+			for i, in := range n.Inputs {
+				if !slices.Contains(n.Inputs[:i], in) {
+					of[in] = append(of[in], n)
+				}
+			}
 		}
+		userIndex.tape, userIndex.n, userIndex.of = tp, tp.Len(), of
 	}
-	return out
+	return userIndex.of[v]
 }
 
 // shaped reports whether v's shape is dims.
