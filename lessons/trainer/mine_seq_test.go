@@ -422,6 +422,14 @@ func TestMineSeqAdaptersDisagree(t *testing.T) {
 			if !strings.HasPrefix(first.Node, c.node+"(") || !strings.Contains(first.Index+" "+first.Problem, c.says) {
 				t.Errorf("first failure %+v, want %s at %q", first, c.node, c.says)
 			}
+			// The step stands at the failing op, going forward or backward.
+			want, at := Forward, l.Cur.Tape.Nodes()[l.Cur.Fwd-1]
+			if strings.HasPrefix(first.Node, "∂") {
+				want, at = Backward, l.Cur.Steps[len(l.Cur.Steps)-1].Node
+			}
+			if l.Cur.Phase != want || "∂ "+at.Label() != first.Node && at.Label() != first.Node {
+				t.Errorf("the step stands %v at %s, want %v at %s", l.Cur.Phase, at.Label(), want, first.Node)
+			}
 		})
 	}
 }
