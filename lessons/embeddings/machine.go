@@ -260,3 +260,9 @@ func (m *machine) Restore(state any) {
 
 // Instruments implements lessons.Instrumented: the loop reports on training.
 func (m *machine) Instruments() lessons.Instruments { return &m.loop }
+
+// Mined implements lessons.Miner: mine mode checks the loss of each pair,
+// −log softmax(z)[context], with softmax.CrossEntropy and its gradient at
+// z with softmax.Grad. (The skipgram exercise's negative sampling is not
+// this lesson's full softmax: it is not checked here.)
+func (m *machine) Mined() lessons.MineChecker { return &m.loop }

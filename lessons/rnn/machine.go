@@ -171,13 +171,14 @@ func (m *machine) Advance(g lessons.Granularity) {
 	switch l.Cur.Phase {
 	case trainer.Forward:
 		grp := m.rec.group(l.Cur.Fwd - 1)
-		for l.Cur.Fwd < l.Cur.Tape.Len() && m.rec.group(l.Cur.Fwd) == grp {
+		// A step that mine mode stopped reveals no more (Done).
+		for !l.Done() && l.Cur.Fwd < l.Cur.Tape.Len() && m.rec.group(l.Cur.Fwd) == grp {
 			l.Advance(lessons.Op)
 		}
 	case trainer.Backward:
 		i := m.bwdNode()
 		first := m.rec.start(m.rec.group(i))
-		for i > first && l.Cur.Phase == trainer.Backward {
+		for !l.Done() && i > first && l.Cur.Phase == trainer.Backward {
 			l.Advance(lessons.Op)
 			i = m.bwdNode()
 		}
@@ -253,6 +254,10 @@ func (m *machine) Restore(state any) {
 	m.before, m.after = slices.Clone(s.before), slices.Clone(s.after)
 	m.probeOf = nil
 }
+
+// Mined implements lessons.Miner: mine mode checks the cells' steps (rnn,
+// lstm, gru) and the RNN cell's backward pass against the learner's code.
+func (m *machine) Mined() lessons.MineChecker { return &m.loop }
 
 // Instruments implements lessons.Instrumented: the loop reports on training.
 func (m *machine) Instruments() lessons.Instruments { return &m.loop }
