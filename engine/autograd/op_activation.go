@@ -13,19 +13,19 @@ import (
 // Backward: dL/da = g ⊙ y(1−y) where y is the output. Local: y(1−y).
 func (t *Tape) Sigmoid(a *Var) (res *Var) {
 	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Sigmoid(in[0]) })
-	out := t.ar.New(a.Value.Shape...)
+	out := t.ar.Uninit(a.Value.Shape...)
 	for i, x := range a.Value.Data {
 		out.Data[i] = sigmoid(x)
 	}
 	local := func() *tensor.Tensor {
-		d := t.ar.New(out.Shape...)
+		d := t.ar.Uninit(out.Shape...)
 		for i, y := range out.Data {
 			d.Data[i] = y * (1 - y)
 		}
 		return d
 	}
 	return t.record("sigmoid", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
-		d := t.ar.New(out.Shape...)
+		d := t.ar.Uninit(out.Shape...)
 		for i, y := range out.Data {
 			d.Data[i] = g.Data[i] * y * (1 - y)
 		}
@@ -48,12 +48,12 @@ func sigmoid(x float64) float64 {
 // Backward: dL/da = g ⊙ (1 − y²) where y is the output. Local: 1 − y².
 func (t *Tape) Tanh(a *Var) (res *Var) {
 	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Tanh(in[0]) })
-	out := t.ar.New(a.Value.Shape...)
+	out := t.ar.Uninit(a.Value.Shape...)
 	for i, x := range a.Value.Data {
 		out.Data[i] = math.Tanh(x)
 	}
 	return t.record("tanh", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
-		d := t.ar.New(out.Shape...)
+		d := t.ar.Uninit(out.Shape...)
 		for i, y := range out.Data {
 			d.Data[i] = g.Data[i] * (1 - y*y)
 		}
@@ -88,7 +88,7 @@ func (t *Tape) LeakyReLU(a *Var, slope float64) (res *Var) {
 func (t *Tape) leaky(op string, a *Var, slope float64) *Var {
 	// The loops are branch-free: the signs of activations are random, and
 	// a mispredicted branch per element costs more than the arithmetic.
-	out := t.ar.New(a.Value.Shape...)
+	out := t.ar.Uninit(a.Value.Shape...)
 	if slope == 0 {
 		for i, x := range a.Value.Data {
 			out.Data[i] = max(x, 0)
@@ -99,7 +99,7 @@ func (t *Tape) leaky(op string, a *Var, slope float64) *Var {
 		}
 	}
 	return t.record(op, out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
-		d := t.ar.New(out.Shape...)
+		d := t.ar.Uninit(out.Shape...)
 		gd := g.Data[:len(d.Data)]
 		if slope == 0 {
 			for i, x := range a.Value.Data {

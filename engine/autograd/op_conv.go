@@ -30,7 +30,7 @@ func (t *Tape) Conv2D(x, w, b *Var, stride, pad int) (res *Var) {
 		inputs = append(inputs, b)
 		bv = b.Value
 	}
-	out := t.ar.New(geom.OutShape()...)
+	out := t.ar.Uninit(geom.OutShape()...) // Conv2DInto writes every element
 	// The columns live until the tape is reset (they are the backward
 	// pass's input), then go back to the scratch pool (or, on a recycling
 	// tape, to the tape's arena).

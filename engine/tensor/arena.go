@@ -66,7 +66,9 @@ func (a *Arena) Uninit(shape ...int) *Tensor {
 		t.Shape = append(t.Shape[:0], shape...)
 	} else {
 		a.misses++
-		t = New(shape...)
+		// Shape is never nil, even for a scalar (as Scalar's): encoders
+		// tell [] from nil.
+		t = &Tensor{Shape: append(make([]int, 0, len(shape)), shape...), Data: make([]float64, n)}
 	}
 	a.used = append(a.used, t)
 	return t

@@ -91,3 +91,14 @@ func TestArenaOpsMatchPackageOps(t *testing.T) {
 		a.Recycle()
 	}
 }
+
+func TestArenaScalarShapeIsEmptyNotNil(t *testing.T) {
+	a := NewArena()
+	for range 2 {
+		s := a.New()
+		if s.Shape == nil || len(s.Shape) != 0 || len(s.Data) != 1 {
+			t.Fatalf("New(): shape %#v, %d values; want [] (not nil) and 1", s.Shape, len(s.Data))
+		}
+		a.Recycle()
+	}
+}
