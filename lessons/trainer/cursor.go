@@ -51,7 +51,17 @@ type Cursor struct {
 // tape and returns the loss; update applies the optimizer. The first
 // forward node is revealed.
 func (c *Cursor) Begin(build func(tp *autograd.Tape) *autograd.Var, update func()) {
-	c.Tape = autograd.NewTape()
+	c.BeginOn(autograd.NewTape(), build, update)
+}
+
+// BeginOn is Begin on the tape tp, reset first: with a recycling tape
+// (autograd.NewRecyclingTape) every value, gradient and Step of the
+// step is valid only until tp is reset again, at the next BeginOn. The
+// caller must then copy whatever outlives the step (the Loop's Losses are
+// copies already).
+func (c *Cursor) BeginOn(tp *autograd.Tape, build func(tp *autograd.Tape) *autograd.Var, update func()) {
+	tp.Reset()
+	c.Tape = tp
 	c.Loss = build(c.Tape)
 	c.Phase = Forward
 	c.Fwd = 1
