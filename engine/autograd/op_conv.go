@@ -33,7 +33,9 @@ func (t *Tape) Conv2D(x, w, b *Var, stride, pad int) (res *Var) {
 	out := t.ar.Uninit(geom.OutShape()...) // Conv2DInto writes every element
 	// The columns live until the tape is reset (they are the backward
 	// pass's input), then go back to the scratch pool (or, on a recycling
-	// tape, to the tape's arena).
+	// tape, to the tape's arena, whose buffers fit their size exactly). An
+	// op that is not recorded needs them only here: from the scratch pool,
+	// they go back at once.
 	cols := &tensor.Tensor{Shape: []int{geom.N, geom.C * geom.KH * geom.KW, geom.OH * geom.OW}}
 	cols.Data = t.ar.Scratch(tensor.Size(cols.Shape))
 	tensor.Conv2DInto(geom, out, cols, x.Value, w.Value, bv)

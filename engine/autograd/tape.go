@@ -164,21 +164,25 @@ func (t *Tape) Reset() {
 // onReset registers f to run when the tape is reset.
 func (t *Tape) onReset(f func()) { t.resets = append(t.resets, f) }
 
+// records reports whether an op on inputs is recorded: the tape records
+// and an input requires a gradient.
+func (t *Tape) records(inputs []*Var) bool {
+	if t.noGrad {
+		return false
+	}
+	for _, in := range inputs {
+		if in.requiresGrad {
+			return true
+		}
+	}
+	return false
+}
+
 // record makes the Var for out and, if any input requires a gradient and
 // the tape records, the node that produced it.
 func (t *Tape) record(op string, out *tensor.Tensor, inputs []*Var,
 	backward func(g *tensor.Tensor) []*tensor.Tensor, local func() []*tensor.Tensor) *Var {
-	need := !t.noGrad
-	if need {
-		need = false
-		for _, in := range inputs {
-			if in.requiresGrad {
-				need = true
-				break
-			}
-		}
-	}
-	if !need {
+	if !t.records(inputs) {
 		if t.ar != nil && !t.noGrad {
 			r := t.newRecorded()
 			r.v = Var{Value: out}
