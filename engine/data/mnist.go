@@ -90,14 +90,10 @@ func mnistImages(s *GoMNIST.Set, limit int) (*Images, error) {
 	}
 	im := &Images{Set: Set{X: tensor.New(n, 1, ImageH, ImageW), Labels: make([]int, n), Classes: 10}, Source: "mnist"}
 	const px = ImageH * ImageW
-	var level [256]float64 // b/255 for every byte, computed once
-	for b := range level {
-		level[b] = float64(b) / 255
-	}
 	for i := range n {
 		dst := im.X.Data[i*px : (i+1)*px]
 		for j, b := range s.Images[i][:px] {
-			dst[j] = level[b]
+			dst[j] = pixelLevel[b]
 		}
 		if s.Labels[i] > 9 {
 			return nil, fmt.Errorf("label %d of image %d is not a digit", s.Labels[i], i)
