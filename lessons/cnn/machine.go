@@ -20,13 +20,14 @@ const evalsPerEpoch = 10
 // optimizer and the loop over training steps, plus the test-set
 // measurements taken so far and the test digit under inspection.
 type machine struct {
-	train, test *data.Images
-	net         *net
-	params      []*autograd.Var
-	opt         optim.Optimizer
-	loop        trainer.Loop
-	xb          *tensor.Tensor // the current step's images
-	yb          []int          // and labels
+	train  *data.PackedImages
+	test   *data.Images
+	net    *net
+	params []*autograd.Var
+	opt    optim.Optimizer
+	loop   trainer.Loop
+	xb     *tensor.Tensor // the current step's images
+	yb     []int          // and labels
 
 	evals   []evaluation // the test set at step 0, every evalEvery steps and at the end of every epoch
 	pending *probe       // the measurement in progress, a chunk per step

@@ -86,11 +86,33 @@ func (n *net) layers(tp *autograd.Tape, x *autograd.Var, w weights) [9]*autograd
 // enough to keep the convolution's columns in a few megabytes.
 const evalChunk = 100
 
-// evalTapes are recycling tapes for the inference passes of the test
-// measurements: a pass of evalChunk digits takes about 30 MB of
+// evalTape is the recycling tape of the inference passes of the test
+// measurements: a pass of evalChunk digits takes about 35 MB of
 // activations and columns, which a fresh tape would allocate (and the
-// collector reclaim) a few times per epoch.
-var evalTapes = sync.Pool{New: func() any { return autograd.NewRecyclingTape() }}
+// collector reclaim) at every chunk. One is kept, not a sync.Pool of them:
+// a pool is emptied by the collector, and then refilled with another
+// 35 MB. Concurrent passes (runs advanced at once) take fresh tapes.
+var evalTape struct {
+	sync.Mutex
+	tp *autograd.Tape
+}
+
+func getEvalTape() *autograd.Tape {
+	evalTape.Lock()
+	defer evalTape.Unlock()
+	if tp := evalTape.tp; tp != nil {
+		evalTape.tp = nil
+		return tp
+	}
+	return autograd.NewRecyclingTape()
+}
+
+func putEvalTape(tp *autograd.Tape) {
+	tp.Reset()
+	evalTape.Lock()
+	defer evalTape.Unlock()
+	evalTape.tp = tp
+}
 
 // evaluation is the network measured on the test set, complete or (in a
 // probe) in progress.
@@ -139,8 +161,8 @@ func (p *probe) chunk() {
 	x, labels := p.set.Batch(rows)
 	// The pass runs on a recycling tape's memory, given back at the end:
 	// nothing of it outlives the chunk (the scores are read here).
-	rec := evalTapes.Get().(*autograd.Tape)
-	defer func() { rec.Reset(); evalTapes.Put(rec) }()
+	rec := getEvalTape()
+	defer putEvalTape(rec)
 	tp := rec.NoGrad()
 	ls := p.net.layers(tp, autograd.Const("x", x), p.net.frozen())
 	s := ls[8]
