@@ -9,7 +9,8 @@ import (
 
 // Step is one node of the backward pass, as BackwardSteps yields it. Its
 // tensors are shared with the graph (an op may send its upstream gradient
-// on unchanged): treat them as read-only.
+// on unchanged): treat them as read-only. On a recycling tape they are
+// valid until the tape's next Reset.
 type Step struct {
 	// Node is the operation being differentiated.
 	Node *Node
