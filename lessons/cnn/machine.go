@@ -137,7 +137,7 @@ const opsPerStep = 2*10 + 1
 func (m *machine) compact() {
 	cur := &m.loop.Cur
 	m.alive = share(cur.Tape.Nodes()[3].Out.Value.Data, func(x float64) bool { return x > 0 })
-	*cur = trainer.Cursor{Tape: autograd.NewTape(), Loss: autograd.Const(cur.Loss.Name, cur.Loss.Value.Clone()), Phase: trainer.Updated}
+	*cur = cur.Settled()
 }
 
 // startStep records one forward pass on the batch rows and returns it with

@@ -148,6 +148,20 @@ func (c *Cursor) GradSoFar(v *autograd.Var) []float64 {
 	return g
 }
 
+// Settled returns the cursor of a finished step reduced to what the scenes
+// between steps read: the Updated phase and a copy of the loss, on an
+// empty tape. A lesson keeps it instead of the full cursor, whose tape
+// holds every activation and gradient of the step (and which a recycling
+// Loop reuses at the next step), so its snapshots stay small, can be
+// saved, and share nothing with the next step.
+func (c *Cursor) Settled() Cursor {
+	loss := c.Loss
+	if loss != nil {
+		loss = autograd.Const(loss.Name, loss.Value.Clone())
+	}
+	return Cursor{Tape: autograd.NewTape(), Loss: loss, Phase: Updated}
+}
+
 // Finish runs the rest of the step (whatever is left of forward, backward
 // and the update).
 func (c *Cursor) Finish() {
