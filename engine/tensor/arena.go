@@ -63,7 +63,12 @@ func (a *Arena) Uninit(shape ...int) *Tensor {
 		t = l[len(l)-1]
 		l[len(l)-1] = nil
 		a.free[n] = l[:len(l)-1]
-		t.Shape = append(t.Shape[:0], shape...)
+		// A Shape slice is never written in place: holders keep shapes
+		// (a scene's graph keeps a node's) without copying them. The
+		// old one is kept only when it is the shape asked for.
+		if !slices.Equal(t.Shape, shape) {
+			t.Shape = append(make([]int, 0, len(shape)), shape...)
+		}
 	} else {
 		a.misses++
 		// Shape is never nil, even for a scalar (as Scalar's): encoders

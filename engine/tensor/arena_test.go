@@ -102,3 +102,20 @@ func TestArenaScalarShapeIsEmptyNotNil(t *testing.T) {
 		a.Recycle()
 	}
 }
+
+// TestArenaNeverRewritesAShape checks that a shape taken from a tensor the
+// arena handed out keeps its value after the tensor is recycled as
+// another shape: holders keep shapes without copying them.
+func TestArenaNeverRewritesAShape(t *testing.T) {
+	a := NewArena()
+	x := a.New(2, 3)
+	kept := x.Shape
+	a.Recycle()
+	y := a.New(3, 2)
+	if &y.Data[0] != &x.Data[0] {
+		t.Fatal("the buffer was not reused")
+	}
+	if !slices.Equal(kept, []int{2, 3}) {
+		t.Fatalf("a kept shape became %v after its tensor was reused as [3 2]", kept)
+	}
+}
