@@ -9,7 +9,8 @@ import (
 
 // Step is one node of the backward pass, as BackwardSteps yields it. Its
 // tensors are shared with the graph (an op may send its upstream gradient
-// on unchanged): treat them as read-only.
+// on unchanged): treat them as read-only. On a recycling tape they are
+// valid until the tape's next Reset.
 type Step struct {
 	// Node is the operation being differentiated.
 	Node *Node
@@ -44,7 +45,7 @@ func (t *Tape) BackwardSteps(out *Var) iter.Seq[Step] {
 			n.Out.Grad = nil
 			n.Out.gradOwned = false
 		}
-		out.Grad = tensor.Ones(out.Value.Shape...)
+		out.Grad = t.ar.Full(1, out.Value.Shape...)
 		for i := out.node.Index; i >= 0; i-- {
 			n := t.nodes[i]
 			g := n.Out.Grad
@@ -63,7 +64,7 @@ func (t *Tape) BackwardSteps(out *Var) iter.Seq[Step] {
 				if !tensor.SameShape(grads[j], in.Value) {
 					panic(fmt.Sprintf("autograd: %s: gradient shape %v for input %s of shape %v", n.Op, grads[j].Shape, in.displayName(), in.Value.Shape))
 				}
-				accumulate(in, grads[j])
+				t.accumulate(in, grads[j])
 			}
 			if !yield(Step{Node: n, Upstream: g, Grads: grads}) {
 				return
@@ -77,7 +78,10 @@ func (t *Tape) BackwardSteps(out *Var) iter.Seq[Step] {
 // gradient straight on), so an intermediate value first takes g itself and
 // copies only when a second contribution arrives. A parameter's gradient is
 // always its own tensor, since optimizers and ZeroGrad write to it.
-func accumulate(v *Var, g *tensor.Tensor) {
+//
+// On a recycling tape the intermediate sums come from the tape's arena;
+// a parameter's first gradient never does, so it outlives Reset.
+func (t *Tape) accumulate(v *Var, g *tensor.Tensor) {
 	switch {
 	case v.Grad == nil && v.param:
 		v.Grad = g.Clone()
@@ -87,7 +91,7 @@ func accumulate(v *Var, g *tensor.Tensor) {
 	case v.param || v.gradOwned:
 		tensor.AddInto(v.Grad, g)
 	default:
-		v.Grad = tensor.Add(v.Grad, g)
+		v.Grad = t.ar.Add(v.Grad, g)
 		v.gradOwned = true
 	}
 }

@@ -13,17 +13,17 @@ import (
 // Backward: dL/da = g ⊙ y(1−y) where y is the output. Local: y(1−y).
 func (t *Tape) Sigmoid(a *Var) (res *Var) {
 	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Sigmoid(in[0]) })
-	out := tensor.New(a.Value.Shape...)
+	out := t.ar.Uninit(a.Value.Shape...)
 	each2(costExp, out.Data, a.Value.Data, sigmoidKernel)
 	local := func() *tensor.Tensor {
-		d := tensor.New(out.Shape...)
+		d := t.ar.Uninit(out.Shape...)
 		for i, y := range out.Data {
 			d.Data[i] = y * (1 - y)
 		}
 		return d
 	}
 	return t.record("sigmoid", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
-		d := tensor.New(out.Shape...)
+		d := t.ar.Uninit(out.Shape...)
 		each3(costCheap, d.Data, g.Data, out.Data, sigmoidGradKernel)
 		return []*tensor.Tensor{d}
 	}, func() []*tensor.Tensor { return []*tensor.Tensor{local()} })
@@ -58,10 +58,10 @@ func sigmoid(x float64) float64 {
 // Backward: dL/da = g ⊙ (1 − y²) where y is the output. Local: 1 − y².
 func (t *Tape) Tanh(a *Var) (res *Var) {
 	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Tanh(in[0]) })
-	out := tensor.New(a.Value.Shape...)
+	out := t.ar.Uninit(a.Value.Shape...)
 	each2(costExp, out.Data, a.Value.Data, tanhKernel)
 	return t.record("tanh", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
-		d := tensor.New(out.Shape...)
+		d := t.ar.Uninit(out.Shape...)
 		each3(costCheap, d.Data, g.Data, out.Data, tanhGradKernel)
 		return []*tensor.Tensor{d}
 	}, func() []*tensor.Tensor {
@@ -122,7 +122,7 @@ func (t *Tape) LeakyReLU(a *Var, slope float64) (res *Var) {
 func (t *Tape) leaky(op string, a *Var, slope float64) *Var {
 	// The loops are branch-free: the signs of activations are random, and
 	// a mispredicted branch per element costs more than the arithmetic.
-	out := tensor.New(a.Value.Shape...)
+	out := t.ar.Uninit(a.Value.Shape...)
 	if slope == 0 {
 		each2(costCheap, out.Data, a.Value.Data, reluKernel)
 	} else {
@@ -131,7 +131,7 @@ func (t *Tape) leaky(op string, a *Var, slope float64) *Var {
 		}
 	}
 	return t.record(op, out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
-		d := tensor.New(out.Shape...)
+		d := t.ar.Uninit(out.Shape...)
 		gd := g.Data[:len(d.Data)]
 		if slope == 0 {
 			each3(costCheap, d.Data, gd, a.Value.Data, reluGradKernel)

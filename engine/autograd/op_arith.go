@@ -13,9 +13,9 @@ import (
 // axes it was broadcast along. Local: 1 for both inputs.
 func (t *Tape) Add(a, b *Var) (res *Var) {
 	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Add(in[0], in[1]) })
-	out := tensor.Add(a.Value, b.Value)
+	out := t.ar.Add(a.Value, b.Value)
 	return t.record("add", out, []*Var{a, b}, func(g *tensor.Tensor) []*tensor.Tensor {
-		return []*tensor.Tensor{sumFor(a, g), sumFor(b, g)}
+		return []*tensor.Tensor{t.sumFor(a, g), t.sumFor(b, g)}
 	}, func() []*tensor.Tensor {
 		return []*tensor.Tensor{tensor.Ones(out.Shape...), tensor.Ones(out.Shape...)}
 	})
@@ -28,13 +28,13 @@ func (t *Tape) Add(a, b *Var) (res *Var) {
 // Local: 1 and −1.
 func (t *Tape) Sub(a, b *Var) (res *Var) {
 	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Sub(in[0], in[1]) })
-	out := tensor.Sub(a.Value, b.Value)
+	out := t.ar.Sub(a.Value, b.Value)
 	return t.record("sub", out, []*Var{a, b}, func(g *tensor.Tensor) []*tensor.Tensor {
 		var gb *tensor.Tensor
 		if b.requiresGrad {
-			gb = tensor.SumTo(tensor.Scaled(g, -1), b.Value.Shape)
+			gb = t.ar.SumTo(t.ar.Scaled(g, -1), b.Value.Shape)
 		}
-		return []*tensor.Tensor{sumFor(a, g), gb}
+		return []*tensor.Tensor{t.sumFor(a, g), gb}
 	}, func() []*tensor.Tensor {
 		return []*tensor.Tensor{tensor.Ones(out.Shape...), tensor.Full(-1, out.Shape...)}
 	})
@@ -47,14 +47,14 @@ func (t *Tape) Sub(a, b *Var) (res *Var) {
 // shape. Local: b for a, a for b (broadcast to the output's shape).
 func (t *Tape) Mul(a, b *Var) (res *Var) {
 	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Mul(in[0], in[1]) })
-	out := tensor.Mul(a.Value, b.Value)
+	out := t.ar.Mul(a.Value, b.Value)
 	return t.record("mul", out, []*Var{a, b}, func(g *tensor.Tensor) []*tensor.Tensor {
 		var ga, gb *tensor.Tensor
 		if a.requiresGrad {
-			ga = sumTo(tensor.Mul(g, b.Value), a.Value.Shape)
+			ga = t.sumTo(t.ar.Mul(g, b.Value), a.Value.Shape)
 		}
 		if b.requiresGrad {
-			gb = sumTo(tensor.Mul(g, a.Value), b.Value.Shape)
+			gb = t.sumTo(t.ar.Mul(g, a.Value), b.Value.Shape)
 		}
 		return []*tensor.Tensor{ga, gb}
 	}, func() []*tensor.Tensor {
@@ -70,19 +70,19 @@ func (t *Tape) Mul(a, b *Var) (res *Var) {
 // shape. Local: 1/b for a, −a/b² for b.
 func (t *Tape) Div(a, b *Var) (res *Var) {
 	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Div(in[0], in[1]) })
-	out := tensor.Div(a.Value, b.Value)
+	out := t.ar.Div(a.Value, b.Value)
 	return t.record("div", out, []*Var{a, b}, func(g *tensor.Tensor) []*tensor.Tensor {
 		var ga, gb *tensor.Tensor
 		if a.requiresGrad {
-			ga = sumTo(tensor.Div(g, b.Value), a.Value.Shape)
+			ga = t.sumTo(t.ar.Div(g, b.Value), a.Value.Shape)
 		}
 		if b.requiresGrad {
 			// −g·a/b² = −g·out/b
-			d := tensor.Div(tensor.Mul(g, out), b.Value)
+			d := t.ar.Div(t.ar.Mul(g, out), b.Value)
 			for i, v := range d.Data {
 				d.Data[i] = -v
 			}
-			gb = sumTo(d, b.Value.Shape)
+			gb = t.sumTo(d, b.Value.Shape)
 		}
 		return []*tensor.Tensor{ga, gb}
 	}, func() []*tensor.Tensor {
@@ -100,9 +100,9 @@ func (t *Tape) Div(a, b *Var) (res *Var) {
 // Backward: dL/da = −g. Local: −1.
 func (t *Tape) Neg(a *Var) (res *Var) {
 	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Neg(in[0]) })
-	out := tensor.Scaled(a.Value, -1)
+	out := t.ar.Scaled(a.Value, -1)
 	return t.record("neg", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
-		return []*tensor.Tensor{tensor.Scaled(g, -1)}
+		return []*tensor.Tensor{t.ar.Scaled(g, -1)}
 	}, func() []*tensor.Tensor {
 		return []*tensor.Tensor{tensor.Full(-1, a.Value.Shape...)}
 	})
@@ -113,9 +113,9 @@ func (t *Tape) Neg(a *Var) (res *Var) {
 // Backward: dL/da = c·g. Local: c.
 func (t *Tape) Scale(a *Var, c float64) (res *Var) {
 	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Scale(in[0], c) })
-	out := tensor.Scaled(a.Value, c)
+	out := t.ar.Scaled(a.Value, c)
 	v := t.record("scale", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
-		return []*tensor.Tensor{tensor.Scaled(g, c)}
+		return []*tensor.Tensor{t.ar.Scaled(g, c)}
 	}, func() []*tensor.Tensor {
 		return []*tensor.Tensor{tensor.Full(c, a.Value.Shape...)}
 	})
@@ -128,7 +128,7 @@ func (t *Tape) Scale(a *Var, c float64) (res *Var) {
 // Backward: dL/da = g. Local: 1.
 func (t *Tape) AddScalar(a *Var, c float64) (res *Var) {
 	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.AddScalar(in[0], c) })
-	out := tensor.New(a.Value.Shape...)
+	out := t.ar.New(a.Value.Shape...)
 	for i, x := range a.Value.Data {
 		out.Data[i] = x + c
 	}
@@ -142,18 +142,18 @@ func (t *Tape) AddScalar(a *Var, c float64) (res *Var) {
 
 // sumFor returns g summed to v's shape (g itself when no axis was
 // broadcast), or nil if v takes no gradient.
-func sumFor(v *Var, g *tensor.Tensor) *tensor.Tensor {
+func (t *Tape) sumFor(v *Var, g *tensor.Tensor) *tensor.Tensor {
 	if !v.requiresGrad {
 		return nil
 	}
-	return sumTo(g, v.Value.Shape)
+	return t.sumTo(g, v.Value.Shape)
 }
 
 // sumTo is tensor.SumTo without the copy when no axis was broadcast:
 // gradients are read-only once sent, so g can be passed on as it is.
-func sumTo(g *tensor.Tensor, shape []int) *tensor.Tensor {
+func (t *Tape) sumTo(g *tensor.Tensor, shape []int) *tensor.Tensor {
 	if slices.Equal(g.Shape, shape) {
 		return g
 	}
-	return tensor.SumTo(g, shape)
+	return t.ar.SumTo(g, shape)
 }

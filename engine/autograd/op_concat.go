@@ -58,7 +58,7 @@ func (t *Tape) Stack(axis int, vs ...*Var) (res *Var) {
 // tensor of the given shape: concatenation along axis ax of shape.
 func (t *Tape) join(op string, ax int, shape []int, vs []*Var) *Var {
 	outer, total, inner := tensor.SplitAxis(shape, ax)
-	out := tensor.New(shape...)
+	out := t.ar.New(shape...)
 	widths := make([]int, len(vs)) // n_i·inner of each input
 	for i, v := range vs {
 		widths[i] = len(v.Value.Data) / max(outer, 1)
@@ -79,7 +79,7 @@ func (t *Tape) join(op string, ax int, shape []int, vs []*Var) *Var {
 		for i, v := range inputs {
 			w := widths[i]
 			if v.requiresGrad {
-				d := tensor.New(v.Value.Shape...)
+				d := t.ar.New(v.Value.Shape...)
 				for o := range outer {
 					copy(d.Data[o*w:(o+1)*w], g.Data[o*row+off:o*row+off+w])
 				}

@@ -30,23 +30,28 @@ func (t *Tape) Conv2D(x, w, b *Var, stride, pad int) (res *Var) {
 		inputs = append(inputs, b)
 		bv = b.Value
 	}
-	out := tensor.New(geom.OutShape()...)
+	out := t.ar.Uninit(geom.OutShape()...) // Conv2DInto writes every element
 	// The columns live until the tape is reset (they are the backward
-	// pass's input), then go back to the scratch pool.
+	// pass's input), then go back to the scratch pool (or, on a recycling
+	// tape, to the tape's arena, whose buffers fit their size exactly). An
+	// op that is not recorded needs them only here: from the scratch pool,
+	// they go back at once.
 	cols := &tensor.Tensor{Shape: []int{geom.N, geom.C * geom.KH * geom.KW, geom.OH * geom.OW}}
-	cols.Data = tensor.Scratch(tensor.Size(cols.Shape))
+	cols.Data = t.ar.Scratch(tensor.Size(cols.Shape))
 	tensor.Conv2DInto(geom, out, cols, x.Value, w.Value, bv)
 	v := t.record("conv2d", out, inputs, func(g *tensor.Tensor) []*tensor.Tensor {
 		needB := b != nil && b.requiresGrad
-		dx, dw, db := tensor.Conv2DBackward(geom, g, cols, w.Value, x.requiresGrad, w.requiresGrad, needB)
+		dx, dw, db := t.ar.Conv2DBackward(geom, g, cols, w.Value, x.requiresGrad, w.requiresGrad, needB)
 		if b == nil {
 			return []*tensor.Tensor{dx, dw}
 		}
 		return []*tensor.Tensor{dx, dw, db}
 	}, nil)
-	if v.node != nil {
+	switch {
+	case t.ar != nil: // the arena takes the columns back at Reset
+	case v.node != nil:
 		t.onReset(func() { tensor.ReleaseScratch(cols.Data) })
-	} else {
+	default:
 		tensor.ReleaseScratch(cols.Data)
 	}
 	return withAttrs(v, "stride="+strconv.Itoa(stride)+", pad="+strconv.Itoa(pad))
@@ -61,9 +66,9 @@ func (t *Tape) Conv2D(x, w, b *Var, stride, pad int) (res *Var) {
 func (t *Tape) MaxPool2D(x *Var, k, stride int) (res *Var) {
 	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.MaxPool2D(in[0], k, stride) })
 	geom := tensor.NewPoolGeom("MaxPool2D", x.Value.Shape, k, stride)
-	out, arg := tensor.MaxPool2D(geom, x.Value)
+	out, arg := t.ar.MaxPool2D(geom, x.Value)
 	v := t.record("maxpool2d", out, []*Var{x}, func(g *tensor.Tensor) []*tensor.Tensor {
-		return []*tensor.Tensor{tensor.MaxPool2DBackward(g, arg, x.Value.Shape)}
+		return []*tensor.Tensor{t.ar.MaxPool2DBackward(g, arg, x.Value.Shape)}
 	}, nil)
 	return withAttrs(v, "k="+strconv.Itoa(k)+", stride="+strconv.Itoa(stride))
 }

@@ -22,8 +22,8 @@ func (t *Tape) Dropout(x *Var, p float64, rng *rand.Rand, train bool) *Var {
 		return x
 	}
 	scale := 1 / (1 - p)
-	mask := tensor.New(x.Value.Shape...)
-	out := tensor.New(x.Value.Shape...)
+	mask := t.ar.New(x.Value.Shape...)
+	out := t.ar.New(x.Value.Shape...)
 	for i, v := range x.Value.Data {
 		if rng.Float64() >= p {
 			mask.Data[i] = scale
@@ -31,7 +31,7 @@ func (t *Tape) Dropout(x *Var, p float64, rng *rand.Rand, train bool) *Var {
 		}
 	}
 	v := t.record("dropout", out, []*Var{x}, func(g *tensor.Tensor) []*tensor.Tensor {
-		return []*tensor.Tensor{tensor.Mul(g, mask)}
+		return []*tensor.Tensor{t.ar.Mul(g, mask)}
 	}, func() []*tensor.Tensor { return []*tensor.Tensor{mask.Clone()} })
 	// Computed again, the op keeps its mask: out = x ⊙ mask, bit for bit.
 	replayAs(&v, func(t *Tape, in []*Var) *Var { return t.Mul(in[0], Const("mask", mask)) })

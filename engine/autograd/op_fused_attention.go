@@ -42,9 +42,9 @@ func (t *Tape) Attention(q, k, v *Var, scale float64, causal bool, mask *tensor.
 		panic(fmt.Sprintf("autograd: Attention: causal mask needs equal lengths, shapes q %v and k %v", sq, sk))
 	}
 	checkMask("Attention", mask, bs, tq, tk)
-	out, a := attentionForward(q.Value, k.Value, v.Value, scale, causal, mask)
+	out, a := attentionForward(t.ar, q.Value, k.Value, v.Value, scale, causal, mask)
 	rec := t.record("attention", out, []*Var{q, k, v}, func(g *tensor.Tensor) []*tensor.Tensor {
-		gq, gk, gv := attentionBackward(g, a, q.Value, k.Value, v.Value, scale, q.requiresGrad, k.requiresGrad, v.requiresGrad)
+		gq, gk, gv := attentionBackward(t.ar, g, a, q.Value, k.Value, v.Value, scale, q.requiresGrad, k.requiresGrad, v.requiresGrad)
 		return []*tensor.Tensor{gq, gk, gv}
 	}, nil)
 	return withAttrs(rec, attentionAttrs(scale, causal, mask)), a
@@ -76,9 +76,9 @@ func attentionAttrs(scale float64, causal bool, mask *tensor.Tensor) string {
 
 // attentionForward returns softmax(scale·q·kᵀ + mask)·v and the weights,
 // for q [B Tq dk], k [B Tk dk] and v [B Tk dv] whose shapes were checked.
-func attentionForward(q, k, v *tensor.Tensor, scale float64, causal bool, mask *tensor.Tensor) (out, a *tensor.Tensor) {
+func attentionForward(ar *tensor.Arena, q, k, v *tensor.Tensor, scale float64, causal bool, mask *tensor.Tensor) (out, a *tensor.Tensor) {
 	bs, tq, tk := q.Shape[0], q.Shape[1], k.Shape[1]
-	a = tensor.New(bs, tq, tk)
+	a = ar.New(bs, tq, tk)
 	tensor.BatchMatMulInto(a, q, k, false, true, 0)
 	for b := range bs {
 		for i := range tq {
@@ -103,23 +103,23 @@ func attentionForward(q, k, v *tensor.Tensor, scale float64, causal bool, mask *
 			softmaxRow(row, row)
 		}
 	}
-	out = tensor.New(bs, tq, v.Shape[2])
+	out = ar.New(bs, tq, v.Shape[2])
 	tensor.BatchMatMulInto(out, a, v, false, false, 0)
 	return out, a
 }
 
 // attentionBackward returns the gradients of attentionForward's q, k and
 // v (nil where not needed) for the upstream gradient g and the weights a.
-func attentionBackward(g, a, q, k, v *tensor.Tensor, scale float64, needQ, needK, needV bool) (gq, gk, gv *tensor.Tensor) {
+func attentionBackward(ar *tensor.Arena, g, a, q, k, v *tensor.Tensor, scale float64, needQ, needK, needV bool) (gq, gk, gv *tensor.Tensor) {
 	if needV {
-		gv = tensor.New(v.Shape...)
+		gv = ar.New(v.Shape...)
 		tensor.BatchMatMulInto(gv, a, g, true, false, 0)
 	}
 	if !needQ && !needK {
 		return nil, nil, gv
 	}
 	tk := a.Shape[2]
-	ds := tensor.New(a.Shape...) // dA, then dS in place
+	ds := ar.New(a.Shape...) // dA, then dS in place
 	tensor.BatchMatMulInto(ds, g, v, false, true, 0)
 	for r := 0; r < len(ds.Data); r += tk {
 		y, dr := a.Data[r:r+tk], ds.Data[r:r+tk]
@@ -132,11 +132,11 @@ func attentionBackward(g, a, q, k, v *tensor.Tensor, scale float64, needQ, needK
 		}
 	}
 	if needQ {
-		gq = tensor.New(q.Shape...)
+		gq = ar.New(q.Shape...)
 		tensor.BatchMatMulInto(gq, ds, k, false, false, 0)
 	}
 	if needK {
-		gk = tensor.New(k.Shape...)
+		gk = ar.New(k.Shape...)
 		tensor.BatchMatMulInto(gk, ds, q, true, false, 0)
 	}
 	return gq, gk, gv
@@ -171,17 +171,17 @@ func (t *Tape) SelfAttentionQKV(qkv *Var, batch, heads int, scale float64, causa
 	checkMask("SelfAttentionQKV", mask, batch*heads, steps, steps)
 	parts := [3]*tensor.Tensor{}
 	for w := range parts {
-		parts[w] = tensor.New(batch*heads, steps, hd)
+		parts[w] = t.ar.New(batch*heads, steps, hd)
 		moveHeads(parts[w].Data, qkv.Value.Data, batch, steps, heads, hd, 3*d, w*d, false)
 	}
-	ctx, a := attentionForward(parts[0], parts[1], parts[2], scale, causal, mask)
-	out := tensor.New(batch*steps, d)
+	ctx, a := attentionForward(t.ar, parts[0], parts[1], parts[2], scale, causal, mask)
+	out := t.ar.New(batch*steps, d)
 	moveHeads(ctx.Data, out.Data, batch, steps, heads, hd, d, 0, true)
 	rec := t.record("self_attention", out, []*Var{qkv}, func(g *tensor.Tensor) []*tensor.Tensor {
-		gh := tensor.New(batch*heads, steps, hd)
+		gh := t.ar.New(batch*heads, steps, hd)
 		moveHeads(gh.Data, g.Data, batch, steps, heads, hd, d, 0, false)
-		gq, gk, gv := attentionBackward(gh, a, parts[0], parts[1], parts[2], scale, true, true, true)
-		dqkv := tensor.New(s...)
+		gq, gk, gv := attentionBackward(t.ar, gh, a, parts[0], parts[1], parts[2], scale, true, true, true)
+		dqkv := t.ar.New(s...)
 		for w, gp := range [3]*tensor.Tensor{gq, gk, gv} {
 			moveHeads(gp.Data, dqkv.Data, batch, steps, heads, hd, 3*d, w*d, true)
 		}

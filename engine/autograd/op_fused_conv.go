@@ -33,27 +33,29 @@ func (t *Tape) Conv2DAct(x, w, b *Var, stride, pad int, act Activation) (res *Va
 		inputs = append(inputs, b)
 		bv = b.Value
 	}
-	out := tensor.New(geom.OutShape()...)
+	out := t.ar.Uninit(geom.OutShape()...) // Conv2DInto writes every element
 	cols := &tensor.Tensor{Shape: []int{geom.N, geom.C * geom.KH * geom.KW, geom.OH * geom.OW}}
-	cols.Data = tensor.Scratch(tensor.Size(cols.Shape))
+	cols.Data = t.ar.Scratch(tensor.Size(cols.Shape))
 	tensor.Conv2DInto(geom, out, cols, x.Value, w.Value, bv)
 	act.apply(out.Data)
 	v := t.record("conv2d", out, inputs, func(g *tensor.Tensor) []*tensor.Tensor {
 		d := g
 		if act != ActNone {
-			d = tensor.New(out.Shape...)
+			d = t.ar.New(out.Shape...)
 			act.grad(d.Data, g.Data, out.Data)
 		}
 		needB := b != nil && b.requiresGrad
-		dx, dw, db := tensor.Conv2DBackward(geom, d, cols, w.Value, x.requiresGrad, w.requiresGrad, needB)
+		dx, dw, db := t.ar.Conv2DBackward(geom, d, cols, w.Value, x.requiresGrad, w.requiresGrad, needB)
 		if b == nil {
 			return []*tensor.Tensor{dx, dw}
 		}
 		return []*tensor.Tensor{dx, dw, db}
 	}, nil)
-	if v.node != nil {
+	switch {
+	case t.ar != nil: // the arena takes the columns back at Reset
+	case v.node != nil:
 		t.onReset(func() { tensor.ReleaseScratch(cols.Data) })
-	} else {
+	default:
 		tensor.ReleaseScratch(cols.Data)
 	}
 	return withAttrs(v, "stride="+strconv.Itoa(stride)+", pad="+strconv.Itoa(pad)+", act="+act.String())

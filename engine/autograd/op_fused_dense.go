@@ -91,7 +91,7 @@ func (t *Tape) DenseAct(x, w, b *Var, act Activation) (res *Var) {
 		}
 		inputs = append(inputs, b)
 	}
-	out := tensor.New(m, n)
+	out := t.ar.New(m, n)
 	tensor.MatMulInto(out, x.Value, w.Value, false, false, 0)
 	if b != nil {
 		for r := range m {
@@ -105,16 +105,16 @@ func (t *Tape) DenseAct(x, w, b *Var, act Activation) (res *Var) {
 	v := t.record("dense", out, inputs, func(g *tensor.Tensor) []*tensor.Tensor {
 		d := g
 		if act != ActNone {
-			d = tensor.New(m, n)
+			d = t.ar.New(m, n)
 			act.grad(d.Data, g.Data, out.Data)
 		}
 		var gx, gw *tensor.Tensor
 		if x.requiresGrad {
-			gx = tensor.New(x.Value.Shape...)
+			gx = t.ar.New(x.Value.Shape...)
 			tensor.MatMulInto(gx, d, w.Value, false, true, 0)
 		}
 		if w.requiresGrad {
-			gw = tensor.New(w.Value.Shape...)
+			gw = t.ar.New(w.Value.Shape...)
 			tensor.MatMulInto(gw, x.Value, d, true, false, 0)
 		}
 		if b == nil {
@@ -122,7 +122,7 @@ func (t *Tape) DenseAct(x, w, b *Var, act Activation) (res *Var) {
 		}
 		var gb *tensor.Tensor
 		if b.requiresGrad {
-			gb = tensor.SumTo(d, b.Value.Shape)
+			gb = t.ar.SumTo(d, b.Value.Shape)
 		}
 		return []*tensor.Tensor{gx, gw, gb}
 	}, nil)

@@ -27,18 +27,18 @@ import (
 func (t *Tape) RNNCellStep(x, h, wx, wh, b *Var) (res *Var) {
 	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.RNNCellStep(in[0], in[1], in[2], in[3], in[4]) })
 	bs, n := cellShapes("RNNCellStep", x, h, wx, wh, 1, b)
-	out := cellPre(x, h, wx, wh, b, bs, n)
+	out := cellPre(t.ar, x, h, wx, wh, b, bs, n)
 	for i, v := range out.Data {
 		out.Data[i] = math.Tanh(v)
 	}
 	return t.record("rnn_cell", out, []*Var{x, h, wx, wh, b}, func(g *tensor.Tensor) []*tensor.Tensor {
-		d := tensor.New(bs, n)
+		d := t.ar.New(bs, n)
 		for i, y := range out.Data {
 			d.Data[i] = g.Data[i] * (1 - y*y)
 		}
-		gx, gwx := linearGrads(d, x, wx)
-		gh, gwh := linearGrads(d, h, wh)
-		return []*tensor.Tensor{gx, gh, gwx, gwh, biasGrad(d, b)}
+		gx, gwx := linearGrads(t.ar, d, x, wx)
+		gh, gwh := linearGrads(t.ar, d, h, wh)
+		return []*tensor.Tensor{gx, gh, gwx, gwh, biasGrad(t.ar, d, b)}
 	}, nil)
 }
 
@@ -65,9 +65,9 @@ func (t *Tape) LSTMCellStep(x, h, c, wx, wh, b *Var) (res *Var) {
 	if !tensor.SameShape(c.Value, h.Value) {
 		panic(fmt.Sprintf("autograd: LSTMCellStep: cell state shape %v and hidden state shape %v differ", c.Value.Shape, h.Value.Shape))
 	}
-	z := cellPre(x, h, wx, wh, b, bs, 4*n) // becomes the gates i, f, g, o
-	out := tensor.New(bs, 2*n)
-	tc := tensor.New(bs, n) // tanh(c')
+	z := cellPre(t.ar, x, h, wx, wh, b, bs, 4*n) // becomes the gates i, f, g, o
+	out := t.ar.New(bs, 2*n)
+	tc := t.ar.New(bs, n) // tanh(c')
 	for r := range bs {
 		zr := z.Data[r*4*n : (r+1)*4*n]
 		zi, zf, zg, zo := zr[:n], zr[n:2*n], zr[2*n:3*n], zr[3*n:]
@@ -82,10 +82,10 @@ func (t *Tape) LSTMCellStep(x, h, c, wx, wh, b *Var) (res *Var) {
 		}
 	}
 	return t.record("lstm_cell", out, []*Var{x, h, c, wx, wh, b}, func(gr *tensor.Tensor) []*tensor.Tensor {
-		dz := tensor.New(bs, 4*n)
+		dz := t.ar.New(bs, 4*n)
 		var dc *tensor.Tensor
 		if c.requiresGrad {
-			dc = tensor.New(bs, n)
+			dc = t.ar.New(bs, n)
 		}
 		for r := range bs {
 			zr, dzr := z.Data[r*4*n:(r+1)*4*n], dz.Data[r*4*n:(r+1)*4*n]
@@ -104,9 +104,9 @@ func (t *Tape) LSTMCellStep(x, h, c, wx, wh, b *Var) (res *Var) {
 				}
 			}
 		}
-		gx, gwx := linearGrads(dz, x, wx)
-		gh, gwh := linearGrads(dz, h, wh)
-		return []*tensor.Tensor{gx, gh, dc, gwx, gwh, biasGrad(dz, b)}
+		gx, gwx := linearGrads(t.ar, dz, x, wx)
+		gh, gwh := linearGrads(t.ar, dz, h, wh)
+		return []*tensor.Tensor{gx, gh, dc, gwx, gwh, biasGrad(t.ar, dz, b)}
 	}, nil)
 }
 
@@ -130,9 +130,9 @@ func (t *Tape) GRUCellStep(x, h, wx, wh, bx, bh *Var) (res *Var) {
 	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.GRUCellStep(in[0], in[1], in[2], in[3], in[4], in[5]) })
 	bs, n := cellShapes("GRUCellStep", x, h, wx, wh, 3, bx)
 	cellShapes("GRUCellStep", x, h, wx, wh, 3, bh)
-	a := cellPre(x, nil, wx, nil, bx, bs, 3*n) // becomes r, z, n
-	e := cellPre(h, nil, wh, nil, bh, bs, 3*n) // keeps e_n
-	out := tensor.New(bs, n)
+	a := cellPre(t.ar, x, nil, wx, nil, bx, bs, 3*n) // becomes r, z, n
+	e := cellPre(t.ar, h, nil, wh, nil, bh, bs, 3*n) // keeps e_n
+	out := t.ar.New(bs, n)
 	for r := range bs {
 		ar, er := a.Data[r*3*n:(r+1)*3*n], e.Data[r*3*n:(r+1)*3*n]
 		hr, or := h.Value.Data[r*n:(r+1)*n], out.Data[r*n:(r+1)*n]
@@ -145,10 +145,10 @@ func (t *Tape) GRUCellStep(x, h, wx, wh, bx, bh *Var) (res *Var) {
 		}
 	}
 	return t.record("gru_cell", out, []*Var{x, h, wx, wh, bx, bh}, func(g *tensor.Tensor) []*tensor.Tensor {
-		da, de := tensor.New(bs, 3*n), tensor.New(bs, 3*n)
+		da, de := t.ar.New(bs, 3*n), t.ar.New(bs, 3*n)
 		var gh *tensor.Tensor
 		if h.requiresGrad {
-			gh = tensor.New(bs, n)
+			gh = t.ar.New(bs, n)
 		}
 		for r := range bs {
 			ar, er := a.Data[r*3*n:(r+1)*3*n], e.Data[r*3*n:(r+1)*3*n]
@@ -166,12 +166,12 @@ func (t *Tape) GRUCellStep(x, h, wx, wh, bx, bh *Var) (res *Var) {
 				}
 			}
 		}
-		gx, gwx := linearGrads(da, x, wx)
-		gh2, gwh := linearGrads(de, h, wh)
+		gx, gwx := linearGrads(t.ar, da, x, wx)
+		gh2, gwh := linearGrads(t.ar, de, h, wh)
 		if gh != nil {
 			tensor.AddInto(gh, gh2)
 		}
-		return []*tensor.Tensor{gx, gh, gwx, gwh, biasGrad(da, bx), biasGrad(de, bh)}
+		return []*tensor.Tensor{gx, gh, gwx, gwh, biasGrad(t.ar, da, bx), biasGrad(t.ar, de, bh)}
 	}, nil)
 }
 
@@ -194,8 +194,8 @@ func cellShapes(op string, x, h, wx, wh *Var, gates int, b *Var) (batch, hidden 
 
 // cellPre returns x·wx + h·wh + b as [batch width]: the second product is
 // accumulated into the first, and is skipped when h is nil.
-func cellPre(x, h, wx, wh, b *Var, batch, width int) *tensor.Tensor {
-	z := tensor.New(batch, width)
+func cellPre(ar *tensor.Arena, x, h, wx, wh, b *Var, batch, width int) *tensor.Tensor {
+	z := ar.New(batch, width)
 	tensor.MatMulInto(z, x.Value, wx.Value, false, false, 0)
 	if h != nil {
 		tensor.MatMulInto(z, h.Value, wh.Value, false, false, 1)
@@ -211,13 +211,13 @@ func cellPre(x, h, wx, wh, b *Var, batch, width int) *tensor.Tensor {
 
 // linearGrads returns dL/din = d·wᵀ and dL/dw = inᵀ·d for the product
 // in·w, each nil when its operand needs no gradient.
-func linearGrads(d *tensor.Tensor, in, w *Var) (gin, gw *tensor.Tensor) {
+func linearGrads(ar *tensor.Arena, d *tensor.Tensor, in, w *Var) (gin, gw *tensor.Tensor) {
 	if in.requiresGrad {
-		gin = tensor.New(in.Value.Shape...)
+		gin = ar.New(in.Value.Shape...)
 		tensor.MatMulInto(gin, d, w.Value, false, true, 0)
 	}
 	if w.requiresGrad {
-		gw = tensor.New(w.Value.Shape...)
+		gw = ar.New(w.Value.Shape...)
 		tensor.MatMulInto(gw, in.Value, d, true, false, 0)
 	}
 	return gin, gw
@@ -225,11 +225,11 @@ func linearGrads(d *tensor.Tensor, in, w *Var) (gin, gw *tensor.Tensor) {
 
 // biasGrad returns d summed over its rows, the gradient of a bias b added
 // to every row, or nil when b needs none.
-func biasGrad(d *tensor.Tensor, b *Var) *tensor.Tensor {
+func biasGrad(ar *tensor.Arena, d *tensor.Tensor, b *Var) *tensor.Tensor {
 	if !b.requiresGrad {
 		return nil
 	}
-	return tensor.SumTo(d, b.Value.Shape)
+	return ar.SumTo(d, b.Value.Shape)
 }
 
 // RNNSequence runs a vanilla recurrent cell over a whole time-major
@@ -254,7 +254,7 @@ func (t *Tape) RNNSequence(x, h0, wx, wh, b *Var) (res *Var) {
 		return Const("x", &tensor.Tensor{Shape: []int{bs, in}, Data: x.Value.Data[s*bs*in : (s+1)*bs*in]})
 	}
 	_, n := cellShapes("RNNSequence", xt(0), h0, wx, wh, 1, b)
-	out := tensor.New(steps, bs, n)
+	out := t.ar.New(steps, bs, n)
 	view := func(data []float64, s, cols int) *tensor.Tensor { // rows of step s
 		return &tensor.Tensor{Shape: []int{bs, cols}, Data: data[s*bs*cols : (s+1)*bs*cols]}
 	}
@@ -274,7 +274,7 @@ func (t *Tape) RNNSequence(x, h0, wx, wh, b *Var) (res *Var) {
 		prev = z
 	}
 	return t.record("rnn_sequence", out, []*Var{x, h0, wx, wh, b}, func(g *tensor.Tensor) []*tensor.Tensor {
-		d := tensor.New(steps, bs, n)
+		d := t.ar.New(steps, bs, n)
 		for s := steps - 1; s >= 0; s-- {
 			ds := view(d.Data, s, n)
 			if s < steps-1 { // the gradient through h_s from step s+1
@@ -288,19 +288,19 @@ func (t *Tape) RNNSequence(x, h0, wx, wh, b *Var) (res *Var) {
 		dAll := d.Reshape(steps*bs, n)
 		var gx, gh0, gwx, gwh, gb *tensor.Tensor
 		if x.requiresGrad {
-			gx = tensor.New(sx...)
+			gx = t.ar.New(sx...)
 			tensor.MatMulInto(gx.Reshape(steps*bs, in), dAll, wx.Value, false, true, 0)
 		}
 		if h0.requiresGrad {
-			gh0 = tensor.New(bs, n)
+			gh0 = t.ar.New(bs, n)
 			tensor.MatMulInto(gh0, view(d.Data, 0, n), wh.Value, false, true, 0)
 		}
 		if wx.requiresGrad {
-			gwx = tensor.New(in, n)
+			gwx = t.ar.New(in, n)
 			tensor.MatMulInto(gwx, x.Value.Reshape(steps*bs, in), dAll, true, false, 0)
 		}
 		if wh.requiresGrad {
-			gwh = tensor.New(n, n)
+			gwh = t.ar.New(n, n)
 			tensor.MatMulInto(gwh, h0.Value, view(d.Data, 0, n), true, false, 0)
 			if steps > 1 {
 				hPrev := &tensor.Tensor{Shape: []int{(steps - 1) * bs, n}, Data: out.Data[:(steps-1)*bs*n]}
@@ -309,7 +309,7 @@ func (t *Tape) RNNSequence(x, h0, wx, wh, b *Var) (res *Var) {
 			}
 		}
 		if b.requiresGrad {
-			gb = tensor.SumTo(dAll, b.Value.Shape)
+			gb = t.ar.SumTo(dAll, b.Value.Shape)
 		}
 		return []*tensor.Tensor{gx, gh0, gwx, gwh, gb}
 	}, nil)

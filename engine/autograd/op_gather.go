@@ -33,7 +33,7 @@ func (t *Tape) gather(op, name string, a *Var, ax int, idx []int) *Var {
 	idx = slices.Clone(idx)
 	shape := slices.Clone(a.Value.Shape)
 	shape[ax] = len(idx)
-	out := tensor.New(shape...)
+	out := t.ar.New(shape...)
 	m := len(idx)
 	for o := range outer {
 		for j, k := range idx {
@@ -41,7 +41,7 @@ func (t *Tape) gather(op, name string, a *Var, ax int, idx []int) *Var {
 		}
 	}
 	return t.record(op, out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
-		d := tensor.New(a.Value.Shape...)
+		d := t.ar.New(a.Value.Shape...)
 		for o := range outer {
 			for j, k := range idx {
 				dst := d.Data[(o*n+k)*inner : (o*n+k+1)*inner]

@@ -30,9 +30,9 @@ func (t *Tape) LayerNorm(x, gain, bias *Var, eps float64) (res *Var) {
 		}
 	}
 	rows := len(x.Value.Data) / max(d, 1)
-	xhat := tensor.New(x.Value.Shape...)
+	xhat := t.ar.New(x.Value.Shape...)
 	rstd := make([]float64, rows)
-	out := tensor.New(x.Value.Shape...)
+	out := t.ar.New(x.Value.Shape...)
 	gv, bv := gain.Value.Data, bias.Value.Data
 	for r := range rows {
 		xr, hr, or := x.Value.Data[r*d:(r+1)*d], xhat.Data[r*d:(r+1)*d], out.Data[r*d:(r+1)*d]
@@ -57,13 +57,13 @@ func (t *Tape) LayerNorm(x, gain, bias *Var, eps float64) (res *Var) {
 	v := t.record("layernorm", out, []*Var{x, gain, bias}, func(g *tensor.Tensor) []*tensor.Tensor {
 		var dx, dg, db *tensor.Tensor
 		if gain.requiresGrad {
-			dg = tensor.New(d)
+			dg = t.ar.New(d)
 		}
 		if bias.requiresGrad {
-			db = tensor.New(d)
+			db = t.ar.New(d)
 		}
 		if x.requiresGrad {
-			dx = tensor.New(x.Value.Shape...)
+			dx = t.ar.New(x.Value.Shape...)
 		}
 		for r := range rows {
 			gr, hr := g.Data[r*d:(r+1)*d], xhat.Data[r*d:(r+1)*d]

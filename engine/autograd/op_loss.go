@@ -33,11 +33,11 @@ func (t *Tape) BCE(p, y *Var) (res *Var) {
 		pc, yv := clampProb(pv), y.Value.Data[i]
 		s -= yv*math.Log(pc) + (1-yv)*math.Log(1-pc)
 	}
-	return t.record("bce", tensor.Scalar(s*inv), []*Var{p, y}, func(g *tensor.Tensor) []*tensor.Tensor {
+	return t.record("bce", t.scalar(s*inv), []*Var{p, y}, func(g *tensor.Tensor) []*tensor.Tensor {
 		gs := g.Data[0] * inv
 		var dp, dy *tensor.Tensor
 		if p.requiresGrad {
-			dp = tensor.New(p.Value.Shape...)
+			dp = t.ar.New(p.Value.Shape...)
 			for i, pv := range p.Value.Data {
 				if pv >= BCEEpsilon && pv <= 1-BCEEpsilon {
 					dp.Data[i] = gs * (pv - y.Value.Data[i]) / (pv * (1 - pv))
@@ -45,7 +45,7 @@ func (t *Tape) BCE(p, y *Var) (res *Var) {
 			}
 		}
 		if y.requiresGrad {
-			dy = tensor.New(y.Value.Shape...)
+			dy = t.ar.New(y.Value.Shape...)
 			for i, pv := range p.Value.Data {
 				pc := clampProb(pv)
 				dy.Data[i] = gs * (math.Log(1-pc) - math.Log(pc))
@@ -75,17 +75,17 @@ func (t *Tape) BCEWithLogits(z, y *Var) (res *Var) {
 	for i, zv := range z.Value.Data {
 		s += max(zv, 0) - zv*y.Value.Data[i] + math.Log1p(math.Exp(-math.Abs(zv)))
 	}
-	return t.record("bce_logits", tensor.Scalar(s*inv), []*Var{z, y}, func(g *tensor.Tensor) []*tensor.Tensor {
+	return t.record("bce_logits", t.scalar(s*inv), []*Var{z, y}, func(g *tensor.Tensor) []*tensor.Tensor {
 		gs := g.Data[0] * inv
 		var dz, dy *tensor.Tensor
 		if z.requiresGrad {
-			dz = tensor.New(z.Value.Shape...)
+			dz = t.ar.New(z.Value.Shape...)
 			for i, zv := range z.Value.Data {
 				dz.Data[i] = gs * (sigmoid(zv) - y.Value.Data[i])
 			}
 		}
 		if y.requiresGrad {
-			dy = tensor.Scaled(z.Value, -gs)
+			dy = t.ar.Scaled(z.Value, -gs)
 		}
 		return []*tensor.Tensor{dz, dy}
 	}, nil)
@@ -118,16 +118,16 @@ func (t *Tape) SoftmaxCrossEntropy(logits *Var, labels []int) (res *Var) {
 		}
 	}
 	labels = slices.Clone(labels)
-	logp := tensor.New(s...)
+	logp := t.ar.New(s...)
 	loss := 0.0
 	for i := range n {
 		logSoftmaxRow(logp.Data[i*k:(i+1)*k], logits.Value.Data[i*k:(i+1)*k])
 		loss -= logp.Data[i*k+labels[i]]
 	}
 	inv := 1 / float64(max(n, 1))
-	v := t.record("softmax_ce", tensor.Scalar(loss*inv), []*Var{logits}, func(g *tensor.Tensor) []*tensor.Tensor {
+	v := t.record("softmax_ce", t.scalar(loss*inv), []*Var{logits}, func(g *tensor.Tensor) []*tensor.Tensor {
 		gs := g.Data[0] * inv
-		d := tensor.New(s...)
+		d := t.ar.New(s...)
 		for i, lp := range logp.Data {
 			d.Data[i] = gs * math.Exp(lp)
 		}

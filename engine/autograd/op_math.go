@@ -12,12 +12,12 @@ import (
 // Backward: dL/da = g ⊙ p·a^(p−1). Local: p·a^(p−1).
 func (t *Tape) Pow(a *Var, p float64) (res *Var) {
 	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Pow(in[0], p) })
-	out := tensor.New(a.Value.Shape...)
+	out := t.ar.New(a.Value.Shape...)
 	for i, x := range a.Value.Data {
 		out.Data[i] = math.Pow(x, p)
 	}
 	local := func() *tensor.Tensor {
-		d := tensor.New(a.Value.Shape...)
+		d := t.ar.New(a.Value.Shape...)
 		for i, x := range a.Value.Data {
 			d.Data[i] = p * math.Pow(x, p-1)
 		}
@@ -38,12 +38,12 @@ func (t *Tape) Pow(a *Var, p float64) (res *Var) {
 // Backward: dL/da = 2a ⊙ g. Local: 2a.
 func (t *Tape) Square(a *Var) (res *Var) {
 	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Square(in[0]) })
-	out := tensor.New(a.Value.Shape...)
+	out := t.ar.New(a.Value.Shape...)
 	for i, x := range a.Value.Data {
 		out.Data[i] = x * x
 	}
 	return t.record("square", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
-		d := tensor.New(a.Value.Shape...)
+		d := t.ar.New(a.Value.Shape...)
 		for i, x := range a.Value.Data {
 			d.Data[i] = 2 * x * g.Data[i]
 		}
@@ -59,12 +59,12 @@ func (t *Tape) Square(a *Var) (res *Var) {
 // Backward: dL/da = g / (2·sqrt(a)). Local: 1 / (2·sqrt(a)).
 func (t *Tape) Sqrt(a *Var) (res *Var) {
 	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Sqrt(in[0]) })
-	out := tensor.New(a.Value.Shape...)
+	out := t.ar.New(a.Value.Shape...)
 	for i, x := range a.Value.Data {
 		out.Data[i] = math.Sqrt(x)
 	}
 	return t.record("sqrt", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
-		d := tensor.New(a.Value.Shape...)
+		d := t.ar.New(a.Value.Shape...)
 		for i, y := range out.Data {
 			d.Data[i] = g.Data[i] * 0.5 / y
 		}
@@ -84,12 +84,12 @@ func (t *Tape) Sqrt(a *Var) (res *Var) {
 // Backward: dL/da = g ⊙ exp(a). Local: exp(a).
 func (t *Tape) Exp(a *Var) (res *Var) {
 	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Exp(in[0]) })
-	out := tensor.New(a.Value.Shape...)
+	out := t.ar.New(a.Value.Shape...)
 	for i, x := range a.Value.Data {
 		out.Data[i] = math.Exp(x)
 	}
 	return t.record("exp", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
-		return []*tensor.Tensor{tensor.Mul(g, out)}
+		return []*tensor.Tensor{t.ar.Mul(g, out)}
 	}, func() []*tensor.Tensor { return []*tensor.Tensor{out.Clone()} })
 }
 
@@ -99,12 +99,12 @@ func (t *Tape) Exp(a *Var) (res *Var) {
 // Backward: dL/da = g / a. Local: 1/a.
 func (t *Tape) Log(a *Var) (res *Var) {
 	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Log(in[0]) })
-	out := tensor.New(a.Value.Shape...)
+	out := t.ar.New(a.Value.Shape...)
 	for i, x := range a.Value.Data {
 		out.Data[i] = math.Log(x)
 	}
 	return t.record("log", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
-		return []*tensor.Tensor{tensor.Div(g, a.Value)}
+		return []*tensor.Tensor{t.ar.Div(g, a.Value)}
 	}, func() []*tensor.Tensor {
 		return []*tensor.Tensor{tensor.Div(tensor.Ones(a.Value.Shape...), a.Value)}
 	})

@@ -8,15 +8,15 @@ import "github.com/dlearn/dlearn/engine/tensor"
 // Backward: dL/da = g·bᵀ, dL/db = aᵀ·g.
 func (t *Tape) MatMul(a, b *Var) (res *Var) {
 	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.MatMul(in[0], in[1]) })
-	out := tensor.MatMul(a.Value, b.Value)
+	out := t.ar.MatMul(a.Value, b.Value)
 	return t.record("matmul", out, []*Var{a, b}, func(g *tensor.Tensor) []*tensor.Tensor {
 		var ga, gb *tensor.Tensor
 		if a.requiresGrad {
-			ga = tensor.New(a.Value.Shape...)
+			ga = t.ar.Uninit(a.Value.Shape...)
 			tensor.MatMulInto(ga, g, b.Value, false, true, 0)
 		}
 		if b.requiresGrad {
-			gb = tensor.New(b.Value.Shape...)
+			gb = t.ar.Uninit(b.Value.Shape...)
 			tensor.MatMulInto(gb, a.Value, g, true, false, 0)
 		}
 		return []*tensor.Tensor{ga, gb}
@@ -34,12 +34,12 @@ func (t *Tape) MatMul(a, b *Var) (res *Var) {
 // C = A·Bᵀ: dA = G·B, dB = Gᵀ·A).
 func (t *Tape) BatchMatMul(a, b *Var, transA, transB bool) (res *Var) {
 	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.BatchMatMul(in[0], in[1], transA, transB) })
-	out := tensor.New(tensor.BatchMatMulShape(a.Value, b.Value, transA, transB)...)
+	out := t.ar.Uninit(tensor.BatchMatMulShape(a.Value, b.Value, transA, transB)...)
 	tensor.BatchMatMulInto(out, a.Value, b.Value, transA, transB, 0)
 	v := t.record("bmm", out, []*Var{a, b}, func(g *tensor.Tensor) []*tensor.Tensor {
 		var ga, gb *tensor.Tensor
 		if a.requiresGrad {
-			ga = tensor.New(a.Value.Shape...)
+			ga = t.ar.Uninit(a.Value.Shape...)
 			if !transA {
 				tensor.BatchMatMulInto(ga, g, b.Value, false, !transB, 0) // G·op(B)ᵀ
 			} else {
@@ -47,7 +47,7 @@ func (t *Tape) BatchMatMul(a, b *Var, transA, transB bool) (res *Var) {
 			}
 		}
 		if b.requiresGrad {
-			gb = tensor.New(b.Value.Shape...)
+			gb = t.ar.Uninit(b.Value.Shape...)
 			if !transB {
 				tensor.BatchMatMulInto(gb, a.Value, g, !transA, false, 0) // op(A)ᵀ·G
 			} else {

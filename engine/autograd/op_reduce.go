@@ -16,8 +16,8 @@ func (t *Tape) Sum(a *Var) (res *Var) {
 	for _, x := range a.Value.Data {
 		s += x
 	}
-	return t.record("sum", tensor.Scalar(s), []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
-		return []*tensor.Tensor{tensor.Full(g.Data[0], a.Value.Shape...)}
+	return t.record("sum", t.scalar(s), []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
+		return []*tensor.Tensor{t.ar.Full(g.Data[0], a.Value.Shape...)}
 	}, nil)
 }
 
@@ -35,8 +35,8 @@ func (t *Tape) Mean(a *Var) (res *Var) {
 	for _, x := range a.Value.Data {
 		s += x
 	}
-	return t.record("mean", tensor.Scalar(s/float64(n)), []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
-		return []*tensor.Tensor{tensor.Full(g.Data[0]/float64(n), a.Value.Shape...)}
+	return t.record("mean", t.scalar(s/float64(n)), []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
+		return []*tensor.Tensor{t.ar.Full(g.Data[0]/float64(n), a.Value.Shape...)}
 	}, nil)
 }
 
@@ -48,9 +48,9 @@ func (t *Tape) Mean(a *Var) (res *Var) {
 func (t *Tape) SumAxis(a *Var, axis int, keepdims bool) (res *Var) {
 	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.SumAxis(in[0], axis, keepdims) })
 	ax := normAxis("SumAxis", a.Value.Shape, axis)
-	out := tensor.SumAxis(a.Value, ax, keepdims)
+	out := t.ar.SumAxis(a.Value, ax, keepdims)
 	v := t.record("sum", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
-		return []*tensor.Tensor{tensor.ExpandAxis(g, a.Value.Shape, ax)}
+		return []*tensor.Tensor{t.ar.ExpandAxis(g, a.Value.Shape, ax)}
 	}, nil)
 	return withAttrs(v, reduceAttr(ax, keepdims))
 }
@@ -68,12 +68,12 @@ func (t *Tape) MeanAxis(a *Var, axis int, keepdims bool) (res *Var) {
 		panic("autograd: MeanAxis: axis " + strconv.Itoa(ax) + " of shape " + fmtShape(a.Value.Shape) + " is empty")
 	}
 	inv := 1 / float64(n)
-	out := tensor.SumAxis(a.Value, ax, keepdims)
+	out := t.ar.SumAxis(a.Value, ax, keepdims)
 	for i := range out.Data {
 		out.Data[i] *= inv
 	}
 	v := t.record("mean", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
-		d := tensor.ExpandAxis(g, a.Value.Shape, ax)
+		d := t.ar.ExpandAxis(g, a.Value.Shape, ax)
 		for i := range d.Data {
 			d.Data[i] *= inv
 		}
@@ -93,7 +93,7 @@ func (t *Tape) Max(a *Var) (res *Var) {
 	}
 	m, arg := tensor.MaxAxis(a.Value.Reshape(-1), 0, false)
 	return t.record("max", m, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
-		d := tensor.New(a.Value.Shape...)
+		d := t.ar.New(a.Value.Shape...)
 		d.Data[arg[0]] = g.Data[0]
 		return []*tensor.Tensor{d}
 	}, nil)
@@ -111,7 +111,7 @@ func (t *Tape) MaxAxis(a *Var, axis int, keepdims bool) (res *Var) {
 	out, arg := tensor.MaxAxis(a.Value, ax, keepdims)
 	_, n, inner := tensor.SplitAxis(a.Value.Shape, ax)
 	v := t.record("max", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
-		d := tensor.New(a.Value.Shape...)
+		d := t.ar.New(a.Value.Shape...)
 		for j, k := range arg {
 			o, i := j/inner, j%inner
 			d.Data[(o*n+k)*inner+i] = g.Data[j]

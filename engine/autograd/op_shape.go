@@ -13,9 +13,9 @@ import (
 // Backward: dL/da = gᵀ.
 func (t *Tape) Transpose(a *Var) (res *Var) {
 	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Transpose(in[0]) })
-	out := tensor.Transpose(a.Value)
+	out := t.ar.Transpose(a.Value)
 	return t.record("transpose", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
-		return []*tensor.Tensor{tensor.Transpose(g)}
+		return []*tensor.Tensor{t.ar.Transpose(g)}
 	}, nil)
 }
 
@@ -27,9 +27,9 @@ func (t *Tape) Transpose(a *Var) (res *Var) {
 func (t *Tape) Permute(a *Var, axes ...int) (res *Var) {
 	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Permute(in[0], axes...) })
 	axes = slices.Clone(axes)
-	out := tensor.Permute(a.Value, axes...)
+	out := t.ar.Permute(a.Value, axes...)
 	v := t.record("permute", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
-		return []*tensor.Tensor{tensor.Permute(g, tensor.InversePermutation(axes)...)}
+		return []*tensor.Tensor{t.ar.Permute(g, tensor.InversePermutation(axes)...)}
 	}, nil)
 	return withAttrs(v, "axes="+fmtShape(axes))
 }

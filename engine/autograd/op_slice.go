@@ -46,12 +46,12 @@ func (t *Tape) Select(a *Var, axis, i int) (res *Var) {
 func (t *Tape) take(op string, a *Var, ax int, shape []int, start, end int) *Var {
 	outer, n, inner := tensor.SplitAxis(a.Value.Shape, ax)
 	w := (end - start) * inner
-	out := tensor.New(shape...)
+	out := t.ar.New(shape...)
 	for o := range outer {
 		copy(out.Data[o*w:(o+1)*w], a.Value.Data[(o*n+start)*inner:])
 	}
 	return t.record(op, out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
-		d := tensor.New(a.Value.Shape...)
+		d := t.ar.New(a.Value.Shape...)
 		for o := range outer {
 			copy(d.Data[(o*n+start)*inner:(o*n+start)*inner+w], g.Data[o*w:(o+1)*w])
 		}

@@ -16,12 +16,12 @@ import (
 func (t *Tape) Softmax(a *Var) (res *Var) {
 	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Softmax(in[0]) })
 	n := lastAxis("Softmax", a)
-	out := tensor.New(a.Value.Shape...)
+	out := t.ar.New(a.Value.Shape...)
 	for r := 0; r < len(out.Data); r += n {
 		softmaxRow(out.Data[r:r+n], a.Value.Data[r:r+n])
 	}
 	return t.record("softmax", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
-		d := tensor.New(out.Shape...)
+		d := t.ar.New(out.Shape...)
 		for r := 0; r < len(d.Data); r += n {
 			y, gr, dr := out.Data[r:r+n], g.Data[r:r+n], d.Data[r:r+n]
 			dot := 0.0
@@ -45,12 +45,12 @@ func (t *Tape) Softmax(a *Var) (res *Var) {
 func (t *Tape) LogSoftmax(a *Var) (res *Var) {
 	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.LogSoftmax(in[0]) })
 	n := lastAxis("LogSoftmax", a)
-	out := tensor.New(a.Value.Shape...)
+	out := t.ar.New(a.Value.Shape...)
 	for r := 0; r < len(out.Data); r += n {
 		logSoftmaxRow(out.Data[r:r+n], a.Value.Data[r:r+n])
 	}
 	return t.record("log_softmax", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
-		d := tensor.New(out.Shape...)
+		d := t.ar.New(out.Shape...)
 		for r := 0; r < len(d.Data); r += n {
 			y, gr, dr := out.Data[r:r+n], g.Data[r:r+n], d.Data[r:r+n]
 			s := 0.0

@@ -75,10 +75,58 @@ type Tape struct {
 	resets []func()
 	// onBackward is the backward hook (SetBackwardHook).
 	onBackward func(st Step)
+	// ar, on a recycling tape, holds every tensor the tape's ops made
+	// (values, gradients, working memory) until Reset; nil otherwise.
+	ar *tensor.Arena
+	// spare holds the nodes of earlier steps for reuse (recycling only).
+	spare []*recorded
+	used  []*recorded
 }
 
-// NewTape returns an empty tape that records operations.
+// NewTape returns an empty tape that records operations. Values and
+// gradients it makes are ordinary tensors: they stay valid for as long as
+// anyone holds them.
 func NewTape() *Tape { return &Tape{} }
+
+// NewRecyclingTape returns a tape that records operations and reuses its
+// memory from one step to the next: at Reset, every tensor its ops made
+// since the previous Reset (op outputs, the gradients of non-parameters,
+// the backward pass's working memory), and every Var and Node it
+// recorded, go back to the tape and are handed out again by the next
+// step's ops. A training step of a fixed-shape model then allocates
+// (almost) nothing after the first.
+//
+// The contract, for the tape's owner: a Var an op returned, its Value and
+// Grad, a Node and the Steps of BackwardSteps are valid until the next
+// Reset, and must not be read, written or kept after it. Clone what must
+// outlive the step (a loss's value, a snapshot's activations). Parameters
+// and constants are never recycled: their Values are the caller's, and a
+// parameter's Grad is its own tensor (allocated once by its first backward
+// pass, then accumulated into in place), so they survive Reset.
+func NewRecyclingTape() *Tape { return &Tape{ar: tensor.NewArena()} }
+
+// NoGrad returns a tape that records nothing, like NoGradTape, but draws
+// its tensors from t's arena when t is recycling: its values are then
+// valid until t's next Reset. On other tapes it is NoGradTape().
+func (t *Tape) NoGrad() *Tape { return &Tape{noGrad: true, ar: t.ar} }
+
+// Recycling reports whether the tape reuses memory at Reset (see
+// NewRecyclingTape).
+func (t *Tape) Recycling() bool { return t.ar != nil }
+
+// Arena returns the arena a recycling tape draws its tensors from (nil for
+// other tapes): Stats tells how many had to be allocated.
+func (t *Tape) Arena() *tensor.Arena { return t.ar }
+
+// scalar returns a tensor of shape [] holding v, from the tape's arena.
+func (t *Tape) scalar(v float64) *tensor.Tensor {
+	if t.ar == nil {
+		return tensor.Scalar(v)
+	}
+	s := t.ar.Uninit()
+	s.Data[0] = v
+	return s
+}
 
 // NoGradTape returns a tape that records nothing: operations compute values
 // only, for inference.
@@ -92,8 +140,10 @@ func (t *Tape) Nodes() []*Node { return t.nodes }
 func (t *Tape) Len() int { return len(t.nodes) }
 
 // Reset forgets every recorded node so the tape can be reused for the next
-// training step. Values and gradients stay valid; working memory that only
-// the backward pass reads (a convolution's columns) is recycled.
+// training step. On a tape made by NewTape, values and gradients stay
+// valid; working memory that only the backward pass reads (a convolution's
+// columns) is recycled. On a recycling tape (NewRecyclingTape) everything
+// the tape made since the last Reset is taken back.
 func (t *Tape) Reset() {
 	for _, f := range t.resets {
 		f()
@@ -102,31 +152,54 @@ func (t *Tape) Reset() {
 	t.resets = t.resets[:0]
 	clear(t.nodes)
 	t.nodes = t.nodes[:0]
+	if t.ar != nil {
+		t.ar.Recycle()
+		for _, r := range t.used {
+			*r = recorded{}
+		}
+		t.spare = append(t.spare, t.used...)
+		clear(t.used)
+		t.used = t.used[:0]
+	}
 }
 
 // onReset registers f to run when the tape is reset.
 func (t *Tape) onReset(f func()) { t.resets = append(t.resets, f) }
 
+// records reports whether an op on inputs is recorded: the tape records
+// and an input requires a gradient.
+func (t *Tape) records(inputs []*Var) bool {
+	if t.noGrad {
+		return false
+	}
+	for _, in := range inputs {
+		if in.requiresGrad {
+			return true
+		}
+	}
+	return false
+}
+
 // record makes the Var for out and, if any input requires a gradient and
 // the tape records, the node that produced it.
 func (t *Tape) record(op string, out *tensor.Tensor, inputs []*Var,
 	backward func(g *tensor.Tensor) []*tensor.Tensor, local func() []*tensor.Tensor) *Var {
-	need := !t.noGrad
-	if need {
-		need = false
-		for _, in := range inputs {
-			if in.requiresGrad {
-				need = true
-				break
-			}
+	if !t.records(inputs) {
+		if t.ar != nil && !t.noGrad {
+			r := t.newRecorded()
+			r.v = Var{Value: out}
+			return &r.v
 		}
-	}
-	if !need {
 		return &Var{Value: out}
 	}
 	// One allocation for the output, its node and up to three inputs: the
 	// fixed cost of an op is mostly allocation.
-	r := &recorded{}
+	var r *recorded
+	if t.ar != nil {
+		r = t.newRecorded()
+	} else {
+		r = &recorded{}
+	}
 	v, n := &r.v, &r.n
 	*v = Var{Value: out, requiresGrad: true, node: n}
 	*n = Node{Index: len(t.nodes), Op: op, Out: v, backward: backward, local: local}
@@ -138,6 +211,21 @@ func (t *Tape) record(op string, out *tensor.Tensor, inputs []*Var,
 	}
 	t.nodes = append(t.nodes, n)
 	return v
+}
+
+// newRecorded returns a zero recorded from the recycling tape's spares,
+// valid until Reset.
+func (t *Tape) newRecorded() *recorded {
+	var r *recorded
+	if n := len(t.spare); n > 0 {
+		r = t.spare[n-1]
+		t.spare[n-1] = nil
+		t.spare = t.spare[:n-1]
+	} else {
+		r = &recorded{}
+	}
+	t.used = append(t.used, r)
+	return r
 }
 
 // recorded is an op's output with its node, allocated together.

@@ -6,6 +6,11 @@ import (
 
 // Var is a value in a computation: a leaf (a constant input or a trainable
 // parameter) or the output of an operation recorded on a tape.
+//
+// An op's output Var, its Value and its Grad live as long as they are
+// held, except on a recycling tape (NewRecyclingTape): there they are
+// valid until the tape's next Reset. Leaves are the caller's and are never
+// recycled; neither is a parameter's Grad.
 type Var struct {
 	// Value is the forward value. Optimizers update parameters in place.
 	Value *tensor.Tensor

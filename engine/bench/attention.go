@@ -63,7 +63,7 @@ func NewAttention(seed uint64) *Attention {
 		FF1:  nn.NewDense("ffn1", AttnDim, AttnFF, prng),
 		FF2:  nn.NewDense("ffn2", AttnFF, AttnDim, prng),
 		x:    autograd.Const("x", x),
-		tp:   autograd.NewTape(),
+		tp:   autograd.NewRecyclingTape(),
 		opt:  mustOptim("adam", AttnLR),
 	}
 	w.target = autograd.Const("target", target)

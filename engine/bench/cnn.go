@@ -61,7 +61,7 @@ func newCNN(seed uint64, x *tensor.Tensor, labels []int, batch int, lr float64, 
 		W2:  newParam("conv2.W", rng, cnnC1*9, 2, cnnC2, cnnC1, 3, 3),
 		B2:  newParam("conv2.b", rng, 0, 0, cnnC2),
 		Out: nn.NewDense("dense", cnnC2*7*7, 10, rng),
-		tp:  autograd.NewTape(),
+		tp:  autograd.NewRecyclingTape(),
 		opt: mustOptim("momentum", lr, optim.WithMomentum(CNNMomentum)),
 	}
 	w.params = append([]*autograd.Var{w.W1, w.B1, w.W2, w.B2}, w.Out.Params()...)

@@ -40,13 +40,13 @@ func NewGAN(seed uint64) *GAN {
 	ring := data.Ring(seed, ganPool*GANBatch)
 	rng := tensor.NewRNG(seed + 1)
 	w := &GAN{
-		ones:   autograd.Const("ones", tensor.Ones(GANBatch, 1)),
-		zeros:  autograd.Const("zeros", tensor.New(GANBatch, 1)),
-		tp:     autograd.NewTape(),
-		noGrad: autograd.NoGradTape(),
-		optG:   mustOptim("adam", GANLR, optim.WithBetas(GANBeta1, 0.999)),
-		optD:   mustOptim("adam", GANLR, optim.WithBetas(GANBeta1, 0.999)),
+		ones:  autograd.Const("ones", tensor.Ones(GANBatch, 1)),
+		zeros: autograd.Const("zeros", tensor.New(GANBatch, 1)),
+		tp:    autograd.NewRecyclingTape(),
+		optG:  mustOptim("adam", GANLR, optim.WithBetas(GANBeta1, 0.999)),
+		optD:  mustOptim("adam", GANLR, optim.WithBetas(GANBeta1, 0.999)),
 	}
+	w.noGrad = w.tp.NoGrad() // G's points for D's step live until the next Reset
 	w.G = mlp3("G", 2, rng)
 	w.D = mlp3("D", 1, rng)
 	for i := range 3 {
@@ -93,11 +93,12 @@ func (w *GAN) Step() float64 {
 		tp.BCEWithLogits(run(tp, w.D, real), w.ones),
 		tp.BCEWithLogits(run(tp, w.D, fake), w.zeros))
 	update(tp, lossD, w.optD, w.paramD)
+	ld := lossD.Item() // lossD is recycled by the next Reset
 
 	tp.Reset()
 	lossG := tp.BCEWithLogits(run(tp, w.D, run(tp, w.G, z2)), w.ones)
 	update(tp, lossG, w.optG, w.paramG)
-	return lossD.Item() + lossG.Item()
+	return ld + lossG.Item()
 }
 
 // Sample returns n points drawn from G, as [n 2].

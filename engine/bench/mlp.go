@@ -40,7 +40,7 @@ func NewMLP(seed uint64, lr float64) *MLP {
 		L2:  nn.NewDense("dense2", MLPHidden, MLPHidden, rng),
 		L3:  nn.NewDense("dense3", MLPHidden, data.SpiralArms, rng),
 		Set: set,
-		tp:  autograd.NewTape(),
+		tp:  autograd.NewRecyclingTape(),
 		opt: mustOptim("adam", lr),
 	}
 	for _, d := range []*nn.Dense{w.L1, w.L2, w.L3} {

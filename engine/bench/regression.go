@@ -36,7 +36,7 @@ func NewLinreg(seed uint64, lr float64) *Linreg {
 	d := nn.NewDense("dense", 1, 1, rng)
 	return &Linreg{
 		Dense: d, X: x, Y: y,
-		tp:      autograd.NewTape(),
+		tp:      autograd.NewRecyclingTape(),
 		opt:     mustOptim("sgd", lr),
 		params:  d.Params(),
 		batches: newEpochBatches(x, y, nil, RegressionBatch, tensor.NewRNG(seed+2)),
@@ -78,7 +78,7 @@ func NewLogreg(seed uint64, lr float64) *Logreg {
 	d := nn.NewDense("dense", 2, 1, rng)
 	return &Logreg{
 		Dense: d, X: x, Y: y,
-		tp:      autograd.NewTape(),
+		tp:      autograd.NewRecyclingTape(),
 		opt:     mustOptim("sgd", lr),
 		params:  d.Params(),
 		batches: newEpochBatches(x, y, nil, RegressionBatch, nil),

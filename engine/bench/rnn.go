@@ -51,7 +51,7 @@ func NewRNN(seed uint64) *RNN {
 		Bh:   newParam("rnn.b", rng, 0, 0, RNNHidden),
 		Head: nn.NewDense("head", RNNHidden, 1, rng),
 		h0:   autograd.Const("h0", tensor.New(RNNBatch, RNNHidden)),
-		tp:   autograd.NewTape(),
+		tp:   autograd.NewRecyclingTape(),
 		opt:  mustOptim("adam", RNNLR),
 	}
 	w.params = append([]*autograd.Var{w.Wxh, w.Whh, w.Bh}, w.Head.Params()...)

@@ -91,8 +91,9 @@ func mnistImages(s *GoMNIST.Set, limit int) (*Images, error) {
 	im := &Images{Set: Set{X: tensor.New(n, 1, ImageH, ImageW), Labels: make([]int, n), Classes: 10}, Source: "mnist"}
 	const px = ImageH * ImageW
 	for i := range n {
-		for j, b := range s.Images[i] {
-			im.X.Data[i*px+j] = float64(b) / 255
+		dst := im.X.Data[i*px : (i+1)*px]
+		for j, b := range s.Images[i][:px] {
+			dst[j] = pixelLevel[b]
 		}
 		if s.Labels[i] > 9 {
 			return nil, fmt.Errorf("label %d of image %d is not a digit", s.Labels[i], i)

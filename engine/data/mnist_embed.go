@@ -35,7 +35,7 @@ const MNISTAttribution = "MNIST handwritten digits by Yann LeCun, Corinna Cortes
 // and limitTest images (1 ≤ limit ≤ the embedded count).
 func embeddedSets(limitTrain, limitTest int) (train, test *Images, err error) {
 	read := func(images, labels string, limit int) (*Images, error) {
-		s, err := readEmbeddedSet(images, labels)
+		s, err := readEmbeddedSet(images, labels, limit)
 		if err != nil {
 			return nil, fmt.Errorf("data: embedded MNIST %s: %w", images, err)
 		}
@@ -55,12 +55,19 @@ func embeddedSets(limitTrain, limitTest int) (train, test *Images, err error) {
 	return train, test, nil
 }
 
-func readEmbeddedSet(images, labels string) (*GoMNIST.Set, error) {
-	ib, err := gunzipEmbedded(images)
+// readEmbeddedSet reads the first limit images and labels of an embedded
+// pair (all of them when limit ≤ 0): only that much of each file is
+// decompressed.
+func readEmbeddedSet(images, labels string, limit int) (*GoMNIST.Set, error) {
+	imax, lmax := -1, -1
+	if limit > 0 {
+		imax, lmax = 16+limit*ImageH*ImageW, 8+limit
+	}
+	ib, err := gunzipEmbedded(images, imax)
 	if err != nil {
 		return nil, err
 	}
-	lb, err := gunzipEmbedded(labels)
+	lb, err := gunzipEmbedded(labels, lmax)
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +75,13 @@ func readEmbeddedSet(images, labels string) (*GoMNIST.Set, error) {
 		return nil, fmt.Errorf("not an IDX image and label file pair")
 	}
 	n, rows, cols := int(binary.BigEndian.Uint32(ib[4:])), int(binary.BigEndian.Uint32(ib[8:])), int(binary.BigEndian.Uint32(ib[12:]))
-	if len(ib) != 16+n*rows*cols || int(binary.BigEndian.Uint32(lb[4:])) != n || len(lb) != 8+n {
+	if int(binary.BigEndian.Uint32(lb[4:])) != n {
+		return nil, fmt.Errorf("sizes do not match their headers")
+	}
+	if limit > 0 && limit < n {
+		n = limit
+	}
+	if len(ib) != 16+n*rows*cols || len(lb) != 8+n {
 		return nil, fmt.Errorf("sizes do not match their headers")
 	}
 	s := &GoMNIST.Set{NRow: rows, NCol: cols, Images: make([]GoMNIST.RawImage, n), Labels: make([]GoMNIST.Label, n)}
@@ -80,7 +93,9 @@ func readEmbeddedSet(images, labels string) (*GoMNIST.Set, error) {
 	return s, nil
 }
 
-func gunzipEmbedded(name string) ([]byte, error) {
+// gunzipEmbedded returns the first max bytes of the embedded file name
+// decompressed (all of it when max < 0).
+func gunzipEmbedded(name string, max int) ([]byte, error) {
 	raw, err := embeddedMNIST.ReadFile("mnist/" + name)
 	if err != nil {
 		return nil, err
@@ -89,5 +104,13 @@ func gunzipEmbedded(name string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return io.ReadAll(zr)
+	if max < 0 {
+		return io.ReadAll(zr)
+	}
+	b := make([]byte, max)
+	n, err := io.ReadFull(zr, b)
+	if err == io.ErrUnexpectedEOF || err == io.EOF {
+		err = nil // a shorter file: the header check tells
+	}
+	return b[:n], err
 }

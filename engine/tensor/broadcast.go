@@ -121,14 +121,16 @@ func Map(a *Tensor, f func(float64) float64) *Tensor {
 // of the given shape. It is the adjoint of broadcasting shape to g.Shape and
 // is what every broadcasting op uses in its backward pass. It panics if
 // shape does not broadcast to g.Shape.
-func SumTo(g *Tensor, shape []int) *Tensor {
+func SumTo(g *Tensor, shape []int) *Tensor { return sumTo(nil, g, shape) }
+
+func sumTo(ar *Arena, g *Tensor, shape []int) *Tensor {
 	if slices.Equal(g.Shape, shape) {
-		return g.Clone()
+		return ar.Clone(g)
 	}
 	if !slices.Equal(BroadcastShape("SumTo", shape, g.Shape), g.Shape) {
 		panic(fmt.Sprintf("tensor: SumTo: shape %v does not broadcast to %v", shape, g.Shape))
 	}
-	out := New(shape...)
+	out := ar.New(shape...)
 	if len(g.Data) == 0 {
 		return out
 	}

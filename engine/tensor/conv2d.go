@@ -56,22 +56,26 @@ func Conv2DInto(g ConvGeom, out, col, x, w, b *Tensor) {
 // summed in image order, so the result does not depend on the number of
 // cores. It panics if the shapes do not match the geometry g.
 func Conv2DBackward(g ConvGeom, gout, col, w *Tensor, needX, needW, needB bool) (dx, dw, db *Tensor) {
+	return conv2DBackward(nil, g, gout, col, w, needX, needW, needB)
+}
+
+func conv2DBackward(ar *Arena, g ConvGeom, gout, col, w *Tensor, needX, needW, needB bool) (dx, dw, db *Tensor) {
 	k, l := g.C*g.KH*g.KW, g.OH*g.OW
 	MustSameShape("Conv2DBackward", gout, &Tensor{Shape: g.OutShape()})
 	MustSameShape("Conv2DBackward", col, &Tensor{Shape: []int{g.N, k, l}})
 	var parts []float64 // per-image weight gradients [N, F·k]
 	if needW {
-		parts = make([]float64, g.N*g.F*k)
+		parts = ar.Floats(g.N * g.F * k)
 	}
 	if needX {
-		dx = New(g.N, g.C, g.H, g.W)
+		dx = ar.New(g.N, g.C, g.H, g.W)
 	}
 	img := g.C * g.H * g.W
 	parallelFor(g.N, g.N*k*l*g.F*2, func(lo, hi int) {
 		var dcol []float64
 		if needX {
-			dcol = Scratch(k * l) // fully written by the beta = 0 product
-			defer ReleaseScratch(dcol)
+			dcol = ar.take(k * l) // fully written by the beta = 0 product
+			defer ar.give(dcol)
 		}
 		for n := lo; n < hi; n++ {
 			gn := gout.Data[n*g.F*l : (n+1)*g.F*l]
@@ -85,7 +89,7 @@ func Conv2DBackward(g ConvGeom, gout, col, w *Tensor, needX, needW, needB bool) 
 		}
 	})
 	if needW {
-		dw = New(w.Shape...)
+		dw = ar.New(w.Shape...)
 		for n := range g.N {
 			for i, v := range parts[n*g.F*k : (n+1)*g.F*k] {
 				dw.Data[i] += v
@@ -93,7 +97,7 @@ func Conv2DBackward(g ConvGeom, gout, col, w *Tensor, needX, needW, needB bool) 
 		}
 	}
 	if needB {
-		db = New(g.F)
+		db = ar.New(g.F)
 		for n := range g.N {
 			for f := range g.F {
 				s := 0.0

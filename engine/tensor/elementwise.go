@@ -18,40 +18,43 @@ var arithNames = [...]string{"Add", "Sub", "Mul", "Div", "BroadcastTo"}
 
 // Add returns a + b with NumPy broadcasting as a new tensor. It panics,
 // naming both shapes, if they do not broadcast.
-func Add(a, b *Tensor) *Tensor { return arithmetic(opAdd, a, b) }
+func Add(a, b *Tensor) *Tensor { return arithmetic(nil, opAdd, a, b) }
 
 // Sub returns a − b with NumPy broadcasting as a new tensor. It panics,
 // naming both shapes, if they do not broadcast.
-func Sub(a, b *Tensor) *Tensor { return arithmetic(opSub, a, b) }
+func Sub(a, b *Tensor) *Tensor { return arithmetic(nil, opSub, a, b) }
 
 // Mul returns the element-wise product a ⊙ b with NumPy broadcasting as a
 // new tensor. It panics, naming both shapes, if they do not broadcast.
-func Mul(a, b *Tensor) *Tensor { return arithmetic(opMul, a, b) }
+func Mul(a, b *Tensor) *Tensor { return arithmetic(nil, opMul, a, b) }
 
 // Div returns the element-wise quotient a / b with NumPy broadcasting as a
 // new tensor. It panics, naming both shapes, if they do not broadcast.
-func Div(a, b *Tensor) *Tensor { return arithmetic(opDiv, a, b) }
+func Div(a, b *Tensor) *Tensor { return arithmetic(nil, opDiv, a, b) }
 
 // BroadcastTo returns a copied into a new tensor of the given shape by
 // NumPy broadcasting. It panics if a's shape does not broadcast to shape.
-func BroadcastTo(a *Tensor, shape ...int) *Tensor {
+func BroadcastTo(a *Tensor, shape ...int) *Tensor { return broadcastTo(nil, a, shape) }
+
+func broadcastTo(ar *Arena, a *Tensor, shape []int) *Tensor {
 	if !slices.Equal(BroadcastShape("BroadcastTo", shape, a.Shape), shape) {
 		panic("tensor: BroadcastTo: shape " + shapeString(a.Shape) + " does not broadcast to " + shapeString(shape))
 	}
-	return arithmetic(opRight, New(shape...), a)
+	return arithmetic(ar, opRight, ar.Uninit(shape...), a)
 }
 
 // arithmetic evaluates op over the broadcast of a and b. Axes are first
 // coalesced (size-1 axes dropped, adjacent axes merged where both operands
-// stay contiguous), so most broadcasts run as a few long inner loops.
-func arithmetic(op arith, a, b *Tensor) *Tensor {
+// stay contiguous), so most broadcasts run as a few long inner loops. The
+// result comes from ar (a new tensor when ar is nil).
+func arithmetic(ar *Arena, op arith, a, b *Tensor) *Tensor {
 	if slices.Equal(a.Shape, b.Shape) {
-		out := New(a.Shape...)
+		out := ar.Uninit(a.Shape...)
 		arithInner(op, out.Data, a.Data, 1, b.Data, 1)
 		return out
 	}
 	shape := BroadcastShape(arithNames[op], a.Shape, b.Shape)
-	out := New(shape...)
+	out := ar.Uninit(shape...)
 	if len(out.Data) == 0 {
 		return out
 	}
@@ -229,8 +232,10 @@ func AddInto(dst, src *Tensor) {
 }
 
 // Scaled returns c·a as a new tensor.
-func Scaled(a *Tensor, c float64) *Tensor {
-	out := New(a.Shape...)
+func Scaled(a *Tensor, c float64) *Tensor { return scaled(nil, a, c) }
+
+func scaled(ar *Arena, a *Tensor, c float64) *Tensor {
+	out := ar.Uninit(a.Shape...)
 	for i, x := range a.Data {
 		out.Data[i] = c * x
 	}

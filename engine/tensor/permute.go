@@ -5,28 +5,38 @@ import "fmt"
 // Permute returns a new tensor whose axis i is a's axis axes[i] (NumPy
 // transpose with axes). It panics if axes is not a permutation of
 // 0 … a.Dims()−1.
-func Permute(a *Tensor, axes ...int) *Tensor {
+func Permute(a *Tensor, axes ...int) *Tensor { return permute(nil, a, axes, "Permute") }
+
+func permute(ar *Arena, a *Tensor, axes []int, op string) *Tensor {
 	r := len(a.Shape)
 	if len(axes) != r {
-		panic(fmt.Sprintf("tensor: Permute: axes %v for shape %v", axes, a.Shape))
+		panic(fmt.Sprintf("tensor: %s: axes %v for shape %v", op, axes, a.Shape))
 	}
-	seen := make([]bool, r)
-	shape := make([]int, r)
+	var seenBuf [8]bool
+	var shapeBuf, stBuf [8]int
+	seen, shape, st := seenBuf[:0], shapeBuf[:0], stBuf[:0]
+	if r > len(seenBuf) {
+		seen, shape, st = make([]bool, 0, r), make([]int, 0, r), make([]int, 0, r)
+	}
+	seen, shape, st = seen[:r], shape[:r], st[:r]
 	for i, ax := range axes {
 		if ax < 0 || ax >= r || seen[ax] {
-			panic(fmt.Sprintf("tensor: Permute: axes %v are not a permutation for shape %v", axes, a.Shape))
+			panic(fmt.Sprintf("tensor: %s: axes %v are not a permutation for shape %v", op, axes, a.Shape))
 		}
 		seen[ax] = true
 		shape[i] = a.Shape[ax]
 	}
-	out := New(shape...)
+	out := ar.Uninit(shape...)
 	if len(out.Data) == 0 {
 		return out
 	}
-	src := contiguousStrides(a.Shape)
-	st := make([]int, r) // stride in a of each output axis
+	// st: the stride in a of each output axis
 	for i, ax := range axes {
-		st[i] = src[ax]
+		s := 1
+		for _, d := range a.Shape[ax+1:] {
+			s *= d
+		}
+		st[i] = s
 	}
 	if r == 0 {
 		out.Data[0] = a.Data[0]

@@ -5,10 +5,12 @@ package tensor
 // the flat index into x of the first maximum of its window (what the
 // backward pass routes the gradient to). It panics if x's shape differs
 // from the geometry's.
-func MaxPool2D(g ConvGeom, x *Tensor) (*Tensor, []int32) {
+func MaxPool2D(g ConvGeom, x *Tensor) (*Tensor, []int32) { return maxPool2D(nil, g, x) }
+
+func maxPool2D(ar *Arena, g ConvGeom, x *Tensor) (*Tensor, []int32) {
 	g.mustInput("MaxPool2D", x)
-	out := New(g.N, g.C, g.OH, g.OW)
-	arg := make([]int32, len(out.Data))
+	out := ar.Uninit(g.N, g.C, g.OH, g.OW) // every element is written
+	arg := ar.Int32s(len(out.Data))
 	parallelFor(g.N*g.C, len(out.Data)*g.KH*g.KW, func(lo, hi int) {
 		if g.KH == 2 && g.KW == 2 && g.Stride == 2 {
 			g.maxPool2x2(x.Data, out.Data, arg, lo, hi)

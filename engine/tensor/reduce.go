@@ -35,9 +35,11 @@ func ReducedShape(shape []int, axis int, keepdims bool) []int {
 
 // SumAxis returns the sum of a along axis, dropping that axis unless
 // keepdims. It panics if axis is not in [0, a.Dims()).
-func SumAxis(a *Tensor, axis int, keepdims bool) *Tensor {
+func SumAxis(a *Tensor, axis int, keepdims bool) *Tensor { return sumAxis(nil, a, axis, keepdims) }
+
+func sumAxis(ar *Arena, a *Tensor, axis int, keepdims bool) *Tensor {
 	outer, n, inner := SplitAxis(a.Shape, axis)
-	out := New(ReducedShape(a.Shape, axis, keepdims)...)
+	out := ar.New(ReducedShape(a.Shape, axis, keepdims)...)
 	for o := range outer {
 		dst := out.Data[o*inner : (o+1)*inner]
 		for k := range n {
@@ -82,12 +84,14 @@ func MaxAxis(a *Tensor, axis int, keepdims bool) (*Tensor, []int) {
 // of shape where every slice along axis is a copy of g (g has shape with
 // axis removed or kept as 1; only its size matters). It panics if the
 // sizes do not match.
-func ExpandAxis(g *Tensor, shape []int, axis int) *Tensor {
+func ExpandAxis(g *Tensor, shape []int, axis int) *Tensor { return expandAxis(nil, g, shape, axis) }
+
+func expandAxis(ar *Arena, g *Tensor, shape []int, axis int) *Tensor {
 	outer, n, inner := SplitAxis(shape, axis)
 	if len(g.Data) != outer*inner {
 		panic(fmt.Sprintf("tensor: ExpandAxis: shape %v does not reduce %v along axis %d", g.Shape, shape, axis))
 	}
-	out := New(shape...)
+	out := ar.Uninit(shape...)
 	for o := range outer {
 		src := g.Data[o*inner : (o+1)*inner]
 		for k := range n {

@@ -2,6 +2,7 @@ package cnn
 
 import (
 	"slices"
+	"sync"
 
 	"github.com/dlearn/dlearn/engine/autograd"
 	"github.com/dlearn/dlearn/engine/data"
@@ -19,13 +20,14 @@ const evalsPerEpoch = 10
 // optimizer and the loop over training steps, plus the test-set
 // measurements taken so far and the test digit under inspection.
 type machine struct {
-	train, test *data.Images
-	net         *net
-	params      []*autograd.Var
-	opt         optim.Optimizer
-	loop        trainer.Loop
-	xb          *tensor.Tensor // the current step's images
-	yb          []int          // and labels
+	train  *data.PackedImages
+	test   *data.Images
+	net    *net
+	params []*autograd.Var
+	opt    optim.Optimizer
+	loop   trainer.Loop
+	xb     *tensor.Tensor // the current step's images
+	yb     []int          // and labels
 
 	evals   []evaluation // the test set at step 0, every evalEvery steps and at the end of every epoch
 	pending *probe       // the measurement in progress, a chunk per step
@@ -49,9 +51,50 @@ func newMachine(seed uint64, s lessons.Settings) *machine {
 		N: d.train.Len(), Batch: s.Int("batch"), Epochs: s.Int("epochs"), ShuffleSeed: seed,
 		Params: m.params, Start: m.startStep, Opt: m.opt,
 		Watch: trainer.Watch{Jump: -1}, // a large rate's jump goes on to the dead units this lesson shows
+		// Steps reuse one tape's memory: compact copies what outlives a
+		// step before the next one begins.
+		Recycle: true,
 	}
-	m.evals = []evaluation{n.evaluate(d.test, 0)}
+	m.evals = []evaluation{untrained(seed, s.Int("filters"), d.test, n)}
 	return m
+}
+
+// untrainedCache holds the measurement of the untrained network, which
+// depends only on the seed, the filters and the digits: a run is
+// restarted, stepped back to its start and looked ahead from its start
+// (for a question's answer) often, and each new machine would otherwise
+// measure the whole test set again.
+var untrainedCache struct {
+	sync.Mutex
+	m map[untrainedKey]evaluation
+}
+
+type untrainedKey struct {
+	seed    uint64
+	filters int
+	test    *data.Images
+}
+
+// untrained returns n's measurement on test at step 0, n being the
+// untrained network of seed and filters; evaluations are never modified
+// once made, so the cached one is shared.
+func untrained(seed uint64, filters int, test *data.Images, n *net) evaluation {
+	k := untrainedKey{seed, filters, test}
+	c := &untrainedCache
+	c.Lock()
+	e, ok := c.m[k]
+	c.Unlock()
+	if ok {
+		return e
+	}
+	e = n.evaluate(test, 0)
+	c.Lock()
+	defer c.Unlock()
+	if c.m == nil {
+		c.m = map[untrainedKey]evaluation{}
+	}
+	c.m[k] = e
+	return e
 }
 
 // evalEvery is the number of training steps between test measurements.
@@ -89,11 +132,12 @@ const opsPerStep = 2*10 + 1
 // what the scenes between steps read (the loss), after noting the share of
 // a2 that was positive. The full cursor keeps every activation, gradient
 // and im2col buffer of the step alive, about 0.6 MB, and each snapshot
-// copies it.
+// copies it. The loss is copied, not shared: the step's tape is recycled
+// by the next step (Loop.Recycle).
 func (m *machine) compact() {
 	cur := &m.loop.Cur
 	m.alive = share(cur.Tape.Nodes()[3].Out.Value.Data, func(x float64) bool { return x > 0 })
-	*cur = trainer.Cursor{Tape: autograd.NewTape(), Loss: cur.Loss.Detach(), Phase: trainer.Updated}
+	*cur = cur.Settled()
 }
 
 // startStep records one forward pass on the batch rows and returns it with

@@ -3,6 +3,7 @@ package cnn
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/dlearn/dlearn/engine/data"
 	"github.com/dlearn/dlearn/engine/tensor"
@@ -41,11 +42,13 @@ func maxAbs(vs []float64) float64 {
 
 // mapsPanel shows item n of t [N C H W] as one tile per channel, "ch 1"
 // … "ch C". Signed maps (before a ReLU, gradients) use a diverging scale
-// around 0; the others run from 0 to their largest value.
+// around 0; the others run from 0 to their largest value. The panel holds
+// a copy: a scene never changes once made, and t may be a step's value,
+// which the next step's tape reuses (Loop.Recycle).
 func mapsPanel(title string, t *tensor.Tensor, n int, signed bool) scene.Panel {
 	c, h, w := t.Shape[1], t.Shape[2], t.Shape[3]
 	im := &scene.Image{Rows: h, Cols: w, Signed: signed}
-	all := t.Data[n*c*h*w : (n+1)*c*h*w]
+	all := slices.Clone(t.Data[n*c*h*w : (n+1)*c*h*w])
 	for k := range c {
 		im.Tiles = append(im.Tiles, all[k*h*w:(k+1)*h*w])
 		im.Captions = append(im.Captions, fmt.Sprintf("ch %d", k+1))
@@ -58,10 +61,11 @@ func mapsPanel(title string, t *tensor.Tensor, n int, signed bool) scene.Panel {
 }
 
 // rowsPanel shows item n of a [N C·H·W] tensor (a flattened map) as one
-// tile with a row per channel, the way Flatten lines the numbers up.
+// tile with a row per channel, the way Flatten lines the numbers up (a
+// copy, as mapsPanel's).
 func rowsPanel(title string, t *tensor.Tensor, n, channels int, signed bool) scene.Panel {
 	w := t.Shape[1] / channels
-	row := t.Data[n*t.Shape[1] : (n+1)*t.Shape[1]]
+	row := slices.Clone(t.Data[n*t.Shape[1] : (n+1)*t.Shape[1]])
 	im := &scene.Image{Rows: channels, Cols: w, Tiles: [][]float64{row}, Signed: signed, Max: maxAbs(row)}
 	if signed {
 		im.Min = -im.Max
@@ -104,7 +108,7 @@ func digitPanel(title string, img []float64, caption string, saliency []float64,
 // barsPanel shows one value per class with the true class highlighted.
 func barsPanel(title string, values []float64, label int) scene.Panel {
 	return scene.Panel{Kind: scene.KindBars, Title: title, Bars: &scene.Bars{
-		Labels: digitLabels, Values: values, Highlight: label,
+		Labels: digitLabels, Values: slices.Clone(values), Highlight: label,
 	}}
 }
 

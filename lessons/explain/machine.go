@@ -93,6 +93,7 @@ func newMachine(seed uint64, s lessons.Settings) *machine {
 	m.loop = trainer.Loop{
 		N: train.Len(), Batch: Batch, Epochs: 1, ShuffleSeed: seed,
 		Params: m.params, Start: m.startStep,
+		Recycle: true, // Advance keeps a copy of the loss, nothing else of a step
 	}
 	return m
 }
@@ -145,7 +146,7 @@ func (m *machine) Advance(g lessons.Granularity) {
 		if m.loop.Cur.Phase == trainer.Updated && m.loop.Cur.Tape.Len() > 0 {
 			// Let the finished step's tape go: snapshots stay small.
 			cur := &m.loop.Cur
-			*cur = trainer.Cursor{Tape: autograd.NewTape(), Loss: cur.Loss.Detach(), Phase: trainer.Updated}
+			*cur = cur.Settled() // a copy of the loss: the tape is recycled (Loop.Recycle)
 		}
 		if !m.loop.Done() || m.loop.Diverged {
 			return

@@ -44,7 +44,8 @@ func newMachine(seed uint64, s lessons.Settings) *machine {
 	m.loop = trainer.Loop{
 		N: c.train.Len(), Batch: s.Int("batch"), Epochs: s.Int("epochs"), ShuffleSeed: seed,
 		Params: m.params, Start: m.startStep,
-		Watch: trainer.Watch{Jump: -1}, // a large rate's jump goes on to the dead units the goal names
+		Watch:   trainer.Watch{Jump: -1}, // a large rate's jump goes on to the dead units the goal names
+		Recycle: true,                    // Advance keeps a copy of the loss, nothing else of a step
 	}
 	m.evals = []evaluation{untrained(n, seed, s.Int("filters"))}
 	return m
@@ -106,7 +107,7 @@ func (m *machine) Advance(g lessons.Granularity) {
 	if m.loop.Cur.Phase == trainer.Updated && m.loop.Cur.Tape.Len() > 0 {
 		// Let the finished step's tape go: snapshots stay small.
 		cur := &m.loop.Cur
-		*cur = trainer.Cursor{Tape: autograd.NewTape(), Loss: cur.Loss.Detach(), Phase: trainer.Updated}
+		*cur = cur.Settled() // a copy of the loss: the tape is recycled (Loop.Recycle)
 	}
 }
 

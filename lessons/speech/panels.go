@@ -3,6 +3,7 @@ package speech
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/dlearn/dlearn/engine/autograd"
 	"github.com/dlearn/dlearn/engine/data/speech"
@@ -159,10 +160,11 @@ func mapsPanel(title string, t *tensor.Tensor, n int, signed bool) scene.Panel {
 }
 
 // rowsPanel shows item n of a flattened [N C·H·W] tensor, a row per
-// channel.
+// channel. The panel holds a copy: a scene never changes once made, and t
+// may be a step's value, which the next step's tape reuses (Loop.Recycle).
 func rowsPanel(title string, t *tensor.Tensor, n, channels int, signed bool) scene.Panel {
 	w := t.Shape[1] / channels
-	row := t.Data[n*t.Shape[1] : (n+1)*t.Shape[1]]
+	row := slices.Clone(t.Data[n*t.Shape[1] : (n+1)*t.Shape[1]])
 	im := &scene.Image{Rows: channels, Cols: w, Tiles: [][]float64{row}, Signed: signed, Max: maxAbs(row)}
 	if signed {
 		im.Min = -im.Max
@@ -184,8 +186,9 @@ func kernelsPanel(title string, w *tensor.Tensor) scene.Panel {
 	return scene.Panel{Kind: scene.KindImage, Title: title, Image: im}
 }
 
+// barsPanel shows values (copied, as rowsPanel's) as the ten digits' bars.
 func barsPanel(title string, values []float64, label int) scene.Panel {
-	return scene.Panel{Kind: scene.KindBars, Title: title, Bars: &scene.Bars{Labels: digitLabels, Values: values, Highlight: label}}
+	return scene.Panel{Kind: scene.KindBars, Title: title, Bars: &scene.Bars{Labels: digitLabels, Values: slices.Clone(values), Highlight: label}}
 }
 
 // curvesPanel is the batch loss of every step and the test set's loss and

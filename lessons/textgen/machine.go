@@ -140,6 +140,7 @@ func newMachine(seed uint64, cfg config) *machine {
 		N: windows(text.train), Batch: Batch, Epochs: cfg.epochs, ShuffleSeed: seed,
 		Params: m.params, Start: m.startStep,
 		EndEpoch: func() { m.evals = append(m.evals, m.evaluate()) },
+		Recycle:  true, // compact keeps a copy of the loss, nothing else of a step
 	}
 	key := startKey{seed, cfg.temperature, cfg.topK}
 	if s, ok := starts.Load(key); ok {
@@ -207,7 +208,7 @@ const opsPerStep = 2*56 + 1
 // holds it cannot be saved.
 func (m *machine) compact() {
 	cur := &m.loop.Cur
-	*cur = trainer.Cursor{Tape: autograd.NewTape(), Loss: cur.Loss.Detach(), Phase: trainer.Updated}
+	*cur = cur.Settled() // a copy of the loss: the tape is recycled (Loop.Recycle)
 	m.logits = nil
 }
 

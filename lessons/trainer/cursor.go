@@ -60,7 +60,17 @@ type Cursor struct {
 // tape and returns the loss; update applies the optimizer. The first
 // forward node is revealed.
 func (c *Cursor) Begin(build func(tp *autograd.Tape) *autograd.Var, update func()) {
-	c.Tape = autograd.NewTape()
+	c.BeginOn(autograd.NewTape(), build, update)
+}
+
+// BeginOn is Begin on the tape tp, reset first: with a recycling tape
+// (autograd.NewRecyclingTape) every value, gradient and Step of the
+// step is valid only until tp is reset again, at the next BeginOn. The
+// caller must then copy whatever outlives the step (the Loop's Losses are
+// copies already).
+func (c *Cursor) BeginOn(tp *autograd.Tape, build func(tp *autograd.Tape) *autograd.Var, update func()) {
+	tp.Reset()
+	c.Tape = tp
 	c.Loss = build(c.Tape)
 	c.Phase = Forward
 	c.Fwd = 1
@@ -159,6 +169,20 @@ func (c *Cursor) GradSoFar(v *autograd.Var) []float64 {
 		}
 	}
 	return g
+}
+
+// Settled returns the cursor of a finished step reduced to what the scenes
+// between steps read: the Updated phase and a copy of the loss, on an
+// empty tape. A lesson keeps it instead of the full cursor, whose tape
+// holds every activation and gradient of the step (and which a recycling
+// Loop reuses at the next step), so its snapshots stay small, can be
+// saved, and share nothing with the next step.
+func (c *Cursor) Settled() Cursor {
+	loss := c.Loss
+	if loss != nil {
+		loss = autograd.Const(loss.Name, loss.Value.Clone())
+	}
+	return Cursor{Tape: autograd.NewTape(), Loss: loss, Phase: Updated}
 }
 
 // Finish runs the rest of the step (whatever is left of forward, backward

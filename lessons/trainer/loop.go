@@ -66,6 +66,20 @@ type Loop struct {
 	// updated is the autopsy of the update just applied, if it left a
 	// parameter non-finite.
 	updated *scene.Autopsy
+
+	// Recycle, set by a lesson before the run, records every training
+	// step on one recycling tape (autograd.NewRecyclingTape), so a step
+	// allocates almost nothing once the first has run. It is the lesson's
+	// promise that nothing of a step's tape (Cur.Tape's values and
+	// gradients, Cur.Loss, Cur.Steps) is read after the next step begins:
+	// a lesson that keeps them between steps, or whose snapshots hold
+	// Cur, must replace Cur with copies once a step is over (as cnn's
+	// compact does). Ignored in mine mode, whose reports keep the step's
+	// tensors.
+	Recycle bool
+	// tape is the recycling tape; it belongs to this loop and is neither
+	// saved in snapshots nor taken from one (see Restore).
+	tape *autograd.Tape
 }
 
 // Done reports whether the run has finished or diverged.
@@ -141,7 +155,14 @@ func (l *Loop) begin() {
 	autograd.ZeroGrad(l.Params...)
 	build, update := l.Start(l.Rows)
 	l.Watch.Gauges = true
-	l.Cur.Begin(build, func() {
+	tp := autograd.NewTape()
+	if l.Recycle && l.Mine == nil {
+		if l.tape == nil {
+			l.tape = autograd.NewRecyclingTape()
+		}
+		tp = l.tape
+	}
+	l.Cur.BeginOn(tp, build, func() {
 		l.updated = l.Watch.Update(l.Params, l.mineUpdate(update), l.Cur.all, l.Step+1)
 	})
 	if l.Mine != nil {

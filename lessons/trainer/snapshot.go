@@ -26,6 +26,7 @@ func (l *Loop) Snapshot(opt optim.Optimizer) (Snapshot, bool) {
 		return Snapshot{}, false
 	}
 	s := Snapshot{opt: opt.Clone(nil), loop: *l}
+	s.loop.tape = nil // the live loop's: never shared with another machine
 	s.loop.Losses = slices.Clone(l.Losses)
 	s.loop.Watch = l.Watch.Clone()
 	for _, p := range l.Params {
@@ -46,13 +47,13 @@ func (l *Loop) Snapshot(opt optim.Optimizer) (Snapshot, bool) {
 // is a new machine restored from the run's snapshot), so the optimizer's
 // state, kept per parameter, is moved onto this loop's parameters.
 func (l *Loop) Restore(s Snapshot) optim.Optimizer {
-	start, end, params, mine := l.Start, l.EndEpoch, l.Params, l.Mine
+	start, end, params, mine, tape := l.Start, l.EndEpoch, l.Params, l.Mine, l.tape
 	remap := make(map[*autograd.Var]*autograd.Var, len(params))
 	for i, p := range s.loop.Params {
 		remap[p] = params[i]
 	}
 	*l = s.loop
-	l.Start, l.EndEpoch, l.Params, l.Mine = start, end, params, mine
+	l.Start, l.EndEpoch, l.Params, l.Mine, l.tape = start, end, params, mine, tape
 	l.Losses = slices.Clone(s.loop.Losses)
 	l.Watch = s.loop.Watch.Clone()
 	for i, p := range params {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/dlearn/dlearn/engine/autograd"
 	"github.com/dlearn/dlearn/lessons"
@@ -414,10 +415,21 @@ func paramFinding(fs []string, ups []ParamUpdate) (string, []string) {
 // that made the gradients, when the caller has them (nil otherwise): a
 // gradient that overflowed is traced to the node that made it.
 func (w *Watch) Update(params []*autograd.Var, update func(), steps []autograd.Step, step int) *scene.Autopsy {
+	// The values before the update, to measure ‖ΔW‖, in one buffer
+	// reused from update to update (a pool, since a Watch is copied in
+	// snapshots and several runs may update at once).
+	size := 0
+	for _, p := range params {
+		size += len(p.Value.Data)
+	}
+	buf := getBefore(size)
+	defer beforePool.Put(buf)
 	before := make([][]float64, len(params))
 	ups := make([]ParamUpdate, len(params))
+	off := 0
 	for i, p := range params {
-		before[i] = append([]float64(nil), p.Value.Data...)
+		before[i] = (*buf)[off : off+len(p.Value.Data)]
+		off += copy(before[i], p.Value.Data)
 		ups[i] = ParamUpdate{Name: nameOf(p), Before: norm(p.Value.Data)}
 		if p.Grad != nil {
 			ups[i].Grad = norm(p.Grad.Data)
@@ -462,6 +474,19 @@ func (w *Watch) Update(params []*autograd.Var, update func(), steps []autograd.S
 	a.Summary = a.Findings[0]
 	w.stop(a)
 	return a
+}
+
+// beforePool holds Update's buffers of parameter values.
+var beforePool sync.Pool
+
+// getBefore returns a buffer of n float64 from beforePool.
+func getBefore(n int) *[]float64 {
+	if b, ok := beforePool.Get().(*[]float64); ok && cap(*b) >= n {
+		*b = (*b)[:n]
+		return b
+	}
+	b := make([]float64, n)
+	return &b
 }
 
 // gradOrigin names the first backward step that sent a non-finite
