@@ -1,0 +1,70 @@
+package mine
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/dlearn/dlearn/lessons"
+	"github.com/dlearn/dlearn/lessons/privacy"
+)
+
+// The signal lessons' own checks (privacy's DP-SGD step) with the
+// reference solutions and a mutant, through real harnesses: they run
+// without -short.
+
+// sameScene fails unless the two runs stand at the same place with the
+// same goal measure and the same panels' tables (the mine run's report
+// panel aside).
+func sameScene(t *testing.T, mine, eng *lessons.Run) {
+	t.Helper()
+	got, want := mine.Scene(), eng.Scene()
+	if got.Pos != want.Pos || (got.Goal == nil) != (want.Goal == nil) || got.Goal != nil && got.Goal.Measure != want.Goal.Measure {
+		t.Fatalf("mine run at %+v with %+v, the engine's at %+v with %+v", got.Pos, got.Goal, want.Pos, want.Goal)
+	}
+	for i, p := range want.Panels {
+		if i >= len(got.Panels) || got.Panels[i].ID != p.ID {
+			t.Fatalf("panel %d: %q, the engine's %q", i, got.Panels[i].ID, p.ID)
+		}
+		g, _ := json.Marshal(got.Panels[i].Table)
+		w, _ := json.Marshal(p.Table)
+		if string(g) != string(w) {
+			t.Fatalf("panel %s:\n%s\nthe engine's:\n%s", p.ID, g, w)
+		}
+	}
+}
+
+// Each private step sends B × 50,890 numbers to the harness: a short run
+// of small batches.
+var privacySet = lessons.Settings{"epochs": "1", "batch": "10"}
+
+func TestSignalPrivacy(t *testing.T) {
+	l := privacy.Lesson()
+	s := open(t, solutionsFor(t, l, nil), l, 0)
+	if strings.Join(s.Exercises, " ") != "dpsgd" {
+		t.Fatalf("exercises %v", s.Exercises)
+	}
+	r, eng := startBoth(t, l, s, privacySet)
+	for range 2 + 4 { // the plain network, DP-SGD made ready, 4 private steps
+		r.Advance(lessons.Step)
+		eng.Advance(lessons.Step)
+	}
+	sameScene(t, r, eng)
+	rep := report(r)
+	if rep == nil || rep.Stopped() || rep.Step != 4 || len(rep.Checks) != 1 {
+		t.Fatalf("report %+v", rep)
+	}
+	if c := rep.Checks[0]; !c.OK || c.Func != "dpsgd.Step" || c.Used != c.Total || c.Total == 0 {
+		t.Errorf("check %+v", c)
+	}
+}
+
+func TestSignalPrivacyMutant(t *testing.T) {
+	l := privacy.Lesson()
+	// The noise without C: σ·z, told apart from σ·C·z at C = 0.3.
+	s := open(t, solutionsFor(t, l, map[string][]string{"dpsgd": {"(sum[j] + sigma*C*z[j]) / n", "(sum[j] + sigma*z[j]) / n"}}), l, 0)
+	set := lessons.Settings{"epochs": "1", "batch": "10", "clip": "0.3"}
+	r, _ := startBoth(t, l, s, set)
+	r.Advance(lessons.End)
+	stopsAt(t, r, 1, "update: DP-SGD step, C=0.3 σ=1.7 lr=0.5, B=10", "noisyGrad[0: W₁[0,0]]")
+}
