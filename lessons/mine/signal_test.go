@@ -7,9 +7,11 @@ import (
 
 	"github.com/dlearn/dlearn/lessons"
 	"github.com/dlearn/dlearn/lessons/privacy"
+	"github.com/dlearn/dlearn/lessons/speech"
 )
 
-// The signal lessons' own checks (privacy's DP-SGD step) with the
+// The signal lessons' own checks (speech's sound walk, privacy's DP-SGD
+// step) with the
 // reference solutions and a mutant, through real harnesses: they run
 // without -short.
 
@@ -67,4 +69,36 @@ func TestSignalPrivacyMutant(t *testing.T) {
 	r, _ := startBoth(t, l, s, set)
 	r.Advance(lessons.End)
 	stopsAt(t, r, 1, "update: DP-SGD step, C=0.3 σ=1.7 lr=0.5, B=10", "noisyGrad[0: W₁[0,0]]")
+}
+
+func TestSignalSpeech(t *testing.T) {
+	l := speech.Lesson()
+	s := open(t, solutionsFor(t, l, nil), l, 0)
+	if strings.Join(s.Exercises, " ") != "melbank" {
+		t.Fatalf("exercises %v", s.Exercises)
+	}
+	r, eng := startBoth(t, l, s, nil)
+	for range 8 + 2 { // the sound walk, 2 training steps
+		r.Advance(lessons.Step)
+		eng.Advance(lessons.Step)
+	}
+	sameScene(t, r, eng)
+	rep := report(r)
+	if rep == nil || rep.Stopped() || len(rep.Checks) != 3 {
+		t.Fatalf("report %+v", rep)
+	}
+	for _, c := range rep.Checks {
+		if !c.OK || c.Used != c.Total || c.Total == 0 {
+			t.Errorf("check %+v", c)
+		}
+	}
+}
+
+func TestSignalSpeechMutant(t *testing.T) {
+	l := speech.Lesson()
+	// Slaney's normalisation: each triangle scaled to area 1.
+	s := open(t, solutionsFor(t, l, map[string][]string{"melbank": {"w[j][k] = max(0, min(up, down))", "w[j][k] = max(0, min(up, down)) * 2 / (f[j+2] - f[j])"}}), l, 0)
+	r, _ := startBoth(t, l, s, nil)
+	r.Advance(lessons.End)
+	stopsAt(t, r, 0, "mel filter bank: 24 bands, 256-point FFT, 8000 Hz, 0–4000 Hz", "w[0][1]")
 }
