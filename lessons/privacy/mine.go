@@ -29,9 +29,8 @@ import (
 // agree the learner's g̃ is the step's (the numbers revealed) and the
 // learner's new weights are the network's; at the first disagreement, or
 // a call that panics or hangs, the run stops at the update, which is not
-// made. The exercise's diagnosis of known mistakes is not given here
-// (checks.Diagnose does not know dpsgd): the check shows the first
-// element that differs.
+// made; a wrong noisy gradient gets the checks' diagnosis when it is a
+// known mistake (checks.Diagnose).
 //
 // Each call sends B·P numbers (50 × 50,890 at the defaults) to the
 // learner's process: a private step in mine mode takes a moment.
@@ -72,7 +71,11 @@ func (m *machine) mineUpdate(impl *checks.DPSGDImpl) {
 		fmt.Sprintf("update: DP-SGD step, C=%g σ=%g lr=%g, B=%d", k.clip, k.sigma, k.lr, m.pe.b), "dp-sgd step")
 	mc.Total(2 * len(w))
 	var gotW, gotG []float64
-	if mc.Call(func() { gotW, gotG = impl.Step(slices.Clone(w), grads, k.clip, k.sigma, k.lr, slices.Clone(z)) }) {
+	// The arguments, kept for the checks' diagnosis of the noisy gradient.
+	args := []any{w, grads, k.clip, k.sigma, k.lr, z}
+	if mc.Call(func() {
+		gotW, gotG = impl.Step(slices.Clone(w), slices.Clone(grads), k.clip, k.sigma, k.lr, slices.Clone(z))
+	}) {
 		switch {
 		case len(gotG) != len(w):
 			mc.Problem(fmt.Sprintf("returned a noisy gradient of %d values for %d weights", len(gotG), len(w)))
@@ -80,7 +83,7 @@ func (m *machine) mineUpdate(impl *checks.DPSGDImpl) {
 			mc.Problem(fmt.Sprintf("returned %d new weights for %d", len(gotW), len(w)))
 		default:
 			for j := 0; j < len(w) && mc.OK(); j++ {
-				mc.Elem(g, j, fmt.Sprintf("noisyGrad[%s]", m.paramIndex(j)), m.dp.mean[j], gotG[j], nil, nil)
+				mc.Elem(g, j, fmt.Sprintf("noisyGrad[%s]", m.paramIndex(j)), m.dp.mean[j], gotG[j], args, gotG)
 			}
 			for j := 0; j < len(w) && mc.OK(); j++ {
 				mc.Elem(nw, j, fmt.Sprintf("newW[%s]", m.paramIndex(j)), nw.Data[j], gotW[j], nil, nil)

@@ -103,7 +103,8 @@ func TestMineDPSGDStopsAtTheWrongStep(t *testing.T) {
 	for _, c := range []struct {
 		name                string
 		noClip, noiseAfterN bool
-	}{{"no clipping", true, false}, {"noise after the mean", false, true}} {
+		says                string
+	}{{"no clipping", true, false, "clip each example's gradient to norm C"}, {"noise after the mean", false, true, "Added after the mean"}} {
 		r, m := startMine(t, learnerStep(c.noClip, c.noiseAfterN))
 		r.Advance(lessons.Step) // the baseline
 		r.Advance(lessons.Step) // DP-SGD ready
@@ -114,7 +115,7 @@ func TestMineDPSGDStopsAtTheWrongStep(t *testing.T) {
 			t.Fatalf("%s: done %v, report %+v", c.name, r.Done(), rep)
 		}
 		f := rep.Checks[rep.First]
-		if f.Op != "dp-sgd step" || !strings.HasPrefix(f.Index, "noisyGrad[") {
+		if f.Op != "dp-sgd step" || !strings.HasPrefix(f.Index, "noisyGrad[") || !strings.Contains(f.Diagnosis, c.says) {
 			t.Errorf("%s: stopped at %+v", c.name, f)
 		}
 		for j, v := range m.priv.w1.Value.Data {

@@ -33,8 +33,8 @@ import (
 // run stops at that stage with the check revealed. The network trains on
 // the shipped features (the same numbers, quantised), not on the walk's:
 // training is not checked (no op of its tape is the exercise's), and the
-// report stays the walk's. The checks' diagnosis of known mistakes is not
-// given here (checks.Diagnose does not know melbank).
+// report stays the walk's. A disagreement that is a known mistake gets the
+// checks' diagnosis (checks.Diagnose).
 
 func init() {
 	trainer.RegisterMineOp("speech", "power spectrum", "melbank", "PowerSpectrum")
@@ -127,7 +127,7 @@ func comparePower(mc *trainer.MineCompare, im *checks.MelBankImpl, frame, want [
 		return false
 	}
 	for k := range want {
-		if !mc.Elem(dst, off+k, fmt.Sprintf("%s[%d]", at, k), want[k], got[k], nil, nil) {
+		if !mc.Elem(dst, off+k, fmt.Sprintf("%s[%d]", at, k), want[k], got[k], []any{frame}, got) {
 			return false
 		}
 	}
@@ -169,6 +169,7 @@ func (m *machine) mineBank(im *checks.MelBankImpl) bool {
 	mc.Total(speech.NMels * bins)
 	dst := tensor.New(speech.NMels, bins)
 	var got [][]float64
+	args := []any{speech.NMels, speech.NFFT, speech.SampleRate, float64(speech.FMin), float64(speech.FMax)}
 	if mc.Call(func() {
 		got = im.MelFilterBank(speech.NMels, speech.NFFT, speech.SampleRate, speech.FMin, speech.FMax)
 	}) {
@@ -181,7 +182,7 @@ func (m *machine) mineBank(im *checks.MelBankImpl) bool {
 				break
 			}
 			for k := 0; k < bins && mc.OK(); k++ {
-				mc.Elem(dst, j*bins+k, fmt.Sprintf("w[%d][%d]", j, k), s.bank[j][k], got[j][k], nil, nil)
+				mc.Elem(dst, j*bins+k, fmt.Sprintf("w[%d][%d]", j, k), s.bank[j][k], got[j][k], args, got)
 			}
 		}
 	}
