@@ -36,9 +36,8 @@ func sameScene(t *testing.T, mine, eng *lessons.Run) {
 	}
 }
 
-// Each private step sends B × 50,890 numbers to the harness: a short run
-// of small batches.
-var privacySet = lessons.Settings{"epochs": "1", "batch": "10"}
+// A short run: one epoch of 10 private steps at the defaults.
+var privacySet = lessons.Settings{"epochs": "1"}
 
 func TestSignalPrivacy(t *testing.T) {
 	l := privacy.Lesson()
@@ -47,16 +46,15 @@ func TestSignalPrivacy(t *testing.T) {
 		t.Fatalf("exercises %v", s.Exercises)
 	}
 	r, eng := startBoth(t, l, s, privacySet)
-	for range 2 + 4 { // the plain network, DP-SGD made ready, 4 private steps
-		r.Advance(lessons.Step)
-		eng.Advance(lessons.Step)
-	}
+	r.Advance(lessons.End)
+	eng.Advance(lessons.End)
+	sameEnd(t, r, eng)
 	sameScene(t, r, eng)
 	rep := report(r)
-	if rep == nil || rep.Stopped() || rep.Step != 4 || len(rep.Checks) != 1 {
+	if rep == nil || rep.Stopped() || rep.Step != 10 || len(rep.Checks) != 1 {
 		t.Fatalf("report %+v", rep)
 	}
-	if c := rep.Checks[0]; !c.OK || c.Func != "dpsgd.Step" || c.Used != c.Total || c.Total == 0 {
+	if c := rep.Checks[0]; !c.OK || c.Func != "dpsgd.Step" || c.Used != c.Total-2 || c.Total != 2*715 { // W₁'s share is compared, not used
 		t.Errorf("check %+v", c)
 	}
 }

@@ -16,24 +16,32 @@ import (
 //
 //	Step(w, grads, C, σ, lr, z)
 //
-// is given the weights before the update (every parameter flattened in
-// the order of net.params: W₁ row-major, b₁, W₂, b₂), each example's own
-// gradient written out in the same order (the batch's rows, from the one
-// backward pass: perExample.full), the step's clip norm C, noise
-// multiplier σ and learning rate, and z, the very standard normal draw the
-// lesson adds as σ·C·z (the exercise's convention: the noise is passed
-// in, so the step is checkable). Its noisy mean gradient g̃ is compared,
-// every element, with the lesson's (ḡᵢ = gᵢ·min(1, C/‖gᵢ‖₂), g̃ = (Σᵢ ḡᵢ
-// + σ·C·z)/B, the exercise's formula, computed from the factored
-// gradients), then its new weights with w − lr·g̃, SGD's step. Where all
-// agree the learner's g̃ is the step's (the numbers revealed) and the
-// learner's new weights are the network's; at the first disagreement, or
-// a call that panics or hangs, the run stops at the update, which is not
-// made; a wrong noisy gradient gets the checks' diagnosis when it is a
-// known mistake (checks.Diagnose).
+// is given, for the parameters b₁, W₂ and b₂ (flattened in that order, W₂
+// row-major: 714 numbers) and one more, "W₁'s share":
 //
-// Each call sends B·P numbers (50 × 50,890 at the defaults) to the
-// learner's process: a private step in mine mode takes a moment.
+//   - w: their weights before the update, and 0;
+//   - grads: each example's own gradient of them (the batch's rows, from
+//     the one backward pass: perExample.full), and √(Σ ∂ℓᵢ/∂W₁²), the
+//     norm of its gradient of W₁, so that each row's norm is the norm of
+//     the example's whole gradient and the learner's clip scale
+//     min(1, C/‖gᵢ‖₂) is the lesson's;
+//   - the step's clip norm C, noise multiplier σ and learning rate;
+//   - z: the very standard normal draw the lesson adds as σ·C·z to those
+//     parameters (the exercise's convention: the noise is passed in, so
+//     the step is checkable), and 0.
+//
+// Its noisy mean gradient g̃ is compared, every element, with the
+// lesson's (ḡᵢ = gᵢ·min(1, C/‖gᵢ‖₂), g̃ = (Σᵢ ḡᵢ + σ·C·z)/B, the
+// exercise's formula, computed from the factored gradients; W₁'s share is
+// Σᵢ min(1, C/‖gᵢ‖₂)·‖∂ℓᵢ/∂W₁‖/B), then its new weights with w − lr·g̃,
+// SGD's step. Where all agree the learner's g̃ and new weights are the
+// step's for b₁, W₂ and b₂ (and the numbers revealed); W₁'s 50,176 are the
+// engine's (written out for every example they would make each call
+// B × 50,890 numbers, 50 MB of JSON at the defaults: a harness call's
+// time and CPU limits would not hold a run of them). At the first
+// disagreement, or a call that panics or hangs, the run stops at the
+// update, which is not made; a wrong noisy gradient gets the checks'
+// diagnosis when it is a known mistake (checks.Diagnose).
 
 func init() { trainer.RegisterMineOp("privacy", "dp-sgd step", "dpsgd", "Step") }
 
@@ -46,47 +54,70 @@ func (m *machine) dpImpl() *checks.DPSGDImpl {
 	return im
 }
 
+// w1Size is the number of W₁'s weights, first in net.params: the
+// learner is given the others and W₁'s share of each example's norm.
+const w1Size = Pixels * Hidden
+
 // mineUpdate is update in mine mode: the learner's DP-SGD step checked
 // against the lesson's and, where they agree, applied.
 func (m *machine) mineUpdate(impl *checks.DPSGDImpl) {
 	params := m.priv.params()
-	var w []float64
+	var all []float64
 	for _, p := range params {
-		w = append(w, p.Value.Data...)
+		all = append(all, p.Value.Data...)
 	}
-	grads := make([][]float64, m.pe.b)
+	k, d, n := m.step, m.dp, m.pe.b
+	zAll := m.noise()
+	// The learner's arguments: b₁, W₂, b₂ and W₁'s share.
+	w := append(slices.Clone(all[w1Size:]), 0)
+	z := append(slices.Clone(zAll[w1Size:]), 0)
+	grads := make([][]float64, n)
+	share := 0.0 // W₁'s share of g̃: Σᵢ scaleᵢ·‖∂ℓᵢ/∂W₁‖/B
 	for i := range grads {
-		grads[i] = m.pe.full(i)
+		g := m.pe.full(i)
+		r := math.Sqrt(sq(g[:w1Size]))
+		grads[i] = append(g[w1Size:], r)
+		share += d.scales[i] * r
 	}
-	z := m.noise()
-	k := m.step
+	share /= float64(n)
 	// The lesson's numbers, in tensors that take the learner's values.
-	g := tensor.New(len(w))
-	copy(g.Data, m.dp.mean)
-	nw := tensor.New(len(w))
-	for j := range w {
-		nw.Data[j] = w[j] - k.lr*m.dp.mean[j]
+	gT := tensor.New(len(all))
+	copy(gT.Data, d.mean)
+	wT := tensor.New(len(all))
+	for j := range all {
+		wT.Data[j] = all[j] - k.lr*d.mean[j]
 	}
 	mc := trainer.NewMineCompare(m.loop.Mine, "dpsgd", "Step",
-		fmt.Sprintf("update: DP-SGD step, C=%g σ=%g lr=%g, B=%d", k.clip, k.sigma, k.lr, m.pe.b), "dp-sgd step")
+		fmt.Sprintf("update: DP-SGD step, C=%g σ=%g lr=%g, B=%d", k.clip, k.sigma, k.lr, n), "dp-sgd step")
 	mc.Total(2 * len(w))
 	var gotW, gotG []float64
 	// The arguments, kept for the checks' diagnosis of the noisy gradient.
 	args := []any{w, grads, k.clip, k.sigma, k.lr, z}
 	if mc.Call(func() {
-		gotW, gotG = impl.Step(slices.Clone(w), slices.Clone(grads), k.clip, k.sigma, k.lr, slices.Clone(z))
+		rows := make([][]float64, n)
+		for i, g := range grads {
+			rows[i] = slices.Clone(g)
+		}
+		gotW, gotG = impl.Step(slices.Clone(w), rows, k.clip, k.sigma, k.lr, slices.Clone(z))
 	}) {
+		last := len(w) - 1
 		switch {
 		case len(gotG) != len(w):
 			mc.Problem(fmt.Sprintf("returned a noisy gradient of %d values for %d weights", len(gotG), len(w)))
 		case len(gotW) != len(w):
 			mc.Problem(fmt.Sprintf("returned %d new weights for %d", len(gotW), len(w)))
 		default:
-			for j := 0; j < len(w) && mc.OK(); j++ {
-				mc.Elem(g, j, fmt.Sprintf("noisyGrad[%s]", m.paramIndex(j)), m.dp.mean[j], gotG[j], args, gotG)
+			for j := 0; j < last && mc.OK(); j++ {
+				mc.Elem(gT, w1Size+j, fmt.Sprintf("noisyGrad[%s]", m.paramIndex(j)), d.mean[w1Size+j], gotG[j], args, gotG)
 			}
-			for j := 0; j < len(w) && mc.OK(); j++ {
-				mc.Elem(nw, j, fmt.Sprintf("newW[%s]", m.paramIndex(j)), nw.Data[j], gotW[j], nil, nil)
+			if mc.OK() {
+				mc.Elem(nil, 0, fmt.Sprintf("noisyGrad[%d: W₁'s share]", last), share, gotG[last], args, gotG)
+			}
+			for j := 0; j < last && mc.OK(); j++ {
+				mc.Elem(wT, w1Size+j, fmt.Sprintf("newW[%s]", m.paramIndex(j)), wT.Data[w1Size+j], gotW[j], nil, nil)
+			}
+			if mc.OK() {
+				mc.Elem(nil, 0, fmt.Sprintf("newW[%d: W₁'s share]", last), -k.lr*share, gotW[last], nil, nil)
 			}
 		}
 	}
@@ -97,13 +128,13 @@ func (m *machine) mineUpdate(impl *checks.DPSGDImpl) {
 		return
 	}
 	// The learner's g̃ is the step's: the numbers the lesson reveals.
-	d := *m.dp
-	d.mean = g.Data
-	d.meanNorm = math.Sqrt(sq(d.mean))
-	m.dp = &d
+	dc := *d
+	dc.mean = gT.Data
+	dc.meanNorm = math.Sqrt(sq(dc.mean))
+	m.dp = &dc
 	off := 0
 	for _, p := range params {
-		copy(p.Grad.Data, g.Data[off:off+len(p.Grad.Data)])
+		copy(p.Grad.Data, gT.Data[off:off+len(p.Grad.Data)])
 		off += len(p.Grad.Data)
 	}
 	m.opt.LR = k.lr
@@ -111,17 +142,18 @@ func (m *machine) mineUpdate(impl *checks.DPSGDImpl) {
 	// The learner's new weights, within MineTol of SGD's.
 	off = 0
 	for _, p := range params {
-		copy(p.Value.Data, nw.Data[off:off+len(p.Value.Data)])
+		copy(p.Value.Data, wT.Data[off:off+len(p.Value.Data)])
 		off += len(p.Value.Data)
 	}
 	m.acct.Steps(m.q(), k.sigma, 1)
 	m.sub = subNone
 }
 
-// paramIndex names element flat of the flattened parameters: "3: W₁[0,3]".
-func (m *machine) paramIndex(flat int) string {
-	j := flat
-	for _, p := range m.priv.params() {
+// paramIndex names element j of the learner's vector (b₁, W₂, b₂):
+// "70: W₂[0,6]".
+func (m *machine) paramIndex(j int) string {
+	flat := j
+	for _, p := range m.priv.params()[1:] {
 		n := len(p.Value.Data)
 		if j < n {
 			if len(p.Value.Shape) == 2 {
