@@ -6,14 +6,36 @@ import (
 	"testing"
 
 	"github.com/dlearn/dlearn/lessons"
+	"github.com/dlearn/dlearn/lessons/explain"
 	"github.com/dlearn/dlearn/lessons/privacy"
 	"github.com/dlearn/dlearn/lessons/speech"
+	"github.com/dlearn/dlearn/lessons/trainer"
 )
 
 // The signal lessons' own checks (speech's sound walk, privacy's DP-SGD
 // step) with the
 // reference solutions and a mutant, through real harnesses: they run
 // without -short.
+
+// speech and privacy build their exercise; explain's intgrad is not
+// mapped (its functions take a tanh MLP's weights, and the lesson
+// explains a CNN).
+func TestSignalExercises(t *testing.T) {
+	for _, c := range []struct {
+		l    *lessons.Lesson
+		want string
+	}{{speech.Lesson(), "melbank"}, {privacy.Lesson(), "dpsgd"}, {explain.Lesson(), ""}} {
+		if got := strings.Join(Exercises(c.l), " "); got != c.want {
+			t.Errorf("%s: %q, want %q", c.l.ID, got, c.want)
+		}
+	}
+	ops := strings.Join(trainer.MineOps(), "\n")
+	for _, op := range []string{"dp-sgd step: dpsgd.Step", "power spectrum: melbank.PowerSpectrum", "mel filter bank: melbank.MelFilterBank"} {
+		if !strings.Contains(ops, op) {
+			t.Errorf("MineOps has no %q:\n%s", op, ops)
+		}
+	}
+}
 
 // sameScene fails unless the two runs stand at the same place with the
 // same goal measure and the same panels' tables (the mine run's report
