@@ -27,7 +27,11 @@ import (
 // momentum.RMSProp (w, s, g []float64, lr, alpha, eps float64; the new s
 // then the new w), adam.New (lr float64, w []float64 before the step, gs
 // [][]float64 every gradient the optimizer was fed, this step's last; the
-// new w: a step's change depends on the gradients only).
+// new w: a step's change depends on the gradients only), dpsgd.Step (w
+// []float64, grads [][]float64, C, sigma, lr float64, z []float64; the
+// noisy gradient), melbank.MelFilterBank (nMels, nFFT, sampleRate int,
+// fMin, fMax float64; [][]float64) and melbank.PowerSpectrum (frame
+// []float64; []float64).
 func Diagnose(exercise, fn string, args []any, got any) string {
 	var ms []mistake
 	var vals []float64
@@ -195,6 +199,54 @@ func Diagnose(exercise, fn string, args []any, got any) string {
 			ms = append(ms, mistake{m.hint, append(mv, mw...)})
 		}
 		vals = res
+	case "dpsgd.Step":
+		w, ok1 := arg[[]float64](args, 0)
+		grads, ok2 := arg[[][]float64](args, 1)
+		C, ok3 := arg[float64](args, 2)
+		sigma, ok4 := arg[float64](args, 3)
+		lr, ok5 := arg[float64](args, 4)
+		z, ok6 := arg[[]float64](args, 5)
+		g, ok7 := got.([]float64)
+		if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || !ok6 || !ok7 || len(z) != len(w) || len(g) != len(w) || len(grads) == 0 {
+			return ""
+		}
+		for _, r := range grads {
+			if len(r) != len(w) {
+				return ""
+			}
+		}
+		k := dpCase{w: w, grads: grads, C: C, sigma: sigma, lr: lr, z: z}
+		right := dpRun(dpVariant{}, k)
+		for _, m := range dpMistakes {
+			ms = appendWrong(ms, t, m.hint, dpRun(m.v, k), right)
+		}
+		vals = g
+	case "melbank.MelFilterBank":
+		nMels, ok1 := arg[int](args, 0)
+		nFFT, ok2 := arg[int](args, 1)
+		sr, ok3 := arg[int](args, 2)
+		fMin, ok4 := arg[float64](args, 3)
+		fMax, ok5 := arg[float64](args, 4)
+		g, ok6 := got.([][]float64)
+		if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || !ok6 || nMels < 1 || nFFT < 2 {
+			return ""
+		}
+		right := flatten(melRun(melVariant{}, nMels, nFFT, sr, fMin, fMax))
+		for _, m := range melMistakes {
+			ms = appendWrong(ms, t, m.hint, flatten(melRun(m.v, nMels, nFFT, sr, fMin, fMax)), right)
+		}
+		vals = flatten(g)
+	case "melbank.PowerSpectrum":
+		frame, ok1 := arg[[]float64](args, 0)
+		g, ok2 := got.([]float64)
+		if !ok1 || !ok2 || len(frame) == 0 {
+			return ""
+		}
+		right := powRun(powVariant{}, frame)
+		for _, m := range powMistakes {
+			ms = appendWrong(ms, t, m.hint, powRun(m.v, frame), right)
+		}
+		vals = g
 	default:
 		return ""
 	}
@@ -214,6 +266,16 @@ func Diagnose(exercise, fn string, args []any, got any) string {
 		}
 	}
 	return ""
+}
+
+// appendWrong appends the mistake (hint, vals) to ms unless its values
+// are the right ones on these arguments (σ·z is σ·C·z when C = 1): a
+// right answer has no diagnosis.
+func appendWrong(ms []mistake, t tol, hint string, vals, right []float64) []mistake {
+	if slices.EqualFunc(vals, right, t.ok) {
+		return ms
+	}
+	return append(ms, mistake{hint, vals})
 }
 
 func arg[T any](args []any, i int) (T, bool) {

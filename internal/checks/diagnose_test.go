@@ -53,6 +53,16 @@ func TestDiagnose(t *testing.T) {
 			[]float64{0.1*0.5 + 0.9*0.04, 1 - 0.1*0.2/(math.Sqrt(0.1*0.5+0.9*0.04)+1e-8)}, "α and 1 − α are swapped"},
 		{"momentum", "Nesterov", []any{[]float64{1}, []float64{0.5}, []float64{0.2}, 0.1, 0.9}, []float64{0.65, 1 - 0.1*0.65}, "look-ahead is missing"},
 		{"logistic", "Sigmoid", []any{"x"}, 1.0, ""},
+		{"dpsgd", "Step", dpArgs(dpHand), dpRun(dpVariant{}, dpHand), ""},
+		{"dpsgd", "Step", dpArgs(dpHand), dpRun(dpVariant{noClip: true}, dpHand), "clip each example's gradient to norm C"},
+		{"dpsgd", "Step", dpArgs(dpC2), dpRun(dpVariant{noiseNoC: true}, dpC2), "σ·C·z, not σ·z"},
+		{"dpsgd", "Step", dpArgs(dpHand), dpRun(dpVariant{noiseNoC: true}, dpHand), ""}, // C = 1: σ·z is right
+		{"melbank", "MelFilterBank", []any{24, 256, 8000, 0.0, 4000.0}, melRun(melVariant{}, 24, 256, 8000, 0, 4000), ""},
+		{"melbank", "MelFilterBank", []any{24, 256, 8000, 0.0, 4000.0}, melRun(melVariant{slaney: true}, 24, 256, 8000, 0, 4000), "Slaney"},
+		{"melbank", "PowerSpectrum", []any{[]float64{0.1, -0.4, 0.3, 0.9, -0.2, 0.5, 0, -0.7}},
+			powRun(powVariant{noWindow: true}, []float64{0.1, -0.4, 0.3, 0.9, -0.2, 0.5, 0, -0.7}), "not windowed"},
+		{"melbank", "PowerSpectrum", []any{[]float64{0.1, -0.4, 0.3, 0.9, -0.2, 0.5, 0, -0.7}},
+			powRun(powVariant{}, []float64{0.1, -0.4, 0.3, 0.9, -0.2, 0.5, 0, -0.7}), ""},
 	} {
 		got := Diagnose(c.ex, c.fn, c.args, c.got)
 		if c.want == "" && got != "" || !strings.Contains(got, c.want) {
@@ -60,6 +70,12 @@ func TestDiagnose(t *testing.T) {
 		}
 	}
 }
+
+// dpC2 is dpHand with C = 2 (σ·z and σ·C·z differ).
+var dpC2 = dpCase{w: dpHand.w, grads: dpHand.grads, C: 2, sigma: dpHand.sigma, lr: dpHand.lr, z: dpHand.z}
+
+// dpArgs are Step's arguments for k.
+func dpArgs(k dpCase) []any { return []any{k.w, k.grads, k.C, k.sigma, k.lr, k.z} }
 
 // adamStepFrom is w after the second of the steps fed {0.5, −1} then
 // {0.2, 0.3} at lr 0.1, by an Adam with mistake v, w being the weights

@@ -143,8 +143,18 @@ type dpStep struct {
 	sumNorm, noiseNorm, meanNorm, plainNorm float64
 }
 
-// newDPStep clips, sums, draws the noise from rng and averages.
-func newDPStep(g perExample, C, sigma, lr float64, rng *rand.Rand) *dpStep {
+// drawNoise draws the step's standard normal z, one per parameter, from
+// rng.
+func drawNoise(rng *rand.Rand, p int) []float64 {
+	z := make([]float64, p)
+	for j := range z {
+		z[j] = rng.NormFloat64()
+	}
+	return z
+}
+
+// newDPStep clips, sums, adds the noise σ·C·z and averages.
+func newDPStep(g perExample, C, sigma, lr float64, z []float64) *dpStep {
 	d := &dpStep{C: C, sigma: sigma, lr: lr, b: g.b, norms: g.norms()}
 	d.scales = make([]float64, g.b)
 	ones := make([]float64, g.b)
@@ -156,10 +166,6 @@ func newDPStep(g perExample, C, sigma, lr float64, rng *rand.Rand) *dpStep {
 		ones[i] = 1 / float64(g.b)
 	}
 	d.sum = g.weightedSum(d.scales)
-	z := make([]float64, len(d.sum))
-	for j := range z {
-		z[j] = rng.NormFloat64()
-	}
 	d.noise, d.mean = noisyMean(d.sum, C, sigma, z, g.b)
 	d.sumNorm, d.noiseNorm, d.meanNorm = math.Sqrt(sq(d.sum)), math.Sqrt(sq(d.noise)), math.Sqrt(sq(d.mean))
 	d.plainNorm = math.Sqrt(sq(g.weightedSum(ones)))

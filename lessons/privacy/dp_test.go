@@ -107,7 +107,7 @@ func TestDPStepMatchesTheExerciseFormula(t *testing.T) {
 	nt, d, p := batchPass(t, n)
 	pe := readPerExample(p)
 	const C, sigma, lr = 0.5, 1.3, 0.2
-	ds := newDPStep(pe, C, sigma, lr, tensor.NewRNG(5))
+	ds := newDPStep(pe, C, sigma, lr, drawNoise(tensor.NewRNG(5), nt.size()))
 	grads := make([][]float64, n)
 	for i := range grads {
 		grads[i] = exampleGrad(nt, d, i)
@@ -137,7 +137,7 @@ func TestDPStepMatchesTheExerciseFormula(t *testing.T) {
 		t.Errorf("clipped %d, want %d", ds.clipped, clipped)
 	}
 	// No noise: the mean of the clipped gradients; a huge C: the plain mean.
-	plain := newDPStep(pe, 1e9, 0, lr, tensor.NewRNG(1))
+	plain := newDPStep(pe, 1e9, 0, lr, drawNoise(tensor.NewRNG(1), nt.size()))
 	if math.Abs(plain.meanNorm-plain.plainNorm) > 1e-12 || plain.clipped != 0 {
 		t.Errorf("C = 1e9, σ = 0: ‖g̃‖ %g, plain %g, clipped %d", plain.meanNorm, plain.plainNorm, plain.clipped)
 	}

@@ -180,8 +180,13 @@ func (m *machine) makeDP() {
 		return
 	}
 	m.pe = readPerExample(m.pass)
-	rng := tensor.NewRNG(m.seed*0x9e3779b9 + uint64(m.loop.Step) + 17)
-	m.dp = newDPStep(m.pe, m.step.clip, m.step.sigma, m.step.lr, rng)
+	m.dp = newDPStep(m.pe, m.step.clip, m.step.sigma, m.step.lr, m.noise())
+}
+
+// noise is the step's standard normal draw z, one per parameter, from the
+// step's own seeded stream: the same every time it is drawn.
+func (m *machine) noise() []float64 {
+	return drawNoise(tensor.NewRNG(m.seed*0x9e3779b9+uint64(m.loop.Step)+17), m.priv.size())
 }
 
 // update applies the DP-SGD step: the noisy mean gradient g̃ goes into
@@ -189,6 +194,10 @@ func (m *machine) makeDP() {
 // adds the step.
 func (m *machine) update() {
 	m.makeDP()
+	if impl := m.dpImpl(); impl != nil {
+		m.mineUpdate(impl)
+		return
+	}
 	k := 0
 	for _, p := range m.priv.params() {
 		copy(p.Grad.Data, m.dp.mean[k:k+len(p.Grad.Data)])

@@ -30,6 +30,7 @@ type machine struct {
 	snd   *sound // the word and frame of the settings
 	evals []evaluation
 	set   lessons.Settings
+	mined mineState
 }
 
 func newMachine(seed uint64, s lessons.Settings) *machine {
@@ -87,21 +88,31 @@ func (m *machine) Set(name, value string) {
 		m.opt.SetLearningRate(m.set.Float(name))
 	case "word", "frame":
 		m.snd = takeApart(m.c, m.set.Int("word"), m.set.Int("frame"))
+		m.mineAgain()
 	}
 }
 
-func (m *machine) Done() bool { return m.stage == stTrain && m.loop.Done() }
+// A run that mine mode stopped in the sound walk is done there.
+func (m *machine) Done() bool { return m.mined.stopped || m.stage == stTrain && m.loop.Done() }
 
 // Advance implements lessons.Machine. Before training, Op and Step move
 // one stage of the sound walk and Epoch or End skip the rest of it; then
 // the loop's granularities apply.
 func (m *machine) Advance(g lessons.Granularity) {
+	if m.mined.stopped {
+		return
+	}
 	if m.stage < stTrain {
 		if g == lessons.Op || g == lessons.Step {
 			m.stage++
+			m.mineStage(m.stage)
 			return
 		}
-		m.stage = stTrain
+		for m.stage < stTrain {
+			if m.stage++; !m.mineStage(m.stage) {
+				return
+			}
+		}
 	}
 	m.loop.Advance(g)
 	if m.loop.Cur.Phase == trainer.Updated && m.loop.Cur.Tape.Len() > 0 {
@@ -157,6 +168,7 @@ type snapshot struct {
 	stage int
 	snd   *sound
 	set   lessons.Settings
+	mined mineState
 }
 
 // Snapshot implements lessons.Snapshotter.
@@ -165,7 +177,7 @@ func (m *machine) Snapshot() (any, bool) {
 	if !ok {
 		return nil, false
 	}
-	return snapshot{loop: s, evals: slices.Clone(m.evals), stage: m.stage, snd: m.snd, set: m.set}, true
+	return snapshot{loop: s, evals: slices.Clone(m.evals), stage: m.stage, snd: m.snd, set: m.set, mined: m.mined}, true
 }
 
 // Restore implements lessons.Snapshotter.
@@ -173,14 +185,13 @@ func (m *machine) Restore(state any) {
 	s := state.(snapshot)
 	m.opt = m.loop.Restore(s.loop)
 	m.evals, m.stage, m.snd, m.set = slices.Clone(s.evals), s.stage, s.snd, s.set
+	mine := m.mined.mine
+	m.mined = s.mined
+	m.mined.mine = mine
 	if m.loop.Rows != nil {
 		m.xb, m.yb = m.c.train.Batch(m.loop.Rows)
 	}
 }
-
-// Mined implements lessons.Miner: mine mode checks the ops the learner
-// implemented in this lesson's exercises (trainer.MineOps).
-func (m *machine) Mined() lessons.MineChecker { return &m.loop }
 
 // Instruments implements lessons.Instrumented: the loop reports on
 // training (health gauges, divergence autopsy, gradient check).
