@@ -63,7 +63,7 @@ func (m *machine) SetMine(mine *lessons.Mine) {
 		m.loop.MineStopped = st.rep.Stopped()
 		return
 	}
-	rep := &lessons.MineReport{Step: 1, First: -1}
+	rep := &lessons.MineReport{Step: 0, First: -1} // before training
 	p, e := m.curve[0], m.evals[0]
 	var ok bool
 	p.Sample, ok = m.generateMine(rep, "the untrained model's sample", Prompt, SampleLen, m.sampleRNG(0, 1))

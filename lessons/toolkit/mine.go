@@ -121,7 +121,7 @@ func (m *machine) mineInit(mine *lessons.Mine, impl *checks.WeightInitImpl) {
 	if _, _, ok := initScale(impl, m.cfg.init, 1, 1); !ok {
 		return
 	}
-	rep := &lessons.MineReport{Step: 1, First: -1}
+	rep := &lessons.MineReport{Step: 0, First: -1} // before training
 	var scales, engine []float64
 	in := Pixels
 	for l := range Depth {
