@@ -95,8 +95,9 @@ type mineStart struct {
 	rep *lessons.MineReport
 }
 
-// MineReport implements lessons.MineChecker: until the first step ends,
-// the untrained model's samples come first.
+// MineReport implements lessons.MineChecker: before training, the
+// checks of the untrained model's samples (a report of step 0); during
+// the first step, they come first in its report.
 func (m *machine) MineReport() *lessons.MineReport {
 	rep := m.loop.MineReport()
 	st := m.mined.start

@@ -71,8 +71,9 @@ func (m *machine) SetMine(mine *lessons.Mine) {
 	}
 }
 
-// MineReport implements lessons.MineChecker: before the first step ends,
-// the initialisation's checks come first.
+// MineReport implements lessons.MineChecker: before training, the
+// initialisation's checks (a report of step 0); during the first step,
+// they come first in its report.
 func (m *machine) MineReport() *lessons.MineReport {
 	rep := m.loop.MineReport()
 	st := m.mined.start
