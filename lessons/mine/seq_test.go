@@ -118,8 +118,8 @@ func seqSame(t *testing.T, mine, eng *lessons.Run) *lessons.MineReport {
 		near(fmt.Sprintf("loss %d", i), g.Loss[i], v)
 	}
 	// The batch loss of every step, where the lesson is one trainer.Loop.
-	gl, ok1 := lessons.MachineOf(mine).(lessons.Miner).Mined().(*trainer.Loop)
-	el, ok2 := lessons.MachineOf(eng).(lessons.Miner).Mined().(*trainer.Loop)
+	gl, ok1 := loopOf(mine)
+	el, ok2 := loopOf(eng)
 	steps := 0
 	if ok1 && ok2 {
 		if len(gl.Losses) != len(el.Losses) {
@@ -137,6 +137,21 @@ func seqSame(t *testing.T, mine, eng *lessons.Run) *lessons.MineReport {
 		t.Errorf("mine run's goal %+v, the engine's %+v", got.Goal, want.Goal)
 	}
 	return rep
+}
+
+// loopOf is the run's trainer.Loop: its MineChecker, or (a lesson that
+// checks more than the loop's ops, such as textgen's sampler) its
+// Instruments.
+func loopOf(r *lessons.Run) (*trainer.Loop, bool) {
+	m := lessons.MachineOf(r)
+	if l, ok := m.(lessons.Miner).Mined().(*trainer.Loop); ok {
+		return l, true
+	}
+	if in, ok := m.(lessons.Instrumented); ok {
+		l, ok := in.Instruments().(*trainer.Loop)
+		return l, ok
+	}
+	return nil, false
 }
 
 // seqChecked counts the report's agreeing checks by function.

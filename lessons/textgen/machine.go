@@ -1,6 +1,7 @@
 package textgen
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"sync"
@@ -125,6 +126,7 @@ type machine struct {
 
 	curve []point // step 0, then every CurveEvery steps
 	evals []eval  // before training, then after every epoch
+	mined mineState
 }
 
 func newMachine(seed uint64, cfg config) *machine {
@@ -257,7 +259,7 @@ func (m *machine) measure(step int, train float64) point {
 		loss += l
 	}
 	return point{Step: step, Train: train, Val: loss / float64(n*Ctx),
-		Sample:      m.generate(Prompt, SampleLen, m.sampleRNG(step, 1)),
+		Sample:      m.sampleOf(fmt.Sprintf("sample after step %d", step), SampleLen, m.sampleRNG(step, 1)),
 		Temperature: m.cfg.temperature, TopK: m.cfg.topK}
 }
 
@@ -308,7 +310,7 @@ func (m *machine) evaluate() eval {
 		}
 	}
 	ev := eval{Step: m.loop.Step, Val: sum / float64(count), Dead: float64(dead) / float64(Layers*4*Dim)}
-	ev.Text = m.generate(Prompt, WordSample, m.sampleRNG(m.loop.Step, 2))
+	ev.Text = m.sampleOf(fmt.Sprintf("long sample after step %d", m.loop.Step), WordSample, m.sampleRNG(m.loop.Step, 2))
 	ev.WordRate, ev.Words = WordRate(ev.Text[len(Prompt):], text.vocab)
 	ev.LongRate, ev.LongWords = WordRateMin(ev.Text[len(Prompt):], text.vocab, 4)
 	return ev
@@ -390,6 +392,10 @@ type snapshot struct {
 	// diverged is the loop's: a diverged run's snapshot is not saved
 	// (persist.go), since the loop's encoding leaves out its autopsy.
 	diverged bool
+	// stopped: mine mode stopped the run (its last sample may be cut
+	// short); such a snapshot is not saved either.
+	stopped bool
+	mined   mineState
 }
 
 // Snapshot implements lessons.Snapshotter.
@@ -398,7 +404,8 @@ func (m *machine) Snapshot() (any, bool) {
 	if !ok {
 		return nil, false
 	}
-	return snapshot{cfg: m.cfg, loop: s, curve: slices.Clone(m.curve), evals: slices.Clone(m.evals), diverged: m.loop.Diverged}, true
+	return snapshot{cfg: m.cfg, loop: s, curve: slices.Clone(m.curve), evals: slices.Clone(m.evals), diverged: m.loop.Diverged,
+		stopped: m.loop.MineStopped, mined: m.mined}, true
 }
 
 // Restore implements lessons.Snapshotter.
@@ -407,15 +414,12 @@ func (m *machine) Restore(state any) {
 	m.cfg = s.cfg
 	m.opt = m.loop.Restore(s.loop)
 	m.curve, m.evals = slices.Clone(s.curve), slices.Clone(s.evals)
+	m.mined = s.mined
 	m.ids, m.labels, m.logits = nil, nil, nil
 	if m.loop.Rows != nil {
 		m.ids, m.labels = batch(m.loop.Rows)
 	}
 }
-
-// Mined implements lessons.Miner: mine mode checks the ops the learner
-// implemented in this lesson's exercises (trainer.MineOps).
-func (m *machine) Mined() lessons.MineChecker { return &m.loop }
 
 // Instruments implements lessons.Instrumented: the loop reports on
 // training (health gauges, divergence autopsy, gradient check).

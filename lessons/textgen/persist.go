@@ -17,6 +17,11 @@ const persistVersion = 1
 // so an earlier checkpoint is saved instead.
 var errDiverged = errors.New("textgen: a diverged run's snapshot is not saved")
 
+// errMineStopped is the error of saving the snapshot of a run that mine
+// mode stopped (its last sample may be cut short, and the loop's encoding
+// leaves out the stop).
+var errMineStopped = errors.New("textgen: a run stopped by mine mode is not saved")
+
 // EncodeState implements lessons.Persister: the settings, the loop's
 // snapshot (weights, Adam's state, batches, losses), then the curve's
 // points with their samples and the end-of-epoch evaluations with theirs.
@@ -27,6 +32,9 @@ func (m *machine) EncodeState(state any, e *lessons.Encoder) error {
 	}
 	if s.diverged {
 		return errDiverged
+	}
+	if s.stopped {
+		return errMineStopped
 	}
 	e.Int(persistVersion)
 	e.Float(s.cfg.lr)

@@ -50,9 +50,10 @@ type machine struct {
 	loop        trainer.Loop
 	lr          float64 // the base rate now (the control)
 
-	rows []int
-	pass pass
-	hist history
+	rows  []int
+	pass  pass
+	hist  history
+	mined mineState
 }
 
 // history is what the training part measured. Epoch lists hold the value
@@ -175,6 +176,10 @@ func (m *machine) startStep(rows []int) (func(*autograd.Tape) *autograd.Var, fun
 		return tp.SoftmaxCrossEntropy(m.pass.logits, labels).Named("L")
 	}
 	update := func() {
+		rate, ok := m.mineRate(rate)
+		if !ok {
+			return
+		}
 		m.opt.LR = rate
 		m.opt.Step(m.params)
 		m.hist.rates = append(m.hist.rates, rate)
@@ -228,6 +233,7 @@ type snapshot struct {
 	lr      float64
 	hist    history
 	running [][2][]float64 // each BatchNorm's running mean and variance
+	mined   mineState
 }
 
 // Snapshot implements lessons.Snapshotter.
@@ -236,7 +242,7 @@ func (m *machine) Snapshot() (any, bool) {
 	if !ok {
 		return nil, false
 	}
-	st := snapshot{at: m.at, loop: s, lr: m.lr, hist: m.hist.clone()}
+	st := snapshot{at: m.at, loop: s, lr: m.lr, hist: m.hist.clone(), mined: m.mined}
 	for _, b := range m.net.bn {
 		st.running = append(st.running, [2][]float64{slices.Clone(b.RunMean.Data), slices.Clone(b.RunVar.Data)})
 	}
@@ -247,7 +253,7 @@ func (m *machine) Snapshot() (any, bool) {
 func (m *machine) Restore(state any) {
 	s := state.(snapshot)
 	m.opt = m.loop.Restore(s.loop).(*optim.SGD)
-	m.at, m.lr, m.hist = s.at, s.lr, s.hist.clone()
+	m.at, m.lr, m.hist, m.mined = s.at, s.lr, s.hist.clone(), s.mined
 	m.pass, m.rows = pass{}, nil
 	for i, b := range m.net.bn {
 		copy(b.RunMean.Data, s.running[i][0])
@@ -289,10 +295,6 @@ func newSurvey(seed uint64, train digits) *survey {
 
 // of returns the index of scheme name in Inits.
 func (s *survey) of(name string) int { return slices.Index(Inits, name) }
-
-// Mined implements lessons.Miner: mine mode checks the ops the learner
-// implemented in this lesson's exercises (trainer.MineOps).
-func (m *machine) Mined() lessons.MineChecker { return &m.loop }
 
 // Instruments implements lessons.Instrumented: the loop reports on
 // training (health gauges, divergence autopsy, gradient check).

@@ -138,7 +138,12 @@ type net struct {
 }
 
 // newNet initialises every weight by scheme init (biases 0) from rng.
-func newNet(init string, bn bool, rng *rand.Rand) *net {
+func newNet(init string, bn bool, rng *rand.Rand) *net { return newNetScaled(init, bn, rng, nil) }
+
+// newNetScaled is newNet with, when scales is not nil, each layer's
+// Glorot limit or He standard deviation taken from scales (mine mode:
+// the learner's) instead of computed; the draws from rng are the same.
+func newNetScaled(init string, bn bool, rng *rand.Rand, scales []float64) *net {
 	n := &net{}
 	in := Pixels
 	for l := range Depth {
@@ -147,12 +152,20 @@ func newNet(init string, bn bool, rng *rand.Rand) *net {
 			out = 10
 		}
 		d := nn.NewDenseInit(fmt.Sprintf("d%d", l+1), in, out, nn.Zeros, rng)
-		switch init {
-		case "xavier":
+		switch {
+		case init == "xavier" && scales != nil:
+			d.W.Value = tensor.RandU(rng, -scales[l], scales[l], in, out)
+		case init == "he" && scales != nil:
+			w := tensor.RandN(rng, in, out)
+			for i := range w.Data {
+				w.Data[i] *= scales[l]
+			}
+			d.W.Value = w
+		case init == "xavier":
 			d.W.Value = nn.GlorotUniform.Tensor(rng, in, out, in, out)
-		case "he":
+		case init == "he":
 			d.W.Value = nn.HeNormal.Tensor(rng, in, out, in, out)
-		case "small", "large":
+		case init == "small" || init == "large":
 			w := tensor.RandN(rng, in, out)
 			s := initStd(init, in, out)
 			for i := range w.Data {

@@ -63,6 +63,10 @@ func (l *Loop) Phase() (phase, block string) {
 	switch {
 	case l.Diverged:
 		return "diverged", StopBlock(l.Autopsy)
+	case l.MineStopped && cur.Tape == nil:
+		// Stopped before the first step (a check a lesson makes at its
+		// start: the initialisation, the untrained model's samples).
+		return "ready", "intro"
 	case l.MineStopped && cur.Phase == Updated:
 		// Stopped at an update (Opt's, mine_update.go): it is revealed.
 		return "update", "update"
