@@ -2,6 +2,7 @@ package lessons
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/dlearn/dlearn/lessons/scene"
@@ -91,6 +92,27 @@ type MineCheck struct {
 
 // Failed reports whether the check found a disagreement or a problem.
 func (c MineCheck) Failed() bool { return !c.OK }
+
+// WithStart is the report to show for a machine that made checks before
+// training (start, a report of step 0, nil if none) beside its training
+// step's report rep: start alone before the first step or when it
+// stopped the run, the two joined (start's checks first) during step 1,
+// and rep after it.
+func WithStart(start, rep *MineReport) *MineReport {
+	switch {
+	case start == nil:
+		return rep
+	case rep == nil || start.Stopped():
+		return start
+	case rep.Step != 1:
+		return rep
+	}
+	out := &MineReport{Step: 1, Checks: slices.Concat(start.Checks, rep.Checks), First: -1}
+	if rep.First >= 0 {
+		out.First = len(start.Checks) + rep.First
+	}
+	return out
+}
 
 // Stopped reports whether the report's step stopped the run.
 func (r *MineReport) Stopped() bool { return r != nil && r.First >= 0 }

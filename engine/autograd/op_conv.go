@@ -20,41 +20,62 @@ import (
 // over everything but F.
 func (t *Tape) Conv2D(x, w, b *Var, stride, pad int) (res *Var) {
 	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Conv2D(in[0], in[1], optional(in, 2), stride, pad) })
-	geom := tensor.NewConvGeom("Conv2D", x.Value.Shape, w.Value.Shape, stride, pad)
-	inputs := []*Var{x, w}
+	geom, inputs, out, cols := t.convForward("Conv2D", x, w, b, stride, pad)
+	v := t.record("conv2d", out, inputs, func(g *tensor.Tensor) []*tensor.Tensor {
+		return t.convBackward(geom, g, cols, x, w, b)
+	}, nil)
+	t.releaseCols(v, cols)
+	return withAttrs(v, "stride="+strconv.Itoa(stride)+", pad="+strconv.Itoa(pad))
+}
+
+// convForward computes op's convolution of x by w (and b, if not nil):
+// its geometry, the op's inputs, the output and the im2col columns the
+// backward pass reads. It panics as Conv2D documents.
+func (t *Tape) convForward(op string, x, w, b *Var, stride, pad int) (geom tensor.ConvGeom, inputs []*Var, out, cols *tensor.Tensor) {
+	geom = tensor.NewConvGeom(op, x.Value.Shape, w.Value.Shape, stride, pad)
+	inputs = []*Var{x, w}
 	var bv *tensor.Tensor
 	if b != nil {
 		if len(b.Value.Shape) != 1 || b.Value.Shape[0] != geom.F {
-			panic(fmt.Sprintf("autograd: Conv2D: bias shape %v for weights %v, want [%d]", b.Value.Shape, w.Value.Shape, geom.F))
+			panic(fmt.Sprintf("autograd: %s: bias shape %v for weights %v, want [%d]", op, b.Value.Shape, w.Value.Shape, geom.F))
 		}
 		inputs = append(inputs, b)
 		bv = b.Value
 	}
-	out := t.ar.Uninit(geom.OutShape()...) // Conv2DInto writes every element
+	out = t.ar.Uninit(geom.OutShape()...) // Conv2DInto writes every element
 	// The columns live until the tape is reset (they are the backward
 	// pass's input), then go back to the scratch pool (or, on a recycling
 	// tape, to the tape's arena, whose buffers fit their size exactly). An
 	// op that is not recorded needs them only here: from the scratch pool,
-	// they go back at once.
-	cols := &tensor.Tensor{Shape: []int{geom.N, geom.C * geom.KH * geom.KW, geom.OH * geom.OW}}
+	// they go back at once (releaseCols).
+	cols = &tensor.Tensor{Shape: []int{geom.N, geom.C * geom.KH * geom.KW, geom.OH * geom.OW}}
 	cols.Data = t.ar.Scratch(tensor.Size(cols.Shape))
 	tensor.Conv2DInto(geom, out, cols, x.Value, w.Value, bv)
-	v := t.record("conv2d", out, inputs, func(g *tensor.Tensor) []*tensor.Tensor {
-		needB := b != nil && b.requiresGrad
-		dx, dw, db := t.ar.Conv2DBackward(geom, g, cols, w.Value, x.requiresGrad, w.requiresGrad, needB)
-		if b == nil {
-			return []*tensor.Tensor{dx, dw}
-		}
-		return []*tensor.Tensor{dx, dw, db}
-	}, nil)
+	return geom, inputs, out, cols
+}
+
+// convBackward is a convolution's backward pass for the gradient g of
+// its output: the gradients of x, w and (when not nil) b.
+func (t *Tape) convBackward(geom tensor.ConvGeom, g, cols *tensor.Tensor, x, w, b *Var) []*tensor.Tensor {
+	needB := b != nil && b.requiresGrad
+	dx, dw, db := t.ar.Conv2DBackward(geom, g, cols, w.Value, x.requiresGrad, w.requiresGrad, needB)
+	if b == nil {
+		return []*tensor.Tensor{dx, dw}
+	}
+	return []*tensor.Tensor{dx, dw, db}
+}
+
+// releaseCols gives a convolution's columns back when v's node no longer
+// needs them: at once if it was not recorded, at Reset otherwise (a
+// recycling tape's arena takes them back itself).
+func (t *Tape) releaseCols(v *Var, cols *tensor.Tensor) {
 	switch {
-	case t.ar != nil: // the arena takes the columns back at Reset
+	case t.ar != nil:
 	case v.node != nil:
 		t.onReset(func() { tensor.ReleaseScratch(cols.Data) })
 	default:
 		tensor.ReleaseScratch(cols.Data)
 	}
-	return withAttrs(v, "stride="+strconv.Itoa(stride)+", pad="+strconv.Itoa(pad))
 }
 
 // MaxPool2D returns the maximum of every k×k window of x [N C H W], moved

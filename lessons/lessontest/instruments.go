@@ -130,3 +130,24 @@ func CheckGradCheck(t *testing.T, r *lessons.Run, nodes, limit int) []*scene.Gra
 	}
 	return out
 }
+
+// CheckJumpAutopsy runs lesson l at set to its end and holds it to a stop
+// at step 2 by the watch's loss-jump rule, with an autopsy of three
+// findings naming op, the parameter param whose update grew most, and the
+// control to change.
+func CheckJumpAutopsy(t *testing.T, l *lessons.Lesson, set lessons.Settings, op, param, control string) {
+	t.Helper()
+	r, err := lessons.Start(l, lessons.DefaultSeed, set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Advance(lessons.End)
+	sc := r.Scene()
+	a := sc.Autopsy
+	if a == nil || !sc.Status.Diverged {
+		t.Fatalf("not stopped with an autopsy: %+v", sc.Status)
+	}
+	if a.Trigger != scene.TriggerJump || a.Step != 2 || a.Op != op || a.Param != param || a.Control != control || len(a.Findings) != 3 {
+		t.Fatalf("autopsy %+v", a)
+	}
+}

@@ -5,7 +5,6 @@ import (
 
 	"github.com/dlearn/dlearn/lessons"
 	"github.com/dlearn/dlearn/lessons/lessontest"
-	"github.com/dlearn/dlearn/lessons/scene"
 )
 
 // The lesson's training shows the health gauges (sane after a few steps:
@@ -26,19 +25,7 @@ func TestInstruments(t *testing.T) {
 // naming the op whose values grew first, the parameter behind it and the
 // control to change.
 func TestDivergenceAutopsy(t *testing.T) {
-	r, err := lessons.Start(Lesson(), lessons.DefaultSeed, lessons.Settings{"lr": "30"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.Advance(lessons.End)
-	sc := r.Scene()
-	a := sc.Autopsy
-	if a == nil || !sc.Status.Diverged {
-		t.Fatalf("not stopped with an autopsy: %+v", sc.Status)
-	}
-	if a.Trigger != scene.TriggerJump || a.Step != 2 || a.Op != "h = relu(z₁)" || a.Param != "W₁" || a.Control != "lr" || len(a.Findings) != 3 {
-		t.Fatalf("autopsy %+v", a)
-	}
+	lessontest.CheckJumpAutopsy(t, Lesson(), lessons.Settings{"lr": "30"}, "h = relu(z₁)", "W₁", "lr")
 }
 
 // A run mine mode stopped is done at that step, without the final stage.

@@ -5,7 +5,6 @@ import (
 
 	"github.com/dlearn/dlearn/lessons"
 	"github.com/dlearn/dlearn/lessons/lessontest"
-	"github.com/dlearn/dlearn/lessons/scene"
 )
 
 // The lesson's training shows the health gauges (sane after a few steps:
@@ -26,17 +25,5 @@ func TestInstruments(t *testing.T) {
 // naming the op whose values grew first, the parameter behind it and the
 // control to change.
 func TestDivergenceAutopsy(t *testing.T) {
-	r, err := lessons.Start(Lesson(), lessons.DefaultSeed, lessons.Settings{"lr": "3"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.Advance(lessons.End)
-	sc := r.Scene()
-	a := sc.Autopsy
-	if a == nil || !sc.Status.Diverged {
-		t.Fatalf("not stopped with an autopsy: %+v", sc.Status)
-	}
-	if a.Trigger != scene.TriggerJump || a.Step != 2 || a.Op != "v5 = matmul(v4, b1.attn.q.W)" || a.Param != "b1.attn.q.W" || a.Control != "lr" || len(a.Findings) != 3 {
-		t.Fatalf("autopsy %+v", a)
-	}
+	lessontest.CheckJumpAutopsy(t, Lesson(), lessons.Settings{"lr": "3"}, "v5 = matmul(v4, b1.attn.q.W)", "b1.attn.q.W", "lr")
 }

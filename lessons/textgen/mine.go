@@ -99,21 +99,7 @@ type mineStart struct {
 // checks of the untrained model's samples (a report of step 0); during
 // the first step, they come first in its report.
 func (m *machine) MineReport() *lessons.MineReport {
-	rep := m.loop.MineReport()
-	st := m.mined.start
-	switch {
-	case st == nil:
-		return rep
-	case rep == nil || st.Stopped():
-		return st
-	case rep.Step != 1:
-		return rep
-	}
-	out := &lessons.MineReport{Step: 1, Checks: slices.Concat(st.Checks, rep.Checks), First: -1}
-	if rep.First >= 0 {
-		out.First = len(st.Checks) + rep.First
-	}
-	return out
+	return lessons.WithStart(m.mined.start, m.loop.MineReport())
 }
 
 // sampleImpl is the learner's sample exercise, or nil.
