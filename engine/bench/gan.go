@@ -31,7 +31,7 @@ const (
 // then zeroes them.
 type GAN struct {
 	G, D           [3]*nn.Dense
-	frozenD        [3]*nn.Dense // D's layers over constants sharing D's weights
+	frozenD        [3]*nn.Dense    // D's layers over constants sharing D's weights
 	real, noise    []*autograd.Var // pools of [128 2] batches
 	ones, zeros    *autograd.Var   // [128 1] targets
 	next           int
