@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/dlearn/dlearn/engine/tensor"
+	"gonum.org/v1/gonum/blas"
 )
 
 // The recurrent cells' steps as single ops: both matrix products, the bias
@@ -264,7 +265,7 @@ func (t *Tape) RNNSequence(x, h0, wx, wh, b *Var) (res *Var) {
 	prev := h0.Value
 	for s := range steps {
 		z := view(out.Data, s, n)
-		tensor.MatMulInto(z, prev, wh.Value, false, false, 1)
+		rowsGemm(bs, n, n, prev.Data, wh.Value.Data, 1, z.Data)
 		for r := range bs {
 			row := z.Data[r*n : (r+1)*n]
 			for j, bj := range b.Value.Data {
@@ -275,10 +276,16 @@ func (t *Tape) RNNSequence(x, h0, wx, wh, b *Var) (res *Var) {
 	}
 	return t.record("rnn_sequence", out, []*Var{x, h0, wx, wh, b}, func(g *tensor.Tensor) []*tensor.Tensor {
 		d := t.ar.New(steps, bs, n)
+		whT := t.ar.New(n, n) // whᵀ, so that each step's product reads it in place
+		for i := range n {
+			for j := range n {
+				whT.Data[j*n+i] = wh.Value.Data[i*n+j]
+			}
+		}
 		for s := steps - 1; s >= 0; s-- {
 			ds := view(d.Data, s, n)
 			if s < steps-1 { // the gradient through h_s from step s+1
-				tensor.MatMulInto(ds, view(d.Data, s+1, n), wh.Value, false, true, 0)
+				rowsGemm(bs, n, n, d.Data[(s+1)*bs*n:], whT.Data, 0, ds.Data)
 			}
 			gs, hs := g.Data[s*bs*n:(s+1)*bs*n], out.Data[s*bs*n:(s+1)*bs*n]
 			for i, y := range hs {
@@ -313,4 +320,22 @@ func (t *Tape) RNNSequence(x, h0, wx, wh, b *Var) (res *Var) {
 		}
 		return []*tensor.Tensor{gx, gh0, gwx, gwh, gb}
 	}, nil)
+}
+
+// rnnDirectRows is the number of rows of a product up to which the
+// engine's matrix product reads an untransposed B in place instead of
+// packing it (tensor's gemmDirectRows).
+const rnnDirectRows = 12
+
+// rowsGemm computes c = a·b + beta·c for row-major a [m k], b [k n] and
+// c [m n] (beta 0 or 1) with the engine's product, in slices of at most
+// rnnDirectRows rows: the recurrence's per-step products then read the
+// recurrent weights in place rather than packing them again at every
+// step. Every element of c sees the same fused multiply-adds in the same
+// order as in one product of all m rows, so the bits are the same.
+func rowsGemm(m, n, k int, a, b []float64, beta float64, c []float64) {
+	for lo := 0; lo < m; lo += rnnDirectRows {
+		hi := min(m, lo+rnnDirectRows)
+		tensor.BLAS{}.Dgemm(blas.NoTrans, blas.NoTrans, hi-lo, n, k, 1, a[lo*k:hi*k], k, b, n, beta, c[lo*n:hi*n], n)
+	}
 }
