@@ -2,6 +2,7 @@ package autograd
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/dlearn/dlearn/engine/tensor"
 )
@@ -71,6 +72,12 @@ func (a Activation) grad(d, g, y []float64) {
 // w is not 2-D, their inner sizes differ or b is not [n]; and on an
 // unknown activation.
 //
+// A layer with one output (a readout, a discriminator's logit) computes
+// its product and its weights' gradient with the loops below rather than
+// the general matrix product, which pads the single column to its tile
+// width and packs x transposed: the same fused multiply-adds in the same
+// order, so the same bits.
+//
 // Backward, with d = g ⊙ act′ (from the output, as ReLU, Tanh and Sigmoid
 // do): dL/dx = d·wᵀ, dL/dw = xᵀ·d, dL/db = d summed over the rows.
 // DenseAct is not element-wise, so it has no Local; the lessons show the
@@ -92,7 +99,11 @@ func (t *Tape) DenseAct(x, w, b *Var, act Activation) (res *Var) {
 		inputs = append(inputs, b)
 	}
 	out := t.ar.New(m, n)
-	tensor.MatMulInto(out, x.Value, w.Value, false, false, 0)
+	if n == 1 {
+		columnProduct(out.Data, x.Value.Data, w.Value.Data)
+	} else {
+		tensor.MatMulInto(out, x.Value, w.Value, false, false, 0)
+	}
 	if b != nil {
 		for r := range m {
 			row := out.Data[r*n : (r+1)*n]
@@ -115,7 +126,11 @@ func (t *Tape) DenseAct(x, w, b *Var, act Activation) (res *Var) {
 		}
 		if w.requiresGrad {
 			gw = t.ar.New(w.Value.Shape...)
-			tensor.MatMulInto(gw, x.Value, d, true, false, 0)
+			if n == 1 {
+				columnWeightGrad(gw.Data, x.Value.Data, d.Data)
+			} else {
+				tensor.MatMulInto(gw, x.Value, d, true, false, 0)
+			}
 		}
 		if b == nil {
 			return []*tensor.Tensor{gx, gw}
@@ -127,4 +142,53 @@ func (t *Tape) DenseAct(x, w, b *Var, act Activation) (res *Var) {
 		return []*tensor.Tensor{gx, gw, gb}
 	}, nil)
 	return withAttrs(v, "act="+act.String())
+}
+
+// columnProduct writes x·w into out for x [m k] and w [k 1] (len(out) = m):
+// out[r] = fma(x[r][k−1], w[k−1], … fma(x[r][0], w[0], 0)), the sequence
+// the engine's matrix product performs for each element. Four rows run
+// together, so that four independent chains overlap.
+func columnProduct(out, x, w []float64) {
+	m, k := len(out), len(w)
+	r := 0
+	for ; r+4 <= m; r += 4 {
+		x0, x1, x2, x3 := x[r*k:][:k], x[(r+1)*k:][:k], x[(r+2)*k:][:k], x[(r+3)*k:][:k]
+		var s0, s1, s2, s3 float64
+		for p, wv := range w {
+			s0 = math.FMA(x0[p], wv, s0)
+			s1 = math.FMA(x1[p], wv, s1)
+			s2 = math.FMA(x2[p], wv, s2)
+			s3 = math.FMA(x3[p], wv, s3)
+		}
+		out[r], out[r+1], out[r+2], out[r+3] = s0, s1, s2, s3
+	}
+	for ; r < m; r++ {
+		s := 0.0
+		for p, xv := range x[r*k:][:k] {
+			s = math.FMA(xv, w[p], s)
+		}
+		out[r] = s
+	}
+}
+
+// columnWeightGrad writes xᵀ·d into gw for x [m k] and d [m 1]
+// (len(gw) = k): gw[p] = fma(x[m−1][p], d[m−1], … fma(x[0][p], d[0], 0)),
+// the engine's matrix product's sequence, four rows at a time.
+func columnWeightGrad(gw, x, d []float64) {
+	m, k := len(d), len(gw)
+	clear(gw)
+	r := 0
+	for ; r+4 <= m; r += 4 {
+		x0, x1, x2, x3 := x[r*k:][:k], x[(r+1)*k:][:k], x[(r+2)*k:][:k], x[(r+3)*k:][:k]
+		d0, d1, d2, d3 := d[r], d[r+1], d[r+2], d[r+3]
+		for p := range gw {
+			gw[p] = math.FMA(x3[p], d3, math.FMA(x2[p], d2, math.FMA(x1[p], d1, math.FMA(x0[p], d0, gw[p]))))
+		}
+	}
+	for ; r < m; r++ {
+		dv := d[r]
+		for p, xv := range x[r*k:][:k] {
+			gw[p] = math.FMA(xv, dv, gw[p])
+		}
+	}
 }
