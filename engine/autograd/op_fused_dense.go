@@ -47,6 +47,71 @@ func (a Activation) apply(z []float64) {
 	}
 }
 
+// kernels returns the activation's forward and gradient kernels (nil for
+// ActNone) and the cost of an element, as apply and grad use them.
+func (a Activation) kernels() (fwd func(dst, a []float64), grad func(dst, g, y []float64), cost int) {
+	switch a {
+	case ActReLU:
+		return reluKernel, reluGradKernel, costCheap
+	case ActTanh:
+		return tanhKernel, tanhGradKernel, costExp
+	case ActSigmoid:
+		return sigmoidKernel, sigmoidGradKernel, costExp
+	}
+	return nil, nil, costCheap
+}
+
+// biasAct adds the bias b to every row of z (rows of len(b)) and applies
+// act, row by row while the row is in cache (split between the cores by
+// rows for large z): the same operations per element as adding the bias
+// everywhere and then applying act, so the same bits.
+func biasAct(z, b []float64, act Activation) {
+	n := len(b)
+	fwd, _, cost := act.kernels()
+	rows := func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			row := z[r*n : (r+1)*n]
+			for j, bj := range b {
+				row[j] += bj
+			}
+			if fwd != nil {
+				fwd(row, row)
+			}
+		}
+	}
+	if n == 0 || len(z)*cost < tensor.MinParallelWork {
+		rows(0, len(z)/max(n, 1))
+		return
+	}
+	tensor.ParallelFor(len(z)/n, len(z)*cost, rows)
+}
+
+// actGradBiasSum writes g ⊙ act′ (from the output y) into d, as grad does
+// (d may be g itself for ActNone), and the sum of d's rows into gb (rows
+// of len(gb)), adding row after row from 0 as tensor.SumTo does. For
+// small d both happen in one pass over the rows.
+func actGradBiasSum(d, g, y, gb []float64, act Activation) {
+	n := len(gb)
+	_, grad, cost := act.kernels()
+	clear(gb)
+	if n == 0 {
+		return
+	}
+	if grad != nil && len(d)*cost >= tensor.MinParallelWork {
+		act.grad(d, g, y)
+		grad = nil
+	}
+	for r := 0; r < len(d); r += n {
+		dr := d[r : r+n]
+		if grad != nil {
+			grad(dr, g[r:r+n], y[r:r+n])
+		}
+		for j, v := range dr {
+			gb[j] += v
+		}
+	}
+}
+
 // grad writes g ⊙ act′ into d, with act′ computed from the activation's
 // output y, exactly as the activation op's backward pass does: ReLU passes
 // g where y > 0 (the same as where the pre-activation is > 0), tanh
@@ -105,18 +170,20 @@ func (t *Tape) DenseAct(x, w, b *Var, act Activation) (res *Var) {
 		tensor.MatMulInto(out, x.Value, w.Value, false, false, 0)
 	}
 	if b != nil {
-		for r := range m {
-			row := out.Data[r*n : (r+1)*n]
-			for j, bj := range b.Value.Data {
-				row[j] += bj
-			}
-		}
+		biasAct(out.Data, b.Value.Data, act)
+	} else {
+		act.apply(out.Data)
 	}
-	act.apply(out.Data)
 	v := t.record("dense", out, inputs, func(g *tensor.Tensor) []*tensor.Tensor {
 		d := g
 		if act != ActNone {
 			d = t.ar.New(m, n)
+		}
+		var gb *tensor.Tensor
+		if b != nil && b.requiresGrad {
+			gb = t.ar.New(n)
+			actGradBiasSum(d.Data, g.Data, out.Data, gb.Data, act)
+		} else if act != ActNone {
 			act.grad(d.Data, g.Data, out.Data)
 		}
 		var gx, gw *tensor.Tensor
@@ -134,10 +201,6 @@ func (t *Tape) DenseAct(x, w, b *Var, act Activation) (res *Var) {
 		}
 		if b == nil {
 			return []*tensor.Tensor{gx, gw}
-		}
-		var gb *tensor.Tensor
-		if b.requiresGrad {
-			gb = t.ar.SumTo(d, b.Value.Shape)
 		}
 		return []*tensor.Tensor{gx, gw, gb}
 	}, nil)

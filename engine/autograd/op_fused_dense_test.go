@@ -1,6 +1,7 @@
 package autograd
 
 import (
+	"runtime"
 	"slices"
 	"testing"
 
@@ -29,6 +30,55 @@ func TestDenseActOneOutputSameBits(t *testing.T) {
 				for i, name := range []string{"x", "w", "b"} {
 					if !slices.Equal(gotG[i], wantG[i]) {
 						t.Fatalf("m %d, k %d, %v: gradient of %s differs from MatMul + Add", m, k, act, name)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestDenseActSameBits: DenseAct adds the bias and applies the activation
+// row by row, and sums the bias gradient in the same pass as the
+// activation's gradient; on shapes small and large enough to be split
+// between the cores, with and without a bias and with 1 and 2 cores, its
+// values and gradients equal the unfused MatMul + Add + activation bit
+// for bit.
+func TestDenseActSameBits(t *testing.T) {
+	rng := tensor.NewRNG(4)
+	old := runtime.GOMAXPROCS(0)
+	defer runtime.GOMAXPROCS(old)
+	for _, sz := range [][3]int{{7, 5, 3}, {64, 2, 64}, {128, 64, 64}, {800, 32, 48}} {
+		m, k, n := sz[0], sz[1], sz[2]
+		x, w, b := NewParam("x", tensor.RandN(rng, m, k)), NewParam("w", tensor.RandN(rng, k, n)), NewParam("b", tensor.RandN(rng, n))
+		for _, act := range fusedActs {
+			for _, bias := range []bool{false, true} {
+				params := []*Var{x, w}
+				if bias {
+					params = append(params, b)
+				}
+				runtime.GOMAXPROCS(1)
+				wantV, wantG := valueAndGrads(func(tp *Tape) *Var {
+					z := tp.MatMul(x, w)
+					if bias {
+						z = tp.Add(z, b)
+					}
+					return unfusedAct(tp, z, act)
+				}, false, params...)
+				for _, procs := range []int{1, 2} {
+					runtime.GOMAXPROCS(procs)
+					gotV, gotG := valueAndGrads(func(tp *Tape) *Var {
+						if bias {
+							return tp.DenseAct(x, w, b, act)
+						}
+						return tp.DenseAct(x, w, nil, act)
+					}, true, params...)
+					if !slices.Equal(gotV, wantV) {
+						t.Fatalf("%v, %v, bias %v, GOMAXPROCS %d: values differ from MatMul + Add", sz, act, bias, procs)
+					}
+					for i, p := range params {
+						if !slices.Equal(gotG[i], wantG[i]) {
+							t.Fatalf("%v, %v, bias %v, GOMAXPROCS %d: gradient of %s differs from MatMul + Add", sz, act, bias, procs, p.Name)
+						}
 					}
 				}
 			}
