@@ -262,18 +262,24 @@ func (t *Tape) RNNSequence(x, h0, wx, wh, b *Var) (res *Var) {
 	// All the input products at once, then the recurrence step by step.
 	all := &tensor.Tensor{Shape: []int{steps * bs, n}, Data: out.Data}
 	tensor.MatMulInto(all, x.Value.Reshape(steps*bs, in), wx.Value, false, false, 0)
-	prev := h0.Value
-	for s := range steps {
-		z := view(out.Data, s, n)
-		rowsGemm(bs, n, n, prev.Data, wh.Value.Data, 1, z.Data)
-		for r := range bs {
-			row := z.Data[r*n : (r+1)*n]
-			for j, bj := range b.Value.Data {
-				row[j] = math.Tanh(row[j] + bj)
+	// The batch's rows are independent through the recurrence: with
+	// several cores, each runs all the steps for its own rows.
+	bias := b.Value.Data
+	work := steps * bs * n * (n + 8)
+	tensor.ParallelFor(bs, work, func(lo, hi int) {
+		prev := h0.Value.Data[lo*n:]
+		for s := range steps {
+			z := out.Data[(s*bs+lo)*n : (s*bs+hi)*n]
+			rowsGemm(hi-lo, n, n, prev, wh.Value.Data, 1, z)
+			for r := 0; r < len(z); r += n {
+				row := z[r : r+n]
+				for j, bj := range bias {
+					row[j] = math.Tanh(row[j] + bj)
+				}
 			}
+			prev = z
 		}
-		prev = z
-	}
+	})
 	return t.record("rnn_sequence", out, []*Var{x, h0, wx, wh, b}, func(g *tensor.Tensor) []*tensor.Tensor {
 		d := t.ar.New(steps, bs, n)
 		whT := t.ar.New(n, n) // whᵀ, so that each step's product reads it in place
@@ -282,16 +288,19 @@ func (t *Tape) RNNSequence(x, h0, wx, wh, b *Var) (res *Var) {
 				whT.Data[j*n+i] = wh.Value.Data[i*n+j]
 			}
 		}
-		for s := steps - 1; s >= 0; s-- {
-			ds := view(d.Data, s, n)
-			if s < steps-1 { // the gradient through h_s from step s+1
-				rowsGemm(bs, n, n, d.Data[(s+1)*bs*n:], whT.Data, 0, ds.Data)
+		tensor.ParallelFor(bs, work, func(lo, hi int) { // each core its own rows, as forward
+			for s := steps - 1; s >= 0; s-- {
+				a, e := (s*bs+lo)*n, (s*bs+hi)*n
+				ds := d.Data[a:e]
+				if s < steps-1 { // the gradient through h_s from step s+1
+					rowsGemm(hi-lo, n, n, d.Data[a+bs*n:], whT.Data, 0, ds)
+				}
+				gs, hs := g.Data[a:e], out.Data[a:e]
+				for i, y := range hs {
+					ds[i] = (gs[i] + ds[i]) * (1 - y*y)
+				}
 			}
-			gs, hs := g.Data[s*bs*n:(s+1)*bs*n], out.Data[s*bs*n:(s+1)*bs*n]
-			for i, y := range hs {
-				ds.Data[i] = (gs[i] + ds.Data[i]) * (1 - y*y)
-			}
-		}
+		})
 		dAll := d.Reshape(steps*bs, n)
 		var gx, gh0, gwx, gwh, gb *tensor.Tensor
 		if x.requiresGrad {
