@@ -45,21 +45,21 @@ func (t *Tape) Attention(q, k, v *Var, scale float64, causal bool, mask *tensor.
 	checkMask("Attention", mask, bs, tq, tk)
 	dk, dv := sq[2], sv[2]
 	hq, hk, hv := contiguous(q.Value.Data, tq, dk), contiguous(k.Value.Data, tk, dk), contiguous(v.Value.Data, tk, dv)
-	out := t.ar.New(bs, tq, dv)
+	out := t.ar.Uninit(bs, tq, dv)
 	a := attentionForward(t.ar, bs, hq, hk, hv, contiguous(out.Data, tq, dv), scale, causal, mask)
 	rec := t.record("attention", out, []*Var{q, k, v}, func(g *tensor.Tensor) []*tensor.Tensor {
 		var gq, gk, gv *tensor.Tensor
 		var hgq, hgk, hgv unitLayout
 		if q.requiresGrad {
-			gq = t.ar.New(sq...)
+			gq = t.ar.Uninit(sq...)
 			hgq = contiguous(gq.Data, tq, dk)
 		}
 		if k.requiresGrad {
-			gk = t.ar.New(sk...)
+			gk = t.ar.Uninit(sk...)
 			hgk = contiguous(gk.Data, tk, dk)
 		}
 		if v.requiresGrad {
-			gv = t.ar.New(sv...)
+			gv = t.ar.Uninit(sv...)
 			hgv = contiguous(gv.Data, tk, dv)
 		}
 		attentionBackward(t.ar, bs, contiguous(g.Data, tq, dv), hq, hk, hv, hgq, hgk, hgv, a, scale)
@@ -140,7 +140,7 @@ func attentionUnitWork(tq, tk, dk, dv int) int {
 // arithmetic is the same whoever runs it.
 func attentionForward(ar *tensor.Arena, units int, q, k, v, out unitLayout, scale float64, causal bool, mask *tensor.Tensor) (a *tensor.Tensor) {
 	tq, tk, dk, dv := q.rows, k.rows, q.width, v.width
-	a = ar.New(units, tq, tk)
+	a = ar.Uninit(units, tq, tk)
 	tensor.ParallelFor(units, units*attentionUnitWork(tq, tk, dk, dv), func(lo, hi int) {
 		for u := lo; u < hi; u++ {
 			au := a.Data[u*tq*tk : (u+1)*tq*tk]
@@ -181,7 +181,7 @@ func attentionBackward(ar *tensor.Arena, units int, g, q, k, v, gq, gk, gv unitL
 	needS := gq.data != nil || gk.data != nil
 	var ds *tensor.Tensor // dA, then dS in place
 	if needS {
-		ds = ar.New(units, tq, tk)
+		ds = ar.Uninit(units, tq, tk)
 	}
 	tensor.ParallelFor(units, units*attentionUnitWork(tq, tk, dk, dv), func(lo, hi int) {
 		for u := lo; u < hi; u++ {
@@ -246,12 +246,12 @@ func (t *Tape) SelfAttentionQKV(qkv *Var, batch, heads int, scale float64, causa
 	packed := func(data []float64, ld, w int) unitLayout {
 		return unitLayout{data: data, ld: ld, base: w * d, n: heads, rows: steps, width: hd}
 	}
-	out := t.ar.New(batch*steps, d)
+	out := t.ar.Uninit(batch*steps, d)
 	units := batch * heads
 	a := attentionForward(t.ar, units, packed(qkv.Value.Data, 3*d, 0), packed(qkv.Value.Data, 3*d, 1), packed(qkv.Value.Data, 3*d, 2),
 		packed(out.Data, d, 0), scale, causal, mask)
 	rec := t.record("self_attention", out, []*Var{qkv}, func(g *tensor.Tensor) []*tensor.Tensor {
-		dqkv := t.ar.New(s...)
+		dqkv := t.ar.Uninit(s...)
 		attentionBackward(t.ar, units, packed(g.Data, d, 0),
 			packed(qkv.Value.Data, 3*d, 0), packed(qkv.Value.Data, 3*d, 1), packed(qkv.Value.Data, 3*d, 2),
 			packed(dqkv.Data, 3*d, 0), packed(dqkv.Data, 3*d, 1), packed(dqkv.Data, 3*d, 2), a, scale)

@@ -1,6 +1,7 @@
 package autograd
 
 import (
+	"math"
 	"runtime"
 	"slices"
 	"testing"
@@ -8,20 +9,34 @@ import (
 	"github.com/dlearn/dlearn/engine/tensor"
 )
 
-// valueAndGrads runs f on a fresh tape (recycling or not), backpropagates
-// Σ out ⊙ R for a fixed random R and returns the output and the gradients
-// of params.
+// valueAndGrads runs f on a fresh tape, backpropagates Σ out ⊙ R for a
+// fixed random R and returns the output and the gradients of params. On a
+// recycling tape, f and a backward pass from another R run once before,
+// and every recorded value is then overwritten with NaN, so that the
+// measured run gets recycled buffers holding other numbers (as a training
+// step does): an op that reads a buffer before writing it fails.
 func valueAndGrads(f func(tp *Tape) *Var, recycling bool, params ...*Var) (val []float64, grads [][]float64) {
-	for _, p := range params {
-		p.Grad = nil
-	}
 	tp := NewTape()
+	run := func(seed uint64) *Var {
+		for _, p := range params {
+			p.Grad = nil
+		}
+		out := f(tp)
+		r := Const("R", tensor.RandN(tensor.NewRNG(seed), out.Value.Shape...))
+		tp.Backward(tp.Sum(tp.Mul(out, r)))
+		return out
+	}
 	if recycling {
 		tp = NewRecyclingTape()
+		run(12)
+		for _, n := range tp.Nodes() {
+			for i := range n.Out.Value.Data {
+				n.Out.Value.Data[i] = math.NaN()
+			}
+		}
+		tp.Reset()
 	}
-	out := f(tp)
-	r := Const("R", tensor.RandN(tensor.NewRNG(11), out.Value.Shape...))
-	tp.Backward(tp.Sum(tp.Mul(out, r)))
+	out := run(11)
 	for _, p := range params {
 		grads = append(grads, slices.Clone(p.Grad.Data))
 	}

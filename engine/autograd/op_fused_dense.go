@@ -163,7 +163,7 @@ func (t *Tape) DenseAct(x, w, b *Var, act Activation) (res *Var) {
 		}
 		inputs = append(inputs, b)
 	}
-	out := t.ar.New(m, n)
+	out := t.ar.Uninit(m, n)
 	if n == 1 {
 		columnProduct(out.Data, x.Value.Data, w.Value.Data)
 	} else {
@@ -177,22 +177,22 @@ func (t *Tape) DenseAct(x, w, b *Var, act Activation) (res *Var) {
 	v := t.record("dense", out, inputs, func(g *tensor.Tensor) []*tensor.Tensor {
 		d := g
 		if act != ActNone {
-			d = t.ar.New(m, n)
+			d = t.ar.Uninit(m, n)
 		}
 		var gb *tensor.Tensor
 		if b != nil && b.requiresGrad {
-			gb = t.ar.New(n)
+			gb = t.ar.Uninit(n)
 			actGradBiasSum(d.Data, g.Data, out.Data, gb.Data, act)
 		} else if act != ActNone {
 			act.grad(d.Data, g.Data, out.Data)
 		}
 		var gx, gw *tensor.Tensor
 		if x.requiresGrad {
-			gx = t.ar.New(x.Value.Shape...)
+			gx = t.ar.Uninit(x.Value.Shape...)
 			tensor.MatMulInto(gx, d, w.Value, false, true, 0)
 		}
 		if w.requiresGrad {
-			gw = t.ar.New(w.Value.Shape...)
+			gw = t.ar.Uninit(w.Value.Shape...)
 			if n == 1 {
 				columnWeightGrad(gw.Data, x.Value.Data, d.Data)
 			} else {

@@ -255,7 +255,7 @@ func (t *Tape) RNNSequence(x, h0, wx, wh, b *Var) (res *Var) {
 		return Const("x", &tensor.Tensor{Shape: []int{bs, in}, Data: x.Value.Data[s*bs*in : (s+1)*bs*in]})
 	}
 	_, n := cellShapes("RNNSequence", xt(0), h0, wx, wh, 1, b)
-	out := t.ar.New(steps, bs, n)
+	out := t.ar.Uninit(steps, bs, n)
 	view := func(data []float64, s, cols int) *tensor.Tensor { // rows of step s
 		return &tensor.Tensor{Shape: []int{bs, cols}, Data: data[s*bs*cols : (s+1)*bs*cols]}
 	}
@@ -282,7 +282,7 @@ func (t *Tape) RNNSequence(x, h0, wx, wh, b *Var) (res *Var) {
 	})
 	return t.record("rnn_sequence", out, []*Var{x, h0, wx, wh, b}, func(g *tensor.Tensor) []*tensor.Tensor {
 		d := t.ar.New(steps, bs, n)
-		whT := t.ar.New(n, n) // whᵀ, so that each step's product reads it in place
+		whT := t.ar.Uninit(n, n) // whᵀ, so that each step's product reads it in place
 		for i := range n {
 			for j := range n {
 				whT.Data[j*n+i] = wh.Value.Data[i*n+j]
@@ -304,19 +304,19 @@ func (t *Tape) RNNSequence(x, h0, wx, wh, b *Var) (res *Var) {
 		dAll := d.Reshape(steps*bs, n)
 		var gx, gh0, gwx, gwh, gb *tensor.Tensor
 		if x.requiresGrad {
-			gx = t.ar.New(sx...)
+			gx = t.ar.Uninit(sx...)
 			tensor.MatMulInto(gx.Reshape(steps*bs, in), dAll, wx.Value, false, true, 0)
 		}
 		if h0.requiresGrad {
-			gh0 = t.ar.New(bs, n)
+			gh0 = t.ar.Uninit(bs, n)
 			tensor.MatMulInto(gh0, view(d.Data, 0, n), wh.Value, false, true, 0)
 		}
 		if wx.requiresGrad {
-			gwx = t.ar.New(in, n)
+			gwx = t.ar.Uninit(in, n)
 			tensor.MatMulInto(gwx, x.Value.Reshape(steps*bs, in), dAll, true, false, 0)
 		}
 		if wh.requiresGrad {
-			gwh = t.ar.New(n, n)
+			gwh = t.ar.Uninit(n, n)
 			tensor.MatMulInto(gwh, h0.Value, view(d.Data, 0, n), true, false, 0)
 			if steps > 1 {
 				hPrev := &tensor.Tensor{Shape: []int{(steps - 1) * bs, n}, Data: out.Data[:(steps-1)*bs*n]}
