@@ -244,6 +244,11 @@ func biasGrad(ar *tensor.Arena, d *tensor.Tensor, b *Var) *tensor.Tensor {
 // d_t = (g_t + d_{t+1}·whᵀ) ⊙ (1 − h_t²); then, over all steps at once,
 // dL/dx = d·wxᵀ, dL/dwx = Σ x_tᵀ·d_t, dL/dwh = Σ h_{t−1}ᵀ·d_t,
 // dL/db = Σ d_t summed over the batch and dL/dh0 = d_0·whᵀ.
+//
+// The rows of the batch do not interact through the recurrence, so the
+// recurrence and the backward pass through time split the rows between
+// the cores, each running every step for its own rows (the same bits on
+// any number of cores).
 func (t *Tape) RNNSequence(x, h0, wx, wh, b *Var) (res *Var) {
 	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.RNNSequence(in[0], in[1], in[2], in[3], in[4]) })
 	sx := x.Value.Shape
