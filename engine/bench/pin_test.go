@@ -14,7 +14,9 @@ import (
 // steps were restructured for speed (commit e0dc862): the fused and
 // reorganised steps must compute exactly what the earlier ones computed.
 // The pins hold on amd64, where they were recorded (math.Exp has an
-// assembly version there); elsewhere the test says so and stops.
+// assembly version there); elsewhere the test says so and stops. A change
+// that is meant to alter rounding (a faster exp, a reordered optimizer)
+// moves them: the failure prints the new pin to record.
 func TestTrajectoriesPinned(t *testing.T) {
 	if runtime.GOARCH != "amd64" {
 		t.Skipf("the pinned hashes were recorded on amd64, this is %s", runtime.GOARCH)
@@ -60,8 +62,10 @@ func TestTrajectoriesPinned(t *testing.T) {
 				}
 			}
 			if losses != pin.losses || ps != pin.params {
-				t.Errorf("%s, GOMAXPROCS %d: after %d steps, hashes %#x (losses) and %#x (parameters), want %#x and %#x",
-					pin.name, procs, pin.steps, losses, ps, pin.losses, pin.params)
+				t.Errorf("%s, GOMAXPROCS %d: after %d steps, hashes %#x (losses) and %#x (parameters), want %#x and %#x; "+
+					"if a change meant to alter rounding (a kernel, an optimizer) caused this, record the new pin "+
+					"{%q, %d, %#x, %#x} and say so",
+					pin.name, procs, pin.steps, losses, ps, pin.losses, pin.params, pin.name, pin.steps, losses, ps)
 			}
 		}
 	}
