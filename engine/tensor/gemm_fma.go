@@ -6,38 +6,59 @@ import (
 	"sync"
 )
 
-// The fused multiply-add matrix product, gemm's fast path where the CPU
-// has FMA (see gemmFast). It computes, for every element of C,
+// The fused multiply-add matrix product behind gemm. It computes, for
+// every element of C,
 //
 //	c ← beta·c, then c ← fma(a[i][p], b[p][j], c) for p = 0, 1, …, k−1
 //
 // in that order, one fused multiply-add at a time. Every path below (the
-// AVX2 micro-kernel, the portable Go kernel, the loop for small products)
-// performs exactly this sequence for each element, so the result is the
-// same to the last bit whatever the path, the blocking, the number of
-// cores or the machine. Work is split between cores by rows or columns of
+// AVX-512 and AVX2 micro-kernels, the portable Go kernel, A and B packed
+// or read in place, the loop for small products) performs exactly this
+// sequence for each element, so the result is the same to the last bit
+// whatever the path, the blocking, the number of cores or the machine. Work is split between cores by rows or columns of
 // C, never along k.
 //
 // Large products are blocked as in BLIS / GotoBLAS: panels of B (KC×NC)
 // and blocks of A (MC×KC) are packed into contiguous buffers, and a
-// gemmMR×gemmNR micro-kernel keeps a tile of C in registers while it runs
-// over KC.
+// micro-kernel keeps an MR×NR tile of C in registers while it runs over
+// KC. The tile and the block sizes belong to the kernel (gemmKernel): the
+// AVX-512 one (8×24) where the CPU has it, else the AVX2 one (6×8), else
+// the portable Go one. When a block is used by few tiles, packing costs
+// more than it saves and kernels that can read A or B in place do so.
 const (
-	gemmMR = 6   // rows of the micro-kernel's tile of C
-	gemmNR = 8   // columns of the micro-kernel's tile of C
-	gemmKC = 256 // depth of a packed panel
-	gemmMC = 96  // rows of a packed block of A (a multiple of gemmMR)
-	gemmNC = 512 // columns of a packed panel of B (a multiple of gemmNR)
-
 	// gemmSmallWork is the m·n·k below which packing costs more than it
 	// saves and the plain loop runs instead, unless every side is at
 	// least 8 (a quarter of it is the limit then: attention's per-head
 	// products of 16×8·8×16 gain from the kernel).
 	gemmSmallWork = 4096
-	// gemmDirectRows is the number of rows of C up to which B is read in
-	// place rather than packed.
-	gemmDirectRows = 2 * gemmMR
 )
+
+// gemmKernel is a micro-kernel and the blocking that suits it.
+type gemmKernel struct {
+	name       string
+	mr, nr     int // the tile of C the kernel keeps in registers
+	mc, kc, nc int // a packed block of A is mc×kc, a panel of B kc×nc
+
+	// tile adds A·B to the mr'×nr' tile of C at c (row stride ldc), for
+	// any mr' ≤ mr and nr' ≤ nr, one fused multiply-add per element and
+	// step p = 0 … kc−1 in order, where A[i][p] = a[i·ars + p·aps] and
+	// B[p][j] = b[p·bs + j].
+	tile func(mr, nr, kc int, a []float64, ars, aps int, b []float64, bs int, c []float64, ldc int)
+	// inPlace reports whether tile takes any strides (A read in place,
+	// B read in place at any width); without it A must be packed (ars =
+	// 1, aps = mr, zero past the block's rows) and B either packed (bs =
+	// nr, zero past the panel's columns) or read in place for full-width
+	// tiles only.
+	inPlace bool
+}
+
+// gemmKernelGo is the portable kernel, what runs where there is no
+// assembly one; it is the reference the others are tested against.
+var gemmKernelGo = &gemmKernel{name: "go", mr: 6, nr: 8, mc: 96, kc: 256, nc: 512, tile: gemmTileGo, inPlace: true}
+
+// gemmKern is the kernel gemm runs: the best the CPU has (a variable so
+// that tests can run each one).
+var gemmKern = gemmBestKernel()
 
 // gemmParWork is the m·n·k from which the product is split between
 // cores: a goroutine costs about a microsecond. (A variable so that
@@ -60,17 +81,18 @@ func fmaGemm(transA, transB bool, m, n, k int, a []float64, lda int, b []float64
 		gemmLoop(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
 		return
 	}
+	kn := gemmKern
 	p := runtime.GOMAXPROCS(0)
 	if !parallel || p < 2 || work < gemmParWork {
-		gemmBlocked(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+		gemmBlocked(kn, transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
 		return
 	}
 	// Split the larger of m and n into p parts aligned to the tile size.
 	var wg sync.WaitGroup
 	if m >= n {
-		parts := min(p, (m+gemmMR-1)/gemmMR)
+		parts := min(p, (m+kn.mr-1)/kn.mr)
 		for w := range parts {
-			lo, hi := splitAligned(m, parts, w, gemmMR)
+			lo, hi := splitAligned(m, parts, w, kn.mr)
 			if lo == hi {
 				continue
 			}
@@ -78,12 +100,12 @@ func fmaGemm(transA, transB bool, m, n, k int, a []float64, lda int, b []float64
 			if !transA {
 				as = a[lo*lda:]
 			}
-			wg.Go(func() { gemmBlocked(transA, transB, hi-lo, n, k, as, lda, b, ldb, c[lo*ldc:], ldc) })
+			wg.Go(func() { gemmBlocked(kn, transA, transB, hi-lo, n, k, as, lda, b, ldb, c[lo*ldc:], ldc) })
 		}
 	} else {
-		parts := min(p, (n+gemmNR-1)/gemmNR)
+		parts := min(p, (n+kn.nr-1)/kn.nr)
 		for w := range parts {
-			lo, hi := splitAligned(n, parts, w, gemmNR)
+			lo, hi := splitAligned(n, parts, w, kn.nr)
 			if lo == hi {
 				continue
 			}
@@ -91,7 +113,7 @@ func fmaGemm(transA, transB bool, m, n, k int, a []float64, lda int, b []float64
 			if transB {
 				bs = b[lo*ldb:]
 			}
-			wg.Go(func() { gemmBlocked(transA, transB, m, hi-lo, k, a, lda, bs, ldb, c[lo:], ldc) })
+			wg.Go(func() { gemmBlocked(kn, transA, transB, m, hi-lo, k, a, lda, bs, ldb, c[lo:], ldc) })
 		}
 	}
 	wg.Wait()
@@ -140,61 +162,73 @@ func opAt(a []float64, trans bool, lda, i, p int) float64 {
 	return a[i*lda+p]
 }
 
-// gemmBlocked runs the packed, blocked product on the calling goroutine.
-// When op(B) is not transposed and C has at most gemmDirectRows rows, a
-// packed panel of B would be used by only one or two tiles, so the kernel
-// reads B in place instead (only a last, partial panel is packed).
-func gemmBlocked(transA, transB bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
+// gemmDirectA and gemmDirectB decide when a kernel that can (inPlace)
+// reads A or B where they are instead of packing them (variables so
+// that tests can force either way): a packed block of A serves the tiles
+// of one row of blocks, ⌈n/nr⌉ of them, and a packed panel of B the
+// ⌈m/mr⌉ tiles of a column. Packing pays when it is used often; read in
+// place, A's rows (or B's) are strided but stay in the cache.
+var (
+	gemmDirectA = func(kn *gemmKernel, m, n, k int) bool { return n <= 4*kn.nr }
+	gemmDirectB = func(kn *gemmKernel, m, n, k int) bool { return m <= 2*kn.mr }
+)
+
+// gemmBlocked runs the blocked product with kernel kn on the calling
+// goroutine.
+func gemmBlocked(kn *gemmKernel, transA, transB bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
 	buf := gemmPool.Get().(*gemmBuf)
 	defer gemmPool.Put(buf)
-	direct := !transB && m <= gemmDirectRows
-	ncMax := min(gemmNC, roundUp(n, gemmNR))
-	kcMax := min(gemmKC, k)
-	buf.a = grow(buf.a, roundUp(min(gemmMC, m), gemmMR)*kcMax)
-	if direct {
-		ncMax = gemmNR
+	mr, nr := kn.mr, kn.nr
+	directA := kn.inPlace && gemmDirectA(kn, m, n, k)
+	directB := !transB && (m <= 2*mr || kn.inPlace && gemmDirectB(kn, m, n, k))
+	kcMax := min(kn.kc, k)
+	if !directA {
+		buf.a = grow(buf.a, roundUp(min(kn.mc, m), mr)*kcMax)
 	}
-	buf.b = grow(buf.b, ncMax*kcMax)
-	var tile [gemmMR * gemmNR]float64
-	for jc := 0; jc < n; jc += gemmNC {
-		nc := min(gemmNC, n-jc)
-		for pc := 0; pc < k; pc += gemmKC {
-			kc := min(gemmKC, k-pc)
-			if !direct {
-				packB(transB, kc, nc, b, ldb, pc, jc, buf.b)
+	switch {
+	case !directB:
+		buf.b = grow(buf.b, min(kn.nc, roundUp(n, nr))*kcMax)
+	case !kn.inPlace:
+		buf.b = grow(buf.b, nr*kcMax) // the last, partial panel
+	}
+	for jc := 0; jc < n; jc += kn.nc {
+		nc := min(kn.nc, n-jc)
+		for pc := 0; pc < k; pc += kn.kc {
+			kc := min(kn.kc, k-pc)
+			if !directB {
+				packB(nr, transB, kc, nc, b, ldb, pc, jc, buf.b)
 			}
-			for ic := 0; ic < m; ic += gemmMC {
-				mc := min(gemmMC, m-ic)
-				packA(transA, mc, kc, a, lda, ic, pc, buf.a)
-				for jr := 0; jr < nc; jr += gemmNR {
-					nr := min(gemmNR, nc-jr)
+			for ic := 0; ic < m; ic += kn.mc {
+				mc := min(kn.mc, m-ic)
+				if !directA {
+					packA(mr, transA, mc, kc, a, lda, ic, pc, buf.a)
+				}
+				for jr := 0; jr < nc; jr += nr {
+					nw := min(nr, nc-jr)
 					var bp []float64
-					bs := gemmNR
+					bs := nr
 					switch {
-					case !direct:
+					case !directB:
 						bp = buf.b[jr*kc:]
-					case nr == gemmNR:
+					case nw == nr || kn.inPlace:
 						bp, bs = b[pc*ldb+jc+jr:], ldb
 					default:
 						bp = buf.b
-						packB(false, kc, nr, b, ldb, pc, jc+jr, bp)
+						packB(nr, false, kc, nw, b, ldb, pc, jc+jr, bp)
 					}
-					for ir := 0; ir < mc; ir += gemmMR {
-						mr := min(gemmMR, mc-ir)
-						ap := buf.a[ir*kc:]
-						off := (ic+ir)*ldc + jc + jr
-						if mr == gemmMR && nr == gemmNR {
-							gemmKernel(kc, ap, bp, bs, c[off:], ldc)
-							continue
+					for ir := 0; ir < mc; ir += mr {
+						mw := min(mr, mc-ir)
+						var ap []float64
+						ars, aps := 1, mr
+						switch {
+						case !directA:
+							ap = buf.a[ir*kc:]
+						case transA:
+							ap, aps = a[pc*lda+ic+ir:], lda
+						default:
+							ap, ars, aps = a[(ic+ir)*lda+pc:], lda, 1
 						}
-						// An edge tile: run the kernel on a full copy.
-						for i := range mr {
-							copy(tile[i*gemmNR:i*gemmNR+nr], c[off+i*ldc:off+i*ldc+nr])
-						}
-						gemmKernel(kc, ap, bp, bs, tile[:], gemmNR)
-						for i := range mr {
-							copy(c[off+i*ldc:off+i*ldc+nr], tile[i*gemmNR:i*gemmNR+nr])
-						}
+						kn.tile(mw, nw, kc, ap, ars, aps, bp, bs, c[(ic+ir)*ldc+jc+jr:], ldc)
 					}
 				}
 			}
@@ -203,84 +237,90 @@ func gemmBlocked(transA, transB bool, m, n, k int, a []float64, lda int, b []flo
 }
 
 // packA copies the mc×kc block of op(A) at (ic, pc) into ap as panels of
-// gemmMR rows: panel r holds, for each p, the gemmMR values of column p
-// (zero past row mc).
-func packA(trans bool, mc, kc int, a []float64, lda, ic, pc int, ap []float64) {
-	for ir := 0; ir < mc; ir += gemmMR {
-		mr := min(gemmMR, mc-ir)
-		dst := ap[ir*kc : ir*kc+kc*gemmMR]
-		if mr < gemmMR {
+// mr rows: panel r holds, for each p, the mr values of column p (zero
+// past row mc).
+func packA(mr int, trans bool, mc, kc int, a []float64, lda, ic, pc int, ap []float64) {
+	for ir := 0; ir < mc; ir += mr {
+		mw := min(mr, mc-ir)
+		dst := ap[ir*kc : ir*kc+kc*mr]
+		if mw < mr {
 			clear(dst)
 		}
-		for i := range mr {
+		if trans && mw == mr {
+			for p := range kc {
+				copy(dst[p*mr:p*mr+mr], a[(pc+p)*lda+ic+ir:])
+			}
+			continue
+		}
+		for i := range mw {
 			row := ic + ir + i
 			if trans {
 				for p := range kc {
-					dst[p*gemmMR+i] = a[(pc+p)*lda+row]
+					dst[p*mr+i] = a[(pc+p)*lda+row]
 				}
 				continue
 			}
 			src := a[row*lda+pc : row*lda+pc+kc]
 			for p, v := range src {
-				dst[p*gemmMR+i] = v
+				dst[p*mr+i] = v
 			}
 		}
 	}
 }
 
 // packB copies the kc×nc panel of op(B) at (pc, jc) into bp as panels of
-// gemmNR columns: panel q holds, for each p, the gemmNR values of row p
-// (zero past column nc).
-func packB(trans bool, kc, nc int, b []float64, ldb, pc, jc int, bp []float64) {
-	for jr := 0; jr < nc; jr += gemmNR {
-		nr := min(gemmNR, nc-jr)
-		dst := bp[jr*kc : jr*kc+kc*gemmNR]
-		if nr < gemmNR {
+// nr columns: panel q holds, for each p, the nr values of row p (zero
+// past column nc).
+func packB(nr int, trans bool, kc, nc int, b []float64, ldb, pc, jc int, bp []float64) {
+	for jr := 0; jr < nc; jr += nr {
+		nw := min(nr, nc-jr)
+		dst := bp[jr*kc : jr*kc+kc*nr]
+		if nw < nr {
 			clear(dst)
 		}
 		if trans {
-			for j := range nr {
+			for j := range nw {
 				src := b[(jc+jr+j)*ldb+pc : (jc+jr+j)*ldb+pc+kc]
 				for p, v := range src {
-					dst[p*gemmNR+j] = v
+					dst[p*nr+j] = v
 				}
 			}
 			continue
 		}
 		off := pc*ldb + jc + jr
-		if nr < gemmNR {
+		if nr == 8 && nw == 8 {
+			// Eight explicit moves: a copy call per row costs more than the row.
 			for p := range kc {
-				copy(dst[p*gemmNR:p*gemmNR+nr], b[off+p*ldb:off+p*ldb+nr])
+				src := b[off+p*ldb : off+p*ldb+8]
+				d := dst[p*8 : p*8+8]
+				d[0], d[1], d[2], d[3] = src[0], src[1], src[2], src[3]
+				d[4], d[5], d[6], d[7] = src[4], src[5], src[6], src[7]
 			}
 			continue
 		}
-		// Eight explicit moves: a copy call per row costs more than the row.
 		for p := range kc {
-			src := b[off+p*ldb : off+p*ldb+gemmNR]
-			d := dst[p*gemmNR : p*gemmNR+gemmNR]
-			d[0], d[1], d[2], d[3] = src[0], src[1], src[2], src[3]
-			d[4], d[5], d[6], d[7] = src[4], src[5], src[6], src[7]
+			copy(dst[p*nr:p*nr+nw], b[off+p*ldb:off+p*ldb+nw])
 		}
 	}
 }
 
-// gemmKernelGo is the portable micro-kernel: for the gemmMR×gemmNR tile
-// of C at c (row stride ldc) it performs c = fma(a, b, c) over the kc
-// packed columns of ap and the kc rows of B at bp (row p at bp[p·bs:]),
-// in order.
-func gemmKernelGo(kc int, ap, bp []float64, bs int, c []float64, ldc int) {
-	for i := range gemmMR {
-		row := c[i*ldc : i*ldc+gemmNR]
-		var acc [gemmNR]float64
-		copy(acc[:], row)
-		for p := range kc {
-			av := ap[p*gemmMR+i]
-			bv := bp[p*bs : p*bs+gemmNR]
-			for j := range acc {
-				acc[j] = math.FMA(av, bv[j], acc[j])
+// gemmTileGo is the portable kernel's tile (see gemmKernel.tile).
+func gemmTileGo(mr, nr, kc int, a []float64, ars, aps int, b []float64, bs int, c []float64, ldc int) {
+	var buf [8]float64
+	for i := range mr {
+		row := c[i*ldc : i*ldc+nr]
+		for j0 := 0; j0 < nr; j0 += len(buf) {
+			acc := buf[:min(len(buf), nr-j0)]
+			copy(acc, row[j0:])
+			for p := range kc {
+				av := a[i*ars+p*aps]
+				bv := b[p*bs+j0 : p*bs+j0+len(acc)]
+				for j := range acc {
+					acc[j] = math.FMA(av, bv[j], acc[j])
+				}
 			}
+			copy(row[j0:], acc)
 		}
-		copy(row, acc[:])
 	}
 }
 

@@ -29,28 +29,73 @@ func fmaReference(ta, tb bool, m, n, k int, a, b, c []float64) {
 	}
 }
 
-func TestGemmKernelSameBitsAsGo(t *testing.T) {
+// withKernel runs f with gemm running kernel kn.
+func withKernel(kn *gemmKernel, f func()) {
+	saved := gemmKern
+	gemmKern = kn
+	defer func() { gemmKern = saved }()
+	f()
+}
+
+func kernelNames(ks []*gemmKernel) []string {
+	var names []string
+	for _, kn := range ks {
+		names = append(names, kn.name)
+	}
+	return names
+}
+
+// TestGemmTileSameBitsAsGo runs each kernel's tile on every tile size
+// from 1×1 to mr×nr, on packed operands and (for kernels that take any
+// strides) on A and B in place, transposed or not, and requires the bits
+// of the portable kernel; the elements of C around the tile must not move.
+func TestGemmTileSameBitsAsGo(t *testing.T) {
 	rng := NewRNG(3)
-	for _, kc := range []int{0, 1, 7, 256} {
-		const ldc = 11
-		ap := RandN(rng, kc*gemmMR+1).Data
-		bp := RandN(rng, kc*gemmNR+1).Data
-		c := RandN(rng, gemmMR*ldc).Data
-		want := append([]float64(nil), c...)
-		gemmKernel(kc, ap, bp, gemmNR, c, ldc)
-		gemmKernelGo(kc, ap, bp, gemmNR, want, ldc)
-		for i := range c {
-			if math.Float64bits(c[i]) != math.Float64bits(want[i]) {
-				t.Fatalf("kc=%d: element %d = %v, portable kernel %v", kc, i, c[i], want[i])
+	for _, kn := range gemmKernels() {
+		for _, kc := range []int{0, 1, 7, 64} {
+			for mr := 1; mr <= kn.mr; mr++ {
+				for nr := 1; nr <= kn.nr; nr++ {
+					type layout struct{ ars, aps, bs int }
+					layouts := []layout{{1, kn.mr, kn.nr}}
+					if kn.inPlace {
+						layouts = append(layouts, layout{kc + 3, 1, nr + 5}, layout{1, mr + 2, nr})
+					}
+					for _, l := range layouts {
+						a := RandN(rng, max(1, kn.mr*l.ars+kc*l.aps)).Data
+						b := RandN(rng, max(1, kc*l.bs+kn.nr)).Data
+						if !kn.inPlace { // packed: zero past the tile
+							for p := range kc {
+								clear(a[p*kn.mr+mr : p*kn.mr+kn.mr])
+								clear(b[p*kn.nr+nr : p*kn.nr+kn.nr])
+							}
+						}
+						const ldc = 31
+						c := RandN(rng, (kn.mr+2)*ldc).Data
+						want := append([]float64(nil), c...)
+						kn.tile(mr, nr, kc, a, l.ars, l.aps, b, l.bs, c[ldc+1:], ldc)
+						gemmTileGo(mr, nr, kc, a, l.ars, l.aps, b, l.bs, want[ldc+1:], ldc)
+						for i := range c {
+							if math.Float64bits(c[i]) != math.Float64bits(want[i]) {
+								t.Fatalf("%s kernel, %d×%d tile, kc=%d, strides %+v: element %d = %v, portable kernel %v", kn.name, mr, nr, kc, l, i, c[i], want[i])
+							}
+						}
+					}
+				}
 			}
 		}
 	}
 }
 
+// TestFMAGemmSameBitsAsDefinition checks every kernel this CPU has, with
+// A and B packed or read in place, on random shapes and transposes,
+// against the definition, to the bit.
 func TestFMAGemmSameBitsAsDefinition(t *testing.T) {
+	ks := gemmKernels()
 	rapid.Check(t, func(rt *rapid.T) {
 		m, k, n := rapid.IntRange(1, 160).Draw(rt, "m"), rapid.IntRange(1, 300).Draw(rt, "k"), rapid.IntRange(1, 160).Draw(rt, "n")
 		ta, tb, par := rapid.Bool().Draw(rt, "ta"), rapid.Bool().Draw(rt, "tb"), rapid.Bool().Draw(rt, "parallel")
+		kn := ks[rapid.IntRange(0, len(ks)-1).Draw(rt, "kernel")]
+		da, db := rapid.IntRange(0, 2).Draw(rt, "directA"), rapid.IntRange(0, 2).Draw(rt, "directB")
 		rng := NewRNG(uint64(m*1000000 + k*1000 + n))
 		a, b, c := RandN(rng, m*k).Data, RandN(rng, k*n).Data, RandN(rng, m*n).Data
 		want := append([]float64(nil), c...)
@@ -61,14 +106,33 @@ func TestFMAGemmSameBitsAsDefinition(t *testing.T) {
 		if tb {
 			ldb = k
 		}
-		fmaGemm(ta, tb, m, n, k, a, lda, b, ldb, c, n, par)
+		withDirect(da, db, func() {
+			withKernel(kn, func() { fmaGemm(ta, tb, m, n, k, a, lda, b, ldb, c, n, par) })
+		})
 		fmaReference(ta, tb, m, n, k, a, b, want)
 		for i := range c {
 			if math.Float64bits(c[i]) != math.Float64bits(want[i]) {
-				rt.Fatalf("[%d %d %d] ta=%v tb=%v: element %d = %v, definition %v", m, k, n, ta, tb, i, c[i], want[i])
+				rt.Fatalf("[%d %d %d] ta=%v tb=%v %s kernel: element %d = %v, definition %v", m, k, n, ta, tb, kn.name, i, c[i], want[i])
 			}
 		}
 	})
+}
+
+// withDirect runs f with gemm reading A (da) and B (db) in place: 0 as it
+// chooses, 1 never, 2 whenever the kernel can.
+func withDirect(da, db int, f func()) {
+	sa, sb := gemmDirectA, gemmDirectB
+	defer func() { gemmDirectA, gemmDirectB = sa, sb }()
+	force := func(v bool) func(*gemmKernel, int, int, int) bool {
+		return func(*gemmKernel, int, int, int) bool { return v }
+	}
+	if da > 0 {
+		gemmDirectA = force(da == 2)
+	}
+	if db > 0 {
+		gemmDirectB = force(db == 2)
+	}
+	f()
 }
 
 func BenchmarkFMAGemm(b *testing.B) {
