@@ -187,7 +187,7 @@ func gemmBlocked(kn *gemmKernel, transA, transB bool, m, n, k int, a []float64, 
 	}
 	switch {
 	case !directB:
-		buf.b = grow(buf.b, min(kn.nc, roundUp(n, nr))*kcMax)
+		buf.b = grow(buf.b, roundUp(min(kn.nc, n), nr)*kcMax)
 	case !kn.inPlace:
 		buf.b = grow(buf.b, nr*kcMax) // the last, partial panel
 	}
