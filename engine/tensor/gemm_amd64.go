@@ -107,8 +107,9 @@ func gemmTileAVX2(mr, nr, kc int, a []float64, ars, aps int, b []float64, bs int
 // tuned on a Zen 5 core at n = 256–1024 (BenchmarkFMAGemmSerial): a deep
 // kc (the tile of C is loaded and stored once per kc steps) pays more
 // than keeping B's kc×24 micro-panel in L1 (it streams from L2 at the
-// rate the kernel needs).
-var gemmKernel512 = &gemmKernel{name: "avx512", mr: 8, nr: 24, mc: 64, kc: 512, nc: 1536, tile: gemmTile512, inPlace: true}
+// rate the kernel needs). Reading A and B in place, it beats the plain
+// loop from products of about a hundred multiply-adds (loopWork).
+var gemmKernel512 = &gemmKernel{name: "avx512", mr: 8, nr: 24, mc: 64, kc: 512, nc: 1536, tile: gemmTile512, inPlace: true, loopWork: 128}
 
 // The AVX-512 micro-kernels (gemm512_amd64.s, written by gemm512_gen.go),
 // one per tile of 8, 4, 2 or 1 rows by 8, 16 or 24 columns: see there.

@@ -167,7 +167,7 @@ func BenchmarkFMAGemmSerial(b *testing.B) {
 // workloads' dense layers and their backward passes) on one goroutine and
 // split between the cores, to place gemmParWork: run it with -cpu 2.
 func BenchmarkGemmSplit(b *testing.B) {
-	for _, s := range [][3]int{{64, 64, 64}, {128, 64, 64}, {64, 128, 64}, {128, 128, 64}, {256, 96, 32}, {128, 128, 128}, {256, 256, 64}} {
+	for _, s := range [][3]int{{64, 64, 64}, {128, 64, 64}, {64, 128, 64}, {128, 128, 64}, {256, 96, 32}, {256, 32, 96}, {32, 784, 10}, {128, 128, 128}, {256, 256, 64}, {256, 256, 256}} {
 		m, n, k := s[0], s[1], s[2]
 		for _, split := range []bool{false, true} {
 			name := fmt.Sprintf("%dx%dx%d/serial", m, n, k)
