@@ -305,12 +305,7 @@ func packB(nr int, trans bool, kc, nc int, b []float64, ldb, pc, jc int, bp []fl
 			clear(dst)
 		}
 		if trans {
-			for j := range nw {
-				src := b[(jc+jr+j)*ldb+pc : (jc+jr+j)*ldb+pc+kc]
-				for p, v := range src {
-					dst[p*nr+j] = v
-				}
-			}
+			packBTrans(nr, nw, kc, b[(jc+jr)*ldb+pc:], ldb, dst)
 			continue
 		}
 		off := pc*ldb + jc + jr
@@ -326,6 +321,28 @@ func packB(nr int, trans bool, kc, nc int, b []float64, ldb, pc, jc int, bp []fl
 		}
 		for p := range kc {
 			copy(dst[p*nr:p*nr+nw], b[off+p*ldb:off+p*ldb+nw])
+		}
+	}
+}
+
+// packBTrans copies the kc×nw block of op(B) = bᵀ at b (row j of b holds
+// column j of op(B)) into dst, nr values per step p: four columns at a
+// time, so that each step writes four neighbours.
+func packBTrans(nr, nw, kc int, b []float64, ldb int, dst []float64) {
+	j := 0
+	for ; j+4 <= nw; j += 4 {
+		s0 := b[j*ldb : j*ldb+kc]
+		s1 := b[(j+1)*ldb : (j+1)*ldb+kc]
+		s2 := b[(j+2)*ldb : (j+2)*ldb+kc]
+		s3 := b[(j+3)*ldb : (j+3)*ldb+kc]
+		for p := range s0 {
+			d := dst[p*nr+j : p*nr+j+4]
+			d[0], d[1], d[2], d[3] = s0[p], s1[p], s2[p], s3[p]
+		}
+	}
+	for ; j < nw; j++ {
+		for p, v := range b[j*ldb : j*ldb+kc] {
+			dst[p*nr+j] = v
 		}
 	}
 }
