@@ -347,23 +347,38 @@ func packBTrans(nr, nw, kc int, b []float64, ldb int, dst []float64) {
 	}
 }
 
-// gemmTileGo is the portable kernel's tile (see gemmKernel.tile).
+// gemmTileGo is the portable kernel's tile (see gemmKernel.tile): eight
+// columns at a time in a fixed-size array, then the rest.
 func gemmTileGo(mr, nr, kc int, a []float64, ars, aps int, b []float64, bs int, c []float64, ldc int) {
-	var buf [8]float64
 	for i := range mr {
 		row := c[i*ldc : i*ldc+nr]
-		for j0 := 0; j0 < nr; j0 += len(buf) {
-			acc := buf[:min(len(buf), nr-j0)]
-			copy(acc, row[j0:])
+		j0 := 0
+		for ; j0+8 <= nr; j0 += 8 {
+			var acc [8]float64
+			copy(acc[:], row[j0:])
 			for p := range kc {
 				av := a[i*ars+p*aps]
-				bv := b[p*bs+j0 : p*bs+j0+len(acc)]
+				bv := b[p*bs+j0 : p*bs+j0+8]
 				for j := range acc {
 					acc[j] = math.FMA(av, bv[j], acc[j])
 				}
 			}
-			copy(row[j0:], acc)
+			copy(row[j0:], acc[:])
 		}
+		if j0 == nr {
+			continue
+		}
+		var buf [8]float64
+		acc := buf[:nr-j0]
+		copy(acc, row[j0:])
+		for p := range kc {
+			av := a[i*ars+p*aps]
+			bv := b[p*bs+j0 : p*bs+nr]
+			for j := range acc {
+				acc[j] = math.FMA(av, bv[j], acc[j])
+			}
+		}
+		copy(row[j0:], acc)
 	}
 }
 
