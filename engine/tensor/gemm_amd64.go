@@ -111,6 +111,8 @@ func gemmTileAVX2(mr, nr, kc int, a []float64, ars, aps int, b []float64, bs int
 // loop from products of about a hundred multiply-adds (loopWork).
 var gemmKernel512 = &gemmKernel{name: "avx512", mr: 8, nr: 24, mc: 64, kc: 512, nc: 1536, tile: gemmTile512, inPlace: true, loopWork: 128}
 
+//go:generate go run gemm512_gen.go
+
 // The AVX-512 micro-kernels (gemm512_amd64.s, written by gemm512_gen.go),
 // one per tile of 8, 4, 2 or 1 rows by 8, 16 or 24 columns: see there.
 //

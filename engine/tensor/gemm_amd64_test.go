@@ -1,7 +1,11 @@
 package tensor
 
 import (
+	"bytes"
 	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"testing"
 )
 
@@ -46,5 +50,29 @@ func TestGemmKernelChoice(t *testing.T) {
 	}
 	if hasAVX512() && !hasAVX2FMA() {
 		t.Fatal("AVX-512 without AVX2/FMA")
+	}
+}
+
+// TestGemm512AsmIsGenerated checks that gemm512_amd64.s is what
+// gemm512_gen.go writes.
+func TestGemm512AsmIsGenerated(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the generator")
+	}
+	out := filepath.Join(t.TempDir(), "gemm512.s")
+	cmd := exec.Command("go", "run", "gemm512_gen.go", "-o", out)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go run gemm512_gen.go: %v\n%s", err, b)
+	}
+	want, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile("gemm512_amd64.s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatal("gemm512_amd64.s differs from what gemm512_gen.go writes: run go generate ./engine/tensor")
 	}
 }

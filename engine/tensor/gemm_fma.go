@@ -4,6 +4,7 @@ import (
 	"math"
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // The fused multiply-add matrix product behind gemm. It computes, for
@@ -90,48 +91,54 @@ func fmaGemm(transA, transB bool, m, n, k int, a []float64, lda int, b []float64
 		gemmBlocked(kn, transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
 		return
 	}
-	// Split the larger of m and n into p parts aligned to the tile size;
-	// the calling goroutine runs the first part itself.
-	var wg sync.WaitGroup
-	if m >= n {
-		parts := min(p, (m+kn.mr-1)/kn.mr)
-		for w := parts - 1; w >= 0; w-- {
-			lo, hi := splitAligned(m, parts, w, kn.mr)
+	// Split the larger of m and n into gemmChunks·p chunks aligned to the
+	// tile size. The calling goroutine and p−1 helpers take chunks in
+	// turn until none is left, so a helper that starts late (the other
+	// cores are busy) leaves its share to the others instead of holding
+	// up the product.
+	splitM := m >= n
+	size, align := n, kn.nr
+	if splitM {
+		size, align = m, kn.mr
+	}
+	chunks := min(gemmChunks*p, (size+align-1)/align)
+	var next atomic.Int64
+	run := func() {
+		for {
+			w := int(next.Add(1) - 1)
+			if w >= chunks {
+				return
+			}
+			lo, hi := splitAligned(size, chunks, w, align)
 			if lo == hi {
 				continue
 			}
-			as := a[lo:]
-			if !transA {
-				as = a[lo*lda:]
-			}
-			part := func() { gemmBlocked(kn, transA, transB, hi-lo, n, k, as, lda, b, ldb, c[lo*ldc:], ldc) }
-			if w == 0 {
-				part()
-			} else {
-				wg.Go(part)
-			}
-		}
-	} else {
-		parts := min(p, (n+kn.nr-1)/kn.nr)
-		for w := parts - 1; w >= 0; w-- {
-			lo, hi := splitAligned(n, parts, w, kn.nr)
-			if lo == hi {
+			if splitM {
+				as := a[lo:]
+				if !transA {
+					as = a[lo*lda:]
+				}
+				gemmBlocked(kn, transA, transB, hi-lo, n, k, as, lda, b, ldb, c[lo*ldc:], ldc)
 				continue
 			}
 			bs := b[lo:]
 			if transB {
 				bs = b[lo*ldb:]
 			}
-			part := func() { gemmBlocked(kn, transA, transB, m, hi-lo, k, a, lda, bs, ldb, c[lo:], ldc) }
-			if w == 0 {
-				part()
-			} else {
-				wg.Go(part)
-			}
+			gemmBlocked(kn, transA, transB, m, hi-lo, k, a, lda, bs, ldb, c[lo:], ldc)
 		}
 	}
+	var wg sync.WaitGroup
+	for range min(p, chunks) - 1 {
+		wg.Go(run)
+	}
+	run()
 	wg.Wait()
 }
+
+// gemmChunks is the number of chunks per core a split product is cut
+// into.
+const gemmChunks = 4
 
 // splitAligned returns part w of [0, n) split into parts nearly equal
 // ranges whose bounds are multiples of align (except n itself).
