@@ -65,9 +65,14 @@ var gemmKernelGo = &gemmKernel{name: "go", mr: 6, nr: 8, mc: 96, kc: 256, nc: 51
 var gemmKern = gemmBestKernel()
 
 // gemmParWork is the m·n·k from which the product is split between
-// cores: a goroutine costs about a microsecond. (A variable so that
-// BenchmarkGemmSplit can move it.)
-var gemmParWork = 1 << 17
+// cores (a variable so that BenchmarkGemmSplit can move it). Waking a
+// helper costs about 3 µs on a quiet machine (the futex time of the
+// workloads' profiles) and far more when the other cores are busy, so a
+// split pays only when the serial product takes several times that: at
+// the AVX-512 kernel's 45 G multiply-adds per second, 2²⁰ is about 23 µs.
+// 64³ (5.5 µs) and the workloads' dense layers (128×64·64×64, 256×32·32×96)
+// stay on one core; 128³ and up are split.
+var gemmParWork = 1 << 20
 
 // gemmBuf holds one goroutine's packing buffers.
 type gemmBuf struct{ a, b []float64 }
