@@ -32,6 +32,7 @@ func main() {
 			kernel(&w, rows, v)
 		}
 	}
+	packBT(&w)
 	if err := os.WriteFile(*out, []byte(w.String()), 0o644); err != nil {
 		panic(err)
 	}
@@ -41,6 +42,69 @@ func main() {
 // 3, R8 the row stride and R11 three row strides, in bytes.
 func aAddr(i int) string {
 	return [...]string{"(SI)", "(SI)(R8*1)", "(SI)(R8*2)", "(SI)(R11*1)", "(SI)(R8*4)", "(BX)(R8*2)", "(BX)(R11*1)", "(BX)(R8*4)"}[i]
+}
+
+// packBT writes gemm512PackBT, which transposes 8×8 blocks in registers.
+func packBT(w *strings.Builder) {
+	p := func(format string, args ...any) { fmt.Fprintf(w, "\t"+format+"\n", args...) }
+	w.WriteString(`
+// func gemm512PackBT(blocks int, b *float64, ldb int, dst *float64, nr int)
+//
+// For p < 8·blocks and j < 8: dst[p·nr + j] = b[j·ldb + p], eight rows of
+// b (eight columns of op(B) = bᵀ) into a panel of B packed nr wide, one
+// 8×8 block at a time: two rounds of VUNPCKLPD/VUNPCKHPD pair the rows,
+// two of VSHUFF64X2 gather the 128-bit lanes.
+TEXT ·gemm512PackBT(SB), NOSPLIT, $0-40
+`)
+	p("MOVQ blocks+0(FP), CX")
+	p("MOVQ b+8(FP), SI")
+	p("MOVQ ldb+16(FP), R8")
+	p("SHLQ $3, R8")
+	p("LEAQ (R8)(R8*2), R11")
+	p("LEAQ (SI)(R11*1), BX")
+	p("MOVQ dst+24(FP), DI")
+	p("MOVQ nr+32(FP), R10")
+	p("SHLQ $3, R10")
+	p("LEAQ (R10)(R10*2), R12")
+	p("LEAQ (DI)(R12*1), DX")
+	p("TESTQ CX, CX")
+	p("JEQ done")
+	w.WriteString("loop:\n")
+	for j := range 8 {
+		p("VMOVUPD %s, Z%d", aAddr(j), j)
+	}
+	// t(2i) = low pairs of rows 2i, 2i+1; t(2i+1) = high pairs.
+	for i := range 4 {
+		p("VUNPCKLPD Z%d, Z%d, Z%d", 2*i+1, 2*i, 8+2*i)
+		p("VUNPCKHPD Z%d, Z%d, Z%d", 2*i+1, 2*i, 9+2*i)
+	}
+	// For the even (t8, t10, t12, t14) and odd (t9, t11, t13, t15) sets:
+	// u0 = lanes 0,1 of t0 and t2, u1 = lanes 2,3; u2, u3 likewise for
+	// t4, t6; then rows = lanes 0,2 (0x88) and 1,3 (0xDD) of u0/u2, u1/u3.
+	for odd := range 2 {
+		t0, t2, t4, t6 := 8+odd, 10+odd, 12+odd, 14+odd
+		p("VSHUFF64X2 $0x44, Z%d, Z%d, Z16", t2, t0)
+		p("VSHUFF64X2 $0xEE, Z%d, Z%d, Z17", t2, t0)
+		p("VSHUFF64X2 $0x44, Z%d, Z%d, Z18", t6, t4)
+		p("VSHUFF64X2 $0xEE, Z%d, Z%d, Z19", t6, t4)
+		p("VSHUFF64X2 $0x88, Z18, Z16, Z%d", 20+odd) // row odd
+		p("VSHUFF64X2 $0xDD, Z18, Z16, Z%d", 22+odd) // row 2+odd
+		p("VSHUFF64X2 $0x88, Z19, Z17, Z%d", 24+odd) // row 4+odd
+		p("VSHUFF64X2 $0xDD, Z19, Z17, Z%d", 26+odd) // row 6+odd
+	}
+	dAddr := [...]string{"(DI)", "(DI)(R10*1)", "(DI)(R10*2)", "(DI)(R12*1)", "(DI)(R10*4)", "(DX)(R10*2)", "(DX)(R12*1)", "(DX)(R10*4)"}
+	for r := range 8 {
+		p("VMOVUPD Z%d, %s", 20+r, dAddr[r])
+	}
+	p("ADDQ $64, SI")
+	p("ADDQ $64, BX")
+	p("LEAQ (DI)(R10*8), DI")
+	p("LEAQ (DX)(R10*8), DX")
+	p("DECQ CX")
+	p("JNE loop")
+	w.WriteString("done:\n")
+	p("VZEROUPPER")
+	p("RET")
 }
 
 func kernel(w *strings.Builder, rows, v int) {

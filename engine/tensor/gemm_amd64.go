@@ -188,3 +188,27 @@ func gemmTile512(mr, nr, kc int, a []float64, ars, aps int, b []float64, bs int,
 		a, c = a[rows*ars:], c[rows*ldc:]
 	}
 }
+
+// gemm512PackBT transposes eight rows of b into a packed panel of B, 8×8
+// blocks at a time (see gemm512_amd64.s).
+//
+//go:noescape
+func gemm512PackBT(blocks int, b *float64, ldb int, dst *float64, nr int)
+
+// gemmPackBT512 reports whether packBTrans transposes with AVX-512 (a
+// variable so that tests can run the Go copy too).
+var gemmPackBT512 = hasAVX512()
+
+// packBT8 copies dst[p·nr + j] = b[j·ldb + p] for j < 8 and p below kc
+// rounded down to a multiple of 8, and returns that p, or 0 if the CPU
+// has no AVX-512.
+func packBT8(kc int, b []float64, ldb int, dst []float64, nr int) int {
+	blocks := kc / 8
+	if !gemmPackBT512 || blocks == 0 {
+		return 0
+	}
+	_ = b[7*ldb+blocks*8-1]
+	_ = dst[(blocks*8-1)*nr+7]
+	gemm512PackBT(blocks, &b[0], ldb, &dst[0], nr)
+	return blocks * 8
+}

@@ -76,3 +76,12 @@ func TestGemm512AsmIsGenerated(t *testing.T) {
 		t.Fatal("gemm512_amd64.s differs from what gemm512_gen.go writes: run go generate ./engine/tensor")
 	}
 }
+
+// withPackBT512 runs f with packBTrans using AVX-512 if on is set and the
+// CPU has it.
+func withPackBT512(on bool, f func()) {
+	saved := gemmPackBT512
+	gemmPackBT512 = on && hasAVX512()
+	defer func() { gemmPackBT512 = saved }()
+	f()
+}

@@ -338,10 +338,21 @@ func packB(nr int, trans bool, kc, nc int, b []float64, ldb, pc, jc int, bp []fl
 }
 
 // packBTrans copies the kc×nw block of op(B) = bᵀ at b (row j of b holds
-// column j of op(B)) into dst, nr values per step p: four columns at a
-// time, so that each step writes four neighbours.
+// column j of op(B)) into dst, nr values per step p: eight columns at a
+// time in 8×8 blocks with AVX-512, else four at a time, so that each step
+// writes four neighbours.
 func packBTrans(nr, nw, kc int, b []float64, ldb int, dst []float64) {
 	j := 0
+	if gemmPackBT512 && kc >= 8 {
+		for ; j+8 <= nw; j += 8 {
+			done := packBT8(kc, b[j*ldb:], ldb, dst[j:], nr)
+			for jj := j; jj < j+8; jj++ {
+				for p := done; p < kc; p++ {
+					dst[p*nr+jj] = b[jj*ldb+p]
+				}
+			}
+		}
+	}
 	for ; j+4 <= nw; j += 4 {
 		s0 := b[j*ldb : j*ldb+kc]
 		s1 := b[(j+1)*ldb : (j+1)*ldb+kc]

@@ -190,3 +190,34 @@ func BenchmarkGemmSplit(b *testing.B) {
 		}
 	}
 }
+
+// TestPackBTrans checks the packing of a transposed B, with AVX-512 where
+// the CPU has it and in Go, against the definition, on every width up to
+// 24 and depths around multiples of 8.
+func TestPackBTrans(t *testing.T) {
+	rng := NewRNG(9)
+	for _, nr := range []int{8, 24} {
+		for nw := 1; nw <= nr; nw++ {
+			for _, kc := range []int{1, 7, 8, 9, 16, 23, 64} {
+				ldb := kc + 3
+				b := RandN(rng, nw*ldb).Data
+				for _, asm := range []bool{false, true} {
+					dst := Full(math.NaN(), kc*nr).Data
+					withPackBT512(asm, func() { packBTrans(nr, nw, kc, b, ldb, dst) })
+					for p := range kc {
+						for j := range nw {
+							if got, want := dst[p*nr+j], b[j*ldb+p]; got != want {
+								t.Fatalf("nr=%d nw=%d kc=%d asm=%v: dst[%d][%d] = %v, want %v", nr, nw, kc, asm, p, j, got, want)
+							}
+						}
+						for j := nw; j < nr; j++ {
+							if !math.IsNaN(dst[p*nr+j]) {
+								t.Fatalf("nr=%d nw=%d kc=%d asm=%v: dst[%d][%d] written past the width", nr, nw, kc, asm, p, j)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
