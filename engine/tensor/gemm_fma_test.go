@@ -221,3 +221,39 @@ func TestPackBTrans(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkGemmShapes times the products the workloads W3–W7 run (shape
+// m×n×k and transposes, as recorded from their steps), on one goroutine,
+// with each kernel this CPU has.
+func BenchmarkGemmShapes(b *testing.B) {
+	shapes := []struct {
+		ta, tb  bool
+		m, n, k int
+	}{
+		{false, false, 64, 64, 64}, {false, true, 64, 64, 64}, {true, false, 64, 64, 64}, {false, false, 64, 64, 2}, // W3
+		{false, false, 8, 784, 9}, {false, true, 8, 9, 784}, {false, false, 16, 196, 72}, {false, true, 16, 72, 196}, {true, false, 72, 196, 16}, // W4
+		{false, false, 16, 32, 32}, {false, true, 16, 32, 32}, {true, false, 32, 32, 784}, // W5
+		{false, false, 256, 96, 32}, {false, true, 256, 32, 96}, {true, false, 32, 96, 256}, {false, false, 16, 8, 16}, {false, true, 16, 16, 8}, // W6
+		{false, false, 128, 64, 64}, {false, true, 128, 64, 64}, {true, false, 64, 64, 128}, {false, false, 128, 64, 2}, // W7
+	}
+	for _, kn := range gemmKernels() {
+		for _, s := range shapes {
+			b.Run(fmt.Sprintf("%s/%dx%dx%d/ta=%v/tb=%v", kn.name, s.m, s.n, s.k, s.ta, s.tb), func(b *testing.B) {
+				rng := NewRNG(1)
+				x, y, c := RandN(rng, s.m*s.k).Data, RandN(rng, s.k*s.n).Data, make([]float64, s.m*s.n)
+				lda, ldb := s.k, s.n
+				if s.ta {
+					lda = s.m
+				}
+				if s.tb {
+					ldb = s.k
+				}
+				withKernel(kn, func() {
+					for range b.N {
+						fmaGemm(s.ta, s.tb, s.m, s.n, s.k, x, lda, y, ldb, c, s.n, false)
+					}
+				})
+			})
+		}
+	}
+}
