@@ -106,7 +106,11 @@ func fmaGemm(transA, transB bool, m, n, k int, a []float64, lda int, b []float64
 	if splitM {
 		size, align = m, kn.mr
 	}
-	chunks := min(gemmChunks*p, (size+align-1)/align)
+	// A chunk that packs B packs all of it again: then one chunk per core.
+	chunks := min(p, (size+align-1)/align)
+	if kn.inPlace && !transB && gemmDirectB(kn, m, n, k, ldb) {
+		chunks = min(gemmChunks*p, (size+align-1)/align)
+	}
 	var next atomic.Int64
 	run := func() {
 		for {
@@ -195,10 +199,14 @@ func opAt(a []float64, trans bool, lda, i, p int) float64 {
 // workloads' shapes and on squares up to n = 1024, reading A in place
 // never costs more than 4%, and often saves a third (a block of A serves
 // only ⌈n/nr⌉ tiles), while B, whose kc×nr micro-panels are read once per
-// tile of rows, gains from packing once m passes about 512.
+// tile of rows, gains from packing once m passes about 512 or a kc-deep
+// panel of B spans more than 2 MB (at n = 1024 its rows, 8 KB apart, cost
+// TLB misses).
 var (
-	gemmDirectA = func(kn *gemmKernel, m, n, k int) bool { return true }
-	gemmDirectB = func(kn *gemmKernel, m, n, k int) bool { return m <= 512 }
+	gemmDirectA = func(kn *gemmKernel, m, n, k, ldb int) bool { return true }
+	gemmDirectB = func(kn *gemmKernel, m, n, k, ldb int) bool {
+		return m <= 512 && min(k, kn.kc)*ldb <= 1<<18
+	}
 )
 
 // gemmDirectRows is the number of rows of C up to which kernels that read
@@ -209,10 +217,10 @@ const gemmDirectRows = 12
 // goroutine.
 func gemmBlocked(kn *gemmKernel, transA, transB bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
 	mr, nr := kn.mr, kn.nr
-	directA := kn.inPlace && gemmDirectA(kn, m, n, k)
+	directA := kn.inPlace && gemmDirectA(kn, m, n, k, ldb)
 	directB := !transB && m <= gemmDirectRows
 	if kn.inPlace {
-		directB = !transB && gemmDirectB(kn, m, n, k)
+		directB = !transB && gemmDirectB(kn, m, n, k, ldb)
 	}
 	var buf *gemmBuf
 	if !directA || !directB || !kn.inPlace {

@@ -123,8 +123,8 @@ func TestFMAGemmSameBitsAsDefinition(t *testing.T) {
 func withDirect(da, db int, f func()) {
 	sa, sb := gemmDirectA, gemmDirectB
 	defer func() { gemmDirectA, gemmDirectB = sa, sb }()
-	force := func(v bool) func(*gemmKernel, int, int, int) bool {
-		return func(*gemmKernel, int, int, int) bool { return v }
+	force := func(v bool) func(*gemmKernel, int, int, int, int) bool {
+		return func(*gemmKernel, int, int, int, int) bool { return v }
 	}
 	if da > 0 {
 		gemmDirectA = force(da == 2)
