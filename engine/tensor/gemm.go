@@ -5,11 +5,12 @@ package tensor
 // With parallel set, large products are split between the cores.
 //
 // Every machine runs the same arithmetic (fmaGemm: one fused multiply-add
-// at a time, in a fixed order per element), with the AVX2 micro-kernel
-// where the CPU has it and the portable Go kernel elsewhere, so a product
-// gives the same bits on every machine and any number of cores. gonum's
-// Dgemm, which the engine used first, is the reference the tests compare
-// with; it is about ten times slower here and rounds differently.
+// at a time, in a fixed order per element), with the AVX-512 or AVX2
+// micro-kernel where the CPU has it and the portable Go kernel elsewhere,
+// so a product gives the same bits on every machine and any number of
+// cores. gonum's Dgemm, which the engine used first, is the reference the
+// tests compare with; it is about ten times slower here and rounds
+// differently.
 func gemm(ta, tb bool, m, n, k int, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int, parallel bool) {
 	if m == 0 || n == 0 {
 		return

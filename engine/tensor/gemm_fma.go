@@ -4,45 +4,75 @@ import (
 	"math"
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
-// The fused multiply-add matrix product, gemm's fast path where the CPU
-// has FMA (see gemmFast). It computes, for every element of C,
+// The fused multiply-add matrix product behind gemm. It computes, for
+// every element of C,
 //
 //	c ← beta·c, then c ← fma(a[i][p], b[p][j], c) for p = 0, 1, …, k−1
 //
 // in that order, one fused multiply-add at a time. Every path below (the
-// AVX2 micro-kernel, the portable Go kernel, the loop for small products)
-// performs exactly this sequence for each element, so the result is the
-// same to the last bit whatever the path, the blocking, the number of
-// cores or the machine. Work is split between cores by rows or columns of
+// AVX-512 and AVX2 micro-kernels, the portable Go kernel, A and B packed
+// or read in place, the loop for small products) performs exactly this
+// sequence for each element, so the result is the same to the last bit
+// whatever the path, the blocking, the number of cores or the machine. Work is split between cores by rows or columns of
 // C, never along k.
 //
 // Large products are blocked as in BLIS / GotoBLAS: panels of B (KC×NC)
 // and blocks of A (MC×KC) are packed into contiguous buffers, and a
-// gemmMR×gemmNR micro-kernel keeps a tile of C in registers while it runs
-// over KC.
+// micro-kernel keeps an MR×NR tile of C in registers while it runs over
+// KC. The tile and the block sizes belong to the kernel (gemmKernel): the
+// AVX-512 one (8×24) where the CPU has it, else the AVX2 one (6×8), else
+// the portable Go one. When a block is used by few tiles, packing costs
+// more than it saves and kernels that can read A or B in place do so.
 const (
-	gemmMR = 6   // rows of the micro-kernel's tile of C
-	gemmNR = 8   // columns of the micro-kernel's tile of C
-	gemmKC = 256 // depth of a packed panel
-	gemmMC = 96  // rows of a packed block of A (a multiple of gemmMR)
-	gemmNC = 512 // columns of a packed panel of B (a multiple of gemmNR)
-
 	// gemmSmallWork is the m·n·k below which packing costs more than it
 	// saves and the plain loop runs instead, unless every side is at
 	// least 8 (a quarter of it is the limit then: attention's per-head
 	// products of 16×8·8×16 gain from the kernel).
 	gemmSmallWork = 4096
-	// gemmDirectRows is the number of rows of C up to which B is read in
-	// place rather than packed.
-	gemmDirectRows = 2 * gemmMR
 )
 
+// gemmKernel is a micro-kernel and the blocking that suits it.
+type gemmKernel struct {
+	name       string
+	mr, nr     int // the tile of C the kernel keeps in registers
+	mc, kc, nc int // a packed block of A is mc×kc, a panel of B kc×nc
+
+	// tile adds A·B to the mr'×nr' tile of C at c (row stride ldc), for
+	// any mr' ≤ mr and nr' ≤ nr, one fused multiply-add per element and
+	// step p = 0 … kc−1 in order, where A[i][p] = a[i·ars + p·aps] and
+	// B[p][j] = b[p·bs + j].
+	tile func(mr, nr, kc int, a []float64, ars, aps int, b []float64, bs int, c []float64, ldc int)
+	// inPlace reports whether tile takes any strides (A read in place,
+	// B read in place at any width); without it A must be packed (ars =
+	// 1, aps = mr, zero past the block's rows) and B either packed (bs =
+	// nr, zero past the panel's columns) or read in place for full-width
+	// tiles only.
+	inPlace bool
+	// loopWork is the m·n·k below which the plain loop runs instead (0:
+	// gemmSmallWork's rule).
+	loopWork int
+}
+
+// gemmKernelGo is the portable kernel, what runs where there is no
+// assembly one; it is the reference the others are tested against.
+var gemmKernelGo = &gemmKernel{name: "go", mr: 6, nr: 8, mc: 96, kc: 256, nc: 512, tile: gemmTileGo, inPlace: true}
+
+// gemmKern is the kernel gemm runs: the best the CPU has (a variable so
+// that tests can run each one).
+var gemmKern = gemmBestKernel()
+
 // gemmParWork is the m·n·k from which the product is split between
-// cores: a goroutine costs about a microsecond. (A variable so that
-// BenchmarkGemmSplit can move it.)
-var gemmParWork = 1 << 17
+// cores (a variable so that BenchmarkGemmSplit can move it). Waking a
+// helper costs about 3 µs on a quiet machine (the futex time of the
+// workloads' profiles) and far more when the other cores are busy, so a
+// split pays only when the serial product takes several times that: at
+// the AVX-512 kernel's 45 G multiply-adds per second, 2²⁰ is about 23 µs.
+// 64³ (5.5 µs) and the workloads' dense layers (128×64·64×64, 256×32·32×96)
+// stay on one core; 128³ and up are split.
+var gemmParWork = 1 << 20
 
 // gemmBuf holds one goroutine's packing buffers.
 type gemmBuf struct{ a, b []float64 }
@@ -55,47 +85,69 @@ var gemmPool = sync.Pool{New: func() any { return new(gemmBuf) }}
 // n, k are positive. With parallel set, large products are split between
 // the cores.
 func fmaGemm(transA, transB bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, parallel bool) {
+	kn := gemmKern
 	work := m * n * k
-	if work < gemmSmallWork/4 || (work < gemmSmallWork && min(m, n, k) < 8) {
+	if kn.loopWork > 0 && work < kn.loopWork || kn.loopWork == 0 && (work < gemmSmallWork/4 || work < gemmSmallWork && min(m, n, k) < 8) {
 		gemmLoop(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
 		return
 	}
 	p := runtime.GOMAXPROCS(0)
 	if !parallel || p < 2 || work < gemmParWork {
-		gemmBlocked(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+		gemmBlocked(kn, transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
 		return
 	}
-	// Split the larger of m and n into p parts aligned to the tile size.
-	var wg sync.WaitGroup
-	if m >= n {
-		parts := min(p, (m+gemmMR-1)/gemmMR)
-		for w := range parts {
-			lo, hi := splitAligned(m, parts, w, gemmMR)
+	// Split the larger of m and n into gemmChunks·p chunks aligned to the
+	// tile size. The calling goroutine and p−1 helpers take chunks in
+	// turn until none is left, so a helper that starts late (the other
+	// cores are busy) leaves its share to the others instead of holding
+	// up the product.
+	splitM := m >= n
+	size, align := n, kn.nr
+	if splitM {
+		size, align = m, kn.mr
+	}
+	// A chunk that packs B packs all of it again: then one chunk per core.
+	chunks := min(p, (size+align-1)/align)
+	if kn.inPlace && !transB && gemmDirectB(kn, m, n, k, ldb) {
+		chunks = min(gemmChunks*p, (size+align-1)/align)
+	}
+	var next atomic.Int64
+	run := func() {
+		for {
+			w := int(next.Add(1) - 1)
+			if w >= chunks {
+				return
+			}
+			lo, hi := splitAligned(size, chunks, w, align)
 			if lo == hi {
 				continue
 			}
-			as := a[lo:]
-			if !transA {
-				as = a[lo*lda:]
-			}
-			wg.Go(func() { gemmBlocked(transA, transB, hi-lo, n, k, as, lda, b, ldb, c[lo*ldc:], ldc) })
-		}
-	} else {
-		parts := min(p, (n+gemmNR-1)/gemmNR)
-		for w := range parts {
-			lo, hi := splitAligned(n, parts, w, gemmNR)
-			if lo == hi {
+			if splitM {
+				as := a[lo:]
+				if !transA {
+					as = a[lo*lda:]
+				}
+				gemmBlocked(kn, transA, transB, hi-lo, n, k, as, lda, b, ldb, c[lo*ldc:], ldc)
 				continue
 			}
 			bs := b[lo:]
 			if transB {
 				bs = b[lo*ldb:]
 			}
-			wg.Go(func() { gemmBlocked(transA, transB, m, hi-lo, k, a, lda, bs, ldb, c[lo:], ldc) })
+			gemmBlocked(kn, transA, transB, m, hi-lo, k, a, lda, bs, ldb, c[lo:], ldc)
 		}
 	}
+	var wg sync.WaitGroup
+	for range min(p, chunks) - 1 {
+		wg.Go(run)
+	}
+	run()
 	wg.Wait()
 }
+
+// gemmChunks is the number of chunks per core a split product is cut
+// into.
+const gemmChunks = 4
 
 // splitAligned returns part w of [0, n) split into parts nearly equal
 // ranges whose bounds are multiples of align (except n itself).
@@ -140,61 +192,89 @@ func opAt(a []float64, trans bool, lda, i, p int) float64 {
 	return a[i*lda+p]
 }
 
-// gemmBlocked runs the packed, blocked product on the calling goroutine.
-// When op(B) is not transposed and C has at most gemmDirectRows rows, a
-// packed panel of B would be used by only one or two tiles, so the kernel
-// reads B in place instead (only a last, partial panel is packed).
-func gemmBlocked(transA, transB bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
-	buf := gemmPool.Get().(*gemmBuf)
-	defer gemmPool.Put(buf)
-	direct := !transB && m <= gemmDirectRows
-	ncMax := min(gemmNC, roundUp(n, gemmNR))
-	kcMax := min(gemmKC, k)
-	buf.a = grow(buf.a, roundUp(min(gemmMC, m), gemmMR)*kcMax)
-	if direct {
-		ncMax = gemmNR
+// gemmDirectA and gemmDirectB decide when a kernel that can (inPlace)
+// reads A or B where they are instead of packing them (variables so that
+// tests can force either way). Packing pays when a packed block is used by
+// many tiles and its rows would otherwise be far apart; measured on the
+// workloads' shapes and on squares up to n = 1024, reading A in place
+// never costs more than 4%, and often saves a third (a block of A serves
+// only ⌈n/nr⌉ tiles), while B, whose kc×nr micro-panels are read once per
+// tile of rows, gains from packing once m passes about 512 or a kc-deep
+// panel of B spans more than 2 MB (at n = 1024 its rows, 8 KB apart, cost
+// TLB misses).
+var (
+	gemmDirectA = func(kn *gemmKernel, m, n, k, ldb int) bool { return true }
+	gemmDirectB = func(kn *gemmKernel, m, n, k, ldb int) bool {
+		return m <= 512 && min(k, kn.kc)*ldb <= 1<<18
 	}
-	buf.b = grow(buf.b, ncMax*kcMax)
-	var tile [gemmMR * gemmNR]float64
-	for jc := 0; jc < n; jc += gemmNC {
-		nc := min(gemmNC, n-jc)
-		for pc := 0; pc < k; pc += gemmKC {
-			kc := min(gemmKC, k-pc)
-			if !direct {
-				packB(transB, kc, nc, b, ldb, pc, jc, buf.b)
+)
+
+// gemmDirectRows is the number of rows of C up to which kernels that read
+// B in place only at full width still do so.
+const gemmDirectRows = 12
+
+// gemmBlocked runs the blocked product with kernel kn on the calling
+// goroutine.
+func gemmBlocked(kn *gemmKernel, transA, transB bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
+	mr, nr := kn.mr, kn.nr
+	directA := kn.inPlace && gemmDirectA(kn, m, n, k, ldb)
+	directB := !transB && m <= gemmDirectRows
+	if kn.inPlace {
+		directB = !transB && gemmDirectB(kn, m, n, k, ldb)
+	}
+	var buf *gemmBuf
+	if !directA || !directB || !kn.inPlace {
+		buf = gemmPool.Get().(*gemmBuf)
+		defer gemmPool.Put(buf)
+	}
+	kcMax := min(kn.kc, k)
+	if !directA {
+		buf.a = grow(buf.a, roundUp(min(kn.mc, m), mr)*kcMax)
+	}
+	switch {
+	case !directB:
+		buf.b = grow(buf.b, roundUp(min(kn.nc, n), nr)*kcMax)
+	case !kn.inPlace:
+		buf.b = grow(buf.b, nr*kcMax) // the last, partial panel
+	}
+	for jc := 0; jc < n; jc += kn.nc {
+		nc := min(kn.nc, n-jc)
+		for pc := 0; pc < k; pc += kn.kc {
+			kc := min(kn.kc, k-pc)
+			if !directB {
+				packB(nr, transB, kc, nc, b, ldb, pc, jc, buf.b)
 			}
-			for ic := 0; ic < m; ic += gemmMC {
-				mc := min(gemmMC, m-ic)
-				packA(transA, mc, kc, a, lda, ic, pc, buf.a)
-				for jr := 0; jr < nc; jr += gemmNR {
-					nr := min(gemmNR, nc-jr)
+			for ic := 0; ic < m; ic += kn.mc {
+				mc := min(kn.mc, m-ic)
+				if !directA {
+					packA(mr, transA, mc, kc, a, lda, ic, pc, buf.a)
+				}
+				for jr := 0; jr < nc; jr += nr {
+					nw := min(nr, nc-jr)
 					var bp []float64
-					bs := gemmNR
+					bs := nr
 					switch {
-					case !direct:
+					case !directB:
 						bp = buf.b[jr*kc:]
-					case nr == gemmNR:
+					case nw == nr || kn.inPlace:
 						bp, bs = b[pc*ldb+jc+jr:], ldb
 					default:
 						bp = buf.b
-						packB(false, kc, nr, b, ldb, pc, jc+jr, bp)
+						packB(nr, false, kc, nw, b, ldb, pc, jc+jr, bp)
 					}
-					for ir := 0; ir < mc; ir += gemmMR {
-						mr := min(gemmMR, mc-ir)
-						ap := buf.a[ir*kc:]
-						off := (ic+ir)*ldc + jc + jr
-						if mr == gemmMR && nr == gemmNR {
-							gemmKernel(kc, ap, bp, bs, c[off:], ldc)
-							continue
+					for ir := 0; ir < mc; ir += mr {
+						mw := min(mr, mc-ir)
+						var ap []float64
+						ars, aps := 1, mr
+						switch {
+						case !directA:
+							ap = buf.a[ir*kc:]
+						case transA:
+							ap, aps = a[pc*lda+ic+ir:], lda
+						default:
+							ap, ars, aps = a[(ic+ir)*lda+pc:], lda, 1
 						}
-						// An edge tile: run the kernel on a full copy.
-						for i := range mr {
-							copy(tile[i*gemmNR:i*gemmNR+nr], c[off+i*ldc:off+i*ldc+nr])
-						}
-						gemmKernel(kc, ap, bp, bs, tile[:], gemmNR)
-						for i := range mr {
-							copy(c[off+i*ldc:off+i*ldc+nr], tile[i*gemmNR:i*gemmNR+nr])
-						}
+						kn.tile(mw, nw, kc, ap, ars, aps, bp, bs, c[(ic+ir)*ldc+jc+jr:], ldc)
 					}
 				}
 			}
@@ -203,84 +283,133 @@ func gemmBlocked(transA, transB bool, m, n, k int, a []float64, lda int, b []flo
 }
 
 // packA copies the mc×kc block of op(A) at (ic, pc) into ap as panels of
-// gemmMR rows: panel r holds, for each p, the gemmMR values of column p
-// (zero past row mc).
-func packA(trans bool, mc, kc int, a []float64, lda, ic, pc int, ap []float64) {
-	for ir := 0; ir < mc; ir += gemmMR {
-		mr := min(gemmMR, mc-ir)
-		dst := ap[ir*kc : ir*kc+kc*gemmMR]
-		if mr < gemmMR {
+// mr rows: panel r holds, for each p, the mr values of column p (zero
+// past row mc).
+func packA(mr int, trans bool, mc, kc int, a []float64, lda, ic, pc int, ap []float64) {
+	for ir := 0; ir < mc; ir += mr {
+		mw := min(mr, mc-ir)
+		dst := ap[ir*kc : ir*kc+kc*mr]
+		if mw < mr {
 			clear(dst)
 		}
-		for i := range mr {
+		if trans && mw == mr {
+			for p := range kc {
+				copy(dst[p*mr:p*mr+mr], a[(pc+p)*lda+ic+ir:])
+			}
+			continue
+		}
+		for i := range mw {
 			row := ic + ir + i
 			if trans {
 				for p := range kc {
-					dst[p*gemmMR+i] = a[(pc+p)*lda+row]
+					dst[p*mr+i] = a[(pc+p)*lda+row]
 				}
 				continue
 			}
 			src := a[row*lda+pc : row*lda+pc+kc]
 			for p, v := range src {
-				dst[p*gemmMR+i] = v
+				dst[p*mr+i] = v
 			}
 		}
 	}
 }
 
 // packB copies the kc×nc panel of op(B) at (pc, jc) into bp as panels of
-// gemmNR columns: panel q holds, for each p, the gemmNR values of row p
-// (zero past column nc).
-func packB(trans bool, kc, nc int, b []float64, ldb, pc, jc int, bp []float64) {
-	for jr := 0; jr < nc; jr += gemmNR {
-		nr := min(gemmNR, nc-jr)
-		dst := bp[jr*kc : jr*kc+kc*gemmNR]
-		if nr < gemmNR {
+// nr columns: panel q holds, for each p, the nr values of row p (zero
+// past column nc).
+func packB(nr int, trans bool, kc, nc int, b []float64, ldb, pc, jc int, bp []float64) {
+	for jr := 0; jr < nc; jr += nr {
+		nw := min(nr, nc-jr)
+		dst := bp[jr*kc : jr*kc+kc*nr]
+		if nw < nr {
 			clear(dst)
 		}
 		if trans {
-			for j := range nr {
-				src := b[(jc+jr+j)*ldb+pc : (jc+jr+j)*ldb+pc+kc]
-				for p, v := range src {
-					dst[p*gemmNR+j] = v
-				}
-			}
+			packBTrans(nr, nw, kc, b[(jc+jr)*ldb+pc:], ldb, dst)
 			continue
 		}
 		off := pc*ldb + jc + jr
-		if nr < gemmNR {
+		if nr == 8 && nw == 8 {
+			// Eight explicit moves: a copy call per row costs more than the row.
 			for p := range kc {
-				copy(dst[p*gemmNR:p*gemmNR+nr], b[off+p*ldb:off+p*ldb+nr])
+				src := b[off+p*ldb : off+p*ldb+8]
+				d := dst[p*8 : p*8+8]
+				d[0], d[1], d[2], d[3] = src[0], src[1], src[2], src[3]
+				d[4], d[5], d[6], d[7] = src[4], src[5], src[6], src[7]
 			}
 			continue
 		}
-		// Eight explicit moves: a copy call per row costs more than the row.
 		for p := range kc {
-			src := b[off+p*ldb : off+p*ldb+gemmNR]
-			d := dst[p*gemmNR : p*gemmNR+gemmNR]
-			d[0], d[1], d[2], d[3] = src[0], src[1], src[2], src[3]
-			d[4], d[5], d[6], d[7] = src[4], src[5], src[6], src[7]
+			copy(dst[p*nr:p*nr+nw], b[off+p*ldb:off+p*ldb+nw])
 		}
 	}
 }
 
-// gemmKernelGo is the portable micro-kernel: for the gemmMR×gemmNR tile
-// of C at c (row stride ldc) it performs c = fma(a, b, c) over the kc
-// packed columns of ap and the kc rows of B at bp (row p at bp[p·bs:]),
-// in order.
-func gemmKernelGo(kc int, ap, bp []float64, bs int, c []float64, ldc int) {
-	for i := range gemmMR {
-		row := c[i*ldc : i*ldc+gemmNR]
-		var acc [gemmNR]float64
-		copy(acc[:], row)
+// packBTrans copies the kc×nw block of op(B) = bᵀ at b (row j of b holds
+// column j of op(B)) into dst, nr values per step p: eight columns at a
+// time in 8×8 blocks with AVX-512, else four at a time, so that each step
+// writes four neighbours.
+func packBTrans(nr, nw, kc int, b []float64, ldb int, dst []float64) {
+	j := 0
+	if gemmPackBT512 && kc >= 8 {
+		for ; j+8 <= nw; j += 8 {
+			done := packBT8(kc, b[j*ldb:], ldb, dst[j:], nr)
+			for jj := j; jj < j+8; jj++ {
+				for p := done; p < kc; p++ {
+					dst[p*nr+jj] = b[jj*ldb+p]
+				}
+			}
+		}
+	}
+	for ; j+4 <= nw; j += 4 {
+		s0 := b[j*ldb : j*ldb+kc]
+		s1 := b[(j+1)*ldb : (j+1)*ldb+kc]
+		s2 := b[(j+2)*ldb : (j+2)*ldb+kc]
+		s3 := b[(j+3)*ldb : (j+3)*ldb+kc]
+		for p := range s0 {
+			d := dst[p*nr+j : p*nr+j+4]
+			d[0], d[1], d[2], d[3] = s0[p], s1[p], s2[p], s3[p]
+		}
+	}
+	for ; j < nw; j++ {
+		for p, v := range b[j*ldb : j*ldb+kc] {
+			dst[p*nr+j] = v
+		}
+	}
+}
+
+// gemmTileGo is the portable kernel's tile (see gemmKernel.tile): eight
+// columns at a time in a fixed-size array, then the rest.
+func gemmTileGo(mr, nr, kc int, a []float64, ars, aps int, b []float64, bs int, c []float64, ldc int) {
+	for i := range mr {
+		row := c[i*ldc : i*ldc+nr]
+		j0 := 0
+		for ; j0+8 <= nr; j0 += 8 {
+			var acc [8]float64
+			copy(acc[:], row[j0:])
+			for p := range kc {
+				av := a[i*ars+p*aps]
+				bv := b[p*bs+j0 : p*bs+j0+8]
+				for j := range acc {
+					acc[j] = math.FMA(av, bv[j], acc[j])
+				}
+			}
+			copy(row[j0:], acc[:])
+		}
+		if j0 == nr {
+			continue
+		}
+		var buf [8]float64
+		acc := buf[:nr-j0]
+		copy(acc, row[j0:])
 		for p := range kc {
-			av := ap[p*gemmMR+i]
-			bv := bp[p*bs : p*bs+gemmNR]
+			av := a[i*ars+p*aps]
+			bv := b[p*bs+j0 : p*bs+nr]
 			for j := range acc {
 				acc[j] = math.FMA(av, bv[j], acc[j])
 			}
 		}
-		copy(row, acc[:])
+		copy(row[j0:], acc)
 	}
 }
 

@@ -29,28 +29,73 @@ func fmaReference(ta, tb bool, m, n, k int, a, b, c []float64) {
 	}
 }
 
-func TestGemmKernelSameBitsAsGo(t *testing.T) {
+// withKernel runs f with gemm running kernel kn.
+func withKernel(kn *gemmKernel, f func()) {
+	saved := gemmKern
+	gemmKern = kn
+	defer func() { gemmKern = saved }()
+	f()
+}
+
+func kernelNames(ks []*gemmKernel) []string {
+	var names []string
+	for _, kn := range ks {
+		names = append(names, kn.name)
+	}
+	return names
+}
+
+// TestGemmTileSameBitsAsGo runs each kernel's tile on every tile size
+// from 1×1 to mr×nr, on packed operands and (for kernels that take any
+// strides) on A and B in place, transposed or not, and requires the bits
+// of the portable kernel; the elements of C around the tile must not move.
+func TestGemmTileSameBitsAsGo(t *testing.T) {
 	rng := NewRNG(3)
-	for _, kc := range []int{0, 1, 7, 256} {
-		const ldc = 11
-		ap := RandN(rng, kc*gemmMR+1).Data
-		bp := RandN(rng, kc*gemmNR+1).Data
-		c := RandN(rng, gemmMR*ldc).Data
-		want := append([]float64(nil), c...)
-		gemmKernel(kc, ap, bp, gemmNR, c, ldc)
-		gemmKernelGo(kc, ap, bp, gemmNR, want, ldc)
-		for i := range c {
-			if math.Float64bits(c[i]) != math.Float64bits(want[i]) {
-				t.Fatalf("kc=%d: element %d = %v, portable kernel %v", kc, i, c[i], want[i])
+	for _, kn := range gemmKernels() {
+		for _, kc := range []int{0, 1, 7, 64} {
+			for mr := 1; mr <= kn.mr; mr++ {
+				for nr := 1; nr <= kn.nr; nr++ {
+					type layout struct{ ars, aps, bs int }
+					layouts := []layout{{1, kn.mr, kn.nr}}
+					if kn.inPlace {
+						layouts = append(layouts, layout{kc + 3, 1, nr + 5}, layout{1, mr + 2, nr})
+					}
+					for _, l := range layouts {
+						a := RandN(rng, max(1, kn.mr*l.ars+kc*l.aps)).Data
+						b := RandN(rng, max(1, kc*l.bs+kn.nr)).Data
+						if !kn.inPlace { // packed: zero past the tile
+							for p := range kc {
+								clear(a[p*kn.mr+mr : p*kn.mr+kn.mr])
+								clear(b[p*kn.nr+nr : p*kn.nr+kn.nr])
+							}
+						}
+						const ldc = 31
+						c := RandN(rng, (kn.mr+2)*ldc).Data
+						want := append([]float64(nil), c...)
+						kn.tile(mr, nr, kc, a, l.ars, l.aps, b, l.bs, c[ldc+1:], ldc)
+						gemmTileGo(mr, nr, kc, a, l.ars, l.aps, b, l.bs, want[ldc+1:], ldc)
+						for i := range c {
+							if math.Float64bits(c[i]) != math.Float64bits(want[i]) {
+								t.Fatalf("%s kernel, %d×%d tile, kc=%d, strides %+v: element %d = %v, portable kernel %v", kn.name, mr, nr, kc, l, i, c[i], want[i])
+							}
+						}
+					}
+				}
 			}
 		}
 	}
 }
 
+// TestFMAGemmSameBitsAsDefinition checks every kernel this CPU has, with
+// A and B packed or read in place, on random shapes and transposes,
+// against the definition, to the bit.
 func TestFMAGemmSameBitsAsDefinition(t *testing.T) {
+	ks := gemmKernels()
 	rapid.Check(t, func(rt *rapid.T) {
 		m, k, n := rapid.IntRange(1, 160).Draw(rt, "m"), rapid.IntRange(1, 300).Draw(rt, "k"), rapid.IntRange(1, 160).Draw(rt, "n")
 		ta, tb, par := rapid.Bool().Draw(rt, "ta"), rapid.Bool().Draw(rt, "tb"), rapid.Bool().Draw(rt, "parallel")
+		kn := ks[rapid.IntRange(0, len(ks)-1).Draw(rt, "kernel")]
+		da, db := rapid.IntRange(0, 2).Draw(rt, "directA"), rapid.IntRange(0, 2).Draw(rt, "directB")
 		rng := NewRNG(uint64(m*1000000 + k*1000 + n))
 		a, b, c := RandN(rng, m*k).Data, RandN(rng, k*n).Data, RandN(rng, m*n).Data
 		want := append([]float64(nil), c...)
@@ -61,14 +106,33 @@ func TestFMAGemmSameBitsAsDefinition(t *testing.T) {
 		if tb {
 			ldb = k
 		}
-		fmaGemm(ta, tb, m, n, k, a, lda, b, ldb, c, n, par)
+		withDirect(da, db, func() {
+			withKernel(kn, func() { fmaGemm(ta, tb, m, n, k, a, lda, b, ldb, c, n, par) })
+		})
 		fmaReference(ta, tb, m, n, k, a, b, want)
 		for i := range c {
 			if math.Float64bits(c[i]) != math.Float64bits(want[i]) {
-				rt.Fatalf("[%d %d %d] ta=%v tb=%v: element %d = %v, definition %v", m, k, n, ta, tb, i, c[i], want[i])
+				rt.Fatalf("[%d %d %d] ta=%v tb=%v %s kernel: element %d = %v, definition %v", m, k, n, ta, tb, kn.name, i, c[i], want[i])
 			}
 		}
 	})
+}
+
+// withDirect runs f with gemm reading A (da) and B (db) in place: 0 as it
+// chooses, 1 never, 2 whenever the kernel can.
+func withDirect(da, db int, f func()) {
+	sa, sb := gemmDirectA, gemmDirectB
+	defer func() { gemmDirectA, gemmDirectB = sa, sb }()
+	force := func(v bool) func(*gemmKernel, int, int, int, int) bool {
+		return func(*gemmKernel, int, int, int, int) bool { return v }
+	}
+	if da > 0 {
+		gemmDirectA = force(da == 2)
+	}
+	if db > 0 {
+		gemmDirectB = force(db == 2)
+	}
+	f()
 }
 
 func BenchmarkFMAGemm(b *testing.B) {
@@ -103,7 +167,7 @@ func BenchmarkFMAGemmSerial(b *testing.B) {
 // workloads' dense layers and their backward passes) on one goroutine and
 // split between the cores, to place gemmParWork: run it with -cpu 2.
 func BenchmarkGemmSplit(b *testing.B) {
-	for _, s := range [][3]int{{64, 64, 64}, {128, 64, 64}, {64, 128, 64}, {128, 128, 64}, {256, 96, 32}, {128, 128, 128}, {256, 256, 64}} {
+	for _, s := range [][3]int{{64, 64, 64}, {128, 64, 64}, {64, 128, 64}, {128, 128, 64}, {256, 96, 32}, {256, 32, 96}, {32, 784, 10}, {128, 128, 128}, {256, 256, 64}, {256, 256, 256}} {
 		m, n, k := s[0], s[1], s[2]
 		for _, split := range []bool{false, true} {
 			name := fmt.Sprintf("%dx%dx%d/serial", m, n, k)
@@ -122,6 +186,73 @@ func BenchmarkGemmSplit(b *testing.B) {
 				for range b.N {
 					fmaGemm(false, false, m, n, k, x, k, y, n, c, n, true)
 				}
+			})
+		}
+	}
+}
+
+// TestPackBTrans checks the packing of a transposed B, with AVX-512 where
+// the CPU has it and in Go, against the definition, on every width up to
+// 24 and depths around multiples of 8.
+func TestPackBTrans(t *testing.T) {
+	rng := NewRNG(9)
+	for _, nr := range []int{8, 24} {
+		for nw := 1; nw <= nr; nw++ {
+			for _, kc := range []int{1, 7, 8, 9, 16, 23, 64} {
+				ldb := kc + 3
+				b := RandN(rng, nw*ldb).Data
+				for _, asm := range []bool{false, true} {
+					dst := Full(math.NaN(), kc*nr).Data
+					withPackBT512(asm, func() { packBTrans(nr, nw, kc, b, ldb, dst) })
+					for p := range kc {
+						for j := range nw {
+							if got, want := dst[p*nr+j], b[j*ldb+p]; got != want {
+								t.Fatalf("nr=%d nw=%d kc=%d asm=%v: dst[%d][%d] = %v, want %v", nr, nw, kc, asm, p, j, got, want)
+							}
+						}
+						for j := nw; j < nr; j++ {
+							if !math.IsNaN(dst[p*nr+j]) {
+								t.Fatalf("nr=%d nw=%d kc=%d asm=%v: dst[%d][%d] written past the width", nr, nw, kc, asm, p, j)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkGemmShapes times the products the workloads W3–W7 run (shape
+// m×n×k and transposes, as recorded from their steps), on one goroutine,
+// with each kernel this CPU has.
+func BenchmarkGemmShapes(b *testing.B) {
+	shapes := []struct {
+		ta, tb  bool
+		m, n, k int
+	}{
+		{false, false, 64, 64, 64}, {false, true, 64, 64, 64}, {true, false, 64, 64, 64}, {false, false, 64, 64, 2}, // W3
+		{false, false, 8, 784, 9}, {false, true, 8, 9, 784}, {false, false, 16, 196, 72}, {false, true, 16, 72, 196}, {true, false, 72, 196, 16}, // W4
+		{false, false, 16, 32, 32}, {false, true, 16, 32, 32}, {true, false, 32, 32, 784}, // W5
+		{false, false, 256, 96, 32}, {false, true, 256, 32, 96}, {true, false, 32, 96, 256}, {false, false, 16, 8, 16}, {false, true, 16, 16, 8}, // W6
+		{false, false, 128, 64, 64}, {false, true, 128, 64, 64}, {true, false, 64, 64, 128}, {false, false, 128, 64, 2}, // W7
+	}
+	for _, kn := range gemmKernels() {
+		for _, s := range shapes {
+			b.Run(fmt.Sprintf("%s/%dx%dx%d/ta=%v/tb=%v", kn.name, s.m, s.n, s.k, s.ta, s.tb), func(b *testing.B) {
+				rng := NewRNG(1)
+				x, y, c := RandN(rng, s.m*s.k).Data, RandN(rng, s.k*s.n).Data, make([]float64, s.m*s.n)
+				lda, ldb := s.k, s.n
+				if s.ta {
+					lda = s.m
+				}
+				if s.tb {
+					ldb = s.k
+				}
+				withKernel(kn, func() {
+					for range b.N {
+						fmaGemm(s.ta, s.tb, s.m, s.n, s.k, x, lda, y, ldb, c, s.n, false)
+					}
+				})
 			})
 		}
 	}
