@@ -65,45 +65,25 @@ func fmaGemm(transA, transB bool, m, n, k int, a []float64, lda int, b []float64
 		gemmBlocked(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
 		return
 	}
-	// Split the larger of m and n into p parts aligned to the tile size.
-	var wg sync.WaitGroup
+	// Split the larger of m and n into p parts aligned to the tile size,
+	// run by the package's workers (SplitRanges).
 	if m >= n {
-		parts := min(p, (m+gemmMR-1)/gemmMR)
-		for w := range parts {
-			lo, hi := splitAligned(m, parts, w, gemmMR)
-			if lo == hi {
-				continue
-			}
+		SplitRanges(m, min(p, (m+gemmMR-1)/gemmMR), gemmMR, func(lo, hi int) {
 			as := a[lo:]
 			if !transA {
 				as = a[lo*lda:]
 			}
-			wg.Go(func() { gemmBlocked(transA, transB, hi-lo, n, k, as, lda, b, ldb, c[lo*ldc:], ldc) })
-		}
-	} else {
-		parts := min(p, (n+gemmNR-1)/gemmNR)
-		for w := range parts {
-			lo, hi := splitAligned(n, parts, w, gemmNR)
-			if lo == hi {
-				continue
-			}
-			bs := b[lo:]
-			if transB {
-				bs = b[lo*ldb:]
-			}
-			wg.Go(func() { gemmBlocked(transA, transB, m, hi-lo, k, a, lda, bs, ldb, c[lo:], ldc) })
-		}
+			gemmBlocked(transA, transB, hi-lo, n, k, as, lda, b, ldb, c[lo*ldc:], ldc)
+		})
+		return
 	}
-	wg.Wait()
-}
-
-// splitAligned returns part w of [0, n) split into parts nearly equal
-// ranges whose bounds are multiples of align (except n itself).
-func splitAligned(n, parts, w, align int) (lo, hi int) {
-	tiles := (n + align - 1) / align
-	lo = min(n, w*tiles/parts*align)
-	hi = min(n, (w+1)*tiles/parts*align)
-	return lo, hi
+	SplitRanges(n, min(p, (n+gemmNR-1)/gemmNR), gemmNR, func(lo, hi int) {
+		bs := b[lo:]
+		if transB {
+			bs = b[lo*ldb:]
+		}
+		gemmBlocked(transA, transB, m, hi-lo, k, a, lda, bs, ldb, c[lo:], ldc)
+	})
 }
 
 // gemmLoop is the plain triple loop, in the order that keeps the inner
