@@ -309,11 +309,7 @@ func (a *Arena) MaxPool2D(g ConvGeom, x *Tensor) (*Tensor, []int32) { return max
 
 // MaxPool2DBackward is the arena's form of MaxPool2DBackward.
 func (a *Arena) MaxPool2DBackward(gout *Tensor, arg []int32, shape []int) *Tensor {
-	dx := a.New(shape...)
-	for i, v := range gout.Data {
-		dx.Data[arg[i]] += v
-	}
-	return dx
+	return maxPool2DBackward(a, gout, arg, shape)
 }
 
 // Conv2DBackward is the arena's form of Conv2DBackward.

@@ -1,6 +1,8 @@
 package tensor
 
 import (
+	"math"
+	"runtime"
 	"slices"
 	"testing"
 
@@ -168,4 +170,39 @@ func TestArenaStepsOfChangingShapes(t *testing.T) {
 			last = shapes
 		}
 	})
+}
+
+// TestArenaConvAndPoolOnDirtyMemory: the arena's pooling and convolution
+// backward passes, run on recycled memory full of garbage, with one and
+// with several goroutines, give the package functions' bits (they clear
+// what they sum into themselves, image by image).
+func TestArenaConvAndPoolOnDirtyMemory(t *testing.T) {
+	rng := NewRNG(7)
+	x, w := RandN(rng, 6, 3, 9, 10), RandN(rng, 4, 3, 3, 3)
+	g := NewConvGeom("Conv2D", x.Shape, w.Shape, 1, 1)
+	out, col := Conv2D(g, x, w, nil)
+	gout := RandN(rng, out.Shape...)
+	pg := NewPoolGeom("MaxPool2D", out.Shape, 2, 2)
+	pooled, arg := MaxPool2D(pg, out)
+	pgout := RandN(rng, pooled.Shape...)
+	wantDx, wantDw, wantDb := Conv2DBackward(g, gout, col, w, true, true, true)
+	wantP := MaxPool2DBackward(pgout, arg, out.Shape)
+	a := NewArena()
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	for round, procs := range []int{1, 1, 2, 3} {
+		runtime.GOMAXPROCS(procs)
+		dx, dw, db := a.Conv2DBackward(g, gout, col, w, true, true, true)
+		p := a.MaxPool2DBackward(pgout, arg, out.Shape)
+		for i, pair := range [][2]*Tensor{{dx, wantDx}, {dw, wantDw}, {db, wantDb}, {p, wantP}} {
+			if !slices.Equal(pair[0].Shape, pair[1].Shape) || !slices.Equal(pair[0].Data, pair[1].Data) {
+				t.Fatalf("round %d (GOMAXPROCS %d): result %d differs from the package function's", round, procs, i)
+			}
+		}
+		for _, r := range []*Tensor{dx, dw, db, p} {
+			for i := range r.Data {
+				r.Data[i] = math.NaN() // garbage for the next round
+			}
+		}
+		a.Recycle()
+	}
 }

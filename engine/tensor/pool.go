@@ -102,19 +102,24 @@ func firstNaN(base, w, oh, ow int, a, b, c float64) int32 {
 // recorded by MaxPool2D, summing where windows overlap, and returns a
 // gradient of the given input shape.
 func MaxPool2DBackward(gout *Tensor, arg []int32, shape []int) *Tensor {
-	dx := New(shape...)
+	return maxPool2DBackward(nil, gout, arg, shape)
+}
+
+func maxPool2DBackward(ar *Arena, gout *Tensor, arg []int32, shape []int) *Tensor {
+	dx := ar.Uninit(shape...)
 	// Every window lies in its own image plane, so the planes are split
-	// between the cores: each element of dx is summed by one goroutine, in
-	// the serial order.
+	// between the cores: each plane is cleared and summed into by one
+	// goroutine, in the serial order, while it is in its cache.
 	planes := 1
 	if len(shape) == 4 {
 		planes = shape[0] * shape[1]
 	}
-	if planes == 0 || len(gout.Data)%planes != 0 {
+	if planes == 0 || len(gout.Data)%planes != 0 || len(dx.Data)%planes != 0 {
 		planes = 1
 	}
-	per := len(gout.Data) / planes
-	parallelFor(planes, len(gout.Data), func(lo, hi int) {
+	per, size := len(gout.Data)/planes, len(dx.Data)/planes
+	parallelFor(planes, len(gout.Data)+len(dx.Data), func(lo, hi int) {
+		clear(dx.Data[lo*size : hi*size])
 		for i := lo * per; i < hi*per; i++ {
 			dx.Data[arg[i]] += gout.Data[i]
 		}
