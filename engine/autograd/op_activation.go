@@ -15,18 +15,17 @@ func (t *Tape) Sigmoid(a *Var) (res *Var) {
 	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Sigmoid(in[0]) })
 	out := t.ar.Uninit(a.Value.Shape...)
 	each2(costExp, out.Data, a.Value.Data, sigmoidKernel)
-	local := func() *tensor.Tensor {
+	return t.record("sigmoid", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
+		d := t.ar.Uninit(out.Shape...)
+		each3(costCheap, d.Data, g.Data, out.Data, sigmoidGradKernel)
+		return t.grads(d)
+	}, func() []*tensor.Tensor {
 		d := t.ar.Uninit(out.Shape...)
 		for i, y := range out.Data {
 			d.Data[i] = y * (1 - y)
 		}
-		return d
-	}
-	return t.record("sigmoid", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
-		d := t.ar.Uninit(out.Shape...)
-		each3(costCheap, d.Data, g.Data, out.Data, sigmoidGradKernel)
 		return []*tensor.Tensor{d}
-	}, func() []*tensor.Tensor { return []*tensor.Tensor{local()} })
+	})
 }
 
 // sigmoidKernel writes sigmoid(a) into dst.
@@ -63,7 +62,7 @@ func (t *Tape) Tanh(a *Var) (res *Var) {
 	return t.record("tanh", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
 		d := t.ar.Uninit(out.Shape...)
 		each3(costCheap, d.Data, g.Data, out.Data, tanhGradKernel)
-		return []*tensor.Tensor{d}
+		return t.grads(d)
 	}, func() []*tensor.Tensor {
 		d := tensor.New(out.Shape...)
 		for i, y := range out.Data {
@@ -140,7 +139,7 @@ func (t *Tape) leaky(op string, a *Var, slope float64) *Var {
 				d.Data[i] = pick(x, gd[i], slope*gd[i])
 			}
 		}
-		return []*tensor.Tensor{d}
+		return t.grads(d)
 	}, func() []*tensor.Tensor {
 		d := tensor.New(out.Shape...)
 		for i, x := range a.Value.Data {

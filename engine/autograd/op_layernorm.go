@@ -92,7 +92,7 @@ func (t *Tape) LayerNorm(x, gain, bias *Var, eps float64) (res *Var) {
 				}
 			}
 		}
-		return []*tensor.Tensor{dx, dg, db}
+		return t.grads(dx, dg, db)
 	}, nil)
 	return withAttrs(v, "eps="+fmtFloat(eps))
 }

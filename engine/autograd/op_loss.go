@@ -51,7 +51,7 @@ func (t *Tape) BCE(p, y *Var) (res *Var) {
 				dy.Data[i] = gs * (math.Log(1-pc) - math.Log(pc))
 			}
 		}
-		return []*tensor.Tensor{dp, dy}
+		return t.grads(dp, dy)
 	}, nil)
 }
 
@@ -87,7 +87,7 @@ func (t *Tape) BCEWithLogits(z, y *Var) (res *Var) {
 		if y.requiresGrad {
 			dy = t.ar.Scaled(z.Value, -gs)
 		}
-		return []*tensor.Tensor{dz, dy}
+		return t.grads(dz, dy)
 	}, nil)
 }
 
@@ -134,7 +134,7 @@ func (t *Tape) SoftmaxCrossEntropy(logits *Var, labels []int) (res *Var) {
 		for i, c := range labels {
 			d.Data[i*k+c] -= gs
 		}
-		return []*tensor.Tensor{d}
+		return t.grads(d)
 	}, nil)
 	return withAttrs(v, fmt.Sprintf("classes=%d", k))
 }

@@ -32,7 +32,7 @@ func (t *Tape) Softmax(a *Var) (res *Var) {
 				dr[i] = v * (gr[i] - dot)
 			}
 		}
-		return []*tensor.Tensor{d}
+		return t.grads(d)
 	}, nil)
 }
 
@@ -61,7 +61,7 @@ func (t *Tape) LogSoftmax(a *Var) (res *Var) {
 				dr[i] = gr[i] - math.Exp(v)*s
 			}
 		}
-		return []*tensor.Tensor{d}
+		return t.grads(d)
 	}, nil)
 }
 
