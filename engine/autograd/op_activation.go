@@ -86,17 +86,21 @@ func tanhGradKernel(dst, g, y []float64) {
 	}
 }
 
-// reluKernel writes max(a, 0) into dst.
+// reluKernel writes max(a, 0) into dst (dst may be a), with a vector loop
+// where the CPU has one (reluPrefix: the same bits).
 func reluKernel(dst, a []float64) {
-	for i, x := range a {
-		dst[i] = max(x, 0)
+	dst = dst[:len(a)]
+	for i := reluPrefix(dst, a); i < len(a); i++ {
+		dst[i] = max(a[i], 0)
 	}
 }
 
-// reluGradKernel writes g where a > 0, else 0, into dst.
+// reluGradKernel writes g where a > 0, else 0, into dst, with a vector
+// loop where the CPU has one (reluGradPrefix: the same bits).
 func reluGradKernel(dst, g, a []float64) {
-	for i, x := range a {
-		dst[i] = math.Float64frombits(math.Float64bits(g[i]) & positive(x))
+	dst, g = dst[:len(a)], g[:len(a)]
+	for i := reluGradPrefix(dst, g, a); i < len(a); i++ {
+		dst[i] = math.Float64frombits(math.Float64bits(g[i]) & positive(a[i]))
 	}
 }
 
