@@ -89,7 +89,7 @@ func (t *Tape) MaxPool2D(x *Var, k, stride int) (res *Var) {
 	geom := tensor.NewPoolGeom("MaxPool2D", x.Value.Shape, k, stride)
 	out, arg := t.ar.MaxPool2D(geom, x.Value)
 	v := t.record("maxpool2d", out, []*Var{x}, func(g *tensor.Tensor) []*tensor.Tensor {
-		return t.grads(t.ar.MaxPool2DBackward(g, arg, x.Value.Shape))
+		return t.grads(t.ar.MaxPool2DGrad(geom, g, arg))
 	}, nil)
 	return withAttrs(v, "k="+strconv.Itoa(k)+", stride="+strconv.Itoa(stride))
 }

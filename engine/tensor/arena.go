@@ -307,6 +307,11 @@ func (a *Arena) ExpandAxis(g *Tensor, shape []int, axis int) *Tensor {
 // MaxPool2D is the arena's form of MaxPool2D.
 func (a *Arena) MaxPool2D(g ConvGeom, x *Tensor) (*Tensor, []int32) { return maxPool2D(a, g, x) }
 
+// MaxPool2DGrad is the arena's form of MaxPool2DGrad.
+func (a *Arena) MaxPool2DGrad(g ConvGeom, gout *Tensor, arg []int32) *Tensor {
+	return maxPool2DGrad(a, g, gout, arg)
+}
+
 // MaxPool2DBackward is the arena's form of MaxPool2DBackward.
 func (a *Arena) MaxPool2DBackward(gout *Tensor, arg []int32, shape []int) *Tensor {
 	return maxPool2DBackward(a, gout, arg, shape)

@@ -127,6 +127,57 @@ func maxPool2DBackward(ar *Arena, gout *Tensor, arg []int32, shape []int) *Tenso
 	return dx
 }
 
+// MaxPool2DGrad is MaxPool2DBackward for the output of MaxPool2D(g, x):
+// with the pooling geometry it writes the gradient of a 2×2 window moved
+// by 2 in one pass over the window, without clearing dx first (the same
+// bits). It panics if gout does not have the geometry's output shape.
+func MaxPool2DGrad(g ConvGeom, gout *Tensor, arg []int32) *Tensor {
+	return maxPool2DGrad(nil, g, gout, arg)
+}
+
+func maxPool2DGrad(ar *Arena, g ConvGeom, gout *Tensor, arg []int32) *Tensor {
+	MustSameShape("MaxPool2DGrad", gout, &Tensor{Shape: []int{g.N, g.C, g.OH, g.OW}})
+	if len(arg) != len(gout.Data) {
+		panic("tensor: MaxPool2DGrad: " + shapeString([]int{len(arg)}) + " positions for gradient " + shapeString(gout.Shape))
+	}
+	shape := []int{g.N, g.C, g.H, g.W}
+	if g.KH != 2 || g.KW != 2 || g.Stride != 2 {
+		return maxPool2DBackward(ar, gout, arg, shape)
+	}
+	dx := ar.Uninit(shape...)
+	parallelFor(g.N*g.C, 2*len(dx.Data), func(lo, hi int) {
+		g.maxPool2x2Grad(dx.Data, gout.Data, arg, lo, hi)
+	})
+	return dx
+}
+
+// maxPool2x2Grad writes the gradient of the planes lo … hi−1 for 2×2
+// windows moved by 2: each window's four elements are set to 0 and its
+// first maximum (arg, inside the window) to 0 + g, the value the sum into
+// a cleared tensor gives (−0 included); a last row or column no window
+// covers is cleared.
+func (g ConvGeom) maxPool2x2Grad(dx, gout []float64, arg []int32, lo, hi int) {
+	for nc := lo; nc < hi; nc++ {
+		base := nc * g.H * g.W
+		o := nc * g.OH * g.OW
+		for oh := range g.OH {
+			r0 := dx[base+2*oh*g.W : base+(2*oh+1)*g.W]
+			r1 := dx[base+(2*oh+1)*g.W : base+(2*oh+2)*g.W]
+			gs, at := gout[o:o+g.OW], arg[o:o+g.OW]
+			for ow, v := range gs {
+				r0[2*ow], r0[2*ow+1], r1[2*ow], r1[2*ow+1] = 0, 0, 0, 0
+				dx[at[ow]] = 0 + v
+			}
+			if g.W > 2*g.OW {
+				clear(r0[2*g.OW:])
+				clear(r1[2*g.OW:])
+			}
+			o += g.OW
+		}
+		clear(dx[base+2*g.OH*g.W : base+g.H*g.W])
+	}
+}
+
 // AvgPool2D returns the mean of every window of x [N C H W] under the
 // pooling geometry g, as a tensor [N C OH OW]. It panics if x's shape
 // differs from the geometry's.
