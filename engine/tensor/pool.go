@@ -1,5 +1,7 @@
 package tensor
 
+import "math"
+
 // MaxPool2D returns the maximum of every window of x [N C H W] under the
 // pooling geometry g, as a tensor [N C OH OW], and for every output element
 // the flat index into x of the first maximum of its window (what the
@@ -43,35 +45,58 @@ func maxPool2D(ar *Arena, g ConvGeom, x *Tensor) (*Tensor, []int32) {
 }
 
 // maxPool2x2 is MaxPool2D's loop for 2×2 windows moved by 2, for the
-// images lo … hi−1 of x. The maximum is found without branches (the
-// branches of the general loop are unpredictable on real data) and its
-// first position by conditional moves; a window holding a NaN, whose
-// maximum equals nothing, takes the general rule: its first NaN.
+// images lo … hi−1 of x. The first maximum of a window is found by a
+// tournament (a against b, c against d, then the two winners; a tie keeps
+// the earlier) with selections by bit masks instead of branches, which are
+// unpredictable on real data. A window holding a NaN (or infinities of
+// both signs: its sum is then NaN too) takes the general rule.
 func (g ConvGeom) maxPool2x2(x, out []float64, arg []int32, lo, hi int) {
 	for nc := lo; nc < hi; nc++ {
 		base := nc * g.H * g.W
 		o := nc * g.OH * g.OW
 		for oh := range g.OH {
-			r0 := x[base+2*oh*g.W : base+(2*oh+1)*g.W]
-			r1 := x[base+(2*oh+1)*g.W : base+(2*oh+2)*g.W]
+			top := base + 2*oh*g.W
+			r0 := x[top : top+g.W]
+			r1 := x[top+g.W : top+2*g.W]
 			dst, at := out[o:o+g.OW], arg[o:o+g.OW]
 			for ow := range dst {
 				a, b, c, d := r0[2*ow], r0[2*ow+1], r1[2*ow], r1[2*ow+1]
-				m := max(max(a, b), max(c, d))
-				// The first position holding m, computed without branches
-				// (v == m written !(v < m), since m is the maximum): j is
-				// 0 for a, 1 for b, 2 for c, 3 for d.
-				la, lb, lc := b2i(a < m), b2i(b < m), b2i(c < m)
-				j := la * (1 + lb*(1+lc))
-				p := int32(base + (2*oh+(j>>1))*g.W + 2*ow + (j & 1))
-				if m != m {
-					p = firstNaN(base, g.W, oh, ow, a, b, c)
+				if s := a + b + c + d; s != s {
+					dst[ow], at[ow] = g.maxPool2x2Slow(x, base, oh, ow)
+					continue
 				}
-				dst[ow], at[ow] = x[p], p
+				kb, kd := uint64(b2i(b > a)), uint64(b2i(d > c))
+				ab := selectBits(kb, math.Float64bits(b), math.Float64bits(a))
+				cd := selectBits(kd, math.Float64bits(d), math.Float64bits(c))
+				kf := uint64(b2i(math.Float64frombits(cd) > math.Float64frombits(ab)))
+				dst[ow] = math.Float64frombits(selectBits(kf, cd, ab))
+				// Offsets in the window: b is +1, c is +W, d is +W+1.
+				off := selectBits(kf, uint64(g.W)+kd, kb)
+				at[ow] = int32(top + 2*ow + int(off))
 			}
 			o += g.OW
 		}
 	}
+}
+
+// selectBits returns x if k is 1 and y if k is 0, without a branch.
+func selectBits(k, x, y uint64) uint64 {
+	m := -k
+	return x&m | y&^m
+}
+
+// maxPool2x2Slow is the general rule for one 2×2 window (oh, ow) of the
+// image at base: the first maximum, a NaN counting as larger than
+// everything (its first NaN).
+func (g ConvGeom) maxPool2x2Slow(x []float64, base, oh, ow int) (float64, int32) {
+	at := base + 2*oh*g.W + 2*ow
+	best := x[at]
+	for _, p := range [3]int{at + 1, at + g.W, at + g.W + 1} {
+		if v := x[p]; v > best || (v != v && best == best) {
+			best, at = v, p
+		}
+	}
+	return best, int32(at)
 }
 
 // b2i is 1 for true and 0 for false (compiled to a SETcc).
@@ -80,22 +105,6 @@ func b2i(b bool) int {
 		return 1
 	}
 	return 0
-}
-
-// firstNaN returns the flat index of the first NaN of the 2×2 window at
-// (oh, ow) whose first three values are a, b, c (the fourth when none of
-// them is NaN).
-func firstNaN(base, w, oh, ow int, a, b, c float64) int32 {
-	top, bottom := base+2*oh*w+2*ow, base+(2*oh+1)*w+2*ow
-	switch {
-	case a != a:
-		return int32(top)
-	case b != b:
-		return int32(top + 1)
-	case c != c:
-		return int32(bottom)
-	}
-	return int32(bottom + 1)
 }
 
 // MaxPool2DBackward routes each element of gout to the input position arg

@@ -41,7 +41,7 @@ func TestMaxPool2DMatchesDefinition(t *testing.T) {
 		k := rapid.IntRange(1, 2).Draw(rt, "k")
 		stride := rapid.IntRange(1, 2).Draw(rt, "stride")
 		// Few distinct values, so ties, signed zeros and NaNs all occur.
-		vals := []float64{0, math.Copysign(0, -1), 1, -1, 2, math.NaN(), math.Inf(-1)}
+		vals := []float64{0, math.Copysign(0, -1), 1, -1, 2, math.NaN(), math.Inf(-1), math.Inf(1)}
 		x := New(n, c, h, w)
 		for i := range x.Data {
 			x.Data[i] = vals[rapid.IntRange(0, len(vals)-1).Draw(rt, "v")]
