@@ -28,10 +28,30 @@ func (t *Tape) Sigmoid(a *Var) (res *Var) {
 	})
 }
 
-// sigmoidKernel writes sigmoid(a) into dst.
+// sigmoidKernel writes sigmoid(a) into dst (dst may be a): the values of
+// sigmoid, with the exponentials of a stretch taken at once by
+// tensor.ExpInto (math.Exp's bits).
 func sigmoidKernel(dst, a []float64) {
-	for i, x := range a {
-		dst[i] = sigmoid(x)
+	dst = dst[:len(a)]
+	var buf [256]float64
+	for lo := 0; lo < len(a); lo += len(buf) {
+		x, d := a[lo:min(lo+len(buf), len(a))], dst[lo:min(lo+len(buf), len(a))]
+		e := buf[:len(x)]
+		for i, v := range x {
+			// sigmoid's exponent: −x for x ≥ 0, x otherwise (a NaN too).
+			e[i] = v
+			if v >= 0 {
+				e[i] = -v
+			}
+		}
+		tensor.ExpInto(e, e)
+		for i, v := range x {
+			if v >= 0 {
+				d[i] = 1 / (1 + e[i])
+			} else {
+				d[i] = e[i] / (1 + e[i])
+			}
+		}
 	}
 }
 
@@ -72,12 +92,9 @@ func (t *Tape) Tanh(a *Var) (res *Var) {
 	})
 }
 
-// tanhKernel writes tanh(a) into dst.
-func tanhKernel(dst, a []float64) {
-	for i, x := range a {
-		dst[i] = math.Tanh(x)
-	}
-}
+// tanhKernel writes tanh(a) into dst (dst may be a): tensor.TanhInto,
+// math.Tanh's bits.
+func tanhKernel(dst, a []float64) { tensor.TanhInto(dst, a) }
 
 // tanhGradKernel writes g ⊙ (1 − y²) into dst.
 func tanhGradKernel(dst, g, y []float64) {

@@ -84,10 +84,8 @@ func (t *Tape) Sqrt(a *Var) (res *Var) {
 // Backward: dL/da = g ⊙ exp(a). Local: exp(a).
 func (t *Tape) Exp(a *Var) (res *Var) {
 	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Exp(in[0]) })
-	out := t.ar.New(a.Value.Shape...)
-	for i, x := range a.Value.Data {
-		out.Data[i] = math.Exp(x)
-	}
+	out := t.ar.Uninit(a.Value.Shape...)
+	tensor.ExpInto(out.Data, a.Value.Data) // math.Exp's bits
 	return t.record("exp", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
 		return t.grads(t.ar.Mul(g, out))
 	}, func() []*tensor.Tensor { return []*tensor.Tensor{out.Clone()} })
