@@ -28,9 +28,7 @@ func (t *Tape) RNNCellStep(x, h, wx, wh, b *Var) (res *Var) {
 	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.RNNCellStep(in[0], in[1], in[2], in[3], in[4]) })
 	bs, n := cellShapes("RNNCellStep", x, h, wx, wh, 1, b)
 	out := cellPre(t.ar, x, h, wx, wh, b, bs, n)
-	for i, v := range out.Data {
-		out.Data[i] = math.Tanh(v)
-	}
+	tensor.TanhInto(out.Data, out.Data) // math.Tanh's bits, several at a time
 	return t.record("rnn_cell", out, []*Var{x, h, wx, wh, b}, func(g *tensor.Tensor) []*tensor.Tensor {
 		d := t.ar.New(bs, n)
 		for i, y := range out.Data {
@@ -268,9 +266,10 @@ func (t *Tape) RNNSequence(x, h0, wx, wh, b *Var) (res *Var) {
 		for r := range bs {
 			row := z.Data[r*n : (r+1)*n]
 			for j, bj := range b.Value.Data {
-				row[j] = math.Tanh(row[j] + bj)
+				row[j] += bj
 			}
 		}
+		tensor.TanhInto(z.Data, z.Data) // math.Tanh's bits, several at a time
 		prev = z
 	}
 	return t.record("rnn_sequence", out, []*Var{x, h0, wx, wh, b}, func(g *tensor.Tensor) []*tensor.Tensor {
