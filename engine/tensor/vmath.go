@@ -25,30 +25,16 @@ func ExpInto(dst, src []float64) {
 }
 
 // TanhInto writes math.Tanh(src[i]) into dst[i] (dst may be src; it must
-// be at least as long), with the same bits: math.Tanh's own steps, its
-// exponentials taken by ExpInto several at a time.
+// be at least as long), with the same bits: where ExpInto has its vector
+// kernel, groups of four without a NaN run through a vector copy of
+// math.Tanh's steps (its exponential EXP's), the others through math.Tanh.
 func TanhInto(dst, src []float64) {
 	dst = dst[:len(src)]
-	if !vmathFast {
-		for i, x := range src {
-			dst[i] = math.Tanh(x)
-		}
-		return
-	}
-	var buf [256]float64
-	for lo := 0; lo < len(src); lo += len(buf) {
-		s, d := src[lo:min(lo+len(buf), len(src))], dst[lo:min(lo+len(buf), len(src))]
-		e := buf[:len(s)]
-		for i, x := range s {
-			z := math.Abs(x)
-			e[i] = 0
-			if z >= 0.625 && z <= 0.5*tanhMaxLog {
-				e[i] = 2 * z
-			}
-		}
-		ExpInto(e, e)
-		for i, x := range s {
-			d[i] = tanhWithExp(x, e[i])
+	i := 0
+	for i < len(src) {
+		i += tanhPrefix(dst[i:], src[i:])
+		for end := min(i+4, len(src)); i < end; i++ {
+			dst[i] = math.Tanh(src[i])
 		}
 	}
 }
@@ -62,31 +48,6 @@ var (
 	tanhQ = [...]float64{1.12811678491632931402e2, 2.23548839060100448583e3, 4.84406305325125486048e3}
 )
 
-// tanhWithExp is math.Tanh(x) given s = math.Exp(2|x|) where that is
-// used (0.625 ≤ |x| ≤ tanhMaxLog/2): the same steps as math.Tanh.
-func tanhWithExp(x, s float64) float64 {
-	z := math.Abs(x)
-	switch {
-	case z > 0.5*tanhMaxLog:
-		if x < 0 {
-			return -1
-		}
-		return 1
-	case z >= 0.625:
-		z = 1 - 2/(s+1)
-		if x < 0 {
-			z = -z
-		}
-	default:
-		if x == 0 {
-			return x
-		}
-		s := x * x
-		z = x + x*s*((tanhP[0]*s+tanhP[1])*s+tanhP[2])/(((s+tanhQ[0])*s+tanhQ[1])*s+tanhQ[2])
-	}
-	return z
-}
-
 // vmathProbe holds values on which the vector kernels are compared with
 // math.Exp and math.Tanh at start-up: both signs, the ends of the vector
 // range, values near the branch points of Tanh, ties of the rounding of
@@ -95,6 +56,8 @@ var vmathProbe = []float64{
 	0, math.Copysign(0, -1), 1e-300, -1e-300, 1e-8, -1e-8, 0.1, -0.3, 0.5, 0.6249999, 0.625, -0.625, 0.7, -0.9,
 	1, -1, 1.5, 2, -2.5, 3.3, -4.7, 7, 10, -12.5, 20, 30, -37.2, 44, 44.0148459655565, -44.02, 50, -88,
 	0.34657359027997264, -0.34657359027997264, 1.0397207708399179, 708, -708, 709, -707.9, 400.25, -300.5,
+	0.5 * tanhMaxLog, -0.5 * tanhMaxLog, math.Nextafter(0.5*tanhMaxLog, 0), math.Nextafter(0.5*tanhMaxLog, 100),
+	math.Nextafter(0.625, 0), math.Nextafter(-0.625, 0), math.Inf(1), math.Inf(-1), 1e-320,
 }
 
 // vmathSelfCheck reports whether ExpInto and TanhInto with the vector

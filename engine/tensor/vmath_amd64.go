@@ -1,6 +1,10 @@
 package tensor
 
-import "golang.org/x/sys/cpu"
+import (
+	"math"
+
+	"golang.org/x/sys/cpu"
+)
 
 // vmathFast reports whether ExpInto and TanhInto use the vector kernel: the
 // CPU has AVX2 and FMA (math.Exp then takes its FMA path, which the kernel
@@ -34,6 +38,14 @@ var expConsts = [...]float64{
 	2.0,                      // 96
 	-708,                     // 104: the vector range
 	709,                      // 112
+	// For tanhAVX2:
+	math.Float64frombits(1<<63 - 1), // 120: |·| mask
+	math.Float64frombits(1 << 63),   // 128: sign mask
+	0.5 * tanhMaxLog,                // 136
+	0.625,                           // 144
+	700,                             // 152: a bound on 2|x| that keeps the exponential in range
+	tanhP[0], tanhP[1], tanhP[2],    // 160, 168, 176
+	tanhQ[0], tanhQ[1], tanhQ[2], // 184, 192, 200
 }
 
 // expAVX2 writes exp(src[i]) into dst[i] for groups of four from the
@@ -52,4 +64,21 @@ func expPrefix(dst, src []float64) int {
 	}
 	_ = dst[n-1]
 	return expAVX2(&dst[0], &src[0], n, &expConsts[0])
+}
+
+// tanhAVX2 writes math.Tanh(src[i]) into dst[i] for groups of four from
+// the start while a group holds no NaN, for up to n values (n a multiple
+// of 4), and returns how many it wrote.
+//
+//go:noescape
+func tanhAVX2(dst, src *float64, n int, k *float64) int
+
+// tanhPrefix is expPrefix for tanhAVX2.
+func tanhPrefix(dst, src []float64) int {
+	n := len(src) &^ 3
+	if !vmathFast || n == 0 {
+		return 0
+	}
+	_ = dst[n-1]
+	return tanhAVX2(&dst[0], &src[0], n, &expConsts[0])
 }

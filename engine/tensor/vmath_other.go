@@ -8,4 +8,5 @@ var (
 	vmathAvailable = false
 )
 
-func expPrefix(dst, src []float64) int { return 0 }
+func expPrefix(dst, src []float64) int  { return 0 }
+func tanhPrefix(dst, src []float64) int { return 0 }
