@@ -97,9 +97,10 @@ const spinTime = 50 * time.Microsecond
 
 // States of a worker (worker.state) and of its current part (worker.res).
 const (
-	wIdle   = iota // waiting for a part, spinning
-	wParked        // waiting for a part, asleep on wake
-	wJob           // a part was handed over
+	wIdle    = iota // waiting for a part, spinning
+	wParked         // waiting for a part, asleep on wake
+	wJob            // a part was handed over and not started
+	wRunning        // the worker runs the part
 )
 
 const (
@@ -157,24 +158,33 @@ func (w *worker) start(f func(lo, hi int), lo, hi int) {
 }
 
 // wait returns when the part given to start has returned, and releases the
-// worker.
+// worker. A part the worker has not started yet (its thread is asleep or
+// not scheduled) is taken back and run here, so a busy machine never
+// leaves the caller waiting for a thread that does not run.
 func (w *worker) wait() {
-	if !spinUntil(func() bool { return w.res.Load() == rDone }) && w.res.CompareAndSwap(rPending, rWaiting) {
+	if w.state.CompareAndSwap(wJob, wIdle) {
+		w.f(w.lo, w.hi)
+	} else if !spinUntil(func() bool { return w.res.Load() == rDone }) && w.res.CompareAndSwap(rPending, rWaiting) {
 		<-w.fin
 	}
+	w.f = nil
 	w.owner.Store(false)
 }
 
 // loop runs the parts handed to w, forever.
 func (w *worker) loop() {
 	for {
-		if !spinUntil(func() bool { return w.state.Load() == wJob }) && w.state.CompareAndSwap(wIdle, wParked) {
-			<-w.wake
+		if !spinUntil(func() bool { return w.state.Load() == wJob }) {
+			if w.state.CompareAndSwap(wIdle, wParked) {
+				<-w.wake
+			}
+			continue // a part came, or came and was taken back
 		}
-		f, lo, hi := w.f, w.lo, w.hi
-		w.f = nil
+		if !w.state.CompareAndSwap(wJob, wRunning) {
+			continue // taken back by the caller
+		}
+		w.f(w.lo, w.hi)
 		w.state.Store(wIdle)
-		f(lo, hi)
 		if w.res.Swap(rDone) == rWaiting {
 			w.fin <- struct{}{}
 		}
