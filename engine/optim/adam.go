@@ -131,7 +131,7 @@ func adamKernel(k *adamConsts, w, g, m, v, d []float64) {
 		mi := float64(b1*m[i]) + float64(c1*gi)
 		vi := float64(b2*v[i]) + float64(float64(c2*gi)*gi)
 		m[i], v[i] = mi, vi
-		step := negStep * (mi / (math.Sqrt(vi)/bc2 + eps))
+		step := float64(negStep * (mi / (math.Sqrt(vi)/bc2 + eps)))
 		if k.mode == adamDecoupled {
 			old := w[i]
 			nw := float64(old*decay) + step

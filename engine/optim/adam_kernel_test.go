@@ -22,7 +22,7 @@ func adamReference(o *Adam, steps int, w, grad, m, v, d []float64) {
 		}
 		m[i] = float64(o.Beta1*m[i]) + float64((1-o.Beta1)*g)
 		v[i] = float64(o.Beta2*v[i]) + float64(float64((1-o.Beta2)*g)*g)
-		step := -stepSize * (m[i] / (math.Sqrt(v[i])/bc2 + o.Eps))
+		step := float64(-stepSize * (m[i] / (math.Sqrt(v[i])/bc2 + o.Eps)))
 		if o.Decoupled {
 			old := w[i]
 			w[i] = float64(w[i]*decay) + step
