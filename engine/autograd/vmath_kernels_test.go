@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/dlearn/dlearn/engine/tensor"
 	"pgregory.net/rapid"
 )
 
@@ -62,5 +63,26 @@ func TestExpKernelsMatchScalar(t *testing.T) {
 		inPlace := append([]float64(nil), fin...)
 		logSoftmaxRow(inPlace, inPlace)
 		check("log-softmax in place", inPlace, func(i int) float64 { return fin[i] - m - math.Log(s) })
+	})
+}
+
+// TestBCEOneLogPerTarget: BCE's value, which takes one log for a target of
+// 0 or 1, has the bits of the two-term definition, for probabilities at
+// and beyond the clamp and targets 0, −0, 1 and in between.
+func TestBCEOneLogPerTarget(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		n := rapid.IntRange(1, 40).Draw(rt, "n")
+		p := rapid.SliceOfN(rapid.OneOf(rapid.Float64Range(0, 1), rapid.SampledFrom([]float64{0, 1, 1e-9, 1 - 1e-9, 0.5})), n, n).Draw(rt, "p")
+		y := rapid.SliceOfN(rapid.SampledFrom([]float64{0, math.Copysign(0, -1), 1, 0.3}), n, n).Draw(rt, "y")
+		s := 0.0
+		for i, pv := range p {
+			pc := clampProb(pv)
+			s -= y[i]*math.Log(pc) + (1-y[i])*math.Log(1-pc)
+		}
+		want := s * (1 / float64(n))
+		got := NoGradTape().BCE(Const("p", tensor.FromValues(p, n)), Const("y", tensor.FromValues(y, n))).Item()
+		if math.Float64bits(got) != math.Float64bits(want) {
+			rt.Fatalf("BCE = %v, definition %v", got, want)
+		}
 	})
 }
