@@ -183,7 +183,7 @@ func sumTo(ar *Arena, g *Tensor, shape []int) *Tensor {
 			out.Data[io] += s
 			return
 		}
-		dst := out.Data[io : io+n]
+		dst := out.Data[io : io+len(src)] // as long as src: no bounds checks
 		for i, v := range src {
 			dst[i] += v
 		}
