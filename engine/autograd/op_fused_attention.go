@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/dlearn/dlearn/engine/tensor"
+	"gonum.org/v1/gonum/blas"
 )
 
 // Attention returns scaled dot-product attention as one op,
@@ -42,9 +43,26 @@ func (t *Tape) Attention(q, k, v *Var, scale float64, causal bool, mask *tensor.
 		panic(fmt.Sprintf("autograd: Attention: causal mask needs equal lengths, shapes q %v and k %v", sq, sk))
 	}
 	checkMask("Attention", mask, bs, tq, tk)
-	out, a := attentionForward(t.ar, q.Value, k.Value, v.Value, scale, causal, mask)
+	dk, dv := sq[2], sv[2]
+	hq, hk, hv := contiguous(q.Value.Data, tq, dk), contiguous(k.Value.Data, tk, dk), contiguous(v.Value.Data, tk, dv)
+	out := t.ar.Uninit(bs, tq, dv)
+	a := attentionForward(t.ar, bs, hq, hk, hv, contiguous(out.Data, tq, dv), scale, causal, mask)
 	rec := t.record("attention", out, []*Var{q, k, v}, func(g *tensor.Tensor) []*tensor.Tensor {
-		gq, gk, gv := attentionBackward(t.ar, g, a, q.Value, k.Value, v.Value, scale, q.requiresGrad, k.requiresGrad, v.requiresGrad)
+		var gq, gk, gv *tensor.Tensor
+		var hgq, hgk, hgv unitLayout
+		if q.requiresGrad {
+			gq = t.ar.Uninit(sq...)
+			hgq = contiguous(gq.Data, tq, dk)
+		}
+		if k.requiresGrad {
+			gk = t.ar.Uninit(sk...)
+			hgk = contiguous(gk.Data, tk, dk)
+		}
+		if v.requiresGrad {
+			gv = t.ar.Uninit(sv...)
+			hgv = contiguous(gv.Data, tk, dv)
+		}
+		attentionBackward(t.ar, bs, contiguous(g.Data, tq, dv), hq, hk, hv, hgq, hgk, hgv, a, scale)
 		return []*tensor.Tensor{gq, gk, gv}
 	}, nil)
 	return withAttrs(rec, attentionAttrs(scale, causal, mask)), a
@@ -74,72 +92,126 @@ func attentionAttrs(scale float64, causal bool, mask *tensor.Tensor) string {
 	return attrs
 }
 
-// attentionForward returns softmax(scale·q·kᵀ + mask)·v and the weights,
-// for q [B Tq dk], k [B Tk dk] and v [B Tk dv] whose shapes were checked.
-func attentionForward(ar *tensor.Arena, q, k, v *tensor.Tensor, scale float64, causal bool, mask *tensor.Tensor) (out, a *tensor.Tensor) {
-	bs, tq, tk := q.Shape[0], q.Shape[1], k.Shape[1]
-	a = ar.New(bs, tq, tk)
-	tensor.BatchMatMulInto(a, q, k, false, true, 0)
-	for b := range bs {
-		for i := range tq {
-			row := a.Data[(b*tq+i)*tk : (b*tq+i+1)*tk]
-			for j, s := range row {
-				row[j] = scale * s
-			}
-			if mask != nil {
-				off := i * tk
-				if len(mask.Shape) == 3 {
-					off += b * tq * tk
-				}
-				for j, m := range mask.Data[off : off+tk] {
-					row[j] += m
-				}
-			}
-			if causal {
-				softmaxRow(row[:i+1], row[:i+1])
-				clear(row[i+1:])
-				continue
-			}
-			softmaxRow(row, row)
-		}
-	}
-	out = ar.New(bs, tq, v.Shape[2])
-	tensor.BatchMatMulInto(out, a, v, false, false, 0)
-	return out, a
+// unitLayout describes where the per-unit matrices of an attention op live:
+// unit u (a batch element and a head, u = b·n + j for n heads) is the
+// rows×width matrix starting at column base + j·width of row b·rows of
+// data, whose rows are ld apart. A contiguous [B rows width] tensor is
+// one head with ld = width; the packed Q|K|V of SelfAttentionQKV is n
+// heads side by side. The per-unit products read and write these places
+// directly (tensor.BLAS's strided Dgemm), so no head is ever copied out.
+type unitLayout struct {
+	data                     []float64
+	ld, base, n, rows, width int
 }
 
-// attentionBackward returns the gradients of attentionForward's q, k and
-// v (nil where not needed) for the upstream gradient g and the weights a.
-func attentionBackward(ar *tensor.Arena, g, a, q, k, v *tensor.Tensor, scale float64, needQ, needK, needV bool) (gq, gk, gv *tensor.Tensor) {
-	if needV {
-		gv = ar.New(v.Shape...)
-		tensor.BatchMatMulInto(gv, a, g, true, false, 0)
-	}
-	if !needQ && !needK {
-		return nil, nil, gv
-	}
-	tk := a.Shape[2]
-	ds := ar.New(a.Shape...) // dA, then dS in place
-	tensor.BatchMatMulInto(ds, g, v, false, true, 0)
-	for r := 0; r < len(ds.Data); r += tk {
-		y, dr := a.Data[r:r+tk], ds.Data[r:r+tk]
-		dot := 0.0
-		for j, w := range y {
-			dot += w * dr[j]
+// contiguous is the layout of a [B rows width] tensor's data.
+func contiguous(data []float64, rows, width int) unitLayout {
+	return unitLayout{data: data, ld: width, n: 1, rows: rows, width: width}
+}
+
+// at returns unit u's data from its first element on.
+func (h unitLayout) at(u int) []float64 {
+	return h.data[(u/h.n)*h.rows*h.ld+h.base+(u%h.n)*h.width:]
+}
+
+// unitGemm computes c = op(a)·op(b) (beta 0) for one unit with the
+// engine's product: the same per-element sequence of fused multiply-adds
+// as tensor.BatchMatMulInto on contiguous copies, so the same bits.
+func unitGemm(ta, tb bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
+	tr := func(t bool) blas.Transpose {
+		if t {
+			return blas.Trans
 		}
-		for j, w := range y {
-			dr[j] = scale * (w * (dr[j] - dot))
+		return blas.NoTrans
+	}
+	tensor.BLAS{}.Dgemm(tr(ta), tr(tb), m, n, k, 1, a, lda, b, ldb, 0, c, ldc)
+}
+
+// attentionUnitWork is the work (in tensor.ParallelFor's units) of one
+// unit's forward or backward pass: its products plus the exponentials.
+func attentionUnitWork(tq, tk, dk, dv int) int {
+	return tq*tk*(dk+dv) + 8*tq*tk
+}
+
+// attentionForward writes softmax(scale·q·kᵀ + mask)·v of every unit into
+// out and returns the weights [units Tq Tk], for q, k, v and out laid out
+// as described by their layouts (q, out with Tq rows, k, v with Tk) and
+// shapes already checked. Units are split between the cores; each unit's
+// arithmetic is the same whoever runs it.
+func attentionForward(ar *tensor.Arena, units int, q, k, v, out unitLayout, scale float64, causal bool, mask *tensor.Tensor) (a *tensor.Tensor) {
+	tq, tk, dk, dv := q.rows, k.rows, q.width, v.width
+	a = ar.Uninit(units, tq, tk)
+	tensor.ParallelFor(units, units*attentionUnitWork(tq, tk, dk, dv), func(lo, hi int) {
+		for u := lo; u < hi; u++ {
+			au := a.Data[u*tq*tk : (u+1)*tq*tk]
+			unitGemm(false, true, tq, tk, dk, q.at(u), q.ld, k.at(u), k.ld, au, tk)
+			for i := range tq {
+				row := au[i*tk : (i+1)*tk]
+				for j, s := range row {
+					row[j] = scale * s
+				}
+				if mask != nil {
+					off := i * tk
+					if len(mask.Shape) == 3 {
+						off += u * tq * tk
+					}
+					for j, m := range mask.Data[off : off+tk] {
+						row[j] += m
+					}
+				}
+				if causal {
+					softmaxRow(row[:i+1], row[:i+1])
+					clear(row[i+1:])
+					continue
+				}
+				softmaxRow(row, row)
+			}
+			unitGemm(false, false, tq, dv, tk, au, tk, v.at(u), v.ld, out.at(u), out.ld)
 		}
+	})
+	return a
+}
+
+// attentionBackward writes the gradients of attentionForward's q, k and v
+// into gq, gk and gv (laid out as q, k and v; a nil data means not
+// needed) for the upstream gradient g (laid out as the output) and the
+// weights a. Units are split between the cores.
+func attentionBackward(ar *tensor.Arena, units int, g, q, k, v, gq, gk, gv unitLayout, a *tensor.Tensor, scale float64) {
+	tq, tk, dk, dv := q.rows, k.rows, q.width, v.width
+	needS := gq.data != nil || gk.data != nil
+	var ds *tensor.Tensor // dA, then dS in place
+	if needS {
+		ds = ar.Uninit(units, tq, tk)
 	}
-	if needQ {
-		gq = ar.New(q.Shape...)
-		tensor.BatchMatMulInto(gq, ds, k, false, false, 0)
-	}
-	if needK {
-		gk = ar.New(k.Shape...)
-		tensor.BatchMatMulInto(gk, ds, q, true, false, 0)
-	}
-	return gq, gk, gv
+	tensor.ParallelFor(units, units*attentionUnitWork(tq, tk, dk, dv), func(lo, hi int) {
+		for u := lo; u < hi; u++ {
+			au := a.Data[u*tq*tk : (u+1)*tq*tk]
+			if gv.data != nil {
+				unitGemm(true, false, tk, dv, tq, au, tk, g.at(u), g.ld, gv.at(u), gv.ld)
+			}
+			if !needS {
+				continue
+			}
+			du := ds.Data[u*tq*tk : (u+1)*tq*tk]
+			unitGemm(false, true, tq, tk, dv, g.at(u), g.ld, v.at(u), v.ld, du, tk)
+			for r := 0; r < len(du); r += tk {
+				y, dr := au[r:r+tk], du[r:r+tk]
+				dot := 0.0
+				for j, w := range y {
+					dot += w * dr[j]
+				}
+				for j, w := range y {
+					dr[j] = scale * (w * (dr[j] - dot))
+				}
+			}
+			if gq.data != nil {
+				unitGemm(false, false, tq, dk, tk, du, tk, k.at(u), k.ld, gq.at(u), gq.ld)
+			}
+			if gk.data != nil {
+				unitGemm(true, false, tk, dk, tq, du, tk, q.at(u), q.ld, gk.at(u), gk.ld)
+			}
+		}
+	})
 }
 
 // SelfAttentionQKV is multi-head self-attention from packed projections,
@@ -150,7 +222,9 @@ func attentionBackward(ar *tensor.Arena, g, a, q, k, v *tensor.Tensor, scale flo
 // reshaping qkv to [batch T 3 heads d/heads], permuting to
 // [3 batch heads T d/heads], selecting q, k and v, Attention (with scale,
 // causal and mask over [batch·heads T T]) and permuting the result back
-// compute, bit for bit, without the copies between. weights is
+// compute, bit for bit, without the copies between: each head's products
+// read and write the packed rows in place, and the heads are split between
+// the cores. weights is
 // [batch·heads T T]. It panics, naming the shapes, if qkv is not 2-D with
 // rows a multiple of batch and columns a multiple of 3·heads, or mask
 // does not fit.
@@ -169,43 +243,19 @@ func (t *Tape) SelfAttentionQKV(qkv *Var, batch, heads int, scale float64, causa
 	steps, d := s[0]/batch, s[1]/3
 	hd := d / heads
 	checkMask("SelfAttentionQKV", mask, batch*heads, steps, steps)
-	parts := [3]*tensor.Tensor{}
-	for w := range parts {
-		parts[w] = t.ar.New(batch*heads, steps, hd)
-		moveHeads(parts[w].Data, qkv.Value.Data, batch, steps, heads, hd, 3*d, w*d, false)
+	packed := func(data []float64, ld, w int) unitLayout {
+		return unitLayout{data: data, ld: ld, base: w * d, n: heads, rows: steps, width: hd}
 	}
-	ctx, a := attentionForward(t.ar, parts[0], parts[1], parts[2], scale, causal, mask)
-	out := t.ar.New(batch*steps, d)
-	moveHeads(ctx.Data, out.Data, batch, steps, heads, hd, d, 0, true)
+	out := t.ar.Uninit(batch*steps, d)
+	units := batch * heads
+	a := attentionForward(t.ar, units, packed(qkv.Value.Data, 3*d, 0), packed(qkv.Value.Data, 3*d, 1), packed(qkv.Value.Data, 3*d, 2),
+		packed(out.Data, d, 0), scale, causal, mask)
 	rec := t.record("self_attention", out, []*Var{qkv}, func(g *tensor.Tensor) []*tensor.Tensor {
-		gh := t.ar.New(batch*heads, steps, hd)
-		moveHeads(gh.Data, g.Data, batch, steps, heads, hd, d, 0, false)
-		gq, gk, gv := attentionBackward(t.ar, gh, a, parts[0], parts[1], parts[2], scale, true, true, true)
-		dqkv := t.ar.New(s...)
-		for w, gp := range [3]*tensor.Tensor{gq, gk, gv} {
-			moveHeads(gp.Data, dqkv.Data, batch, steps, heads, hd, 3*d, w*d, true)
-		}
+		dqkv := t.ar.Uninit(s...)
+		attentionBackward(t.ar, units, packed(g.Data, d, 0),
+			packed(qkv.Value.Data, 3*d, 0), packed(qkv.Value.Data, 3*d, 1), packed(qkv.Value.Data, 3*d, 2),
+			packed(dqkv.Data, 3*d, 0), packed(dqkv.Data, 3*d, 1), packed(dqkv.Data, 3*d, 2), a, scale)
 		return []*tensor.Tensor{dqkv}
 	}, nil)
 	return withAttrs(rec, "heads="+itoa(heads)+", "+attentionAttrs(scale, causal, mask)), a
-}
-
-// moveHeads copies between heads laid out [batch·heads T hd] (h) and the
-// rows [batch·T, ld] of a packed matrix (p), whose head j occupies the
-// columns off + j·hd … off + (j+1)·hd − 1: from p to h, or from h to p
-// when toPacked is set.
-func moveHeads(h, p []float64, batch, steps, heads, hd, ld, off int, toPacked bool) {
-	for b := range batch {
-		for j := range heads {
-			for s := range steps {
-				hs := h[((b*heads+j)*steps+s)*hd:][:hd]
-				ps := p[(b*steps+s)*ld+off+j*hd:][:hd]
-				if toPacked {
-					copy(ps, hs)
-				} else {
-					copy(hs, ps)
-				}
-			}
-		}
-	}
 }

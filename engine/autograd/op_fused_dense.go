@@ -2,6 +2,7 @@ package autograd
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/dlearn/dlearn/engine/tensor"
 )
@@ -46,6 +47,71 @@ func (a Activation) apply(z []float64) {
 	}
 }
 
+// kernels returns the activation's forward and gradient kernels (nil for
+// ActNone) and the cost of an element, as apply and grad use them.
+func (a Activation) kernels() (fwd func(dst, a []float64), grad func(dst, g, y []float64), cost int) {
+	switch a {
+	case ActReLU:
+		return reluKernel, reluGradKernel, costCheap
+	case ActTanh:
+		return tanhKernel, tanhGradKernel, costExp
+	case ActSigmoid:
+		return sigmoidKernel, sigmoidGradKernel, costExp
+	}
+	return nil, nil, costCheap
+}
+
+// biasAct adds the bias b to every row of z (rows of len(b)) and applies
+// act, row by row while the row is in cache (split between the cores by
+// rows for large z): the same operations per element as adding the bias
+// everywhere and then applying act, so the same bits.
+func biasAct(z, b []float64, act Activation) {
+	n := len(b)
+	fwd, _, cost := act.kernels()
+	rows := func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			row := z[r*n : (r+1)*n]
+			for j, bj := range b {
+				row[j] += bj
+			}
+			if fwd != nil {
+				fwd(row, row)
+			}
+		}
+	}
+	if n == 0 || len(z)*cost < tensor.MinParallelWork {
+		rows(0, len(z)/max(n, 1))
+		return
+	}
+	tensor.ParallelFor(len(z)/n, len(z)*cost, rows)
+}
+
+// actGradBiasSum writes g ⊙ act′ (from the output y) into d, as grad does
+// (d may be g itself for ActNone), and the sum of d's rows into gb (rows
+// of len(gb)), adding row after row from 0 as tensor.SumTo does. For
+// small d both happen in one pass over the rows.
+func actGradBiasSum(d, g, y, gb []float64, act Activation) {
+	n := len(gb)
+	_, grad, cost := act.kernels()
+	clear(gb)
+	if n == 0 {
+		return
+	}
+	if grad != nil && len(d)*cost >= tensor.MinParallelWork {
+		act.grad(d, g, y)
+		grad = nil
+	}
+	for r := 0; r < len(d); r += n {
+		dr := d[r : r+n]
+		if grad != nil {
+			grad(dr, g[r:r+n], y[r:r+n])
+		}
+		for j, v := range dr {
+			gb[j] += v
+		}
+	}
+}
+
 // grad writes g ⊙ act′ into d, with act′ computed from the activation's
 // output y, exactly as the activation op's backward pass does: ReLU passes
 // g where y > 0 (the same as where the pre-activation is > 0), tanh
@@ -71,6 +137,12 @@ func (a Activation) grad(d, g, y []float64) {
 // w is not 2-D, their inner sizes differ or b is not [n]; and on an
 // unknown activation.
 //
+// A layer with one output (a readout, a discriminator's logit) computes
+// its product and its weights' gradient with the loops below rather than
+// the general matrix product, which pads the single column to its tile
+// width and packs x transposed: the same fused multiply-adds in the same
+// order, so the same bits.
+//
 // Backward, with d = g ⊙ act′ (from the output, as ReLU, Tanh and Sigmoid
 // do): dL/dx = d·wᵀ, dL/dw = xᵀ·d, dL/db = d summed over the rows.
 // DenseAct is not element-wise, so it has no Local; the lessons show the
@@ -91,40 +163,95 @@ func (t *Tape) DenseAct(x, w, b *Var, act Activation) (res *Var) {
 		}
 		inputs = append(inputs, b)
 	}
-	out := t.ar.New(m, n)
-	tensor.MatMulInto(out, x.Value, w.Value, false, false, 0)
-	if b != nil {
-		for r := range m {
-			row := out.Data[r*n : (r+1)*n]
-			for j, bj := range b.Value.Data {
-				row[j] += bj
-			}
-		}
+	out := t.ar.Uninit(m, n)
+	if n == 1 {
+		columnProduct(out.Data, x.Value.Data, w.Value.Data)
+	} else {
+		tensor.MatMulInto(out, x.Value, w.Value, false, false, 0)
 	}
-	act.apply(out.Data)
+	if b != nil {
+		biasAct(out.Data, b.Value.Data, act)
+	} else {
+		act.apply(out.Data)
+	}
 	v := t.record("dense", out, inputs, func(g *tensor.Tensor) []*tensor.Tensor {
 		d := g
 		if act != ActNone {
-			d = t.ar.New(m, n)
+			d = t.ar.Uninit(m, n)
+		}
+		var gb *tensor.Tensor
+		if b != nil && b.requiresGrad {
+			gb = t.ar.Uninit(n)
+			actGradBiasSum(d.Data, g.Data, out.Data, gb.Data, act)
+		} else if act != ActNone {
 			act.grad(d.Data, g.Data, out.Data)
 		}
 		var gx, gw *tensor.Tensor
 		if x.requiresGrad {
-			gx = t.ar.New(x.Value.Shape...)
+			gx = t.ar.Uninit(x.Value.Shape...)
 			tensor.MatMulInto(gx, d, w.Value, false, true, 0)
 		}
 		if w.requiresGrad {
-			gw = t.ar.New(w.Value.Shape...)
-			tensor.MatMulInto(gw, x.Value, d, true, false, 0)
+			gw = t.ar.Uninit(w.Value.Shape...)
+			if n == 1 {
+				columnWeightGrad(gw.Data, x.Value.Data, d.Data)
+			} else {
+				tensor.MatMulInto(gw, x.Value, d, true, false, 0)
+			}
 		}
 		if b == nil {
 			return []*tensor.Tensor{gx, gw}
 		}
-		var gb *tensor.Tensor
-		if b.requiresGrad {
-			gb = t.ar.SumTo(d, b.Value.Shape)
-		}
 		return []*tensor.Tensor{gx, gw, gb}
 	}, nil)
 	return withAttrs(v, "act="+act.String())
+}
+
+// columnProduct writes x·w into out for x [m k] and w [k 1] (len(out) = m):
+// out[r] = fma(x[r][k−1], w[k−1], … fma(x[r][0], w[0], 0)), the sequence
+// the engine's matrix product performs for each element. Four rows run
+// together, so that four independent chains overlap.
+func columnProduct(out, x, w []float64) {
+	m, k := len(out), len(w)
+	r := 0
+	for ; r+4 <= m; r += 4 {
+		x0, x1, x2, x3 := x[r*k:][:k], x[(r+1)*k:][:k], x[(r+2)*k:][:k], x[(r+3)*k:][:k]
+		var s0, s1, s2, s3 float64
+		for p, wv := range w {
+			s0 = math.FMA(x0[p], wv, s0)
+			s1 = math.FMA(x1[p], wv, s1)
+			s2 = math.FMA(x2[p], wv, s2)
+			s3 = math.FMA(x3[p], wv, s3)
+		}
+		out[r], out[r+1], out[r+2], out[r+3] = s0, s1, s2, s3
+	}
+	for ; r < m; r++ {
+		s := 0.0
+		for p, xv := range x[r*k:][:k] {
+			s = math.FMA(xv, w[p], s)
+		}
+		out[r] = s
+	}
+}
+
+// columnWeightGrad writes xᵀ·d into gw for x [m k] and d [m 1]
+// (len(gw) = k): gw[p] = fma(x[m−1][p], d[m−1], … fma(x[0][p], d[0], 0)),
+// the engine's matrix product's sequence, four rows at a time.
+func columnWeightGrad(gw, x, d []float64) {
+	m, k := len(d), len(gw)
+	clear(gw)
+	r := 0
+	for ; r+4 <= m; r += 4 {
+		x0, x1, x2, x3 := x[r*k:][:k], x[(r+1)*k:][:k], x[(r+2)*k:][:k], x[(r+3)*k:][:k]
+		d0, d1, d2, d3 := d[r], d[r+1], d[r+2], d[r+3]
+		for p := range gw {
+			gw[p] = math.FMA(x3[p], d3, math.FMA(x2[p], d2, math.FMA(x1[p], d1, math.FMA(x0[p], d0, gw[p]))))
+		}
+	}
+	for ; r < m; r++ {
+		dv := d[r]
+		for p, xv := range x[r*k:][:k] {
+			gw[p] = math.FMA(xv, dv, gw[p])
+		}
+	}
 }

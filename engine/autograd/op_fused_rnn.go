@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/dlearn/dlearn/engine/tensor"
+	"gonum.org/v1/gonum/blas"
 )
 
 // The recurrent cells' steps as single ops: both matrix products, the bias
@@ -241,6 +242,11 @@ func biasGrad(ar *tensor.Arena, d *tensor.Tensor, b *Var) *tensor.Tensor {
 // d_t = (g_t + d_{t+1}·whᵀ) ⊙ (1 − h_t²); then, over all steps at once,
 // dL/dx = d·wxᵀ, dL/dwx = Σ x_tᵀ·d_t, dL/dwh = Σ h_{t−1}ᵀ·d_t,
 // dL/db = Σ d_t summed over the batch and dL/dh0 = d_0·whᵀ.
+//
+// The rows of the batch do not interact through the recurrence, so the
+// recurrence and the backward pass through time split the rows between
+// the cores, each running every step for its own rows (the same bits on
+// any number of cores).
 func (t *Tape) RNNSequence(x, h0, wx, wh, b *Var) (res *Var) {
 	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.RNNSequence(in[0], in[1], in[2], in[3], in[4]) })
 	sx := x.Value.Shape
@@ -252,54 +258,69 @@ func (t *Tape) RNNSequence(x, h0, wx, wh, b *Var) (res *Var) {
 		return Const("x", &tensor.Tensor{Shape: []int{bs, in}, Data: x.Value.Data[s*bs*in : (s+1)*bs*in]})
 	}
 	_, n := cellShapes("RNNSequence", xt(0), h0, wx, wh, 1, b)
-	out := t.ar.New(steps, bs, n)
+	out := t.ar.Uninit(steps, bs, n)
 	view := func(data []float64, s, cols int) *tensor.Tensor { // rows of step s
 		return &tensor.Tensor{Shape: []int{bs, cols}, Data: data[s*bs*cols : (s+1)*bs*cols]}
 	}
 	// All the input products at once, then the recurrence step by step.
 	all := &tensor.Tensor{Shape: []int{steps * bs, n}, Data: out.Data}
 	tensor.MatMulInto(all, x.Value.Reshape(steps*bs, in), wx.Value, false, false, 0)
-	prev := h0.Value
-	for s := range steps {
-		z := view(out.Data, s, n)
-		tensor.MatMulInto(z, prev, wh.Value, false, false, 1)
-		for r := range bs {
-			row := z.Data[r*n : (r+1)*n]
-			for j, bj := range b.Value.Data {
-				row[j] += bj
+	// The batch's rows are independent through the recurrence: with
+	// several cores, each runs all the steps for its own rows.
+	bias := b.Value.Data
+	work := steps * bs * n * (n + 8)
+	tensor.ParallelFor(bs, work, func(lo, hi int) {
+		prev := h0.Value.Data[lo*n:]
+		for s := range steps {
+			z := out.Data[(s*bs+lo)*n : (s*bs+hi)*n]
+			rowsGemm(hi-lo, n, n, prev, wh.Value.Data, 1, z)
+			for r := 0; r < len(z); r += n {
+				row := z[r : r+n]
+				for j, bj := range bias {
+					row[j] += bj
+				}
 			}
+			tensor.TanhInto(z, z) // math.Tanh's bits, several at a time
+			prev = z
 		}
-		tensor.TanhInto(z.Data, z.Data) // math.Tanh's bits, several at a time
-		prev = z
-	}
+	})
 	return t.record("rnn_sequence", out, []*Var{x, h0, wx, wh, b}, func(g *tensor.Tensor) []*tensor.Tensor {
 		d := t.ar.New(steps, bs, n)
-		for s := steps - 1; s >= 0; s-- {
-			ds := view(d.Data, s, n)
-			if s < steps-1 { // the gradient through h_s from step s+1
-				tensor.MatMulInto(ds, view(d.Data, s+1, n), wh.Value, false, true, 0)
-			}
-			gs, hs := g.Data[s*bs*n:(s+1)*bs*n], out.Data[s*bs*n:(s+1)*bs*n]
-			for i, y := range hs {
-				ds.Data[i] = (gs[i] + ds.Data[i]) * (1 - y*y)
+		whT := t.ar.Uninit(n, n) // whᵀ, so that each step's product reads it in place
+		for i := range n {
+			for j := range n {
+				whT.Data[j*n+i] = wh.Value.Data[i*n+j]
 			}
 		}
+		tensor.ParallelFor(bs, work, func(lo, hi int) { // each core its own rows, as forward
+			for s := steps - 1; s >= 0; s-- {
+				a, e := (s*bs+lo)*n, (s*bs+hi)*n
+				ds := d.Data[a:e]
+				if s < steps-1 { // the gradient through h_s from step s+1
+					rowsGemm(hi-lo, n, n, d.Data[a+bs*n:], whT.Data, 0, ds)
+				}
+				gs, hs := g.Data[a:e], out.Data[a:e]
+				for i, y := range hs {
+					ds[i] = (gs[i] + ds[i]) * (1 - y*y)
+				}
+			}
+		})
 		dAll := d.Reshape(steps*bs, n)
 		var gx, gh0, gwx, gwh, gb *tensor.Tensor
 		if x.requiresGrad {
-			gx = t.ar.New(sx...)
+			gx = t.ar.Uninit(sx...)
 			tensor.MatMulInto(gx.Reshape(steps*bs, in), dAll, wx.Value, false, true, 0)
 		}
 		if h0.requiresGrad {
-			gh0 = t.ar.New(bs, n)
+			gh0 = t.ar.Uninit(bs, n)
 			tensor.MatMulInto(gh0, view(d.Data, 0, n), wh.Value, false, true, 0)
 		}
 		if wx.requiresGrad {
-			gwx = t.ar.New(in, n)
+			gwx = t.ar.Uninit(in, n)
 			tensor.MatMulInto(gwx, x.Value.Reshape(steps*bs, in), dAll, true, false, 0)
 		}
 		if wh.requiresGrad {
-			gwh = t.ar.New(n, n)
+			gwh = t.ar.Uninit(n, n)
 			tensor.MatMulInto(gwh, h0.Value, view(d.Data, 0, n), true, false, 0)
 			if steps > 1 {
 				hPrev := &tensor.Tensor{Shape: []int{(steps - 1) * bs, n}, Data: out.Data[:(steps-1)*bs*n]}
@@ -312,4 +333,22 @@ func (t *Tape) RNNSequence(x, h0, wx, wh, b *Var) (res *Var) {
 		}
 		return []*tensor.Tensor{gx, gh0, gwx, gwh, gb}
 	}, nil)
+}
+
+// rnnDirectRows is the number of rows of a product up to which the
+// engine's matrix product reads an untransposed B in place instead of
+// packing it (tensor's gemmDirectRows).
+const rnnDirectRows = 12
+
+// rowsGemm computes c = a·b + beta·c for row-major a [m k], b [k n] and
+// c [m n] (beta 0 or 1) with the engine's product, in slices of at most
+// rnnDirectRows rows: the recurrence's per-step products then read the
+// recurrent weights in place rather than packing them again at every
+// step. Every element of c sees the same fused multiply-adds in the same
+// order as in one product of all m rows, so the bits are the same.
+func rowsGemm(m, n, k int, a, b []float64, beta float64, c []float64) {
+	for lo := 0; lo < m; lo += rnnDirectRows {
+		hi := min(m, lo+rnnDirectRows)
+		tensor.BLAS{}.Dgemm(blas.NoTrans, blas.NoTrans, hi-lo, n, k, 1, a[lo*k:hi*k], k, b, n, beta, c[lo*n:hi*n], n)
+	}
 }

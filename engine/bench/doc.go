@@ -30,7 +30,11 @@
 // W3 to W7 train through the autograd package's fused ops (DenseAct,
 // Conv2DAct, RNNSequence, SelfAttentionQKV): the same models and, to
 // rounding, the same losses step by step as the unfused ops the lessons
-// show, in fewer passes and tensors.
+// show, in fewer passes and tensors. W7's G step runs D through constants
+// that share D's weights, so no gradient is computed for D's weights there
+// (G's update would discard it). TestTrajectoriesPinned checks that W3,
+// W5, W6 and W7 still produce, bit for bit, the losses and weights they
+// produced before their steps were restructured for speed.
 //
 // # Allocation
 //

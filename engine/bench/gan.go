@@ -24,9 +24,14 @@ const (
 // (ReLU) learning the ring of eight Gaussians, with BCE on logits and Adam
 // (lr 0.001, betas 0.5 and 0.999). One Step is one D step (real points
 // labelled 1, G's points labelled 0, G run without a tape) then one G step
-// (G's points labelled 1 through D; only G is updated).
+// (G's points labelled 1 through D; only G is updated). The G step runs D
+// through constants that share D's weights (frozenD), so its backward
+// pass computes no gradient for D's weights, which only G's update would
+// have discarded: the same values as PyTorch's G step, which computes and
+// then zeroes them.
 type GAN struct {
 	G, D           [3]*nn.Dense
+	frozenD        [3]*nn.Dense    // D's layers over constants sharing D's weights
 	real, noise    []*autograd.Var // pools of [128 2] batches
 	ones, zeros    *autograd.Var   // [128 1] targets
 	next           int
@@ -49,6 +54,9 @@ func NewGAN(seed uint64) *GAN {
 	w.noGrad = w.tp.NoGrad() // G's points for D's step live until the next Reset
 	w.G = mlp3("G", 2, rng)
 	w.D = mlp3("D", 1, rng)
+	for i, d := range w.D {
+		w.frozenD[i] = &nn.Dense{Name: d.Name, W: d.W.Detach(), B: d.B.Detach()}
+	}
 	for i := range 3 {
 		w.paramG = append(w.paramG, w.G[i].Params()...)
 		w.paramD = append(w.paramD, w.D[i].Params()...)
@@ -96,7 +104,7 @@ func (w *GAN) Step() float64 {
 	ld := lossD.Item() // lossD is recycled by the next Reset
 
 	tp.Reset()
-	lossG := tp.BCEWithLogits(run(tp, w.D, run(tp, w.G, z2)), w.ones)
+	lossG := tp.BCEWithLogits(run(tp, w.frozenD, run(tp, w.G, z2)), w.ones)
 	update(tp, lossG, w.optG, w.paramG)
 	return ld + lossG.Item()
 }
