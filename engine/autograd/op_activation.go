@@ -15,24 +15,43 @@ func (t *Tape) Sigmoid(a *Var) (res *Var) {
 	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Sigmoid(in[0]) })
 	out := t.ar.Uninit(a.Value.Shape...)
 	each2(costExp, out.Data, a.Value.Data, sigmoidKernel)
-	local := func() *tensor.Tensor {
+	return t.record("sigmoid", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
+		d := t.ar.Uninit(out.Shape...)
+		each3(costCheap, d.Data, g.Data, out.Data, sigmoidGradKernel)
+		return t.grads(d)
+	}, func() []*tensor.Tensor {
 		d := t.ar.Uninit(out.Shape...)
 		for i, y := range out.Data {
 			d.Data[i] = y * (1 - y)
 		}
-		return d
-	}
-	return t.record("sigmoid", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
-		d := t.ar.Uninit(out.Shape...)
-		each3(costCheap, d.Data, g.Data, out.Data, sigmoidGradKernel)
 		return []*tensor.Tensor{d}
-	}, func() []*tensor.Tensor { return []*tensor.Tensor{local()} })
+	})
 }
 
-// sigmoidKernel writes sigmoid(a) into dst.
+// sigmoidKernel writes sigmoid(a) into dst (dst may be a): the values of
+// sigmoid, with the exponentials of a stretch taken at once by
+// tensor.ExpInto (math.Exp's bits).
 func sigmoidKernel(dst, a []float64) {
-	for i, x := range a {
-		dst[i] = sigmoid(x)
+	dst = dst[:len(a)]
+	var buf [256]float64
+	for lo := 0; lo < len(a); lo += len(buf) {
+		x, d := a[lo:min(lo+len(buf), len(a))], dst[lo:min(lo+len(buf), len(a))]
+		e := buf[:len(x)]
+		for i, v := range x {
+			// sigmoid's exponent: −x for x ≥ 0, x otherwise (a NaN too).
+			e[i] = v
+			if v >= 0 {
+				e[i] = -v
+			}
+		}
+		tensor.ExpInto(e, e)
+		for i, v := range x {
+			if v >= 0 {
+				d[i] = 1 / (1 + e[i])
+			} else {
+				d[i] = e[i] / (1 + e[i])
+			}
+		}
 	}
 }
 
@@ -63,7 +82,7 @@ func (t *Tape) Tanh(a *Var) (res *Var) {
 	return t.record("tanh", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
 		d := t.ar.Uninit(out.Shape...)
 		each3(costCheap, d.Data, g.Data, out.Data, tanhGradKernel)
-		return []*tensor.Tensor{d}
+		return t.grads(d)
 	}, func() []*tensor.Tensor {
 		d := tensor.New(out.Shape...)
 		for i, y := range out.Data {
@@ -73,12 +92,9 @@ func (t *Tape) Tanh(a *Var) (res *Var) {
 	})
 }
 
-// tanhKernel writes tanh(a) into dst.
-func tanhKernel(dst, a []float64) {
-	for i, x := range a {
-		dst[i] = math.Tanh(x)
-	}
-}
+// tanhKernel writes tanh(a) into dst (dst may be a): tensor.TanhInto,
+// math.Tanh's bits.
+func tanhKernel(dst, a []float64) { tensor.TanhInto(dst, a) }
 
 // tanhGradKernel writes g ⊙ (1 − y²) into dst.
 func tanhGradKernel(dst, g, y []float64) {
@@ -87,17 +103,21 @@ func tanhGradKernel(dst, g, y []float64) {
 	}
 }
 
-// reluKernel writes max(a, 0) into dst.
+// reluKernel writes max(a, 0) into dst (dst may be a), with a vector loop
+// where the CPU has one (reluPrefix: the same bits).
 func reluKernel(dst, a []float64) {
-	for i, x := range a {
-		dst[i] = max(x, 0)
+	dst = dst[:len(a)]
+	for i := reluPrefix(dst, a); i < len(a); i++ {
+		dst[i] = max(a[i], 0)
 	}
 }
 
-// reluGradKernel writes g where a > 0, else 0, into dst.
+// reluGradKernel writes g where a > 0, else 0, into dst, with a vector
+// loop where the CPU has one (reluGradPrefix: the same bits).
 func reluGradKernel(dst, g, a []float64) {
-	for i, x := range a {
-		dst[i] = math.Float64frombits(math.Float64bits(g[i]) & positive(x))
+	dst, g = dst[:len(a)], g[:len(a)]
+	for i := reluGradPrefix(dst, g, a); i < len(a); i++ {
+		dst[i] = math.Float64frombits(math.Float64bits(g[i]) & positive(a[i]))
 	}
 }
 
@@ -140,7 +160,7 @@ func (t *Tape) leaky(op string, a *Var, slope float64) *Var {
 				d.Data[i] = pick(x, gd[i], slope*gd[i])
 			}
 		}
-		return []*tensor.Tensor{d}
+		return t.grads(d)
 	}, func() []*tensor.Tensor {
 		d := tensor.New(out.Shape...)
 		for i, x := range a.Value.Data {

@@ -15,7 +15,7 @@ func (t *Tape) Add(a, b *Var) (res *Var) {
 	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Add(in[0], in[1]) })
 	out := t.ar.Add(a.Value, b.Value)
 	return t.record("add", out, []*Var{a, b}, func(g *tensor.Tensor) []*tensor.Tensor {
-		return []*tensor.Tensor{t.sumFor(a, g), t.sumFor(b, g)}
+		return t.grads(t.sumFor(a, g), t.sumFor(b, g))
 	}, func() []*tensor.Tensor {
 		return []*tensor.Tensor{tensor.Ones(out.Shape...), tensor.Ones(out.Shape...)}
 	})
@@ -34,7 +34,7 @@ func (t *Tape) Sub(a, b *Var) (res *Var) {
 		if b.requiresGrad {
 			gb = t.ar.SumTo(t.ar.Scaled(g, -1), b.Value.Shape)
 		}
-		return []*tensor.Tensor{t.sumFor(a, g), gb}
+		return t.grads(t.sumFor(a, g), gb)
 	}, func() []*tensor.Tensor {
 		return []*tensor.Tensor{tensor.Ones(out.Shape...), tensor.Full(-1, out.Shape...)}
 	})
@@ -56,7 +56,7 @@ func (t *Tape) Mul(a, b *Var) (res *Var) {
 		if b.requiresGrad {
 			gb = t.sumTo(t.ar.Mul(g, a.Value), b.Value.Shape)
 		}
-		return []*tensor.Tensor{ga, gb}
+		return t.grads(ga, gb)
 	}, func() []*tensor.Tensor {
 		return []*tensor.Tensor{tensor.BroadcastTo(b.Value, out.Shape...), tensor.BroadcastTo(a.Value, out.Shape...)}
 	})
@@ -84,7 +84,7 @@ func (t *Tape) Div(a, b *Var) (res *Var) {
 			}
 			gb = t.sumTo(d, b.Value.Shape)
 		}
-		return []*tensor.Tensor{ga, gb}
+		return t.grads(ga, gb)
 	}, func() []*tensor.Tensor {
 		la := tensor.Div(tensor.Ones(out.Shape...), b.Value)
 		lb := tensor.Div(out, b.Value)
@@ -102,7 +102,7 @@ func (t *Tape) Neg(a *Var) (res *Var) {
 	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Neg(in[0]) })
 	out := t.ar.Scaled(a.Value, -1)
 	return t.record("neg", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
-		return []*tensor.Tensor{t.ar.Scaled(g, -1)}
+		return t.grads(t.ar.Scaled(g, -1))
 	}, func() []*tensor.Tensor {
 		return []*tensor.Tensor{tensor.Full(-1, a.Value.Shape...)}
 	})
@@ -115,7 +115,7 @@ func (t *Tape) Scale(a *Var, c float64) (res *Var) {
 	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Scale(in[0], c) })
 	out := t.ar.Scaled(a.Value, c)
 	v := t.record("scale", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
-		return []*tensor.Tensor{t.ar.Scaled(g, c)}
+		return t.grads(t.ar.Scaled(g, c))
 	}, func() []*tensor.Tensor {
 		return []*tensor.Tensor{tensor.Full(c, a.Value.Shape...)}
 	})
@@ -133,7 +133,7 @@ func (t *Tape) AddScalar(a *Var, c float64) (res *Var) {
 		out.Data[i] = x + c
 	}
 	v := t.record("addc", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
-		return []*tensor.Tensor{g}
+		return t.grads(g)
 	}, func() []*tensor.Tensor {
 		return []*tensor.Tensor{tensor.Ones(a.Value.Shape...)}
 	})

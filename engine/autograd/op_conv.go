@@ -60,9 +60,9 @@ func (t *Tape) convBackward(geom tensor.ConvGeom, g, cols *tensor.Tensor, x, w, 
 	needB := b != nil && b.requiresGrad
 	dx, dw, db := t.ar.Conv2DBackward(geom, g, cols, w.Value, x.requiresGrad, w.requiresGrad, needB)
 	if b == nil {
-		return []*tensor.Tensor{dx, dw}
+		return t.grads(dx, dw)
 	}
-	return []*tensor.Tensor{dx, dw, db}
+	return t.grads(dx, dw, db)
 }
 
 // releaseCols gives a convolution's columns back when v's node no longer
@@ -89,7 +89,7 @@ func (t *Tape) MaxPool2D(x *Var, k, stride int) (res *Var) {
 	geom := tensor.NewPoolGeom("MaxPool2D", x.Value.Shape, k, stride)
 	out, arg := t.ar.MaxPool2D(geom, x.Value)
 	v := t.record("maxpool2d", out, []*Var{x}, func(g *tensor.Tensor) []*tensor.Tensor {
-		return []*tensor.Tensor{t.ar.MaxPool2DBackward(g, arg, x.Value.Shape)}
+		return t.grads(t.ar.MaxPool2DGrad(geom, g, arg))
 	}, nil)
 	return withAttrs(v, "k="+strconv.Itoa(k)+", stride="+strconv.Itoa(stride))
 }
@@ -105,7 +105,7 @@ func (t *Tape) AvgPool2D(x *Var, k, stride int) (res *Var) {
 	geom := tensor.NewPoolGeom("AvgPool2D", x.Value.Shape, k, stride)
 	out := tensor.AvgPool2D(geom, x.Value)
 	v := t.record("avgpool2d", out, []*Var{x}, func(g *tensor.Tensor) []*tensor.Tensor {
-		return []*tensor.Tensor{tensor.AvgPool2DBackward(geom, g)}
+		return t.grads(tensor.AvgPool2DBackward(geom, g))
 	}, nil)
 	return withAttrs(v, "k="+strconv.Itoa(k)+", stride="+strconv.Itoa(stride))
 }

@@ -31,7 +31,7 @@ func (t *Tape) Dropout(x *Var, p float64, rng *rand.Rand, train bool) *Var {
 		}
 	}
 	v := t.record("dropout", out, []*Var{x}, func(g *tensor.Tensor) []*tensor.Tensor {
-		return []*tensor.Tensor{t.ar.Mul(g, mask)}
+		return t.grads(t.ar.Mul(g, mask))
 	}, func() []*tensor.Tensor { return []*tensor.Tensor{mask.Clone()} })
 	// Computed again, the op keeps its mask: out = x ⊙ mask, bit for bit.
 	replayAs(&v, func(t *Tape, in []*Var) *Var { return t.Mul(in[0], Const("mask", mask)) })

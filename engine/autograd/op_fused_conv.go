@@ -28,7 +28,7 @@ func (t *Tape) Conv2DAct(x, w, b *Var, stride, pad int, act Activation) (res *Va
 	v := t.record("conv2d", out, inputs, func(g *tensor.Tensor) []*tensor.Tensor {
 		d := g
 		if act != ActNone {
-			d = t.ar.New(out.Shape...)
+			d = t.ar.Uninit(out.Shape...) // act.grad writes every element
 			act.grad(d.Data, g.Data, out.Data)
 		}
 		return t.convBackward(geom, d, cols, x, w, b)

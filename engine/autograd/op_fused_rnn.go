@@ -29,9 +29,7 @@ func (t *Tape) RNNCellStep(x, h, wx, wh, b *Var) (res *Var) {
 	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.RNNCellStep(in[0], in[1], in[2], in[3], in[4]) })
 	bs, n := cellShapes("RNNCellStep", x, h, wx, wh, 1, b)
 	out := cellPre(t.ar, x, h, wx, wh, b, bs, n)
-	for i, v := range out.Data {
-		out.Data[i] = math.Tanh(v)
-	}
+	tensor.TanhInto(out.Data, out.Data) // math.Tanh's bits, several at a time
 	return t.record("rnn_cell", out, []*Var{x, h, wx, wh, b}, func(g *tensor.Tensor) []*tensor.Tensor {
 		d := t.ar.New(bs, n)
 		for i, y := range out.Data {
@@ -279,9 +277,10 @@ func (t *Tape) RNNSequence(x, h0, wx, wh, b *Var) (res *Var) {
 			for r := 0; r < len(z); r += n {
 				row := z[r : r+n]
 				for j, bj := range bias {
-					row[j] = math.Tanh(row[j] + bj)
+					row[j] += bj
 				}
 			}
+			tensor.TanhInto(z, z) // math.Tanh's bits, several at a time
 			prev = z
 		}
 	})

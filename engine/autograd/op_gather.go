@@ -50,7 +50,7 @@ func (t *Tape) gather(op, name string, a *Var, ax int, idx []int) *Var {
 				}
 			}
 		}
-		return []*tensor.Tensor{d}
+		return t.grads(d)
 	}, nil)
 }
 

@@ -30,12 +30,12 @@ func (t *Tape) LayerNorm(x, gain, bias *Var, eps float64) (res *Var) {
 		}
 	}
 	rows := len(x.Value.Data) / max(d, 1)
-	xhat := t.ar.New(x.Value.Shape...)
-	rstd := make([]float64, rows)
-	out := t.ar.New(x.Value.Shape...)
-	gv, bv := gain.Value.Data, bias.Value.Data
+	xhat := t.ar.Uninit(x.Value.Shape...) // every element is written
+	rstd := t.ar.Scratch(rows)
+	out := t.ar.Uninit(x.Value.Shape...)
+	gv, bv := gain.Value.Data[:d], bias.Value.Data[:d]
 	for r := range rows {
-		xr, hr, or := x.Value.Data[r*d:(r+1)*d], xhat.Data[r*d:(r+1)*d], out.Data[r*d:(r+1)*d]
+		xr, hr, or := x.Value.Data[r*d:(r+1)*d], xhat.Data[r*d:(r+1)*d:(r+1)*d], out.Data[r*d:(r+1)*d:(r+1)*d]
 		mean := 0.0
 		for _, v := range xr {
 			mean += v
@@ -63,10 +63,10 @@ func (t *Tape) LayerNorm(x, gain, bias *Var, eps float64) (res *Var) {
 			db = t.ar.New(d)
 		}
 		if x.requiresGrad {
-			dx = t.ar.New(x.Value.Shape...)
+			dx = t.ar.Uninit(x.Value.Shape...) // every row is written
 		}
 		for r := range rows {
-			gr, hr := g.Data[r*d:(r+1)*d], xhat.Data[r*d:(r+1)*d]
+			gr, hr := g.Data[r*d:(r+1)*d], xhat.Data[r*d:(r+1)*d:(r+1)*d]
 			if dg != nil {
 				for i, v := range gr {
 					dg.Data[i] += v * hr[i]
@@ -92,7 +92,7 @@ func (t *Tape) LayerNorm(x, gain, bias *Var, eps float64) (res *Var) {
 				}
 			}
 		}
-		return []*tensor.Tensor{dx, dg, db}
+		return t.grads(dx, dg, db)
 	}, nil)
 	return withAttrs(v, "eps="+fmtFloat(eps))
 }

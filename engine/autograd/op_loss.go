@@ -31,7 +31,17 @@ func (t *Tape) BCE(p, y *Var) (res *Var) {
 	s := 0.0
 	for i, pv := range p.Value.Data {
 		pc, yv := clampProb(pv), y.Value.Data[i]
-		s -= yv*math.Log(pc) + (1-yv)*math.Log(1-pc)
+		switch yv {
+		// For a 0 or 1 target one term is 0·log(…) = −0 (the logs of a
+		// clamped p are finite and negative), and adding −0 to the other
+		// changes nothing: one log gives the same bits.
+		case 0:
+			s -= math.Log(1 - pc)
+		case 1:
+			s -= math.Log(pc)
+		default:
+			s -= yv*math.Log(pc) + (1-yv)*math.Log(1-pc)
+		}
 	}
 	return t.record("bce", t.scalar(s*inv), []*Var{p, y}, func(g *tensor.Tensor) []*tensor.Tensor {
 		gs := g.Data[0] * inv
@@ -51,7 +61,7 @@ func (t *Tape) BCE(p, y *Var) (res *Var) {
 				dy.Data[i] = gs * (math.Log(1-pc) - math.Log(pc))
 			}
 		}
-		return []*tensor.Tensor{dp, dy}
+		return t.grads(dp, dy)
 	}, nil)
 }
 
@@ -87,7 +97,7 @@ func (t *Tape) BCEWithLogits(z, y *Var) (res *Var) {
 		if y.requiresGrad {
 			dy = t.ar.Scaled(z.Value, -gs)
 		}
-		return []*tensor.Tensor{dz, dy}
+		return t.grads(dz, dy)
 	}, nil)
 }
 
@@ -134,7 +144,7 @@ func (t *Tape) SoftmaxCrossEntropy(logits *Var, labels []int) (res *Var) {
 		for i, c := range labels {
 			d.Data[i*k+c] -= gs
 		}
-		return []*tensor.Tensor{d}
+		return t.grads(d)
 	}, nil)
 	return withAttrs(v, fmt.Sprintf("classes=%d", k))
 }

@@ -28,7 +28,7 @@ func (t *Tape) Pow(a *Var, p float64) (res *Var) {
 		for i, gv := range g.Data {
 			d.Data[i] *= gv
 		}
-		return []*tensor.Tensor{d}
+		return t.grads(d)
 	}, func() []*tensor.Tensor { return []*tensor.Tensor{local()} })
 	return withAttrs(v, "p="+fmtFloat(p))
 }
@@ -47,7 +47,7 @@ func (t *Tape) Square(a *Var) (res *Var) {
 		for i, x := range a.Value.Data {
 			d.Data[i] = 2 * x * g.Data[i]
 		}
-		return []*tensor.Tensor{d}
+		return t.grads(d)
 	}, func() []*tensor.Tensor {
 		return []*tensor.Tensor{tensor.Scaled(a.Value, 2)}
 	})
@@ -68,7 +68,7 @@ func (t *Tape) Sqrt(a *Var) (res *Var) {
 		for i, y := range out.Data {
 			d.Data[i] = g.Data[i] * 0.5 / y
 		}
-		return []*tensor.Tensor{d}
+		return t.grads(d)
 	}, func() []*tensor.Tensor {
 		d := tensor.New(a.Value.Shape...)
 		for i, y := range out.Data {
@@ -84,12 +84,10 @@ func (t *Tape) Sqrt(a *Var) (res *Var) {
 // Backward: dL/da = g ⊙ exp(a). Local: exp(a).
 func (t *Tape) Exp(a *Var) (res *Var) {
 	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Exp(in[0]) })
-	out := t.ar.New(a.Value.Shape...)
-	for i, x := range a.Value.Data {
-		out.Data[i] = math.Exp(x)
-	}
+	out := t.ar.Uninit(a.Value.Shape...)
+	tensor.ExpInto(out.Data, a.Value.Data) // math.Exp's bits
 	return t.record("exp", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
-		return []*tensor.Tensor{t.ar.Mul(g, out)}
+		return t.grads(t.ar.Mul(g, out))
 	}, func() []*tensor.Tensor { return []*tensor.Tensor{out.Clone()} })
 }
 
@@ -104,7 +102,7 @@ func (t *Tape) Log(a *Var) (res *Var) {
 		out.Data[i] = math.Log(x)
 	}
 	return t.record("log", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
-		return []*tensor.Tensor{t.ar.Div(g, a.Value)}
+		return t.grads(t.ar.Div(g, a.Value))
 	}, func() []*tensor.Tensor {
 		return []*tensor.Tensor{tensor.Div(tensor.Ones(a.Value.Shape...), a.Value)}
 	})

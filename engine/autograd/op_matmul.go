@@ -19,7 +19,7 @@ func (t *Tape) MatMul(a, b *Var) (res *Var) {
 			gb = t.ar.Uninit(b.Value.Shape...)
 			tensor.MatMulInto(gb, a.Value, g, true, false, 0)
 		}
-		return []*tensor.Tensor{ga, gb}
+		return t.grads(ga, gb)
 	}, nil)
 }
 
@@ -54,7 +54,7 @@ func (t *Tape) BatchMatMul(a, b *Var, transA, transB bool) (res *Var) {
 				tensor.BatchMatMulInto(gb, g, a.Value, true, transA, 0) // Gᵀ·op(A)
 			}
 		}
-		return []*tensor.Tensor{ga, gb}
+		return t.grads(ga, gb)
 	}, nil)
 	switch {
 	case transA && transB:

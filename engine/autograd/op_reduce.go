@@ -17,7 +17,7 @@ func (t *Tape) Sum(a *Var) (res *Var) {
 		s += x
 	}
 	return t.record("sum", t.scalar(s), []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
-		return []*tensor.Tensor{t.ar.Full(g.Data[0], a.Value.Shape...)}
+		return t.grads(t.ar.Full(g.Data[0], a.Value.Shape...))
 	}, nil)
 }
 
@@ -36,7 +36,7 @@ func (t *Tape) Mean(a *Var) (res *Var) {
 		s += x
 	}
 	return t.record("mean", t.scalar(s/float64(n)), []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
-		return []*tensor.Tensor{t.ar.Full(g.Data[0]/float64(n), a.Value.Shape...)}
+		return t.grads(t.ar.Full(g.Data[0]/float64(n), a.Value.Shape...))
 	}, nil)
 }
 
@@ -50,7 +50,7 @@ func (t *Tape) SumAxis(a *Var, axis int, keepdims bool) (res *Var) {
 	ax := normAxis("SumAxis", a.Value.Shape, axis)
 	out := t.ar.SumAxis(a.Value, ax, keepdims)
 	v := t.record("sum", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
-		return []*tensor.Tensor{t.ar.ExpandAxis(g, a.Value.Shape, ax)}
+		return t.grads(t.ar.ExpandAxis(g, a.Value.Shape, ax))
 	}, nil)
 	return withAttrs(v, reduceAttr(ax, keepdims))
 }
@@ -77,7 +77,7 @@ func (t *Tape) MeanAxis(a *Var, axis int, keepdims bool) (res *Var) {
 		for i := range d.Data {
 			d.Data[i] *= inv
 		}
-		return []*tensor.Tensor{d}
+		return t.grads(d)
 	}, nil)
 	return withAttrs(v, reduceAttr(ax, keepdims))
 }
@@ -95,7 +95,7 @@ func (t *Tape) Max(a *Var) (res *Var) {
 	return t.record("max", m, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
 		d := t.ar.New(a.Value.Shape...)
 		d.Data[arg[0]] = g.Data[0]
-		return []*tensor.Tensor{d}
+		return t.grads(d)
 	}, nil)
 }
 
@@ -116,7 +116,7 @@ func (t *Tape) MaxAxis(a *Var, axis int, keepdims bool) (res *Var) {
 			o, i := j/inner, j%inner
 			d.Data[(o*n+k)*inner+i] = g.Data[j]
 		}
-		return []*tensor.Tensor{d}
+		return t.grads(d)
 	}, nil)
 	return withAttrs(v, reduceAttr(ax, keepdims))
 }

@@ -15,7 +15,7 @@ func (t *Tape) Transpose(a *Var) (res *Var) {
 	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Transpose(in[0]) })
 	out := t.ar.Transpose(a.Value)
 	return t.record("transpose", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
-		return []*tensor.Tensor{t.ar.Transpose(g)}
+		return t.grads(t.ar.Transpose(g))
 	}, nil)
 }
 
@@ -29,7 +29,7 @@ func (t *Tape) Permute(a *Var, axes ...int) (res *Var) {
 	axes = slices.Clone(axes)
 	out := t.ar.Permute(a.Value, axes...)
 	v := t.record("permute", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
-		return []*tensor.Tensor{t.ar.Permute(g, tensor.InversePermutation(axes)...)}
+		return t.grads(t.ar.Permute(g, tensor.InversePermutation(axes)...))
 	}, nil)
 	return withAttrs(v, "axes="+fmtShape(axes))
 }
@@ -44,7 +44,7 @@ func (t *Tape) Reshape(a *Var, shape ...int) (res *Var) {
 	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Reshape(in[0], shape...) })
 	out := a.Value.Reshape(shape...)
 	v := t.record("reshape", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
-		return []*tensor.Tensor{g.Reshape(a.Value.Shape...)}
+		return t.grads(g.Reshape(a.Value.Shape...))
 	}, nil)
 	return withAttrs(v, "shape="+fmtShape(out.Shape))
 }

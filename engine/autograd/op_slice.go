@@ -55,6 +55,6 @@ func (t *Tape) take(op string, a *Var, ax int, shape []int, start, end int) *Var
 		for o := range outer {
 			copy(d.Data[(o*n+start)*inner:(o*n+start)*inner+w], g.Data[o*w:(o+1)*w])
 		}
-		return []*tensor.Tensor{d}
+		return t.grads(d)
 	}, nil)
 }

@@ -32,7 +32,7 @@ func (t *Tape) Softmax(a *Var) (res *Var) {
 				dr[i] = v * (gr[i] - dot)
 			}
 		}
-		return []*tensor.Tensor{d}
+		return t.grads(d)
 	}, nil)
 }
 
@@ -61,7 +61,7 @@ func (t *Tape) LogSoftmax(a *Var) (res *Var) {
 				dr[i] = gr[i] - math.Exp(v)*s
 			}
 		}
-		return []*tensor.Tensor{d}
+		return t.grads(d)
 	}, nil)
 }
 
@@ -80,10 +80,15 @@ func softmaxRow(dst, x []float64) {
 	for _, v := range x[1:] {
 		m = max(m, v)
 	}
-	s := 0.0
+	// e^(v−m) for the whole row at once (tensor.ExpInto: math.Exp's bits),
+	// then the sum in order.
+	dst = dst[:len(x)]
 	for i, v := range x {
-		e := math.Exp(v - m)
-		dst[i] = e
+		dst[i] = v - m
+	}
+	tensor.ExpInto(dst, dst)
+	s := 0.0
+	for _, e := range dst {
 		s += e
 	}
 	inv := 1 / s
@@ -99,8 +104,19 @@ func logSoftmaxRow(dst, x []float64) {
 		m = max(m, v)
 	}
 	s := 0.0
-	for _, v := range x {
-		s += math.Exp(v - m)
+	if &dst[0] == &x[0] { // in place: no room for the exponentials
+		for _, v := range x {
+			s += math.Exp(v - m)
+		}
+	} else {
+		dst = dst[:len(x)]
+		for i, v := range x {
+			dst[i] = v - m
+		}
+		tensor.ExpInto(dst, dst)
+		for _, e := range dst {
+			s += e
+		}
 	}
 	lse := math.Log(s)
 	for i, v := range x {

@@ -1,6 +1,7 @@
 package autograd
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/dlearn/dlearn/engine/tensor"
@@ -64,5 +65,49 @@ func TestRecyclingTapeReusesMemory(t *testing.T) {
 	}
 	if NewTape().NoGrad().Arena() != nil {
 		t.Error("NoGrad of an ordinary tape has an arena")
+	}
+}
+
+// TestRecyclingTapeStepGrads: the gradients each Step sends, whose slices
+// a recycling tape keeps in its own store, are those of an ordinary tape,
+// step after step, for graphs that grow from one step to the next (the
+// store grows part-way through a backward pass) and shrink again.
+func TestRecyclingTapeStepGrads(t *testing.T) {
+	rng := tensor.NewRNG(5)
+	w := NewParam("W", tensor.RandN(rng, 3, 3))
+	x := Const("x", tensor.RandN(rng, 2, 3))
+	rec := NewRecyclingTape()
+	for _, depth := range []int{2, 40, 3, 90, 1} {
+		steps := func(tp *Tape) [][]*tensor.Tensor {
+			tp.Reset()
+			ZeroGrad(w)
+			h := x
+			for range depth {
+				h = tp.Sigmoid(tp.Add(tp.MatMul(h, w), x))
+			}
+			var out [][]*tensor.Tensor
+			for st := range tp.BackwardSteps(tp.Mean(h)) {
+				var gs []*tensor.Tensor
+				for _, g := range st.Grads {
+					if g != nil {
+						g = g.Clone()
+					}
+					gs = append(gs, g)
+				}
+				out = append(out, gs)
+			}
+			return out
+		}
+		want, got := steps(NewTape()), steps(rec)
+		if len(got) != len(want) {
+			t.Fatalf("depth %d: %d steps, want %d", depth, len(got), len(want))
+		}
+		for i := range want {
+			for j := range want[i] {
+				if (want[i][j] == nil) != (got[i][j] == nil) || (want[i][j] != nil && (!tensor.SameShape(want[i][j], got[i][j]) || !slices.Equal(want[i][j].Data, got[i][j].Data))) {
+					t.Fatalf("depth %d: step %d, gradient %d differs from an ordinary tape's", depth, i, j)
+				}
+			}
+		}
 	}
 }

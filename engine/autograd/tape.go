@@ -81,6 +81,9 @@ type Tape struct {
 	// spare holds the nodes of earlier steps for reuse (recycling only).
 	spare []*recorded
 	used  []*recorded
+	// gs holds the slices of gradients the step's backward closures
+	// returned (recycling only): see grads.
+	gs []*tensor.Tensor
 }
 
 // NewTape returns an empty tape that records operations. Values and
@@ -160,7 +163,27 @@ func (t *Tape) Reset() {
 		t.spare = append(t.spare, t.used...)
 		clear(t.used)
 		t.used = t.used[:0]
+		clear(t.gs)
+		t.gs = t.gs[:0]
 	}
+}
+
+// grads returns g as the slice a backward closure returns: on a recycling
+// tape it is carved from the tape's store, valid until Reset as the
+// step's other memory (a Step's Grads), so a backward pass allocates no
+// slice per node; on other tapes it is a new slice.
+func (t *Tape) grads(g ...*tensor.Tensor) []*tensor.Tensor {
+	if t.ar == nil {
+		return append(make([]*tensor.Tensor, 0, len(g)), g...)
+	}
+	if len(t.gs)+len(g) > cap(t.gs) {
+		// The full store stays with the slices already handed out; the
+		// next steps use the larger one.
+		t.gs = make([]*tensor.Tensor, 0, max(64, 2*cap(t.gs), len(g)))
+	}
+	n := len(t.gs)
+	t.gs = append(t.gs, g...)
+	return t.gs[n:len(t.gs):len(t.gs)]
 }
 
 // onReset registers f to run when the tape is reset.

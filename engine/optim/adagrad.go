@@ -39,10 +39,10 @@ func (o *AdaGrad) Step(params []*autograd.Var) {
 		w, G, d := p.Value.Data, st.a.Data, st.last.Data
 		for i, g := range p.Grad.Data {
 			if o.WeightDecay != 0 {
-				g += o.WeightDecay * w[i]
+				g += float64(o.WeightDecay * w[i])
 			}
-			G[i] += g * g
-			d[i] = -o.LR * (g / (math.Sqrt(G[i]) + o.Eps))
+			G[i] += float64(g * g)
+			d[i] = float64(-o.LR * (g / (math.Sqrt(G[i]) + o.Eps)))
 			w[i] += d[i]
 		}
 		st.steps++

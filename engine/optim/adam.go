@@ -62,28 +62,84 @@ func (o *Adam) Step(params []*autograd.Var) {
 		st := o.state.slot("Adam.Step", p, 2)
 		st.steps++
 		// The same order of operations as torch.optim.Adam, so the two
-		// agree to the last bits or nearly.
+		// agree to the last bits or nearly (see adamKernel).
 		bc1 := 1 - math.Pow(o.Beta1, float64(st.steps))
 		bc2 := math.Sqrt(1 - math.Pow(o.Beta2, float64(st.steps)))
 		stepSize := o.LR / bc1
-		w, m, v, d := p.Value.Data, st.a.Data, st.b.Data, st.last.Data
-		decay := 1 - o.LR*o.WeightDecay // AdamW's factor
-		for i, g := range p.Grad.Data {
-			if o.WeightDecay != 0 && !o.Decoupled {
-				g += o.WeightDecay * w[i]
-			}
-			m[i] = o.Beta1*m[i] + (1-o.Beta1)*g
-			v[i] = o.Beta2*v[i] + (1-o.Beta2)*g*g
-			step := -stepSize * (m[i] / (math.Sqrt(v[i])/bc2 + o.Eps))
-			if o.Decoupled {
-				old := w[i]
-				w[i] = w[i]*decay + step
-				d[i] = w[i] - old
-				continue
-			}
-			d[i] = step
-			w[i] += d[i]
+		k := adamConsts{
+			b1: o.Beta1, c1: 1 - o.Beta1, b2: o.Beta2, c2: 1 - o.Beta2,
+			negStep: -stepSize, bc2: bc2, eps: o.Eps,
+			wd: o.WeightDecay, decay: 1 - o.LR*o.WeightDecay, // AdamW's factor
 		}
+		switch {
+		case o.Decoupled:
+			k.mode = adamDecoupled
+		case o.WeightDecay != 0:
+			k.mode = adamL2
+		}
+		adamUpdate(&k, p.Value.Data, p.Grad.Data, st.a.Data, st.b.Data, st.last.Data)
+	}
+}
+
+// Modes of adamUpdate.
+const (
+	adamPlain     = iota // no weight decay
+	adamL2               // g ← dW + λ·W
+	adamDecoupled        // W ← W·(1 − lr·λ) + step
+)
+
+// adamConsts holds one parameter's step of Adam: the coefficients, folded
+// once per step, and the mode. The assembly kernel reads it by offset:
+// keep the field order.
+type adamConsts struct {
+	b1, c1  float64 // β1 and 1 − β1
+	b2, c2  float64 // β2 and 1 − β2
+	negStep float64 // −lr / (1 − β1^t)
+	bc2     float64 // √(1 − β2^t)
+	eps     float64
+	wd      float64 // λ
+	decay   float64 // 1 − lr·λ
+	mode    int
+}
+
+// adamUpdate applies one step of Adam to w from the gradient g, updating
+// m and v and writing ΔW into d (all of len(g)). adamKernel is the
+// arithmetic per element; the vector kernel, where the CPU has one, does
+// the same operations in the same order on four elements at a time
+// (IEEE 754 operations, without fused multiply-adds), so both give the
+// same bits.
+func adamUpdate(k *adamConsts, w, g, m, v, d []float64) {
+	n := len(g)
+	w, m, v, d = w[:n], m[:n], v[:n], d[:n]
+	done := adamVector(k, w, g, m, v, d)
+	adamKernel(k, w[done:], g[done:], m[done:], v[done:], d[done:])
+}
+
+// adamKernel is adamUpdate one element at a time.
+func adamKernel(k *adamConsts, w, g, m, v, d []float64) {
+	n := len(g)
+	w, m, v, d = w[:n], m[:n], v[:n], d[:n]
+	b1, c1, b2, c2 := k.b1, k.c1, k.b2, k.c2
+	negStep, bc2, eps, wd, decay := k.negStep, k.bc2, k.eps, k.wd, k.decay
+	// The float64 conversions round every product, as the vector kernel
+	// does: without them a compiler targeting FMA (GOAMD64=v3) may fuse a
+	// product with the following sum.
+	for i, gi := range g {
+		if k.mode == adamL2 {
+			gi += float64(wd * w[i])
+		}
+		mi := float64(b1*m[i]) + float64(c1*gi)
+		vi := float64(b2*v[i]) + float64(float64(c2*gi)*gi)
+		m[i], v[i] = mi, vi
+		step := float64(negStep * (mi / (math.Sqrt(vi)/bc2 + eps)))
+		if k.mode == adamDecoupled {
+			old := w[i]
+			nw := float64(old*decay) + step
+			w[i], d[i] = nw, nw-old
+			continue
+		}
+		d[i] = step
+		w[i] += step
 	}
 }
 

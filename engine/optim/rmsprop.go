@@ -38,10 +38,10 @@ func (o *RMSProp) Step(params []*autograd.Var) {
 		w, v, d := p.Value.Data, st.a.Data, st.last.Data
 		for i, g := range p.Grad.Data {
 			if o.WeightDecay != 0 {
-				g += o.WeightDecay * w[i]
+				g += float64(o.WeightDecay * w[i])
 			}
-			v[i] = o.Alpha*v[i] + (1-o.Alpha)*g*g
-			d[i] = -o.LR * (g / (math.Sqrt(v[i]) + o.Eps))
+			v[i] = float64(o.Alpha*v[i]) + float64(float64((1-o.Alpha)*g)*g)
+			d[i] = float64(-o.LR * (g / (math.Sqrt(v[i]) + o.Eps)))
 			w[i] += d[i]
 		}
 		st.steps++

@@ -31,9 +31,9 @@ func (o *SGD) Step(params []*autograd.Var) {
 		w, d := p.Value.Data, st.last.Data
 		for i, g := range p.Grad.Data {
 			if o.WeightDecay != 0 {
-				g += o.WeightDecay * w[i]
+				g += float64(o.WeightDecay * w[i])
 			}
-			d[i] = -o.LR * g
+			d[i] = float64(-o.LR * g)
 			w[i] += d[i]
 		}
 		st.steps++
@@ -114,15 +114,15 @@ func (o *Momentum) Step(params []*autograd.Var) {
 		w, v, d := p.Value.Data, st.a.Data, st.last.Data
 		for i, g := range p.Grad.Data {
 			if o.WeightDecay != 0 {
-				g += o.WeightDecay * w[i]
+				g += float64(o.WeightDecay * w[i])
 			}
-			v[i] = o.Mu*v[i] + g
+			v[i] = float64(o.Mu*v[i]) + g
 			if o.Nesterov {
-				g += o.Mu * v[i]
+				g += float64(o.Mu * v[i])
 			} else {
 				g = v[i]
 			}
-			d[i] = -o.LR * g
+			d[i] = float64(-o.LR * g)
 			w[i] += d[i]
 		}
 		st.steps++

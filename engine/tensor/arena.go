@@ -20,8 +20,15 @@ import (
 // nothing. So code that takes an optional arena keeps today's semantics
 // when given nil. An Arena is not safe for concurrent use.
 type Arena struct {
-	free    map[int][]*Tensor // tensors handed back, by length
-	used    []*Tensor         // handed out since the last Recycle
+	free map[int][]*Tensor // tensors handed back, by length
+	used []*Tensor         // handed out since the last Recycle
+	// prev holds the tensors of the step before, in the order they were
+	// asked for: a step of a fixed-shape model asks for the same lengths
+	// in the same order, so prev[pos] is the one to hand out next, without
+	// a map lookup. At the first request of another length the rest of
+	// prev goes to free.
+	prev    []*Tensor
+	pos     int
 	free64  map[int][][]float64
 	used64  [][]float64
 	free32  map[int][][]int32
@@ -59,7 +66,15 @@ func (a *Arena) Uninit(shape ...int) *Tensor {
 	n := Size(shape)
 	a.handout++
 	var t *Tensor
-	if l := a.free[n]; len(l) > 0 {
+	if a.pos < len(a.prev) && len(a.prev[a.pos].Data) == n {
+		t = a.prev[a.pos]
+		a.prev[a.pos] = nil
+		a.pos++
+		if !slices.Equal(t.Shape, shape) {
+			t.Shape = append(make([]int, 0, len(shape)), shape...)
+		}
+	} else if a.spill(); len(a.free[n]) > 0 {
+		l := a.free[n]
 		t = l[len(l)-1]
 		l[len(l)-1] = nil
 		a.free[n] = l[:len(l)-1]
@@ -77,6 +92,15 @@ func (a *Arena) Uninit(shape ...int) *Tensor {
 	}
 	a.used = append(a.used, t)
 	return t
+}
+
+// spill moves the tensors of prev not handed out yet to the free lists.
+func (a *Arena) spill() {
+	for i, t := range a.prev[a.pos:] {
+		a.free[len(t.Data)] = append(a.free[len(t.Data)], t)
+		a.prev[a.pos+i] = nil
+	}
+	a.prev, a.pos = a.prev[:0], 0
 }
 
 // Full returns a tensor of the given shape filled with v, valid until
@@ -187,11 +211,8 @@ func (a *Arena) Recycle() {
 	if a == nil {
 		return
 	}
-	for i, t := range a.used {
-		a.free[len(t.Data)] = append(a.free[len(t.Data)], t)
-		a.used[i] = nil
-	}
-	a.used = a.used[:0]
+	a.spill()
+	a.prev, a.used = a.used, a.prev[:0]
 	for i, s := range a.used64 {
 		a.free64[len(s)] = append(a.free64[len(s)], s)
 		a.used64[i] = nil
@@ -286,13 +307,14 @@ func (a *Arena) ExpandAxis(g *Tensor, shape []int, axis int) *Tensor {
 // MaxPool2D is the arena's form of MaxPool2D.
 func (a *Arena) MaxPool2D(g ConvGeom, x *Tensor) (*Tensor, []int32) { return maxPool2D(a, g, x) }
 
+// MaxPool2DGrad is the arena's form of MaxPool2DGrad.
+func (a *Arena) MaxPool2DGrad(g ConvGeom, gout *Tensor, arg []int32) *Tensor {
+	return maxPool2DGrad(a, g, gout, arg)
+}
+
 // MaxPool2DBackward is the arena's form of MaxPool2DBackward.
 func (a *Arena) MaxPool2DBackward(gout *Tensor, arg []int32, shape []int) *Tensor {
-	dx := a.New(shape...)
-	for i, v := range gout.Data {
-		dx.Data[arg[i]] += v
-	}
-	return dx
+	return maxPool2DBackward(a, gout, arg, shape)
 }
 
 // Conv2DBackward is the arena's form of Conv2DBackward.

@@ -1,8 +1,12 @@
 package tensor
 
 import (
+	"math"
+	"runtime"
 	"slices"
 	"testing"
+
+	"pgregory.net/rapid"
 )
 
 func TestNilArenaAllocates(t *testing.T) {
@@ -117,5 +121,88 @@ func TestArenaNeverRewritesAShape(t *testing.T) {
 	}
 	if !slices.Equal(kept, []int{2, 3}) {
 		t.Fatalf("a kept shape became %v after its tensor was reused as [3 2]", kept)
+	}
+}
+
+// TestArenaStepsOfChangingShapes: over steps that ask for random lengths
+// (repeating the step before, or changing part-way), a tensor is never
+// handed out twice before Recycle, has the length and shape asked for, New
+// is zero, and a step that repeats the one before allocates nothing.
+func TestArenaStepsOfChangingShapes(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		a := NewArena()
+		var last [][]int
+		for step := range rapid.IntRange(1, 6).Draw(rt, "steps") {
+			shapes := last
+			if step == 0 || !rapid.Bool().Draw(rt, "repeat") {
+				keep := rapid.IntRange(0, len(last)).Draw(rt, "keep")
+				shapes = append([][]int(nil), last[:keep]...)
+				for range rapid.IntRange(0, 8).Draw(rt, "more") {
+					shapes = append(shapes, []int{rapid.IntRange(1, 4).Draw(rt, "r"), rapid.IntRange(0, 4).Draw(rt, "c")})
+				}
+			}
+			_, missesBefore := a.Stats()
+			seen := map[*Tensor]bool{}
+			for i, s := range shapes {
+				var x *Tensor
+				if i%2 == 0 {
+					x = a.New(s...)
+					for _, v := range x.Data {
+						if v != 0 {
+							rt.Fatalf("step %d: New(%v) is not zero", step, s)
+						}
+					}
+				} else {
+					x = a.Uninit(s...)
+				}
+				if seen[x] || !slices.Equal(x.Shape, s) || len(x.Data) != Size(s) {
+					rt.Fatalf("step %d: request %d %v: handed out twice or wrong shape %v / length %d", step, i, s, x.Shape, len(x.Data))
+				}
+				seen[x] = true
+				for j := range x.Data {
+					x.Data[j] = float64(step + 1) // dirty, for the next step's New
+				}
+			}
+			if _, misses := a.Stats(); step > 0 && slices.EqualFunc(shapes, last, slices.Equal) && misses != missesBefore {
+				rt.Fatalf("step %d repeats the one before but allocated %d tensors", step, misses-missesBefore)
+			}
+			a.Recycle()
+			last = shapes
+		}
+	})
+}
+
+// TestArenaConvAndPoolOnDirtyMemory: the arena's pooling and convolution
+// backward passes, run on recycled memory full of garbage, with one and
+// with several goroutines, give the package functions' bits (they clear
+// what they sum into themselves, image by image).
+func TestArenaConvAndPoolOnDirtyMemory(t *testing.T) {
+	rng := NewRNG(7)
+	x, w := RandN(rng, 6, 3, 9, 10), RandN(rng, 4, 3, 3, 3)
+	g := NewConvGeom("Conv2D", x.Shape, w.Shape, 1, 1)
+	out, col := Conv2D(g, x, w, nil)
+	gout := RandN(rng, out.Shape...)
+	pg := NewPoolGeom("MaxPool2D", out.Shape, 2, 2)
+	pooled, arg := MaxPool2D(pg, out)
+	pgout := RandN(rng, pooled.Shape...)
+	wantDx, wantDw, wantDb := Conv2DBackward(g, gout, col, w, true, true, true)
+	wantP := MaxPool2DBackward(pgout, arg, out.Shape)
+	a := NewArena()
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	for round, procs := range []int{1, 1, 2, 3} {
+		runtime.GOMAXPROCS(procs)
+		dx, dw, db := a.Conv2DBackward(g, gout, col, w, true, true, true)
+		p := a.MaxPool2DBackward(pgout, arg, out.Shape)
+		for i, pair := range [][2]*Tensor{{dx, wantDx}, {dw, wantDw}, {db, wantDb}, {p, wantP}} {
+			if !slices.Equal(pair[0].Shape, pair[1].Shape) || !slices.Equal(pair[0].Data, pair[1].Data) {
+				t.Fatalf("round %d (GOMAXPROCS %d): result %d differs from the package function's", round, procs, i)
+			}
+		}
+		for _, r := range []*Tensor{dx, dw, db, p} {
+			for i := range r.Data {
+				r.Data[i] = math.NaN() // garbage for the next round
+			}
+		}
+		a.Recycle()
 	}
 }

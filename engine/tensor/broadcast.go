@@ -9,21 +9,31 @@ import (
 // aligned on their last axes and each pair of sizes must be equal or one of
 // them 1. It panics, naming op and both shapes, when they do not broadcast.
 func BroadcastShape(op string, a, b []int) []int {
+	return broadcastShapeTo(make([]int, 0, max(len(a), len(b))), op, a, b)
+}
+
+// broadcastShapeTo is BroadcastShape appending to dst[:0] (a caller's
+// stack buffer: no allocation when it is large enough).
+func broadcastShapeTo(dst []int, op string, a, b []int) []int {
 	n := max(len(a), len(b))
-	out := make([]int, n)
+	dst = dst[:0]
 	for i := range n {
 		da, db := dimFromEnd(a, n-1-i), dimFromEnd(b, n-1-i)
 		switch {
 		case da == db, db == 1:
-			out[i] = da
+			dst = append(dst, da)
 		case da == 1:
-			out[i] = db
+			dst = append(dst, db)
 		default:
-			panic(fmt.Sprintf("tensor: %s: shapes %v and %v do not broadcast", op, a, b))
+			panic(fmt.Sprintf("tensor: %s: shapes %v and %v do not broadcast", op, cloneShape(a), cloneShape(b)))
 		}
 	}
-	return out
+	return dst
 }
+
+// shapeBuf is the size of the stack buffers for shapes and strides:
+// tensors of more axes work, with an allocation.
+const shapeBuf = 8
 
 // dimFromEnd returns the size of axis k counted from the end (0 = last) of
 // shape, or 1 if shape has fewer axes.
@@ -36,18 +46,31 @@ func dimFromEnd(shape []int, k int) int {
 
 // broadcastStrides returns, for an input of shape in broadcast to out, the
 // stride of each output axis in the input's data (0 on broadcast axes).
-func broadcastStrides(in, out []int) []int {
-	strides := make([]int, len(out))
+func broadcastStrides(in, out []int) []int { return broadcastStridesTo(nil, in, out) }
+
+// broadcastStridesTo is broadcastStrides written into dst[:len(out)]
+// (dst reallocated when too short).
+func broadcastStridesTo(dst, in, out []int) []int {
+	strides := resize(dst, len(out))
 	s := 1
 	for k := range len(out) {
 		ax := len(out) - 1 - k
 		d := dimFromEnd(in, k)
+		strides[ax] = 0
 		if d != 1 {
 			strides[ax] = s
 		}
 		s *= d
 	}
 	return strides
+}
+
+// resize returns dst[:n], or a new slice of length n when dst is shorter.
+func resize(dst []int, n int) []int {
+	if cap(dst) < n {
+		return make([]int, n)
+	}
+	return dst[:n]
 }
 
 // Binary applies f element-wise to a and b with broadcasting and returns a
@@ -127,15 +150,27 @@ func sumTo(ar *Arena, g *Tensor, shape []int) *Tensor {
 	if slices.Equal(g.Shape, shape) {
 		return ar.Clone(g)
 	}
-	if !slices.Equal(BroadcastShape("SumTo", shape, g.Shape), g.Shape) {
-		panic(fmt.Sprintf("tensor: SumTo: shape %v does not broadcast to %v", shape, g.Shape))
+	var bs [shapeBuf]int
+	if !slices.Equal(broadcastShapeTo(bs[:0], "SumTo", shape, g.Shape), g.Shape) {
+		panic(fmt.Sprintf("tensor: SumTo: shape %v does not broadcast to %v", cloneShape(shape), cloneShape(g.Shape)))
 	}
 	out := ar.New(shape...)
 	if len(g.Data) == 0 {
 		return out
 	}
+	if len(out.Data) == 1 {
+		// Everything sums into one element: the coalesced walk below is
+		// then one loop over g, in order.
+		s := 0.0
+		for _, v := range g.Data {
+			s += v
+		}
+		out.Data[0] += s
+		return out
+	}
 	// Walk g's coalesced axes; the output's stride is 0 on summed axes.
-	dims, so, _ := coalesce(g.Shape, broadcastStrides(shape, g.Shape), contiguousStrides(g.Shape))
+	var b0, b1, b2, b3, b4 [shapeBuf]int
+	dims, so, _ := coalesce(g.Shape, broadcastStridesTo(b0[:], shape, g.Shape), contiguousStridesTo(b1[:], g.Shape), b2[:0], b3[:0], b4[:0])
 	last := len(dims) - 1
 	n := dims[last]
 	forOuter(dims[:last], so[:last], so[:last], func(r, io, _ int) {
@@ -148,7 +183,7 @@ func sumTo(ar *Arena, g *Tensor, shape []int) *Tensor {
 			out.Data[io] += s
 			return
 		}
-		dst := out.Data[io : io+n]
+		dst := out.Data[io : io+len(src)] // as long as src: no bounds checks
 		for i, v := range src {
 			dst[i] += v
 		}
@@ -156,9 +191,10 @@ func sumTo(ar *Arena, g *Tensor, shape []int) *Tensor {
 	return out
 }
 
-// contiguousStrides returns the row-major strides of shape.
-func contiguousStrides(shape []int) []int {
-	st := make([]int, len(shape))
+// contiguousStridesTo returns the row-major strides of shape, in dst when
+// it is long enough.
+func contiguousStridesTo(dst, shape []int) []int {
+	st := resize(dst, len(shape))
 	s := 1
 	for i := len(shape) - 1; i >= 0; i-- {
 		st[i] = s

@@ -99,13 +99,23 @@ func (g ConvGeom) im2col(dst, img []float64) {
 				r := (c*g.KH+ki)*g.KW + kj
 				d := dst[r*l : (r+1)*l]
 				wlo, whi := span(kj, g.W, g.Stride, g.Pad, g.OW)
-				clear(d[:hlo*g.OW])
-				clear(d[hhi*g.OW:])
+				if hlo > 0 {
+					clear(d[:hlo*g.OW])
+				}
+				if hhi < g.OH {
+					clear(d[hhi*g.OW:])
+				}
 				for oh := hlo; oh < hhi; oh++ {
 					src := ch[(oh*g.Stride-g.Pad+ki)*g.W:]
 					row := d[oh*g.OW : (oh+1)*g.OW]
-					clear(row[:wlo])
-					clear(row[whi:])
+					// The padding at a row's ends is a column or two: a
+					// loop, not a call to clear.
+					for ow := 0; ow < wlo; ow++ {
+						row[ow] = 0
+					}
+					for ow := whi; ow < len(row); ow++ {
+						row[ow] = 0
+					}
 					iw := wlo*g.Stride - g.Pad + kj
 					if g.Stride == 1 {
 						copy(row[wlo:whi], src[iw:iw+whi-wlo])

@@ -65,10 +65,10 @@ func conv2DBackward(ar *Arena, g ConvGeom, gout, col, w *Tensor, needX, needW, n
 	MustSameShape("Conv2DBackward", col, &Tensor{Shape: []int{g.N, k, l}})
 	var parts []float64 // per-image weight gradients [N, F·k]
 	if needW {
-		parts = ar.Floats(g.N * g.F * k)
+		parts = ar.Scratch(g.N * g.F * k) // fully written by the beta = 0 products
 	}
 	if needX {
-		dx = ar.New(g.N, g.C, g.H, g.W)
+		dx = ar.Uninit(g.N, g.C, g.H, g.W) // each image cleared before col2im adds into it
 	}
 	img := g.C * g.H * g.W
 	parallelFor(g.N, g.N*k*l*g.F*2, func(lo, hi int) {
@@ -84,6 +84,7 @@ func conv2DBackward(ar *Arena, g ConvGeom, gout, col, w *Tensor, needX, needW, n
 			}
 			if needX {
 				gemm(true, false, k, l, g.F, w.Data, k, gn, l, 0, dcol, l, false)
+				clear(dx.Data[n*img : (n+1)*img])
 				g.col2im(dx.Data[n*img:(n+1)*img], dcol)
 			}
 		}
@@ -94,6 +95,9 @@ func conv2DBackward(ar *Arena, g ConvGeom, gout, col, w *Tensor, needX, needW, n
 			for i, v := range parts[n*g.F*k : (n+1)*g.F*k] {
 				dw.Data[i] += v
 			}
+		}
+		if ar == nil {
+			ReleaseScratch(parts)
 		}
 	}
 	if needB {

@@ -53,12 +53,13 @@ func arithmetic(ar *Arena, op arith, a, b *Tensor) *Tensor {
 		arithInner(op, out.Data, a.Data, 1, b.Data, 1)
 		return out
 	}
-	shape := BroadcastShape(arithNames[op], a.Shape, b.Shape)
+	var b0, b1, b2, b3, b4, b5 [shapeBuf]int
+	shape := broadcastShapeTo(b0[:0], arithNames[op], a.Shape, b.Shape)
 	out := ar.Uninit(shape...)
 	if len(out.Data) == 0 {
 		return out
 	}
-	dims, sa, sb := coalesce(shape, broadcastStrides(a.Shape, shape), broadcastStrides(b.Shape, shape))
+	dims, sa, sb := coalesce(shape, broadcastStridesTo(b1[:], a.Shape, shape), broadcastStridesTo(b2[:], b.Shape, shape), b3[:0], b4[:0], b5[:0])
 	last := len(dims) - 1
 	n := dims[last]
 	forOuter(dims[:last], sa[:last], sb[:last], func(o, ia, ib int) {
@@ -81,7 +82,9 @@ func forOuter(dims, sa, sb []int, f func(o, ia, ib int)) {
 		}
 		return
 	}
-	idx := make([]int, len(dims))
+	var ibuf [shapeBuf]int
+	idx := resize(ibuf[:], len(dims))
+	clear(idx)
 	total := 1
 	for _, d := range dims {
 		total *= d
@@ -104,8 +107,10 @@ func forOuter(dims, sa, sb []int, f func(o, ia, ib int)) {
 }
 
 // coalesce drops size-1 axes of shape and merges adjacent axes along which
-// both stride lists stay contiguous. The result has at least one axis.
-func coalesce(shape, sa, sb []int) (dims, xa, xb []int) {
+// both stride lists stay contiguous, appending the result to dims, xa and
+// xb (empty slices, usually stack buffers). The result has at least one
+// axis.
+func coalesce(shape, sa, sb, dims, xa, xb []int) ([]int, []int, []int) {
 	for i, d := range shape {
 		if d == 1 {
 			continue
@@ -120,7 +125,7 @@ func coalesce(shape, sa, sb []int) (dims, xa, xb []int) {
 		xb = append(xb, sb[i])
 	}
 	if len(dims) == 0 {
-		return []int{1}, []int{0}, []int{0}
+		return append(dims, 1), append(xa, 0), append(xb, 0)
 	}
 	return dims, xa, xb
 }

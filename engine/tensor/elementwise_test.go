@@ -150,3 +150,52 @@ func TestReduceAxis(t *testing.T) {
 		t.Errorf("ExpandAxis: %v", e)
 	}
 }
+
+// TestBroadcastManyAxes: shapes of more axes than the stack buffers hold
+// (shapeBuf) broadcast, coalesce and sum as the reference does.
+func TestBroadcastManyAxes(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		var sa, sb []int
+		for range rapid.IntRange(shapeBuf-1, shapeBuf+3).Draw(rt, "rank") {
+			d := rapid.IntRange(1, 2).Draw(rt, "dim")
+			if rapid.Bool().Draw(rt, "broadcast") {
+				sa, sb = append(sa, d), append(sb, 1)
+			} else {
+				sa, sb = append(sa, d), append(sb, d)
+			}
+		}
+		rng := NewRNG(rapid.Uint64().Draw(rt, "seed"))
+		a, b := RandN(rng, sa...), RandN(rng, sb...)
+		got, want := Mul(a, b), Binary("mul", a, b, func(x, y float64) float64 { return x * y })
+		if !slices.Equal(got.Shape, want.Shape) || !slices.Equal(got.Data, want.Data) {
+			rt.Fatalf("Mul %v %v: got %v want %v", sa, sb, got, want)
+		}
+		s, ns := SumTo(got, sb), naiveSumTo(got, sb)
+		for i := range s.Data {
+			if d := s.Data[i] - ns.Data[i]; d > 1e-12 || d < -1e-12 {
+				rt.Fatalf("SumTo %v→%v: got %v want %v", got.Shape, sb, s, ns)
+			}
+		}
+	})
+}
+
+// TestSumToOneElementSumsInOrder: summing into a one-element shape adds
+// the elements of g in order, whatever g's shape (the bits of the
+// coalesced walk, which it shortcuts).
+func TestSumToOneElementSumsInOrder(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		shape := rapid.SliceOfN(rapid.IntRange(1, 5), 1, 4).Draw(rt, "shape")
+		g := RandN(NewRNG(rapid.Uint64().Draw(rt, "seed")), shape...)
+		target := make([]int, rapid.IntRange(0, len(shape)).Draw(rt, "rank"))
+		for i := range target {
+			target[i] = 1
+		}
+		s := 0.0
+		for _, v := range g.Data {
+			s += v
+		}
+		if got := SumTo(g, target); !slices.Equal(got.Shape, target) || got.Data[0] != 0+s {
+			rt.Fatalf("SumTo %v→%v = %v, want %v", shape, target, got.Data, s)
+		}
+	})
+}

@@ -3,7 +3,12 @@ package tensor
 import (
 	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
+
+	"pgregory.net/rapid"
 )
 
 // TestParallelKernelsSameBitsOnAnyCores: the kernels that split their
@@ -56,4 +61,121 @@ func TestMaxPool2DBackwardRoutes(t *testing.T) {
 	if !slices.Equal(dx.Data, want) {
 		t.Fatalf("dx %v, want %v", dx.Data, want)
 	}
+}
+
+// TestSplitRangesCoversEachIndexOnce: for random sizes, part counts and
+// alignments, and with several callers at once (some nesting a second
+// split inside a part), every index is handled by exactly one call and
+// the inner bounds are multiples of the alignment.
+func TestSplitRangesCoversEachIndexOnce(t *testing.T) {
+	old := runtime.GOMAXPROCS(4)
+	defer runtime.GOMAXPROCS(old)
+	rapid.Check(t, func(rt *rapid.T) {
+		callers := rapid.IntRange(1, 4).Draw(rt, "callers")
+		type job struct{ n, parts, align int }
+		jobs := make([]job, callers)
+		for i := range jobs {
+			jobs[i] = job{rapid.IntRange(0, 300).Draw(rt, "n"), rapid.IntRange(1, 6).Draw(rt, "parts"), rapid.IntRange(1, 8).Draw(rt, "align")}
+		}
+		nested := rapid.Bool().Draw(rt, "nested")
+		counts := make([][]atomic.Int32, callers)
+		bad := make([]atomic.Int32, callers)
+		var wg sync.WaitGroup
+		for c, j := range jobs {
+			counts[c] = make([]atomic.Int32, j.n)
+			wg.Go(func() {
+				SplitRanges(j.n, j.parts, j.align, func(lo, hi int) {
+					if lo%j.align != 0 || (hi%j.align != 0 && hi != j.n) || lo >= hi {
+						bad[c].Add(1)
+					}
+					if nested {
+						inner := make([]atomic.Int32, hi-lo)
+						SplitRanges(hi-lo, 3, 1, func(a, b int) {
+							for i := a; i < b; i++ {
+								inner[i].Add(1)
+							}
+						})
+						for i := range inner {
+							if inner[i].Load() != 1 {
+								bad[c].Add(1)
+							}
+						}
+					}
+					for i := lo; i < hi; i++ {
+						counts[c][i].Add(1)
+					}
+				})
+			})
+		}
+		wg.Wait()
+		for c := range jobs {
+			if bad[c].Load() != 0 {
+				rt.Fatalf("caller %d (%+v): a part was empty, misaligned or a nested split missed an index", c, jobs[c])
+			}
+			for i := range counts[c] {
+				if got := counts[c][i].Load(); got != 1 {
+					rt.Fatalf("caller %d (%+v): index %d handled %d times", c, jobs[c], i, got)
+				}
+			}
+		}
+	})
+}
+
+// TestWorkersSleepWhenIdle: once the parts are done and no more come, the
+// workers stop spinning and sleep within a few spin times.
+func TestWorkersSleepWhenIdle(t *testing.T) {
+	old := runtime.GOMAXPROCS(3)
+	defer runtime.GOMAXPROCS(old)
+	x := make([]float64, 1000)
+	SplitRanges(len(x), 3, 1, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			x[i]++
+		}
+	})
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		asleep := true
+		for _, w := range *workers.Load() {
+			if w.state.Load() != wParked {
+				asleep = false
+			}
+		}
+		if asleep {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("a worker still spins 2 s after the last part")
+		}
+		time.Sleep(spinTime)
+	}
+}
+
+// BenchmarkSplitHandoff times SplitRanges on two parts of a trivial
+// kernel (the cost of handing a part to a worker and collecting it), back
+// to back (the worker is spinning) and after a pause (it sleeps).
+func BenchmarkSplitHandoff(b *testing.B) {
+	x := make([]float64, 64)
+	f := func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			x[i]++
+		}
+	}
+	b.Run("inline", func(b *testing.B) {
+		for b.Loop() {
+			f(0, len(x))
+		}
+	})
+	b.Run("spinning", func(b *testing.B) {
+		for b.Loop() {
+			SplitRanges(len(x), 2, 1, f)
+		}
+	})
+	b.Run("goroutine", func(b *testing.B) {
+		for b.Loop() {
+			var wg sync.WaitGroup
+			wg.Go(func() { f(32, 64) })
+			f(0, 32)
+			wg.Wait()
+		}
+	})
 }

@@ -1,5 +1,7 @@
 package tensor
 
+import "math"
+
 // MaxPool2D returns the maximum of every window of x [N C H W] under the
 // pooling geometry g, as a tensor [N C OH OW], and for every output element
 // the flat index into x of the first maximum of its window (what the
@@ -43,35 +45,58 @@ func maxPool2D(ar *Arena, g ConvGeom, x *Tensor) (*Tensor, []int32) {
 }
 
 // maxPool2x2 is MaxPool2D's loop for 2×2 windows moved by 2, for the
-// images lo … hi−1 of x. The maximum is found without branches (the
-// branches of the general loop are unpredictable on real data) and its
-// first position by conditional moves; a window holding a NaN, whose
-// maximum equals nothing, takes the general rule: its first NaN.
+// images lo … hi−1 of x. The first maximum of a window is found by a
+// tournament (a against b, c against d, then the two winners; a tie keeps
+// the earlier) with selections by bit masks instead of branches, which are
+// unpredictable on real data. A window holding a NaN (or infinities of
+// both signs: its sum is then NaN too) takes the general rule.
 func (g ConvGeom) maxPool2x2(x, out []float64, arg []int32, lo, hi int) {
 	for nc := lo; nc < hi; nc++ {
 		base := nc * g.H * g.W
 		o := nc * g.OH * g.OW
 		for oh := range g.OH {
-			r0 := x[base+2*oh*g.W : base+(2*oh+1)*g.W]
-			r1 := x[base+(2*oh+1)*g.W : base+(2*oh+2)*g.W]
+			top := base + 2*oh*g.W
+			r0 := x[top : top+g.W]
+			r1 := x[top+g.W : top+2*g.W]
 			dst, at := out[o:o+g.OW], arg[o:o+g.OW]
 			for ow := range dst {
 				a, b, c, d := r0[2*ow], r0[2*ow+1], r1[2*ow], r1[2*ow+1]
-				m := max(max(a, b), max(c, d))
-				// The first position holding m, computed without branches
-				// (v == m written !(v < m), since m is the maximum): j is
-				// 0 for a, 1 for b, 2 for c, 3 for d.
-				la, lb, lc := b2i(a < m), b2i(b < m), b2i(c < m)
-				j := la * (1 + lb*(1+lc))
-				p := int32(base + (2*oh+(j>>1))*g.W + 2*ow + (j & 1))
-				if m != m {
-					p = firstNaN(base, g.W, oh, ow, a, b, c)
+				if s := a + b + c + d; s != s {
+					dst[ow], at[ow] = g.maxPool2x2Slow(x, base, oh, ow)
+					continue
 				}
-				dst[ow], at[ow] = x[p], p
+				kb, kd := uint64(b2i(b > a)), uint64(b2i(d > c))
+				ab := selectBits(kb, math.Float64bits(b), math.Float64bits(a))
+				cd := selectBits(kd, math.Float64bits(d), math.Float64bits(c))
+				kf := uint64(b2i(math.Float64frombits(cd) > math.Float64frombits(ab)))
+				dst[ow] = math.Float64frombits(selectBits(kf, cd, ab))
+				// Offsets in the window: b is +1, c is +W, d is +W+1.
+				off := selectBits(kf, uint64(g.W)+kd, kb)
+				at[ow] = int32(top + 2*ow + int(off))
 			}
 			o += g.OW
 		}
 	}
+}
+
+// selectBits returns x if k is 1 and y if k is 0, without a branch.
+func selectBits(k, x, y uint64) uint64 {
+	m := -k
+	return x&m | y&^m
+}
+
+// maxPool2x2Slow is the general rule for one 2×2 window (oh, ow) of the
+// image at base: the first maximum, a NaN counting as larger than
+// everything (its first NaN).
+func (g ConvGeom) maxPool2x2Slow(x []float64, base, oh, ow int) (float64, int32) {
+	at := base + 2*oh*g.W + 2*ow
+	best := x[at]
+	for _, p := range [3]int{at + 1, at + g.W, at + g.W + 1} {
+		if v := x[p]; v > best || (v != v && best == best) {
+			best, at = v, p
+		}
+	}
+	return best, int32(at)
 }
 
 // b2i is 1 for true and 0 for false (compiled to a SETcc).
@@ -82,44 +107,84 @@ func b2i(b bool) int {
 	return 0
 }
 
-// firstNaN returns the flat index of the first NaN of the 2×2 window at
-// (oh, ow) whose first three values are a, b, c (the fourth when none of
-// them is NaN).
-func firstNaN(base, w, oh, ow int, a, b, c float64) int32 {
-	top, bottom := base+2*oh*w+2*ow, base+(2*oh+1)*w+2*ow
-	switch {
-	case a != a:
-		return int32(top)
-	case b != b:
-		return int32(top + 1)
-	case c != c:
-		return int32(bottom)
-	}
-	return int32(bottom + 1)
-}
-
 // MaxPool2DBackward routes each element of gout to the input position arg
 // recorded by MaxPool2D, summing where windows overlap, and returns a
 // gradient of the given input shape.
 func MaxPool2DBackward(gout *Tensor, arg []int32, shape []int) *Tensor {
-	dx := New(shape...)
+	return maxPool2DBackward(nil, gout, arg, shape)
+}
+
+func maxPool2DBackward(ar *Arena, gout *Tensor, arg []int32, shape []int) *Tensor {
+	dx := ar.Uninit(shape...)
 	// Every window lies in its own image plane, so the planes are split
-	// between the cores: each element of dx is summed by one goroutine, in
-	// the serial order.
+	// between the cores: each plane is cleared and summed into by one
+	// goroutine, in the serial order, while it is in its cache.
 	planes := 1
 	if len(shape) == 4 {
 		planes = shape[0] * shape[1]
 	}
-	if planes == 0 || len(gout.Data)%planes != 0 {
+	if planes == 0 || len(gout.Data)%planes != 0 || len(dx.Data)%planes != 0 {
 		planes = 1
 	}
-	per := len(gout.Data) / planes
-	parallelFor(planes, len(gout.Data), func(lo, hi int) {
+	per, size := len(gout.Data)/planes, len(dx.Data)/planes
+	parallelFor(planes, len(gout.Data)+len(dx.Data), func(lo, hi int) {
+		clear(dx.Data[lo*size : hi*size])
 		for i := lo * per; i < hi*per; i++ {
 			dx.Data[arg[i]] += gout.Data[i]
 		}
 	})
 	return dx
+}
+
+// MaxPool2DGrad is MaxPool2DBackward for the output of MaxPool2D(g, x):
+// with the pooling geometry it writes the gradient of a 2×2 window moved
+// by 2 in one pass over the window, without clearing dx first (the same
+// bits). It panics if gout does not have the geometry's output shape.
+func MaxPool2DGrad(g ConvGeom, gout *Tensor, arg []int32) *Tensor {
+	return maxPool2DGrad(nil, g, gout, arg)
+}
+
+func maxPool2DGrad(ar *Arena, g ConvGeom, gout *Tensor, arg []int32) *Tensor {
+	MustSameShape("MaxPool2DGrad", gout, &Tensor{Shape: []int{g.N, g.C, g.OH, g.OW}})
+	if len(arg) != len(gout.Data) {
+		panic("tensor: MaxPool2DGrad: " + shapeString([]int{len(arg)}) + " positions for gradient " + shapeString(gout.Shape))
+	}
+	shape := []int{g.N, g.C, g.H, g.W}
+	if g.KH != 2 || g.KW != 2 || g.Stride != 2 {
+		return maxPool2DBackward(ar, gout, arg, shape)
+	}
+	dx := ar.Uninit(shape...)
+	parallelFor(g.N*g.C, 2*len(dx.Data), func(lo, hi int) {
+		g.maxPool2x2Grad(dx.Data, gout.Data, arg, lo, hi)
+	})
+	return dx
+}
+
+// maxPool2x2Grad writes the gradient of the planes lo … hi−1 for 2×2
+// windows moved by 2: each window's four elements are set to 0 and its
+// first maximum (arg, inside the window) to 0 + g, the value the sum into
+// a cleared tensor gives (−0 included); a last row or column no window
+// covers is cleared.
+func (g ConvGeom) maxPool2x2Grad(dx, gout []float64, arg []int32, lo, hi int) {
+	for nc := lo; nc < hi; nc++ {
+		base := nc * g.H * g.W
+		o := nc * g.OH * g.OW
+		for oh := range g.OH {
+			r0 := dx[base+2*oh*g.W : base+(2*oh+1)*g.W]
+			r1 := dx[base+(2*oh+1)*g.W : base+(2*oh+2)*g.W]
+			gs, at := gout[o:o+g.OW], arg[o:o+g.OW]
+			for ow, v := range gs {
+				r0[2*ow], r0[2*ow+1], r1[2*ow], r1[2*ow+1] = 0, 0, 0, 0
+				dx[at[ow]] = 0 + v
+			}
+			if g.W > 2*g.OW {
+				clear(r0[2*g.OW:])
+				clear(r1[2*g.OW:])
+			}
+			o += g.OW
+		}
+		clear(dx[base+2*g.OH*g.W : base+g.H*g.W])
+	}
 }
 
 // AvgPool2D returns the mean of every window of x [N C H W] under the

@@ -2,6 +2,7 @@ package tensor
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -40,7 +41,7 @@ func TestMaxPool2DMatchesDefinition(t *testing.T) {
 		k := rapid.IntRange(1, 2).Draw(rt, "k")
 		stride := rapid.IntRange(1, 2).Draw(rt, "stride")
 		// Few distinct values, so ties, signed zeros and NaNs all occur.
-		vals := []float64{0, math.Copysign(0, -1), 1, -1, 2, math.NaN(), math.Inf(-1)}
+		vals := []float64{0, math.Copysign(0, -1), 1, -1, 2, math.NaN(), math.Inf(-1), math.Inf(1)}
 		x := New(n, c, h, w)
 		for i := range x.Data {
 			x.Data[i] = vals[rapid.IntRange(0, len(vals)-1).Draw(rt, "v")]
@@ -53,5 +54,47 @@ func TestMaxPool2DMatchesDefinition(t *testing.T) {
 				rt.Fatalf("output %d: %v at %d, want %v at %d", i, out.Data[i], arg[i], want[i], wantArg[i])
 			}
 		}
+	})
+}
+
+// TestMaxPool2DGradMatchesBackward: for random pooling geometries (2×2 by
+// 2 among them, with odd sizes that leave a row or column out), gradients
+// holding −0, and an arena whose memory is dirty, MaxPool2DGrad gives
+// MaxPool2DBackward's bits.
+func TestMaxPool2DGradMatchesBackward(t *testing.T) {
+	a := NewArena()
+	rapid.Check(t, func(rt *rapid.T) {
+		k := rapid.IntRange(1, 3).Draw(rt, "k")
+		stride := rapid.IntRange(1, 3).Draw(rt, "stride")
+		if rapid.Bool().Draw(rt, "2x2") {
+			k, stride = 2, 2
+		}
+		shape := []int{rapid.IntRange(1, 3).Draw(rt, "n"), rapid.IntRange(1, 3).Draw(rt, "c"),
+			rapid.IntRange(k, 9).Draw(rt, "h"), rapid.IntRange(k, 9).Draw(rt, "w")}
+		rng := NewRNG(rapid.Uint64().Draw(rt, "seed"))
+		x := RandN(rng, shape...)
+		g := NewPoolGeom("MaxPool2D", shape, k, stride)
+		out, arg := MaxPool2D(g, x)
+		gout := RandN(rng, out.Shape...)
+		for i := range gout.Data {
+			if i%3 == 0 {
+				gout.Data[i] = math.Copysign(0, -1)
+			}
+		}
+		want := MaxPool2DBackward(gout, arg, shape)
+		for _, got := range []*Tensor{MaxPool2DGrad(g, gout, arg), a.MaxPool2DGrad(g, gout, arg)} {
+			if !slices.Equal(got.Shape, want.Shape) {
+				rt.Fatalf("shape %v, want %v", got.Shape, want.Shape)
+			}
+			for i := range want.Data {
+				if math.Float64bits(got.Data[i]) != math.Float64bits(want.Data[i]) {
+					rt.Fatalf("k %d stride %d shape %v: element %d = %v, want %v", k, stride, shape, i, got.Data[i], want.Data[i])
+				}
+			}
+			for i := range got.Data {
+				got.Data[i] = math.NaN() // dirty memory for the arena's next use
+			}
+		}
+		a.Recycle()
 	})
 }

@@ -21,7 +21,7 @@ func Size(shape []int) int {
 	n := 1
 	for _, d := range shape {
 		if d < 0 {
-			panic(fmt.Sprintf("tensor: negative dimension in shape %v", shape))
+			panic(fmt.Sprintf("tensor: negative dimension in shape %v", cloneShape(shape))) // a copy: shape stays on the caller's stack
 		}
 		n *= d
 	}
@@ -30,7 +30,17 @@ func Size(shape []int) int {
 
 // New returns a zero tensor of the given shape.
 func New(shape ...int) *Tensor {
-	return &Tensor{Shape: slices.Clone(shape), Data: make([]float64, Size(shape))}
+	return &Tensor{Shape: cloneShape(shape), Data: make([]float64, Size(shape))}
+}
+
+// cloneShape is slices.Clone(shape) (nil stays nil) through a fresh
+// slice, so that the compiler sees shape does not escape: the callers'
+// variadic shapes then stay on their stacks.
+func cloneShape(shape []int) []int {
+	if shape == nil {
+		return nil
+	}
+	return append(make([]int, 0, len(shape)), shape...)
 }
 
 // Zeros is New: a tensor of the given shape filled with 0.
