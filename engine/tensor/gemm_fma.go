@@ -97,7 +97,7 @@ func fmaGemm(transA, transB bool, m, n, k int, a []float64, lda int, b []float64
 		return
 	}
 	// Split the larger of m and n into gemmChunks·p chunks aligned to the
-	// tile size. The calling goroutine and p−1 helpers take chunks in
+	// tile size. The calling goroutine and p−1 workers take chunks in
 	// turn until none is left, so a helper that starts late (the other
 	// cores are busy) leaves its share to the others instead of holding
 	// up the product.
@@ -137,12 +137,13 @@ func fmaGemm(transA, transB bool, m, n, k int, a []float64, lda int, b []float64
 			gemmBlocked(kn, transA, transB, m, hi-lo, k, a, lda, bs, ldb, c[lo:], ldc)
 		}
 	}
-	var wg sync.WaitGroup
-	for range min(p, chunks) - 1 {
-		wg.Go(run)
-	}
-	run()
-	wg.Wait()
+	// The package's parked workers (SplitRanges) run the helpers' shares.
+	takers := min(p, chunks)
+	SplitRanges(takers, takers, 1, func(lo, hi int) {
+		for range hi - lo {
+			run()
+		}
+	})
 }
 
 // gemmChunks is the number of chunks per core a split product is cut
