@@ -14,7 +14,8 @@ import (
 //
 // in that order, one fused multiply-add at a time. Every path below (the
 // AVX-512 and AVX2 micro-kernels, the portable Go kernel, A and B packed
-// or read in place, the loop for small products) performs exactly this
+// or read in place, a product of one block run without blocking
+// (gemmOneBlock), the loop for small products) performs exactly this
 // sequence for each element, so the result is the same to the last bit
 // whatever the path, the blocking, the number of cores or the machine. Work is split between cores by rows or columns of
 // C, never along k.
