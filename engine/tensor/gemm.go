@@ -15,13 +15,11 @@ func gemm(ta, tb bool, m, n, k int, a []float64, lda int, b []float64, ldb int, 
 	if m == 0 || n == 0 {
 		return
 	}
-	if beta != 1 {
+	if beta == 0 {
+		clearRows(m, n, c, ldc)
+	} else if beta != 1 {
 		for i := range m {
 			row := c[i*ldc : i*ldc+n]
-			if beta == 0 {
-				clear(row)
-				continue
-			}
 			for j := range row {
 				row[j] *= beta
 			}
@@ -31,4 +29,30 @@ func gemm(ta, tb bool, m, n, k int, a []float64, lda int, b []float64, ldb int, 
 		return
 	}
 	fmaGemm(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, parallel)
+}
+
+// clearRows zeroes the m×n block of c (row stride ldc). Short rows (the
+// attention heads' products write 8 or 16 columns) are zeroed by plain
+// stores: a call to clear per row costs more than the row.
+func clearRows(m, n int, c []float64, ldc int) {
+	if n == ldc || n >= 32 {
+		if n == ldc {
+			clear(c[:m*n])
+			return
+		}
+		for i := range m {
+			clear(c[i*ldc : i*ldc+n])
+		}
+		return
+	}
+	for i := range m {
+		row := c[i*ldc : i*ldc+n]
+		for len(row) >= 4 {
+			row[0], row[1], row[2], row[3] = 0, 0, 0, 0
+			row = row[4:]
+		}
+		for j := range row {
+			row[j] = 0
+		}
+	}
 }

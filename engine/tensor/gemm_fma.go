@@ -14,7 +14,8 @@ import (
 //
 // in that order, one fused multiply-add at a time. Every path below (the
 // AVX-512 and AVX2 micro-kernels, the portable Go kernel, A and B packed
-// or read in place, the loop for small products) performs exactly this
+// or read in place, a product of one block run without blocking
+// (gemmOneBlock), the loop for small products) performs exactly this
 // sequence for each element, so the result is the same to the last bit
 // whatever the path, the blocking, the number of cores or the machine. Work is split between cores by rows or columns of
 // C, never along k.
@@ -91,8 +92,18 @@ func fmaGemm(transA, transB bool, m, n, k int, a []float64, lda int, b []float64
 		gemmLoop(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
 		return
 	}
+	if kn.inPlace && work <= gemmOneBlockWork && m <= kn.mc && n <= kn.nc && k <= kn.kc {
+		gemmOneBlock(kn, transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+		return
+	}
+	// runtime.GOMAXPROCS takes the scheduler's lock: ask only when the
+	// product is large enough to split.
+	if !parallel || work < gemmParWork {
+		gemmBlocked(kn, transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+		return
+	}
 	p := runtime.GOMAXPROCS(0)
-	if !parallel || p < 2 || work < gemmParWork {
+	if p < 2 {
 		gemmBlocked(kn, transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
 		return
 	}
@@ -213,6 +224,46 @@ var (
 // gemmDirectRows is the number of rows of C up to which kernels that read
 // B in place only at full width still do so.
 const gemmDirectRows = 12
+
+// gemmOneBlockWork is the m·n·k up to which a product that fits one block
+// of a kernel that reads A and B in place skips gemmBlocked's setup
+// (gemmOneBlock); 0 turns that path off (a variable so that tests can run
+// both). Attention's per-head products (16×8·8×16, 16×16·16×8 and their
+// backward products, 2048 multiply-adds each) take it: their kernel time
+// is about 40 ns, and gemmBlocked's loops, a pool buffer and a 24-wide
+// panel for a transposed B cost as much again.
+var gemmOneBlockWork = 1 << 14
+
+// gemmOneBlock adds op(A)·op(B) to C for a product that fits one block of
+// kernel kn (m ≤ mc, n ≤ nc, k ≤ kc; kn.inPlace): A is read in place, B in
+// place or, transposed, copied n wide (not padded to the panel width), and
+// each tile runs once over all of k, so every element sees the same fused
+// multiply-adds in the same order as in gemmBlocked.
+func gemmOneBlock(kn *gemmKernel, transA, transB bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
+	bp, bs := b, ldb
+	var buf *gemmBuf
+	if transB {
+		buf = gemmPool.Get().(*gemmBuf)
+		buf.b = grow(buf.b, k*n)
+		packBTrans(n, n, k, b, ldb, buf.b)
+		bp, bs = buf.b, n
+	}
+	mr, nr := kn.mr, kn.nr
+	for jr := 0; jr < n; jr += nr {
+		nw := min(nr, n-jr)
+		for ir := 0; ir < m; ir += mr {
+			mw := min(mr, m-ir)
+			if transA {
+				kn.tile(mw, nw, k, a[ir:], 1, lda, bp[jr:], bs, c[ir*ldc+jr:], ldc)
+				continue
+			}
+			kn.tile(mw, nw, k, a[ir*lda:], lda, 1, bp[jr:], bs, c[ir*ldc+jr:], ldc)
+		}
+	}
+	if buf != nil {
+		gemmPool.Put(buf)
+	}
+}
 
 // gemmBlocked runs the blocked product with kernel kn on the calling
 // goroutine.

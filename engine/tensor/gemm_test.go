@@ -84,3 +84,52 @@ func TestMatMulSameBitsOnAnyCores(t *testing.T) {
 		}
 	}
 }
+
+// TestGemmBetaScalesC runs gemm with beta 0, 1 and 2.5 on C of every
+// width up to 40 within rows wider than it (and as wide, where beta 0
+// clears the block at once), C starting as NaN for beta 0, and requires
+// beta·c followed by the definition's fused multiply-adds, bit for bit,
+// with the columns outside untouched.
+func TestGemmBetaScalesC(t *testing.T) {
+	rng := NewRNG(9)
+	for _, beta := range []float64{0, 1, 2.5} {
+		for n := 1; n <= 40; n++ {
+			for _, pad := range []int{0, 3} {
+				m, k, ldc := 5, 3, n+pad
+				a, b := RandN(rng, m*k).Data, RandN(rng, k*n).Data
+				c := RandN(rng, m*ldc).Data
+				if beta == 0 {
+					for i := range m {
+						for j := range n {
+							c[i*ldc+j] = math.NaN()
+						}
+					}
+				}
+				want := make([]float64, m*n)
+				for i := range m {
+					for j := range n {
+						if beta != 0 {
+							want[i*n+j] = beta * c[i*ldc+j]
+							if beta == 1 {
+								want[i*n+j] = c[i*ldc+j]
+							}
+						}
+					}
+				}
+				fmaReference(false, false, m, n, k, a, b, want)
+				c0 := append([]float64(nil), c...)
+				gemm(false, false, m, n, k, a, k, b, n, beta, c, ldc, false)
+				for i := range c {
+					r, j := i/ldc, i%ldc
+					w := c0[i]
+					if j < n {
+						w = want[r*n+j]
+					}
+					if math.Float64bits(c[i]) != math.Float64bits(w) {
+						t.Fatalf("beta %v, %d×%d in rows of %d: element (%d, %d) = %v, want %v", beta, m, n, ldc, r, j, c[i], w)
+					}
+				}
+			}
+		}
+	}
+}
