@@ -220,22 +220,33 @@ func activation(op string) (kind string, flat func(x float64) bool) {
 }
 
 // flatUnits counts the units, and those for which flat holds on every
-// row.
+// row. It reads the rows in order, each only at the units still flat in
+// all the rows before (few, after the first rows), rather than each
+// unit down all the rows, a row's length apart in memory.
 func flatUnits(xs []float64, shape []int, flat func(float64) bool) (dead, units int) {
 	units = len(xs)
 	if len(shape) > 1 && shape[0] > 0 {
 		units = len(xs) / shape[0]
 	}
-	for u := range units {
-		all := true
-		for k := u; k < len(xs) && all; k += units {
-			all = flat(xs[k])
-		}
-		if all {
-			dead++
+	if units == 0 {
+		return 0, 0
+	}
+	var cand []int
+	for u, x := range xs[:units] {
+		if flat(x) {
+			cand = append(cand, u)
 		}
 	}
-	return dead, units
+	for row := units; row < len(xs) && len(cand) > 0; row += units {
+		kept := cand[:0]
+		for _, u := range cand {
+			if row+u >= len(xs) || flat(xs[row+u]) {
+				kept = append(kept, u)
+			}
+		}
+		cand = kept
+	}
+	return len(cand), units
 }
 
 // Panel is the gauges as a table of sparklines, one row per gauge with its

@@ -235,6 +235,20 @@ func TestScanValuesFastPass(t *testing.T) {
 		}
 		cases = append(cases, xs)
 	}
+	// A non-finite value or the largest at every position of slices
+	// longer than the four running maxima, and of their remainders.
+	for n := 5; n <= 11; n++ {
+		for at := range n {
+			for _, v := range []float64{math.NaN(), math.Inf(1), math.Inf(-1), -1e9} {
+				xs := make([]float64, n)
+				for j := range xs {
+					xs[j] = float64(j%3) - 1.5
+				}
+				xs[at] = v
+				cases = append(cases, xs)
+			}
+		}
+	}
 	for _, xs := range cases {
 		if got, want := scanValues(xs), plain(xs); got != want {
 			t.Fatalf("scanValues(%v) = %+v, want %+v", xs, got, want)
