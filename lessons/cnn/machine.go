@@ -119,6 +119,7 @@ func (m *machine) Done() bool { return m.loop.Done() }
 // (see compact), so that the snapshots kept for stepping back stay small.
 func (m *machine) Advance(g lessons.Granularity) {
 	m.loop.Advance(g)
+	m.settle()
 	if m.loop.Cur.Phase == trainer.Updated && m.loop.Cur.Tape.Len() > 0 {
 		m.compact()
 	}
@@ -160,12 +161,16 @@ func (m *machine) startStep(rows []int) (func(*autograd.Tape) *autograd.Var, fun
 // takes one chunk of test digits per step, so no step waits for the whole
 // test set; after the last step of an epoch the whole set is measured at
 // once, so that the epoch ends with its own number.
+//
+// The chunk of a step runs beside the training steps that follow (the
+// second core is idle for much of a step), on the probe's frozen copy of
+// the network: settle joins it before the measurements are read, at the
+// next measure and at the end of every Advance, so what a scene, a
+// snapshot or a question sees is what measuring it in place would give.
 func (m *machine) measure(step int) {
+	m.settle()
 	if m.pending != nil {
-		m.pending.chunk()
-		if m.pending.finished() {
-			m.evals, m.pending = append(m.evals, m.pending.result()), nil
-		}
+		m.pending.start()
 	}
 	last := m.loop.Next >= len(m.loop.Batches)
 	if !last && step%m.evalEvery() != 0 {
@@ -176,11 +181,19 @@ func (m *machine) measure(step int) {
 			return // the loop reports the divergence
 		}
 	}
-	if m.pending != nil {
+	if m.settle(); m.pending != nil {
 		m.evals = append(m.evals, m.pending.result())
 	}
 	m.pending = m.net.newEvaluation(m.test, step)
 	if last {
+		m.evals, m.pending = append(m.evals, m.pending.result()), nil
+	}
+}
+
+// settle waits for the chunk measured beside training, if any, and
+// files the measurement once it is complete.
+func (m *machine) settle() {
+	if m.pending != nil && m.pending.finished() {
 		m.evals, m.pending = append(m.evals, m.pending.result()), nil
 	}
 }
