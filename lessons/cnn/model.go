@@ -3,12 +3,12 @@ package cnn
 import (
 	"math/rand/v2"
 	"slices"
-	"sync"
 
 	"github.com/dlearn/dlearn/engine/autograd"
 	"github.com/dlearn/dlearn/engine/data"
 	"github.com/dlearn/dlearn/engine/nn"
 	"github.com/dlearn/dlearn/engine/tensor"
+	"github.com/dlearn/dlearn/lessons/trainer"
 )
 
 // Classes is the number of digit classes.
@@ -97,38 +97,10 @@ const evalChunk = 100
 const evalPass = 25
 
 // evalTapes are the recycling tapes of the inference passes of the test
-// measurements: a fresh tape would allocate (and the collector reclaim)
-// a pass's memory at every pass. Two are kept, for a measurement that
-// runs beside training (probe.start) and one that runs in the foreground;
-// not a sync.Pool of them, which the collector empties, to be refilled
-// with new ones. Passes beyond those (runs advanced at once) take fresh
-// tapes.
-var evalTapes struct {
-	sync.Mutex
-	free []*autograd.Tape
-}
-
-const keepEvalTapes = 2
-
-func getEvalTape() *autograd.Tape {
-	evalTapes.Lock()
-	defer evalTapes.Unlock()
-	if n := len(evalTapes.free); n > 0 {
-		tp := evalTapes.free[n-1]
-		evalTapes.free = evalTapes.free[:n-1]
-		return tp
-	}
-	return autograd.NewRecyclingTape()
-}
-
-func putEvalTape(tp *autograd.Tape) {
-	tp.Reset()
-	evalTapes.Lock()
-	defer evalTapes.Unlock()
-	if len(evalTapes.free) < keepEvalTapes {
-		evalTapes.free = append(evalTapes.free, tp)
-	}
-}
+// measurements. Two are kept, for a measurement that runs beside
+// training (probe.start) and one in the foreground; passes beyond those
+// (runs advanced at once) take fresh tapes.
+var evalTapes = trainer.TapePool{Keep: 2}
 
 // evaluation is the network measured on the test set, complete or (in a
 // probe) in progress.
@@ -207,8 +179,8 @@ func (p *probe) measureChunk() {
 	labels := make([]int, 0, hi-lo)
 	// The passes run on a recycling tape's memory, given back at the
 	// end: nothing of them outlives the chunk (the scores are copied).
-	rec := getEvalTape()
-	defer putEvalTape(rec)
+	rec := evalTapes.Get()
+	defer evalTapes.Put(rec)
 	f := p.net.f
 	w := p.net.frozen()
 	for a := lo; a < hi; a += evalPass {

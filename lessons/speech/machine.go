@@ -29,8 +29,18 @@ type machine struct {
 	stage int    // stWave … stTrain
 	snd   *sound // the word and frame of the settings
 	evals []evaluation
-	set   lessons.Settings
-	mined mineState
+	// pending is the measurement running beside training, if any: settle
+	// files it in evals, before anything reads them.
+	pending *pendingEval
+	set     lessons.Settings
+	mined   mineState
+}
+
+// pendingEval is a measurement of a copy of the network, running on its
+// own goroutine; e is written once, before done is closed.
+type pendingEval struct {
+	done chan struct{}
+	e    evaluation
 }
 
 func newMachine(seed uint64, s lessons.Settings) *machine {
@@ -115,6 +125,7 @@ func (m *machine) Advance(g lessons.Granularity) {
 		}
 	}
 	m.loop.Advance(g)
+	m.settle()
 	if m.loop.Cur.Phase == trainer.Updated && m.loop.Cur.Tape.Len() > 0 {
 		// Let the finished step's tape go: snapshots stay small.
 		cur := &m.loop.Cur
@@ -140,8 +151,14 @@ func (m *machine) startStep(rows []int) (func(*autograd.Tape) *autograd.Var, fun
 }
 
 // measure measures the test set after training step step, every
-// evalEvery steps and after the last step of every epoch.
+// evalEvery steps and after the last step of every epoch. The
+// measurement, of a copy of the network as it is now, runs beside the
+// training steps that follow (the second core is idle for much of a
+// step); settle joins it at the next measure and at the end of every
+// Advance, so scenes, snapshots and questions see what measuring in
+// place would give.
 func (m *machine) measure(step int) {
+	m.settle()
 	last := m.loop.Next >= len(m.loop.Batches)
 	if !last && step%m.evalEvery() != 0 {
 		return
@@ -151,7 +168,22 @@ func (m *machine) measure(step int) {
 			return // the loop reports the divergence
 		}
 	}
-	m.evals = append(m.evals, m.net.evaluate(m.c.test, step))
+	n, test := m.net.clone(), m.c.test
+	p := &pendingEval{done: make(chan struct{})}
+	go func() {
+		defer close(p.done)
+		p.e = n.evaluate(test, step)
+	}()
+	m.pending = p
+}
+
+// settle waits for the measurement running beside training, if any, and
+// files it.
+func (m *machine) settle() {
+	if p := m.pending; p != nil {
+		<-p.done
+		m.evals, m.pending = append(m.evals, p.e), nil
+	}
 }
 
 func (m *machine) lastEval() evaluation { return m.evals[len(m.evals)-1] }
