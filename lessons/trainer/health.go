@@ -160,12 +160,13 @@ func (h *Health) recordForward(nodes []*autograd.Node) {
 			series[prefix+" "+n.Op]++
 		}
 	}
-	for _, n := range nodes {
+	counts := activationCounts(nodes)
+	for i, n := range nodes {
 		kind, flat := activation(n.Op)
 		if flat == nil {
 			continue
 		}
-		f, u := flatUnits(n.Out.Value.Data, n.Out.Value.Shape, flat)
+		f, u := counts[i][0], counts[i][1]
 		if prefix, ok := numbered(n.Out.Name); ok && series[prefix+" "+n.Op] > maxSeries {
 			add("series "+prefix+" "+n.Op, prefix+"ₜ ("+n.Op+", every step)", kind, f, u)
 			continue
@@ -188,6 +189,36 @@ func (h *Health) recordForward(nodes []*autograd.Node) {
 		}
 		h.record(p.label, p.kind, share)
 	}
+}
+
+// activationCounts returns flatUnits of every activation node of nodes
+// (zeros for the others), in node order: side by side on the cores when
+// the activations hold many values. Each count is the node's alone, so
+// the result is the same either way.
+func activationCounts(nodes []*autograd.Node) [][2]int {
+	counts := make([][2]int, len(nodes))
+	var acts []int
+	total := 0
+	for i, n := range nodes {
+		if _, flat := activation(n.Op); flat != nil {
+			acts = append(acts, i)
+			total += len(n.Out.Value.Data)
+		}
+	}
+	count := func(k int) {
+		n := nodes[acts[k]]
+		_, flat := activation(n.Op)
+		f, u := flatUnits(n.Out.Value.Data, n.Out.Value.Shape, flat)
+		counts[acts[k]] = [2]int{f, u}
+	}
+	if total < parallelScan {
+		for k := range acts {
+			count(k)
+		}
+	} else {
+		Chunks(len(acts), count)
+	}
+	return counts
 }
 
 // maxSeries is how many activations numbered along a sequence keep a

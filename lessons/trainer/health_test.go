@@ -145,3 +145,29 @@ func TestFlatUnitsMatchesAScanPerUnit(t *testing.T) {
 		}
 	}
 }
+
+// activationCounts gives each activation node's own counts, in node
+// order, for a small pass (counted in order) and a large one (side by
+// side), and zeros for the other nodes.
+func TestActivationCountsAreEachNodesCounts(t *testing.T) {
+	for _, rows := range []int{2, parallelScan / 64} {
+		tp := autograd.NewTape()
+		x := autograd.NewParam("x", tensor.RandN(tensor.NewRNG(5), rows, 40))
+		tp.ReLU(x)
+		tp.Scale(x, 3)
+		tp.Tanh(tp.Scale(x, 4))
+		tp.Sigmoid(tp.Scale(x, 5))
+		tp.ReLU(tp.Scale(x, -1))
+		nodes := tp.Nodes()
+		got := activationCounts(nodes)
+		for i, n := range nodes {
+			var want [2]int
+			if _, flat := activation(n.Op); flat != nil {
+				want[0], want[1] = flatUnits(n.Out.Value.Data, n.Out.Value.Shape, flat)
+			}
+			if got[i] != want {
+				t.Fatalf("%d rows, node %d (%s): %v, want %v", rows, i, n.Op, got[i], want)
+			}
+		}
+	}
+}

@@ -211,8 +211,9 @@ func (w *Watch) Forward(tp *autograd.Tape, loss *autograd.Var, step int) *scene.
 	prev := w.passes[key]
 	since := w.updatesSince(prev.seq)
 	var found *scene.Autopsy
+	spans := scanNodes(nodes)
 	for i, n := range nodes {
-		s := scanValues(n.Out.Value.Data)
+		s := spans[i]
 		scales[i] = s.scale()
 		if found != nil || s.allFinite {
 			continue
@@ -252,6 +253,32 @@ func (w *Watch) Forward(tp *autograd.Tape, loss *autograd.Var, step int) *scene.
 	w.passes = passes
 	w.stop(found)
 	return found
+}
+
+// parallelScan is the number of values from which scanNodes scans the
+// nodes side by side on the cores: below it, a goroutine costs more than
+// it saves.
+const parallelScan = 1 << 16
+
+// scanNodes returns the scan of every node's output, in node order: the
+// nodes side by side on the cores when they hold many values (the scan
+// reads every activation of the pass once, and is bound by memory, of
+// which two cores read more than one). Each scan is the node's alone, so
+// the result is the same either way.
+func scanNodes(nodes []*autograd.Node) []span {
+	spans := make([]span, len(nodes))
+	total := 0
+	for _, n := range nodes {
+		total += len(n.Out.Value.Data)
+	}
+	if total < parallelScan {
+		for i, n := range nodes {
+			spans[i] = scanValues(n.Out.Value.Data)
+		}
+		return spans
+	}
+	Chunks(len(nodes), func(i int) { spans[i] = scanValues(nodes[i].Out.Value.Data) })
+	return spans
 }
 
 // stop keeps a, the first autopsy written.

@@ -255,3 +255,24 @@ func TestScanValuesFastPass(t *testing.T) {
 		}
 	}
 }
+
+// scanNodes gives every node's own scan, in node order, whether the pass
+// is small (scanned in order) or large (scanned side by side).
+func TestScanNodesIsEachNodesScan(t *testing.T) {
+	for _, size := range []int{10, parallelScan / 3} {
+		tp := autograd.NewTape()
+		x := autograd.NewParam("x", tensor.RandN(tensor.NewRNG(3), size))
+		h := tp.ReLU(x)
+		y := tp.Scale(h, 1e308)
+		z := tp.Mul(y, y) // +Inf wherever h > 1
+		tp.Sub(z, z)      // NaN there
+		tp.Exp(x)
+		nodes := tp.Nodes()
+		got := scanNodes(nodes)
+		for i, n := range nodes {
+			if want := scanValues(n.Out.Value.Data); got[i] != want {
+				t.Fatalf("size %d, node %d (%s): %+v, want %+v", size, i, n.Op, got[i], want)
+			}
+		}
+	}
+}
