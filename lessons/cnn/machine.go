@@ -119,7 +119,6 @@ func (m *machine) Done() bool { return m.loop.Done() }
 // (see compact), so that the snapshots kept for stepping back stay small.
 func (m *machine) Advance(g lessons.Granularity) {
 	m.loop.Advance(g)
-	m.settle()
 	if m.loop.Cur.Phase == trainer.Updated && m.loop.Cur.Tape.Len() > 0 {
 		m.compact()
 	}
@@ -162,11 +161,12 @@ func (m *machine) startStep(rows []int) (func(*autograd.Tape) *autograd.Var, fun
 // test set; after the last step of an epoch the whole set is measured at
 // once, so that the epoch ends with its own number.
 //
-// The chunk of a step runs beside the training steps that follow (the
-// second core is idle for much of a step), on the probe's frozen copy of
-// the network: settle joins it before the measurements are read, at the
-// next measure and at the end of every Advance, so what a scene, a
-// snapshot or a question sees is what measuring it in place would give.
+// The chunk of a step runs beside the training steps (or ops) that
+// follow (the second core is idle for much of a step), on the probe's
+// frozen copy of the network: settle joins it before the measurements are
+// read — at the next measure, and by Scene, Measures, Snapshot, the
+// goal's question and lastEval, the readers of evals and pending besides
+// measure — so what they see is what measuring in place would give.
 func (m *machine) measure(step int) {
 	m.settle()
 	if m.pending != nil {
@@ -198,8 +198,11 @@ func (m *machine) settle() {
 	}
 }
 
-// lastEval is the latest test measurement.
-func (m *machine) lastEval() evaluation { return m.evals[len(m.evals)-1] }
+// lastEval is the latest test measurement (settled first).
+func (m *machine) lastEval() evaluation {
+	m.settle()
+	return m.evals[len(m.evals)-1]
+}
 
 // snapshot is the machine between training steps (lessons.Snapshotter).
 // Evaluations are never modified once made, so they are shared.
@@ -215,6 +218,7 @@ type snapshot struct {
 
 // Snapshot implements lessons.Snapshotter.
 func (m *machine) Snapshot() (any, bool) {
+	m.settle()
 	s, ok := m.loop.Snapshot(m.opt)
 	if !ok {
 		return nil, false
@@ -229,6 +233,9 @@ func (m *machine) Snapshot() (any, bool) {
 // Restore implements lessons.Snapshotter.
 func (m *machine) Restore(state any) {
 	s := state.(snapshot)
+	if m.pending != nil {
+		m.pending.wait() // its pass uses a pooled tape: let it end
+	}
 	m.opt = m.loop.Restore(s.loop)
 	m.evals, m.inspect, m.alive, m.set = slices.Clone(s.evals), s.inspect, s.alive, s.set
 	m.pending = nil

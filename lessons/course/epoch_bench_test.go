@@ -23,6 +23,10 @@ import (
 // from the start of the run ("first") and from the end of the first
 // epoch ("second": the first epoch may carry work the others do not, or
 // the reverse), each on a run started (untimed) at the lesson's defaults.
+// "questions" is the first epoch as the app advances it with questions
+// on (SetStopAtQuestions: op by op, asking after each op whether a
+// question is posed), each stop at a question skipped; the questions'
+// resolution and the skipping are not timed.
 func BenchmarkEpoch(b *testing.B) {
 	for _, l := range Registry().All() {
 		b.Run(l.ID, func(b *testing.B) {
@@ -30,8 +34,51 @@ func BenchmarkEpoch(b *testing.B) {
 				name := [...]string{"first", "second"}[skip]
 				b.Run(name, func(b *testing.B) { benchEpoch(b, l, skip) })
 			}
+			b.Run("questions", func(b *testing.B) { benchEpochAsking(b, l) })
 		})
 	}
+}
+
+// benchEpochAsking times the first epoch advanced with questions on.
+func benchEpochAsking(b *testing.B, l *lessons.Lesson) {
+	var cpu time.Duration
+	b.StopTimer()
+	for range b.N {
+		r, err := lessons.Start(l, lessons.DefaultSeed, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		p, ok := lessons.MachineOf(r).(lessons.Progresser)
+		if !ok {
+			b.Skip("the lesson does not stop at questions")
+		}
+		r.SetStopAtQuestions(true)
+		_, e0 := p.Progress()
+		runtime.GC()
+		for {
+			c0 := cpuTime()
+			b.StartTimer()
+			r.Advance(lessons.Epoch)
+			b.StopTimer()
+			cpu += cpuTime() - c0
+			if _, e := p.Progress(); e != e0 || r.Done() {
+				break
+			}
+			q := r.Question()
+			if q == nil || q.Answered {
+				continue // a partial advance that met no question: go on
+			}
+			if _, err := r.Answer(q.ID, ""); err != nil {
+				b.Fatal(err)
+			}
+		}
+		c0 := cpuTime()
+		b.StartTimer()
+		r.Scene()
+		b.StopTimer()
+		cpu += cpuTime() - c0
+	}
+	b.ReportMetric(float64(cpu.Microseconds())/1e3/float64(b.N), "cpu-ms/op")
 }
 
 // benchEpoch times the epoch after skip untimed ones.
