@@ -125,7 +125,6 @@ func (m *machine) Advance(g lessons.Granularity) {
 		}
 	}
 	m.loop.Advance(g)
-	m.settle()
 	if m.loop.Cur.Phase == trainer.Updated && m.loop.Cur.Tape.Len() > 0 {
 		// Let the finished step's tape go: snapshots stay small.
 		cur := &m.loop.Cur
@@ -153,10 +152,10 @@ func (m *machine) startStep(rows []int) (func(*autograd.Tape) *autograd.Var, fun
 // measure measures the test set after training step step, every
 // evalEvery steps and after the last step of every epoch. The
 // measurement, of a copy of the network as it is now, runs beside the
-// training steps that follow (the second core is idle for much of a
-// step); settle joins it at the next measure and at the end of every
-// Advance, so scenes, snapshots and questions see what measuring in
-// place would give.
+// training steps (or ops) that follow (the second core is idle for much
+// of a step); settle joins it where the measurements are read — the next
+// measure, Scene, Measures (through lastEval), Snapshot and lastEval —
+// so what they see is what measuring in place would give.
 func (m *machine) measure(step int) {
 	m.settle()
 	last := m.loop.Next >= len(m.loop.Batches)
@@ -186,7 +185,10 @@ func (m *machine) settle() {
 	}
 }
 
-func (m *machine) lastEval() evaluation { return m.evals[len(m.evals)-1] }
+func (m *machine) lastEval() evaluation {
+	m.settle()
+	return m.evals[len(m.evals)-1]
+}
 
 // Progress implements lessons.Progresser: each stage of the sound walk
 // counts as a step, so a learner moving by whole steps sees every one.
@@ -205,6 +207,7 @@ type snapshot struct {
 
 // Snapshot implements lessons.Snapshotter.
 func (m *machine) Snapshot() (any, bool) {
+	m.settle()
 	s, ok := m.loop.Snapshot(m.opt)
 	if !ok {
 		return nil, false
@@ -215,6 +218,10 @@ func (m *machine) Snapshot() (any, bool) {
 // Restore implements lessons.Snapshotter.
 func (m *machine) Restore(state any) {
 	s := state.(snapshot)
+	if p := m.pending; p != nil {
+		<-p.done // its passes use pooled tapes: let them end
+		m.pending = nil
+	}
 	m.opt = m.loop.Restore(s.loop)
 	m.evals, m.stage, m.snd, m.set = slices.Clone(s.evals), s.stage, s.snd, s.set
 	mine := m.mined.mine

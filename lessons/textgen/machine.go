@@ -225,7 +225,6 @@ func (m *machine) Done() bool { return m.loop.Done() }
 // and can be saved (lessons.Persister).
 func (m *machine) Advance(g lessons.Granularity) {
 	m.loop.Advance(g)
-	m.settle()
 	if m.loop.Cur.Phase == trainer.Updated && m.loop.Cur.Tape.Len() > 0 {
 		m.compact()
 	}
@@ -270,11 +269,11 @@ func (m *machine) startStep(rows []int) (func(*autograd.Tape) *autograd.Var, fun
 				m.curve = append(m.curve, m.measure(step, mean(losses)))
 				return
 			}
-			// Beside the training steps that follow (the second core is
-			// idle for most of a step), on a copy of the model as it is
-			// now; settle joins it at the next point and at the end of
-			// every Advance, so scenes and snapshots see what measuring
-			// in place would give.
+			// Beside the training steps (or ops) that follow (the
+			// second core is idle for most of a step), on a copy of the
+			// model as it is now; settle joins it where the curve is
+			// read (the next point, Scene, Snapshot), so what they see
+			// is what measuring in place would give.
 			c, train := m.measurer(), mean(losses)
 			p := &pendingPoint{done: make(chan struct{})}
 			go func() {
@@ -494,6 +493,7 @@ type snapshot struct {
 
 // Snapshot implements lessons.Snapshotter.
 func (m *machine) Snapshot() (any, bool) {
+	m.settle()
 	s, ok := m.loop.Snapshot(m.opt)
 	if !ok {
 		return nil, false
@@ -505,6 +505,10 @@ func (m *machine) Snapshot() (any, bool) {
 // Restore implements lessons.Snapshotter.
 func (m *machine) Restore(state any) {
 	s := state.(snapshot)
+	if p := m.pending; p != nil {
+		<-p.done // its passes use pooled tapes: let them end
+		m.pending = nil
+	}
 	m.cfg = s.cfg
 	m.opt = m.loop.Restore(s.loop)
 	m.curve, m.evals = slices.Clone(s.curve), slices.Clone(s.evals)
