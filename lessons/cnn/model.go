@@ -134,9 +134,8 @@ type probe struct {
 	net *net // frozen: never trained
 	set *data.Images
 	e   evaluation
-	// running is closed when the chunk start began has been measured;
-	// nil when none is running.
-	running chan struct{}
+	// running is the chunk start began, nil when none is running.
+	running *trainer.Background
 }
 
 // finished reports whether every test image has been measured.
@@ -150,19 +149,14 @@ func (p *probe) finished() bool {
 // the chunk shares nothing that training writes.
 func (p *probe) start() {
 	p.wait()
-	done := make(chan struct{})
-	p.running = done
-	go func() {
-		defer close(done)
-		p.measureChunk()
-	}()
+	p.running = trainer.Go(p.measureChunk)
 }
 
 // wait returns once the chunk start began (if any) has been measured.
 func (p *probe) wait() {
-	if p.running != nil {
-		<-p.running
+	if r := p.running; r != nil {
 		p.running = nil
+		r.Wait()
 	}
 }
 

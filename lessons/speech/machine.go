@@ -37,9 +37,9 @@ type machine struct {
 }
 
 // pendingEval is a measurement of a copy of the network, running on its
-// own goroutine; e is written once, before done is closed.
+// own goroutine; e is written once, before the work ends.
 type pendingEval struct {
-	done chan struct{}
+	work *trainer.Background
 	e    evaluation
 }
 
@@ -168,11 +168,8 @@ func (m *machine) measure(step int) {
 		}
 	}
 	n, test := m.net.clone(), m.c.test
-	p := &pendingEval{done: make(chan struct{})}
-	go func() {
-		defer close(p.done)
-		p.e = n.evaluate(test, step)
-	}()
+	p := &pendingEval{}
+	p.work = trainer.Go(func() { p.e = n.evaluate(test, step) })
 	m.pending = p
 }
 
@@ -180,8 +177,9 @@ func (m *machine) measure(step int) {
 // files it.
 func (m *machine) settle() {
 	if p := m.pending; p != nil {
-		<-p.done
-		m.evals, m.pending = append(m.evals, p.e), nil
+		m.pending = nil
+		p.work.Wait()
+		m.evals = append(m.evals, p.e)
 	}
 }
 
@@ -219,8 +217,8 @@ func (m *machine) Snapshot() (any, bool) {
 func (m *machine) Restore(state any) {
 	s := state.(snapshot)
 	if p := m.pending; p != nil {
-		<-p.done // its passes use pooled tapes: let them end
 		m.pending = nil
+		p.work.Wait() // its passes use pooled tapes: let them end
 	}
 	m.opt = m.loop.Restore(s.loop)
 	m.evals, m.stage, m.snd, m.set = slices.Clone(s.evals), s.stage, s.snd, s.set

@@ -133,9 +133,9 @@ type machine struct {
 }
 
 // pendingPoint is a curve point measured on its own goroutine; p is
-// written once, before done is closed.
+// written once, before the work ends.
 type pendingPoint struct {
-	done chan struct{}
+	work *trainer.Background
 	p    point
 }
 
@@ -154,8 +154,9 @@ func (m *machine) measurer() *machine {
 // files it.
 func (m *machine) settle() {
 	if p := m.pending; p != nil {
-		<-p.done
-		m.curve, m.pending = append(m.curve, p.p), nil
+		m.pending = nil
+		p.work.Wait()
+		m.curve = append(m.curve, p.p)
 	}
 }
 
@@ -275,11 +276,8 @@ func (m *machine) startStep(rows []int) (func(*autograd.Tape) *autograd.Var, fun
 			// read (the next point, Scene, Snapshot), so what they see
 			// is what measuring in place would give.
 			c, train := m.measurer(), mean(losses)
-			p := &pendingPoint{done: make(chan struct{})}
-			go func() {
-				defer close(p.done)
-				p.p = c.measure(step, train)
-			}()
+			p := &pendingPoint{}
+			p.work = trainer.Go(func() { p.p = c.measure(step, train) })
 			m.pending = p
 		}
 	}
@@ -506,8 +504,8 @@ func (m *machine) Snapshot() (any, bool) {
 func (m *machine) Restore(state any) {
 	s := state.(snapshot)
 	if p := m.pending; p != nil {
-		<-p.done // its passes use pooled tapes: let them end
 		m.pending = nil
+		p.work.Wait() // its passes use pooled tapes: let them end
 	}
 	m.cfg = s.cfg
 	m.opt = m.loop.Restore(s.loop)

@@ -45,7 +45,8 @@ func (p *TapePool) Put(tp *autograd.Tape) {
 }
 
 // Chunks calls f(i) for every i in [0, n), on up to GOMAXPROCS
-// goroutines at once, and returns when all have returned. The calls must
+// goroutines at once, and returns when all have returned; a panic in f
+// is raised again in the caller. The calls must
 // be independent (each writing only its own results), so that the caller,
 // combining the results in the order of i, gets the same bits as calling
 // them one after another.
@@ -58,6 +59,8 @@ func Chunks(n int, f func(i int)) {
 		return
 	}
 	var wg sync.WaitGroup
+	var once sync.Once
+	var panicked any
 	next := make(chan int, n)
 	for i := range n {
 		next <- i
@@ -65,10 +68,45 @@ func Chunks(n int, f func(i int)) {
 	close(next)
 	for range p {
 		wg.Go(func() {
+			defer func() {
+				if r := recover(); r != nil {
+					once.Do(func() { panicked = r })
+				}
+			}()
 			for i := range next {
 				f(i)
 			}
 		})
 	}
 	wg.Wait()
+	if panicked != nil {
+		panic(panicked) // in the caller, where a front end can recover it
+	}
+}
+
+// Background is work running on its own goroutine (see Go).
+type Background struct {
+	done     chan struct{}
+	panicked any
+}
+
+// Go runs f on its own goroutine. Wait joins it.
+func Go(f func()) *Background {
+	b := &Background{done: make(chan struct{})}
+	go func() {
+		defer close(b.done)
+		defer func() { b.panicked = recover() }()
+		f()
+	}()
+	return b
+}
+
+// Wait returns once f has returned; if f panicked, Wait panics with the
+// same value, in the caller's goroutine (where a front end recovers it),
+// rather than the whole program stopping.
+func (b *Background) Wait() {
+	<-b.done
+	if b.panicked != nil {
+		panic(b.panicked)
+	}
 }

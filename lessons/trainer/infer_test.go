@@ -59,3 +59,33 @@ func TestChunksCallsEachOnce(t *testing.T) {
 		}
 	}
 }
+
+// A panic in a chunk or in background work is raised again in the
+// caller's goroutine (where a front end recovers it), not in its own,
+// which would stop the program.
+func TestPanicsReachTheCaller(t *testing.T) {
+	caught := func(f func()) (r any) {
+		defer func() { r = recover() }()
+		f()
+		return nil
+	}
+	if r := caught(func() {
+		Chunks(5, func(i int) {
+			if i == 3 {
+				panic("chunk 3")
+			}
+		})
+	}); r != "chunk 3" {
+		t.Fatalf("Chunks: recovered %v", r)
+	}
+	done := false
+	b := Go(func() { done = true })
+	b.Wait()
+	if !done {
+		t.Fatal("Wait returned before the work ended")
+	}
+	b = Go(func() { panic("background") })
+	if r := caught(b.Wait); r != "background" {
+		t.Fatalf("Wait: recovered %v", r)
+	}
+}
