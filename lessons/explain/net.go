@@ -108,26 +108,26 @@ func (n *net) forward(tp *autograd.Tape, x *autograd.Var, w weights) pass {
 // chunk is how many images one inference pass takes.
 const chunk = 128
 
-// tapes are the recycling tapes of the inference passes, one per core.
-var tapes = trainer.TapePool{Keep: 2}
+// tapes are the recycling tapes of the inference passes. (The chunks run
+// one after another: each convolution already spreads its images over
+// the cores, and chunks side by side only added the cost of sharing them.)
+var tapes = trainer.TapePool{Keep: 1}
 
 // passes runs the network on the images packed in x ([N 1 28 28]) in
-// chunks, side by side on the cores, each on a pooled recycling tape, and
-// calls f with each chunk's rows and pass. f must read what it needs
-// before returning (the tape is recycled) and write only that chunk's
-// part of its results: every chunk is computed exactly as one after
-// another would be.
+// chunks, on a pooled recycling tape, and calls f with each chunk's rows
+// and pass. f must read what it needs before returning (the tape is
+// recycled).
 func (n *net) passes(x *tensor.Tensor, f func(lo, hi int, p pass)) {
 	rows := x.Shape[0]
 	w := n.frozen()
-	trainer.Chunks((rows+chunk-1)/chunk, func(i int) {
-		lo := i * chunk
+	rec := tapes.Get()
+	defer tapes.Put(rec)
+	for lo := 0; lo < rows; lo += chunk {
 		hi := min(lo+chunk, rows)
 		part := tensor.FromValues(x.Data[lo*Pixels:hi*Pixels], hi-lo, 1, Side, Side)
-		rec := tapes.Get()
-		defer tapes.Put(rec)
 		f(lo, hi, n.forward(rec.NoGrad(), autograd.Const("x", part), w))
-	})
+		rec.Reset()
+	}
 }
 
 // scores returns the class scores [len(imgs)/784 × 10] of the images
@@ -140,26 +140,26 @@ func (n *net) scores(x *tensor.Tensor) []float64 {
 
 // gradients returns, for each image packed in x ([N 1 28 28]), class c's
 // score and its gradient with respect to the pixels, ∂s_c/∂x (784 values
-// per image), in chunks (side by side on the cores). Each image's score
+// per image), in chunks on a pooled recycling tape. Each image's score
 // depends on its own pixels only, so the gradient of the sum of the
 // scores is every image's own.
 func (n *net) gradients(x *tensor.Tensor, c int) (score []float64, grad []float64) {
 	rows := x.Shape[0]
 	score, grad = make([]float64, rows), make([]float64, rows*Pixels)
 	w := n.frozen()
-	trainer.Chunks((rows+chunk-1)/chunk, func(i int) {
-		lo := i * chunk
+	tp := tapes.Get()
+	defer tapes.Put(tp)
+	for lo := 0; lo < rows; lo += chunk {
 		hi := min(lo+chunk, rows)
 		part := tensor.FromValues(append([]float64(nil), x.Data[lo*Pixels:hi*Pixels]...), hi-lo, 1, Side, Side)
-		tp := tapes.Get()
-		defer tapes.Put(tp)
 		xv := autograd.NewParam("x", part) // its gradient is its own, not the tape's
 		p := n.forward(tp, xv, w)
 		sc := tp.Slice(p.s, 1, c, c+1)
 		copy(score[lo:hi], sc.Value.Data)
 		tp.Backward(tp.Sum(sc))
 		copy(grad[lo*Pixels:], xv.Grad.Data)
-	})
+		tp.Reset()
+	}
 	return score, grad
 }
 

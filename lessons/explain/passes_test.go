@@ -45,11 +45,11 @@ func sameBits(a, b []float64) bool {
 	return slices.EqualFunc(a, b, func(x, y float64) bool { return math.Float64bits(x) == math.Float64bits(y) })
 }
 
-// The passes side by side on pooled recycling tapes give the same bits as
-// chunk after chunk on fresh tapes: scores, channel means (alone and with
-// the scores) and input gradients, for both activations, untrained and
-// trained, on more images than one chunk.
-func TestPassesSameBitsAsOneAfterAnother(t *testing.T) {
+// The passes on a pooled recycling tape give the same bits as on fresh
+// tapes: scores, channel means (alone and with the scores, from one pass)
+// and input gradients, for both activations, untrained and trained, on
+// more images than one chunk.
+func TestPassesSameBitsAsOnFreshTapes(t *testing.T) {
 	for _, act := range []string{Smooth, Kinked} {
 		for _, steps := range []int{0, 20} {
 			r, err := lessons.Start(Lesson(), lessons.DefaultSeed, lessons.Settings{"act": act})
