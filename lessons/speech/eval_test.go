@@ -51,10 +51,10 @@ func plainEvaluate(n *net, set *data.Set, step int) evaluation {
 	return e
 }
 
-// A measurement with its chunks side by side, in passes of evalPass with
-// the fused convolutions, gives the same bits as the chunks one after
-// another in single unfused passes: untrained, trained, at a rate that
-// kills units, and with other filter counts.
+// A measurement in passes of evalPass with the fused convolutions on a
+// pooled recycling tape gives the same bits as single unfused passes per
+// chunk on fresh tapes: untrained, trained, at a rate that kills units,
+// and with other filter counts.
 func TestMeasurementSameBitsAsUnfusedPasses(t *testing.T) {
 	cases := []struct {
 		set   lessons.Settings

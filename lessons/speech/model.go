@@ -97,10 +97,10 @@ const evalChunk = 160
 // scores, as in one pass.
 const evalPass = 32
 
-// evalTapes are the recycling tapes of the measurements' passes: one per
-// core for the chunks measured side by side, and one for a measurement
-// beside training.
-var evalTapes = trainer.TapePool{Keep: 3}
+// evalTapes are the recycling tapes of the measurements' passes: one for
+// a measurement beside training, one for a measurement in the
+// foreground.
+var evalTapes = trainer.TapePool{Keep: 2}
 
 // chunkEval is what one chunk of a measurement found.
 type chunkEval struct {
@@ -110,16 +110,17 @@ type chunkEval struct {
 	alive  []bool
 }
 
-// evaluate measures n on set: its chunks side by side on the cores, each
-// in passes of evalPass, then added up in order, so the result is the
-// same bits as measuring them one after another in single passes.
+// evaluate measures n on set, chunk after chunk, each in passes of
+// evalPass, added up in order: the same bits as single passes. (The
+// chunks are not run side by side: each convolution already spreads its
+// images over the cores.)
 func (n *net) evaluate(set *data.Set, step int) evaluation {
 	e := evaluation{Step: step, preds: make([]int, set.Len())}
 	chunks := make([]chunkEval, (set.Len()+evalChunk-1)/evalChunk)
-	trainer.Chunks(len(chunks), func(i int) {
+	for i := range chunks {
 		lo := i * evalChunk
 		chunks[i] = n.measureChunk(set, lo, min(lo+evalChunk, set.Len()))
-	})
+	}
 	alive := make([]bool, 3*n.f)
 	right := 0
 	for i, c := range chunks {
