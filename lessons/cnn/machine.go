@@ -160,12 +160,17 @@ func (m *machine) startStep(rows []int) (func(*autograd.Tape) *autograd.Var, fun
 // takes one chunk of test digits per step, so no step waits for the whole
 // test set; after the last step of an epoch the whole set is measured at
 // once, so that the epoch ends with its own number.
+//
+// The chunk of a step runs beside the training steps (or ops) that
+// follow (the second core is idle for much of a step), on the probe's
+// frozen copy of the network: settle joins it before the measurements are
+// read — at the next measure, and by Scene, Measures, Snapshot, the
+// goal's question and lastEval, the readers of evals and pending besides
+// measure — so what they see is what measuring in place would give.
 func (m *machine) measure(step int) {
+	m.settle()
 	if m.pending != nil {
-		m.pending.chunk()
-		if m.pending.finished() {
-			m.evals, m.pending = append(m.evals, m.pending.result()), nil
-		}
+		m.pending.start()
 	}
 	last := m.loop.Next >= len(m.loop.Batches)
 	if !last && step%m.evalEvery() != 0 {
@@ -176,7 +181,7 @@ func (m *machine) measure(step int) {
 			return // the loop reports the divergence
 		}
 	}
-	if m.pending != nil {
+	if m.settle(); m.pending != nil {
 		m.evals = append(m.evals, m.pending.result())
 	}
 	m.pending = m.net.newEvaluation(m.test, step)
@@ -185,8 +190,19 @@ func (m *machine) measure(step int) {
 	}
 }
 
-// lastEval is the latest test measurement.
-func (m *machine) lastEval() evaluation { return m.evals[len(m.evals)-1] }
+// settle waits for the chunk measured beside training, if any, and
+// files the measurement once it is complete.
+func (m *machine) settle() {
+	if m.pending != nil && m.pending.finished() {
+		m.evals, m.pending = append(m.evals, m.pending.result()), nil
+	}
+}
+
+// lastEval is the latest test measurement (settled first).
+func (m *machine) lastEval() evaluation {
+	m.settle()
+	return m.evals[len(m.evals)-1]
+}
 
 // snapshot is the machine between training steps (lessons.Snapshotter).
 // Evaluations are never modified once made, so they are shared.
@@ -202,6 +218,7 @@ type snapshot struct {
 
 // Snapshot implements lessons.Snapshotter.
 func (m *machine) Snapshot() (any, bool) {
+	m.settle()
 	s, ok := m.loop.Snapshot(m.opt)
 	if !ok {
 		return nil, false
@@ -216,6 +233,9 @@ func (m *machine) Snapshot() (any, bool) {
 // Restore implements lessons.Snapshotter.
 func (m *machine) Restore(state any) {
 	s := state.(snapshot)
+	if m.pending != nil {
+		m.pending.wait() // its pass uses a pooled tape: let it end
+	}
 	m.opt = m.loop.Restore(s.loop)
 	m.evals, m.inspect, m.alive, m.set = slices.Clone(s.evals), s.inspect, s.alive, s.set
 	m.pending = nil

@@ -3,12 +3,12 @@ package cnn
 import (
 	"math/rand/v2"
 	"slices"
-	"sync"
 
 	"github.com/dlearn/dlearn/engine/autograd"
 	"github.com/dlearn/dlearn/engine/data"
 	"github.com/dlearn/dlearn/engine/nn"
 	"github.com/dlearn/dlearn/engine/tensor"
+	"github.com/dlearn/dlearn/lessons/trainer"
 )
 
 // Classes is the number of digit classes.
@@ -82,37 +82,25 @@ func (n *net) layers(tp *autograd.Tape, x *autograd.Var, w weights) [9]*autograd
 	return [9]*autograd.Var{a1, h1, p1, a2, h2, p2, f, z, tp.Add(z, w.b3).Named("s")}
 }
 
-// evalChunk is how many test images one inference pass takes: small
-// enough to keep the convolution's columns in a few megabytes.
+// evalChunk is how many test images a training step measures (see
+// probe), and the unit of the mean cross-entropy a measurement adds up.
 const evalChunk = 100
 
-// evalTape is the recycling tape of the inference passes of the test
-// measurements: a pass of evalChunk digits takes about 35 MB of
-// activations and columns, which a fresh tape would allocate (and the
-// collector reclaim) at every chunk. One is kept, not a sync.Pool of them:
-// a pool is emptied by the collector, and then refilled with another
-// 35 MB. Concurrent passes (runs advanced at once) take fresh tapes.
-var evalTape struct {
-	sync.Mutex
-	tp *autograd.Tape
-}
+// evalPass is how many test images one inference pass takes: a chunk is
+// measured in evalChunk/evalPass passes on one recycling tape, whose
+// memory (activations and im2col columns, about 6 MB) is then a quarter
+// of a chunk's in one pass. Every image's scores are the same, bit for
+// bit, whichever pass it is in: the convolutions work image by image and
+// each element of a product is one fixed sequence of fused
+// multiply-adds (engine/tensor), so a pass's size changes nothing; the
+// chunk's cross-entropy is taken over its whole scores, as before.
+const evalPass = 25
 
-func getEvalTape() *autograd.Tape {
-	evalTape.Lock()
-	defer evalTape.Unlock()
-	if tp := evalTape.tp; tp != nil {
-		evalTape.tp = nil
-		return tp
-	}
-	return autograd.NewRecyclingTape()
-}
-
-func putEvalTape(tp *autograd.Tape) {
-	tp.Reset()
-	evalTape.Lock()
-	defer evalTape.Unlock()
-	evalTape.tp = tp
-}
+// evalTapes are the recycling tapes of the inference passes of the test
+// measurements. Two are kept, for a measurement that runs beside
+// training (probe.start) and one in the foreground; passes beyond those
+// (runs advanced at once) take fresh tapes.
+var evalTapes = trainer.TapePool{Keep: 2}
 
 // evaluation is the network measured on the test set, complete or (in a
 // probe) in progress.
@@ -140,43 +128,92 @@ func (n *net) newEvaluation(set *data.Images, step int) *probe {
 }
 
 // probe is an evaluation in progress, run a chunk of test images at a
-// time so that no training step has to wait for the whole test set.
+// time so that no training step has to wait for the whole test set. A
+// chunk can run beside training (start, then wait before reading e).
 type probe struct {
 	net *net // frozen: never trained
 	set *data.Images
 	e   evaluation
+	// running is the chunk start began, nil when none is running.
+	running *trainer.Background
 }
 
 // finished reports whether every test image has been measured.
-func (p *probe) finished() bool { return p.e.done == p.set.Len() }
+func (p *probe) finished() bool {
+	p.wait()
+	return p.e.done == p.set.Len()
+}
+
+// start measures the next chunk on its own goroutine; wait joins it.
+// The network is the probe's frozen copy and e is the probe's own, so
+// the chunk shares nothing that training writes.
+func (p *probe) start() {
+	p.wait()
+	p.running = trainer.Go(p.measureChunk)
+}
+
+// wait returns once the chunk start began (if any) has been measured.
+func (p *probe) wait() {
+	if r := p.running; r != nil {
+		p.running = nil
+		r.Wait()
+	}
+}
 
 // chunk measures the next evalChunk test images.
 func (p *probe) chunk() {
+	p.wait()
+	p.measureChunk()
+}
+
+func (p *probe) measureChunk() {
 	lo := p.e.done
 	hi := min(lo+evalChunk, p.set.Len())
-	rows := make([]int, hi-lo)
-	for i := range rows {
-		rows[i] = lo + i
+	scores := tensor.New(hi-lo, Classes)
+	labels := make([]int, 0, hi-lo)
+	// The passes run on a recycling tape's memory, given back at the
+	// end: nothing of them outlives the chunk (the scores are copied).
+	rec := evalTapes.Get()
+	defer evalTapes.Put(rec)
+	f := p.net.f
+	w := p.net.frozen()
+	for a := lo; a < hi; a += evalPass {
+		b := min(a+evalPass, hi)
+		rows := make([]int, b-a)
+		for i := range rows {
+			rows[i] = a + i
+		}
+		x, ys := p.set.Batch(rows)
+		labels = append(labels, ys...)
+		h1, h2, s := p.net.infer(rec.NoGrad(), autograd.Const("x", x), w)
+		copy(scores.Data[(a-lo)*Classes:], s.Data)
+		markAlive(p.e.alive[:f], h1)
+		markAlive(p.e.alive[f:], h2)
+		rec.Reset()
 	}
-	x, labels := p.set.Batch(rows)
-	// The pass runs on a recycling tape's memory, given back at the end:
-	// nothing of it outlives the chunk (the scores are read here).
-	rec := getEvalTape()
-	defer putEvalTape(rec)
-	tp := rec.NoGrad()
-	ls := p.net.layers(tp, autograd.Const("x", x), p.net.frozen())
-	s := ls[8]
-	p.e.Loss += tp.SoftmaxCrossEntropy(s, labels).Item() * float64(hi-lo)
-	_, arg := tensor.MaxAxis(s.Value, 1, false)
+	p.e.Loss += autograd.NoGradTape().SoftmaxCrossEntropy(autograd.Const("s", scores), labels).Item() * float64(hi-lo)
+	_, arg := tensor.MaxAxis(scores, 1, false)
 	for i, c := range arg {
 		p.e.preds[lo+i] = c
 		if c == labels[i] {
 			p.e.correct++
 		}
 	}
-	markAlive(p.e.alive[:p.net.f], ls[1].Value)
-	markAlive(p.e.alive[p.net.f:], ls[4].Value)
 	p.e.done = hi
+}
+
+// infer runs the network on x for a measurement and returns h1, h2 and
+// the class scores s. It is layers' arithmetic with each convolution and
+// its ReLU as one op (autograd's Conv2DAct: the same values, bit for bit,
+// without a1 and a2 in memory); training and inspection keep the ops
+// apart, as the lesson shows them.
+func (n *net) infer(tp *autograd.Tape, x *autograd.Var, w weights) (h1, h2, s *tensor.Tensor) {
+	h1v := tp.Conv2DAct(x, w.w1, w.b1, 1, 1, autograd.ActReLU)
+	p1 := tp.MaxPool2D(h1v, n.pool.K, n.pool.Stride)
+	h2v := tp.Conv2DAct(p1, w.w2, w.b2, 1, 1, autograd.ActReLU)
+	p2 := tp.MaxPool2D(h2v, n.pool.K, n.pool.Stride)
+	z := tp.MatMul(tp.Flatten(p2), w.w3)
+	return h1v.Value, h2v.Value, tp.Add(z, w.b3).Value
 }
 
 // markAlive sets alive[c] for every channel c of h [N C H W] that holds a
@@ -201,6 +238,7 @@ func markAlive(alive []bool, h *tensor.Tensor) {
 
 // result runs the rest of the measurement and returns it.
 func (p *probe) result() evaluation {
+	p.wait()
 	for !p.finished() {
 		p.chunk()
 	}
@@ -223,6 +261,7 @@ func (p *probe) result() evaluation {
 
 // copy returns an independent copy of the measurement so far.
 func (p *probe) copy() *probe {
+	p.wait()
 	c := *p
 	c.e.preds = slices.Clone(p.e.preds)
 	c.e.alive = slices.Clone(p.e.alive)

@@ -27,6 +27,7 @@ var goal = &lessons.Goal{
 // mean batch loss of every stretch between two measurements, and the test
 // loss at the end of every epoch.
 func (m *machine) Measures() lessons.Measures {
+	m.settle()
 	e := m.lastEval()
 	var val []float64
 	for _, ev := range m.evals[1:] {
@@ -204,6 +205,7 @@ func (m *machine) askPoolGrad() *lessons.Ask {
 }
 
 func (m *machine) askGoal() *lessons.Ask {
+	m.settle()
 	e := m.lastEval()
 	total := m.loop.Epochs * m.loop.StepsPerEpoch()
 	return &lessons.Ask{

@@ -55,6 +55,7 @@ func (m *machine) phase() (phase, block string) {
 
 // Scene implements lessons.Machine.
 func (m *machine) Scene() scene.Scene {
+	m.settle()
 	cur := &m.loop.Cur
 	sc := scene.Scene{
 		Lesson: "Convolutional networks on digits",

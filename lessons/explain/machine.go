@@ -171,7 +171,7 @@ func (m *machine) Advance(g lessons.Granularity) {
 // first report.
 func (m *machine) trained() {
 	x := m.test.X
-	s := m.net.scores(x)
+	s, means := m.net.scoresAndMeans(x, true) // one pass for both
 	right := 0
 	for i, label := range m.test.Labels {
 		best := 0
@@ -185,7 +185,7 @@ func (m *machine) trained() {
 		}
 	}
 	m.acc = float64(right) / float64(len(m.test.Labels))
-	m.chanMeans = m.net.channelMeans(x)
+	m.chanMeans = means
 	m.stage = stPredict
 	m.explain()
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/dlearn/dlearn/engine/autograd"
 	"github.com/dlearn/dlearn/engine/nn"
 	"github.com/dlearn/dlearn/engine/tensor"
+	"github.com/dlearn/dlearn/lessons/trainer"
 )
 
 // Classes is the number of digit classes; Side the images' side in pixels.
@@ -107,41 +108,56 @@ func (n *net) forward(tp *autograd.Tape, x *autograd.Var, w weights) pass {
 // chunk is how many images one inference pass takes.
 const chunk = 128
 
-// scores returns the class scores [len(imgs)/784 × 10] of the images
-// packed in x ([N 1 28 28]), in chunks, without a tape.
-func (n *net) scores(x *tensor.Tensor) []float64 {
+// tapes are the recycling tapes of the inference passes. (The chunks run
+// one after another: each convolution already spreads its images over
+// the cores, and chunks side by side only added the cost of sharing them.)
+var tapes = trainer.TapePool{Keep: 1}
+
+// passes runs the network on the images packed in x ([N 1 28 28]) in
+// chunks, on a pooled recycling tape, and calls f with each chunk's rows
+// and pass. f must read what it needs before returning (the tape is
+// recycled).
+func (n *net) passes(x *tensor.Tensor, f func(lo, hi int, p pass)) {
 	rows := x.Shape[0]
-	out := make([]float64, 0, rows*Classes)
 	w := n.frozen()
+	rec := tapes.Get()
+	defer tapes.Put(rec)
 	for lo := 0; lo < rows; lo += chunk {
 		hi := min(lo+chunk, rows)
 		part := tensor.FromValues(x.Data[lo*Pixels:hi*Pixels], hi-lo, 1, Side, Side)
-		p := n.forward(autograd.NoGradTape(), autograd.Const("x", part), w)
-		out = append(out, p.s.Value.Data...)
+		f(lo, hi, n.forward(rec.NoGrad(), autograd.Const("x", part), w))
+		rec.Reset()
 	}
+}
+
+// scores returns the class scores [len(imgs)/784 × 10] of the images
+// packed in x ([N 1 28 28]), in chunks, without recording.
+func (n *net) scores(x *tensor.Tensor) []float64 {
+	out := make([]float64, x.Shape[0]*Classes)
+	n.passes(x, func(lo, _ int, p pass) { copy(out[lo*Classes:], p.s.Value.Data) })
 	return out
 }
 
 // gradients returns, for each image packed in x ([N 1 28 28]), class c's
 // score and its gradient with respect to the pixels, ∂s_c/∂x (784 values
-// per image), in chunks. Each image's score depends on its own pixels
-// only, so the gradient of the sum of the scores is every image's own.
+// per image), in chunks on a pooled recycling tape. Each image's score
+// depends on its own pixels only, so the gradient of the sum of the
+// scores is every image's own.
 func (n *net) gradients(x *tensor.Tensor, c int) (score []float64, grad []float64) {
 	rows := x.Shape[0]
-	grad = make([]float64, 0, rows*Pixels)
+	score, grad = make([]float64, rows), make([]float64, rows*Pixels)
 	w := n.frozen()
+	tp := tapes.Get()
+	defer tapes.Put(tp)
 	for lo := 0; lo < rows; lo += chunk {
 		hi := min(lo+chunk, rows)
 		part := tensor.FromValues(append([]float64(nil), x.Data[lo*Pixels:hi*Pixels]...), hi-lo, 1, Side, Side)
-		tp := autograd.NewTape()
-		xv := autograd.NewParam("x", part)
+		xv := autograd.NewParam("x", part) // its gradient is its own, not the tape's
 		p := n.forward(tp, xv, w)
 		sc := tp.Slice(p.s, 1, c, c+1)
-		for i := range hi - lo {
-			score = append(score, sc.Value.Data[i])
-		}
+		copy(score[lo:hi], sc.Value.Data)
 		tp.Backward(tp.Sum(sc))
-		grad = append(grad, xv.Grad.Data...)
+		copy(grad[lo*Pixels:], xv.Grad.Data)
 		tp.Reset()
 	}
 	return score, grad
@@ -164,14 +180,22 @@ func (n *net) camPass(img []float64, c int) (maps, grads, scores []float64) {
 // channelMeans returns, for every image packed in x, the mean activation
 // of each channel of the last convolution: [N × 2f].
 func (n *net) channelMeans(x *tensor.Tensor) []float64 {
-	rows := x.Shape[0]
-	k := 2 * n.f
-	out := make([]float64, 0, rows*k)
-	w := n.frozen()
-	for lo := 0; lo < rows; lo += chunk {
-		hi := min(lo+chunk, rows)
-		part := tensor.FromValues(x.Data[lo*Pixels:hi*Pixels], hi-lo, 1, Side, Side)
-		p := n.forward(autograd.NoGradTape(), autograd.Const("x", part), w)
+	_, means := n.scoresAndMeans(x, false)
+	return means
+}
+
+// scoresAndMeans returns scores(x) and, with withScores false or not,
+// channelMeans(x), from one pass over x.
+func (n *net) scoresAndMeans(x *tensor.Tensor, withScores bool) (scores, means []float64) {
+	rows, k := x.Shape[0], 2*n.f
+	means = make([]float64, rows*k)
+	if withScores {
+		scores = make([]float64, rows*Classes)
+	}
+	n.passes(x, func(lo, hi int, p pass) {
+		if withScores {
+			copy(scores[lo*Classes:], p.s.Value.Data)
+		}
 		h := p.h2.Value.Data
 		for i := range hi - lo {
 			for ch := range k {
@@ -179,9 +203,9 @@ func (n *net) channelMeans(x *tensor.Tensor) []float64 {
 				for _, v := range h[(i*k+ch)*196 : (i*k+ch+1)*196] {
 					s += v
 				}
-				out = append(out, s/196)
+				means[(lo+i)*k+ch] = s / 196
 			}
 		}
-	}
-	return out
+	})
+	return scores, means
 }

@@ -29,8 +29,18 @@ type machine struct {
 	stage int    // stWave … stTrain
 	snd   *sound // the word and frame of the settings
 	evals []evaluation
-	set   lessons.Settings
-	mined mineState
+	// pending is the measurement running beside training, if any: settle
+	// files it in evals, before anything reads them.
+	pending *pendingEval
+	set     lessons.Settings
+	mined   mineState
+}
+
+// pendingEval is a measurement of a copy of the network, running on its
+// own goroutine; e is written once, before the work ends.
+type pendingEval struct {
+	work *trainer.Background
+	e    evaluation
 }
 
 func newMachine(seed uint64, s lessons.Settings) *machine {
@@ -140,8 +150,14 @@ func (m *machine) startStep(rows []int) (func(*autograd.Tape) *autograd.Var, fun
 }
 
 // measure measures the test set after training step step, every
-// evalEvery steps and after the last step of every epoch.
+// evalEvery steps and after the last step of every epoch. The
+// measurement, of a copy of the network as it is now, runs beside the
+// training steps (or ops) that follow (the second core is idle for much
+// of a step); settle joins it where the measurements are read — the next
+// measure, Scene, Measures (through lastEval), Snapshot and lastEval —
+// so what they see is what measuring in place would give.
 func (m *machine) measure(step int) {
+	m.settle()
 	last := m.loop.Next >= len(m.loop.Batches)
 	if !last && step%m.evalEvery() != 0 {
 		return
@@ -151,10 +167,26 @@ func (m *machine) measure(step int) {
 			return // the loop reports the divergence
 		}
 	}
-	m.evals = append(m.evals, m.net.evaluate(m.c.test, step))
+	n, test := m.net.clone(), m.c.test
+	p := &pendingEval{}
+	p.work = trainer.Go(func() { p.e = n.evaluate(test, step) })
+	m.pending = p
 }
 
-func (m *machine) lastEval() evaluation { return m.evals[len(m.evals)-1] }
+// settle waits for the measurement running beside training, if any, and
+// files it.
+func (m *machine) settle() {
+	if p := m.pending; p != nil {
+		m.pending = nil
+		p.work.Wait()
+		m.evals = append(m.evals, p.e)
+	}
+}
+
+func (m *machine) lastEval() evaluation {
+	m.settle()
+	return m.evals[len(m.evals)-1]
+}
 
 // Progress implements lessons.Progresser: each stage of the sound walk
 // counts as a step, so a learner moving by whole steps sees every one.
@@ -173,6 +205,7 @@ type snapshot struct {
 
 // Snapshot implements lessons.Snapshotter.
 func (m *machine) Snapshot() (any, bool) {
+	m.settle()
 	s, ok := m.loop.Snapshot(m.opt)
 	if !ok {
 		return nil, false
@@ -183,6 +216,10 @@ func (m *machine) Snapshot() (any, bool) {
 // Restore implements lessons.Snapshotter.
 func (m *machine) Restore(state any) {
 	s := state.(snapshot)
+	if p := m.pending; p != nil {
+		m.pending = nil
+		p.work.Wait() // its passes use pooled tapes: let them end
+	}
 	m.opt = m.loop.Restore(s.loop)
 	m.evals, m.stage, m.snd, m.set = slices.Clone(s.evals), s.stage, s.snd, s.set
 	mine := m.mined.mine

@@ -7,6 +7,7 @@ import (
 	"github.com/dlearn/dlearn/engine/data"
 	"github.com/dlearn/dlearn/engine/nn"
 	"github.com/dlearn/dlearn/engine/tensor"
+	"github.com/dlearn/dlearn/lessons/trainer"
 )
 
 // net is the lesson's small CNN over a spectrogram, with f filters in
@@ -82,35 +83,59 @@ type evaluation struct {
 	Dead float64
 }
 
-// evalChunk is how many test spectrograms one inference pass takes.
+// evalChunk is how many test spectrograms make one term of the mean
+// cross-entropy a measurement adds up.
 const evalChunk = 160
 
-// evaluate measures n on set.
+// evalPass is how many test spectrograms one inference pass takes: a
+// chunk is measured in evalChunk/evalPass passes on one recycling tape
+// (about 8 MB of activations and im2col columns rather than 65 MB for a
+// chunk at once). Every spectrogram's scores are the same, bit for bit,
+// whichever pass it is in: the convolutions work image by image and each
+// element of a product is one fixed sequence of fused multiply-adds
+// (engine/tensor). The chunk's cross-entropy is taken over its whole
+// scores, as in one pass.
+const evalPass = 32
+
+// evalTapes are the recycling tapes of the measurements' passes: one for
+// a measurement beside training, one for a measurement in the
+// foreground.
+var evalTapes = trainer.TapePool{Keep: 2}
+
+// chunkEval is what one chunk of a measurement found.
+type chunkEval struct {
+	loss   float64 // the chunk's mean cross-entropy times its size
+	preds  []int
+	labels []int
+	alive  []bool
+}
+
+// evaluate measures n on set, chunk after chunk, each in passes of
+// evalPass, added up in order: the same bits as single passes. (The
+// chunks are not run side by side: each convolution already spreads its
+// images over the cores.)
 func (n *net) evaluate(set *data.Set, step int) evaluation {
 	e := evaluation{Step: step, preds: make([]int, set.Len())}
+	chunks := make([]chunkEval, (set.Len()+evalChunk-1)/evalChunk)
+	for i := range chunks {
+		lo := i * evalChunk
+		chunks[i] = n.measureChunk(set, lo, min(lo+evalChunk, set.Len()))
+	}
 	alive := make([]bool, 3*n.f)
-	w := n.frozen()
 	right := 0
-	for lo := 0; lo < set.Len(); lo += evalChunk {
-		hi := min(lo+evalChunk, set.Len())
-		rows := make([]int, hi-lo)
-		for i := range rows {
-			rows[i] = lo + i
-		}
-		x, labels := set.Batch(rows)
-		tp := autograd.NoGradTape()
-		ls := n.layers(tp, autograd.Const("x", x), w)
-		e.Loss += tp.SoftmaxCrossEntropy(ls[8], labels).Item() * float64(hi-lo)
-		_, arg := tensor.MaxAxis(ls[8].Value, 1, false)
-		for i, p := range arg {
-			e.preds[lo+i] = p
-			e.confusion[labels[i]][p]++
-			if p == labels[i] {
+	for i, c := range chunks {
+		lo := i * evalChunk
+		e.Loss += c.loss
+		for k, p := range c.preds {
+			e.preds[lo+k] = p
+			e.confusion[c.labels[k]][p]++
+			if p == c.labels[k] {
 				right++
 			}
 		}
-		markAlive(alive[:n.f], ls[1].Value)
-		markAlive(alive[n.f:], ls[4].Value)
+		for k, a := range c.alive {
+			alive[k] = alive[k] || a
+		}
 	}
 	e.Acc = float64(right) / float64(set.Len())
 	e.Loss /= float64(set.Len())
@@ -122,6 +147,57 @@ func (n *net) evaluate(set *data.Set, step int) evaluation {
 	}
 	e.Dead = float64(dead) / float64(len(alive))
 	return e
+}
+
+// measureChunk measures the spectrograms lo … hi−1 of set.
+func (n *net) measureChunk(set *data.Set, lo, hi int) chunkEval {
+	c := chunkEval{alive: make([]bool, 3*n.f)}
+	scores := tensor.New(hi-lo, Classes)
+	rec := evalTapes.Get()
+	defer evalTapes.Put(rec)
+	w := n.frozen()
+	for a := lo; a < hi; a += evalPass {
+		b := min(a+evalPass, hi)
+		rows := make([]int, b-a)
+		for i := range rows {
+			rows[i] = a + i
+		}
+		x, ys := set.Batch(rows)
+		c.labels = append(c.labels, ys...)
+		h1, h2, s := n.infer(rec.NoGrad(), autograd.Const("x", x), w)
+		copy(scores.Data[(a-lo)*Classes:], s.Data)
+		markAlive(c.alive[:n.f], h1)
+		markAlive(c.alive[n.f:], h2)
+		rec.Reset()
+	}
+	c.loss = autograd.NoGradTape().SoftmaxCrossEntropy(autograd.Const("s", scores), c.labels).Item() * float64(hi-lo)
+	_, c.preds = tensor.MaxAxis(scores, 1, false)
+	return c
+}
+
+// infer runs the network on x for a measurement and returns h1, h2 and
+// the word scores s: layers' arithmetic with each convolution and its
+// ReLU as one op (autograd's Conv2DAct: the same values, bit for bit,
+// without a1 and a2 in memory). Training keeps the ops apart, as the
+// lesson shows them.
+func (n *net) infer(tp *autograd.Tape, x *autograd.Var, w weights) (h1, h2, s *tensor.Tensor) {
+	h1v := tp.Conv2DAct(x, w.w1, w.b1, 1, 1, autograd.ActReLU)
+	p1 := tp.MaxPool2D(h1v, 2, 2)
+	h2v := tp.Conv2DAct(p1, w.w2, w.b2, 1, 1, autograd.ActReLU)
+	p2 := tp.MaxPool2D(h2v, 2, 2)
+	z := tp.MatMul(tp.Flatten(p2), w.w3)
+	return h1v.Value, h2v.Value, tp.Add(z, w.b3).Value
+}
+
+// clone returns a copy of the network with its own parameter values, for
+// a measurement that runs while training goes on.
+func (n *net) clone() *net {
+	c := *n
+	cp := func(v *autograd.Var) *autograd.Var { return autograd.NewParam(v.Name, v.Value.Clone()) }
+	c.conv1 = &nn.Conv2D{Name: n.conv1.Name, W: cp(n.conv1.W), B: cp(n.conv1.B), Stride: 1, Pad: 1}
+	c.conv2 = &nn.Conv2D{Name: n.conv2.Name, W: cp(n.conv2.W), B: cp(n.conv2.B), Stride: 1, Pad: 1}
+	c.dense = &nn.Dense{Name: n.dense.Name, W: cp(n.dense.W), B: cp(n.dense.B)}
+	return &c
 }
 
 // classAcc is the share of each word's test utterances heard right.

@@ -53,6 +53,7 @@ func (m *machine) phase() (phase, block string) {
 
 // Scene implements lessons.Machine.
 func (m *machine) Scene() scene.Scene {
+	m.settle()
 	cur := &m.loop.Cur
 	sc := scene.Scene{
 		Lesson: "Hearing a spoken digit",

@@ -32,6 +32,7 @@ func walkDefaults(t *testing.T, seed uint64) {
 	}
 	// Samples turn from babble into words: the untrained model's sample
 	// and the one after CurveEvery steps have fewer real words.
+	m.settle() // the curve point measured beside training, filed
 	for _, p := range m.curve[:2] {
 		if r, _ := WordRate(p.Sample[len(Prompt):], text.vocab); r >= rate {
 			t.Errorf("seed %d: the sample after %d steps has %.1f%% real words, no fewer than the end's %.1f%%", seed, p.Step, 100*r, 100*rate)

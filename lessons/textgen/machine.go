@@ -127,6 +127,37 @@ type machine struct {
 	curve []point // step 0, then every CurveEvery steps
 	evals []eval  // before training, then after every epoch
 	mined mineState
+	// pending is the curve's point being measured beside training, if
+	// any: settle files it in curve before anything reads it.
+	pending *pendingPoint
+}
+
+// pendingPoint is a curve point measured on its own goroutine; p is
+// written once, before the work ends.
+type pendingPoint struct {
+	work *trainer.Background
+	p    point
+}
+
+// measurer returns a machine that measures the model as m would now
+// (measure, evaluate), on its own copy of the decoder with fused ops, so
+// that it can run beside training or beside another measurer. It never
+// trains, and has no learner's code to check (mine mode measures on m
+// itself).
+func (m *machine) measurer() *machine {
+	c := &machine{seed: m.seed, cfg: m.cfg, dec: m.dec.copy(true)}
+	c.loop.Step = m.loop.Step
+	return c
+}
+
+// settle waits for the curve point measured beside training, if any, and
+// files it.
+func (m *machine) settle() {
+	if p := m.pending; p != nil {
+		m.pending = nil
+		p.work.Wait()
+		m.curve = append(m.curve, p.p)
+	}
 }
 
 func newMachine(seed uint64, cfg config) *machine {
@@ -141,7 +172,7 @@ func newMachine(seed uint64, cfg config) *machine {
 	m.loop = trainer.Loop{
 		N: windows(text.train), Batch: Batch, Epochs: cfg.epochs, ShuffleSeed: seed,
 		Params: m.params, Start: m.startStep,
-		EndEpoch: func() { m.evals = append(m.evals, m.evaluate()) },
+		EndEpoch: func() { m.evals = append(m.evals, m.evaluateFast()) },
 		Recycle:  true, // compact keeps a copy of the loss, nothing else of a step
 	}
 	key := startKey{seed, cfg.temperature, cfg.topK}
@@ -149,8 +180,8 @@ func newMachine(seed uint64, cfg config) *machine {
 		st := s.(start)
 		m.curve, m.evals = []point{st.p}, []eval{st.e}
 	} else {
-		m.curve = []point{m.measure(0, math.NaN())}
-		m.evals = []eval{m.evaluate()}
+		m.curve = []point{m.measurer().measure(0, math.NaN())}
+		m.evals = []eval{m.evaluateFast()}
 		starts.Store(key, start{m.curve[0], m.evals[0]})
 	}
 	return m
@@ -232,7 +263,22 @@ func (m *machine) startStep(rows []int) (func(*autograd.Tape) *autograd.Var, fun
 		step := m.loop.Step + 1 // the loop counts it after the update
 		if step%CurveEvery == 0 {
 			losses := append(m.loop.Losses[len(m.loop.Losses)-(CurveEvery-1):], m.loop.Cur.Loss.Item())
-			m.curve = append(m.curve, m.measure(step, mean(losses)))
+			m.settle()
+			if m.sampleImpl() != nil {
+				// Mine mode: the learner's sampler draws the sample and
+				// may stop the run here.
+				m.curve = append(m.curve, m.measure(step, mean(losses)))
+				return
+			}
+			// Beside the training steps (or ops) that follow (the
+			// second core is idle for most of a step), on a copy of the
+			// model as it is now; settle joins it where the curve is
+			// read (the next point, Scene, Snapshot), so what they see
+			// is what measuring in place would give.
+			c, train := m.measurer(), mean(losses)
+			p := &pendingPoint{}
+			p.work = trainer.Go(func() { p.p = c.measure(step, train) })
+			m.pending = p
 		}
 	}
 	return build, update
@@ -272,7 +318,9 @@ func (m *machine) lossOn(ids []int, w0, w1 int, alive [][]bool) (float64, int) {
 		a, b := window(ids, w)
 		in, next = append(in, a...), append(next, b...)
 	}
-	tp := autograd.NoGradTape()
+	rec := measureTapes.Get()
+	defer measureTapes.Put(rec)
+	tp := rec.NoGrad()
 	loss := tp.SoftmaxCrossEntropy(m.dec.forward(tp, in, Ctx), next).Item()
 	if alive != nil {
 		for l, h := range m.dec.relu {
@@ -287,9 +335,55 @@ func (m *machine) lossOn(ids []int, w0, w1 int, alive [][]bool) (float64, int) {
 	return loss * float64(len(next)), len(next)
 }
 
+// measureTapes are the recycling tapes of the measurements' forward
+// passes: one for a curve point beside training, two for an evaluation's
+// loss and sample side by side.
+var measureTapes = trainer.TapePool{Keep: 3}
+
+// evaluateFast is evaluate, with the loss on the validation text and the
+// long sample measured side by side on two measurers (outside mine mode,
+// whose sample the learner's code draws on m itself).
+func (m *machine) evaluateFast() eval {
+	if m.sampleImpl() != nil {
+		return m.evaluate()
+	}
+	a, b := m.measurer(), m.measurer()
+	var ev eval
+	var text string
+	trainer.Chunks(2, func(i int) {
+		if i == 0 {
+			ev = a.evalLoss()
+		} else {
+			text = b.evalSample()
+		}
+	})
+	ev.setSample(text)
+	return ev
+}
+
 // evaluate measures the model on the whole validation text and samples
 // WordSample characters with the current temperature and top-k.
 func (m *machine) evaluate() eval {
+	ev := m.evalLoss()
+	ev.setSample(m.evalSample())
+	return ev
+}
+
+// evalSample is the evaluation's long sample.
+func (m *machine) evalSample() string {
+	return m.sampleOf(fmt.Sprintf("long sample after step %d", m.loop.Step), WordSample, m.sampleRNG(m.loop.Step, 2))
+}
+
+// setSample sets the evaluation's long sample and its word rates.
+func (ev *eval) setSample(s string) {
+	ev.Text = s
+	ev.WordRate, ev.Words = WordRate(ev.Text[len(Prompt):], text.vocab)
+	ev.LongRate, ev.LongWords = WordRateMin(ev.Text[len(Prompt):], text.vocab, 4)
+}
+
+// evalLoss is the evaluation without its sample: the loss on the whole
+// validation text and the share of dead units.
+func (m *machine) evalLoss() eval {
 	alive := make([][]bool, Layers)
 	for l := range alive {
 		alive[l] = make([]bool, 4*Dim)
@@ -309,11 +403,7 @@ func (m *machine) evaluate() eval {
 			}
 		}
 	}
-	ev := eval{Step: m.loop.Step, Val: sum / float64(count), Dead: float64(dead) / float64(Layers*4*Dim)}
-	ev.Text = m.sampleOf(fmt.Sprintf("long sample after step %d", m.loop.Step), WordSample, m.sampleRNG(m.loop.Step, 2))
-	ev.WordRate, ev.Words = WordRate(ev.Text[len(Prompt):], text.vocab)
-	ev.LongRate, ev.LongWords = WordRateMin(ev.Text[len(Prompt):], text.vocab, 4)
-	return ev
+	return eval{Step: m.loop.Step, Val: sum / float64(count), Dead: float64(dead) / float64(Layers*4*Dim)}
 }
 
 // sampleRNG is the random source of a sample taken after step: the same
@@ -346,8 +436,9 @@ func (m *machine) nextLogits(ctx []int) []float64 {
 // nextLogitsAll returns the model's scores [len(ctx)·vocab] for the
 // character after each prefix of ctx (1 … Ctx ids).
 func (m *machine) nextLogitsAll(ctx []int) []float64 {
-	tp := autograd.NoGradTape()
-	return slices.Clone(m.dec.forward(tp, ctx, len(ctx)).Value.Data)
+	rec := measureTapes.Get()
+	defer measureTapes.Put(rec)
+	return slices.Clone(m.dec.forward(rec.NoGrad(), ctx, len(ctx)).Value.Data)
 }
 
 // prediction is the model on the example window: the probabilities of
@@ -400,6 +491,7 @@ type snapshot struct {
 
 // Snapshot implements lessons.Snapshotter.
 func (m *machine) Snapshot() (any, bool) {
+	m.settle()
 	s, ok := m.loop.Snapshot(m.opt)
 	if !ok {
 		return nil, false
@@ -411,6 +503,10 @@ func (m *machine) Snapshot() (any, bool) {
 // Restore implements lessons.Snapshotter.
 func (m *machine) Restore(state any) {
 	s := state.(snapshot)
+	if p := m.pending; p != nil {
+		m.pending = nil
+		p.work.Wait() // its passes use pooled tapes: let them end
+	}
 	m.cfg = s.cfg
 	m.opt = m.loop.Restore(s.loop)
 	m.curve, m.evals = slices.Clone(s.curve), slices.Clone(s.evals)

@@ -112,6 +112,8 @@ func TestMineSamplerRight(t *testing.T) {
 			}
 		}
 		// Train is NaN before training: compare the rest.
+		m.settle() // the curve point measured beside training, filed
+		e.settle()
 		if mp, ep := m.curve[0], e.curve[0]; mp.Sample != ep.Sample || mp.Val != ep.Val || m.evals[0] != e.evals[0] {
 			t.Errorf("%v: start %+v %+v, the engine's %+v %+v", set, m.curve[0], m.evals[0], e.curve[0], e.evals[0])
 		}
@@ -135,6 +137,8 @@ func TestMineSamplerRight(t *testing.T) {
 		if strings.Join(fns, " ") != "sample.Probs sample.Sample" {
 			t.Errorf("step %d checks %v", CurveEvery, fns)
 		}
+		m.settle()
+		e.settle()
 		if len(m.curve) != 2 || m.curve[1] != e.curve[1] {
 			t.Errorf("curve %+v, the engine's %+v", m.curve, e.curve)
 		}

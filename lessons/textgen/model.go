@@ -33,6 +33,12 @@ type decoder struct {
 	// relu holds the feed-forward ReLU outputs of the last forward pass,
 	// one per block.
 	relu []*tensor.Tensor
+	// fused makes forward record each feed-forward Dense and its ReLU as
+	// one op, and attention as one (autograd's DenseAct and Attention:
+	// the same values, bit for bit, in fewer passes): for the copies that
+	// measure the model (see copy). The lesson's own decoder leaves it
+	// unset, so training shows every op.
+	fused bool
 }
 
 func newDecoder(vocab, ctx, dim, layers, heads int, rng *rand.Rand) *decoder {
@@ -84,7 +90,12 @@ func (d *decoder) forward(tp *autograd.Tape, ids []int, t int) *autograd.Var {
 	d.relu = d.relu[:0]
 	for i, bl := range d.blocks {
 		x = tp.Add(x, bl.mha.Forward(tp, bl.ln1.Forward(tp, x))).Named(blockName(i) + "x+attn")
-		h := tp.ReLU(bl.ff1.Forward(tp, bl.ln2.Forward(tp, x)))
+		var h *autograd.Var
+		if d.fused {
+			h = bl.ff1.ForwardAct(tp, bl.ln2.Forward(tp, x), autograd.ActReLU)
+		} else {
+			h = tp.ReLU(bl.ff1.Forward(tp, bl.ln2.Forward(tp, x)))
+		}
 		d.relu = append(d.relu, h.Value)
 		x = tp.Add(x, bl.ff2.Forward(tp, h)).Named(blockName(i) + "x+ffn")
 	}
@@ -93,3 +104,20 @@ func (d *decoder) forward(tp *autograd.Tape, ids []int, t int) *autograd.Var {
 }
 
 func blockName(i int) string { return "b" + string(rune('1'+i)) + "." }
+
+// copy returns a decoder with the same parameter values, its own, for a
+// measurement beside training or beside another measurement (forward
+// writes the decoder's relu and its attention's Weights, so two passes at
+// once need two decoders), with fused ops when fused is set.
+func (d *decoder) copy(fused bool) *decoder {
+	c := newDecoder(d.vocab, d.ctx, d.dim, len(d.blocks), d.blocks[0].mha.Heads, tensor.NewRNG(0))
+	c.fused = fused
+	for _, b := range c.blocks {
+		b.mha.Fused = fused
+	}
+	src := d.params()
+	for i, p := range c.params() {
+		copy(p.Value.Data, src[i].Value.Data)
+	}
+	return c
+}

@@ -66,6 +66,7 @@ func TestPersistMidEpoch(t *testing.T) {
 			r.Advance(lessons.Op)
 		}
 		m := lessons.MachineOf(r).(*machine)
+		m.settle() // the curve point measured beside training, filed
 		if len(m.curve) != 2 || m.curve[1].Temperature != 1.5 || m.curve[1].TopK != 3 {
 			t.Fatalf("at step %d: %d curve points, want 2 (the second at temperature 1.5, top-3)", m.loop.Step, len(m.curve))
 		}

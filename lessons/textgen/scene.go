@@ -78,6 +78,7 @@ type ranked struct {
 
 // Scene implements lessons.Machine.
 func (m *machine) Scene() scene.Scene {
+	m.settle()
 	p := m.predict()
 	v := m.view(p)
 	sc := scene.Scene{

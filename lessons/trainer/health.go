@@ -160,12 +160,13 @@ func (h *Health) recordForward(nodes []*autograd.Node) {
 			series[prefix+" "+n.Op]++
 		}
 	}
-	for _, n := range nodes {
+	counts := activationCounts(nodes)
+	for i, n := range nodes {
 		kind, flat := activation(n.Op)
 		if flat == nil {
 			continue
 		}
-		f, u := flatUnits(n.Out.Value.Data, n.Out.Value.Shape, flat)
+		f, u := counts[i][0], counts[i][1]
 		if prefix, ok := numbered(n.Out.Name); ok && series[prefix+" "+n.Op] > maxSeries {
 			add("series "+prefix+" "+n.Op, prefix+"ₜ ("+n.Op+", every step)", kind, f, u)
 			continue
@@ -188,6 +189,36 @@ func (h *Health) recordForward(nodes []*autograd.Node) {
 		}
 		h.record(p.label, p.kind, share)
 	}
+}
+
+// activationCounts returns flatUnits of every activation node of nodes
+// (zeros for the others), in node order: side by side on the cores when
+// the activations hold many values. Each count is the node's alone, so
+// the result is the same either way.
+func activationCounts(nodes []*autograd.Node) [][2]int {
+	counts := make([][2]int, len(nodes))
+	var acts []int
+	total := 0
+	for i, n := range nodes {
+		if _, flat := activation(n.Op); flat != nil {
+			acts = append(acts, i)
+			total += len(n.Out.Value.Data)
+		}
+	}
+	count := func(k int) {
+		n := nodes[acts[k]]
+		_, flat := activation(n.Op)
+		f, u := flatUnits(n.Out.Value.Data, n.Out.Value.Shape, flat)
+		counts[acts[k]] = [2]int{f, u}
+	}
+	if total < parallelScan {
+		for k := range acts {
+			count(k)
+		}
+	} else {
+		Chunks(len(acts), count)
+	}
+	return counts
 }
 
 // maxSeries is how many activations numbered along a sequence keep a
@@ -220,22 +251,33 @@ func activation(op string) (kind string, flat func(x float64) bool) {
 }
 
 // flatUnits counts the units, and those for which flat holds on every
-// row.
+// row. It reads the rows in order, each only at the units still flat in
+// all the rows before (few, after the first rows), rather than each
+// unit down all the rows, a row's length apart in memory.
 func flatUnits(xs []float64, shape []int, flat func(float64) bool) (dead, units int) {
 	units = len(xs)
 	if len(shape) > 1 && shape[0] > 0 {
 		units = len(xs) / shape[0]
 	}
-	for u := range units {
-		all := true
-		for k := u; k < len(xs) && all; k += units {
-			all = flat(xs[k])
-		}
-		if all {
-			dead++
+	if units == 0 {
+		return 0, 0
+	}
+	var cand []int
+	for u, x := range xs[:units] {
+		if flat(x) {
+			cand = append(cand, u)
 		}
 	}
-	return dead, units
+	for row := units; row < len(xs) && len(cand) > 0; row += units {
+		kept := cand[:0]
+		for _, u := range cand {
+			if row+u >= len(xs) || flat(xs[row+u]) {
+				kept = append(kept, u)
+			}
+		}
+		cand = kept
+	}
+	return len(cand), units
 }
 
 // Panel is the gauges as a table of sparklines, one row per gauge with its

@@ -90,3 +90,84 @@ func TestHealthPoolsLongSeries(t *testing.T) {
 		}
 	}
 }
+
+// flatUnits, reading row by row the units still flat, counts what a scan
+// of each unit down all the rows counts, on batches with dead units,
+// units flat on some rows only, one row, and no rows.
+func TestFlatUnitsMatchesAScanPerUnit(t *testing.T) {
+	perUnit := func(xs []float64, shape []int, flat func(float64) bool) (dead, units int) {
+		units = len(xs)
+		if len(shape) > 1 && shape[0] > 0 {
+			units = len(xs) / shape[0]
+		}
+		for u := range units {
+			all := true
+			for k := u; k < len(xs) && all; k += units {
+				all = flat(xs[k])
+			}
+			if all {
+				dead++
+			}
+		}
+		return dead, units
+	}
+	rng := tensor.NewRNG(7)
+	for i := range 300 {
+		shape := []int{rng.IntN(6), 1 + rng.IntN(5), 1 + rng.IntN(7)}
+		if i%10 == 0 {
+			shape = shape[1:] // no batch axis: one row
+		}
+		xs := make([]float64, tensor.Size(shape))
+		zero := rng.Float64() // the share of exact zeros
+		for k := range xs {
+			if rng.Float64() >= zero {
+				xs[k] = rng.NormFloat64() * 3
+			}
+		}
+		for _, op := range []string{"relu", "sigmoid", "tanh"} {
+			_, flat := activation(op)
+			vs := xs
+			if op != "relu" {
+				// Outputs in the activation's range, some saturated.
+				vs = make([]float64, len(xs))
+				for k, x := range xs {
+					vs[k] = math.Tanh(x)
+					if op == "sigmoid" {
+						vs[k] = 1 / (1 + math.Exp(-3*x))
+					}
+				}
+			}
+			gd, gu := flatUnits(vs, shape, flat)
+			wd, wu := perUnit(vs, shape, flat)
+			if gd != wd || gu != wu {
+				t.Fatalf("%s on %v: (%d, %d), want (%d, %d)", op, shape, gd, gu, wd, wu)
+			}
+		}
+	}
+}
+
+// activationCounts gives each activation node's own counts, in node
+// order, for a small pass (counted in order) and a large one (side by
+// side), and zeros for the other nodes.
+func TestActivationCountsAreEachNodesCounts(t *testing.T) {
+	for _, rows := range []int{2, parallelScan / 64} {
+		tp := autograd.NewTape()
+		x := autograd.NewParam("x", tensor.RandN(tensor.NewRNG(5), rows, 40))
+		tp.ReLU(x)
+		tp.Scale(x, 3)
+		tp.Tanh(tp.Scale(x, 4))
+		tp.Sigmoid(tp.Scale(x, 5))
+		tp.ReLU(tp.Scale(x, -1))
+		nodes := tp.Nodes()
+		got := activationCounts(nodes)
+		for i, n := range nodes {
+			var want [2]int
+			if _, flat := activation(n.Op); flat != nil {
+				want[0], want[1] = flatUnits(n.Out.Value.Data, n.Out.Value.Shape, flat)
+			}
+			if got[i] != want {
+				t.Fatalf("%d rows, node %d (%s): %v, want %v", rows, i, n.Op, got[i], want)
+			}
+		}
+	}
+}

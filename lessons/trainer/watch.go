@@ -131,10 +131,21 @@ func scanValues(xs []float64) span {
 	// with the sign bit cleared, the ordering of finite float64s is the
 	// ordering of their bits, and every Inf or NaN is at or above
 	// infBits. Only when one is found does the slower pass sort them out.
-	var top uint64
-	for _, x := range xs {
-		top = max(top, math.Float64bits(x)&^signBit)
+	// Four running maxima, not one: a single chain of max waits on the
+	// previous at every value, four proceed side by side (the result is
+	// the same, max being exact).
+	var t0, t1, t2, t3 uint64
+	i := 0
+	for ; i+4 <= len(xs); i += 4 {
+		t0 = max(t0, math.Float64bits(xs[i])&^signBit)
+		t1 = max(t1, math.Float64bits(xs[i+1])&^signBit)
+		t2 = max(t2, math.Float64bits(xs[i+2])&^signBit)
+		t3 = max(t3, math.Float64bits(xs[i+3])&^signBit)
 	}
+	for ; i < len(xs); i++ {
+		t0 = max(t0, math.Float64bits(xs[i])&^signBit)
+	}
+	top := max(t0, t1, t2, t3)
 	if top < infBits {
 		s.max = math.Float64frombits(top)
 		s.allFinite = true
@@ -200,8 +211,9 @@ func (w *Watch) Forward(tp *autograd.Tape, loss *autograd.Var, step int) *scene.
 	prev := w.passes[key]
 	since := w.updatesSince(prev.seq)
 	var found *scene.Autopsy
+	spans := scanNodes(nodes)
 	for i, n := range nodes {
-		s := scanValues(n.Out.Value.Data)
+		s := spans[i]
 		scales[i] = s.scale()
 		if found != nil || s.allFinite {
 			continue
@@ -241,6 +253,32 @@ func (w *Watch) Forward(tp *autograd.Tape, loss *autograd.Var, step int) *scene.
 	w.passes = passes
 	w.stop(found)
 	return found
+}
+
+// parallelScan is the number of values from which scanNodes scans the
+// nodes side by side on the cores: below it, a goroutine costs more than
+// it saves.
+const parallelScan = 1 << 16
+
+// scanNodes returns the scan of every node's output, in node order: the
+// nodes side by side on the cores when they hold many values (the scan
+// reads every activation of the pass once, and is bound by memory, of
+// which two cores read more than one). Each scan is the node's alone, so
+// the result is the same either way.
+func scanNodes(nodes []*autograd.Node) []span {
+	spans := make([]span, len(nodes))
+	total := 0
+	for _, n := range nodes {
+		total += len(n.Out.Value.Data)
+	}
+	if total < parallelScan {
+		for i, n := range nodes {
+			spans[i] = scanValues(n.Out.Value.Data)
+		}
+		return spans
+	}
+	Chunks(len(nodes), func(i int) { spans[i] = scanValues(nodes[i].Out.Value.Data) })
+	return spans
 }
 
 // stop keeps a, the first autopsy written.

@@ -235,9 +235,44 @@ func TestScanValuesFastPass(t *testing.T) {
 		}
 		cases = append(cases, xs)
 	}
+	// A non-finite value or the largest at every position of slices
+	// longer than the four running maxima, and of their remainders.
+	for n := 5; n <= 11; n++ {
+		for at := range n {
+			for _, v := range []float64{math.NaN(), math.Inf(1), math.Inf(-1), -1e9} {
+				xs := make([]float64, n)
+				for j := range xs {
+					xs[j] = float64(j%3) - 1.5
+				}
+				xs[at] = v
+				cases = append(cases, xs)
+			}
+		}
+	}
 	for _, xs := range cases {
 		if got, want := scanValues(xs), plain(xs); got != want {
 			t.Fatalf("scanValues(%v) = %+v, want %+v", xs, got, want)
+		}
+	}
+}
+
+// scanNodes gives every node's own scan, in node order, whether the pass
+// is small (scanned in order) or large (scanned side by side).
+func TestScanNodesIsEachNodesScan(t *testing.T) {
+	for _, size := range []int{10, parallelScan / 3} {
+		tp := autograd.NewTape()
+		x := autograd.NewParam("x", tensor.RandN(tensor.NewRNG(3), size))
+		h := tp.ReLU(x)
+		y := tp.Scale(h, 1e308)
+		z := tp.Mul(y, y) // +Inf wherever h > 1
+		tp.Sub(z, z)      // NaN there
+		tp.Exp(x)
+		nodes := tp.Nodes()
+		got := scanNodes(nodes)
+		for i, n := range nodes {
+			if want := scanValues(n.Out.Value.Data); got[i] != want {
+				t.Fatalf("size %d, node %d (%s): %+v, want %+v", size, i, n.Op, got[i], want)
+			}
 		}
 	}
 }
