@@ -23,4 +23,24 @@
 //
 // Random constructors take a *rand.Rand from math/rand/v2 seeded with PCG
 // (see NewRNG), so the same seed gives the same tensors on every machine.
+//
+// Every kernel gives the same bits whatever the machine's vector units and
+// the number of cores. The matrix product (gemm_fma.go) computes each
+// element as c = fma(a[i][p], b[p][j], c) for p = 0, 1, …, k−1 in order,
+// through whichever micro-kernel the CPU supports (AVX-512 8×24, generated
+// by gemm512_gen.go; AVX2/FMA 6×8; or the portable Go kernel) and however
+// it is blocked or split. ExpInto and TanhInto give exactly math.Exp's and
+// math.Tanh's bits, four values at a time where the CPU has AVX2 (a check
+// at start-up turns the vector path off on any difference). Kernels split
+// between the cores (ParallelFor, SplitRanges) give each output element to
+// exactly one part, and the parts run on parked workers or, when a worker
+// is busy, on the caller, so the split never changes a result.
+//
+// # Memory
+//
+// An Arena (autograd's recycling tapes) hands out a training step's
+// tensors and takes them all back at Recycle, so that a fixed-shape step
+// allocates almost nothing after the first; the next step gets the same
+// buffers in the same order. Tensors from an Arena are valid until its
+// next Recycle; those from Arena.Uninit hold whatever the buffer last held.
 package tensor
