@@ -85,7 +85,7 @@ func conv2DBackward(ar *Arena, g ConvGeom, gout, col, w *Tensor, needX, needW, n
 			if needX {
 				gemm(true, false, k, l, g.F, w.Data, k, gn, l, 0, dcol, l, false)
 				clear(dx.Data[n*img : (n+1)*img])
-				g.col2im(dx.Data[n*img:(n+1)*img], dcol)
+				g.col2imInPlace(dx.Data[n*img:(n+1)*img], dcol)
 			}
 		}
 	})

@@ -77,3 +77,55 @@ func TestConvGeomPanics(t *testing.T) {
 	}()
 	NewConvGeom("Conv2D", []int{1, 3, 5, 5}, []int{2, 2, 3, 3}, 1, 0)
 }
+
+// TestIm2ColSameWidthBitwise checks the one-copy im2col and the in-place
+// col2im of stride-1, same-width geometries against the row-by-row
+// versions, bit for bit, on random shapes and values (with ±0, ±Inf and
+// NaN among them; a NaN matches any NaN, as the hardware picks which
+// operand's payload a sum of two NaNs carries).
+func TestIm2ColSameWidthBitwise(t *testing.T) {
+	special := []float64{0, math.Copysign(0, -1), math.Inf(1), math.Inf(-1), math.NaN()}
+	rapid.Check(t, func(rt *rapid.T) {
+		c, f := rapid.IntRange(1, 3).Draw(rt, "c"), rapid.IntRange(1, 2).Draw(rt, "f")
+		h, wd := rapid.IntRange(1, 9).Draw(rt, "h"), rapid.IntRange(1, 9).Draw(rt, "w")
+		p := rapid.IntRange(0, 2).Draw(rt, "pad")
+		kh := rapid.IntRange(1, h+2*p).Draw(rt, "kh")
+		kw := 2*p + 1
+		if kw > wd+2*p {
+			rt.Skip("window wider than input")
+		}
+		g := NewConvGeom("Conv2D", []int{1, c, h, wd}, []int{f, c, kh, kw}, 1, p)
+		if !g.sameWidth() {
+			rt.Fatalf("geom %+v is not same-width", g)
+		}
+		rng := NewRNG(uint64(rapid.IntRange(0, 1000).Draw(rt, "seed")))
+		fill := func(n int) []float64 {
+			v := RandN(rng, n).Data
+			for i := range v {
+				if rng.Float64() < 0.1 {
+					v[i] = special[rng.IntN(len(special))]
+				}
+			}
+			return v
+		}
+		img := fill(c * h * wd)
+		k, l := c*kh*kw, g.OH*g.OW
+		want, got := fill(k*l), fill(k*l) // stale contents must not matter
+		g.im2colRows(want, img)
+		g.im2colSame(got, img)
+		for i := range want {
+			if !sameBits(got[i], want[i]) {
+				rt.Fatalf("geom %+v: im2col[%d] = %g, want %g", g, i, got[i], want[i])
+			}
+		}
+		src := fill(k * l)
+		wantImg, gotImg := make([]float64, len(img)), make([]float64, len(img))
+		g.col2im(wantImg, src)
+		g.col2imInPlace(gotImg, src)
+		for i := range wantImg {
+			if !sameBits(gotImg[i], wantImg[i]) {
+				rt.Fatalf("geom %+v: col2im[%d] = %g, want %g", g, i, gotImg[i], wantImg[i])
+			}
+		}
+	})
+}
