@@ -67,6 +67,10 @@ func conv2DBackward(ar *Arena, g ConvGeom, gout, col, w *Tensor, needX, needW, n
 	if needW {
 		parts = ar.Scratch(g.N * g.F * k) // fully written by the beta = 0 products
 	}
+	var sums []float64 // per-image bias gradients [N, F]
+	if needB {
+		sums = ar.Scratch(g.N * g.F) // fully written by rowSums
+	}
 	if needX {
 		dx = ar.Uninit(g.N, g.C, g.H, g.W) // each image cleared before col2im adds into it
 	}
@@ -79,6 +83,9 @@ func conv2DBackward(ar *Arena, g ConvGeom, gout, col, w *Tensor, needX, needW, n
 		}
 		for n := lo; n < hi; n++ {
 			gn := gout.Data[n*g.F*l : (n+1)*g.F*l]
+			if needB {
+				rowSums(sums[n*g.F:(n+1)*g.F], gn, l)
+			}
 			if needW {
 				gemm(false, true, g.F, k, l, gn, l, col.Data[n*k*l:(n+1)*k*l], l, 0, parts[n*g.F*k:(n+1)*g.F*k], k, false)
 			}
@@ -103,14 +110,38 @@ func conv2DBackward(ar *Arena, g ConvGeom, gout, col, w *Tensor, needX, needW, n
 	if needB {
 		db = ar.New(g.F)
 		for n := range g.N {
-			for f := range g.F {
-				s := 0.0
-				for _, v := range gout.Data[(n*g.F+f)*l : (n*g.F+f+1)*l] {
-					s += v
-				}
+			for f, s := range sums[n*g.F : (n+1)*g.F] {
 				db.Data[f] += s
 			}
 		}
+		if ar == nil {
+			ReleaseScratch(sums)
+		}
 	}
 	return dx, dw, db
+}
+
+// rowSums sets dst[f] to the sum of row f of the len(dst)×l matrix m,
+// added from 0 in order. Four rows are summed side by side: each sum is
+// a chain of dependent additions, and four chains keep the adder busy.
+func rowSums(dst, m []float64, l int) {
+	f := 0
+	for ; f+4 <= len(dst); f += 4 {
+		r0, r1, r2, r3 := m[f*l:(f+1)*l], m[(f+1)*l:(f+2)*l], m[(f+2)*l:(f+3)*l], m[(f+3)*l:(f+4)*l]
+		s0, s1, s2, s3 := 0.0, 0.0, 0.0, 0.0
+		for i, v := range r0 {
+			s0 += v
+			s1 += r1[i]
+			s2 += r2[i]
+			s3 += r3[i]
+		}
+		dst[f], dst[f+1], dst[f+2], dst[f+3] = s0, s1, s2, s3
+	}
+	for ; f < len(dst); f++ {
+		s := 0.0
+		for _, v := range m[f*l : (f+1)*l] {
+			s += v
+		}
+		dst[f] = s
+	}
 }

@@ -129,3 +129,25 @@ func TestIm2ColSameWidthBitwise(t *testing.T) {
 		}
 	})
 }
+
+// TestRowSumsBitwise checks rowSums (four rows side by side) against one
+// chain of additions per row, bit for bit.
+func TestRowSumsBitwise(t *testing.T) {
+	rng := NewRNG(3)
+	for rows := range 10 {
+		for _, l := range []int{1, 3, 8, 49} {
+			m := RandN(rng, rows*l).Data
+			got := make([]float64, rows)
+			rowSums(got, m, l)
+			for f := range rows {
+				want := 0.0
+				for _, v := range m[f*l : (f+1)*l] {
+					want += v
+				}
+				if !sameBits(got[f], want) {
+					t.Fatalf("%d rows of %d: sum %d = %g, want %g", rows, l, f, got[f], want)
+				}
+			}
+		}
+	}
+}
