@@ -63,6 +63,7 @@ func conv2DBackward(ar *Arena, g ConvGeom, gout, col, w *Tensor, needX, needW, n
 	k, l := g.C*g.KH*g.KW, g.OH*g.OW
 	MustSameShape("Conv2DBackward", gout, &Tensor{Shape: g.OutShape()})
 	MustSameShape("Conv2DBackward", col, &Tensor{Shape: []int{g.N, k, l}})
+	dwT := convDWT(g.F, k)
 	var parts []float64 // per-image weight gradients [N, F·k]
 	if needW {
 		parts = ar.Scratch(g.N * g.F * k) // fully written by the beta = 0 products
@@ -86,7 +87,9 @@ func conv2DBackward(ar *Arena, g ConvGeom, gout, col, w *Tensor, needX, needW, n
 			if needB {
 				rowSums(sums[n*g.F:(n+1)*g.F], gn, l)
 			}
-			if needW {
+			if needW && dwT {
+				gemm(false, true, k, g.F, l, col.Data[n*k*l:(n+1)*k*l], l, gn, l, 0, parts[n*g.F*k:(n+1)*g.F*k], g.F, false)
+			} else if needW {
 				gemm(false, true, g.F, k, l, gn, l, col.Data[n*k*l:(n+1)*k*l], l, 0, parts[n*g.F*k:(n+1)*g.F*k], k, false)
 			}
 			if needX {
@@ -99,8 +102,17 @@ func conv2DBackward(ar *Arena, g ConvGeom, gout, col, w *Tensor, needX, needW, n
 	if needW {
 		dw = ar.New(w.Shape...)
 		for n := range g.N {
-			for i, v := range parts[n*g.F*k : (n+1)*g.F*k] {
-				dw.Data[i] += v
+			pn := parts[n*g.F*k : (n+1)*g.F*k]
+			if !dwT {
+				for i, v := range pn {
+					dw.Data[i] += v
+				}
+				continue
+			}
+			for r := range k {
+				for f, v := range pn[r*g.F : (r+1)*g.F] {
+					dw.Data[f*k+r] += v
+				}
 			}
 		}
 		if ar == nil {
@@ -145,3 +157,9 @@ func rowSums(dst, m []float64, l int) {
 		dst[f] = s
 	}
 }
+
+// convDWT reports whether Conv2DBackward computes each image's weight
+// gradient transposed, as colsᵀ·… : dwᵀ = cols·gᵀ, whose transposed
+// operand (g, F rows) is smaller to pack than cols (k rows) when F < k.
+// Each element is the same chain of fused multiply-adds either way.
+var convDWT = func(f, k int) bool { return f < k }

@@ -151,3 +151,52 @@ func TestRowSumsBitwise(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkConv2DBackward times the backward pass of W4's two
+// convolutions (batch 32, 3×3 pad 1): conv1 1→8 on 28×28 (no input
+// gradient) and conv2 8→16 on 14×14.
+func BenchmarkConv2DBackward(b *testing.B) {
+	for _, c := range []struct {
+		name    string
+		c, f, h int
+		needX   bool
+	}{{"conv1", 1, 8, 28, false}, {"conv2", 8, 16, 14, true}} {
+		b.Run(c.name, func(b *testing.B) {
+			rng := NewRNG(1)
+			x, w := RandN(rng, 32, c.c, c.h, c.h), RandN(rng, c.f, c.c, 3, 3)
+			g := NewConvGeom("Conv2D", x.Shape, w.Shape, 1, 1)
+			out, col := Conv2D(g, x, w, nil)
+			gout := RandN(rng, out.Shape...)
+			b.ResetTimer()
+			for range b.N {
+				Conv2DBackward(g, gout, col, w, c.needX, true, true)
+			}
+		})
+	}
+}
+
+// TestConv2DBackwardDWTBitwise checks that the weight gradient computed
+// transposed (dwᵀ = cols·gᵀ) has the same bits as the direct product
+// g·colsᵀ, on random geometries.
+func TestConv2DBackwardDWTBitwise(t *testing.T) {
+	defer func(old func(int, int) bool) { convDWT = old }(convDWT)
+	rapid.Check(t, func(rt *rapid.T) {
+		n, c, f := rapid.IntRange(1, 3).Draw(rt, "n"), rapid.IntRange(1, 4).Draw(rt, "c"), rapid.IntRange(1, 20).Draw(rt, "f")
+		h, wd := rapid.IntRange(3, 9).Draw(rt, "h"), rapid.IntRange(3, 9).Draw(rt, "w")
+		k, s, p := rapid.IntRange(1, 3).Draw(rt, "k"), rapid.IntRange(1, 2).Draw(rt, "stride"), rapid.IntRange(0, 1).Draw(rt, "pad")
+		rng := NewRNG(uint64(rapid.IntRange(0, 1000).Draw(rt, "seed")))
+		x, w := RandN(rng, n, c, h, wd), RandN(rng, f, c, k, k)
+		g := NewConvGeom("Conv2D", x.Shape, w.Shape, s, p)
+		out, col := Conv2D(g, x, w, nil)
+		gout := RandN(rng, out.Shape...)
+		convDWT = func(int, int) bool { return false }
+		_, want, _ := Conv2DBackward(g, gout, col, w, false, true, false)
+		convDWT = func(int, int) bool { return true }
+		_, got, _ := Conv2DBackward(g, gout, col, w, false, true, false)
+		for i := range want.Data {
+			if !sameBits(got.Data[i], want.Data[i]) {
+				rt.Fatalf("geom %+v: dw[%d] = %g, want %g", g, i, got.Data[i], want.Data[i])
+			}
+		}
+	})
+}
