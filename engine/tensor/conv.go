@@ -253,10 +253,7 @@ func (g ConvGeom) col2imInPlace(img, src []float64) {
 						}
 					}
 				}
-				d := ch[lo+delta : hi+delta]
-				for j, v := range s[lo:hi] {
-					d[j] += v
-				}
+				addTo(ch[lo+delta:hi+delta], s[lo:hi])
 			}
 		}
 	}
@@ -300,5 +297,24 @@ func (g ConvGeom) col2im(img, src []float64) {
 func (g ConvGeom) mustInput(op string, x *Tensor) {
 	if len(x.Shape) != 4 || x.Shape[0] != g.N || x.Shape[1] != g.C || x.Shape[2] != g.H || x.Shape[3] != g.W {
 		panic(fmt.Sprintf("tensor: %s: shape %v, want [%d %d %d %d]", op, x.Shape, g.N, g.C, g.H, g.W))
+	}
+}
+
+// addTo adds src[i] to dst[i] for every i < len(src) (dst at least as
+// long): one IEEE addition per element, with the AVX2 loop where the CPU
+// has it.
+func addTo(dst, src []float64) {
+	i := addToPrefix(dst, src)
+	d := dst[i:len(src)]
+	for j, v := range src[i:] {
+		d[j] += v
+	}
+}
+
+// addConst adds c to every element of dst, with the AVX2 loop where the
+// CPU has it.
+func addConst(dst []float64, c float64) {
+	for i := addConstPrefix(dst, c); i < len(dst); i++ {
+		dst[i] += c
 	}
 }

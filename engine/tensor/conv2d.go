@@ -38,10 +38,7 @@ func Conv2DInto(g ConvGeom, out, col, x, w, b *Tensor) {
 				continue
 			}
 			for f, bf := range b.Data {
-				row := on[f*l : (f+1)*l]
-				for i := range row {
-					row[i] += bf
-				}
+				addConst(on[f*l:(f+1)*l], bf)
 			}
 		}
 	})

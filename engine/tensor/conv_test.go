@@ -200,3 +200,47 @@ func TestConv2DBackwardDWTBitwise(t *testing.T) {
 		}
 	})
 }
+
+// TestAddVectorBitwise checks addTo and addConst's AVX2 loops against the
+// scalar loops, bit for bit, on lengths around the vector width and
+// values with ±0, ±Inf and NaN among them.
+func TestAddVectorBitwise(t *testing.T) {
+	if !addVectorAvailable {
+		t.Skip("no AVX2 loops on this machine")
+	}
+	defer func() { addVector = addVectorAvailable }()
+	special := []float64{0, math.Copysign(0, -1), math.Inf(1), math.Inf(-1), math.NaN(), 1e308}
+	rng := NewRNG(5)
+	for n := range 40 {
+		d0, s := RandN(rng, n).Data, RandN(rng, n).Data
+		for i := range n {
+			if rng.IntN(4) == 0 {
+				d0[i] = special[rng.IntN(len(special))]
+			}
+			if rng.IntN(4) == 0 {
+				s[i] = special[rng.IntN(len(special))]
+			}
+		}
+		for _, c := range []float64{0.5, math.Copysign(0, -1), math.Inf(-1)} {
+			var want, got [2][]float64
+			for _, vec := range []bool{false, true} {
+				addVector = vec
+				a, b := append([]float64(nil), d0...), append([]float64(nil), d0...)
+				addTo(a, s)
+				addConst(b, c)
+				if vec {
+					got = [2][]float64{a, b}
+				} else {
+					want = [2][]float64{a, b}
+				}
+			}
+			for j := range 2 {
+				for i := range n {
+					if !sameBits(got[j][i], want[j][i]) {
+						t.Fatalf("n %d, kernel %d, c %g: [%d] = %g, want %g", n, j, c, i, got[j][i], want[j][i])
+					}
+				}
+			}
+		}
+	}
+}
