@@ -2,12 +2,12 @@ package tensor
 
 import "golang.org/x/sys/cpu"
 
-// addVector reports whether addTo and addConst use their AVX2 loops (a
+// convVector reports whether addTo, addConst and maxPool2x2 use their AVX2 loops (a
 // variable so that tests can run the scalar loops on a machine that has
-// AVX2); addVectorAvailable is what the CPU offers.
+// AVX2); convVectorAvailable is what the CPU offers.
 var (
-	addVector          = cpu.X86.HasAVX2
-	addVectorAvailable = cpu.X86.HasAVX2
+	convVector          = cpu.X86.HasAVX2
+	convVectorAvailable = cpu.X86.HasAVX2
 )
 
 // addToAVX2 adds src[i] to dst[i] for i < n (n a multiple of 8).
@@ -24,7 +24,7 @@ func addConstAVX2(dst *float64, c float64, n int)
 // returns its length.
 func addToPrefix(dst, src []float64) int {
 	n := len(src) &^ 7
-	if !addVector || n == 0 {
+	if !convVector || n == 0 {
 		return 0
 	}
 	_ = dst[n-1]
@@ -35,9 +35,27 @@ func addToPrefix(dst, src []float64) int {
 // addConstPrefix is addToPrefix for addConstAVX2.
 func addConstPrefix(dst []float64, c float64) int {
 	n := len(dst) &^ 7
-	if !addVector || n == 0 {
+	if !convVector || n == 0 {
 		return 0
 	}
 	addConstAVX2(&dst[0], c, n)
 	return n
+}
+
+// maxPool2x2AVX2 is maxPool2x2's loop for windows 0 … n−1 of one row
+// pair (n a multiple of 4), stopping before a group of four holding a
+// NaN; it returns how many windows it wrote.
+//
+//go:noescape
+func maxPool2x2AVX2(out *float64, arg *int32, r0, r1 *float64, n, top, w int) int
+
+// maxPool2x2Prefix runs maxPool2x2AVX2 on the longest prefix of a row's
+// windows it handles and returns its length.
+func maxPool2x2Prefix(dst []float64, at []int32, r0, r1 []float64, top, w int) int {
+	n := len(dst) &^ 3
+	if !convVector || n == 0 {
+		return 0
+	}
+	_, _, _ = at[n-1], r0[2*n-1], r1[2*n-1]
+	return maxPool2x2AVX2(&dst[0], &at[0], &r0[0], &r1[0], n, top, w)
 }

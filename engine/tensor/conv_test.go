@@ -205,10 +205,10 @@ func TestConv2DBackwardDWTBitwise(t *testing.T) {
 // scalar loops, bit for bit, on lengths around the vector width and
 // values with ±0, ±Inf and NaN among them.
 func TestAddVectorBitwise(t *testing.T) {
-	if !addVectorAvailable {
+	if !convVectorAvailable {
 		t.Skip("no AVX2 loops on this machine")
 	}
-	defer func() { addVector = addVectorAvailable }()
+	defer func() { convVector = convVectorAvailable }()
 	special := []float64{0, math.Copysign(0, -1), math.Inf(1), math.Inf(-1), math.NaN(), 1e308}
 	rng := NewRNG(5)
 	for n := range 40 {
@@ -224,7 +224,7 @@ func TestAddVectorBitwise(t *testing.T) {
 		for _, c := range []float64{0.5, math.Copysign(0, -1), math.Inf(-1)} {
 			var want, got [2][]float64
 			for _, vec := range []bool{false, true} {
-				addVector = vec
+				convVector = vec
 				a, b := append([]float64(nil), d0...), append([]float64(nil), d0...)
 				addTo(a, s)
 				addConst(b, c)
