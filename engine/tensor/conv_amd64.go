@@ -50,12 +50,22 @@ func addConstPrefix(dst []float64, c float64) int {
 func maxPool2x2AVX2(out *float64, arg *int32, r0, r1 *float64, n, top, w int) int
 
 // maxPool2x2Prefix runs maxPool2x2AVX2 on the longest prefix of a row's
-// windows it handles and returns its length.
+// windows it handles and returns its length. A row whose window count is
+// not a multiple of 4 ends with one more group of four, the last four
+// windows (those it redoes get the same values again).
 func maxPool2x2Prefix(dst []float64, at []int32, r0, r1 []float64, top, w int) int {
 	n := len(dst) &^ 3
 	if !convVector || n == 0 {
 		return 0
 	}
-	_, _, _ = at[n-1], r0[2*n-1], r1[2*n-1]
-	return maxPool2x2AVX2(&dst[0], &at[0], &r0[0], &r1[0], n, top, w)
+	_, _, _ = at[len(dst)-1], r0[2*len(dst)-1], r1[2*len(dst)-1]
+	done := maxPool2x2AVX2(&dst[0], &at[0], &r0[0], &r1[0], n, top, w)
+	if done < n || n == len(dst) {
+		return done
+	}
+	k := len(dst) - 4
+	if maxPool2x2AVX2(&dst[k], &at[k], &r0[2*k], &r1[2*k], 4, top+2*k, w) == 4 {
+		return len(dst)
+	}
+	return done
 }
