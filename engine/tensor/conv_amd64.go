@@ -69,3 +69,25 @@ func maxPool2x2Prefix(dst []float64, at []int32, r0, r1 []float64, top, w int) i
 	}
 	return done
 }
+
+// maxPool2x2GradAVX2 is maxPool2x2Grad's loop for windows 0 … n−1 of one
+// row pair (n a multiple of 4).
+//
+//go:noescape
+func maxPool2x2GradAVX2(r0, r1, gout *float64, arg *int32, n, top, w int)
+
+// maxPool2x2GradPrefix runs maxPool2x2GradAVX2 on a row pair's windows
+// (the last four again when their count is not a multiple of 4: the
+// windows it redoes get the same values) and returns how many it did.
+func maxPool2x2GradPrefix(r0, r1, gs []float64, at []int32, top, w int) int {
+	n := len(gs) &^ 3
+	if !convVector || n == 0 {
+		return 0
+	}
+	_, _, _ = at[len(gs)-1], r0[2*len(gs)-1], r1[2*len(gs)-1]
+	maxPool2x2GradAVX2(&r0[0], &r1[0], &gs[0], &at[0], n, top, w)
+	if k := len(gs) - 4; k > n-4 {
+		maxPool2x2GradAVX2(&r0[2*k], &r1[2*k], &gs[k], &at[k], 4, top+2*k, w)
+	}
+	return len(gs)
+}

@@ -154,3 +154,81 @@ DATA poolStep<>+4(SB)/4, $8
 DATA poolStep<>+8(SB)/4, $8
 DATA poolStep<>+12(SB)/4, $8
 GLOBL poolStep<>(SB), RODATA|NOPTR, $16
+
+// func maxPool2x2GradAVX2(r0, r1, gout *float64, arg *int32, n, top, w int)
+//
+// maxPool2x2Grad's loop for the 2×2 windows 0 … n−1 (n a multiple of 4)
+// over the gradient rows r0 and r1 (row width w, r0 at flat index top),
+// four windows at a time: each window's four elements get 0 + g where the
+// window's maximum is (its offset arg − top − 2·window is 0, 1, w or
+// w + 1) and +0 elsewhere; VUNPCKLPD/VUNPCKHPD interleave them back into
+// the rows (after VPERMPD puts the windows in the order 0, 2, 1, 3).
+TEXT ·maxPool2x2GradAVX2(SB), NOSPLIT, $0-56
+	MOVQ         r0+0(FP), DI
+	MOVQ         r1+8(FP), DX
+	MOVQ         gout+16(FP), SI
+	MOVQ         arg+24(FP), R8
+	MOVQ         n+32(FP), CX
+	MOVQ         top+40(FP), AX
+	MOVQ         w+48(FP), BX
+	VPXOR        Y15, Y15, Y15              // 0
+	MOVQ         $1, R9
+	MOVQ         R9, X14
+	VPBROADCASTQ X14, Y14                   // 1
+	MOVQ         BX, X13
+	VPBROADCASTQ X13, Y13                   // w
+	VPADDQ       Y14, Y13, Y12              // w + 1
+	MOVQ         AX, X11
+	VPBROADCASTQ X11, Y11
+	VPADDQ       poolLane64<>(SB), Y11, Y11 // top + 2·window
+	VMOVDQU      poolStep64<>(SB), Y10
+	XORQ         R10, R10
+
+gloop:
+	CMPQ      R10, CX
+	JGE       gdone
+	VMOVUPD   (SI), Y0
+	VADDPD    Y15, Y0, Y0                   // 0 + g
+	VPERMPD   $0xD8, Y0, Y0
+	VPMOVSXDQ (R8), Y1
+	VPSUBQ    Y11, Y1, Y1                   // offsets in the windows
+	VPERMQ    $0xD8, Y1, Y1
+	VPCMPEQQ  Y15, Y1, Y2
+	VPAND     Y0, Y2, Y2                    // a
+	VPCMPEQQ  Y14, Y1, Y3
+	VPAND     Y0, Y3, Y3                    // b
+	VPCMPEQQ  Y13, Y1, Y4
+	VPAND     Y0, Y4, Y4                    // c
+	VPCMPEQQ  Y12, Y1, Y5
+	VPAND     Y0, Y5, Y5                    // d
+	VUNPCKLPD Y3, Y2, Y6
+	VUNPCKHPD Y3, Y2, Y7
+	VMOVUPD   Y6, (DI)
+	VMOVUPD   Y7, 32(DI)
+	VUNPCKLPD Y5, Y4, Y6
+	VUNPCKHPD Y5, Y4, Y7
+	VMOVUPD   Y6, (DX)
+	VMOVUPD   Y7, 32(DX)
+	VPADDQ    Y10, Y11, Y11
+	ADDQ      $64, DI
+	ADDQ      $64, DX
+	ADDQ      $32, SI
+	ADDQ      $16, R8
+	ADDQ      $4, R10
+	JMP       gloop
+
+gdone:
+	VZEROUPPER
+	RET
+
+// poolLane64 is 2·window as int64s, poolStep64 2·4.
+DATA poolLane64<>+0(SB)/8, $0
+DATA poolLane64<>+8(SB)/8, $2
+DATA poolLane64<>+16(SB)/8, $4
+DATA poolLane64<>+24(SB)/8, $6
+GLOBL poolLane64<>(SB), RODATA|NOPTR, $32
+DATA poolStep64<>+0(SB)/8, $8
+DATA poolStep64<>+8(SB)/8, $8
+DATA poolStep64<>+16(SB)/8, $8
+DATA poolStep64<>+24(SB)/8, $8
+GLOBL poolStep64<>(SB), RODATA|NOPTR, $32
