@@ -131,10 +131,29 @@ func conv2DBackward(ar *Arena, g ConvGeom, gout, col, w *Tensor, needX, needW, n
 }
 
 // rowSums sets dst[f] to the sum of row f of the len(dst)×l matrix m,
-// added from 0 in order. Four rows are summed side by side: each sum is
-// a chain of dependent additions, and four chains keep the adder busy.
+// added from 0 in order. Eight (then four) rows are summed side by side:
+// each sum is a chain of dependent additions, and eight chains keep both
+// adders busy.
 func rowSums(dst, m []float64, l int) {
 	f := 0
+	for ; f+8 <= len(dst); f += 8 {
+		r := m[f*l : (f+8)*l]
+		r0, r1, r2, r3 := r[:l], r[l:2*l], r[2*l:3*l], r[3*l:4*l]
+		r4, r5, r6, r7 := r[4*l:5*l], r[5*l:6*l], r[6*l:7*l], r[7*l:8*l]
+		var s0, s1, s2, s3, s4, s5, s6, s7 float64
+		for i, v := range r0 {
+			s0 += v
+			s1 += r1[i]
+			s2 += r2[i]
+			s3 += r3[i]
+			s4 += r4[i]
+			s5 += r5[i]
+			s6 += r6[i]
+			s7 += r7[i]
+		}
+		d := dst[f : f+8]
+		d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7] = s0, s1, s2, s3, s4, s5, s6, s7
+	}
 	for ; f+4 <= len(dst); f += 4 {
 		r0, r1, r2, r3 := m[f*l:(f+1)*l], m[(f+1)*l:(f+2)*l], m[(f+2)*l:(f+3)*l], m[(f+3)*l:(f+4)*l]
 		s0, s1, s2, s3 := 0.0, 0.0, 0.0, 0.0

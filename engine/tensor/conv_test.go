@@ -134,7 +134,7 @@ func TestIm2ColSameWidthBitwise(t *testing.T) {
 // chain of additions per row, bit for bit.
 func TestRowSumsBitwise(t *testing.T) {
 	rng := NewRNG(3)
-	for rows := range 10 {
+	for rows := range 20 {
 		for _, l := range []int{1, 3, 8, 49} {
 			m := RandN(rng, rows*l).Data
 			got := make([]float64, rows)
