@@ -57,6 +57,21 @@ func Conv2DBackward(g ConvGeom, gout, col, w *Tensor, needX, needW, needB bool) 
 }
 
 func conv2DBackward(ar *Arena, g ConvGeom, gout, col, w *Tensor, needX, needW, needB bool) (dx, dw, db *Tensor) {
+	return conv2DBackwardPre(ar, g, gout, col, w, nil, needX, needW, needB)
+}
+
+// Conv2DBackwardPre is the arena's form of Conv2DBackward for the upstream
+// gradient pre(gout): pre(dst, src, off) writes into dst the gradient of
+// the image whose upstream gradient src starts at gout.Data[off] (an
+// activation's derivative, say). It is called once per image, on the
+// cores, into a buffer that stays in the cache for the image's products,
+// instead of a pass over the whole gradient before them; it must not
+// depend on which goroutine calls it.
+func (a *Arena) Conv2DBackwardPre(g ConvGeom, gout, col, w *Tensor, pre func(dst, src []float64, off int), needX, needW, needB bool) (dx, dw, db *Tensor) {
+	return conv2DBackwardPre(a, g, gout, col, w, pre, needX, needW, needB)
+}
+
+func conv2DBackwardPre(ar *Arena, g ConvGeom, gout, col, w *Tensor, pre func(dst, src []float64, off int), needX, needW, needB bool) (dx, dw, db *Tensor) {
 	k, l := g.C*g.KH*g.KW, g.OH*g.OW
 	MustSameShape("Conv2DBackward", gout, &Tensor{Shape: g.OutShape()})
 	MustSameShape("Conv2DBackward", col, &Tensor{Shape: []int{g.N, k, l}})
@@ -79,8 +94,17 @@ func conv2DBackward(ar *Arena, g ConvGeom, gout, col, w *Tensor, needX, needW, n
 			dcol = ar.take(k * l) // fully written by the beta = 0 product
 			defer ar.give(dcol)
 		}
+		var pbuf []float64
+		if pre != nil {
+			pbuf = ar.take(g.F * l) // fully written by pre
+			defer ar.give(pbuf)
+		}
 		for n := lo; n < hi; n++ {
 			gn := gout.Data[n*g.F*l : (n+1)*g.F*l]
+			if pre != nil {
+				pre(pbuf, gn, n*g.F*l)
+				gn = pbuf
+			}
 			if needB {
 				rowSums(sums[n*g.F:(n+1)*g.F], gn, l)
 			}
