@@ -244,3 +244,34 @@ func TestAddVectorBitwise(t *testing.T) {
 		}
 	}
 }
+
+// TestConv2DBackwardPreBitwise checks that forming the gradient image by
+// image (Conv2DBackwardPre) gives the same bits as applying the same
+// element-wise function to the whole gradient first.
+func TestConv2DBackwardPreBitwise(t *testing.T) {
+	rng := NewRNG(11)
+	x, w := RandN(rng, 5, 3, 7, 6), RandN(rng, 4, 3, 3, 3)
+	g := NewConvGeom("Conv2D", x.Shape, w.Shape, 1, 1)
+	out, col := Conv2D(g, x, w, nil)
+	gout := RandN(rng, out.Shape...)
+	mask := func(dst, src []float64, off int) {
+		for i, v := range src {
+			dst[i] = v * float64(b2i(out.Data[off+i] > 0))
+		}
+	}
+	whole := New(gout.Shape...)
+	mask(whole.Data, gout.Data, 0)
+	wantX, wantW, wantB := Conv2DBackward(g, whole, col, w, true, true, true)
+	var ar Arena
+	gotX, gotW, gotB := ar.Conv2DBackwardPre(g, gout, col, w, mask, true, true, true)
+	for _, c := range []struct {
+		name      string
+		got, want *Tensor
+	}{{"dx", gotX, wantX}, {"dw", gotW, wantW}, {"db", gotB, wantB}} {
+		for i := range c.want.Data {
+			if !sameBits(c.got.Data[i], c.want.Data[i]) {
+				t.Fatalf("%s[%d] = %g, want %g", c.name, i, c.got.Data[i], c.want.Data[i])
+			}
+		}
+	}
+}
