@@ -22,7 +22,7 @@ func (t *Tape) Conv2D(x, w, b *Var, stride, pad int) (res *Var) {
 	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Conv2D(in[0], in[1], optional(in, 2), stride, pad) })
 	geom, inputs, out, cols := t.convForward("Conv2D", x, w, b, stride, pad)
 	v := t.record("conv2d", out, inputs, func(g *tensor.Tensor) []*tensor.Tensor {
-		return t.convBackward(geom, g, cols, x, w, b)
+		return t.convBackward(geom, g, cols, x, w, b, nil)
 	}, nil)
 	t.releaseCols(v, cols)
 	return withAttrs(v, "stride="+strconv.Itoa(stride)+", pad="+strconv.Itoa(pad))
@@ -56,9 +56,11 @@ func (t *Tape) convForward(op string, x, w, b *Var, stride, pad int) (geom tenso
 
 // convBackward is a convolution's backward pass for the gradient g of
 // its output: the gradients of x, w and (when not nil) b.
-func (t *Tape) convBackward(geom tensor.ConvGeom, g, cols *tensor.Tensor, x, w, b *Var) []*tensor.Tensor {
+// With pre not nil, the gradient is pre(g), formed image by image
+// (tensor.Arena.Conv2DBackwardPre).
+func (t *Tape) convBackward(geom tensor.ConvGeom, g, cols *tensor.Tensor, x, w, b *Var, pre func(dst, src []float64, off int)) []*tensor.Tensor {
 	needB := b != nil && b.requiresGrad
-	dx, dw, db := t.ar.Conv2DBackward(geom, g, cols, w.Value, x.requiresGrad, w.requiresGrad, needB)
+	dx, dw, db := t.ar.Conv2DBackwardPre(geom, g, cols, w.Value, pre, x.requiresGrad, w.requiresGrad, needB)
 	if b == nil {
 		return t.grads(dx, dw)
 	}

@@ -26,13 +26,30 @@ func (t *Tape) Conv2DAct(x, w, b *Var, stride, pad int, act Activation) (res *Va
 	geom, inputs, out, cols := t.convForward("Conv2DAct", x, w, b, stride, pad)
 	act.apply(out.Data)
 	v := t.record("conv2d", out, inputs, func(g *tensor.Tensor) []*tensor.Tensor {
-		d := g
-		if act != ActNone {
-			d = t.ar.Uninit(out.Shape...) // act.grad writes every element
-			act.grad(d.Data, g.Data, out.Data)
+		k := act.gradKernel()
+		if k == nil {
+			return t.convBackward(geom, g, cols, x, w, b, nil)
 		}
-		return t.convBackward(geom, d, cols, x, w, b)
+		// d = g ⊙ act′ image by image, inside the backward pass's loop
+		// over the images (the same bits as act.grad over the whole of g).
+		return t.convBackward(geom, g, cols, x, w, b, func(dst, src []float64, off int) {
+			k(dst, src, out.Data[off:off+len(src)])
+		})
 	}, nil)
 	t.releaseCols(v, cols)
 	return withAttrs(v, "stride="+strconv.Itoa(stride)+", pad="+strconv.Itoa(pad)+", act="+act.String())
+}
+
+// gradKernel returns the serial loop of act.grad (d = g ⊙ act′ from the
+// output y), nil for ActNone.
+func (a Activation) gradKernel() func(d, g, y []float64) {
+	switch a {
+	case ActReLU:
+		return reluGradKernel
+	case ActTanh:
+		return tanhGradKernel
+	case ActSigmoid:
+		return sigmoidGradKernel
+	}
+	return nil
 }

@@ -57,9 +57,10 @@ func newGeom(op string, x []int, f, kh, kw, stride, pad int, what string) ConvGe
 func (g ConvGeom) OutShape() []int { return []int{g.N, g.F, g.OH, g.OW} }
 
 // span returns the range [lo, hi) of output positions o for which the
-// input position o·stride − pad + k lies in [0, size).
+// input position o·stride − pad + k lies in [0, size) (empty, with lo ≤
+// out, when there are none).
 func span(k, size, stride, pad, out int) (lo, hi int) {
-	lo = max(0, ceilDiv(pad-k, stride))
+	lo = min(out, max(0, ceilDiv(pad-k, stride)))
 	hi = min(out, ceilDiv(size+pad-k, stride))
 	return lo, max(lo, hi)
 }
@@ -90,6 +91,71 @@ func Im2Col(g ConvGeom, x *Tensor) *Tensor {
 
 // im2col unfolds one image (C×H×W values) into dst [C·KH·KW, OH·OW].
 func (g ConvGeom) im2col(dst, img []float64) {
+	if g.sameWidth() {
+		g.im2colSame(dst, img)
+		return
+	}
+	g.im2colRows(dst, img)
+}
+
+// sameWidth reports whether the window moves by 1 and the output rows are
+// as wide as the input's (KW = 2·Pad + 1, as in every 3×3 pad 1 layer).
+// Then column row (c, ki, kj) is image c shifted by one offset: its
+// entry p = oh·W + ow is img[p + (ki−Pad)·W + kj−Pad], so one straight
+// copy fills it, save for the columns that wrapped round a row's end.
+func (g ConvGeom) sameWidth() bool { return g.Stride == 1 && g.OW == g.W }
+
+// sameSpan returns, for window offset (ki, kj) of a sameWidth geometry,
+// the range [lo, hi) of column entries that read the image (with the
+// wrapped edge columns among them), the offset delta of their image
+// position and the valid rows [hlo, hhi) and columns [wlo, whi). ok is
+// false when the offset reads only padding.
+func (g ConvGeom) sameSpan(ki, kj int) (lo, hi, delta, hlo, hhi, wlo, whi int, ok bool) {
+	hlo, hhi = span(ki, g.H, 1, g.Pad, g.OH)
+	wlo, whi = span(kj, g.W, 1, g.Pad, g.OW)
+	if hlo >= hhi || wlo >= whi {
+		return 0, 0, 0, 0, 0, 0, 0, false
+	}
+	return hlo*g.W + wlo, (hhi-1)*g.W + whi, (ki-g.Pad)*g.W + kj - g.Pad, hlo, hhi, wlo, whi, true
+}
+
+// im2colSame is im2col for a sameWidth geometry: per column row one copy
+// and a few zeros (the same values as im2colRows).
+func (g ConvGeom) im2colSame(dst, img []float64) {
+	l, w := g.OH*g.OW, g.W
+	for c := range g.C {
+		ch := img[c*g.H*w : (c+1)*g.H*w]
+		for ki := range g.KH {
+			for kj := range g.KW {
+				r := (c*g.KH+ki)*g.KW + kj
+				d := dst[r*l : (r+1)*l]
+				lo, hi, delta, hlo, hhi, wlo, whi, ok := g.sameSpan(ki, kj)
+				if !ok {
+					clear(d)
+					continue
+				}
+				clear(d[:lo])
+				copy(d[lo:hi], ch[lo+delta:hi+delta])
+				clear(d[hi:])
+				if wlo == 0 && whi == w {
+					continue
+				}
+				for oh := hlo; oh < hhi; oh++ {
+					row := d[oh*w : (oh+1)*w]
+					for ow := 0; ow < wlo; ow++ {
+						row[ow] = 0
+					}
+					for ow := whi; ow < w; ow++ {
+						row[ow] = 0
+					}
+				}
+			}
+		}
+	}
+}
+
+// im2colRows is im2col for any geometry, row by row.
+func (g ConvGeom) im2colRows(dst, img []float64) {
 	l := g.OH * g.OW
 	for c := range g.C {
 		ch := img[c*g.H*g.W : (c+1)*g.H*g.W]
@@ -115,6 +181,9 @@ func (g ConvGeom) im2col(dst, img []float64) {
 					}
 					for ow := whi; ow < len(row); ow++ {
 						row[ow] = 0
+					}
+					if wlo == whi {
+						continue // this offset reads only padding
 					}
 					iw := wlo*g.Stride - g.Pad + kj
 					if g.Stride == 1 {
@@ -150,6 +219,46 @@ func Col2Im(g ConvGeom, col *Tensor) *Tensor {
 	return x
 }
 
+// col2imInPlace is col2im for columns src that may be overwritten (the
+// backward pass's scratch): for a sameWidth geometry it zeroes the
+// wrapped edge columns of src, then adds each column row into the image
+// with one straight loop. Each image element gets the same additions in
+// the same order as col2im's, plus additions of +0 at the wrapped
+// positions, which change nothing: the sums start from +0 (img must be
+// cleared), so they are never −0, and x + (+0) = x for every other x.
+func (g ConvGeom) col2imInPlace(img, src []float64) {
+	if !g.sameWidth() {
+		g.col2im(img, src)
+		return
+	}
+	l, w := g.OH*g.OW, g.W
+	for c := range g.C {
+		ch := img[c*g.H*w : (c+1)*g.H*w]
+		for ki := range g.KH {
+			for kj := range g.KW {
+				r := (c*g.KH+ki)*g.KW + kj
+				s := src[r*l : (r+1)*l]
+				lo, hi, delta, hlo, hhi, wlo, whi, ok := g.sameSpan(ki, kj)
+				if !ok {
+					continue
+				}
+				if wlo > 0 || whi < w {
+					for oh := hlo; oh < hhi; oh++ {
+						row := s[oh*w : (oh+1)*w]
+						for ow := 0; ow < wlo; ow++ {
+							row[ow] = 0
+						}
+						for ow := whi; ow < w; ow++ {
+							row[ow] = 0
+						}
+					}
+				}
+				addTo(ch[lo+delta:hi+delta], s[lo:hi])
+			}
+		}
+	}
+}
+
 // col2im adds the columns src [C·KH·KW, OH·OW] of one image into img.
 func (g ConvGeom) col2im(img, src []float64) {
 	l := g.OH * g.OW
@@ -164,6 +273,9 @@ func (g ConvGeom) col2im(img, src []float64) {
 				for oh := hlo; oh < hhi; oh++ {
 					dst := ch[(oh*g.Stride-g.Pad+ki)*g.W:]
 					row := s[oh*g.OW : (oh+1)*g.OW]
+					if wlo == whi {
+						break // this offset reads only padding
+					}
 					iw := wlo*g.Stride - g.Pad + kj
 					if g.Stride == 1 {
 						d := dst[iw : iw+whi-wlo]
@@ -185,5 +297,24 @@ func (g ConvGeom) col2im(img, src []float64) {
 func (g ConvGeom) mustInput(op string, x *Tensor) {
 	if len(x.Shape) != 4 || x.Shape[0] != g.N || x.Shape[1] != g.C || x.Shape[2] != g.H || x.Shape[3] != g.W {
 		panic(fmt.Sprintf("tensor: %s: shape %v, want [%d %d %d %d]", op, x.Shape, g.N, g.C, g.H, g.W))
+	}
+}
+
+// addTo adds src[i] to dst[i] for every i < len(src) (dst at least as
+// long): one IEEE addition per element, with the AVX2 loop where the CPU
+// has it.
+func addTo(dst, src []float64) {
+	i := addToPrefix(dst, src)
+	d := dst[i:len(src)]
+	for j, v := range src[i:] {
+		d[j] += v
+	}
+}
+
+// addConst adds c to every element of dst, with the AVX2 loop where the
+// CPU has it.
+func addConst(dst []float64, c float64) {
+	for i := addConstPrefix(dst, c); i < len(dst); i++ {
+		dst[i] += c
 	}
 }

@@ -38,10 +38,7 @@ func Conv2DInto(g ConvGeom, out, col, x, w, b *Tensor) {
 				continue
 			}
 			for f, bf := range b.Data {
-				row := on[f*l : (f+1)*l]
-				for i := range row {
-					row[i] += bf
-				}
+				addConst(on[f*l:(f+1)*l], bf)
 			}
 		}
 	})
@@ -60,12 +57,32 @@ func Conv2DBackward(g ConvGeom, gout, col, w *Tensor, needX, needW, needB bool) 
 }
 
 func conv2DBackward(ar *Arena, g ConvGeom, gout, col, w *Tensor, needX, needW, needB bool) (dx, dw, db *Tensor) {
+	return conv2DBackwardPre(ar, g, gout, col, w, nil, needX, needW, needB)
+}
+
+// Conv2DBackwardPre is the arena's form of Conv2DBackward for the upstream
+// gradient pre(gout): pre(dst, src, off) writes into dst the gradient of
+// the image whose upstream gradient src starts at gout.Data[off] (an
+// activation's derivative, say). It is called once per image, on the
+// cores, into a buffer that stays in the cache for the image's products,
+// instead of a pass over the whole gradient before them; it must not
+// depend on which goroutine calls it.
+func (a *Arena) Conv2DBackwardPre(g ConvGeom, gout, col, w *Tensor, pre func(dst, src []float64, off int), needX, needW, needB bool) (dx, dw, db *Tensor) {
+	return conv2DBackwardPre(a, g, gout, col, w, pre, needX, needW, needB)
+}
+
+func conv2DBackwardPre(ar *Arena, g ConvGeom, gout, col, w *Tensor, pre func(dst, src []float64, off int), needX, needW, needB bool) (dx, dw, db *Tensor) {
 	k, l := g.C*g.KH*g.KW, g.OH*g.OW
 	MustSameShape("Conv2DBackward", gout, &Tensor{Shape: g.OutShape()})
 	MustSameShape("Conv2DBackward", col, &Tensor{Shape: []int{g.N, k, l}})
+	dwT := convDWT(g.F, k)
 	var parts []float64 // per-image weight gradients [N, F·k]
 	if needW {
 		parts = ar.Scratch(g.N * g.F * k) // fully written by the beta = 0 products
+	}
+	var sums []float64 // per-image bias gradients [N, F]
+	if needB {
+		sums = ar.Scratch(g.N * g.F) // fully written by rowSums
 	}
 	if needX {
 		dx = ar.Uninit(g.N, g.C, g.H, g.W) // each image cleared before col2im adds into it
@@ -77,23 +94,46 @@ func conv2DBackward(ar *Arena, g ConvGeom, gout, col, w *Tensor, needX, needW, n
 			dcol = ar.take(k * l) // fully written by the beta = 0 product
 			defer ar.give(dcol)
 		}
+		var pbuf []float64
+		if pre != nil {
+			pbuf = ar.take(g.F * l) // fully written by pre
+			defer ar.give(pbuf)
+		}
 		for n := lo; n < hi; n++ {
 			gn := gout.Data[n*g.F*l : (n+1)*g.F*l]
-			if needW {
+			if pre != nil {
+				pre(pbuf, gn, n*g.F*l)
+				gn = pbuf
+			}
+			if needB {
+				rowSums(sums[n*g.F:(n+1)*g.F], gn, l)
+			}
+			if needW && dwT {
+				gemm(false, true, k, g.F, l, col.Data[n*k*l:(n+1)*k*l], l, gn, l, 0, parts[n*g.F*k:(n+1)*g.F*k], g.F, false)
+			} else if needW {
 				gemm(false, true, g.F, k, l, gn, l, col.Data[n*k*l:(n+1)*k*l], l, 0, parts[n*g.F*k:(n+1)*g.F*k], k, false)
 			}
 			if needX {
 				gemm(true, false, k, l, g.F, w.Data, k, gn, l, 0, dcol, l, false)
 				clear(dx.Data[n*img : (n+1)*img])
-				g.col2im(dx.Data[n*img:(n+1)*img], dcol)
+				g.col2imInPlace(dx.Data[n*img:(n+1)*img], dcol)
 			}
 		}
 	})
 	if needW {
 		dw = ar.New(w.Shape...)
 		for n := range g.N {
-			for i, v := range parts[n*g.F*k : (n+1)*g.F*k] {
-				dw.Data[i] += v
+			pn := parts[n*g.F*k : (n+1)*g.F*k]
+			if !dwT {
+				for i, v := range pn {
+					dw.Data[i] += v
+				}
+				continue
+			}
+			for r := range k {
+				for f, v := range pn[r*g.F : (r+1)*g.F] {
+					dw.Data[f*k+r] += v
+				}
 			}
 		}
 		if ar == nil {
@@ -103,14 +143,63 @@ func conv2DBackward(ar *Arena, g ConvGeom, gout, col, w *Tensor, needX, needW, n
 	if needB {
 		db = ar.New(g.F)
 		for n := range g.N {
-			for f := range g.F {
-				s := 0.0
-				for _, v := range gout.Data[(n*g.F+f)*l : (n*g.F+f+1)*l] {
-					s += v
-				}
+			for f, s := range sums[n*g.F : (n+1)*g.F] {
 				db.Data[f] += s
 			}
+		}
+		if ar == nil {
+			ReleaseScratch(sums)
 		}
 	}
 	return dx, dw, db
 }
+
+// rowSums sets dst[f] to the sum of row f of the len(dst)×l matrix m,
+// added from 0 in order. Eight (then four) rows are summed side by side:
+// each sum is a chain of dependent additions, and eight chains keep both
+// adders busy.
+func rowSums(dst, m []float64, l int) {
+	f := 0
+	for ; f+8 <= len(dst); f += 8 {
+		r := m[f*l : (f+8)*l]
+		r0, r1, r2, r3 := r[:l], r[l:2*l], r[2*l:3*l], r[3*l:4*l]
+		r4, r5, r6, r7 := r[4*l:5*l], r[5*l:6*l], r[6*l:7*l], r[7*l:8*l]
+		var s0, s1, s2, s3, s4, s5, s6, s7 float64
+		for i, v := range r0 {
+			s0 += v
+			s1 += r1[i]
+			s2 += r2[i]
+			s3 += r3[i]
+			s4 += r4[i]
+			s5 += r5[i]
+			s6 += r6[i]
+			s7 += r7[i]
+		}
+		d := dst[f : f+8]
+		d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7] = s0, s1, s2, s3, s4, s5, s6, s7
+	}
+	for ; f+4 <= len(dst); f += 4 {
+		r0, r1, r2, r3 := m[f*l:(f+1)*l], m[(f+1)*l:(f+2)*l], m[(f+2)*l:(f+3)*l], m[(f+3)*l:(f+4)*l]
+		s0, s1, s2, s3 := 0.0, 0.0, 0.0, 0.0
+		for i, v := range r0 {
+			s0 += v
+			s1 += r1[i]
+			s2 += r2[i]
+			s3 += r3[i]
+		}
+		dst[f], dst[f+1], dst[f+2], dst[f+3] = s0, s1, s2, s3
+	}
+	for ; f < len(dst); f++ {
+		s := 0.0
+		for _, v := range m[f*l : (f+1)*l] {
+			s += v
+		}
+		dst[f] = s
+	}
+}
+
+// convDWT reports whether Conv2DBackward computes each image's weight
+// gradient transposed, as colsᵀ·… : dwᵀ = cols·gᵀ, whose transposed
+// operand (g, F rows) is smaller to pack than cols (k rows) when F < k.
+// Each element is the same chain of fused multiply-adds either way.
+var convDWT = func(f, k int) bool { return f < k }

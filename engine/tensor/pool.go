@@ -59,7 +59,7 @@ func (g ConvGeom) maxPool2x2(x, out []float64, arg []int32, lo, hi int) {
 			r0 := x[top : top+g.W]
 			r1 := x[top+g.W : top+2*g.W]
 			dst, at := out[o:o+g.OW], arg[o:o+g.OW]
-			for ow := range dst {
+			for ow := maxPool2x2Prefix(dst, at, r0, r1, top, g.W); ow < len(dst); ow++ {
 				a, b, c, d := r0[2*ow], r0[2*ow+1], r1[2*ow], r1[2*ow+1]
 				if s := a + b + c + d; s != s {
 					dst[ow], at[ow] = g.maxPool2x2Slow(x, base, oh, ow)
@@ -173,7 +173,8 @@ func (g ConvGeom) maxPool2x2Grad(dx, gout []float64, arg []int32, lo, hi int) {
 			r0 := dx[base+2*oh*g.W : base+(2*oh+1)*g.W]
 			r1 := dx[base+(2*oh+1)*g.W : base+(2*oh+2)*g.W]
 			gs, at := gout[o:o+g.OW], arg[o:o+g.OW]
-			for ow, v := range gs {
+			for ow := maxPool2x2GradPrefix(r0, r1, gs, at, base+2*oh*g.W, g.W); ow < len(gs); ow++ {
+				v := gs[ow]
 				r0[2*ow], r0[2*ow+1], r1[2*ow], r1[2*ow+1] = 0, 0, 0, 0
 				dx[at[ow]] = 0 + v
 			}

@@ -98,3 +98,76 @@ func TestMaxPool2DGradMatchesBackward(t *testing.T) {
 		a.Recycle()
 	})
 }
+
+// TestMaxPool2x2VectorBitwise checks the AVX2 loop of 2×2 max pooling
+// against the scalar loop: the same maxima (bits) and positions, on
+// random shapes whose values repeat (ties) and include ±0, ±Inf and NaN.
+func TestMaxPool2x2VectorBitwise(t *testing.T) {
+	if !convVectorAvailable {
+		t.Skip("no AVX2 loops on this machine")
+	}
+	defer func() { convVector = convVectorAvailable }()
+	vals := []float64{0, math.Copysign(0, -1), 1, -1, 2, 0.5, math.Inf(1), math.Inf(-1), math.NaN()}
+	rapid.Check(t, func(rt *rapid.T) {
+		n, c := rapid.IntRange(1, 2).Draw(rt, "n"), rapid.IntRange(1, 3).Draw(rt, "c")
+		h, w := rapid.IntRange(2, 12).Draw(rt, "h"), rapid.IntRange(2, 30).Draw(rt, "w")
+		special := rapid.IntRange(0, 3).Draw(rt, "special") // 0: no NaN or Inf
+		rng := NewRNG(uint64(rapid.IntRange(0, 1000).Draw(rt, "seed")))
+		x := New(n, c, h, w)
+		for i := range x.Data {
+			x.Data[i] = vals[rng.IntN(len(vals)-3+special)]
+			if rng.IntN(3) == 0 {
+				x.Data[i] = rng.NormFloat64()
+			}
+		}
+		g := NewPoolGeom("MaxPool2D", x.Shape, 2, 2)
+		convVector = false
+		want, wantArg := MaxPool2D(g, x)
+		convVector = true
+		got, gotArg := MaxPool2D(g, x)
+		for i := range want.Data {
+			if math.Float64bits(got.Data[i]) != math.Float64bits(want.Data[i]) || gotArg[i] != wantArg[i] {
+				rt.Fatalf("geom %+v: out[%d] = %g at %d, want %g at %d", g, i, got.Data[i], gotArg[i], want.Data[i], wantArg[i])
+			}
+		}
+	})
+}
+
+// TestMaxPool2x2GradVectorBitwise checks the AVX2 loop of 2×2 max
+// pooling's gradient against the scalar loop and against the general
+// scatter (MaxPool2DBackward), bit for bit, on random shapes (odd sizes
+// included) and gradients with ±0, ±Inf and NaN.
+func TestMaxPool2x2GradVectorBitwise(t *testing.T) {
+	if !convVectorAvailable {
+		t.Skip("no AVX2 loops on this machine")
+	}
+	defer func() { convVector = convVectorAvailable }()
+	vals := []float64{0, math.Copysign(0, -1), 1, -1, math.Inf(1), math.Inf(-1), math.NaN()}
+	rapid.Check(t, func(rt *rapid.T) {
+		n, c := rapid.IntRange(1, 2).Draw(rt, "n"), rapid.IntRange(1, 3).Draw(rt, "c")
+		h, w := rapid.IntRange(2, 12).Draw(rt, "h"), rapid.IntRange(2, 30).Draw(rt, "w")
+		rng := NewRNG(uint64(rapid.IntRange(0, 1000).Draw(rt, "seed")))
+		x := New(n, c, h, w)
+		for i := range x.Data {
+			x.Data[i] = float64(rng.IntN(4)) // ties
+		}
+		g := NewPoolGeom("MaxPool2D", x.Shape, 2, 2)
+		out, arg := MaxPool2D(g, x)
+		gout := RandN(rng, out.Shape...)
+		for i := range gout.Data {
+			if rng.IntN(3) == 0 {
+				gout.Data[i] = vals[rng.IntN(len(vals))]
+			}
+		}
+		convVector = false
+		want := MaxPool2DGrad(g, gout, arg)
+		convVector = true
+		got := MaxPool2DGrad(g, gout, arg)
+		ref := MaxPool2DBackward(gout, arg, x.Shape)
+		for i := range want.Data {
+			if math.Float64bits(got.Data[i]) != math.Float64bits(want.Data[i]) || !sameBits(got.Data[i], ref.Data[i]) {
+				rt.Fatalf("geom %+v: dx[%d] = %g, want %g (scatter %g)", g, i, got.Data[i], want.Data[i], ref.Data[i])
+			}
+		}
+	})
+}
