@@ -50,6 +50,7 @@ func valueAndGrads(f func(tp *Tape) *Var, recycling bool, params ...*Var) (val [
 // heads between the cores, give the values and gradients of the unfused
 // composition bit for bit, with any GOMAXPROCS and on a recycling tape.
 func TestAttentionSameBitsAtWorkloadSizes(t *testing.T) {
+	defer tensor.SetParallelThresholds(1<<10, 1<<10)() // split at these sizes too
 	rng := tensor.NewRNG(5)
 	type sizes struct{ batch, steps, heads, hd, tk int }
 	for _, sz := range []sizes{{16, 16, 4, 8, 16}, {3, 13, 2, 16, 7}, {2, 9, 3, 5, 9}} {

@@ -79,7 +79,7 @@ func biasAct(z, b []float64, act Activation) {
 			}
 		}
 	}
-	if n == 0 || len(z)*cost < tensor.MinParallelWork {
+	if n == 0 || !tensor.ParallelWorth(len(z)*cost) {
 		rows(0, len(z)/max(n, 1))
 		return
 	}
@@ -97,7 +97,7 @@ func actGradBiasSum(d, g, y, gb []float64, act Activation) {
 	if n == 0 {
 		return
 	}
-	if grad != nil && len(d)*cost >= tensor.MinParallelWork {
+	if grad != nil && tensor.ParallelWorth(len(d)*cost) {
 		act.grad(d, g, y)
 		grad = nil
 	}

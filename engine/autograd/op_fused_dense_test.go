@@ -47,6 +47,7 @@ func TestDenseActSameBits(t *testing.T) {
 	rng := tensor.NewRNG(4)
 	old := runtime.GOMAXPROCS(0)
 	defer runtime.GOMAXPROCS(old)
+	defer tensor.SetParallelThresholds(1<<10, 1<<10)() // split at these sizes too
 	for _, sz := range [][3]int{{7, 5, 3}, {64, 2, 64}, {128, 64, 64}, {800, 32, 48}} {
 		m, k, n := sz[0], sz[1], sz[2]
 		x, w, b := NewParam("x", tensor.RandN(rng, m, k)), NewParam("w", tensor.RandN(rng, k, n)), NewParam("b", tensor.RandN(rng, n))

@@ -16,6 +16,7 @@ func TestRNNSequenceSameBitsOnAnyCores(t *testing.T) {
 	rng := tensor.NewRNG(6)
 	old := runtime.GOMAXPROCS(0)
 	defer runtime.GOMAXPROCS(old)
+	defer tensor.SetParallelThresholds(1<<10, 1<<10)() // split at these sizes too
 	for _, sz := range [][4]int{{50, 16, 1, 32}, {7, 13, 3, 20}, {3, 2, 2, 5}} {
 		steps, bs, in, n := sz[0], sz[1], sz[2], sz[3]
 		x, h0 := NewParam("x", tensor.RandN(rng, steps, bs, in)), NewParam("h0", tensor.RandN(rng, bs, n))

@@ -19,7 +19,7 @@ const (
 // goroutines when len(dst)·cost is large.
 func each2(cost int, dst, a []float64, k func(dst, a []float64)) {
 	n := len(dst)
-	if n*cost < tensor.MinParallelWork {
+	if !tensor.ParallelWorth(n * cost) {
 		k(dst, a)
 		return
 	}
@@ -30,7 +30,7 @@ func each2(cost int, dst, a []float64, k func(dst, a []float64)) {
 // each3 is each2 for kernels of two operands.
 func each3(cost int, dst, a, b []float64, k func(dst, a, b []float64)) {
 	n := len(dst)
-	if n*cost < tensor.MinParallelWork {
+	if !tensor.ParallelWorth(n * cost) {
 		k(dst, a, b)
 		return
 	}

@@ -13,7 +13,8 @@ import (
 // tensors between goroutines, give the values and gradients of the plain
 // serial formulas, bit for bit, with 1, 2, 3 and 8 goroutines.
 func TestActivationsSameBitsOnAnyCores(t *testing.T) {
-	const n = 3*tensor.MinParallelWork + 7 // split, with uneven parts
+	defer tensor.SetParallelThresholds(1<<12, 1<<12)()
+	const n = 3<<12 + 7 // split, with uneven parts
 	a := NewParam("a", tensor.RandN(tensor.NewRNG(6), n))
 	g := tensor.RandN(tensor.NewRNG(7), n)
 	ops := map[string]struct {

@@ -81,7 +81,7 @@ func Im2Col(g ConvGeom, x *Tensor) *Tensor {
 	g.mustInput("Im2Col", x)
 	col := New(g.N, g.C*g.KH*g.KW, g.OH*g.OW)
 	size := len(col.Data) / max(g.N, 1)
-	parallelFor(g.N, len(col.Data), func(lo, hi int) {
+	parallelImages(g.N, len(col.Data), func(lo, hi int) {
 		for n := lo; n < hi; n++ {
 			g.im2col(col.Data[n*size:(n+1)*size], x.Data[n*g.C*g.H*g.W:])
 		}
@@ -211,7 +211,7 @@ func Col2Im(g ConvGeom, col *Tensor) *Tensor {
 	}
 	x := New(g.N, g.C, g.H, g.W)
 	img := g.C * g.H * g.W
-	parallelFor(g.N, len(col.Data), func(lo, hi int) {
+	parallelImages(g.N, len(col.Data), func(lo, hi int) {
 		for n := lo; n < hi; n++ {
 			g.col2im(x.Data[n*img:(n+1)*img], col.Data[n*k*l:(n+1)*k*l])
 		}

@@ -28,7 +28,7 @@ func Conv2DInto(g ConvGeom, out, col, x, w, b *Tensor) {
 	MustSameShape("Conv2D output", out, &Tensor{Shape: g.OutShape()})
 	MustSameShape("Conv2D columns", col, &Tensor{Shape: []int{g.N, k, l}})
 	img := g.C * g.H * g.W
-	parallelFor(g.N, g.N*k*l*(g.F+1), func(lo, hi int) {
+	parallelImages(g.N, g.N*k*l*(g.F+1), func(lo, hi int) {
 		for n := lo; n < hi; n++ {
 			cn := col.Data[n*k*l : (n+1)*k*l]
 			g.im2col(cn, x.Data[n*img:(n+1)*img])
@@ -88,7 +88,7 @@ func conv2DBackwardPre(ar *Arena, g ConvGeom, gout, col, w *Tensor, pre func(dst
 		dx = ar.Uninit(g.N, g.C, g.H, g.W) // each image cleared before col2im adds into it
 	}
 	img := g.C * g.H * g.W
-	parallelFor(g.N, g.N*k*l*g.F*2, func(lo, hi int) {
+	parallelImages(g.N, g.N*k*l*g.F*2, func(lo, hi int) {
 		var dcol []float64
 		if needX {
 			dcol = ar.take(k * l) // fully written by the beta = 0 product

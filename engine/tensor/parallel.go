@@ -10,8 +10,27 @@ import (
 // minParallelWork is the number of element operations below which a kernel
 // runs on the calling goroutine: handing a part to a parked worker costs a
 // few microseconds (the OS wakes its thread), to a spinning one a fraction
-// of a microsecond.
-const minParallelWork = 1 << 15
+// of a microsecond. Measured on the 2-core machine of docs/PERFORMANCE.md
+// (W3–W7 at GOMAXPROCS 2, alternating builds): below 2²⁰ the hand-off and
+// the two cores' contention for cache cost more than the split saves.
+var minParallelWork = MinParallelWork
+
+// minParallelImageWork is the threshold of the convolution and pooling
+// kernels, which split a batch's images: they stream through memory
+// (columns, pooling windows), and at the lesson-sized batches (W4: 2–15
+// million operations a kernel) two cores sharing the machine's caches ran
+// them slower than one did (W4 2.1 → 1.8 ms a step at GOMAXPROCS 2).
+var minParallelImageWork = 1 << 26
+
+// parallelImages is parallelFor for the kernels that split a batch's
+// images (see minParallelImageWork).
+func parallelImages(n, work int, f func(lo, hi int)) {
+	if work < minParallelImageWork {
+		f(0, n)
+		return
+	}
+	parallelFor(n, work, f)
+}
 
 // ParallelFor is parallelFor for kernels outside this package (the
 // autograd ops' element-wise loops): f is called on disjoint ranges
@@ -22,9 +41,23 @@ const minParallelWork = 1 << 15
 // gives the same bits whatever the number of goroutines.
 func ParallelFor(n, work int, f func(lo, hi int)) { parallelFor(n, work, f) }
 
-// MinParallelWork is the work from which ParallelFor splits: callers that
-// would have to allocate a closure for it compare with this first.
-const MinParallelWork = minParallelWork
+// MinParallelWork is the work from which ParallelFor splits by default.
+const MinParallelWork = 1 << 20
+
+// ParallelWorth reports whether ParallelFor splits work: callers that
+// would have to allocate a closure for it ask this first.
+func ParallelWorth(work int) bool { return work >= minParallelWork }
+
+// SetParallelThresholds sets the work from which ParallelFor (work) and
+// the convolution and pooling kernels (images) split, and returns a
+// function that restores the previous ones. It is for tests that must
+// exercise the split at small sizes; it must not be called while kernels
+// run.
+func SetParallelThresholds(work, images int) (restore func()) {
+	oldWork, oldImages := minParallelWork, minParallelImageWork
+	minParallelWork, minParallelImageWork = work, images
+	return func() { minParallelWork, minParallelImageWork = oldWork, oldImages }
+}
 
 // parallelFor calls f on disjoint ranges [lo, hi) covering [0, n), in
 // parallel when work (the total number of element operations) is large.

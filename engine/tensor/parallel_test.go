@@ -14,8 +14,10 @@ import (
 // TestParallelKernelsSameBitsOnAnyCores: the kernels that split their
 // work between goroutines (convolution over the batch, its backward pass,
 // pooling and its backward pass, batched products) give the same bits
-// with 1, 2, 3 and 8 of them, at sizes above the split threshold.
+// with 1, 2, 3 and 8 of them, with the split thresholds lowered.
 func TestParallelKernelsSameBitsOnAnyCores(t *testing.T) {
+	// Small enough to run quickly, split all the same.
+	defer SetParallelThresholds(1<<12, 1<<12)()
 	rng := NewRNG(4)
 	x, w, b := RandN(rng, 12, 3, 16, 16), RandN(rng, 8, 3, 3, 3), RandN(rng, 8)
 	g := NewConvGeom("Conv2D", x.Shape, w.Shape, 1, 1)

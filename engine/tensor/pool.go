@@ -13,7 +13,7 @@ func maxPool2D(ar *Arena, g ConvGeom, x *Tensor) (*Tensor, []int32) {
 	g.mustInput("MaxPool2D", x)
 	out := ar.Uninit(g.N, g.C, g.OH, g.OW) // every element is written
 	arg := ar.Int32s(len(out.Data))
-	parallelFor(g.N*g.C, len(out.Data)*g.KH*g.KW, func(lo, hi int) {
+	parallelImages(g.N*g.C, len(out.Data)*g.KH*g.KW, func(lo, hi int) {
 		if g.KH == 2 && g.KW == 2 && g.Stride == 2 {
 			g.maxPool2x2(x.Data, out.Data, arg, lo, hi)
 			return
@@ -127,7 +127,7 @@ func maxPool2DBackward(ar *Arena, gout *Tensor, arg []int32, shape []int) *Tenso
 		planes = 1
 	}
 	per, size := len(gout.Data)/planes, len(dx.Data)/planes
-	parallelFor(planes, len(gout.Data)+len(dx.Data), func(lo, hi int) {
+	parallelImages(planes, len(gout.Data)+len(dx.Data), func(lo, hi int) {
 		clear(dx.Data[lo*size : hi*size])
 		for i := lo * per; i < hi*per; i++ {
 			dx.Data[arg[i]] += gout.Data[i]
@@ -154,7 +154,7 @@ func maxPool2DGrad(ar *Arena, g ConvGeom, gout *Tensor, arg []int32) *Tensor {
 		return maxPool2DBackward(ar, gout, arg, shape)
 	}
 	dx := ar.Uninit(shape...)
-	parallelFor(g.N*g.C, 2*len(dx.Data), func(lo, hi int) {
+	parallelImages(g.N*g.C, 2*len(dx.Data), func(lo, hi int) {
 		g.maxPool2x2Grad(dx.Data, gout.Data, arg, lo, hi)
 	})
 	return dx
