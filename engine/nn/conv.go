@@ -79,3 +79,12 @@ func (p AvgPool2D) Forward(tp *autograd.Tape, x *autograd.Var) *autograd.Var {
 
 // Params returns nil: pooling has no parameters.
 func (AvgPool2D) Params() []*autograd.Var { return nil }
+
+// Clone returns a copy of the layer with parameters of its own: the same
+// names, copies of the values, no gradients (a snapshot to measure while
+// the layer trains on).
+func (l *Conv2D) Clone() *Conv2D {
+	c := *l
+	c.W, c.B = cloneParam(l.W), cloneParam(l.B)
+	return &c
+}

@@ -76,3 +76,21 @@ func (d *Dense) ForwardAct(tp *autograd.Tape, x *autograd.Var, act autograd.Acti
 
 // Params returns W and b.
 func (d *Dense) Params() []*autograd.Var { return []*autograd.Var{d.W, d.B} }
+
+// Clone returns a copy of the layer with parameters of its own: the same
+// names, copies of the values, no gradients (a snapshot to measure while
+// the layer trains on).
+func (l *Dense) Clone() *Dense {
+	c := *l
+	c.W, c.B = cloneParam(l.W), cloneParam(l.B)
+	return &c
+}
+
+// cloneParam returns a parameter named like v holding a copy of its
+// value, or nil for nil (a layer without a bias).
+func cloneParam(v *autograd.Var) *autograd.Var {
+	if v == nil {
+		return nil
+	}
+	return autograd.NewParam(v.Name, v.Value.Clone())
+}

@@ -137,19 +137,27 @@ func (g ConvGeom) im2colSame(dst, img []float64) {
 				clear(d[:lo])
 				copy(d[lo:hi], ch[lo+delta:hi+delta])
 				clear(d[hi:])
-				if wlo == 0 && whi == w {
-					continue
-				}
-				for oh := hlo; oh < hhi; oh++ {
-					row := d[oh*w : (oh+1)*w]
-					for ow := 0; ow < wlo; ow++ {
-						row[ow] = 0
-					}
-					for ow := whi; ow < w; ow++ {
-						row[ow] = 0
-					}
-				}
+				g.zeroWrapped(d, hlo, hhi, wlo, whi)
 			}
+		}
+	}
+}
+
+// zeroWrapped zeroes, in column row d of a sameWidth geometry, the entries
+// of rows [hlo, hhi) outside the valid columns [wlo, whi): those a straight
+// copy of the shifted image filled with values wrapped round a row's end.
+func (g ConvGeom) zeroWrapped(d []float64, hlo, hhi, wlo, whi int) {
+	w := g.W
+	if wlo == 0 && whi == w {
+		return
+	}
+	for oh := hlo; oh < hhi; oh++ {
+		row := d[oh*w : (oh+1)*w]
+		for ow := 0; ow < wlo; ow++ {
+			row[ow] = 0
+		}
+		for ow := whi; ow < w; ow++ {
+			row[ow] = 0
 		}
 	}
 }
@@ -242,17 +250,7 @@ func (g ConvGeom) col2imInPlace(img, src []float64) {
 				if !ok {
 					continue
 				}
-				if wlo > 0 || whi < w {
-					for oh := hlo; oh < hhi; oh++ {
-						row := s[oh*w : (oh+1)*w]
-						for ow := 0; ow < wlo; ow++ {
-							row[ow] = 0
-						}
-						for ow := whi; ow < w; ow++ {
-							row[ow] = 0
-						}
-					}
-				}
+				g.zeroWrapped(s, hlo, hhi, wlo, whi)
 				addTo(ch[lo+delta:hi+delta], s[lo:hi])
 			}
 		}

@@ -161,15 +161,6 @@ func fmaGemm(transA, transB bool, m, n, k int, a []float64, lda int, b []float64
 // into.
 const gemmChunks = 4
 
-// splitAligned returns part w of [0, n) split into parts nearly equal
-// ranges whose bounds are multiples of align (except n itself).
-func splitAligned(n, parts, w, align int) (lo, hi int) {
-	tiles := (n + align - 1) / align
-	lo = min(n, w*tiles/parts*align)
-	hi = min(n, (w+1)*tiles/parts*align)
-	return lo, hi
-}
-
 // gemmLoop is the plain triple loop, in the order that keeps the inner
 // loop contiguous in C; each element still sees p in increasing order.
 func gemmLoop(transA, transB bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {

@@ -88,15 +88,13 @@ func SplitRanges(n, parts, align int, f func(lo, hi int)) {
 		}
 		return
 	}
-	tiles := (n + align - 1) / align
-	bound := func(w int) int { return min(n, w*tiles/parts*align) }
 	// Parts 1 … maxHeld go to workers (or, when busy, run here after part
 	// 0), the others run here last.
 	helped := min(parts-1, maxHeld)
 	ws := workersFor(helped)
 	var held [maxHeld]bool
 	for w := 1; w <= helped; w++ {
-		if lo, hi := bound(w), bound(w+1); lo < hi && ws[w-1].owner.CompareAndSwap(false, true) {
+		if lo, hi := splitAligned(n, parts, w, align); lo < hi && ws[w-1].owner.CompareAndSwap(false, true) {
 			ws[w-1].start(f, lo, hi)
 			held[w-1] = true
 		}
@@ -105,7 +103,7 @@ func SplitRanges(n, parts, align int, f func(lo, hi int)) {
 		if w >= 1 && w <= helped && held[w-1] {
 			continue
 		}
-		if lo, hi := bound(w), bound(w+1); lo < hi {
+		if lo, hi := splitAligned(n, parts, w, align); lo < hi {
 			f(lo, hi)
 		}
 	}
@@ -114,6 +112,15 @@ func SplitRanges(n, parts, align int, f func(lo, hi int)) {
 			ws[w].wait()
 		}
 	}
+}
+
+// splitAligned returns part w of [0, n) split into parts nearly equal
+// ranges whose bounds are multiples of align (except n itself).
+func splitAligned(n, parts, w, align int) (lo, hi int) {
+	tiles := (n + align - 1) / align
+	lo = min(n, w*tiles/parts*align)
+	hi = min(n, (w+1)*tiles/parts*align)
+	return lo, hi
 }
 
 // maxHeld is the most workers one call hands parts to; further parts run

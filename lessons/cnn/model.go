@@ -276,10 +276,7 @@ func (n *net) evaluate(set *data.Images, step int) evaluation {
 // clone returns a copy of the network with its own parameter values.
 func (n *net) clone() *net {
 	c := *n
-	cp := func(v *autograd.Var) *autograd.Var { return autograd.NewParam(v.Name, v.Value.Clone()) }
-	c.conv1 = &nn.Conv2D{Name: n.conv1.Name, W: cp(n.conv1.W), B: cp(n.conv1.B), Stride: 1, Pad: 1}
-	c.conv2 = &nn.Conv2D{Name: n.conv2.Name, W: cp(n.conv2.W), B: cp(n.conv2.B), Stride: 1, Pad: 1}
-	c.dense = &nn.Dense{Name: n.dense.Name, W: cp(n.dense.W), B: cp(n.dense.B)}
+	c.conv1, c.conv2, c.dense = n.conv1.Clone(), n.conv2.Clone(), n.dense.Clone()
 	return &c
 }
 
