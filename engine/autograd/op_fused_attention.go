@@ -145,26 +145,25 @@ func attentionForward(ar *tensor.Arena, units int, q, k, v, out unitLayout, scal
 		for u := lo; u < hi; u++ {
 			au := a.Data[u*tq*tk : (u+1)*tq*tk]
 			unitGemm(false, true, tq, tk, dk, q.at(u), q.ld, k.at(u), k.ld, au, tk)
-			for i := range tq {
-				row := au[i*tk : (i+1)*tk]
-				for j, s := range row {
-					row[j] = scale * s
+			var mu []float64 // the mask's [Tq Tk] for this unit
+			if mask != nil {
+				mu = mask.Data[:tq*tk]
+				if len(mask.Shape) == 3 {
+					mu = mask.Data[u*tq*tk : (u+1)*tq*tk]
 				}
-				if mask != nil {
-					off := i * tk
-					if len(mask.Shape) == 3 {
-						off += u * tq * tk
+			}
+			if !causal {
+				tensor.SoftmaxRows(au, au, tk, scale, mu)
+			} else {
+				for i := range tq {
+					row := au[i*tk : (i+1)*tk]
+					var mr []float64
+					if mu != nil {
+						mr = mu[i*tk : i*tk+i+1]
 					}
-					for j, m := range mask.Data[off : off+tk] {
-						row[j] += m
-					}
-				}
-				if causal {
-					softmaxRow(row[:i+1], row[:i+1])
+					tensor.SoftmaxRows(row[:i+1], row[:i+1], i+1, scale, mr)
 					clear(row[i+1:])
-					continue
 				}
-				softmaxRow(row, row)
 			}
 			unitGemm(false, false, tq, dv, tk, au, tk, v.at(u), v.ld, out.at(u), out.ld)
 		}
@@ -194,16 +193,7 @@ func attentionBackward(ar *tensor.Arena, units int, g, q, k, v, gq, gk, gv unitL
 			}
 			du := ds.Data[u*tq*tk : (u+1)*tq*tk]
 			unitGemm(false, true, tq, tk, dv, g.at(u), g.ld, v.at(u), v.ld, du, tk)
-			for r := 0; r < len(du); r += tk {
-				y, dr := au[r:r+tk], du[r:r+tk]
-				dot := 0.0
-				for j, w := range y {
-					dot += w * dr[j]
-				}
-				for j, w := range y {
-					dr[j] = scale * (w * (dr[j] - dot))
-				}
-			}
+			tensor.SoftmaxRowsBackward(du, au, du, tk, scale)
 			if gq.data != nil {
 				unitGemm(false, false, tq, dk, tk, du, tk, k.at(u), k.ld, gq.at(u), gq.ld)
 			}

@@ -17,21 +17,11 @@ func (t *Tape) Softmax(a *Var) (res *Var) {
 	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Softmax(in[0]) })
 	n := lastAxis("Softmax", a)
 	out := t.ar.New(a.Value.Shape...)
-	for r := 0; r < len(out.Data); r += n {
-		softmaxRow(out.Data[r:r+n], a.Value.Data[r:r+n])
-	}
+	tensor.SoftmaxRows(out.Data, a.Value.Data, n, 1, nil)
 	return t.record("softmax", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
-		d := t.ar.New(out.Shape...)
-		for r := 0; r < len(d.Data); r += n {
-			y, gr, dr := out.Data[r:r+n], g.Data[r:r+n], d.Data[r:r+n]
-			dot := 0.0
-			for i, v := range y {
-				dot += v * gr[i]
-			}
-			for i, v := range y {
-				dr[i] = v * (gr[i] - dot)
-			}
-		}
+		// y ⊙ (g − dot) per row, as 1·(…): the same bits.
+		d := t.ar.Uninit(out.Shape...)
+		tensor.SoftmaxRowsBackward(d.Data, out.Data, g.Data, n, 1)
 		return t.grads(d)
 	}, nil)
 }
@@ -74,27 +64,10 @@ func lastAxis(op string, a *Var) int {
 	return a.Value.Shape[len(a.Value.Shape)-1]
 }
 
-// softmaxRow writes the softmax of x into dst (both of the same length).
+// softmaxRow writes the softmax of x into dst (both of the same length):
+// tensor.SoftmaxRows on one row, scale 1 (exact).
 func softmaxRow(dst, x []float64) {
-	m := x[0]
-	for _, v := range x[1:] {
-		m = max(m, v)
-	}
-	// e^(v−m) for the whole row at once (tensor.ExpInto: math.Exp's bits),
-	// then the sum in order.
-	dst = dst[:len(x)]
-	for i, v := range x {
-		dst[i] = v - m
-	}
-	tensor.ExpInto(dst, dst)
-	s := 0.0
-	for _, e := range dst {
-		s += e
-	}
-	inv := 1 / s
-	for i := range dst {
-		dst[i] *= inv
-	}
+	tensor.SoftmaxRows(dst[:len(x)], x, len(x), 1, nil)
 }
 
 // logSoftmaxRow writes the log-softmax of x into dst.

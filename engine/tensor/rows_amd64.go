@@ -1,0 +1,59 @@
+package tensor
+
+// rowsKernel switches the row kernels' AVX2 versions on (tests switch it
+// off to run the Go path). They run where vmathFast holds (AVX2 and FMA,
+// and the exponential's start-up check passed), since the softmax kernel
+// carries a copy of that exponential.
+var rowsKernel = true
+
+// rowsFast reports whether the row kernels run.
+func rowsFast() bool { return rowsKernel && vmathFast }
+
+// rowsTail holds the VMASKMOVPD masks of a row's last n mod 4 values:
+// &rowsTail[4−t] selects the first t lanes of four.
+var rowsTail = [8]int64{-1, -1, -1, -1, 0, 0, 0, 0}
+
+// tailMask returns the mask of the last n mod 4 values of a row of n.
+func tailMask(n int) *int64 { return &rowsTail[4-n%4] }
+
+// softmaxRowsAVX2 runs SoftmaxRows's rows (n ≥ 4 values each, contiguous;
+// mask nil or laid out as src) until one holds a NaN or its values spread
+// beyond the exponential's vector range, where it stops after writing
+// that row's scaled and masked values into dst. It returns the number of
+// rows it finished.
+//
+//go:noescape
+func softmaxRowsAVX2(dst, src, mask *float64, rows, n int, scale float64, k *float64, tail *int64) int
+
+// softmaxRowsPrefix runs the kernel on up to rows rows from the start and
+// returns how many it finished and whether it left the next row's scaled
+// and masked values in dst.
+func softmaxRowsPrefix(dst, src, mask []float64, rows, n int, scale float64) (done int, staged bool) {
+	if !rowsFast() || n < 4 || rows == 0 {
+		return 0, false
+	}
+	_, _ = dst[rows*n-1], src[rows*n-1]
+	var m *float64
+	if mask != nil {
+		_ = mask[rows*n-1]
+		m = &mask[0]
+	}
+	done = softmaxRowsAVX2(&dst[0], &src[0], m, rows, n, scale, &expConsts[0], tailMask(n))
+	return done, done < rows
+}
+
+// softmaxBackAVX2 runs every row of SoftmaxRowsBackward (n ≥ 1).
+//
+//go:noescape
+func softmaxBackAVX2(dst, y, grad *float64, rows, n int, scale float64, tail *int64)
+
+// softmaxBackPrefix runs the kernel on every row and returns rows, or 0
+// without the kernel.
+func softmaxBackPrefix(dst, y, g []float64, rows, n int, scale float64) int {
+	if !rowsFast() || rows == 0 {
+		return 0
+	}
+	_, _, _ = dst[rows*n-1], y[rows*n-1], g[rows*n-1]
+	softmaxBackAVX2(&dst[0], &y[0], &g[0], rows, n, scale, tailMask(n))
+	return rows
+}
