@@ -1,6 +1,9 @@
 package tensor
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // Row kernels: softmax over the rows of a matrix (as in attention) and its
 // backward. Each row's reductions keep the scalar code's sequential order
@@ -103,5 +106,98 @@ func softmaxBackRowRef(dst, y, g []float64, scale float64) {
 	}
 	for j, w := range y {
 		dst[j] = scale * (w * (g[j] - dot))
+	}
+}
+
+// LayerNormRows normalises each row of d values of x (len(x)/d rows):
+// mean = (0 + x₀ + x₁ + …)/d and var = (0 + (x₀−mean)² + …)/d in order,
+// rs = 1/√(var + eps), xhat = (x − mean)·rs and out = xhat·gain + bias,
+// writing xhat, out and rstd[r] = rs. Rows run four at a time (their
+// sums side by side, each in its own order) where the CPU has the kernel,
+// with the scalar code's bits. It panics if the lengths disagree.
+func LayerNormRows(out, xhat, rstd, x, gain, bias []float64, d int, eps float64) {
+	if d < 1 || len(x)%d != 0 || len(out) != len(x) || len(xhat) != len(x) || len(rstd) != len(x)/d || len(gain) != d || len(bias) != d {
+		panic(fmt.Sprintf("tensor: LayerNormRows: lengths out %d, xhat %d, rstd %d, x %d, gain %d, bias %d for rows of %d",
+			len(out), len(xhat), len(rstd), len(x), len(gain), len(bias), d))
+	}
+	rows := len(x) / d
+	for r := layerNormPrefix(out, xhat, rstd, x, gain, bias, rows, d, eps); r < rows; r++ {
+		layerNormRowRef(out[r*d:(r+1)*d], xhat[r*d:(r+1)*d], &rstd[r], x[r*d:(r+1)*d], gain, bias, eps)
+	}
+}
+
+// layerNormRowRef is one row of LayerNormRows: the scalar reference.
+func layerNormRowRef(or, hr []float64, rstd *float64, xr, gv, bv []float64, eps float64) {
+	d := len(xr)
+	or, hr, gv, bv = or[:d], hr[:d], gv[:d], bv[:d]
+	mean := 0.0
+	for _, v := range xr {
+		mean += v
+	}
+	mean /= float64(d)
+	vr := 0.0
+	for _, v := range xr {
+		vr += (v - mean) * (v - mean)
+	}
+	vr /= float64(d)
+	rs := 1 / math.Sqrt(vr+eps)
+	*rstd = rs
+	for i, v := range xr {
+		h := (v - mean) * rs
+		hr[i] = h
+		or[i] = h*gv[i] + bv[i]
+	}
+}
+
+// LayerNormRowsBackward is LayerNormRows's backward for the upstream
+// gradient g: with h = g·gain per element, mh = (0 + h₀ + h₁ + …)/d and
+// mhx = (0 + h₀·xhat₀ + …)/d in order, dx = rs·(h − mh − xhat·mhx) per
+// row; dg += g·xhat and db += g element-wise, row after row. Any of dx,
+// dg and db may be nil (not wanted). It panics if the lengths disagree.
+func LayerNormRowsBackward(dx, dg, db, g, xhat, rstd, gain []float64, d int) {
+	if d < 1 || len(g)%d != 0 || len(xhat) != len(g) || len(rstd) != len(g)/d || len(gain) != d ||
+		(dx != nil && len(dx) != len(g)) || (dg != nil && len(dg) != d) || (db != nil && len(db) != d) {
+		panic(fmt.Sprintf("tensor: LayerNormRowsBackward: lengths dx %d, dg %d, db %d, g %d, xhat %d, rstd %d, gain %d for rows of %d",
+			len(dx), len(dg), len(db), len(g), len(xhat), len(rstd), len(gain), d))
+	}
+	rows := len(g) / d
+	for r := layerNormBackPrefix(dx, dg, db, g, xhat, rstd, gain, rows, d); r < rows; r++ {
+		var dr []float64
+		if dx != nil {
+			dr = dx[r*d : (r+1)*d]
+		}
+		layerNormBackRowRef(dr, dg, db, g[r*d:(r+1)*d], xhat[r*d:(r+1)*d], rstd[r], gain)
+	}
+}
+
+// layerNormBackRowRef is one row of LayerNormRowsBackward: the scalar
+// reference.
+func layerNormBackRowRef(dr, dg, db, gr, hr []float64, rs float64, gv []float64) {
+	d := len(gr)
+	hr, gv = hr[:d], gv[:d]
+	if dg != nil {
+		for i, v := range gr {
+			dg[i] += v * hr[i]
+		}
+	}
+	if db != nil {
+		for i, v := range gr {
+			db[i] += v
+		}
+	}
+	if dr == nil {
+		return
+	}
+	mh, mhx := 0.0, 0.0
+	for i, v := range gr {
+		h := v * gv[i]
+		mh += h
+		mhx += h * hr[i]
+	}
+	mh /= float64(d)
+	mhx /= float64(d)
+	dr = dr[:d]
+	for i, v := range gr {
+		dr[i] = rs * (v*gv[i] - mh - hr[i]*mhx)
 	}
 }

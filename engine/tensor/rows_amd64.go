@@ -1,13 +1,22 @@
 package tensor
 
+import "golang.org/x/sys/cpu"
+
 // rowsKernel switches the row kernels' AVX2 versions on (tests switch it
 // off to run the Go path). They run where vmathFast holds (AVX2 and FMA,
 // and the exponential's start-up check passed), since the softmax kernel
 // carries a copy of that exponential.
 var rowsKernel = true
 
-// rowsFast reports whether the row kernels run.
+// rowsFast reports whether the softmax kernels run.
 func rowsFast() bool { return rowsKernel && vmathFast }
+
+// rowsAVX2 reports whether the CPU has AVX2, all the LayerNorm kernels
+// need.
+var rowsAVX2 = cpu.X86.HasAVX2
+
+// layerNormFast reports whether the LayerNorm kernels run.
+func layerNormFast() bool { return rowsKernel && rowsAVX2 }
 
 // rowsTail holds the VMASKMOVPD masks of a row's last n mod 4 values:
 // &rowsTail[4−t] selects the first t lanes of four.
@@ -56,4 +65,48 @@ func softmaxBackPrefix(dst, y, g []float64, rows, n int, scale float64) int {
 	_, _, _ = dst[rows*n-1], y[rows*n-1], g[rows*n-1]
 	softmaxBackAVX2(&dst[0], &y[0], &g[0], rows, n, scale, tailMask(n))
 	return rows
+}
+
+// layerNormAVX2 runs LayerNormRows on blocks·4 rows of d ≥ 1 values.
+//
+//go:noescape
+func layerNormAVX2(out, xhat, rstd, x, gain, bias *float64, blocks, d int, fd, eps float64, tail *int64)
+
+// layerNormPrefix runs the kernel on the whole blocks of four rows and
+// returns how many rows it did (0 without the kernel).
+func layerNormPrefix(out, xhat, rstd, x, gain, bias []float64, rows, d int, eps float64) int {
+	blocks := rows / 4
+	if !layerNormFast() || blocks == 0 {
+		return 0
+	}
+	n := blocks * 4 * d
+	_, _, _, _, _, _ = out[n-1], xhat[n-1], x[n-1], rstd[blocks*4-1], gain[d-1], bias[d-1]
+	layerNormAVX2(&out[0], &xhat[0], &rstd[0], &x[0], &gain[0], &bias[0], blocks, d, float64(d), eps, tailMask(d))
+	return blocks * 4
+}
+
+// layerNormBackAVX2 runs LayerNormRowsBackward on blocks·4 rows of d ≥ 1
+// values; dx, dg and db may be nil.
+//
+//go:noescape
+func layerNormBackAVX2(dx, dg, db, grad, xhat, rstd, gain *float64, blocks, d int, fd float64, tail *int64)
+
+// layerNormBackPrefix runs the kernel on the whole blocks of four rows and
+// returns how many rows it did (0 without the kernel).
+func layerNormBackPrefix(dx, dg, db, g, xhat, rstd, gain []float64, rows, d int) int {
+	blocks := rows / 4
+	if !layerNormFast() || blocks == 0 {
+		return 0
+	}
+	n := blocks * 4 * d
+	_, _, _, _ = g[n-1], xhat[n-1], rstd[blocks*4-1], gain[d-1]
+	first := func(s []float64, need int) *float64 {
+		if s == nil {
+			return nil
+		}
+		_ = s[need-1]
+		return &s[0]
+	}
+	layerNormBackAVX2(first(dx, n), first(dg, d), first(db, d), &g[0], &xhat[0], &rstd[0], &gain[0], blocks, d, float64(d), tailMask(d))
+	return blocks * 4
 }

@@ -284,3 +284,314 @@ bnext:
 bdone:
 	VZEROUPPER
 	RET
+
+// func layerNormAVX2(out, xhat, rstd, x, gain, bias *float64, blocks, d int, fd, eps float64, tail *int64)
+//
+// LayerNormRows on blocks of four rows of d values: the four rows' means,
+// then their variances, as four scalar sums side by side (each in its
+// row's order, from +0), then per row rs = 1/√(var/d + eps) (VSQRTSD and
+// VDIVSD round exactly, as Go does), xhat = (x − mean)·rs and
+// out = xhat·gain + bias in groups of four (the last d mod 4 masked), a
+// product and a sum each rounded (no fused multiply-add).
+TEXT ·layerNormAVX2(SB), NOSPLIT, $0-88
+	MOVQ out+0(FP), DI
+	MOVQ xhat+8(FP), DX
+	MOVQ rstd+16(FP), AX
+	MOVQ x+24(FP), SI
+	MOVQ blocks+48(FP), R13
+	MOVQ d+56(FP), CX
+	VMOVSD fd+64(FP), X14
+	VMOVSD eps+72(FP), X13
+	MOVQ tail+80(FP), R11
+	VMOVUPD (R11), Y15        // the mask of the last d mod 4 values
+	MOVQ CX, R11
+	ANDQ $-4, R11             // the values in whole groups of four
+	MOVQ CX, R12
+	SHLQ $3, R12              // a row's bytes
+	MOVQ $0x3FF0000000000000, BX
+	VMOVQ BX, X12             // 1
+
+lnblock:
+	TESTQ R13, R13
+	JZ    lndone
+	LEAQ (SI)(R12*1), R8      // rows 1, 2, 3 of the block
+	LEAQ (R8)(R12*1), R9
+	LEAQ (R9)(R12*1), R10
+	// The means, X0–X3.
+	VXORPD X0, X0, X0
+	VXORPD X1, X1, X1
+	VXORPD X2, X2, X2
+	VXORPD X3, X3, X3
+	XORQ BX, BX
+lnmean:
+	VADDSD (SI)(BX*8), X0, X0
+	VADDSD (R8)(BX*8), X1, X1
+	VADDSD (R9)(BX*8), X2, X2
+	VADDSD (R10)(BX*8), X3, X3
+	INCQ BX
+	CMPQ BX, CX
+	JLT  lnmean
+	VDIVSD X14, X0, X0
+	VDIVSD X14, X1, X1
+	VDIVSD X14, X2, X2
+	VDIVSD X14, X3, X3
+	// The variances, X4–X7: (x − mean)·(x − mean), summed in order.
+	VXORPD X4, X4, X4
+	VXORPD X5, X5, X5
+	VXORPD X6, X6, X6
+	VXORPD X7, X7, X7
+	XORQ BX, BX
+lnvar:
+	VMOVSD (SI)(BX*8), X8
+	VSUBSD X0, X8, X8
+	VMULSD X8, X8, X8
+	VADDSD X8, X4, X4
+	VMOVSD (R8)(BX*8), X9
+	VSUBSD X1, X9, X9
+	VMULSD X9, X9, X9
+	VADDSD X9, X5, X5
+	VMOVSD (R9)(BX*8), X10
+	VSUBSD X2, X10, X10
+	VMULSD X10, X10, X10
+	VADDSD X10, X6, X6
+	VMOVSD (R10)(BX*8), X11
+	VSUBSD X3, X11, X11
+	VMULSD X11, X11, X11
+	VADDSD X11, X7, X7
+	INCQ BX
+	CMPQ BX, CX
+	JLT  lnvar
+	// rs = 1/√(var/d + eps), X4–X7.
+	VDIVSD  X14, X4, X4
+	VADDSD  X13, X4, X4
+	VSQRTSD X4, X4, X4
+	VDIVSD  X4, X12, X4
+	VDIVSD  X14, X5, X5
+	VADDSD  X13, X5, X5
+	VSQRTSD X5, X5, X5
+	VDIVSD  X5, X12, X5
+	VDIVSD  X14, X6, X6
+	VADDSD  X13, X6, X6
+	VSQRTSD X6, X6, X6
+	VDIVSD  X6, X12, X6
+	VDIVSD  X14, X7, X7
+	VADDSD  X13, X7, X7
+	VSQRTSD X7, X7, X7
+	VDIVSD  X7, X12, X7
+	// Row by row (X0 and X4 its mean and rs; the others move down).
+	MOVQ gain+32(FP), R8
+	MOVQ bias+40(FP), R9
+	MOVQ $4, R10
+lnrow:
+	VMOVSD X4, (AX)
+	ADDQ   $8, AX
+	VBROADCASTSD X0, Y8
+	VBROADCASTSD X4, Y9
+	XORQ BX, BX
+lnel:
+	CMPQ BX, R11
+	JGE  lneltail
+	VMOVUPD (SI)(BX*8), Y10
+	VSUBPD  Y8, Y10, Y10      // x − mean
+	VMULPD  Y9, Y10, Y10      // ·rs
+	VMOVUPD Y10, (DX)(BX*8)
+	VMULPD  (R8)(BX*8), Y10, Y10 // ·gain
+	VADDPD  (R9)(BX*8), Y10, Y10 // + bias
+	VMOVUPD Y10, (DI)(BX*8)
+	ADDQ $4, BX
+	JMP  lnel
+lneltail:
+	CMPQ BX, CX
+	JGE  lnrownext
+	VMASKMOVPD (SI)(BX*8), Y15, Y10
+	VSUBPD  Y8, Y10, Y10
+	VMULPD  Y9, Y10, Y10
+	VMASKMOVPD Y10, Y15, (DX)(BX*8)
+	VMASKMOVPD (R8)(BX*8), Y15, Y11
+	VMULPD  Y11, Y10, Y10
+	VMASKMOVPD (R9)(BX*8), Y15, Y11
+	VADDPD  Y11, Y10, Y10
+	VMASKMOVPD Y10, Y15, (DI)(BX*8)
+lnrownext:
+	VMOVAPD X1, X0
+	VMOVAPD X2, X1
+	VMOVAPD X3, X2
+	VMOVAPD X5, X4
+	VMOVAPD X6, X5
+	VMOVAPD X7, X6
+	ADDQ R12, SI
+	ADDQ R12, DX
+	ADDQ R12, DI
+	DECQ R10
+	JNZ  lnrow
+	DECQ R13
+	JMP  lnblock
+
+lndone:
+	VZEROUPPER
+	RET
+
+// func layerNormBackAVX2(dx, dg, db, g, xhat, rstd, gain *float64, blocks, d int, fd float64, tail *int64)
+//
+// LayerNormRowsBackward on blocks of four rows of d values: when dx is
+// wanted, the four rows' mh = Σ g·gain and mhx = Σ (g·gain)·xhat as eight
+// scalar sums side by side (each in its row's order, from +0), divided by
+// d; then row by row, in groups of four (the last d mod 4 masked),
+// dg += g·xhat, db += g and dx = rs·((g·gain − mh) − xhat·mhx), each
+// operation rounded (no fused multiply-add).
+TEXT ·layerNormBackAVX2(SB), NOSPLIT, $0-88
+	MOVQ grad+24(FP), SI
+	MOVQ xhat+32(FP), DI
+	MOVQ rstd+40(FP), AX
+	MOVQ blocks+56(FP), R13
+	SHLQ $2, R13              // the rows left
+	MOVQ d+64(FP), CX
+	MOVQ tail+80(FP), R11
+	VMOVUPD (R11), Y15
+	MOVQ CX, R12
+	SHLQ $3, R12              // a row's bytes
+	MOVQ dx+0(FP), DX         // 0 when not wanted
+
+lbblock:
+	TESTQ R13, R13
+	JZ    lbdone
+	VXORPD X0, X0, X0         // mh, rows 0–3: X0–X3
+	VXORPD X1, X1, X1
+	VXORPD X2, X2, X2
+	VXORPD X3, X3, X3
+	VXORPD X4, X4, X4         // mhx: X4–X7
+	VXORPD X5, X5, X5
+	VXORPD X6, X6, X6
+	VXORPD X7, X7, X7
+	TESTQ DX, DX
+	JZ    lbrows
+	MOVQ gain+48(FP), R11
+	XORQ BX, BX               // j, and j + d, j + 2d, j + 3d: the rows
+	MOVQ CX, R8
+	LEAQ (R8)(CX*1), R9
+	LEAQ (R9)(CX*1), R10
+lbsum:
+	VMOVSD (SI)(BX*8), X8
+	VMULSD (R11)(BX*8), X8, X8 // h = g·gain
+	VADDSD X8, X0, X0
+	VMULSD (DI)(BX*8), X8, X8  // h·xhat
+	VADDSD X8, X4, X4
+	VMOVSD (SI)(R8*8), X9
+	VMULSD (R11)(BX*8), X9, X9
+	VADDSD X9, X1, X1
+	VMULSD (DI)(R8*8), X9, X9
+	VADDSD X9, X5, X5
+	VMOVSD (SI)(R9*8), X10
+	VMULSD (R11)(BX*8), X10, X10
+	VADDSD X10, X2, X2
+	VMULSD (DI)(R9*8), X10, X10
+	VADDSD X10, X6, X6
+	VMOVSD (SI)(R10*8), X11
+	VMULSD (R11)(BX*8), X11, X11
+	VADDSD X11, X3, X3
+	VMULSD (DI)(R10*8), X11, X11
+	VADDSD X11, X7, X7
+	INCQ BX
+	INCQ R8
+	INCQ R9
+	INCQ R10
+	CMPQ BX, CX
+	JLT  lbsum
+	VMOVSD fd+72(FP), X14
+	VDIVSD X14, X0, X0
+	VDIVSD X14, X1, X1
+	VDIVSD X14, X2, X2
+	VDIVSD X14, X3, X3
+	VDIVSD X14, X4, X4
+	VDIVSD X14, X5, X5
+	VDIVSD X14, X6, X6
+	VDIVSD X14, X7, X7
+
+lbrows:
+	// Row by row (X0 and X4 its mh and mhx; the others move down).
+	MOVQ CX, R11
+	ANDQ $-4, R11             // the values in whole groups of four
+	MOVQ gain+48(FP), R8
+	MOVQ dg+8(FP), R9         // 0 when not wanted
+	MOVQ db+16(FP), R10       // 0 when not wanted
+lbrow:
+	VBROADCASTSD (AX), Y8     // rs
+	ADDQ $8, AX
+	VBROADCASTSD X0, Y9       // mh
+	VBROADCASTSD X4, Y10      // mhx
+	XORQ BX, BX
+lbel:
+	CMPQ BX, R11
+	JGE  lbeltail
+	VMOVUPD (SI)(BX*8), Y11   // g
+	VMOVUPD (DI)(BX*8), Y12   // xhat
+	TESTQ R9, R9
+	JZ    lbnodg
+	VMULPD  Y12, Y11, Y13
+	VADDPD  (R9)(BX*8), Y13, Y13
+	VMOVUPD Y13, (R9)(BX*8)
+lbnodg:
+	TESTQ R10, R10
+	JZ    lbnodb
+	VADDPD  (R10)(BX*8), Y11, Y13
+	VMOVUPD Y13, (R10)(BX*8)
+lbnodb:
+	TESTQ DX, DX
+	JZ    lbnodx
+	VMULPD  (R8)(BX*8), Y11, Y13 // g·gain
+	VSUBPD  Y9, Y13, Y13      // − mh
+	VMULPD  Y10, Y12, Y14     // xhat·mhx
+	VSUBPD  Y14, Y13, Y13
+	VMULPD  Y13, Y8, Y13      // rs·(…)
+	VMOVUPD Y13, (DX)(BX*8)
+lbnodx:
+	ADDQ $4, BX
+	JMP  lbel
+lbeltail:
+	CMPQ BX, CX
+	JGE  lbrownext
+	VMASKMOVPD (SI)(BX*8), Y15, Y11
+	VMASKMOVPD (DI)(BX*8), Y15, Y12
+	TESTQ R9, R9
+	JZ    lbtnodg
+	VMULPD  Y12, Y11, Y13
+	VMASKMOVPD (R9)(BX*8), Y15, Y14
+	VADDPD  Y14, Y13, Y13
+	VMASKMOVPD Y13, Y15, (R9)(BX*8)
+lbtnodg:
+	TESTQ R10, R10
+	JZ    lbtnodb
+	VMASKMOVPD (R10)(BX*8), Y15, Y14
+	VADDPD  Y14, Y11, Y13
+	VMASKMOVPD Y13, Y15, (R10)(BX*8)
+lbtnodb:
+	TESTQ DX, DX
+	JZ    lbrownext
+	VMASKMOVPD (R8)(BX*8), Y15, Y14
+	VMULPD  Y14, Y11, Y13
+	VSUBPD  Y9, Y13, Y13
+	VMULPD  Y10, Y12, Y14
+	VSUBPD  Y14, Y13, Y13
+	VMULPD  Y13, Y8, Y13
+	VMASKMOVPD Y13, Y15, (DX)(BX*8)
+lbrownext:
+	VMOVAPD X1, X0
+	VMOVAPD X2, X1
+	VMOVAPD X3, X2
+	VMOVAPD X5, X4
+	VMOVAPD X6, X5
+	VMOVAPD X7, X6
+	ADDQ R12, SI
+	ADDQ R12, DI
+	TESTQ DX, DX
+	JZ    lbnext
+	ADDQ R12, DX
+lbnext:
+	DECQ  R13
+	TESTQ $3, R13
+	JNZ   lbrow               // the block's next row
+	JMP   lbblock
+
+lbdone:
+	VZEROUPPER
+	RET

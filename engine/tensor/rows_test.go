@@ -163,3 +163,110 @@ func TestSoftmaxRowsPanics(t *testing.T) {
 		}()
 	}
 }
+
+// layerNormNaive is autograd's LayerNorm forward and backward written out
+// row by row: the scalar code the kernels must match. dx, dg and db may be
+// nil; dg and db accumulate.
+func layerNormNaive(x, gain, bias []float64, d int, eps float64, g, dx, dg, db []float64) (out, xhat, rstd []float64) {
+	rows := len(x) / d
+	out, xhat, rstd = make([]float64, len(x)), make([]float64, len(x)), make([]float64, rows)
+	for r := range rows {
+		xr := x[r*d : (r+1)*d]
+		mean := 0.0
+		for _, v := range xr {
+			mean += v
+		}
+		mean /= float64(d)
+		vr := 0.0
+		for _, v := range xr {
+			vr += (v - mean) * (v - mean)
+		}
+		vr /= float64(d)
+		rstd[r] = 1 / math.Sqrt(vr+eps)
+		for i, v := range xr {
+			xhat[r*d+i] = (v - mean) * rstd[r]
+			out[r*d+i] = xhat[r*d+i]*gain[i] + bias[i]
+		}
+	}
+	for r := range rows {
+		gr, hr := g[r*d:(r+1)*d], xhat[r*d:(r+1)*d]
+		for i, v := range gr {
+			if dg != nil {
+				dg[i] += v * hr[i]
+			}
+			if db != nil {
+				db[i] += v
+			}
+		}
+		if dx == nil {
+			continue
+		}
+		mh, mhx := 0.0, 0.0
+		for i, v := range gr {
+			h := v * gain[i]
+			mh += h
+			mhx += h * hr[i]
+		}
+		mh /= float64(d)
+		mhx /= float64(d)
+		for i, v := range gr {
+			dx[r*d+i] = rstd[r] * (v*gain[i] - mh - hr[i]*mhx)
+		}
+	}
+	return out, xhat, rstd
+}
+
+// TestLayerNormRowsMatchScalar: LayerNormRows and LayerNormRowsBackward
+// give the scalar code's bits on random rows (0–13 of them, so whole
+// blocks of four and the rows left over; d from 1 to 21, so every
+// remainder mod 4), with each of dx, dg and db wanted or not, on the
+// kernel path and the Go path.
+func TestLayerNormRowsMatchScalar(t *testing.T) {
+	defer func(old bool) { rowsKernel = old }(rowsKernel)
+	for _, on := range []bool{false, true} {
+		rowsKernel = on
+		if on && !layerNormFast() {
+			continue
+		}
+		rapid.Check(t, func(rt *rapid.T) {
+			d := rapid.IntRange(1, 21).Draw(rt, "d")
+			rows := rapid.IntRange(0, 13).Draw(rt, "rows")
+			odd := rapid.Bool().Draw(rt, "odd")
+			x := rowValues(rt, "x", rows*d, odd)
+			shift := rapid.Float64Range(-100, 100).Draw(rt, "shift")
+			for i := range x {
+				x[i] += shift
+			}
+			gain := rowValues(rt, "gain", d, false)
+			bias := rowValues(rt, "bias", d, false)
+			g := rowValues(rt, "g", rows*d, odd)
+			eps := rapid.SampledFrom([]float64{1e-5, 1e-12, 0.5}).Draw(rt, "eps")
+			var dx, dg, db, wdx, wdg, wdb []float64
+			if rapid.Bool().Draw(rt, "dx") {
+				dx, wdx = make([]float64, rows*d), make([]float64, rows*d)
+			}
+			if rapid.Bool().Draw(rt, "dg") {
+				dg = rowValues(rt, "dg0", d, false)
+				wdg = append([]float64(nil), dg...)
+			}
+			if rapid.Bool().Draw(rt, "db") {
+				db = rowValues(rt, "db0", d, false)
+				wdb = append([]float64(nil), db...)
+			}
+			wout, wxhat, wrstd := layerNormNaive(x, gain, bias, d, eps, g, wdx, wdg, wdb)
+			out, xhat, rstd := make([]float64, rows*d), make([]float64, rows*d), make([]float64, rows)
+			LayerNormRows(out, xhat, rstd, x, gain, bias, d, eps)
+			LayerNormRowsBackward(dx, dg, db, g, xhat, rstd, gain, d)
+			for _, c := range []struct {
+				name      string
+				got, want []float64
+			}{{"out", out, wout}, {"xhat", xhat, wxhat}, {"rstd", rstd, wrstd}, {"dx", dx, wdx}, {"dg", dg, wdg}, {"db", db, wdb}} {
+				for i := range c.want {
+					if !sameBits(c.got[i], c.want[i]) {
+						rt.Fatalf("kernel %v: %s[%d] (rows of %d): got %v (%#x), want %v (%#x)", on, c.name, i, d, c.got[i], math.Float64bits(c.got[i]), c.want[i], math.Float64bits(c.want[i]))
+					}
+				}
+			}
+		})
+	}
+}
