@@ -136,6 +136,9 @@ func arithInner(op arith, dst, x []float64, sx int, y []float64, sy int) {
 	switch {
 	case sx == 1 && sy == 1:
 		x, y = x[:n], y[:n]
+		if arithVector(op, dst, x, y) {
+			return
+		}
 		switch op {
 		case opAdd:
 			for i := range dst {
@@ -231,6 +234,9 @@ func arithScalar(op arith, x, y float64) float64 {
 func AddInto(dst, src *Tensor) {
 	MustSameShape("AddInto", dst, src)
 	d, s := dst.Data, src.Data[:len(dst.Data)]
+	if arithVector(opAdd, d, d, s) {
+		return
+	}
 	for i := range d {
 		d[i] += s[i]
 	}

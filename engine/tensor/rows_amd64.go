@@ -15,7 +15,8 @@ func rowsFast() bool { return rowsKernel && vmathFast }
 // need.
 var rowsAVX2 = cpu.X86.HasAVX2
 
-// layerNormFast reports whether the LayerNorm kernels run.
+// layerNormFast reports whether the LayerNorm and element-wise kernels
+// run.
 func layerNormFast() bool { return rowsKernel && rowsAVX2 }
 
 // rowsTail holds the VMASKMOVPD masks of a row's last n mod 4 values:
@@ -109,4 +110,23 @@ func layerNormBackPrefix(dx, dg, db, g, xhat, rstd, gain []float64, rows, d int)
 	}
 	layerNormBackAVX2(first(dx, n), first(dg, d), first(db, d), &g[0], &xhat[0], &rstd[0], &gain[0], blocks, d, float64(d), tailMask(d))
 	return blocks * 4
+}
+
+// arithAVX2 computes dst[i] = x[i] op y[i] for n values, op one of opAdd,
+// opSub, opMul and opDiv.
+//
+//go:noescape
+func arithAVX2(op int, dst, x, y *float64, n int)
+
+// arithVector computes dst[i] = x[i] op y[i] with the kernel for op in
+// opAdd–opDiv and reports whether it did (not without AVX2, or for
+// opRight).
+func arithVector(op arith, dst, x, y []float64) bool {
+	n := len(dst)
+	if !layerNormFast() || op > opDiv || n < 8 {
+		return false
+	}
+	_, _ = x[n-1], y[n-1]
+	arithAVX2(int(op), &dst[0], &x[0], &y[0], n)
+	return true
 }

@@ -595,3 +595,103 @@ lbnext:
 lbdone:
 	VZEROUPPER
 	RET
+
+// func arithAVX2(op int, dst, x, y *float64, n int)
+//
+// dst[i] = x[i] op y[i] for op 0–3 (Add, Sub, Mul, Div), eight at a time
+// and the last n mod 8 one by one: one exactly rounded operation per
+// element, as in Go. dst may be x or y.
+TEXT ·arithAVX2(SB), NOSPLIT, $0-40
+	MOVQ op+0(FP), AX
+	MOVQ dst+8(FP), DI
+	MOVQ x+16(FP), SI
+	MOVQ y+24(FP), DX
+	MOVQ n+32(FP), CX
+	MOVQ CX, R8
+	ANDQ $-8, R8
+	XORQ BX, BX
+	CMPQ AX, $1
+	JEQ  arsub
+	CMPQ AX, $2
+	JEQ  armul
+	CMPQ AX, $3
+	JEQ  ardiv
+aradd:
+	CMPQ BX, R8
+	JGE  araddtail
+	VMOVUPD (SI)(BX*8), Y0
+	VMOVUPD 32(SI)(BX*8), Y1
+	VADDPD (DX)(BX*8), Y0, Y0
+	VADDPD 32(DX)(BX*8), Y1, Y1
+	VMOVUPD Y0, (DI)(BX*8)
+	VMOVUPD Y1, 32(DI)(BX*8)
+	ADDQ $8, BX
+	JMP  aradd
+araddtail:
+	CMPQ BX, CX
+	JGE  ardone
+	VMOVSD (SI)(BX*8), X0
+	VADDSD (DX)(BX*8), X0, X0
+	VMOVSD X0, (DI)(BX*8)
+	INCQ BX
+	JMP  araddtail
+arsub:
+	CMPQ BX, R8
+	JGE  arsubtail
+	VMOVUPD (SI)(BX*8), Y0
+	VMOVUPD 32(SI)(BX*8), Y1
+	VSUBPD (DX)(BX*8), Y0, Y0
+	VSUBPD 32(DX)(BX*8), Y1, Y1
+	VMOVUPD Y0, (DI)(BX*8)
+	VMOVUPD Y1, 32(DI)(BX*8)
+	ADDQ $8, BX
+	JMP  arsub
+arsubtail:
+	CMPQ BX, CX
+	JGE  ardone
+	VMOVSD (SI)(BX*8), X0
+	VSUBSD (DX)(BX*8), X0, X0
+	VMOVSD X0, (DI)(BX*8)
+	INCQ BX
+	JMP  arsubtail
+armul:
+	CMPQ BX, R8
+	JGE  armultail
+	VMOVUPD (SI)(BX*8), Y0
+	VMOVUPD 32(SI)(BX*8), Y1
+	VMULPD (DX)(BX*8), Y0, Y0
+	VMULPD 32(DX)(BX*8), Y1, Y1
+	VMOVUPD Y0, (DI)(BX*8)
+	VMOVUPD Y1, 32(DI)(BX*8)
+	ADDQ $8, BX
+	JMP  armul
+armultail:
+	CMPQ BX, CX
+	JGE  ardone
+	VMOVSD (SI)(BX*8), X0
+	VMULSD (DX)(BX*8), X0, X0
+	VMOVSD X0, (DI)(BX*8)
+	INCQ BX
+	JMP  armultail
+ardiv:
+	CMPQ BX, R8
+	JGE  ardivtail
+	VMOVUPD (SI)(BX*8), Y0
+	VMOVUPD 32(SI)(BX*8), Y1
+	VDIVPD (DX)(BX*8), Y0, Y0
+	VDIVPD 32(DX)(BX*8), Y1, Y1
+	VMOVUPD Y0, (DI)(BX*8)
+	VMOVUPD Y1, 32(DI)(BX*8)
+	ADDQ $8, BX
+	JMP  ardiv
+ardivtail:
+	CMPQ BX, CX
+	JGE  ardone
+	VMOVSD (SI)(BX*8), X0
+	VDIVSD (DX)(BX*8), X0, X0
+	VMOVSD X0, (DI)(BX*8)
+	INCQ BX
+	JMP  ardivtail
+ardone:
+	VZEROUPPER
+	RET

@@ -270,3 +270,60 @@ func TestLayerNormRowsMatchScalar(t *testing.T) {
 		})
 	}
 }
+
+// TestArithVectorMatchScalar: same-shape Add, Sub, Mul and Div (and
+// AddInto) give Go's bits element by element on random lengths 0–40
+// (every remainder mod 8), into a new tensor and in place over either
+// operand, on the kernel path and the Go path.
+func TestArithVectorMatchScalar(t *testing.T) {
+	defer func(old bool) { rowsKernel = old }(rowsKernel)
+	ops := []struct {
+		op arith
+		f  func(a, b float64) float64
+	}{
+		{opAdd, func(a, b float64) float64 { return a + b }},
+		{opSub, func(a, b float64) float64 { return a - b }},
+		{opMul, func(a, b float64) float64 { return a * b }},
+		{opDiv, func(a, b float64) float64 { return a / b }},
+	}
+	for _, on := range []bool{false, true} {
+		rowsKernel = on
+		if on && !layerNormFast() {
+			continue
+		}
+		rapid.Check(t, func(rt *rapid.T) {
+			n := rapid.IntRange(0, 40).Draw(rt, "n")
+			odd := rapid.Bool().Draw(rt, "odd")
+			x, y := rowValues(rt, "x", n, odd), rowValues(rt, "y", n, odd)
+			o := ops[rapid.IntRange(0, len(ops)-1).Draw(rt, "op")]
+			want := make([]float64, n)
+			for i := range want {
+				want[i] = o.f(x[i], y[i])
+			}
+			var got []float64
+			switch rapid.IntRange(0, 3).Draw(rt, "into") {
+			case 0:
+				got = make([]float64, n)
+				arithInner(o.op, got, x, 1, y, 1)
+			case 1:
+				got = append([]float64(nil), x...)
+				arithInner(o.op, got, got, 1, y, 1)
+			case 2:
+				got = append([]float64(nil), y...)
+				arithInner(o.op, got, x, 1, got, 1)
+			default:
+				for i := range want {
+					want[i] = x[i] + y[i]
+				}
+				a, b := FromValues(append([]float64(nil), x...), n), FromValues(y, n)
+				AddInto(a, b)
+				got = a.Data
+			}
+			for i := range want {
+				if !sameBits(got[i], want[i]) {
+					rt.Fatalf("kernel %v: element %d of %d: got %v, want %v", on, i, n, got[i], want[i])
+				}
+			}
+		})
+	}
+}
