@@ -8,6 +8,10 @@ import "golang.org/x/sys/cpu"
 // carries a copy of that exponential.
 var rowsKernel = true
 
+// softmaxBlocks switches SoftmaxRows's block kernel on (tests and
+// benchmarks switch it off to run the one-row kernel alone).
+var softmaxBlocks = true
+
 // rowsFast reports whether the softmax kernels run.
 func rowsFast() bool { return rowsKernel && vmathFast }
 
@@ -35,9 +39,20 @@ func tailMask(n int) *int64 { return &rowsTail[4-n%4] }
 //go:noescape
 func softmaxRowsAVX2(dst, src, mask *float64, rows, n int, scale float64, k *float64, tail *int64) int
 
-// softmaxRowsPrefix runs the kernel on up to rows rows from the start and
-// returns how many it finished and whether it left the next row's scaled
-// and masked values in dst.
+// softmaxRows4AVX2 runs SoftmaxRows's rows (n ≥ 4 values each,
+// contiguous; mask nil or laid out as src) four at a time until a block
+// of four holds a NaN or a row whose values spread beyond the
+// exponential's vector range, which it leaves untouched. It returns the
+// number of blocks it finished.
+//
+//go:noescape
+func softmaxRows4AVX2(dst, src, mask *float64, blocks, n int, scale float64, k *float64, tail *int64) int
+
+// softmaxRowsPrefix runs the kernels on up to rows rows from the start:
+// blocks of four, then (after the last block or at a block the block
+// kernel left) up to four rows one at a time. It returns how many rows
+// it finished and whether it left the next row's scaled and masked
+// values in dst.
 func softmaxRowsPrefix(dst, src, mask []float64, rows, n int, scale float64) (done int, staged bool) {
 	if !rowsFast() || n < 4 || rows == 0 {
 		return 0, false
@@ -48,8 +63,18 @@ func softmaxRowsPrefix(dst, src, mask []float64, rows, n int, scale float64) (do
 		_ = mask[rows*n-1]
 		m = &mask[0]
 	}
-	done = softmaxRowsAVX2(&dst[0], &src[0], m, rows, n, scale, &expConsts[0], tailMask(n))
-	return done, done < rows
+	if rows >= 4 && softmaxBlocks {
+		done = 4 * softmaxRows4AVX2(&dst[0], &src[0], m, rows/4, n, scale, &expConsts[0], tailMask(n))
+		if done == rows {
+			return done, false
+		}
+		if m != nil {
+			m = &mask[done*n]
+		}
+	}
+	k := min(4, rows-done)
+	one := softmaxRowsAVX2(&dst[done*n], &src[done*n], m, k, n, scale, &expConsts[0], tailMask(n))
+	return done + one, one < k
 }
 
 // softmaxBackAVX2 runs every row of SoftmaxRowsBackward (n ≥ 1).

@@ -695,3 +695,253 @@ ardivtail:
 ardone:
 	VZEROUPPER
 	RET
+
+
+// TRANSPOSE4 turns rows Y0–Y3 (four values each) into columns Y2–Y5:
+// Y2 holds the rows' first values, Y3 their second, and so on.
+#define TRANSPOSE4 \
+	VUNPCKLPD Y1, Y0, Y4; \
+	VUNPCKHPD Y1, Y0, Y5; \
+	VUNPCKLPD Y3, Y2, Y0; \
+	VUNPCKHPD Y3, Y2, Y1; \
+	VPERM2F128 $0x20, Y0, Y4, Y2; \
+	VPERM2F128 $0x20, Y1, Y5, Y3; \
+	VPERM2F128 $0x31, Y0, Y4, Y4; \
+	VPERM2F128 $0x31, Y1, Y5, Y5
+
+// SMSTAT folds the four values v of Y0 into Y1 (max), Y2 (min) and Y3
+// (NaN lanes), using Y4.
+#define SMSTAT \
+	VMAXPD  Y0, Y1, Y1; \
+	VMINPD  Y0, Y2, Y2; \
+	VCMPPD  $0x03, Y0, Y0, Y4; \
+	VORPD   Y4, Y3, Y3
+
+// func softmaxRows4AVX2(dst, src, mask *float64, blocks, n int, scale float64, k *float64, tail *int64) int
+//
+// SoftmaxRows on blocks of four rows of n ≥ 4 values (mask 0 or laid out
+// as src). First each row's largest and smallest v = scale·x (+ mask)
+// and whether one is a NaN, writing nothing: a block with a NaN or a row
+// whose values spread beyond −708 stops the kernel with the block
+// untouched (it returns the blocks done). Then per row e^(v − max) by
+// EXP4 into dst (v computed again: the same bits), the four rows' sums
+// side by side, each from +0 in its row's order (each group of four
+// columns of exponentials transposed so that a lane holds a row), 1/sum
+// for the four rows at once, and each row's exponentials times its own.
+// The scalar code's operations, element by element. The frame holds the
+// four rows' maxima, then their 1/sum.
+TEXT ·softmaxRows4AVX2(SB), NOSPLIT, $32-72
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ mask+16(FP), DX
+	MOVQ n+32(FP), CX
+	VBROADCASTSD scale+40(FP), Y6
+	MOVQ k+48(FP), R8
+	MOVQ tail+56(FP), AX
+	VMOVUPD (AX), Y14         // the mask of the last n mod 4 values
+	MOVQ CX, R11
+	ANDQ $-4, R11             // the values in whole groups of four
+	MOVQ CX, R13
+	SHLQ $3, R13              // a row's bytes
+	VBROADCASTSD 0(R8), Y8    // log₂e
+	VBROADCASTSD 8(R8), Y9    // ln 2 upper
+	VBROADCASTSD 16(R8), Y10  // ln 2 lower
+	VBROADCASTSD 24(R8), Y11  // 0.0625
+	VBROADCASTSD 96(R8), Y12  // 2
+	VBROADCASTSD 88(R8), Y13  // 1
+	MOVQ $1023, AX
+	MOVQ AX, X7
+	VPBROADCASTQ X7, Y7       // the exponent bias, per 64-bit lane
+	MOVQ $0, ret+64(FP)       // blocks done
+
+s4block:
+	MOVQ ret+64(FP), BX
+	CMPQ BX, blocks+24(FP)
+	JGE  s4done
+
+	// Statistics, row by row: AX the row of src, R12 of the mask (or 0),
+	// R9 the frame slot of its maximum.
+	MOVQ SI, AX
+	MOVQ DX, R12
+	LEAQ 0(SP), R9
+s4srow:
+	VMULPD  (AX), Y6, Y0
+	TESTQ   R12, R12
+	JZ      2(PC)
+	VADDPD  (R12), Y0, Y0
+	VMOVAPD Y0, Y1
+	VMOVAPD Y0, Y2
+	VCMPPD  $0x03, Y0, Y0, Y3
+	MOVQ $4, BX
+s4sgroup:
+	CMPQ BX, R11
+	JGE  s4stail
+	VMULPD  (AX)(BX*8), Y6, Y0
+	TESTQ   R12, R12
+	JZ      2(PC)
+	VADDPD  (R12)(BX*8), Y0, Y0
+	SMSTAT
+	ADDQ $4, BX
+	JMP  s4sgroup
+s4stail:
+	CMPQ R11, CX
+	JGE  s4scheck
+	VMULPD  -32(AX)(CX*8), Y6, Y0 // the last four (overlapping)
+	TESTQ   R12, R12
+	JZ      2(PC)
+	VADDPD  -32(R12)(CX*8), Y0, Y0
+	SMSTAT
+s4scheck:
+	VMOVMSKPD Y3, BX
+	TESTQ   BX, BX
+	JNE     s4done
+	VPERM2F128 $1, Y1, Y1, Y4
+	VMAXPD  Y4, Y1, Y1
+	VPERMILPD $5, Y1, Y4
+	VMAXPD  Y4, Y1, Y1        // the maximum, in every lane
+	VPERM2F128 $1, Y2, Y2, Y4
+	VMINPD  Y4, Y2, Y2
+	VPERMILPD $5, Y2, Y4
+	VMINPD  Y4, Y2, Y2        // the minimum
+	VSUBPD  Y1, Y2, Y2        // min − max (every v − max is at least this)
+	VBROADCASTSD 104(R8), Y4  // −708
+	VCMPPD  $0x1D, Y4, Y2, Y4 // min − max ≥ −708 (false for a NaN)
+	VMOVMSKPD Y4, BX
+	CMPQ    BX, $15
+	JNE     s4done
+	VMOVSD  X1, (R9)
+	ADDQ R13, AX
+	TESTQ R12, R12
+	JZ   2(PC)
+	ADDQ R13, R12
+	ADDQ $8, R9
+	LEAQ 32(SP), BX
+	CMPQ R9, BX
+	JLT  s4srow
+
+	// e^(v − max) into dst, row by row: AX, R12 as above, R10 the row
+	// of dst.
+	MOVQ SI, AX
+	MOVQ DX, R12
+	MOVQ DI, R10
+	LEAQ 0(SP), R9
+s4erow:
+	VBROADCASTSD (R9), Y2     // the row's maximum (EXP4 leaves Y2 alone)
+	XORQ BX, BX
+s4egroup:
+	CMPQ BX, R11
+	JGE  s4etail
+	VMULPD  (AX)(BX*8), Y6, Y0
+	TESTQ   R12, R12
+	JZ      2(PC)
+	VADDPD  (R12)(BX*8), Y0, Y0
+	VSUBPD  Y2, Y0, Y0
+	EXP4
+	VMOVUPD Y0, (R10)(BX*8)
+	ADDQ $4, BX
+	JMP  s4egroup
+s4etail:
+	CMPQ BX, CX
+	JGE  s4enext
+	VMASKMOVPD (AX)(BX*8), Y14, Y0
+	VMULPD  Y0, Y6, Y0
+	TESTQ   R12, R12
+	JZ      3(PC)
+	VMASKMOVPD (R12)(BX*8), Y14, Y1
+	VADDPD  Y1, Y0, Y0
+	VSUBPD  Y2, Y0, Y0
+	EXP4
+	VMASKMOVPD Y0, Y14, (R10)(BX*8)
+s4enext:
+	ADDQ R13, AX
+	ADDQ R13, R10
+	TESTQ R12, R12
+	JZ   2(PC)
+	ADDQ R13, R12
+	ADDQ $8, R9
+	LEAQ 32(SP), BX
+	CMPQ R9, BX
+	JLT  s4erow
+
+	// The sums, Y15 (lane r for row r), from +0, a column at a time.
+	VXORPD Y15, Y15, Y15
+	MOVQ DI, AX
+	LEAQ (DI)(R13*1), R10
+	LEAQ (R10)(R13*1), R12
+	LEAQ (R12)(R13*1), R9
+	XORQ BX, BX
+s4sum:
+	CMPQ BX, R11
+	JGE  s4sumtail
+	VMOVUPD (AX)(BX*8), Y0
+	VMOVUPD (R10)(BX*8), Y1
+	VMOVUPD (R12)(BX*8), Y2
+	VMOVUPD (R9)(BX*8), Y3
+	TRANSPOSE4
+	VADDPD  Y2, Y15, Y15
+	VADDPD  Y3, Y15, Y15
+	VADDPD  Y4, Y15, Y15
+	VADDPD  Y5, Y15, Y15
+	ADDQ $4, BX
+	JMP  s4sum
+s4sumtail:
+	CMPQ BX, CX
+	JGE  s4inv
+	VMASKMOVPD (AX)(BX*8), Y14, Y0
+	VMASKMOVPD (R10)(BX*8), Y14, Y1
+	VMASKMOVPD (R12)(BX*8), Y14, Y2
+	VMASKMOVPD (R9)(BX*8), Y14, Y3
+	TRANSPOSE4
+	VADDPD  Y2, Y15, Y15      // the last n mod 4 columns only
+	MOVQ CX, BX
+	SUBQ R11, BX
+	CMPQ BX, $2
+	JLT  s4inv
+	VADDPD  Y3, Y15, Y15
+	CMPQ BX, $3
+	JLT  s4inv
+	VADDPD  Y4, Y15, Y15
+s4inv:
+	VDIVPD  Y15, Y13, Y15     // 1/sum, per row
+	VMOVUPD Y15, 0(SP)
+
+	// Each row's exponentials times its 1/sum.
+	MOVQ DI, R10
+	LEAQ 0(SP), R9
+s4nrow:
+	VBROADCASTSD (R9), Y1
+	XORQ BX, BX
+s4ngroup:
+	CMPQ BX, R11
+	JGE  s4ntail
+	VMULPD  (R10)(BX*8), Y1, Y0
+	VMOVUPD Y0, (R10)(BX*8)
+	ADDQ $4, BX
+	JMP  s4ngroup
+s4ntail:
+	CMPQ BX, CX
+	JGE  s4nnext
+	VMASKMOVPD (R10)(BX*8), Y14, Y0
+	VMULPD  Y0, Y1, Y0
+	VMASKMOVPD Y0, Y14, (R10)(BX*8)
+s4nnext:
+	ADDQ R13, R10
+	ADDQ $8, R9
+	LEAQ 32(SP), BX
+	CMPQ R9, BX
+	JLT  s4nrow
+
+	// The next block.
+	MOVQ R13, BX
+	SHLQ $2, BX
+	ADDQ BX, SI
+	ADDQ BX, DI
+	TESTQ DX, DX
+	JZ   2(PC)
+	ADDQ BX, DX
+	INCQ ret+64(FP)
+	JMP  s4block
+
+s4done:
+	VZEROUPPER
+	RET
