@@ -12,6 +12,10 @@ var rowsKernel = true
 // benchmarks switch it off to run the one-row kernel alone).
 var softmaxBlocks = true
 
+// softmaxWide has the block kernel take its exponentials eight at a time
+// (AVX-512) where the CPU has AVX-512 (tests switch it off).
+var softmaxWide = hasAVX512()
+
 // rowsFast reports whether the softmax kernels run.
 func rowsFast() bool { return rowsKernel && vmathFast }
 
@@ -43,10 +47,11 @@ func softmaxRowsAVX2(dst, src, mask *float64, rows, n int, scale float64, k *flo
 // contiguous; mask nil or laid out as src) four at a time until a block
 // of four holds a NaN or a row whose values spread beyond the
 // exponential's vector range, which it leaves untouched. It returns the
-// number of blocks it finished.
+// number of blocks it finished. With wide (AVX-512) the exponentials run
+// eight at a time.
 //
 //go:noescape
-func softmaxRows4AVX2(dst, src, mask *float64, blocks, n int, scale float64, k *float64, tail *int64) int
+func softmaxRows4AVX2(dst, src, mask *float64, blocks, n int, scale float64, k *float64, tail *int64, wide bool) int
 
 // softmaxRowsPrefix runs the kernels on up to rows rows from the start:
 // blocks of four, then (after the last block or at a block the block
@@ -64,7 +69,7 @@ func softmaxRowsPrefix(dst, src, mask []float64, rows, n int, scale float64) (do
 		m = &mask[0]
 	}
 	if rows >= 4 && softmaxBlocks {
-		done = 4 * softmaxRows4AVX2(&dst[0], &src[0], m, rows/4, n, scale, &expConsts[0], tailMask(n))
+		done = 4 * softmaxRows4AVX2(&dst[0], &src[0], m, rows/4, n, scale, &expConsts[0], tailMask(n), softmaxWide)
 		if done == rows {
 			return done, false
 		}

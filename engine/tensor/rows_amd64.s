@@ -709,6 +709,45 @@ ardone:
 	VPERM2F128 $0x31, Y0, Y4, Y4; \
 	VPERM2F128 $0x31, Y1, Y5, Y5
 
+// EXP8 is EXP4 on the eight values of Z0 (AVX-512, the same operations
+// lane by lane), with the constants at R8 and in Z16–Z22 (log₂e, ln 2
+// upper and lower, 0.0625, 2, 1, the exponent bias); it uses Z1, Z3,
+// Y4/Z4 and Z5.
+#define EXP8 \
+	VMULPD    Z16, Z0, Z1; \
+	VCVTPD2DQ Z1, Y4; \
+	VCVTDQ2PD Y4, Z1; \
+	VFNMADD231PD Z17, Z1, Z0; \
+	VFNMADD231PD Z18, Z1, Z0; \
+	VMULPD    Z19, Z0, Z0; \
+	VBROADCASTSD 32(R8), Z1; \
+	VBROADCASTSD 40(R8), Z3; \
+	VFMADD213PD Z3, Z0, Z1; \
+	VBROADCASTSD 48(R8), Z3; \
+	VFMADD213PD Z3, Z0, Z1; \
+	VBROADCASTSD 56(R8), Z3; \
+	VFMADD213PD Z3, Z0, Z1; \
+	VBROADCASTSD 64(R8), Z3; \
+	VFMADD213PD Z3, Z0, Z1; \
+	VBROADCASTSD 72(R8), Z3; \
+	VFMADD213PD Z3, Z0, Z1; \
+	VBROADCASTSD 80(R8), Z3; \
+	VFMADD213PD Z3, Z0, Z1; \
+	VFMADD213PD Z21, Z0, Z1; \
+	VMULPD  Z1, Z0, Z0; \
+	VADDPD  Z20, Z0, Z1; \
+	VMULPD  Z1, Z0, Z0; \
+	VADDPD  Z20, Z0, Z1; \
+	VMULPD  Z1, Z0, Z0; \
+	VADDPD  Z20, Z0, Z1; \
+	VMULPD  Z1, Z0, Z0; \
+	VADDPD  Z20, Z0, Z1; \
+	VFMADD213PD Z21, Z1, Z0; \
+	VPMOVSXDQ Y4, Z5; \
+	VPADDQ    Z22, Z5, Z5; \
+	VPSLLQ    $52, Z5, Z5; \
+	VMULPD    Z5, Z0, Z0
+
 // SMSTAT folds the four values v of Y0 into Y1 (max), Y2 (min) and Y3
 // (NaN lanes), using Y4.
 #define SMSTAT \
@@ -717,7 +756,7 @@ ardone:
 	VCMPPD  $0x03, Y0, Y0, Y4; \
 	VORPD   Y4, Y3, Y3
 
-// func softmaxRows4AVX2(dst, src, mask *float64, blocks, n int, scale float64, k *float64, tail *int64) int
+// func softmaxRows4AVX2(dst, src, mask *float64, blocks, n int, scale float64, k *float64, tail *int64, wide bool) int
 //
 // SoftmaxRows on blocks of four rows of n ≥ 4 values (mask 0 or laid out
 // as src). First each row's largest and smallest v = scale·x (+ mask)
@@ -728,9 +767,11 @@ ardone:
 // side by side, each from +0 in its row's order (each group of four
 // columns of exponentials transposed so that a lane holds a row), 1/sum
 // for the four rows at once, and each row's exponentials times its own.
-// The scalar code's operations, element by element. The frame holds the
-// four rows' maxima, then their 1/sum.
-TEXT ·softmaxRows4AVX2(SB), NOSPLIT, $32-72
+// The scalar code's operations, element by element. With wide (the CPU
+// has AVX-512) the exponentials run eight at a time by EXP8 as far as
+// they go. The frame holds the four rows' maxima, then their 1/sum, and
+// the values the exponentials take eight at a time (0 without wide).
+TEXT ·softmaxRows4AVX2(SB), NOSPLIT, $40-80
 	MOVQ dst+0(FP), DI
 	MOVQ src+8(FP), SI
 	MOVQ mask+16(FP), DX
@@ -752,10 +793,25 @@ TEXT ·softmaxRows4AVX2(SB), NOSPLIT, $32-72
 	MOVQ $1023, AX
 	MOVQ AX, X7
 	VPBROADCASTQ X7, Y7       // the exponent bias, per 64-bit lane
-	MOVQ $0, ret+64(FP)       // blocks done
+	MOVQ $0, ret+72(FP)       // blocks done
+	MOVQ $0, 32(SP)
+	MOVBQZX wide+64(FP), BX
+	TESTQ BX, BX
+	JZ   s4block
+	MOVQ CX, BX
+	ANDQ $-8, BX
+	MOVQ BX, 32(SP)           // the values in whole groups of eight
+	VBROADCASTSD scale+40(FP), Z6
+	VBROADCASTSD 0(R8), Z16
+	VBROADCASTSD 8(R8), Z17
+	VBROADCASTSD 16(R8), Z18
+	VBROADCASTSD 24(R8), Z19
+	VBROADCASTSD 96(R8), Z20
+	VBROADCASTSD 88(R8), Z21
+	VPBROADCASTQ AX, Z22
 
 s4block:
-	MOVQ ret+64(FP), BX
+	MOVQ ret+72(FP), BX
 	CMPQ BX, blocks+24(FP)
 	JGE  s4done
 
@@ -828,6 +884,21 @@ s4scheck:
 s4erow:
 	VBROADCASTSD (R9), Y2     // the row's maximum (EXP4 leaves Y2 alone)
 	XORQ BX, BX
+	CMPQ BX, 32(SP)
+	JGE  s4egroup
+	VBROADCASTSD (R9), Z2
+s4e8:
+	CMPQ BX, 32(SP)
+	JGE  s4egroup
+	VMULPD  (AX)(BX*8), Z6, Z0
+	TESTQ   R12, R12
+	JZ      2(PC)
+	VADDPD  (R12)(BX*8), Z0, Z0
+	VSUBPD  Z2, Z0, Z0
+	EXP8
+	VMOVUPD Z0, (R10)(BX*8)
+	ADDQ $8, BX
+	JMP  s4e8
 s4egroup:
 	CMPQ BX, R11
 	JGE  s4etail
@@ -939,7 +1010,7 @@ s4nnext:
 	TESTQ DX, DX
 	JZ   2(PC)
 	ADDQ BX, DX
-	INCQ ret+64(FP)
+	INCQ ret+72(FP)
 	JMP  s4block
 
 s4done:

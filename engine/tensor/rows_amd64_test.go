@@ -14,11 +14,28 @@ func TestSoftmaxRowsOneRowKernel(t *testing.T) {
 	TestSoftmaxRowsMatchScalar(t)
 }
 
+// TestSoftmaxRowsNarrow: with the AVX-512 exponentials off, the block
+// kernel's AVX2 exponentials give the scalar code's bits (on a CPU with
+// AVX-512 they otherwise run only on the last n mod 8 values).
+func TestSoftmaxRowsNarrow(t *testing.T) {
+	defer func(old bool) { softmaxWide = old }(softmaxWide)
+	softmaxWide = false
+	TestSoftmaxRowsMatchScalar(t)
+}
+
+// TestSoftmaxRowsWideInUse: on a CPU with AVX-512 the block kernel takes
+// its exponentials eight at a time.
+func TestSoftmaxRowsWideInUse(t *testing.T) {
+	if hasAVX512() != softmaxWide {
+		t.Fatalf("AVX-512 %v, wide exponentials %v", hasAVX512(), softmaxWide)
+	}
+}
+
 // BenchmarkSoftmaxRows times W6's attention softmax (1024 rows of 16,
 // scaled by 1/√8) with the block kernel, the one-row kernel and the Go
 // path.
 func BenchmarkSoftmaxRows(b *testing.B) {
-	defer func(k, bl bool) { rowsKernel, softmaxBlocks = k, bl }(rowsKernel, softmaxBlocks)
+	defer func(k, bl, w bool) { rowsKernel, softmaxBlocks, softmaxWide = k, bl, w }(rowsKernel, softmaxBlocks, softmaxWide)
 	rng := rand.New(rand.NewPCG(1, 2))
 	x := make([]float64, 1024*16)
 	for i := range x {
@@ -26,10 +43,10 @@ func BenchmarkSoftmaxRows(b *testing.B) {
 	}
 	dst := make([]float64, len(x))
 	for _, c := range []struct {
-		name          string
-		kernel, block bool
-	}{{"blocks", true, true}, {"rows", true, false}, {"go", false, false}} {
-		rowsKernel, softmaxBlocks = c.kernel, c.block
+		name                string
+		kernel, block, wide bool
+	}{{"blocks512", true, true, true}, {"blocks", true, true, false}, {"rows", true, false, false}, {"go", false, false, false}} {
+		rowsKernel, softmaxBlocks, softmaxWide = c.kernel, c.block, c.wide && hasAVX512()
 		b.Run(c.name, func(b *testing.B) {
 			for b.Loop() {
 				SoftmaxRows(dst, x, 16, 0.35355339059327373, nil)
