@@ -38,16 +38,9 @@ func (t *Tape) Pow(a *Var, p float64) (res *Var) {
 // Backward: dL/da = 2a ⊙ g. Local: 2a.
 func (t *Tape) Square(a *Var) (res *Var) {
 	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Square(in[0]) })
-	out := t.ar.New(a.Value.Shape...)
-	for i, x := range a.Value.Data {
-		out.Data[i] = x * x
-	}
+	out := t.ar.Mul(a.Value, a.Value) // x·x
 	return t.record("square", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
-		d := t.ar.New(a.Value.Shape...)
-		for i, x := range a.Value.Data {
-			d.Data[i] = 2 * x * g.Data[i]
-		}
-		return t.grads(d)
+		return t.grads(t.ar.ScaledMul(a.Value, g, 2)) // 2·x·g
 	}, func() []*tensor.Tensor {
 		return []*tensor.Tensor{tensor.Scaled(a.Value, 2)}
 	})

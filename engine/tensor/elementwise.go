@@ -242,6 +242,22 @@ func AddInto(dst, src *Tensor) {
 	}
 }
 
+// ScaledMul returns (c·x)·y element by element (two rounded products)
+// as a tensor from a (a new one when a is nil). It panics, naming both
+// shapes, if they differ.
+func (a *Arena) ScaledMul(x, y *Tensor, c float64) *Tensor {
+	MustSameShape("ScaledMul", x, y)
+	out := a.Uninit(x.Shape...)
+	d, xs, ys := out.Data, x.Data[:len(out.Data)], y.Data[:len(out.Data)]
+	if scaleMulVector(d, xs, ys, c) {
+		return out
+	}
+	for i, v := range xs {
+		d[i] = c * v * ys[i]
+	}
+	return out
+}
+
 // Scaled returns c·a as a new tensor.
 func Scaled(a *Tensor, c float64) *Tensor { return scaled(nil, a, c) }
 

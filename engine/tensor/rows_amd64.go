@@ -160,3 +160,20 @@ func arithVector(op arith, dst, x, y []float64) bool {
 	arithAVX2(int(op), &dst[0], &x[0], &y[0], n)
 	return true
 }
+
+// scaleMulAVX2 computes dst[i] = (c·x[i])·y[i] for n values.
+//
+//go:noescape
+func scaleMulAVX2(dst, x, y *float64, n int, c float64)
+
+// scaleMulVector runs scaleMulAVX2 and reports whether it did (not
+// without AVX2).
+func scaleMulVector(dst, x, y []float64, c float64) bool {
+	n := len(dst)
+	if !layerNormFast() || n < 8 {
+		return false
+	}
+	_, _ = x[n-1], y[n-1]
+	scaleMulAVX2(&dst[0], &x[0], &y[0], n, c)
+	return true
+}

@@ -1016,3 +1016,39 @@ s4nnext:
 s4done:
 	VZEROUPPER
 	RET
+
+// func scaleMulAVX2(dst, x, y *float64, n int, c float64)
+//
+// dst[i] = (c·x[i])·y[i], eight at a time and the last n mod 8 one by
+// one: two rounded products per element (no fused operation), as in Go.
+TEXT ·scaleMulAVX2(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ x+8(FP), SI
+	MOVQ y+16(FP), DX
+	MOVQ n+24(FP), CX
+	VBROADCASTSD c+32(FP), Y2
+	MOVQ CX, R8
+	ANDQ $-8, R8
+	XORQ BX, BX
+smloop:
+	CMPQ BX, R8
+	JGE  smtail
+	VMULPD (SI)(BX*8), Y2, Y0
+	VMULPD 32(SI)(BX*8), Y2, Y1
+	VMULPD (DX)(BX*8), Y0, Y0
+	VMULPD 32(DX)(BX*8), Y1, Y1
+	VMOVUPD Y0, (DI)(BX*8)
+	VMOVUPD Y1, 32(DI)(BX*8)
+	ADDQ $8, BX
+	JMP  smloop
+smtail:
+	CMPQ BX, CX
+	JGE  smdone
+	VMULSD (SI)(BX*8), X2, X0
+	VMULSD (DX)(BX*8), X0, X0
+	VMOVSD X0, (DI)(BX*8)
+	INCQ BX
+	JMP  smtail
+smdone:
+	VZEROUPPER
+	RET

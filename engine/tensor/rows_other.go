@@ -20,3 +20,5 @@ func layerNormPrefix(out, xhat, rstd, x, gain, bias []float64, rows, d int, eps 
 func layerNormBackPrefix(dx, dg, db, g, xhat, rstd, gain []float64, rows, d int) int { return 0 }
 
 func arithVector(op arith, dst, x, y []float64) bool { return false }
+
+func scaleMulVector(dst, x, y []float64, c float64) bool { return false }

@@ -2,6 +2,7 @@ package tensor
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -332,4 +333,35 @@ func TestArithVectorMatchScalar(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestScaledMulMatchScalar: Arena.ScaledMul gives Go's c·x·y bits element
+// by element on random lengths 0–40, on the kernel path and the Go path,
+// and panics naming the shapes when they differ.
+func TestScaledMulMatchScalar(t *testing.T) {
+	defer func(old bool) { rowsKernel = old }(rowsKernel)
+	for _, on := range []bool{false, true} {
+		rowsKernel = on
+		if on && !layerNormFast() {
+			continue
+		}
+		rapid.Check(t, func(rt *rapid.T) {
+			n := rapid.IntRange(0, 40).Draw(rt, "n")
+			odd := rapid.Bool().Draw(rt, "odd")
+			x, y := rowValues(rt, "x", n, odd), rowValues(rt, "y", n, odd)
+			c := rapid.SampledFrom([]float64{2, -0.5, 3.3, 1e300}).Draw(rt, "c")
+			got := (*Arena)(nil).ScaledMul(FromValues(x, n), FromValues(y, n), c)
+			for i := range x {
+				if want := c * x[i] * y[i]; !sameBits(got.Data[i], want) {
+					rt.Fatalf("kernel %v: element %d of %d: got %v, want %v", on, i, n, got.Data[i], want)
+				}
+			}
+		})
+	}
+	defer func() {
+		if r := recover(); r == nil || !strings.Contains(r.(string), "[2 3]") {
+			t.Errorf("shapes [2 3] and [3 2]: panic %v, want one naming the shapes", r)
+		}
+	}()
+	(*Arena)(nil).ScaledMul(New(2, 3), New(3, 2), 2)
 }
