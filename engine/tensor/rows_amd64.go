@@ -87,14 +87,28 @@ func softmaxRowsPrefix(dst, src, mask []float64, rows, n int, scale float64) (do
 //go:noescape
 func softmaxBackAVX2(dst, y, grad *float64, rows, n int, scale float64, tail *int64)
 
-// softmaxBackPrefix runs the kernel on every row and returns rows, or 0
-// without the kernel.
+// softmaxBack4AVX2 runs SoftmaxRowsBackward on blocks·4 rows (n ≥ 1),
+// four at a time.
+//
+//go:noescape
+func softmaxBack4AVX2(dst, y, grad *float64, blocks, n int, scale float64, tail *int64)
+
+// softmaxBackPrefix runs the kernels on every row (blocks of four, then
+// the rest one at a time) and returns rows, or 0 without the kernels.
 func softmaxBackPrefix(dst, y, g []float64, rows, n int, scale float64) int {
 	if !rowsFast() || rows == 0 {
 		return 0
 	}
 	_, _, _ = dst[rows*n-1], y[rows*n-1], g[rows*n-1]
-	softmaxBackAVX2(&dst[0], &y[0], &g[0], rows, n, scale, tailMask(n))
+	done := 0
+	if softmaxBlocks && rows >= 4 {
+		softmaxBack4AVX2(&dst[0], &y[0], &g[0], rows/4, n, scale, tailMask(n))
+		done = rows &^ 3
+	}
+	if done < rows {
+		o := done * n
+		softmaxBackAVX2(&dst[o], &y[o], &g[o], rows-done, n, scale, tailMask(n))
+	}
 	return rows
 }
 

@@ -1052,3 +1052,120 @@ smtail:
 smdone:
 	VZEROUPPER
 	RET
+
+// func softmaxBack4AVX2(dst, y, grad *float64, blocks, n int, scale float64, tail *int64)
+//
+// SoftmaxRowsBackward on blocks of four rows of n ≥ 1 values: the four
+// rows' dot = 0 + y₀·g₀ + y₁·g₁ + … side by side, each in its row's order
+// (the products of each group of four columns transposed so that a lane
+// holds a row; a product, then a sum, each rounded), then row by row
+// dst = scale·(y·(g − dot)). The frame holds the four dots.
+TEXT ·softmaxBack4AVX2(SB), NOSPLIT, $32-56
+	MOVQ dst+0(FP), DI
+	MOVQ y+8(FP), SI
+	MOVQ grad+16(FP), DX
+	MOVQ blocks+24(FP), R12
+	MOVQ n+32(FP), CX
+	VBROADCASTSD scale+40(FP), Y6
+	MOVQ tail+48(FP), AX
+	VMOVUPD (AX), Y14         // the mask of the last n mod 4 values
+	MOVQ CX, R11
+	ANDQ $-4, R11             // the values in whole groups of four
+	MOVQ CX, R13
+	SHLQ $3, R13              // a row's bytes
+
+b4block:
+	TESTQ R12, R12
+	JZ    b4done
+	// The dots, Y15 (lane r for row r): BX, R8, R9, R10 index rows 0–3.
+	VXORPD Y15, Y15, Y15
+	XORQ BX, BX
+	MOVQ CX, R8
+	LEAQ (R8)(CX*1), R9
+	LEAQ (R9)(CX*1), R10
+b4dot:
+	CMPQ BX, R11
+	JGE  b4dottail
+	VMOVUPD (SI)(BX*8), Y0
+	VMULPD  (DX)(BX*8), Y0, Y0
+	VMOVUPD (SI)(R8*8), Y1
+	VMULPD  (DX)(R8*8), Y1, Y1
+	VMOVUPD (SI)(R9*8), Y2
+	VMULPD  (DX)(R9*8), Y2, Y2
+	VMOVUPD (SI)(R10*8), Y3
+	VMULPD  (DX)(R10*8), Y3, Y3
+	TRANSPOSE4
+	VADDPD  Y2, Y15, Y15
+	VADDPD  Y3, Y15, Y15
+	VADDPD  Y4, Y15, Y15
+	VADDPD  Y5, Y15, Y15
+	ADDQ $4, BX
+	ADDQ $4, R8
+	ADDQ $4, R9
+	ADDQ $4, R10
+	JMP  b4dot
+b4dottail:
+	CMPQ BX, CX
+	JGE  b4rows
+	VMASKMOVPD (SI)(BX*8), Y14, Y0
+	VMASKMOVPD (DX)(BX*8), Y14, Y4
+	VMULPD  Y4, Y0, Y0
+	VMASKMOVPD (SI)(R8*8), Y14, Y1
+	VMASKMOVPD (DX)(R8*8), Y14, Y4
+	VMULPD  Y4, Y1, Y1
+	VMASKMOVPD (SI)(R9*8), Y14, Y2
+	VMASKMOVPD (DX)(R9*8), Y14, Y4
+	VMULPD  Y4, Y2, Y2
+	VMASKMOVPD (SI)(R10*8), Y14, Y3
+	VMASKMOVPD (DX)(R10*8), Y14, Y4
+	VMULPD  Y4, Y3, Y3
+	TRANSPOSE4
+	VADDPD  Y2, Y15, Y15      // the last n mod 4 columns only
+	MOVQ CX, BX
+	SUBQ R11, BX
+	CMPQ BX, $2
+	JLT  b4rows
+	VADDPD  Y3, Y15, Y15
+	CMPQ BX, $3
+	JLT  b4rows
+	VADDPD  Y4, Y15, Y15
+
+b4rows:
+	VMOVUPD Y15, 0(SP)
+	LEAQ 0(SP), R9
+b4row:
+	VBROADCASTSD (R9), Y2     // the row's dot
+	XORQ BX, BX
+b4el:
+	CMPQ BX, R11
+	JGE  b4eltail
+	VMOVUPD (DX)(BX*8), Y0
+	VSUBPD  Y2, Y0, Y0        // g − dot
+	VMULPD  (SI)(BX*8), Y0, Y0 // y·(…)
+	VMULPD  Y0, Y6, Y0        // scale·(…)
+	VMOVUPD Y0, (DI)(BX*8)
+	ADDQ $4, BX
+	JMP  b4el
+b4eltail:
+	CMPQ BX, CX
+	JGE  b4rownext
+	VMASKMOVPD (DX)(BX*8), Y14, Y0
+	VMASKMOVPD (SI)(BX*8), Y14, Y1
+	VSUBPD  Y2, Y0, Y0
+	VMULPD  Y1, Y0, Y0
+	VMULPD  Y0, Y6, Y0
+	VMASKMOVPD Y0, Y14, (DI)(BX*8)
+b4rownext:
+	ADDQ R13, SI
+	ADDQ R13, DX
+	ADDQ R13, DI
+	ADDQ $8, R9
+	LEAQ 32(SP), BX
+	CMPQ R9, BX
+	JLT  b4row
+	DECQ R12
+	JMP  b4block
+
+b4done:
+	VZEROUPPER
+	RET

@@ -5,13 +5,14 @@ import (
 	"testing"
 )
 
-// TestSoftmaxRowsOneRowKernel: with the block kernel off, the one-row
-// kernel alone gives the scalar code's bits (it otherwise runs only on the
+// TestSoftmaxRowsOneRowKernel: with the block kernels off, the one-row
+// kernels alone (forward and backward) give the scalar code's bits (it otherwise runs only on the
 // rows left over and at blocks the block kernel leaves).
 func TestSoftmaxRowsOneRowKernel(t *testing.T) {
 	defer func(old bool) { softmaxBlocks = old }(softmaxBlocks)
 	softmaxBlocks = false
 	TestSoftmaxRowsMatchScalar(t)
+	TestSoftmaxRowsBackwardMatchScalar(t)
 }
 
 // TestSoftmaxRowsNarrow: with the AVX-512 exponentials off, the block
