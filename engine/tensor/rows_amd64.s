@@ -710,9 +710,9 @@ ardone:
 	VPERM2F128 $0x31, Y1, Y5, Y5
 
 // EXP8 is EXP4 on the eight values of Z0 (AVX-512, the same operations
-// lane by lane), with the constants at R8 and in Z16–Z22 (log₂e, ln 2
-// upper and lower, 0.0625, 2, 1, the exponent bias); it uses Z1, Z3,
-// Y4/Z4 and Z5.
+// lane by lane), with the constants in Z16–Z22 (log₂e, ln 2 upper and
+// lower, 0.0625, 2, 1, the exponent bias) and Z23–Z29 (1/8! … 1/2, the
+// polynomial's coefficients); it uses Z1, Y4/Z4 and Z5.
 #define EXP8 \
 	VMULPD    Z16, Z0, Z1; \
 	VCVTPD2DQ Z1, Y4; \
@@ -720,19 +720,13 @@ ardone:
 	VFNMADD231PD Z17, Z1, Z0; \
 	VFNMADD231PD Z18, Z1, Z0; \
 	VMULPD    Z19, Z0, Z0; \
-	VBROADCASTSD 32(R8), Z1; \
-	VBROADCASTSD 40(R8), Z3; \
-	VFMADD213PD Z3, Z0, Z1; \
-	VBROADCASTSD 48(R8), Z3; \
-	VFMADD213PD Z3, Z0, Z1; \
-	VBROADCASTSD 56(R8), Z3; \
-	VFMADD213PD Z3, Z0, Z1; \
-	VBROADCASTSD 64(R8), Z3; \
-	VFMADD213PD Z3, Z0, Z1; \
-	VBROADCASTSD 72(R8), Z3; \
-	VFMADD213PD Z3, Z0, Z1; \
-	VBROADCASTSD 80(R8), Z3; \
-	VFMADD213PD Z3, Z0, Z1; \
+	VMOVAPD   Z23, Z1; \
+	VFMADD213PD Z24, Z0, Z1; \
+	VFMADD213PD Z25, Z0, Z1; \
+	VFMADD213PD Z26, Z0, Z1; \
+	VFMADD213PD Z27, Z0, Z1; \
+	VFMADD213PD Z28, Z0, Z1; \
+	VFMADD213PD Z29, Z0, Z1; \
 	VFMADD213PD Z21, Z0, Z1; \
 	VMULPD  Z1, Z0, Z0; \
 	VADDPD  Z20, Z0, Z1; \
@@ -809,6 +803,13 @@ TEXT ·softmaxRows4AVX2(SB), NOSPLIT, $40-80
 	VBROADCASTSD 96(R8), Z20
 	VBROADCASTSD 88(R8), Z21
 	VPBROADCASTQ AX, Z22
+	VBROADCASTSD 32(R8), Z23
+	VBROADCASTSD 40(R8), Z24
+	VBROADCASTSD 48(R8), Z25
+	VBROADCASTSD 56(R8), Z26
+	VBROADCASTSD 64(R8), Z27
+	VBROADCASTSD 72(R8), Z28
+	VBROADCASTSD 80(R8), Z29
 
 s4block:
 	MOVQ ret+72(FP), BX
