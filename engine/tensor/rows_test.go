@@ -225,7 +225,7 @@ func layerNormNaive(x, gain, bias []float64, d int, eps float64, g, dx, dg, db [
 
 // TestLayerNormRowsMatchScalar: LayerNormRows and LayerNormRowsBackward
 // give the scalar code's bits on random rows (0–21 of them, so blocks of
-// eight, of four and the rows left over; d from 1 to 21, so every
+// four and the rows left over; d from 1 to 21, so every
 // remainder mod 4), with each of dx, dg and db wanted or not, on the
 // kernel path and the Go path.
 func TestLayerNormRowsMatchScalar(t *testing.T) {
