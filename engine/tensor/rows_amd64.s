@@ -45,6 +45,40 @@
 	VPSLLQ    $52, Y5, Y5; \
 	VMULPD    Y5, Y0, Y0
 
+// TRANSPOSEX turns rows r0–r3 (four values each) into columns, using t0
+// and t1: r2 ends holding the rows' first values, r3 their second, t0
+// their third and t1 their fourth.
+#define TRANSPOSEX(r0, r1, r2, r3, t0, t1) \
+	VUNPCKLPD r1, r0, t0; \
+	VUNPCKHPD r1, r0, t1; \
+	VUNPCKLPD r3, r2, r0; \
+	VUNPCKHPD r3, r2, r1; \
+	VPERM2F128 $0x20, r0, t0, r2; \
+	VPERM2F128 $0x20, r1, t1, r3; \
+	VPERM2F128 $0x31, r0, t0, t0; \
+	VPERM2F128 $0x31, r1, t1, t1
+
+// ADDCOLS adds the columns c0–c3 to acc in order (c0 first).
+#define ADDCOLS(c0, c1, c2, c3, acc) \
+	VADDPD c0, acc, acc; \
+	VADDPD c1, acc, acc; \
+	VADDPD c2, acc, acc; \
+	VADDPD c3, acc, acc
+
+// ADDTAIL adds the first CX − R11 (1 to 3) of the columns c0–c2 to acc,
+// using BX, and jumps to done.
+#define ADDTAIL(c0, c1, c2, acc, done) \
+	VADDPD c0, acc, acc; \
+	MOVQ CX, BX; \
+	SUBQ R11, BX; \
+	CMPQ BX, $2; \
+	JLT  done; \
+	VADDPD c1, acc, acc; \
+	CMPQ BX, $3; \
+	JLT  done; \
+	VADDPD c2, acc, acc; \
+	JMP  done
+
 // func softmaxRowsAVX2(dst, src, mask *float64, rows, n int, scale float64, k *float64, tail *int64) int
 //
 // Per row of n ≥ 4 values: v = scale·x (+ mask) into dst; the row's
@@ -287,29 +321,29 @@ bdone:
 
 // func layerNormAVX2(out, xhat, rstd, x, gain, bias *float64, blocks, d int, fd, eps float64, tail *int64)
 //
-// LayerNormRows on blocks of four rows of d values: the four rows' means,
-// then their variances, as four scalar sums side by side (each in its
-// row's order, from +0), then per row rs = 1/√(var/d + eps) (VSQRTSD and
-// VDIVSD round exactly, as Go does), xhat = (x − mean)·rs and
-// out = xhat·gain + bias in groups of four (the last d mod 4 masked), a
-// product and a sum each rounded (no fused multiply-add).
-TEXT ·layerNormAVX2(SB), NOSPLIT, $0-88
+// LayerNormRows on blocks of four rows of d values, a lane per row: the
+// four rows' sums of x, then of (x − mean)·(x − mean), side by side in one
+// vector, each in its row's order from +0 (each group of four columns
+// transposed so that a lane holds a row; the last d mod 4 masked), then
+// mean = sum/d, rs = 1/√(var/d + eps) for the four at once (VDIVPD and
+// VSQRTPD round exactly, as Go's / and math.Sqrt), and per row
+// xhat = (x − mean)·rs and out = xhat·gain + bias in groups of four, a
+// product and a sum each rounded (no fused multiply-add). The frame holds
+// the four means.
+TEXT ·layerNormAVX2(SB), NOSPLIT, $32-88
 	MOVQ out+0(FP), DI
 	MOVQ xhat+8(FP), DX
 	MOVQ rstd+16(FP), AX
 	MOVQ x+24(FP), SI
 	MOVQ blocks+48(FP), R13
 	MOVQ d+56(FP), CX
-	VMOVSD fd+64(FP), X14
-	VMOVSD eps+72(FP), X13
+	VBROADCASTSD fd+64(FP), Y14
 	MOVQ tail+80(FP), R11
 	VMOVUPD (R11), Y15        // the mask of the last d mod 4 values
 	MOVQ CX, R11
 	ANDQ $-4, R11             // the values in whole groups of four
 	MOVQ CX, R12
 	SHLQ $3, R12              // a row's bytes
-	MOVQ $0x3FF0000000000000, BX
-	VMOVQ BX, X12             // 1
 
 lnblock:
 	TESTQ R13, R13
@@ -317,76 +351,94 @@ lnblock:
 	LEAQ (SI)(R12*1), R8      // rows 1, 2, 3 of the block
 	LEAQ (R8)(R12*1), R9
 	LEAQ (R9)(R12*1), R10
-	// The means, X0–X3.
-	VXORPD X0, X0, X0
-	VXORPD X1, X1, X1
-	VXORPD X2, X2, X2
-	VXORPD X3, X3, X3
+	// The sums of x, Y12.
+	VXORPD Y12, Y12, Y12
 	XORQ BX, BX
 lnmean:
-	VADDSD (SI)(BX*8), X0, X0
-	VADDSD (R8)(BX*8), X1, X1
-	VADDSD (R9)(BX*8), X2, X2
-	VADDSD (R10)(BX*8), X3, X3
-	INCQ BX
+	CMPQ BX, R11
+	JGE  lnmeantail
+	VMOVUPD (SI)(BX*8), Y0
+	VMOVUPD (R8)(BX*8), Y1
+	VMOVUPD (R9)(BX*8), Y2
+	VMOVUPD (R10)(BX*8), Y3
+	TRANSPOSEX(Y0, Y1, Y2, Y3, Y4, Y5)
+	ADDCOLS(Y2, Y3, Y4, Y5, Y12)
+	ADDQ $4, BX
+	JMP  lnmean
+lnmeantail:
 	CMPQ BX, CX
-	JLT  lnmean
-	VDIVSD X14, X0, X0
-	VDIVSD X14, X1, X1
-	VDIVSD X14, X2, X2
-	VDIVSD X14, X3, X3
-	// The variances, X4–X7: (x − mean)·(x − mean), summed in order.
-	VXORPD X4, X4, X4
-	VXORPD X5, X5, X5
-	VXORPD X6, X6, X6
-	VXORPD X7, X7, X7
+	JGE  lnmeandone
+	VMASKMOVPD (SI)(BX*8), Y15, Y0
+	VMASKMOVPD (R8)(BX*8), Y15, Y1
+	VMASKMOVPD (R9)(BX*8), Y15, Y2
+	VMASKMOVPD (R10)(BX*8), Y15, Y3
+	TRANSPOSEX(Y0, Y1, Y2, Y3, Y4, Y5)
+	ADDTAIL(Y2, Y3, Y4, Y12, lnmeandone)
+lnmeandone:
+	VDIVPD  Y14, Y12, Y12     // the means
+	VMOVUPD Y12, 0(SP)
+	VPERMPD $0x00, Y12, Y8    // each row's, in every lane
+	VPERMPD $0x55, Y12, Y9
+	VPERMPD $0xAA, Y12, Y10
+	VPERMPD $0xFF, Y12, Y11
+	// The sums of (x − mean)·(x − mean), Y13.
+	VXORPD Y13, Y13, Y13
 	XORQ BX, BX
 lnvar:
-	VMOVSD (SI)(BX*8), X8
-	VSUBSD X0, X8, X8
-	VMULSD X8, X8, X8
-	VADDSD X8, X4, X4
-	VMOVSD (R8)(BX*8), X9
-	VSUBSD X1, X9, X9
-	VMULSD X9, X9, X9
-	VADDSD X9, X5, X5
-	VMOVSD (R9)(BX*8), X10
-	VSUBSD X2, X10, X10
-	VMULSD X10, X10, X10
-	VADDSD X10, X6, X6
-	VMOVSD (R10)(BX*8), X11
-	VSUBSD X3, X11, X11
-	VMULSD X11, X11, X11
-	VADDSD X11, X7, X7
-	INCQ BX
+	CMPQ BX, R11
+	JGE  lnvartail
+	VMOVUPD (SI)(BX*8), Y0
+	VSUBPD  Y8, Y0, Y0
+	VMULPD  Y0, Y0, Y0
+	VMOVUPD (R8)(BX*8), Y1
+	VSUBPD  Y9, Y1, Y1
+	VMULPD  Y1, Y1, Y1
+	VMOVUPD (R9)(BX*8), Y2
+	VSUBPD  Y10, Y2, Y2
+	VMULPD  Y2, Y2, Y2
+	VMOVUPD (R10)(BX*8), Y3
+	VSUBPD  Y11, Y3, Y3
+	VMULPD  Y3, Y3, Y3
+	TRANSPOSEX(Y0, Y1, Y2, Y3, Y4, Y5)
+	ADDCOLS(Y2, Y3, Y4, Y5, Y13)
+	ADDQ $4, BX
+	JMP  lnvar
+lnvartail:
 	CMPQ BX, CX
-	JLT  lnvar
-	// rs = 1/√(var/d + eps), X4–X7.
-	VDIVSD  X14, X4, X4
-	VADDSD  X13, X4, X4
-	VSQRTSD X4, X4, X4
-	VDIVSD  X4, X12, X4
-	VDIVSD  X14, X5, X5
-	VADDSD  X13, X5, X5
-	VSQRTSD X5, X5, X5
-	VDIVSD  X5, X12, X5
-	VDIVSD  X14, X6, X6
-	VADDSD  X13, X6, X6
-	VSQRTSD X6, X6, X6
-	VDIVSD  X6, X12, X6
-	VDIVSD  X14, X7, X7
-	VADDSD  X13, X7, X7
-	VSQRTSD X7, X7, X7
-	VDIVSD  X7, X12, X7
-	// Row by row (X0 and X4 its mean and rs; the others move down).
+	JGE  lnvardone
+	VMASKMOVPD (SI)(BX*8), Y15, Y0
+	VSUBPD  Y8, Y0, Y0
+	VMULPD  Y0, Y0, Y0
+	VMASKMOVPD (R8)(BX*8), Y15, Y1
+	VSUBPD  Y9, Y1, Y1
+	VMULPD  Y1, Y1, Y1
+	VMASKMOVPD (R9)(BX*8), Y15, Y2
+	VSUBPD  Y10, Y2, Y2
+	VMULPD  Y2, Y2, Y2
+	VMASKMOVPD (R10)(BX*8), Y15, Y3
+	VSUBPD  Y11, Y3, Y3
+	VMULPD  Y3, Y3, Y3
+	TRANSPOSEX(Y0, Y1, Y2, Y3, Y4, Y5)
+	ADDTAIL(Y2, Y3, Y4, Y13, lnvardone)
+lnvardone:
+	// rs = 1/√(var/d + eps), into rstd.
+	VDIVPD  Y14, Y13, Y13
+	VBROADCASTSD eps+72(FP), Y0
+	VADDPD  Y0, Y13, Y13
+	VSQRTPD Y13, Y13
+	MOVQ $0x3FF0000000000000, BX
+	MOVQ BX, X0
+	VBROADCASTSD X0, Y0       // 1
+	VDIVPD  Y13, Y0, Y13
+	VMOVUPD Y13, (AX)
+	// Row by row: xhat = (x − mean)·rs, out = xhat·gain + bias; R10 the
+	// row's slot (its mean, then its rs in rstd).
 	MOVQ gain+32(FP), R8
 	MOVQ bias+40(FP), R9
-	MOVQ $4, R10
+	LEAQ 0(SP), R10
 lnrow:
-	VMOVSD X4, (AX)
-	ADDQ   $8, AX
-	VBROADCASTSD X0, Y8
-	VBROADCASTSD X4, Y9
+	VBROADCASTSD (R10), Y8    // mean
+	VBROADCASTSD (AX), Y9     // rs
 	XORQ BX, BX
 lnel:
 	CMPQ BX, R11
@@ -413,17 +465,14 @@ lneltail:
 	VADDPD  Y11, Y10, Y10
 	VMASKMOVPD Y10, Y15, (DI)(BX*8)
 lnrownext:
-	VMOVAPD X1, X0
-	VMOVAPD X2, X1
-	VMOVAPD X3, X2
-	VMOVAPD X5, X4
-	VMOVAPD X6, X5
-	VMOVAPD X7, X6
 	ADDQ R12, SI
 	ADDQ R12, DX
 	ADDQ R12, DI
-	DECQ R10
-	JNZ  lnrow
+	ADDQ $8, AX
+	ADDQ $8, R10
+	LEAQ 32(SP), BX
+	CMPQ R10, BX
+	JLT  lnrow
 	DECQ R13
 	JMP  lnblock
 
@@ -431,15 +480,17 @@ lndone:
 	VZEROUPPER
 	RET
 
-// func layerNormBackAVX2(dx, dg, db, g, xhat, rstd, gain *float64, blocks, d int, fd float64, tail *int64)
+// func layerNormBackAVX2(dx, dg, db, grad, xhat, rstd, gain *float64, blocks, d int, fd float64, tail *int64)
 //
 // LayerNormRowsBackward on blocks of four rows of d values: when dx is
-// wanted, the four rows' mh = Σ g·gain and mhx = Σ (g·gain)·xhat as eight
-// scalar sums side by side (each in its row's order, from +0), divided by
-// d; then row by row, in groups of four (the last d mod 4 masked),
+// wanted, the four rows' sums of h = g·gain and of h·xhat side by side,
+// a lane per row, each in its row's order from +0 (each group of four
+// columns transposed so that a lane holds a row; the last d mod 4
+// masked), divided by d: mh and mhx; then row by row, in groups of four,
 // dg += g·xhat, db += g and dx = rs·((g·gain − mh) − xhat·mhx), each
-// operation rounded (no fused multiply-add).
-TEXT ·layerNormBackAVX2(SB), NOSPLIT, $0-88
+// operation rounded (no fused multiply-add). The frame holds the four mh,
+// then the four mhx.
+TEXT ·layerNormBackAVX2(SB), NOSPLIT, $64-88
 	MOVQ grad+24(FP), SI
 	MOVQ xhat+32(FP), DI
 	MOVQ rstd+40(FP), AX
@@ -447,7 +498,9 @@ TEXT ·layerNormBackAVX2(SB), NOSPLIT, $0-88
 	SHLQ $2, R13              // the rows left
 	MOVQ d+64(FP), CX
 	MOVQ tail+80(FP), R11
-	VMOVUPD (R11), Y15
+	VMOVUPD (R11), Y15        // the mask of the last d mod 4 values
+	MOVQ CX, R11
+	ANDQ $-4, R11             // the values in whole groups of four
 	MOVQ CX, R12
 	SHLQ $3, R12              // a row's bytes
 	MOVQ dx+0(FP), DX         // 0 when not wanted
@@ -455,70 +508,98 @@ TEXT ·layerNormBackAVX2(SB), NOSPLIT, $0-88
 lbblock:
 	TESTQ R13, R13
 	JZ    lbdone
-	VXORPD X0, X0, X0         // mh, rows 0–3: X0–X3
-	VXORPD X1, X1, X1
-	VXORPD X2, X2, X2
-	VXORPD X3, X3, X3
-	VXORPD X4, X4, X4         // mhx: X4–X7
-	VXORPD X5, X5, X5
-	VXORPD X6, X6, X6
-	VXORPD X7, X7, X7
 	TESTQ DX, DX
 	JZ    lbrows
-	MOVQ gain+48(FP), R11
-	XORQ BX, BX               // j, and j + d, j + 2d, j + 3d: the rows
+	// The sums: h in Y12, h·xhat in Y13; BX, R8, R9, R10 index rows
+	// 0–3 of g and xhat; DX holds gain meanwhile.
+	VXORPD Y12, Y12, Y12
+	VXORPD Y13, Y13, Y13
+	MOVQ gain+48(FP), DX
+	XORQ BX, BX
 	MOVQ CX, R8
 	LEAQ (R8)(CX*1), R9
 	LEAQ (R9)(CX*1), R10
 lbsum:
-	VMOVSD (SI)(BX*8), X8
-	VMULSD (R11)(BX*8), X8, X8 // h = g·gain
-	VADDSD X8, X0, X0
-	VMULSD (DI)(BX*8), X8, X8  // h·xhat
-	VADDSD X8, X4, X4
-	VMOVSD (SI)(R8*8), X9
-	VMULSD (R11)(BX*8), X9, X9
-	VADDSD X9, X1, X1
-	VMULSD (DI)(R8*8), X9, X9
-	VADDSD X9, X5, X5
-	VMOVSD (SI)(R9*8), X10
-	VMULSD (R11)(BX*8), X10, X10
-	VADDSD X10, X2, X2
-	VMULSD (DI)(R9*8), X10, X10
-	VADDSD X10, X6, X6
-	VMOVSD (SI)(R10*8), X11
-	VMULSD (R11)(BX*8), X11, X11
-	VADDSD X11, X3, X3
-	VMULSD (DI)(R10*8), X11, X11
-	VADDSD X11, X7, X7
-	INCQ BX
-	INCQ R8
-	INCQ R9
-	INCQ R10
+	CMPQ BX, R11
+	JGE  lbsumtail
+	VMOVUPD (DX)(BX*8), Y14   // gain
+	VMULPD  (SI)(BX*8), Y14, Y0 // h = g·gain
+	VMULPD  (DI)(BX*8), Y0, Y6  // h·xhat
+	VMULPD  (SI)(R8*8), Y14, Y1
+	VMULPD  (DI)(R8*8), Y1, Y7
+	VMULPD  (SI)(R9*8), Y14, Y2
+	VMULPD  (DI)(R9*8), Y2, Y8
+	VMULPD  (SI)(R10*8), Y14, Y3
+	VMULPD  (DI)(R10*8), Y3, Y9
+	TRANSPOSEX(Y0, Y1, Y2, Y3, Y4, Y5)
+	ADDCOLS(Y2, Y3, Y4, Y5, Y12)
+	TRANSPOSEX(Y6, Y7, Y8, Y9, Y10, Y11)
+	ADDCOLS(Y8, Y9, Y10, Y11, Y13)
+	ADDQ $4, BX
+	ADDQ $4, R8
+	ADDQ $4, R9
+	ADDQ $4, R10
+	JMP  lbsum
+lbsumtail:
 	CMPQ BX, CX
-	JLT  lbsum
-	VMOVSD fd+72(FP), X14
-	VDIVSD X14, X0, X0
-	VDIVSD X14, X1, X1
-	VDIVSD X14, X2, X2
-	VDIVSD X14, X3, X3
-	VDIVSD X14, X4, X4
-	VDIVSD X14, X5, X5
-	VDIVSD X14, X6, X6
-	VDIVSD X14, X7, X7
+	JGE  lbsumdone
+	VMASKMOVPD (DX)(BX*8), Y15, Y14
+	VMASKMOVPD (SI)(BX*8), Y15, Y0
+	VMULPD  Y14, Y0, Y0
+	VMASKMOVPD (DI)(BX*8), Y15, Y6
+	VMULPD  Y6, Y0, Y6
+	VMASKMOVPD (SI)(R8*8), Y15, Y1
+	VMULPD  Y14, Y1, Y1
+	VMASKMOVPD (DI)(R8*8), Y15, Y7
+	VMULPD  Y7, Y1, Y7
+	VMASKMOVPD (SI)(R9*8), Y15, Y2
+	VMULPD  Y14, Y2, Y2
+	VMASKMOVPD (DI)(R9*8), Y15, Y8
+	VMULPD  Y8, Y2, Y8
+	VMASKMOVPD (SI)(R10*8), Y15, Y3
+	VMULPD  Y14, Y3, Y3
+	VMASKMOVPD (DI)(R10*8), Y15, Y9
+	VMULPD  Y9, Y3, Y9
+	TRANSPOSEX(Y0, Y1, Y2, Y3, Y4, Y5)
+	TRANSPOSEX(Y6, Y7, Y8, Y9, Y10, Y11)
+	VADDPD  Y2, Y12, Y12      // the last d mod 4 columns only
+	VADDPD  Y8, Y13, Y13
+	MOVQ CX, BX
+	SUBQ R11, BX
+	CMPQ BX, $2
+	JLT  lbsumdone
+	VADDPD  Y3, Y12, Y12
+	VADDPD  Y9, Y13, Y13
+	CMPQ BX, $3
+	JLT  lbsumdone
+	VADDPD  Y4, Y12, Y12
+	VADDPD  Y10, Y13, Y13
+lbsumdone:
+	VBROADCASTSD fd+72(FP), Y14
+	VDIVPD  Y14, Y12, Y12     // mh
+	VDIVPD  Y14, Y13, Y13     // mhx
+	VMOVUPD Y12, 0(SP)
+	VMOVUPD Y13, 32(SP)
+	MOVQ dx+0(FP), DX         // back to the block's first row of dx
+	MOVQ blocks+56(FP), BX
+	SHLQ $2, BX
+	SUBQ R13, BX              // the rows done
+	IMULQ R12, BX
+	ADDQ BX, DX
 
 lbrows:
-	// Row by row (X0 and X4 its mh and mhx; the others move down).
-	MOVQ CX, R11
-	ANDQ $-4, R11             // the values in whole groups of four
+	// Row by row: r = (−R13) mod 4 is the row in the block.
 	MOVQ gain+48(FP), R8
 	MOVQ dg+8(FP), R9         // 0 when not wanted
 	MOVQ db+16(FP), R10       // 0 when not wanted
 lbrow:
+	MOVQ R13, BX
+	NEGQ BX
+	ANDQ $3, BX
+	VBROADCASTSD 0(SP)(BX*8), Y9  // mh
+	VBROADCASTSD 32(SP)(BX*8), Y10 // mhx
 	VBROADCASTSD (AX), Y8     // rs
 	ADDQ $8, AX
-	VBROADCASTSD X0, Y9       // mh
-	VBROADCASTSD X4, Y10      // mhx
 	XORQ BX, BX
 lbel:
 	CMPQ BX, R11
@@ -575,12 +656,6 @@ lbtnodb:
 	VMULPD  Y13, Y8, Y13
 	VMASKMOVPD Y13, Y15, (DX)(BX*8)
 lbrownext:
-	VMOVAPD X1, X0
-	VMOVAPD X2, X1
-	VMOVAPD X3, X2
-	VMOVAPD X5, X4
-	VMOVAPD X6, X5
-	VMOVAPD X7, X6
 	ADDQ R12, SI
 	ADDQ R12, DI
 	TESTQ DX, DX
@@ -696,18 +771,6 @@ ardone:
 	VZEROUPPER
 	RET
 
-
-// TRANSPOSE4 turns rows Y0–Y3 (four values each) into columns Y2–Y5:
-// Y2 holds the rows' first values, Y3 their second, and so on.
-#define TRANSPOSE4 \
-	VUNPCKLPD Y1, Y0, Y4; \
-	VUNPCKHPD Y1, Y0, Y5; \
-	VUNPCKLPD Y3, Y2, Y0; \
-	VUNPCKHPD Y3, Y2, Y1; \
-	VPERM2F128 $0x20, Y0, Y4, Y2; \
-	VPERM2F128 $0x20, Y1, Y5, Y3; \
-	VPERM2F128 $0x31, Y0, Y4, Y4; \
-	VPERM2F128 $0x31, Y1, Y5, Y5
 
 // EXP8 is EXP4 on the eight values of Z0 (AVX-512, the same operations
 // lane by lane), with the constants in Z16–Z22 (log₂e, ln 2 upper and
@@ -949,7 +1012,7 @@ s4sum:
 	VMOVUPD (R10)(BX*8), Y1
 	VMOVUPD (R12)(BX*8), Y2
 	VMOVUPD (R9)(BX*8), Y3
-	TRANSPOSE4
+	TRANSPOSEX(Y0, Y1, Y2, Y3, Y4, Y5)
 	VADDPD  Y2, Y15, Y15
 	VADDPD  Y3, Y15, Y15
 	VADDPD  Y4, Y15, Y15
@@ -963,7 +1026,7 @@ s4sumtail:
 	VMASKMOVPD (R10)(BX*8), Y14, Y1
 	VMASKMOVPD (R12)(BX*8), Y14, Y2
 	VMASKMOVPD (R9)(BX*8), Y14, Y3
-	TRANSPOSE4
+	TRANSPOSEX(Y0, Y1, Y2, Y3, Y4, Y5)
 	VADDPD  Y2, Y15, Y15      // the last n mod 4 columns only
 	MOVQ CX, BX
 	SUBQ R11, BX
@@ -1095,7 +1158,7 @@ b4dot:
 	VMULPD  (DX)(R9*8), Y2, Y2
 	VMOVUPD (SI)(R10*8), Y3
 	VMULPD  (DX)(R10*8), Y3, Y3
-	TRANSPOSE4
+	TRANSPOSEX(Y0, Y1, Y2, Y3, Y4, Y5)
 	VADDPD  Y2, Y15, Y15
 	VADDPD  Y3, Y15, Y15
 	VADDPD  Y4, Y15, Y15
@@ -1120,7 +1183,7 @@ b4dottail:
 	VMASKMOVPD (SI)(R10*8), Y14, Y3
 	VMASKMOVPD (DX)(R10*8), Y14, Y4
 	VMULPD  Y4, Y3, Y3
-	TRANSPOSE4
+	TRANSPOSEX(Y0, Y1, Y2, Y3, Y4, Y5)
 	VADDPD  Y2, Y15, Y15      // the last n mod 4 columns only
 	MOVQ CX, BX
 	SUBQ R11, BX

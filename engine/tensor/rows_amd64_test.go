@@ -56,8 +56,8 @@ func BenchmarkSoftmaxRows(b *testing.B) {
 	}
 }
 
-// BenchmarkLayerNormRows times W6's LayerNorm forward (256 rows of 32)
-// with the kernel and the Go path.
+// BenchmarkLayerNormRows times W6's LayerNorm forward and backward (256
+// rows of 32) with the kernels and the Go path.
 func BenchmarkLayerNormRows(b *testing.B) {
 	defer func(k bool) { rowsKernel = k }(rowsKernel)
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -70,11 +70,16 @@ func BenchmarkLayerNormRows(b *testing.B) {
 		gain[i], bias[i] = 1+rng.NormFloat64()/10, rng.NormFloat64()/10
 	}
 	out, xhat, rstd := make([]float64, rows*d), make([]float64, rows*d), make([]float64, rows)
+	g, dx, dg, db := make([]float64, rows*d), make([]float64, rows*d), make([]float64, d), make([]float64, d)
+	for i := range g {
+		g[i] = rng.NormFloat64()
+	}
 	for _, kernel := range []bool{true, false} {
 		rowsKernel = kernel
 		b.Run(map[bool]string{true: "kernel", false: "go"}[kernel], func(b *testing.B) {
 			for b.Loop() {
 				LayerNormRows(out, xhat, rstd, x, gain, bias, d, 1e-5)
+				LayerNormRowsBackward(dx, dg, db, g, xhat, rstd, gain, d)
 			}
 		})
 	}
