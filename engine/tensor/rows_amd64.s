@@ -825,8 +825,8 @@ ardone:
 // columns of exponentials transposed so that a lane holds a row), 1/sum
 // for the four rows at once, and each row's exponentials times its own.
 // The scalar code's operations, element by element. With wide (the CPU
-// has AVX-512) the exponentials run eight at a time by EXP8 as far as
-// they go. The frame holds the four rows' maxima, then their 1/sum, and
+// has AVX-512) the statistics, the exponentials (EXP8) and the products
+// by 1/sum run eight at a time as far as they go. The frame holds the four rows' maxima, then their 1/sum, and
 // the values the exponentials take eight at a time (0 without wide).
 TEXT ·softmaxRows4AVX2(SB), NOSPLIT, $40-80
 	MOVQ dst+0(FP), DI
@@ -885,6 +885,42 @@ s4block:
 	MOVQ DX, R12
 	LEAQ 0(SP), R9
 s4srow:
+	MOVQ 32(SP), BX
+	TESTQ BX, BX
+	JZ   s4snarrow
+	// With wide, eight at a time first: Z3 sums v − v (0, or NaN for a
+	// NaN or an infinity, which the range check below rejects anyway).
+	VMULPD  (AX), Z6, Z0
+	TESTQ   R12, R12
+	JZ      2(PC)
+	VADDPD  (R12), Z0, Z0
+	VMOVAPD Z0, Z1
+	VMOVAPD Z0, Z2
+	VSUBPD  Z0, Z0, Z3
+	MOVQ $8, BX
+s4s8:
+	CMPQ BX, 32(SP)
+	JGE  s4s8fold
+	VMULPD  (AX)(BX*8), Z6, Z0
+	TESTQ   R12, R12
+	JZ      2(PC)
+	VADDPD  (R12)(BX*8), Z0, Z0
+	VMAXPD  Z0, Z1, Z1
+	VMINPD  Z0, Z2, Z2
+	VSUBPD  Z0, Z0, Z4
+	VADDPD  Z4, Z3, Z3
+	ADDQ $8, BX
+	JMP  s4s8
+s4s8fold:
+	VEXTRACTF64X4 $1, Z1, Y4
+	VMAXPD  Y4, Y1, Y1
+	VEXTRACTF64X4 $1, Z2, Y4
+	VMINPD  Y4, Y2, Y2
+	VEXTRACTF64X4 $1, Z3, Y4
+	VADDPD  Y4, Y3, Y3
+	VCMPPD  $0x03, Y3, Y3, Y3 // NaN lanes
+	JMP  s4sgroup
+s4snarrow:
 	VMULPD  (AX), Y6, Y0
 	TESTQ   R12, R12
 	JZ      2(PC)
@@ -1046,6 +1082,16 @@ s4inv:
 s4nrow:
 	VBROADCASTSD (R9), Y1
 	XORQ BX, BX
+	CMPQ BX, 32(SP)
+	JGE  s4ngroup
+	VBROADCASTSD (R9), Z1
+s4n8:
+	CMPQ BX, 32(SP)
+	JGE  s4ngroup
+	VMULPD  (R10)(BX*8), Z1, Z0
+	VMOVUPD Z0, (R10)(BX*8)
+	ADDQ $8, BX
+	JMP  s4n8
 s4ngroup:
 	CMPQ BX, R11
 	JGE  s4ntail
