@@ -817,18 +817,21 @@ ardone:
 //
 // SoftmaxRows on blocks of four rows of n ≥ 4 values (mask 0 or laid out
 // as src). First each row's largest and smallest v = scale·x (+ mask)
-// and whether one is a NaN, writing nothing: a block with a NaN or a row
-// whose values spread beyond −708 stops the kernel with the block
-// untouched (it returns the blocks done). Then per row e^(v − max) by
-// EXP4 into dst (v computed again: the same bits), the four rows' sums
-// side by side, each from +0 in its row's order (each group of four
-// columns of exponentials transposed so that a lane holds a row), 1/sum
-// for the four rows at once, and each row's exponentials times its own.
-// The scalar code's operations, element by element. With wide (the CPU
-// has AVX-512) the statistics, the exponentials (EXP8) and the products
-// by 1/sum run eight at a time as far as they go. The frame holds the four rows' maxima, then their 1/sum, and
-// the values the exponentials take eight at a time (0 without wide).
-TEXT ·softmaxRows4AVX2(SB), NOSPLIT, $40-80
+// and whether one is a NaN, writing nothing: a block with a NaN, an
+// infinite maximum or, in a row whose values spread beyond −708, a
+// v − max in (−746, −708) stops the kernel with the block untouched (it
+// returns the blocks done). Then per row e^(v − max) by EXP4 into dst (v
+// computed again: the same bits), +0 where v − max ≤ −746 (math.Exp's
+// underflow), the four rows' sums side by side, each from +0 in its row's
+// order (each group of four columns of exponentials transposed so that a
+// lane holds a row), 1/sum for the four rows at once, and each row's
+// exponentials times its own. The scalar code's operations, element by
+// element. With wide (the CPU has AVX-512) the statistics, the
+// exponentials (EXP8) and the products by 1/sum run eight at a time as
+// far as they go. The frame holds the four rows' maxima (then their
+// 1/sum), at 32 the values taken eight at a time (0 without wide), at
+// 40 whether each row is far, at 72 four −708s.
+TEXT ·softmaxRows4AVX2(SB), NOSPLIT, $104-80
 	MOVQ dst+0(FP), DI
 	MOVQ src+8(FP), SI
 	MOVQ mask+16(FP), DX
@@ -852,6 +855,8 @@ TEXT ·softmaxRows4AVX2(SB), NOSPLIT, $40-80
 	VPBROADCASTQ X7, Y7       // the exponent bias, per 64-bit lane
 	MOVQ $0, ret+72(FP)       // blocks done
 	MOVQ $0, 32(SP)
+	VBROADCASTSD 104(R8), Y0
+	VMOVUPD Y0, 72(SP)        // −708
 	MOVBQZX wide+64(FP), BX
 	TESTQ BX, BX
 	JZ   s4block
@@ -873,6 +878,7 @@ TEXT ·softmaxRows4AVX2(SB), NOSPLIT, $40-80
 	VBROADCASTSD 64(R8), Z27
 	VBROADCASTSD 72(R8), Z28
 	VBROADCASTSD 80(R8), Z29
+	VBROADCASTSD 104(R8), Z30 // −708
 
 s4block:
 	MOVQ ret+72(FP), BX
@@ -959,12 +965,60 @@ s4scheck:
 	VMINPD  Y4, Y2, Y2
 	VPERMILPD $5, Y2, Y4
 	VMINPD  Y4, Y2, Y2        // the minimum
+	VSUBPD  Y1, Y1, Y4        // NaN for an infinite maximum
+	VCMPPD  $0x03, Y4, Y4, Y4
+	VMOVMSKPD Y4, BX
+	TESTQ   BX, BX
+	JNE     s4done
 	VSUBPD  Y1, Y2, Y2        // min − max (every v − max is at least this)
 	VBROADCASTSD 104(R8), Y4  // −708
-	VCMPPD  $0x1D, Y4, Y2, Y4 // min − max ≥ −708 (false for a NaN)
+	VCMPPD  $0x1D, Y4, Y2, Y4 // min − max ≥ −708
 	VMOVMSKPD Y4, BX
+	MOVQ    $0, 40(R9)        // a near row: every v − max ≥ −708
 	CMPQ    BX, $15
+	JEQ     s4snear
+	// A far row (a padding or causal mask's −1e9, say): every v − max
+	// must be ≥ −708 (EXP4's range) or ≤ −746, where math.Exp gives +0
+	// (its exponent k = round((v − max)·log₂e) ≤ −1076 underflows).
+	// Y3 collects the lanes in between.
+	MOVQ    $1, 40(R9)
+	VBROADCASTSD 104(R8), Y2  // −708
+	MOVQ    $0xC087500000000000, BX
+	MOVQ    BX, X15
+	VBROADCASTSD X15, Y15     // −746
+	VXORPD  Y3, Y3, Y3
+	XORQ    BX, BX
+s4bgroup:
+	CMPQ BX, R11
+	JGE  s4btail
+	VMULPD  (AX)(BX*8), Y6, Y0
+	TESTQ   R12, R12
+	JZ      2(PC)
+	VADDPD  (R12)(BX*8), Y0, Y0
+	VSUBPD  Y1, Y0, Y0
+	VCMPPD  $0x11, Y2, Y0, Y4 // < −708
+	VCMPPD  $0x1E, Y15, Y0, Y5 // > −746
+	VANDPD  Y5, Y4, Y4
+	VORPD   Y4, Y3, Y3
+	ADDQ $4, BX
+	JMP  s4bgroup
+s4btail:
+	CMPQ R11, CX
+	JGE  s4bcheck
+	VMULPD  -32(AX)(CX*8), Y6, Y0 // the last four (overlapping)
+	TESTQ   R12, R12
+	JZ      2(PC)
+	VADDPD  -32(R12)(CX*8), Y0, Y0
+	VSUBPD  Y1, Y0, Y0
+	VCMPPD  $0x11, Y2, Y0, Y4
+	VCMPPD  $0x1E, Y15, Y0, Y5
+	VANDPD  Y5, Y4, Y4
+	VORPD   Y4, Y3, Y3
+s4bcheck:
+	VMOVMSKPD Y3, BX
+	TESTQ   BX, BX
 	JNE     s4done
+s4snear:
 	VMOVSD  X1, (R9)
 	ADDQ R13, AX
 	TESTQ R12, R12
@@ -984,6 +1038,8 @@ s4scheck:
 s4erow:
 	VBROADCASTSD (R9), Y2     // the row's maximum (EXP4 leaves Y2 alone)
 	XORQ BX, BX
+	CMPQ 40(R9), $0
+	JNE  s4far
 	CMPQ BX, 32(SP)
 	JGE  s4egroup
 	VBROADCASTSD (R9), Z2
@@ -1023,6 +1079,59 @@ s4etail:
 	VSUBPD  Y2, Y0, Y0
 	EXP4
 	VMASKMOVPD Y0, Y14, (R10)(BX*8)
+	JMP  s4enext
+
+	// A far row: as above, then +0 where v − max < −708 (so ≤ −746).
+s4far:
+	CMPQ BX, 32(SP)
+	JGE  s4fgroup
+	VBROADCASTSD (R9), Z2
+s4f8:
+	CMPQ BX, 32(SP)
+	JGE  s4fgroup
+	VMULPD  (AX)(BX*8), Z6, Z0
+	TESTQ   R12, R12
+	JZ      2(PC)
+	VADDPD  (R12)(BX*8), Z0, Z0
+	VSUBPD  Z2, Z0, Z0
+	VMOVAPD Z0, Z31
+	EXP8
+	VCMPPD  $0x1D, Z30, Z31, K1 // v − max ≥ −708
+	VMOVAPD.Z Z0, K1, Z0
+	VMOVUPD Z0, (R10)(BX*8)
+	ADDQ $8, BX
+	JMP  s4f8
+s4fgroup:
+	CMPQ BX, R11
+	JGE  s4ftail
+	VMULPD  (AX)(BX*8), Y6, Y0
+	TESTQ   R12, R12
+	JZ      2(PC)
+	VADDPD  (R12)(BX*8), Y0, Y0
+	VSUBPD  Y2, Y0, Y0
+	VMOVAPD Y0, Y15
+	EXP4
+	VCMPPD  $0x1D, 72(SP), Y15, Y15 // v − max ≥ −708
+	VANDPD  Y15, Y0, Y0
+	VMOVUPD Y0, (R10)(BX*8)
+	ADDQ $4, BX
+	JMP  s4fgroup
+s4ftail:
+	CMPQ BX, CX
+	JGE  s4enext
+	VMASKMOVPD (AX)(BX*8), Y14, Y0
+	VMULPD  Y0, Y6, Y0
+	TESTQ   R12, R12
+	JZ      3(PC)
+	VMASKMOVPD (R12)(BX*8), Y14, Y1
+	VADDPD  Y1, Y0, Y0
+	VSUBPD  Y2, Y0, Y0
+	VMOVAPD Y0, Y15
+	EXP4
+	VCMPPD  $0x1D, 72(SP), Y15, Y15
+	VANDPD  Y15, Y0, Y0
+	VMASKMOVPD Y0, Y14, (R10)(BX*8)
+
 s4enext:
 	ADDQ R13, AX
 	ADDQ R13, R10

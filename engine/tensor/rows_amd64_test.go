@@ -32,6 +32,58 @@ func TestSoftmaxRowsWideInUse(t *testing.T) {
 	}
 }
 
+// TestSoftmaxRowsCausalMaskInKernel: rows under a causal mask (−1e9 past
+// the diagonal, so exponentials that underflow to 0) run through the
+// block kernel without leaving it, with the scalar code's bits, with the
+// AVX-512 exponentials and without; a value whose exponential falls in
+// math.Exp's subnormal results (v − max ≈ −720) leaves its block to the
+// scalar code, with the same bits.
+func TestSoftmaxRowsCausalMaskInKernel(t *testing.T) {
+	if !rowsFast() {
+		t.Skip("no row kernels on this CPU")
+	}
+	defer func(old bool) { softmaxWide = old }(softmaxWide)
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, wide := range []bool{false, true} {
+		softmaxWide = wide && hasAVX512()
+		for _, n := range []int{4, 5, 8, 13, 16, 21} {
+			rows := 4 * n
+			src, mask := make([]float64, rows*n), make([]float64, rows*n)
+			for r := range rows {
+				for j := range n {
+					src[r*n+j] = 3 * rng.NormFloat64()
+					if j > r%n {
+						mask[r*n+j] = -1e9
+					}
+				}
+			}
+			want := softmaxRowsNaive(src, n, 0.5, mask)
+			dst := make([]float64, len(src))
+			if done, _ := softmaxRowsPrefix(dst, src, mask, rows, n, 0.5); done != rows {
+				t.Errorf("wide %v, n %d: the kernels did %d of %d rows", wide, n, done, rows)
+			}
+			for i := range want {
+				if !sameBits(dst[i], want[i]) {
+					t.Fatalf("wide %v, n %d: element %d: got %v, want %v", wide, n, i, dst[i], want[i])
+				}
+			}
+			mask[n+1] = -720 // row 1: a v − max near −720
+			// The block kernel leaves the first block, and the one-row
+			// kernel leaves its far row 0 (−1e9 past the diagonal).
+			if done, _ := softmaxRowsPrefix(dst, src, mask, rows, n, 0.5); done != 0 {
+				t.Errorf("wide %v, n %d: the kernels did %d rows of a block with a value in math.Exp's subnormal range", wide, n, done)
+			}
+			want = softmaxRowsNaive(src, n, 0.5, mask)
+			SoftmaxRows(dst, src, n, 0.5, mask)
+			for i := range want {
+				if !sameBits(dst[i], want[i]) {
+					t.Fatalf("wide %v, n %d, subnormal: element %d: got %v, want %v", wide, n, i, dst[i], want[i])
+				}
+			}
+		}
+	}
+}
+
 // BenchmarkSoftmaxRows times W6's attention softmax (1024 rows of 16,
 // scaled by 1/√8) with the block kernel, the one-row kernel and the Go
 // path.
