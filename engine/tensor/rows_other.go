@@ -7,6 +7,8 @@ var rowsKernel = false
 
 func rowsFast() bool { return false }
 
+func layerNormFast() bool { return false }
+
 func softmaxRowsPrefix(dst, src, mask []float64, rows, n int, scale float64) (int, bool) {
 	return 0, false
 }
