@@ -16,7 +16,7 @@ import (
 func (t *Tape) Softmax(a *Var) (res *Var) {
 	defer replayAs(&res, func(t *Tape, in []*Var) *Var { return t.Softmax(in[0]) })
 	n := lastAxis("Softmax", a)
-	out := t.ar.New(a.Value.Shape...)
+	out := t.ar.Uninit(a.Value.Shape...) // every row is written
 	tensor.SoftmaxRows(out.Data, a.Value.Data, n, 1, nil)
 	return t.record("softmax", out, []*Var{a}, func(g *tensor.Tensor) []*tensor.Tensor {
 		// y ⊙ (g − dot) per row, as 1·(…): the same bits.

@@ -5,11 +5,14 @@ import (
 	"math"
 )
 
-// Row kernels: softmax over the rows of a matrix (as in attention) and its
-// backward. Each row's reductions keep the scalar code's sequential order
-// (the sum of the exponentials, the dot product of the backward), and
-// every element goes through the same operations as the scalar code, so
-// the vector kernels (rows_amd64.s) give the scalar code's bits.
+// Row kernels: softmax over the rows of a matrix (as in attention) and
+// LayerNorm, forward and backward. Each row's reductions keep the scalar
+// code's sequential order (a row's sum, its dot product), with rows side
+// by side in the lanes of a vector instead, and every element goes
+// through the same operations as the scalar code (no fused multiply-add
+// where it multiplies then adds), so the vector kernels (rows_amd64.s)
+// give the scalar code's bits; the scalar code below is their reference
+// and runs where they do not.
 
 // SoftmaxRows writes, for each row of n values of src (len(src)/n rows),
 // softmax(scale·src + mask) into dst (which may be src): per element

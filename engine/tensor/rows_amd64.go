@@ -12,8 +12,8 @@ var rowsKernel = true
 // benchmarks switch it off to run the one-row kernel alone).
 var softmaxBlocks = true
 
-// softmaxWide has the block kernel take its exponentials eight at a time
-// (AVX-512) where the CPU has AVX-512 (tests switch it off).
+// softmaxWide has the block kernel work eight at a time (AVX-512) where
+// the CPU has AVX-512 (tests switch it off).
 var softmaxWide = hasAVX512()
 
 // rowsFast reports whether the softmax kernels run.
@@ -45,10 +45,11 @@ func softmaxRowsAVX2(dst, src, mask *float64, rows, n int, scale float64, k *flo
 
 // softmaxRows4AVX2 runs SoftmaxRows's rows (n ≥ 4 values each,
 // contiguous; mask nil or laid out as src) four at a time until a block
-// of four holds a NaN or a row whose values spread beyond the
-// exponential's vector range, which it leaves untouched. It returns the
-// number of blocks it finished. With wide (AVX-512) the exponentials run
-// eight at a time.
+// of four holds a NaN, an infinite maximum or a v − max whose exponential
+// is subnormal (in (−746, −708)), which it leaves untouched; below −746
+// (a padding or causal mask's −1e9) the exponential is math.Exp's +0. It
+// returns the number of blocks it finished. With wide (AVX-512) most of
+// the work runs eight at a time.
 //
 //go:noescape
 func softmaxRows4AVX2(dst, src, mask *float64, blocks, n int, scale float64, k *float64, tail *int64, wide bool) int
