@@ -262,16 +262,16 @@ func flatUnits(xs []float64, shape []int, flat func(float64) bool) (dead, units 
 	if units == 0 {
 		return 0, 0
 	}
-	var cand []int
+	cand := make([]int32, 0, units) // at most units: never grown
 	for u, x := range xs[:units] {
 		if flat(x) {
-			cand = append(cand, u)
+			cand = append(cand, int32(u))
 		}
 	}
 	for row := units; row < len(xs) && len(cand) > 0; row += units {
 		kept := cand[:0]
 		for _, u := range cand {
-			if row+u >= len(xs) || flat(xs[row+u]) {
+			if i := row + int(u); i >= len(xs) || flat(xs[i]) {
 				kept = append(kept, u)
 			}
 		}

@@ -190,7 +190,7 @@ func (l *Loop) end() {
 		l.updated = nil
 	}
 	for _, p := range l.Params {
-		if p.Value.HasNaNOrInf() {
+		if !scanValues(p.Value.Data).allFinite {
 			l.Diverged, l.DivStep = true, l.Step
 			break
 		}
