@@ -427,10 +427,13 @@ func (m *machine) generate(prompt string, n int, u func() float64) string {
 }
 
 // nextLogits returns the model's scores for the character after ctx
-// (1 … Ctx ids).
+// (1 … Ctx ids): those of nextLogitsAll's last position, bit for bit,
+// computed past the keys and values at that position only
+// (decoder.forwardLast).
 func (m *machine) nextLogits(ctx []int) []float64 {
-	v := len(text.alphabet)
-	return m.nextLogitsAll(ctx)[(len(ctx)-1)*v:]
+	rec := measureTapes.Get()
+	defer measureTapes.Put(rec)
+	return slices.Clone(m.dec.forwardLast(rec.NoGrad(), ctx).Value.Data)
 }
 
 // nextLogitsAll returns the model's scores [len(ctx)·vocab] for the
