@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/dlearn/dlearn/engine/autograd"
+	"github.com/dlearn/dlearn/engine/tensor"
 	"github.com/dlearn/dlearn/lessons"
 	"github.com/dlearn/dlearn/lessons/scene"
 )
@@ -127,25 +128,12 @@ type span struct {
 
 func scanValues(xs []float64) span {
 	s := span{hasValues: len(xs) > 0}
-	// The common case, every value finite, in one pass over the bits:
-	// with the sign bit cleared, the ordering of finite float64s is the
-	// ordering of their bits, and every Inf or NaN is at or above
-	// infBits. Only when one is found does the slower pass sort them out.
-	// Four running maxima, not one: a single chain of max waits on the
-	// previous at every value, four proceed side by side (the result is
-	// the same, max being exact).
-	var t0, t1, t2, t3 uint64
-	i := 0
-	for ; i+4 <= len(xs); i += 4 {
-		t0 = max(t0, math.Float64bits(xs[i])&^signBit)
-		t1 = max(t1, math.Float64bits(xs[i+1])&^signBit)
-		t2 = max(t2, math.Float64bits(xs[i+2])&^signBit)
-		t3 = max(t3, math.Float64bits(xs[i+3])&^signBit)
-	}
-	for ; i < len(xs); i++ {
-		t0 = max(t0, math.Float64bits(xs[i])&^signBit)
-	}
-	top := max(t0, t1, t2, t3)
+	// The common case, every value finite, in one pass over the bits
+	// (tensor.MaxAbsBits: with the sign bit cleared, the ordering of
+	// finite float64s is the ordering of their bits, and every Inf or
+	// NaN is at or above infBits). Only when one is found does the
+	// slower pass sort them out.
+	top := tensor.MaxAbsBits(xs)
 	if top < infBits {
 		s.max = math.Float64frombits(top)
 		s.allFinite = true
