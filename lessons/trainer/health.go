@@ -207,8 +207,7 @@ func activationCounts(nodes []*autograd.Node) [][2]int {
 	}
 	count := func(k int) {
 		n := nodes[acts[k]]
-		_, flat := activation(n.Op)
-		f, u := flatUnits(n.Out.Value.Data, n.Out.Value.Shape, flat)
+		f, u := unitCounts(n.Op, n.Out.Value.Data, n.Out.Value.Shape)
 		counts[acts[k]] = [2]int{f, u}
 	}
 	if total < parallelScan {
@@ -248,6 +247,52 @@ func activation(op string) (kind string, flat func(x float64) bool) {
 		return GaugeSaturated, func(x float64) bool { return 1-x*x < 0.01 }
 	}
 	return "", nil
+}
+
+// unitCounts is flatUnits with the test of activation op: for a ReLU, a
+// comparison with 0 in the loop (deadUnits) rather than a call per value.
+func unitCounts(op string, xs []float64, shape []int) (flat, units int) {
+	if op == "relu" {
+		return deadUnits(xs, shape)
+	}
+	_, f := activation(op)
+	return flatUnits(xs, shape, f)
+}
+
+// deadUnits is flatUnits for a ReLU's test (x == 0), in the same order.
+func deadUnits(xs []float64, shape []int) (dead, units int) {
+	units = len(xs)
+	if len(shape) > 1 && shape[0] > 0 {
+		units = len(xs) / shape[0]
+	}
+	if units == 0 {
+		return 0, 0
+	}
+	cand := make([]int32, 0, units)
+	for u, x := range xs[:units] {
+		if x == 0 {
+			cand = append(cand, int32(u))
+		}
+	}
+	for row := units; row < len(xs) && len(cand) > 0; row += units {
+		kept := cand[:0]
+		if row+units <= len(xs) {
+			r := xs[row : row+units]
+			for _, u := range cand {
+				if r[u] == 0 {
+					kept = append(kept, u)
+				}
+			}
+		} else {
+			for _, u := range cand {
+				if i := row + int(u); i >= len(xs) || xs[i] == 0 {
+					kept = append(kept, u)
+				}
+			}
+		}
+		cand = kept
+	}
+	return len(cand), units
 }
 
 // flatUnits counts the units, and those for which flat holds on every
@@ -384,7 +429,7 @@ func (h *Health) RecordUnits(layer string, nodes []*autograd.Node) {
 		if flat == nil {
 			continue
 		}
-		f, u := flatUnits(n.Out.Value.Data, n.Out.Value.Shape, flat)
+		f, u := unitCounts(n.Op, n.Out.Value.Data, n.Out.Value.Shape)
 		p, ok := pools[kind]
 		if !ok {
 			p = &pool{}
