@@ -268,21 +268,32 @@ func deadUnits(xs []float64, shape []int) (dead, units int) {
 	if units == 0 {
 		return 0, 0
 	}
-	cand := make([]int32, 0, units)
-	for u, x := range xs[:units] {
-		if x == 0 {
-			cand = append(cand, int32(u))
-		}
+	// Without a branch per unit (whether a unit stays is a coin toss a
+	// predictor misses half the time): every unit or candidate is
+	// written, and the count moves on past those whose value is ±0 (its
+	// bits, the sign shifted out, are zero).
+	zero := func(x float64) int {
+		b := math.Float64bits(x) << 1
+		return int(1 - (b|-b)>>63)
 	}
+	cand := make([]int32, units)
+	k := 0
+	for u, x := range xs[:units] {
+		cand[k] = int32(u)
+		k += zero(x)
+	}
+	cand = cand[:k]
 	for row := units; row < len(xs) && len(cand) > 0; row += units {
 		kept := cand[:0]
 		if row+units <= len(xs) {
 			r := xs[row : row+units]
+			k := 0
+			kept = cand[:len(cand)]
 			for _, u := range cand {
-				if r[u] == 0 {
-					kept = append(kept, u)
-				}
+				kept[k] = u
+				k += zero(r[u])
 			}
+			kept = kept[:k]
 		} else {
 			for _, u := range cand {
 				if i := row + int(u); i >= len(xs) || xs[i] == 0 {
