@@ -243,10 +243,19 @@ func (w *Watch) Forward(tp *autograd.Tape, loss *autograd.Var, step int) *scene.
 	return found
 }
 
-// parallelScan is the number of values from which scanNodes scans the
-// nodes side by side on the cores: below it, a goroutine costs more than
-// it saves.
+// parallelScan is the number of values from which activationCounts
+// counts the nodes side by side on the cores: below it, a goroutine
+// costs more than it saves.
 const parallelScan = 1 << 16
+
+// parallelScanNodes is the number of values (after views) from which
+// scanNodes scans the nodes side by side on the cores. The scan
+// (tensor.MaxAbsBits, about a tenth of a nanosecond per value in
+// cache) is bound by reading the pass's values from memory; textgen's
+// pass (736 K values) took 40–55 ms an epoch on one core against 66–95
+// ms split between two with the machine loaded, where the second core is
+// not there when wanted.
+const parallelScanNodes = 1 << 20
 
 // scanNodes returns the scan of every node's output, in node order: the
 // nodes side by side on the cores when they hold many values (the scan
@@ -281,7 +290,7 @@ func scanNodes(nodes []*autograd.Node) []span {
 		total += len(d)
 	}
 	one := func(k int) { i := scan[k]; spans[i] = scanValues(nodes[i].Out.Value.Data) }
-	if total < parallelScan {
+	if total < parallelScanNodes {
 		for k := range scan {
 			one(k)
 		}

@@ -261,7 +261,7 @@ func TestScanValuesFastPass(t *testing.T) {
 // whether a node's output is data of its own or a view of another's (a
 // reshape, which shares its input's data).
 func TestScanNodesIsEachNodesScan(t *testing.T) {
-	for _, size := range []int{10, parallelScan/3 + 1} {
+	for _, size := range []int{10, parallelScanNodes/3 + 1} {
 		tp := autograd.NewTape()
 		x := autograd.NewParam("x", tensor.RandN(tensor.NewRNG(3), size))
 		h := tp.ReLU(x)
