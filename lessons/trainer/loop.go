@@ -189,8 +189,10 @@ func (l *Loop) beginAhead() {
 	}
 	var a *scene.Autopsy
 	w := Go(func() { a = l.Watch.Forward(l.Cur.Tape, l.Cur.Loss, l.Step+1) })
-	l.Cur.backwardAll()
-	w.Wait()
+	func() {
+		defer w.Wait() // even when the backward pass panics: the watch ends first
+		l.Cur.backwardAll()
+	}()
 	if a != nil {
 		l.undoBackward(wasNil)
 	}
