@@ -288,12 +288,11 @@ func deadUnits(xs []float64, shape []int) (dead, units int) {
 		if row+units <= len(xs) {
 			r := xs[row : row+units]
 			k := 0
-			kept = cand[:len(cand)]
 			for _, u := range cand {
-				kept[k] = u
+				cand[k] = u // k ≤ the index being read
 				k += zero(r[u])
 			}
-			kept = kept[:k]
+			kept = cand[:k]
 		} else {
 			for _, u := range cand {
 				if i := row + int(u); i >= len(xs) || xs[i] == 0 {
