@@ -3,6 +3,7 @@ package textgen
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"sync"
 
@@ -340,24 +341,58 @@ func (m *machine) lossOn(ids []int, w0, w1 int, alive [][]bool) (float64, int) {
 // loss and sample side by side.
 var measureTapes = trainer.TapePool{Keep: 3}
 
-// evaluateFast is evaluate, with the loss on the validation text and the
-// long sample measured side by side on two measurers (outside mine mode,
-// whose sample the learner's code draws on m itself).
+// evaluateFast is evaluate, with the passes over the validation text
+// (EvalBatch windows each) and the long sample shared out between the
+// cores, each core on a measurer of its own (outside mine mode, whose
+// sample the learner's code draws on m itself). The batches' losses are
+// added up in their order and their live units joined, as evalLoss does,
+// so the evaluation is evaluate's to the bit.
 func (m *machine) evaluateFast() eval {
 	if m.sampleImpl() != nil {
 		return m.evaluate()
 	}
-	a, b := m.measurer(), m.measurer()
-	var ev eval
-	var text string
-	trainer.Chunks(2, func(i int) {
+	n := windows(text.val)
+	batches := (n + EvalBatch - 1) / EvalBatch
+	// Task 0 is the sample, the longest, so that it starts first; task
+	// b+1 is the loss of batch b.
+	tasks := 1 + batches
+	workers := min(runtime.GOMAXPROCS(0), tasks)
+	free := make(chan *machine, workers)
+	for range workers {
+		free <- m.measurer()
+	}
+	type part struct {
+		sum   float64
+		count int
+		alive [][]bool
+	}
+	parts := make([]part, batches)
+	var sample string
+	trainer.Chunks(tasks, func(i int) {
+		c := <-free
+		defer func() { free <- c }()
 		if i == 0 {
-			ev = a.evalLoss()
-		} else {
-			text = b.evalSample()
+			sample = c.evalSample()
+			return
 		}
+		b := i - 1
+		alive := newAlive()
+		s, k := c.lossOn(text.val, b*EvalBatch, min((b+1)*EvalBatch, n), alive)
+		parts[b] = part{s, k, alive}
 	})
-	ev.setSample(text)
+	alive := newAlive()
+	var sum float64
+	var count int
+	for _, p := range parts {
+		sum, count = sum+p.sum, count+p.count
+		for l := range alive {
+			for u, on := range p.alive[l] {
+				alive[l][u] = alive[l][u] || on
+			}
+		}
+	}
+	ev := eval{Step: m.loop.Step, Val: sum / float64(count), Dead: deadShare(alive)}
+	ev.setSample(sample)
 	return ev
 }
 
@@ -384,10 +419,7 @@ func (ev *eval) setSample(s string) {
 // evalLoss is the evaluation without its sample: the loss on the whole
 // validation text and the share of dead units.
 func (m *machine) evalLoss() eval {
-	alive := make([][]bool, Layers)
-	for l := range alive {
-		alive[l] = make([]bool, 4*Dim)
-	}
+	alive := newAlive()
 	var sum float64
 	var count int
 	n := windows(text.val)
@@ -395,6 +427,21 @@ func (m *machine) evalLoss() eval {
 		s, c := m.lossOn(text.val, w0, min(w0+EvalBatch, n), alive)
 		sum, count = sum+s, count+c
 	}
+	return eval{Step: m.loop.Step, Val: sum / float64(count), Dead: deadShare(alive)}
+}
+
+// newAlive returns the marks of live feed-forward units, per block, all
+// unset.
+func newAlive() [][]bool {
+	alive := make([][]bool, Layers)
+	for l := range alive {
+		alive[l] = make([]bool, 4*Dim)
+	}
+	return alive
+}
+
+// deadShare is the share of the units that alive leaves unmarked.
+func deadShare(alive [][]bool) float64 {
 	dead := 0
 	for _, a := range alive {
 		for _, on := range a {
@@ -403,7 +450,7 @@ func (m *machine) evalLoss() eval {
 			}
 		}
 	}
-	return eval{Step: m.loop.Step, Val: sum / float64(count), Dead: float64(dead) / float64(Layers*4*Dim)}
+	return float64(dead) / float64(Layers*4*Dim)
 }
 
 // sampleRNG is the random source of a sample taken after step: the same
@@ -427,10 +474,13 @@ func (m *machine) generate(prompt string, n int, u func() float64) string {
 }
 
 // nextLogits returns the model's scores for the character after ctx
-// (1 … Ctx ids).
+// (1 … Ctx ids): those of nextLogitsAll's last position, bit for bit,
+// computed past the keys and values at that position only
+// (decoder.forwardLast).
 func (m *machine) nextLogits(ctx []int) []float64 {
-	v := len(text.alphabet)
-	return m.nextLogitsAll(ctx)[(len(ctx)-1)*v:]
+	rec := measureTapes.Get()
+	defer measureTapes.Put(rec)
+	return slices.Clone(m.dec.forwardLast(rec.NoGrad(), ctx).Value.Data)
 }
 
 // nextLogitsAll returns the model's scores [len(ctx)·vocab] for the

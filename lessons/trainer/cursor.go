@@ -150,6 +150,17 @@ func (c *Cursor) backwardOne() bool {
 	return true
 }
 
+// backwardAll reveals the whole forward pass and runs and reveals the
+// whole backward pass, stopping before the update: the cursor then
+// stands where Op leaves it after the last backward step.
+func (c *Cursor) backwardAll() {
+	c.Fwd, c.Phase = c.Tape.Len(), Backward
+	for st := range c.Tape.BackwardSteps(c.Loss) {
+		c.all = append(c.all, st)
+	}
+	c.Steps = c.all
+}
+
 // GradSoFar returns the gradient that the revealed backward steps have sent
 // to v (nil if none yet). After the backward phase it equals v.Grad for a
 // parameter whose gradient was zeroed before the step.

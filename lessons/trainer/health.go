@@ -207,8 +207,7 @@ func activationCounts(nodes []*autograd.Node) [][2]int {
 	}
 	count := func(k int) {
 		n := nodes[acts[k]]
-		_, flat := activation(n.Op)
-		f, u := flatUnits(n.Out.Value.Data, n.Out.Value.Shape, flat)
+		f, u := unitCounts(n.Op, n.Out.Value.Data, n.Out.Value.Shape)
 		counts[acts[k]] = [2]int{f, u}
 	}
 	if total < parallelScan {
@@ -250,6 +249,62 @@ func activation(op string) (kind string, flat func(x float64) bool) {
 	return "", nil
 }
 
+// unitCounts is flatUnits with the test of activation op: for a ReLU, a
+// comparison with 0 in the loop (deadUnits) rather than a call per value.
+func unitCounts(op string, xs []float64, shape []int) (flat, units int) {
+	if op == "relu" {
+		return deadUnits(xs, shape)
+	}
+	_, f := activation(op)
+	return flatUnits(xs, shape, f)
+}
+
+// deadUnits is flatUnits for a ReLU's test (x == 0), in the same order.
+func deadUnits(xs []float64, shape []int) (dead, units int) {
+	units = len(xs)
+	if len(shape) > 1 && shape[0] > 0 {
+		units = len(xs) / shape[0]
+	}
+	if units == 0 {
+		return 0, 0
+	}
+	// Without a branch per unit (whether a unit stays is a coin toss a
+	// predictor misses half the time): every unit or candidate is
+	// written, and the count moves on past those whose value is ±0 (its
+	// bits, the sign shifted out, are zero).
+	zero := func(x float64) int {
+		b := math.Float64bits(x) << 1
+		return int(1 - (b|-b)>>63)
+	}
+	cand := make([]int32, units)
+	k := 0
+	for u, x := range xs[:units] {
+		cand[k] = int32(u)
+		k += zero(x)
+	}
+	cand = cand[:k]
+	for row := units; row < len(xs) && len(cand) > 0; row += units {
+		kept := cand[:0]
+		if row+units <= len(xs) {
+			r := xs[row : row+units]
+			k := 0
+			for _, u := range cand {
+				cand[k] = u // k ≤ the index being read
+				k += zero(r[u])
+			}
+			kept = cand[:k]
+		} else {
+			for _, u := range cand {
+				if i := row + int(u); i >= len(xs) || xs[i] == 0 {
+					kept = append(kept, u)
+				}
+			}
+		}
+		cand = kept
+	}
+	return len(cand), units
+}
+
 // flatUnits counts the units, and those for which flat holds on every
 // row. It reads the rows in order, each only at the units still flat in
 // all the rows before (few, after the first rows), rather than each
@@ -262,16 +317,16 @@ func flatUnits(xs []float64, shape []int, flat func(float64) bool) (dead, units 
 	if units == 0 {
 		return 0, 0
 	}
-	var cand []int
+	cand := make([]int32, 0, units) // at most units: never grown
 	for u, x := range xs[:units] {
 		if flat(x) {
-			cand = append(cand, u)
+			cand = append(cand, int32(u))
 		}
 	}
 	for row := units; row < len(xs) && len(cand) > 0; row += units {
 		kept := cand[:0]
 		for _, u := range cand {
-			if row+u >= len(xs) || flat(xs[row+u]) {
+			if i := row + int(u); i >= len(xs) || flat(xs[i]) {
 				kept = append(kept, u)
 			}
 		}
@@ -384,7 +439,7 @@ func (h *Health) RecordUnits(layer string, nodes []*autograd.Node) {
 		if flat == nil {
 			continue
 		}
-		f, u := flatUnits(n.Out.Value.Data, n.Out.Value.Shape, flat)
+		f, u := unitCounts(n.Op, n.Out.Value.Data, n.Out.Value.Shape)
 		p, ok := pools[kind]
 		if !ok {
 			p = &pool{}

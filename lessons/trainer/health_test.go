@@ -93,7 +93,8 @@ func TestHealthPoolsLongSeries(t *testing.T) {
 
 // flatUnits, reading row by row the units still flat, counts what a scan
 // of each unit down all the rows counts, on batches with dead units,
-// units flat on some rows only, one row, and no rows.
+// units flat on some rows only, one row, and no rows; and so does
+// unitCounts (its own loop for a ReLU).
 func TestFlatUnitsMatchesAScanPerUnit(t *testing.T) {
 	perUnit := func(xs []float64, shape []int, flat func(float64) bool) (dead, units int) {
 		units = len(xs)
@@ -141,6 +142,9 @@ func TestFlatUnitsMatchesAScanPerUnit(t *testing.T) {
 			wd, wu := perUnit(vs, shape, flat)
 			if gd != wd || gu != wu {
 				t.Fatalf("%s on %v: (%d, %d), want (%d, %d)", op, shape, gd, gu, wd, wu)
+			}
+			if gd, gu = unitCounts(op, vs, shape); gd != wd || gu != wu {
+				t.Fatalf("unitCounts: %s on %v: (%d, %d), want (%d, %d)", op, shape, gd, gu, wd, wu)
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package trainer
 
 import (
 	"math"
+	"slices"
 
 	"github.com/dlearn/dlearn/engine/autograd"
 	"github.com/dlearn/dlearn/engine/data"
@@ -130,7 +131,7 @@ func (l *Loop) finishStep() {
 		return
 	}
 	if !l.InStep() {
-		if l.begin(); l.Diverged || l.MineStopped {
+		if l.beginAhead(); l.Diverged || l.MineStopped {
 			return
 		}
 	}
@@ -140,8 +141,102 @@ func (l *Loop) finishStep() {
 	l.end()
 }
 
-// begin starts the next training step and records its forward pass.
+// begin starts the next training step, records its forward pass and
+// has the watch look at it.
 func (l *Loop) begin() {
+	if l.start(); l.MineStopped {
+		return
+	}
+	l.watchForward(l.Watch.Forward(l.Cur.Tape, l.Cur.Loss, l.Step+1))
+}
+
+// watchForward stops the run when the watch's look at the forward pass
+// (its autopsy a) or the loss says so.
+func (l *Loop) watchForward(a *scene.Autopsy) {
+	if a != nil || l.Cur.Diverged() {
+		l.Diverged, l.DivStep, l.Autopsy = true, l.Step+1, a
+		// The whole forward pass is revealed: the autopsy speaks of all
+		// of it, and a machine that walks ops until the pass ends (or a
+		// group of them) is not left waiting for ops that never come.
+		l.Cur.Fwd = l.Cur.Tape.Len()
+	}
+}
+
+// beginAhead is begin for a step that runs to its end at once
+// (finishStep): the backward pass runs while the watch looks at the
+// forward pass on another core (the backward pass reads the forward
+// values and writes only gradients; the watch reads only the values and
+// the nodes' names). When the watch stops the run, the backward pass is
+// undone (undoBackward) and the step stands where begin leaves it. Not
+// in mine mode, nor when the loss is not finite (the run stops there: no
+// backward pass is worth starting), nor when the pass reads a leaf with a
+// gradient that is not one of Params (its gradient could not be put
+// back), nor for a pass of fewer than parallelScan values (a goroutine
+// would cost more than the look).
+func (l *Loop) beginAhead() {
+	if l.Mine != nil {
+		l.begin()
+		return
+	}
+	l.start()
+	if l.Cur.Diverged() || !l.aheadPays() {
+		l.watchForward(l.Watch.Forward(l.Cur.Tape, l.Cur.Loss, l.Step+1))
+		return
+	}
+	wasNil := make([]bool, len(l.Params))
+	for i, p := range l.Params {
+		wasNil[i] = p.Grad == nil
+	}
+	var a *scene.Autopsy
+	w := Go(func() { a = l.Watch.Forward(l.Cur.Tape, l.Cur.Loss, l.Step+1) })
+	func() {
+		defer w.Wait() // even when the backward pass panics: the watch ends first
+		l.Cur.backwardAll()
+	}()
+	if a != nil {
+		l.undoBackward(wasNil)
+	}
+	l.watchForward(a)
+}
+
+// aheadPays reports whether beginAhead may run the current pass's
+// backward pass beside the watch: every leaf that takes a gradient is one
+// of Params, and the pass holds at least parallelScan values.
+func (l *Loop) aheadPays() bool {
+	total := 0
+	for _, n := range l.Cur.Tape.Nodes() {
+		total += len(n.Out.Value.Data)
+		for _, in := range n.Inputs {
+			if in.Node() == nil && in.RequiresGrad() && !slices.Contains(l.Params, in) {
+				return false
+			}
+		}
+	}
+	return total >= parallelScan
+}
+
+// undoBackward puts the step back at the end of its forward pass, as
+// before backwardAll: no backward step taken, no node's gradient, and
+// each parameter's gradient zeroed (as at the step's start) or none if it
+// had none.
+func (l *Loop) undoBackward(wasNil []bool) {
+	c := &l.Cur
+	c.Phase, c.Fwd, c.Steps, c.all = Forward, c.Tape.Len(), nil, nil
+	for _, n := range c.Tape.Nodes() {
+		n.Out.Grad = nil
+	}
+	for i, p := range l.Params {
+		if wasNil[i] {
+			p.Grad = nil
+		} else if p.Grad != nil {
+			p.Grad.Zero()
+		}
+	}
+}
+
+// start starts the next training step and records its forward pass (in
+// mine mode, checking the learner's ops).
+func (l *Loop) start() {
 	if l.Batches == nil || l.Next >= len(l.Batches) {
 		var rng = tensor.NewRNG(l.ShuffleSeed*1_000_003 + uint64(l.Epoch) + 1)
 		if l.NoShuffle {
@@ -168,16 +263,7 @@ func (l *Loop) begin() {
 	if l.Mine != nil {
 		// The learner's values first: the watch sees what they lead to.
 		l.mineHooks()
-		if l.checkMine(); l.MineStopped {
-			return
-		}
-	}
-	if a := l.Watch.Forward(l.Cur.Tape, l.Cur.Loss, l.Step+1); a != nil || l.Cur.Diverged() {
-		l.Diverged, l.DivStep, l.Autopsy = true, l.Step+1, a
-		// The whole forward pass is revealed: the autopsy speaks of all
-		// of it, and a machine that walks ops until the pass ends (or a
-		// group of them) is not left waiting for ops that never come.
-		l.Cur.Fwd = l.Cur.Tape.Len()
+		l.checkMine()
 	}
 }
 
@@ -190,7 +276,7 @@ func (l *Loop) end() {
 		l.updated = nil
 	}
 	for _, p := range l.Params {
-		if p.Value.HasNaNOrInf() {
+		if !scanValues(p.Value.Data).allFinite {
 			l.Diverged, l.DivStep = true, l.Step
 			break
 		}

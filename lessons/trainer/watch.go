@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/dlearn/dlearn/engine/autograd"
+	"github.com/dlearn/dlearn/engine/tensor"
 	"github.com/dlearn/dlearn/lessons"
 	"github.com/dlearn/dlearn/lessons/scene"
 )
@@ -127,25 +128,12 @@ type span struct {
 
 func scanValues(xs []float64) span {
 	s := span{hasValues: len(xs) > 0}
-	// The common case, every value finite, in one pass over the bits:
-	// with the sign bit cleared, the ordering of finite float64s is the
-	// ordering of their bits, and every Inf or NaN is at or above
-	// infBits. Only when one is found does the slower pass sort them out.
-	// Four running maxima, not one: a single chain of max waits on the
-	// previous at every value, four proceed side by side (the result is
-	// the same, max being exact).
-	var t0, t1, t2, t3 uint64
-	i := 0
-	for ; i+4 <= len(xs); i += 4 {
-		t0 = max(t0, math.Float64bits(xs[i])&^signBit)
-		t1 = max(t1, math.Float64bits(xs[i+1])&^signBit)
-		t2 = max(t2, math.Float64bits(xs[i+2])&^signBit)
-		t3 = max(t3, math.Float64bits(xs[i+3])&^signBit)
-	}
-	for ; i < len(xs); i++ {
-		t0 = max(t0, math.Float64bits(xs[i])&^signBit)
-	}
-	top := max(t0, t1, t2, t3)
+	// The common case, every value finite, in one pass over the bits
+	// (tensor.MaxAbsBits: with the sign bit cleared, the ordering of
+	// finite float64s is the ordering of their bits, and every Inf or
+	// NaN is at or above infBits). Only when one is found does the
+	// slower pass sort them out.
+	top := tensor.MaxAbsBits(xs)
 	if top < infBits {
 		s.max = math.Float64frombits(top)
 		s.allFinite = true
@@ -255,29 +243,63 @@ func (w *Watch) Forward(tp *autograd.Tape, loss *autograd.Var, step int) *scene.
 	return found
 }
 
-// parallelScan is the number of values from which scanNodes scans the
-// nodes side by side on the cores: below it, a goroutine costs more than
-// it saves.
+// parallelScan is the number of values from which activationCounts
+// counts the nodes side by side on the cores: below it, a goroutine
+// costs more than it saves.
 const parallelScan = 1 << 16
+
+// parallelScanNodes is the number of values (after views) from which
+// scanNodes scans the nodes side by side on the cores. The scan
+// (tensor.MaxAbsBits, about a tenth of a nanosecond per value in
+// cache) is bound by reading the pass's values from memory; textgen's
+// pass (736 K values) took 40–55 ms an epoch on one core against 66–95
+// ms split between two with the machine loaded, where the second core is
+// not there when wanted.
+const parallelScanNodes = 1 << 20
 
 // scanNodes returns the scan of every node's output, in node order: the
 // nodes side by side on the cores when they hold many values (the scan
 // reads every activation of the pass once, and is bound by memory, of
-// which two cores read more than one). Each scan is the node's alone, so
-// the result is the same either way.
+// which two cores read more than one). A node whose output is the very
+// data of an earlier node's (a reshape is a view of its input) gets that
+// node's scan rather than a second pass over the same memory. Each scan
+// is its data's alone, so the result is the same either way.
 func scanNodes(nodes []*autograd.Node) []span {
 	spans := make([]span, len(nodes))
+	// first[i] is the earliest node with node i's data (i itself if none).
+	first := make([]int, len(nodes))
+	type key struct {
+		p *float64
+		n int
+	}
+	seen := make(map[key]int, len(nodes))
+	var scan []int // the nodes to scan: the first of each data
 	total := 0
-	for _, n := range nodes {
-		total += len(n.Out.Value.Data)
-	}
-	if total < parallelScan {
-		for i, n := range nodes {
-			spans[i] = scanValues(n.Out.Value.Data)
+	for i, n := range nodes {
+		first[i] = i
+		d := n.Out.Value.Data
+		if len(d) > 0 {
+			k := key{&d[0], len(d)}
+			if j, ok := seen[k]; ok {
+				first[i] = j
+				continue
+			}
+			seen[k] = i
 		}
-		return spans
+		scan = append(scan, i)
+		total += len(d)
 	}
-	Chunks(len(nodes), func(i int) { spans[i] = scanValues(nodes[i].Out.Value.Data) })
+	one := func(k int) { i := scan[k]; spans[i] = scanValues(nodes[i].Out.Value.Data) }
+	if total < parallelScanNodes {
+		for k := range scan {
+			one(k)
+		}
+	} else {
+		Chunks(len(scan), one)
+	}
+	for i, j := range first {
+		spans[i] = spans[j]
+	}
 	return spans
 }
 
@@ -467,8 +489,14 @@ func (w *Watch) Update(params []*autograd.Var, update func(), steps []autograd.S
 	off := 0
 	for i, p := range params {
 		before[i] = (*buf)[off : off+len(p.Value.Data)]
-		off += copy(before[i], p.Value.Data)
-		ups[i] = ParamUpdate{Name: nameOf(p), Before: norm(p.Value.Data)}
+		off += len(p.Value.Data)
+		ups[i] = ParamUpdate{Name: nameOf(p)}
+		if p.Grad != nil && len(p.Grad.Data) == len(p.Value.Data) {
+			ups[i].Before, ups[i].Grad = copyNorms(before[i], p.Value.Data, p.Grad.Data)
+			continue
+		}
+		copy(before[i], p.Value.Data)
+		ups[i].Before = norm(p.Value.Data)
 		if p.Grad != nil {
 			ups[i].Grad = norm(p.Grad.Data)
 		}
@@ -476,12 +504,9 @@ func (w *Watch) Update(params []*autograd.Var, update func(), steps []autograd.S
 	update()
 	bad := -1
 	for i, p := range params {
-		d := 0.0
-		for k, x := range p.Value.Data {
-			d += (x - before[i][k]) * (x - before[i][k])
-		}
-		ups[i].Delta, ups[i].After = math.Sqrt(d), norm(p.Value.Data)
-		if bad < 0 && p.Value.HasNaNOrInf() {
+		d, a, finite := deltaNorms(p.Value.Data, before[i])
+		ups[i].Delta, ups[i].After = math.Sqrt(d), math.Sqrt(a)
+		if bad < 0 && !finite {
 			bad = i
 		}
 	}
@@ -547,6 +572,37 @@ func gradOrigin(steps []autograd.Step) (finding, op string) {
 		}
 	}
 	return "", ""
+}
+
+// copyNorms copies xs to dst and returns the Euclidean norms of xs and of
+// gs (as long as xs): norm(xs) and norm(gs), the two sums of squares
+// running side by side in one pass, each in its own order, so each is
+// norm's to the bit.
+func copyNorms(dst, xs, gs []float64) (nx, ng float64) {
+	dst, gs = dst[:len(xs)], gs[:len(xs)]
+	var sx, sg float64
+	for k, x := range xs {
+		dst[k] = x
+		g := gs[k]
+		sx += x * x
+		sg += g * g
+	}
+	return math.Sqrt(sx), math.Sqrt(sg)
+}
+
+// deltaNorms returns the sums of squares of xs − before and of xs (in
+// their own orders: side by side, each as a loop of its own would add
+// them), and whether every value of xs is finite.
+func deltaNorms(xs, before []float64) (d, a float64, finite bool) {
+	before = before[:len(xs)]
+	var top uint64
+	for k, x := range xs {
+		e := x - before[k]
+		d += e * e
+		a += x * x
+		top = max(top, math.Float64bits(x)&^signBit)
+	}
+	return d, a, top < infBits
 }
 
 func norm(xs []float64) float64 {

@@ -257,21 +257,65 @@ func TestScanValuesFastPass(t *testing.T) {
 }
 
 // scanNodes gives every node's own scan, in node order, whether the pass
-// is small (scanned in order) or large (scanned side by side).
+// is small (scanned in order) or large (scanned side by side), and
+// whether a node's output is data of its own or a view of another's (a
+// reshape, which shares its input's data).
 func TestScanNodesIsEachNodesScan(t *testing.T) {
-	for _, size := range []int{10, parallelScan / 3} {
+	for _, size := range []int{10, parallelScanNodes/3 + 1} {
 		tp := autograd.NewTape()
 		x := autograd.NewParam("x", tensor.RandN(tensor.NewRNG(3), size))
 		h := tp.ReLU(x)
+		tp.Reshape(h, 2, size/2)
 		y := tp.Scale(h, 1e308)
 		z := tp.Mul(y, y) // +Inf wherever h > 1
-		tp.Sub(z, z)      // NaN there
+		tp.Reshape(tp.Reshape(z, size/2, 2), size)
+		tp.Sub(z, z) // NaN there
 		tp.Exp(x)
+		tp.Reshape(x, 1, size)
 		nodes := tp.Nodes()
 		got := scanNodes(nodes)
 		for i, n := range nodes {
 			if want := scanValues(n.Out.Value.Data); got[i] != want {
 				t.Fatalf("size %d, node %d (%s): %+v, want %+v", size, i, n.Op, got[i], want)
+			}
+		}
+	}
+}
+
+// Update's fused passes give each norm exactly as norm alone does (each
+// sum of squares in its own order), copy the values, and tell a
+// non-finite value wherever it is.
+func TestUpdateNormsAreNorms(t *testing.T) {
+	rng := tensor.NewRNG(9)
+	for n := range 40 {
+		xs := tensor.RandN(rng, n+1).Data
+		gs := tensor.RandN(rng, n+1).Data
+		for i := range xs {
+			xs[i] *= math.Pow(10, float64(i%9-4))
+		}
+		dst := make([]float64, len(xs))
+		nx, ng := copyNorms(dst, xs, gs)
+		if math.Float64bits(nx) != math.Float64bits(norm(xs)) || math.Float64bits(ng) != math.Float64bits(norm(gs)) {
+			t.Fatalf("n=%d: copyNorms %v %v, norm %v %v", n, nx, ng, norm(xs), norm(gs))
+		}
+		for i := range xs {
+			if dst[i] != xs[i] {
+				t.Fatalf("n=%d: copy differs at %d", n, i)
+			}
+		}
+		diff := make([]float64, len(xs))
+		for i := range xs {
+			diff[i] = xs[i] - gs[i]
+		}
+		d, a, finite := deltaNorms(xs, gs)
+		if math.Float64bits(math.Sqrt(d)) != math.Float64bits(norm(diff)) || math.Float64bits(math.Sqrt(a)) != math.Float64bits(norm(xs)) || !finite {
+			t.Fatalf("n=%d: deltaNorms %v %v %v", n, d, a, finite)
+		}
+		for _, bad := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+			ys := append([]float64(nil), xs...)
+			ys[n%len(ys)] = bad
+			if _, _, finite := deltaNorms(ys, gs); finite {
+				t.Fatalf("n=%d: %v not found", n, bad)
 			}
 		}
 	}
