@@ -164,15 +164,26 @@ func (t *Tape) DenseAct(x, w, b *Var, act Activation) (res *Var) {
 		inputs = append(inputs, b)
 	}
 	out := t.ar.Uninit(m, n)
-	if n == 1 {
+	switch {
+	case n == 1:
 		columnProduct(out.Data, x.Value.Data, w.Value.Data)
-	} else {
-		tensor.MatMulInto(out, x.Value, w.Value, false, false, 0)
-	}
-	if b != nil {
-		biasAct(out.Data, b.Value.Data, act)
-	} else {
-		act.apply(out.Data)
+		if b != nil {
+			biasAct(out.Data, b.Value.Data, act)
+		} else {
+			act.apply(out.Data)
+		}
+	default:
+		// The bias and ReLU are applied by the product's kernel to each
+		// tile before it is stored (the same operations as biasAct's);
+		// tanh and sigmoid pass over the output afterwards.
+		var bias *tensor.Tensor
+		if b != nil {
+			bias = b.Value
+		}
+		tensor.MatMulBiasInto(out, x.Value, w.Value, bias, act == ActReLU)
+		if act != ActReLU {
+			act.apply(out.Data)
+		}
 	}
 	v := t.record("dense", out, inputs, func(g *tensor.Tensor) []*tensor.Tensor {
 		d := g

@@ -2,13 +2,19 @@
 
 #include "textflag.h"
 
-// func gemm512x8x8(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int)
+// func gemm512x8x8(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64)
 //
 // The 8×8 tile of C at c (row stride ldc) gets C[i][j] = fma(A[i][p],
 // B[p][j], C[i][j]) for p = 0 … kc−1 in order, where A[i][p] is at
 // a[i·ars + p·aps] and B[p][j] at b[p·bs + j]. The last vector of a row
 // (columns 0–7) loads and stores only the lanes set in mask.
-TEXT ·gemm512x8x8(SB), NOSPLIT, $0-72
+//
+// flags (gemmZero, gemmBias, gemmReLU): with bit 0 the tile starts from +0
+// instead of C (C is not read: the same sums as on a cleared C); then, in
+// the registers before the store, bit 1 adds bias[j] to C[i][j] and bit 2
+// takes max(C[i][j], 0) as Go does (VMAXPD with 0 first keeps a NaN,
+// adding +0 turns −0 into +0).
+TEXT ·gemm512x8x8(SB), NOSPLIT, $0-88
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ ars+16(FP), R8
@@ -25,6 +31,9 @@ TEXT ·gemm512x8x8(SB), NOSPLIT, $0-72
 	SHLQ $3, R13
 	MOVQ mask+64(FP), AX
 	KMOVW AX, K1
+	MOVQ flags+72(FP), AX
+	TESTQ $1, AX
+	JNE zero
 	MOVQ DX, R9
 	VMOVUPD.Z 0(R9), K1, Z0
 	ADDQ R13, R9
@@ -41,6 +50,17 @@ TEXT ·gemm512x8x8(SB), NOSPLIT, $0-72
 	VMOVUPD.Z 0(R9), K1, Z6
 	ADDQ R13, R9
 	VMOVUPD.Z 0(R9), K1, Z7
+	JMP start
+zero:
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	VPXORQ Z4, Z4, Z4
+	VPXORQ Z5, Z5, Z5
+	VPXORQ Z6, Z6, Z6
+	VPXORQ Z7, Z7, Z7
+start:
 	TESTQ CX, CX
 	JEQ store
 loop:
@@ -67,6 +87,39 @@ loop:
 	DECQ CX
 	JNE loop
 store:
+	TESTQ $2, AX
+	JEQ relu
+	MOVQ bias+80(FP), R9
+	VMOVUPD.Z 0(R9), K1, Z24
+	VADDPD Z24, Z0, Z0
+	VADDPD Z24, Z1, Z1
+	VADDPD Z24, Z2, Z2
+	VADDPD Z24, Z3, Z3
+	VADDPD Z24, Z4, Z4
+	VADDPD Z24, Z5, Z5
+	VADDPD Z24, Z6, Z6
+	VADDPD Z24, Z7, Z7
+relu:
+	TESTQ $4, AX
+	JEQ write
+	VPXORQ Z27, Z27, Z27
+	VMAXPD Z0, Z27, Z0
+	VADDPD Z27, Z0, Z0
+	VMAXPD Z1, Z27, Z1
+	VADDPD Z27, Z1, Z1
+	VMAXPD Z2, Z27, Z2
+	VADDPD Z27, Z2, Z2
+	VMAXPD Z3, Z27, Z3
+	VADDPD Z27, Z3, Z3
+	VMAXPD Z4, Z27, Z4
+	VADDPD Z27, Z4, Z4
+	VMAXPD Z5, Z27, Z5
+	VADDPD Z27, Z5, Z5
+	VMAXPD Z6, Z27, Z6
+	VADDPD Z27, Z6, Z6
+	VMAXPD Z7, Z27, Z7
+	VADDPD Z27, Z7, Z7
+write:
 	MOVQ DX, R9
 	VMOVUPD Z0, K1, 0(R9)
 	ADDQ R13, R9
@@ -86,13 +139,19 @@ store:
 	VZEROUPPER
 	RET
 
-// func gemm512x8x16(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int)
+// func gemm512x8x16(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64)
 //
 // The 8×16 tile of C at c (row stride ldc) gets C[i][j] = fma(A[i][p],
 // B[p][j], C[i][j]) for p = 0 … kc−1 in order, where A[i][p] is at
 // a[i·ars + p·aps] and B[p][j] at b[p·bs + j]. The last vector of a row
 // (columns 8–15) loads and stores only the lanes set in mask.
-TEXT ·gemm512x8x16(SB), NOSPLIT, $0-72
+//
+// flags (gemmZero, gemmBias, gemmReLU): with bit 0 the tile starts from +0
+// instead of C (C is not read: the same sums as on a cleared C); then, in
+// the registers before the store, bit 1 adds bias[j] to C[i][j] and bit 2
+// takes max(C[i][j], 0) as Go does (VMAXPD with 0 first keeps a NaN,
+// adding +0 turns −0 into +0).
+TEXT ·gemm512x8x16(SB), NOSPLIT, $0-88
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ ars+16(FP), R8
@@ -109,6 +168,9 @@ TEXT ·gemm512x8x16(SB), NOSPLIT, $0-72
 	SHLQ $3, R13
 	MOVQ mask+64(FP), AX
 	KMOVW AX, K1
+	MOVQ flags+72(FP), AX
+	TESTQ $1, AX
+	JNE zero
 	MOVQ DX, R9
 	VMOVUPD 0(R9), Z0
 	VMOVUPD.Z 64(R9), K1, Z1
@@ -133,6 +195,25 @@ TEXT ·gemm512x8x16(SB), NOSPLIT, $0-72
 	ADDQ R13, R9
 	VMOVUPD 0(R9), Z14
 	VMOVUPD.Z 64(R9), K1, Z15
+	JMP start
+zero:
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	VPXORQ Z4, Z4, Z4
+	VPXORQ Z5, Z5, Z5
+	VPXORQ Z6, Z6, Z6
+	VPXORQ Z7, Z7, Z7
+	VPXORQ Z8, Z8, Z8
+	VPXORQ Z9, Z9, Z9
+	VPXORQ Z10, Z10, Z10
+	VPXORQ Z11, Z11, Z11
+	VPXORQ Z12, Z12, Z12
+	VPXORQ Z13, Z13, Z13
+	VPXORQ Z14, Z14, Z14
+	VPXORQ Z15, Z15, Z15
+start:
 	TESTQ CX, CX
 	JEQ store
 loop:
@@ -168,6 +249,64 @@ loop:
 	DECQ CX
 	JNE loop
 store:
+	TESTQ $2, AX
+	JEQ relu
+	MOVQ bias+80(FP), R9
+	VMOVUPD 0(R9), Z24
+	VMOVUPD.Z 64(R9), K1, Z25
+	VADDPD Z24, Z0, Z0
+	VADDPD Z25, Z1, Z1
+	VADDPD Z24, Z2, Z2
+	VADDPD Z25, Z3, Z3
+	VADDPD Z24, Z4, Z4
+	VADDPD Z25, Z5, Z5
+	VADDPD Z24, Z6, Z6
+	VADDPD Z25, Z7, Z7
+	VADDPD Z24, Z8, Z8
+	VADDPD Z25, Z9, Z9
+	VADDPD Z24, Z10, Z10
+	VADDPD Z25, Z11, Z11
+	VADDPD Z24, Z12, Z12
+	VADDPD Z25, Z13, Z13
+	VADDPD Z24, Z14, Z14
+	VADDPD Z25, Z15, Z15
+relu:
+	TESTQ $4, AX
+	JEQ write
+	VPXORQ Z27, Z27, Z27
+	VMAXPD Z0, Z27, Z0
+	VADDPD Z27, Z0, Z0
+	VMAXPD Z1, Z27, Z1
+	VADDPD Z27, Z1, Z1
+	VMAXPD Z2, Z27, Z2
+	VADDPD Z27, Z2, Z2
+	VMAXPD Z3, Z27, Z3
+	VADDPD Z27, Z3, Z3
+	VMAXPD Z4, Z27, Z4
+	VADDPD Z27, Z4, Z4
+	VMAXPD Z5, Z27, Z5
+	VADDPD Z27, Z5, Z5
+	VMAXPD Z6, Z27, Z6
+	VADDPD Z27, Z6, Z6
+	VMAXPD Z7, Z27, Z7
+	VADDPD Z27, Z7, Z7
+	VMAXPD Z8, Z27, Z8
+	VADDPD Z27, Z8, Z8
+	VMAXPD Z9, Z27, Z9
+	VADDPD Z27, Z9, Z9
+	VMAXPD Z10, Z27, Z10
+	VADDPD Z27, Z10, Z10
+	VMAXPD Z11, Z27, Z11
+	VADDPD Z27, Z11, Z11
+	VMAXPD Z12, Z27, Z12
+	VADDPD Z27, Z12, Z12
+	VMAXPD Z13, Z27, Z13
+	VADDPD Z27, Z13, Z13
+	VMAXPD Z14, Z27, Z14
+	VADDPD Z27, Z14, Z14
+	VMAXPD Z15, Z27, Z15
+	VADDPD Z27, Z15, Z15
+write:
 	MOVQ DX, R9
 	VMOVUPD Z0, 0(R9)
 	VMOVUPD Z1, K1, 64(R9)
@@ -195,13 +334,19 @@ store:
 	VZEROUPPER
 	RET
 
-// func gemm512x8x24(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int)
+// func gemm512x8x24(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64)
 //
 // The 8×24 tile of C at c (row stride ldc) gets C[i][j] = fma(A[i][p],
 // B[p][j], C[i][j]) for p = 0 … kc−1 in order, where A[i][p] is at
 // a[i·ars + p·aps] and B[p][j] at b[p·bs + j]. The last vector of a row
 // (columns 16–23) loads and stores only the lanes set in mask.
-TEXT ·gemm512x8x24(SB), NOSPLIT, $0-72
+//
+// flags (gemmZero, gemmBias, gemmReLU): with bit 0 the tile starts from +0
+// instead of C (C is not read: the same sums as on a cleared C); then, in
+// the registers before the store, bit 1 adds bias[j] to C[i][j] and bit 2
+// takes max(C[i][j], 0) as Go does (VMAXPD with 0 first keeps a NaN,
+// adding +0 turns −0 into +0).
+TEXT ·gemm512x8x24(SB), NOSPLIT, $0-88
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ ars+16(FP), R8
@@ -218,6 +363,9 @@ TEXT ·gemm512x8x24(SB), NOSPLIT, $0-72
 	SHLQ $3, R13
 	MOVQ mask+64(FP), AX
 	KMOVW AX, K1
+	MOVQ flags+72(FP), AX
+	TESTQ $1, AX
+	JNE zero
 	MOVQ DX, R9
 	VMOVUPD 0(R9), Z0
 	VMOVUPD 64(R9), Z1
@@ -250,6 +398,33 @@ TEXT ·gemm512x8x24(SB), NOSPLIT, $0-72
 	VMOVUPD 0(R9), Z21
 	VMOVUPD 64(R9), Z22
 	VMOVUPD.Z 128(R9), K1, Z23
+	JMP start
+zero:
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	VPXORQ Z4, Z4, Z4
+	VPXORQ Z5, Z5, Z5
+	VPXORQ Z6, Z6, Z6
+	VPXORQ Z7, Z7, Z7
+	VPXORQ Z8, Z8, Z8
+	VPXORQ Z9, Z9, Z9
+	VPXORQ Z10, Z10, Z10
+	VPXORQ Z11, Z11, Z11
+	VPXORQ Z12, Z12, Z12
+	VPXORQ Z13, Z13, Z13
+	VPXORQ Z14, Z14, Z14
+	VPXORQ Z15, Z15, Z15
+	VPXORQ Z16, Z16, Z16
+	VPXORQ Z17, Z17, Z17
+	VPXORQ Z18, Z18, Z18
+	VPXORQ Z19, Z19, Z19
+	VPXORQ Z20, Z20, Z20
+	VPXORQ Z21, Z21, Z21
+	VPXORQ Z22, Z22, Z22
+	VPXORQ Z23, Z23, Z23
+start:
 	TESTQ CX, CX
 	JEQ store
 loop:
@@ -294,6 +469,89 @@ loop:
 	DECQ CX
 	JNE loop
 store:
+	TESTQ $2, AX
+	JEQ relu
+	MOVQ bias+80(FP), R9
+	VMOVUPD 0(R9), Z24
+	VMOVUPD 64(R9), Z25
+	VMOVUPD.Z 128(R9), K1, Z26
+	VADDPD Z24, Z0, Z0
+	VADDPD Z25, Z1, Z1
+	VADDPD Z26, Z2, Z2
+	VADDPD Z24, Z3, Z3
+	VADDPD Z25, Z4, Z4
+	VADDPD Z26, Z5, Z5
+	VADDPD Z24, Z6, Z6
+	VADDPD Z25, Z7, Z7
+	VADDPD Z26, Z8, Z8
+	VADDPD Z24, Z9, Z9
+	VADDPD Z25, Z10, Z10
+	VADDPD Z26, Z11, Z11
+	VADDPD Z24, Z12, Z12
+	VADDPD Z25, Z13, Z13
+	VADDPD Z26, Z14, Z14
+	VADDPD Z24, Z15, Z15
+	VADDPD Z25, Z16, Z16
+	VADDPD Z26, Z17, Z17
+	VADDPD Z24, Z18, Z18
+	VADDPD Z25, Z19, Z19
+	VADDPD Z26, Z20, Z20
+	VADDPD Z24, Z21, Z21
+	VADDPD Z25, Z22, Z22
+	VADDPD Z26, Z23, Z23
+relu:
+	TESTQ $4, AX
+	JEQ write
+	VPXORQ Z27, Z27, Z27
+	VMAXPD Z0, Z27, Z0
+	VADDPD Z27, Z0, Z0
+	VMAXPD Z1, Z27, Z1
+	VADDPD Z27, Z1, Z1
+	VMAXPD Z2, Z27, Z2
+	VADDPD Z27, Z2, Z2
+	VMAXPD Z3, Z27, Z3
+	VADDPD Z27, Z3, Z3
+	VMAXPD Z4, Z27, Z4
+	VADDPD Z27, Z4, Z4
+	VMAXPD Z5, Z27, Z5
+	VADDPD Z27, Z5, Z5
+	VMAXPD Z6, Z27, Z6
+	VADDPD Z27, Z6, Z6
+	VMAXPD Z7, Z27, Z7
+	VADDPD Z27, Z7, Z7
+	VMAXPD Z8, Z27, Z8
+	VADDPD Z27, Z8, Z8
+	VMAXPD Z9, Z27, Z9
+	VADDPD Z27, Z9, Z9
+	VMAXPD Z10, Z27, Z10
+	VADDPD Z27, Z10, Z10
+	VMAXPD Z11, Z27, Z11
+	VADDPD Z27, Z11, Z11
+	VMAXPD Z12, Z27, Z12
+	VADDPD Z27, Z12, Z12
+	VMAXPD Z13, Z27, Z13
+	VADDPD Z27, Z13, Z13
+	VMAXPD Z14, Z27, Z14
+	VADDPD Z27, Z14, Z14
+	VMAXPD Z15, Z27, Z15
+	VADDPD Z27, Z15, Z15
+	VMAXPD Z16, Z27, Z16
+	VADDPD Z27, Z16, Z16
+	VMAXPD Z17, Z27, Z17
+	VADDPD Z27, Z17, Z17
+	VMAXPD Z18, Z27, Z18
+	VADDPD Z27, Z18, Z18
+	VMAXPD Z19, Z27, Z19
+	VADDPD Z27, Z19, Z19
+	VMAXPD Z20, Z27, Z20
+	VADDPD Z27, Z20, Z20
+	VMAXPD Z21, Z27, Z21
+	VADDPD Z27, Z21, Z21
+	VMAXPD Z22, Z27, Z22
+	VADDPD Z27, Z22, Z22
+	VMAXPD Z23, Z27, Z23
+	VADDPD Z27, Z23, Z23
+write:
 	MOVQ DX, R9
 	VMOVUPD Z0, 0(R9)
 	VMOVUPD Z1, 64(R9)
@@ -329,13 +587,19 @@ store:
 	VZEROUPPER
 	RET
 
-// func gemm512x4x8(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int)
+// func gemm512x4x8(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64)
 //
 // The 4×8 tile of C at c (row stride ldc) gets C[i][j] = fma(A[i][p],
 // B[p][j], C[i][j]) for p = 0 … kc−1 in order, where A[i][p] is at
 // a[i·ars + p·aps] and B[p][j] at b[p·bs + j]. The last vector of a row
 // (columns 0–7) loads and stores only the lanes set in mask.
-TEXT ·gemm512x4x8(SB), NOSPLIT, $0-72
+//
+// flags (gemmZero, gemmBias, gemmReLU): with bit 0 the tile starts from +0
+// instead of C (C is not read: the same sums as on a cleared C); then, in
+// the registers before the store, bit 1 adds bias[j] to C[i][j] and bit 2
+// takes max(C[i][j], 0) as Go does (VMAXPD with 0 first keeps a NaN,
+// adding +0 turns −0 into +0).
+TEXT ·gemm512x4x8(SB), NOSPLIT, $0-88
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ ars+16(FP), R8
@@ -352,6 +616,9 @@ TEXT ·gemm512x4x8(SB), NOSPLIT, $0-72
 	SHLQ $3, R13
 	MOVQ mask+64(FP), AX
 	KMOVW AX, K1
+	MOVQ flags+72(FP), AX
+	TESTQ $1, AX
+	JNE zero
 	MOVQ DX, R9
 	VMOVUPD.Z 0(R9), K1, Z0
 	ADDQ R13, R9
@@ -360,6 +627,13 @@ TEXT ·gemm512x4x8(SB), NOSPLIT, $0-72
 	VMOVUPD.Z 0(R9), K1, Z2
 	ADDQ R13, R9
 	VMOVUPD.Z 0(R9), K1, Z3
+	JMP start
+zero:
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+start:
 	TESTQ CX, CX
 	JEQ store
 loop:
@@ -377,6 +651,27 @@ loop:
 	DECQ CX
 	JNE loop
 store:
+	TESTQ $2, AX
+	JEQ relu
+	MOVQ bias+80(FP), R9
+	VMOVUPD.Z 0(R9), K1, Z24
+	VADDPD Z24, Z0, Z0
+	VADDPD Z24, Z1, Z1
+	VADDPD Z24, Z2, Z2
+	VADDPD Z24, Z3, Z3
+relu:
+	TESTQ $4, AX
+	JEQ write
+	VPXORQ Z27, Z27, Z27
+	VMAXPD Z0, Z27, Z0
+	VADDPD Z27, Z0, Z0
+	VMAXPD Z1, Z27, Z1
+	VADDPD Z27, Z1, Z1
+	VMAXPD Z2, Z27, Z2
+	VADDPD Z27, Z2, Z2
+	VMAXPD Z3, Z27, Z3
+	VADDPD Z27, Z3, Z3
+write:
 	MOVQ DX, R9
 	VMOVUPD Z0, K1, 0(R9)
 	ADDQ R13, R9
@@ -388,13 +683,19 @@ store:
 	VZEROUPPER
 	RET
 
-// func gemm512x4x16(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int)
+// func gemm512x4x16(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64)
 //
 // The 4×16 tile of C at c (row stride ldc) gets C[i][j] = fma(A[i][p],
 // B[p][j], C[i][j]) for p = 0 … kc−1 in order, where A[i][p] is at
 // a[i·ars + p·aps] and B[p][j] at b[p·bs + j]. The last vector of a row
 // (columns 8–15) loads and stores only the lanes set in mask.
-TEXT ·gemm512x4x16(SB), NOSPLIT, $0-72
+//
+// flags (gemmZero, gemmBias, gemmReLU): with bit 0 the tile starts from +0
+// instead of C (C is not read: the same sums as on a cleared C); then, in
+// the registers before the store, bit 1 adds bias[j] to C[i][j] and bit 2
+// takes max(C[i][j], 0) as Go does (VMAXPD with 0 first keeps a NaN,
+// adding +0 turns −0 into +0).
+TEXT ·gemm512x4x16(SB), NOSPLIT, $0-88
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ ars+16(FP), R8
@@ -411,6 +712,9 @@ TEXT ·gemm512x4x16(SB), NOSPLIT, $0-72
 	SHLQ $3, R13
 	MOVQ mask+64(FP), AX
 	KMOVW AX, K1
+	MOVQ flags+72(FP), AX
+	TESTQ $1, AX
+	JNE zero
 	MOVQ DX, R9
 	VMOVUPD 0(R9), Z0
 	VMOVUPD.Z 64(R9), K1, Z1
@@ -423,6 +727,17 @@ TEXT ·gemm512x4x16(SB), NOSPLIT, $0-72
 	ADDQ R13, R9
 	VMOVUPD 0(R9), Z6
 	VMOVUPD.Z 64(R9), K1, Z7
+	JMP start
+zero:
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	VPXORQ Z4, Z4, Z4
+	VPXORQ Z5, Z5, Z5
+	VPXORQ Z6, Z6, Z6
+	VPXORQ Z7, Z7, Z7
+start:
 	TESTQ CX, CX
 	JEQ store
 loop:
@@ -445,6 +760,40 @@ loop:
 	DECQ CX
 	JNE loop
 store:
+	TESTQ $2, AX
+	JEQ relu
+	MOVQ bias+80(FP), R9
+	VMOVUPD 0(R9), Z24
+	VMOVUPD.Z 64(R9), K1, Z25
+	VADDPD Z24, Z0, Z0
+	VADDPD Z25, Z1, Z1
+	VADDPD Z24, Z2, Z2
+	VADDPD Z25, Z3, Z3
+	VADDPD Z24, Z4, Z4
+	VADDPD Z25, Z5, Z5
+	VADDPD Z24, Z6, Z6
+	VADDPD Z25, Z7, Z7
+relu:
+	TESTQ $4, AX
+	JEQ write
+	VPXORQ Z27, Z27, Z27
+	VMAXPD Z0, Z27, Z0
+	VADDPD Z27, Z0, Z0
+	VMAXPD Z1, Z27, Z1
+	VADDPD Z27, Z1, Z1
+	VMAXPD Z2, Z27, Z2
+	VADDPD Z27, Z2, Z2
+	VMAXPD Z3, Z27, Z3
+	VADDPD Z27, Z3, Z3
+	VMAXPD Z4, Z27, Z4
+	VADDPD Z27, Z4, Z4
+	VMAXPD Z5, Z27, Z5
+	VADDPD Z27, Z5, Z5
+	VMAXPD Z6, Z27, Z6
+	VADDPD Z27, Z6, Z6
+	VMAXPD Z7, Z27, Z7
+	VADDPD Z27, Z7, Z7
+write:
 	MOVQ DX, R9
 	VMOVUPD Z0, 0(R9)
 	VMOVUPD Z1, K1, 64(R9)
@@ -460,13 +809,19 @@ store:
 	VZEROUPPER
 	RET
 
-// func gemm512x4x24(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int)
+// func gemm512x4x24(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64)
 //
 // The 4×24 tile of C at c (row stride ldc) gets C[i][j] = fma(A[i][p],
 // B[p][j], C[i][j]) for p = 0 … kc−1 in order, where A[i][p] is at
 // a[i·ars + p·aps] and B[p][j] at b[p·bs + j]. The last vector of a row
 // (columns 16–23) loads and stores only the lanes set in mask.
-TEXT ·gemm512x4x24(SB), NOSPLIT, $0-72
+//
+// flags (gemmZero, gemmBias, gemmReLU): with bit 0 the tile starts from +0
+// instead of C (C is not read: the same sums as on a cleared C); then, in
+// the registers before the store, bit 1 adds bias[j] to C[i][j] and bit 2
+// takes max(C[i][j], 0) as Go does (VMAXPD with 0 first keeps a NaN,
+// adding +0 turns −0 into +0).
+TEXT ·gemm512x4x24(SB), NOSPLIT, $0-88
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ ars+16(FP), R8
@@ -483,6 +838,9 @@ TEXT ·gemm512x4x24(SB), NOSPLIT, $0-72
 	SHLQ $3, R13
 	MOVQ mask+64(FP), AX
 	KMOVW AX, K1
+	MOVQ flags+72(FP), AX
+	TESTQ $1, AX
+	JNE zero
 	MOVQ DX, R9
 	VMOVUPD 0(R9), Z0
 	VMOVUPD 64(R9), Z1
@@ -499,6 +857,21 @@ TEXT ·gemm512x4x24(SB), NOSPLIT, $0-72
 	VMOVUPD 0(R9), Z9
 	VMOVUPD 64(R9), Z10
 	VMOVUPD.Z 128(R9), K1, Z11
+	JMP start
+zero:
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	VPXORQ Z4, Z4, Z4
+	VPXORQ Z5, Z5, Z5
+	VPXORQ Z6, Z6, Z6
+	VPXORQ Z7, Z7, Z7
+	VPXORQ Z8, Z8, Z8
+	VPXORQ Z9, Z9, Z9
+	VPXORQ Z10, Z10, Z10
+	VPXORQ Z11, Z11, Z11
+start:
 	TESTQ CX, CX
 	JEQ store
 loop:
@@ -526,6 +899,53 @@ loop:
 	DECQ CX
 	JNE loop
 store:
+	TESTQ $2, AX
+	JEQ relu
+	MOVQ bias+80(FP), R9
+	VMOVUPD 0(R9), Z24
+	VMOVUPD 64(R9), Z25
+	VMOVUPD.Z 128(R9), K1, Z26
+	VADDPD Z24, Z0, Z0
+	VADDPD Z25, Z1, Z1
+	VADDPD Z26, Z2, Z2
+	VADDPD Z24, Z3, Z3
+	VADDPD Z25, Z4, Z4
+	VADDPD Z26, Z5, Z5
+	VADDPD Z24, Z6, Z6
+	VADDPD Z25, Z7, Z7
+	VADDPD Z26, Z8, Z8
+	VADDPD Z24, Z9, Z9
+	VADDPD Z25, Z10, Z10
+	VADDPD Z26, Z11, Z11
+relu:
+	TESTQ $4, AX
+	JEQ write
+	VPXORQ Z27, Z27, Z27
+	VMAXPD Z0, Z27, Z0
+	VADDPD Z27, Z0, Z0
+	VMAXPD Z1, Z27, Z1
+	VADDPD Z27, Z1, Z1
+	VMAXPD Z2, Z27, Z2
+	VADDPD Z27, Z2, Z2
+	VMAXPD Z3, Z27, Z3
+	VADDPD Z27, Z3, Z3
+	VMAXPD Z4, Z27, Z4
+	VADDPD Z27, Z4, Z4
+	VMAXPD Z5, Z27, Z5
+	VADDPD Z27, Z5, Z5
+	VMAXPD Z6, Z27, Z6
+	VADDPD Z27, Z6, Z6
+	VMAXPD Z7, Z27, Z7
+	VADDPD Z27, Z7, Z7
+	VMAXPD Z8, Z27, Z8
+	VADDPD Z27, Z8, Z8
+	VMAXPD Z9, Z27, Z9
+	VADDPD Z27, Z9, Z9
+	VMAXPD Z10, Z27, Z10
+	VADDPD Z27, Z10, Z10
+	VMAXPD Z11, Z27, Z11
+	VADDPD Z27, Z11, Z11
+write:
 	MOVQ DX, R9
 	VMOVUPD Z0, 0(R9)
 	VMOVUPD Z1, 64(R9)
@@ -545,13 +965,19 @@ store:
 	VZEROUPPER
 	RET
 
-// func gemm512x2x8(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int)
+// func gemm512x2x8(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64)
 //
 // The 2×8 tile of C at c (row stride ldc) gets C[i][j] = fma(A[i][p],
 // B[p][j], C[i][j]) for p = 0 … kc−1 in order, where A[i][p] is at
 // a[i·ars + p·aps] and B[p][j] at b[p·bs + j]. The last vector of a row
 // (columns 0–7) loads and stores only the lanes set in mask.
-TEXT ·gemm512x2x8(SB), NOSPLIT, $0-72
+//
+// flags (gemmZero, gemmBias, gemmReLU): with bit 0 the tile starts from +0
+// instead of C (C is not read: the same sums as on a cleared C); then, in
+// the registers before the store, bit 1 adds bias[j] to C[i][j] and bit 2
+// takes max(C[i][j], 0) as Go does (VMAXPD with 0 first keeps a NaN,
+// adding +0 turns −0 into +0).
+TEXT ·gemm512x2x8(SB), NOSPLIT, $0-88
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ ars+16(FP), R8
@@ -568,10 +994,18 @@ TEXT ·gemm512x2x8(SB), NOSPLIT, $0-72
 	SHLQ $3, R13
 	MOVQ mask+64(FP), AX
 	KMOVW AX, K1
+	MOVQ flags+72(FP), AX
+	TESTQ $1, AX
+	JNE zero
 	MOVQ DX, R9
 	VMOVUPD.Z 0(R9), K1, Z0
 	ADDQ R13, R9
 	VMOVUPD.Z 0(R9), K1, Z1
+	JMP start
+zero:
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+start:
 	TESTQ CX, CX
 	JEQ store
 loop:
@@ -585,6 +1019,21 @@ loop:
 	DECQ CX
 	JNE loop
 store:
+	TESTQ $2, AX
+	JEQ relu
+	MOVQ bias+80(FP), R9
+	VMOVUPD.Z 0(R9), K1, Z24
+	VADDPD Z24, Z0, Z0
+	VADDPD Z24, Z1, Z1
+relu:
+	TESTQ $4, AX
+	JEQ write
+	VPXORQ Z27, Z27, Z27
+	VMAXPD Z0, Z27, Z0
+	VADDPD Z27, Z0, Z0
+	VMAXPD Z1, Z27, Z1
+	VADDPD Z27, Z1, Z1
+write:
 	MOVQ DX, R9
 	VMOVUPD Z0, K1, 0(R9)
 	ADDQ R13, R9
@@ -592,13 +1041,19 @@ store:
 	VZEROUPPER
 	RET
 
-// func gemm512x2x16(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int)
+// func gemm512x2x16(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64)
 //
 // The 2×16 tile of C at c (row stride ldc) gets C[i][j] = fma(A[i][p],
 // B[p][j], C[i][j]) for p = 0 … kc−1 in order, where A[i][p] is at
 // a[i·ars + p·aps] and B[p][j] at b[p·bs + j]. The last vector of a row
 // (columns 8–15) loads and stores only the lanes set in mask.
-TEXT ·gemm512x2x16(SB), NOSPLIT, $0-72
+//
+// flags (gemmZero, gemmBias, gemmReLU): with bit 0 the tile starts from +0
+// instead of C (C is not read: the same sums as on a cleared C); then, in
+// the registers before the store, bit 1 adds bias[j] to C[i][j] and bit 2
+// takes max(C[i][j], 0) as Go does (VMAXPD with 0 first keeps a NaN,
+// adding +0 turns −0 into +0).
+TEXT ·gemm512x2x16(SB), NOSPLIT, $0-88
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ ars+16(FP), R8
@@ -615,12 +1070,22 @@ TEXT ·gemm512x2x16(SB), NOSPLIT, $0-72
 	SHLQ $3, R13
 	MOVQ mask+64(FP), AX
 	KMOVW AX, K1
+	MOVQ flags+72(FP), AX
+	TESTQ $1, AX
+	JNE zero
 	MOVQ DX, R9
 	VMOVUPD 0(R9), Z0
 	VMOVUPD.Z 64(R9), K1, Z1
 	ADDQ R13, R9
 	VMOVUPD 0(R9), Z2
 	VMOVUPD.Z 64(R9), K1, Z3
+	JMP start
+zero:
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+start:
 	TESTQ CX, CX
 	JEQ store
 loop:
@@ -637,6 +1102,28 @@ loop:
 	DECQ CX
 	JNE loop
 store:
+	TESTQ $2, AX
+	JEQ relu
+	MOVQ bias+80(FP), R9
+	VMOVUPD 0(R9), Z24
+	VMOVUPD.Z 64(R9), K1, Z25
+	VADDPD Z24, Z0, Z0
+	VADDPD Z25, Z1, Z1
+	VADDPD Z24, Z2, Z2
+	VADDPD Z25, Z3, Z3
+relu:
+	TESTQ $4, AX
+	JEQ write
+	VPXORQ Z27, Z27, Z27
+	VMAXPD Z0, Z27, Z0
+	VADDPD Z27, Z0, Z0
+	VMAXPD Z1, Z27, Z1
+	VADDPD Z27, Z1, Z1
+	VMAXPD Z2, Z27, Z2
+	VADDPD Z27, Z2, Z2
+	VMAXPD Z3, Z27, Z3
+	VADDPD Z27, Z3, Z3
+write:
 	MOVQ DX, R9
 	VMOVUPD Z0, 0(R9)
 	VMOVUPD Z1, K1, 64(R9)
@@ -646,13 +1133,19 @@ store:
 	VZEROUPPER
 	RET
 
-// func gemm512x2x24(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int)
+// func gemm512x2x24(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64)
 //
 // The 2×24 tile of C at c (row stride ldc) gets C[i][j] = fma(A[i][p],
 // B[p][j], C[i][j]) for p = 0 … kc−1 in order, where A[i][p] is at
 // a[i·ars + p·aps] and B[p][j] at b[p·bs + j]. The last vector of a row
 // (columns 16–23) loads and stores only the lanes set in mask.
-TEXT ·gemm512x2x24(SB), NOSPLIT, $0-72
+//
+// flags (gemmZero, gemmBias, gemmReLU): with bit 0 the tile starts from +0
+// instead of C (C is not read: the same sums as on a cleared C); then, in
+// the registers before the store, bit 1 adds bias[j] to C[i][j] and bit 2
+// takes max(C[i][j], 0) as Go does (VMAXPD with 0 first keeps a NaN,
+// adding +0 turns −0 into +0).
+TEXT ·gemm512x2x24(SB), NOSPLIT, $0-88
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ ars+16(FP), R8
@@ -669,6 +1162,9 @@ TEXT ·gemm512x2x24(SB), NOSPLIT, $0-72
 	SHLQ $3, R13
 	MOVQ mask+64(FP), AX
 	KMOVW AX, K1
+	MOVQ flags+72(FP), AX
+	TESTQ $1, AX
+	JNE zero
 	MOVQ DX, R9
 	VMOVUPD 0(R9), Z0
 	VMOVUPD 64(R9), Z1
@@ -677,6 +1173,15 @@ TEXT ·gemm512x2x24(SB), NOSPLIT, $0-72
 	VMOVUPD 0(R9), Z3
 	VMOVUPD 64(R9), Z4
 	VMOVUPD.Z 128(R9), K1, Z5
+	JMP start
+zero:
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	VPXORQ Z4, Z4, Z4
+	VPXORQ Z5, Z5, Z5
+start:
 	TESTQ CX, CX
 	JEQ store
 loop:
@@ -696,6 +1201,35 @@ loop:
 	DECQ CX
 	JNE loop
 store:
+	TESTQ $2, AX
+	JEQ relu
+	MOVQ bias+80(FP), R9
+	VMOVUPD 0(R9), Z24
+	VMOVUPD 64(R9), Z25
+	VMOVUPD.Z 128(R9), K1, Z26
+	VADDPD Z24, Z0, Z0
+	VADDPD Z25, Z1, Z1
+	VADDPD Z26, Z2, Z2
+	VADDPD Z24, Z3, Z3
+	VADDPD Z25, Z4, Z4
+	VADDPD Z26, Z5, Z5
+relu:
+	TESTQ $4, AX
+	JEQ write
+	VPXORQ Z27, Z27, Z27
+	VMAXPD Z0, Z27, Z0
+	VADDPD Z27, Z0, Z0
+	VMAXPD Z1, Z27, Z1
+	VADDPD Z27, Z1, Z1
+	VMAXPD Z2, Z27, Z2
+	VADDPD Z27, Z2, Z2
+	VMAXPD Z3, Z27, Z3
+	VADDPD Z27, Z3, Z3
+	VMAXPD Z4, Z27, Z4
+	VADDPD Z27, Z4, Z4
+	VMAXPD Z5, Z27, Z5
+	VADDPD Z27, Z5, Z5
+write:
 	MOVQ DX, R9
 	VMOVUPD Z0, 0(R9)
 	VMOVUPD Z1, 64(R9)
@@ -707,13 +1241,19 @@ store:
 	VZEROUPPER
 	RET
 
-// func gemm512x1x8(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int)
+// func gemm512x1x8(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64)
 //
 // The 1×8 tile of C at c (row stride ldc) gets C[i][j] = fma(A[i][p],
 // B[p][j], C[i][j]) for p = 0 … kc−1 in order, where A[i][p] is at
 // a[i·ars + p·aps] and B[p][j] at b[p·bs + j]. The last vector of a row
 // (columns 0–7) loads and stores only the lanes set in mask.
-TEXT ·gemm512x1x8(SB), NOSPLIT, $0-72
+//
+// flags (gemmZero, gemmBias, gemmReLU): with bit 0 the tile starts from +0
+// instead of C (C is not read: the same sums as on a cleared C); then, in
+// the registers before the store, bit 1 adds bias[j] to C[i][j] and bit 2
+// takes max(C[i][j], 0) as Go does (VMAXPD with 0 first keeps a NaN,
+// adding +0 turns −0 into +0).
+TEXT ·gemm512x1x8(SB), NOSPLIT, $0-88
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ ars+16(FP), R8
@@ -730,8 +1270,15 @@ TEXT ·gemm512x1x8(SB), NOSPLIT, $0-72
 	SHLQ $3, R13
 	MOVQ mask+64(FP), AX
 	KMOVW AX, K1
+	MOVQ flags+72(FP), AX
+	TESTQ $1, AX
+	JNE zero
 	MOVQ DX, R9
 	VMOVUPD.Z 0(R9), K1, Z0
+	JMP start
+zero:
+	VPXORQ Z0, Z0, Z0
+start:
 	TESTQ CX, CX
 	JEQ store
 loop:
@@ -743,18 +1290,36 @@ loop:
 	DECQ CX
 	JNE loop
 store:
+	TESTQ $2, AX
+	JEQ relu
+	MOVQ bias+80(FP), R9
+	VMOVUPD.Z 0(R9), K1, Z24
+	VADDPD Z24, Z0, Z0
+relu:
+	TESTQ $4, AX
+	JEQ write
+	VPXORQ Z27, Z27, Z27
+	VMAXPD Z0, Z27, Z0
+	VADDPD Z27, Z0, Z0
+write:
 	MOVQ DX, R9
 	VMOVUPD Z0, K1, 0(R9)
 	VZEROUPPER
 	RET
 
-// func gemm512x1x16(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int)
+// func gemm512x1x16(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64)
 //
 // The 1×16 tile of C at c (row stride ldc) gets C[i][j] = fma(A[i][p],
 // B[p][j], C[i][j]) for p = 0 … kc−1 in order, where A[i][p] is at
 // a[i·ars + p·aps] and B[p][j] at b[p·bs + j]. The last vector of a row
 // (columns 8–15) loads and stores only the lanes set in mask.
-TEXT ·gemm512x1x16(SB), NOSPLIT, $0-72
+//
+// flags (gemmZero, gemmBias, gemmReLU): with bit 0 the tile starts from +0
+// instead of C (C is not read: the same sums as on a cleared C); then, in
+// the registers before the store, bit 1 adds bias[j] to C[i][j] and bit 2
+// takes max(C[i][j], 0) as Go does (VMAXPD with 0 first keeps a NaN,
+// adding +0 turns −0 into +0).
+TEXT ·gemm512x1x16(SB), NOSPLIT, $0-88
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ ars+16(FP), R8
@@ -771,9 +1336,17 @@ TEXT ·gemm512x1x16(SB), NOSPLIT, $0-72
 	SHLQ $3, R13
 	MOVQ mask+64(FP), AX
 	KMOVW AX, K1
+	MOVQ flags+72(FP), AX
+	TESTQ $1, AX
+	JNE zero
 	MOVQ DX, R9
 	VMOVUPD 0(R9), Z0
 	VMOVUPD.Z 64(R9), K1, Z1
+	JMP start
+zero:
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+start:
 	TESTQ CX, CX
 	JEQ store
 loop:
@@ -787,19 +1360,41 @@ loop:
 	DECQ CX
 	JNE loop
 store:
+	TESTQ $2, AX
+	JEQ relu
+	MOVQ bias+80(FP), R9
+	VMOVUPD 0(R9), Z24
+	VMOVUPD.Z 64(R9), K1, Z25
+	VADDPD Z24, Z0, Z0
+	VADDPD Z25, Z1, Z1
+relu:
+	TESTQ $4, AX
+	JEQ write
+	VPXORQ Z27, Z27, Z27
+	VMAXPD Z0, Z27, Z0
+	VADDPD Z27, Z0, Z0
+	VMAXPD Z1, Z27, Z1
+	VADDPD Z27, Z1, Z1
+write:
 	MOVQ DX, R9
 	VMOVUPD Z0, 0(R9)
 	VMOVUPD Z1, K1, 64(R9)
 	VZEROUPPER
 	RET
 
-// func gemm512x1x24(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int)
+// func gemm512x1x24(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64)
 //
 // The 1×24 tile of C at c (row stride ldc) gets C[i][j] = fma(A[i][p],
 // B[p][j], C[i][j]) for p = 0 … kc−1 in order, where A[i][p] is at
 // a[i·ars + p·aps] and B[p][j] at b[p·bs + j]. The last vector of a row
 // (columns 16–23) loads and stores only the lanes set in mask.
-TEXT ·gemm512x1x24(SB), NOSPLIT, $0-72
+//
+// flags (gemmZero, gemmBias, gemmReLU): with bit 0 the tile starts from +0
+// instead of C (C is not read: the same sums as on a cleared C); then, in
+// the registers before the store, bit 1 adds bias[j] to C[i][j] and bit 2
+// takes max(C[i][j], 0) as Go does (VMAXPD with 0 first keeps a NaN,
+// adding +0 turns −0 into +0).
+TEXT ·gemm512x1x24(SB), NOSPLIT, $0-88
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ ars+16(FP), R8
@@ -816,10 +1411,19 @@ TEXT ·gemm512x1x24(SB), NOSPLIT, $0-72
 	SHLQ $3, R13
 	MOVQ mask+64(FP), AX
 	KMOVW AX, K1
+	MOVQ flags+72(FP), AX
+	TESTQ $1, AX
+	JNE zero
 	MOVQ DX, R9
 	VMOVUPD 0(R9), Z0
 	VMOVUPD 64(R9), Z1
 	VMOVUPD.Z 128(R9), K1, Z2
+	JMP start
+zero:
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+start:
 	TESTQ CX, CX
 	JEQ store
 loop:
@@ -835,6 +1439,26 @@ loop:
 	DECQ CX
 	JNE loop
 store:
+	TESTQ $2, AX
+	JEQ relu
+	MOVQ bias+80(FP), R9
+	VMOVUPD 0(R9), Z24
+	VMOVUPD 64(R9), Z25
+	VMOVUPD.Z 128(R9), K1, Z26
+	VADDPD Z24, Z0, Z0
+	VADDPD Z25, Z1, Z1
+	VADDPD Z26, Z2, Z2
+relu:
+	TESTQ $4, AX
+	JEQ write
+	VPXORQ Z27, Z27, Z27
+	VMAXPD Z0, Z27, Z0
+	VADDPD Z27, Z0, Z0
+	VMAXPD Z1, Z27, Z1
+	VADDPD Z27, Z1, Z1
+	VMAXPD Z2, Z27, Z2
+	VADDPD Z27, Z2, Z2
+write:
 	MOVQ DX, R9
 	VMOVUPD Z0, 0(R9)
 	VMOVUPD Z1, 64(R9)

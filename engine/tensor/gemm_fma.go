@@ -44,8 +44,10 @@ type gemmKernel struct {
 	// tile adds A·B to the mr'×nr' tile of C at c (row stride ldc), for
 	// any mr' ≤ mr and nr' ≤ nr, one fused multiply-add per element and
 	// step p = 0 … kc−1 in order, where A[i][p] = a[i·ars + p·aps] and
-	// B[p][j] = b[p·bs + j].
-	tile func(mr, nr, kc int, a []float64, ars, aps int, b []float64, bs int, c []float64, ldc int)
+	// B[p][j] = b[p·bs + j]. flags (gemmZero, gemmBias, gemmReLU) start
+	// the sums from +0 instead of C and, after the last step, add bias[j]
+	// to C[i][j] and take max(C[i][j], 0) before C is stored.
+	tile func(mr, nr, kc int, a []float64, ars, aps int, b []float64, bs int, c []float64, ldc int, flags int, bias []float64)
 	// inPlace reports whether tile takes any strides (A read in place,
 	// B read in place at any width); without it A must be packed (ars =
 	// 1, aps = mr, zero past the block's rows) and B either packed (bs =
@@ -75,6 +77,19 @@ var gemmKern = gemmBestKernel()
 // stay on one core; 128³ and up are split.
 var gemmParWork = 1 << 20
 
+// The flags of gemmKernel.tile and fmaGemmEpi: what a product does
+// besides adding A·B to C.
+const (
+	// gemmZero: C is not read, the sums start from +0 (β = 0). A cleared
+	// C holds +0, so the bits are those of clearing C first.
+	gemmZero = 1 << iota
+	// gemmBias: after the last step C[i][j] ← C[i][j] + bias[j].
+	gemmBias
+	// gemmReLU: after the last step (and the bias) C[i][j] ←
+	// max(C[i][j], 0), Go's max: −0 becomes +0, a NaN stays a NaN.
+	gemmReLU
+)
+
 // gemmBuf holds one goroutine's packing buffers.
 type gemmBuf struct{ a, b []float64 }
 
@@ -86,25 +101,41 @@ var gemmPool = sync.Pool{New: func() any { return new(gemmBuf) }}
 // n, k are positive. With parallel set, large products are split between
 // the cores.
 func fmaGemm(transA, transB bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, parallel bool) {
+	fmaGemmEpi(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, parallel, 0, nil)
+}
+
+// fmaGemmEpi is fmaGemm with flags (gemmZero: C is overwritten rather
+// than added to; gemmBias, gemmReLU: then bias[j] is added to C[i][j] and
+// max(·, 0) taken, len(bias) ≥ n) applied where the kernel holds the tile
+// in its registers, or by a pass over C on the paths that have no tile
+// (gemmLoop): the same operations per element either way. m and n are
+// positive, k ≥ 0.
+func fmaGemmEpi(transA, transB bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, parallel bool, flags int, bias []float64) {
 	kn := gemmKern
 	work := m * n * k
-	if kn.loopWork > 0 && work < kn.loopWork || kn.loopWork == 0 && (work < gemmSmallWork/4 || work < gemmSmallWork && min(m, n, k) < 8) {
-		gemmLoop(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+	if k == 0 || kn.loopWork > 0 && work < kn.loopWork || kn.loopWork == 0 && (work < gemmSmallWork/4 || work < gemmSmallWork && min(m, n, k) < 8) {
+		if flags&gemmZero != 0 {
+			clearRows(m, n, c, ldc)
+		}
+		if k > 0 {
+			gemmLoop(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+		}
+		gemmEpilogueRows(m, n, c, ldc, flags, bias)
 		return
 	}
 	if kn.inPlace && work <= gemmOneBlockWork && m <= kn.mc && n <= kn.nc && k <= kn.kc {
-		gemmOneBlock(kn, transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+		gemmOneBlock(kn, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, flags, bias)
 		return
 	}
 	// runtime.GOMAXPROCS takes the scheduler's lock: ask only when the
 	// product is large enough to split.
 	if !parallel || work < gemmParWork {
-		gemmBlocked(kn, transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+		gemmBlocked(kn, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, flags, bias)
 		return
 	}
 	p := runtime.GOMAXPROCS(0)
 	if p < 2 {
-		gemmBlocked(kn, transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+		gemmBlocked(kn, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, flags, bias)
 		return
 	}
 	// Split the larger of m and n into gemmChunks·p chunks aligned to the
@@ -138,14 +169,18 @@ func fmaGemm(transA, transB bool, m, n, k int, a []float64, lda int, b []float64
 				if !transA {
 					as = a[lo*lda:]
 				}
-				gemmBlocked(kn, transA, transB, hi-lo, n, k, as, lda, b, ldb, c[lo*ldc:], ldc)
+				gemmBlocked(kn, transA, transB, hi-lo, n, k, as, lda, b, ldb, c[lo*ldc:], ldc, flags, bias)
 				continue
 			}
 			bs := b[lo:]
 			if transB {
 				bs = b[lo*ldb:]
 			}
-			gemmBlocked(kn, transA, transB, m, hi-lo, k, a, lda, bs, ldb, c[lo:], ldc)
+			var bi []float64
+			if flags&gemmBias != 0 {
+				bi = bias[lo:]
+			}
+			gemmBlocked(kn, transA, transB, m, hi-lo, k, a, lda, bs, ldb, c[lo:], ldc, flags, bi)
 		}
 	}
 	// The package's parked workers (SplitRanges) run the helpers' shares.
@@ -182,6 +217,31 @@ func gemmLoop(transA, transB bool, m, n, k int, a []float64, lda int, b []float6
 			brow := b[p*ldb : p*ldb+n]
 			for j, bv := range brow {
 				crow[j] = math.FMA(av, bv, crow[j])
+			}
+		}
+	}
+}
+
+// gemmEpilogueRows adds bias[j] to every C[i][j] (gemmBias) and then takes
+// max(C[i][j], 0) (gemmReLU), for the paths that have no tile in
+// registers: the operations the kernels do before their store.
+func gemmEpilogueRows(m, n int, c []float64, ldc int, flags int, bias []float64) {
+	if flags&(gemmBias|gemmReLU) == 0 {
+		return
+	}
+	if flags&gemmBias != 0 {
+		bias = bias[:n]
+	}
+	for i := range m {
+		row := c[i*ldc : i*ldc+n]
+		if flags&gemmBias != 0 {
+			for j, bj := range bias {
+				row[j] += bj
+			}
+		}
+		if flags&gemmReLU != 0 {
+			for j, v := range row {
+				row[j] = max(v, 0)
 			}
 		}
 	}
@@ -230,7 +290,7 @@ var gemmOneBlockWork = 1 << 14
 // place or, transposed, copied n wide (not padded to the panel width), and
 // each tile runs once over all of k, so every element sees the same fused
 // multiply-adds in the same order as in gemmBlocked.
-func gemmOneBlock(kn *gemmKernel, transA, transB bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
+func gemmOneBlock(kn *gemmKernel, transA, transB bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, flags int, bias []float64) {
 	bp, bs := b, ldb
 	var buf *gemmBuf
 	if transB {
@@ -242,13 +302,17 @@ func gemmOneBlock(kn *gemmKernel, transA, transB bool, m, n, k int, a []float64,
 	mr, nr := kn.mr, kn.nr
 	for jr := 0; jr < n; jr += nr {
 		nw := min(nr, n-jr)
+		var bi []float64
+		if flags&gemmBias != 0 {
+			bi = bias[jr:]
+		}
 		for ir := 0; ir < m; ir += mr {
 			mw := min(mr, m-ir)
 			if transA {
-				kn.tile(mw, nw, k, a[ir:], 1, lda, bp[jr:], bs, c[ir*ldc+jr:], ldc)
+				kn.tile(mw, nw, k, a[ir:], 1, lda, bp[jr:], bs, c[ir*ldc+jr:], ldc, flags, bi)
 				continue
 			}
-			kn.tile(mw, nw, k, a[ir*lda:], lda, 1, bp[jr:], bs, c[ir*ldc+jr:], ldc)
+			kn.tile(mw, nw, k, a[ir*lda:], lda, 1, bp[jr:], bs, c[ir*ldc+jr:], ldc, flags, bi)
 		}
 	}
 	if buf != nil {
@@ -257,8 +321,9 @@ func gemmOneBlock(kn *gemmKernel, transA, transB bool, m, n, k int, a []float64,
 }
 
 // gemmBlocked runs the blocked product with kernel kn on the calling
-// goroutine.
-func gemmBlocked(kn *gemmKernel, transA, transB bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
+// goroutine: gemmZero goes with the first block of k, gemmBias and
+// gemmReLU with the last.
+func gemmBlocked(kn *gemmKernel, transA, transB bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, flags int, bias []float64) {
 	mr, nr := kn.mr, kn.nr
 	directA := kn.inPlace && gemmDirectA(kn, m, n, k, ldb)
 	directB := !transB && m <= gemmDirectRows
@@ -284,6 +349,13 @@ func gemmBlocked(kn *gemmKernel, transA, transB bool, m, n, k int, a []float64, 
 		nc := min(kn.nc, n-jc)
 		for pc := 0; pc < k; pc += kn.kc {
 			kc := min(kn.kc, k-pc)
+			fl := flags
+			if pc > 0 {
+				fl &^= gemmZero
+			}
+			if pc+kc < k {
+				fl &^= gemmBias | gemmReLU
+			}
 			if !directB {
 				packB(nr, transB, kc, nc, b, ldb, pc, jc, buf.b)
 			}
@@ -294,6 +366,10 @@ func gemmBlocked(kn *gemmKernel, transA, transB bool, m, n, k int, a []float64, 
 				}
 				for jr := 0; jr < nc; jr += nr {
 					nw := min(nr, nc-jr)
+					var bi []float64
+					if fl&gemmBias != 0 {
+						bi = bias[jc+jr:]
+					}
 					var bp []float64
 					bs := nr
 					switch {
@@ -317,7 +393,7 @@ func gemmBlocked(kn *gemmKernel, transA, transB bool, m, n, k int, a []float64, 
 						default:
 							ap, ars, aps = a[(ic+ir)*lda+pc:], lda, 1
 						}
-						kn.tile(mw, nw, kc, ap, ars, aps, bp, bs, c[(ic+ir)*ldc+jc+jr:], ldc)
+						kn.tile(mw, nw, kc, ap, ars, aps, bp, bs, c[(ic+ir)*ldc+jc+jr:], ldc, fl, bi)
 					}
 				}
 			}
@@ -423,36 +499,34 @@ func packBTrans(nr, nw, kc int, b []float64, ldb int, dst []float64) {
 
 // gemmTileGo is the portable kernel's tile (see gemmKernel.tile): eight
 // columns at a time in a fixed-size array, then the rest.
-func gemmTileGo(mr, nr, kc int, a []float64, ars, aps int, b []float64, bs int, c []float64, ldc int) {
+func gemmTileGo(mr, nr, kc int, a []float64, ars, aps int, b []float64, bs int, c []float64, ldc int, flags int, bias []float64) {
 	for i := range mr {
 		row := c[i*ldc : i*ldc+nr]
-		j0 := 0
-		for ; j0+8 <= nr; j0 += 8 {
-			var acc [8]float64
-			copy(acc[:], row[j0:])
+		for j0 := 0; j0 < nr; j0 += 8 {
+			var buf [8]float64
+			acc := buf[:min(8, nr-j0)]
+			if flags&gemmZero == 0 {
+				copy(acc, row[j0:])
+			}
 			for p := range kc {
 				av := a[i*ars+p*aps]
-				bv := b[p*bs+j0 : p*bs+j0+8]
+				bv := b[p*bs+j0:][:len(acc)]
 				for j := range acc {
 					acc[j] = math.FMA(av, bv[j], acc[j])
 				}
 			}
-			copy(row[j0:], acc[:])
-		}
-		if j0 == nr {
-			continue
-		}
-		var buf [8]float64
-		acc := buf[:nr-j0]
-		copy(acc, row[j0:])
-		for p := range kc {
-			av := a[i*ars+p*aps]
-			bv := b[p*bs+j0 : p*bs+nr]
-			for j := range acc {
-				acc[j] = math.FMA(av, bv[j], acc[j])
+			if flags&gemmBias != 0 {
+				for j, bj := range bias[j0:][:len(acc)] {
+					acc[j] += bj
+				}
 			}
+			if flags&gemmReLU != 0 {
+				for j, v := range acc {
+					acc[j] = max(v, 0)
+				}
+			}
+			copy(row[j0:], acc)
 		}
-		copy(row[j0:], acc)
 	}
 }
 
