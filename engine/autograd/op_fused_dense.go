@@ -88,11 +88,30 @@ func biasAct(z, b []float64, act Activation) {
 
 // actGradBiasSum writes g ⊙ act′ (from the output y) into d, as grad does
 // (d may be g itself for ActNone), and the sum of d's rows into gb (rows
-// of len(gb)), adding row after row from 0 as tensor.SumTo does. For
-// small d both happen in one pass over the rows.
+// of len(gb)), adding row after row from 0 as tensor.SumTo does. With
+// AVX-512 (biasGradColumns) each lane of a vector runs one column's sum,
+// for ReLU with its gradient in the same pass; else, for small d, both
+// happen in one pass over the rows.
 func actGradBiasSum(d, g, y, gb []float64, act Activation) {
 	n := len(gb)
 	_, grad, cost := act.kernels()
+	switch act {
+	case ActNone:
+		if biasGradColumns(nil, g, nil, gb, false) {
+			return
+		}
+	case ActReLU:
+		if biasGradColumns(d, g, y, gb, true) {
+			return
+		}
+	default:
+		if biasGradVector {
+			act.grad(d, g, y)
+			if biasGradColumns(nil, d, nil, gb, false) {
+				return
+			}
+		}
+	}
 	clear(gb)
 	if n == 0 {
 		return
