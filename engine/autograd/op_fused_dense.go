@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/dlearn/dlearn/engine/tensor"
+	"gonum.org/v1/gonum/blas"
 )
 
 // Activation names the non-linearity a fused op applies to its
@@ -266,22 +267,12 @@ func columnProduct(out, x, w []float64) {
 
 // columnWeightGrad writes xᵀ·d into gw for x [m k] and d [m 1]
 // (len(gw) = k): gw[p] = fma(x[m−1][p], d[m−1], … fma(x[0][p], d[0], 0)),
-// the engine's matrix product's sequence, four rows at a time.
+// the engine's matrix product's sequence. It runs as the one-row product
+// dᵀ·x [1 m]·[m k], whose kernels keep the k sums in vector lanes, each
+// running over the rows in order: fma(d[r], x[r][p], s) is fma(x[r][p],
+// d[r], s), so the same bits, about four times faster than a loop over
+// the rows for the discriminators' 128×64 x.
 func columnWeightGrad(gw, x, d []float64) {
 	m, k := len(d), len(gw)
-	clear(gw)
-	r := 0
-	for ; r+4 <= m; r += 4 {
-		x0, x1, x2, x3 := x[r*k:][:k], x[(r+1)*k:][:k], x[(r+2)*k:][:k], x[(r+3)*k:][:k]
-		d0, d1, d2, d3 := d[r], d[r+1], d[r+2], d[r+3]
-		for p := range gw {
-			gw[p] = math.FMA(x3[p], d3, math.FMA(x2[p], d2, math.FMA(x1[p], d1, math.FMA(x0[p], d0, gw[p]))))
-		}
-	}
-	for ; r < m; r++ {
-		dv := d[r]
-		for p, xv := range x[r*k:][:k] {
-			gw[p] = math.FMA(xv, dv, gw[p])
-		}
-	}
+	tensor.BLAS{}.Dgemm(blas.NoTrans, blas.NoTrans, 1, k, m, 1, d, max(m, 1), x, max(k, 1), 0, gw, max(k, 1))
 }
