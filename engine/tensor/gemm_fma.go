@@ -229,21 +229,8 @@ func gemmEpilogueRows(m, n int, c []float64, ldc int, flags int, bias []float64)
 	if flags&(gemmBias|gemmReLU) == 0 {
 		return
 	}
-	if flags&gemmBias != 0 {
-		bias = bias[:n]
-	}
 	for i := range m {
-		row := c[i*ldc : i*ldc+n]
-		if flags&gemmBias != 0 {
-			for j, bj := range bias {
-				row[j] += bj
-			}
-		}
-		if flags&gemmReLU != 0 {
-			for j, v := range row {
-				row[j] = max(v, 0)
-			}
-		}
+		gemmEpilogueGo(c[i*ldc:i*ldc+n], flags, bias)
 	}
 }
 
@@ -502,30 +489,57 @@ func packBTrans(nr, nw, kc int, b []float64, ldb int, dst []float64) {
 func gemmTileGo(mr, nr, kc int, a []float64, ars, aps int, b []float64, bs int, c []float64, ldc int, flags int, bias []float64) {
 	for i := range mr {
 		row := c[i*ldc : i*ldc+nr]
-		for j0 := 0; j0 < nr; j0 += 8 {
-			var buf [8]float64
-			acc := buf[:min(8, nr-j0)]
+		j0 := 0
+		for ; j0+8 <= nr; j0 += 8 {
+			var acc [8]float64
 			if flags&gemmZero == 0 {
-				copy(acc, row[j0:])
+				copy(acc[:], row[j0:])
 			}
 			for p := range kc {
 				av := a[i*ars+p*aps]
-				bv := b[p*bs+j0:][:len(acc)]
+				bv := b[p*bs+j0 : p*bs+j0+8]
 				for j := range acc {
 					acc[j] = math.FMA(av, bv[j], acc[j])
 				}
 			}
-			if flags&gemmBias != 0 {
-				for j, bj := range bias[j0:][:len(acc)] {
-					acc[j] += bj
-				}
+			if flags&(gemmBias|gemmReLU) != 0 {
+				gemmEpilogueGo(acc[:], flags, bias[j0:])
 			}
-			if flags&gemmReLU != 0 {
-				for j, v := range acc {
-					acc[j] = max(v, 0)
-				}
+			copy(row[j0:], acc[:])
+		}
+		if j0 == nr {
+			continue
+		}
+		var buf [8]float64
+		acc := buf[:nr-j0]
+		if flags&gemmZero == 0 {
+			copy(acc, row[j0:])
+		}
+		for p := range kc {
+			av := a[i*ars+p*aps]
+			bv := b[p*bs+j0 : p*bs+nr]
+			for j := range acc {
+				acc[j] = math.FMA(av, bv[j], acc[j])
 			}
-			copy(row[j0:], acc)
+		}
+		if flags&(gemmBias|gemmReLU) != 0 {
+			gemmEpilogueGo(acc, flags, bias[j0:])
+		}
+		copy(row[j0:], acc)
+	}
+}
+
+// gemmEpilogueGo adds bias[j] to acc[j] (gemmBias), then takes max(acc[j],
+// 0) (gemmReLU).
+func gemmEpilogueGo(acc []float64, flags int, bias []float64) {
+	if flags&gemmBias != 0 {
+		for j, bj := range bias[:len(acc)] {
+			acc[j] += bj
+		}
+	}
+	if flags&gemmReLU != 0 {
+		for j, v := range acc {
+			acc[j] = max(v, 0)
 		}
 	}
 }
