@@ -240,11 +240,23 @@ func (t *Tape) DenseAct(x, w, b *Var, act Activation) (res *Var) {
 
 // columnProduct writes x·w into out for x [m k] and w [k 1] (len(out) = m):
 // out[r] = fma(x[r][k−1], w[k−1], … fma(x[r][0], w[0], 0)), the sequence
-// the engine's matrix product performs for each element. Four rows run
-// together, so that four independent chains overlap.
+// the engine's matrix product performs for each element. With AVX-512,
+// eight rows run in the lanes of a vector over the columns in blocks of
+// eight (columnProductPrefix), and each row's chain goes on over the last
+// k mod 8 columns here; otherwise four rows run together, so that four
+// independent chains overlap.
 func columnProduct(out, x, w []float64) {
 	m, k := len(out), len(w)
-	r := 0
+	r, cols := columnProductPrefix(out, x, w)
+	if cols < k {
+		for i := range r {
+			s := out[i]
+			for p := cols; p < k; p++ {
+				s = math.FMA(x[i*k+p], w[p], s)
+			}
+			out[i] = s
+		}
+	}
 	for ; r+4 <= m; r += 4 {
 		x0, x1, x2, x3 := x[r*k:][:k], x[(r+1)*k:][:k], x[(r+2)*k:][:k], x[(r+3)*k:][:k]
 		var s0, s1, s2, s3 float64

@@ -93,3 +93,44 @@ func TestActGradBiasSumSameBits(t *testing.T) {
 		}
 	}
 }
+
+// TestColumnProductSameBits runs columnProduct with its vector loop (where
+// the CPU has it) and its scalar loop on every m up to 20 and beyond 128,
+// and k up to 20 and around 64 (so that rows and columns are left over
+// after the blocks of 8), with signed zeros among x and w, and requires
+// the definition's bits: out[r] = fma(x[r][k−1], w[k−1], … fma(x[r][0],
+// w[0], 0)).
+func TestColumnProductSameBits(t *testing.T) {
+	defer func(old bool) { colProdVector = old }(colProdVector)
+	rng := tensor.NewRNG(12)
+	sizes := []int{0, 1, 2, 3, 4, 5, 7, 8, 9, 12, 15, 16, 17, 20, 64, 67, 128, 131}
+	for _, vector := range []bool{false, true} {
+		colProdVector = vector && biasGradVectorAvailable
+		for _, m := range sizes {
+			for _, k := range sizes[1:] {
+				x, w := tensor.RandN(rng, m*k).Data, tensor.RandN(rng, k).Data
+				for i := range x {
+					if i%9 == 4 {
+						x[i] = math.Copysign(0, -1)
+					}
+				}
+				w[0] = math.Copysign(0, -1)
+				want := make([]float64, m)
+				for r := range m {
+					s := 0.0
+					for p := range k {
+						s = math.FMA(x[r*k+p], w[p], s)
+					}
+					want[r] = s
+				}
+				out := tensor.Full(math.NaN(), m).Data
+				columnProduct(out, x, w)
+				for r := range want {
+					if math.Float64bits(out[r]) != math.Float64bits(want[r]) {
+						t.Fatalf("vector %v, m %d, k %d: out[%d] = %v, want %v", colProdVector, m, k, r, out[r], want[r])
+					}
+				}
+			}
+		}
+	}
+}

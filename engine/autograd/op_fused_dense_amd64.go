@@ -48,3 +48,27 @@ func biasGradColumns(d, g, y, gb []float64, relu bool) bool {
 	}
 	return true
 }
+
+// colProdVector reports whether columnProduct runs its AVX-512 loop (a
+// variable so that tests can run the scalar loop too).
+var colProdVector = cpu.X86.HasAVX512F
+
+// colProdAVX512: see colprod_amd64.s.
+//
+//go:noescape
+func colProdAVX512(groups, blocks int, x *float64, ld int, w *float64, out *float64)
+
+// columnProductPrefix runs colProdAVX512 on the rows of x [m k] in groups
+// of 8 and its columns in blocks of 8, writing each row's partial sum
+// (fma chain over the first 8·⌊k/8⌋ columns, from +0) into out, and
+// returns the number of rows and columns done (0, 0 without AVX-512).
+func columnProductPrefix(out, x, w []float64) (rows, cols int) {
+	m, k := len(out), len(w)
+	groups, blocks := m/8, k/8
+	if !colProdVector || groups == 0 || blocks == 0 {
+		return 0, 0
+	}
+	_ = x[(groups*8-1)*k+blocks*8-1]
+	colProdAVX512(groups, blocks, &x[0], k, &w[0], &out[0])
+	return groups * 8, blocks * 8
+}
