@@ -2,7 +2,7 @@
 
 #include "textflag.h"
 
-// func gemm512x8x8(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64)
+// func gemm512x8x8(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 //
 // The 8×8 tile of C at c (row stride ldc) gets C[i][j] = fma(A[i][p],
 // B[p][j], C[i][j]) for p = 0 … kc−1 in order, where A[i][p] is at
@@ -14,16 +14,16 @@
 // the registers before the store, bit 1 adds bias[j] to C[i][j] and bit 2
 // takes max(C[i][j], 0) as Go does (VMAXPD with 0 first keeps a NaN,
 // adding +0 turns −0 into +0).
-TEXT ·gemm512x8x8(SB), NOSPLIT, $0-88
-	MOVQ kc+0(FP), CX
-	MOVQ a+8(FP), SI
+//
+// It does so for tiles ≥ 1 tiles one below the other: tile t has its C
+// 8·t rows below c and its A at a + t·ats.
+TEXT ·gemm512x8x8(SB), NOSPLIT, $0-104
+	MOVQ a+8(FP), R14
 	MOVQ ars+16(FP), R8
 	SHLQ $3, R8
 	LEAQ (R8)(R8*2), R11
-	LEAQ (SI)(R11*1), BX
 	MOVQ aps+24(FP), R12
 	SHLQ $3, R12
-	MOVQ b+32(FP), DI
 	MOVQ bs+40(FP), R10
 	SHLQ $3, R10
 	MOVQ c+48(FP), DX
@@ -32,6 +32,12 @@ TEXT ·gemm512x8x8(SB), NOSPLIT, $0-88
 	MOVQ mask+64(FP), AX
 	KMOVW AX, K1
 	MOVQ flags+72(FP), AX
+	MOVQ tiles+88(FP), R15
+tile:
+	MOVQ kc+0(FP), CX
+	MOVQ R14, SI
+	LEAQ (SI)(R11*1), BX
+	MOVQ b+32(FP), DI
 	TESTQ $1, AX
 	JNE zero
 	MOVQ DX, R9
@@ -136,10 +142,15 @@ write:
 	VMOVUPD Z6, K1, 0(R9)
 	ADDQ R13, R9
 	VMOVUPD Z7, K1, 0(R9)
+	LEAQ (DX)(R13*8), DX
+	MOVQ ats+96(FP), R9
+	LEAQ (R14)(R9*8), R14
+	DECQ R15
+	JNE tile
 	VZEROUPPER
 	RET
 
-// func gemm512x8x16(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64)
+// func gemm512x8x16(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 //
 // The 8×16 tile of C at c (row stride ldc) gets C[i][j] = fma(A[i][p],
 // B[p][j], C[i][j]) for p = 0 … kc−1 in order, where A[i][p] is at
@@ -151,16 +162,16 @@ write:
 // the registers before the store, bit 1 adds bias[j] to C[i][j] and bit 2
 // takes max(C[i][j], 0) as Go does (VMAXPD with 0 first keeps a NaN,
 // adding +0 turns −0 into +0).
-TEXT ·gemm512x8x16(SB), NOSPLIT, $0-88
-	MOVQ kc+0(FP), CX
-	MOVQ a+8(FP), SI
+//
+// It does so for tiles ≥ 1 tiles one below the other: tile t has its C
+// 8·t rows below c and its A at a + t·ats.
+TEXT ·gemm512x8x16(SB), NOSPLIT, $0-104
+	MOVQ a+8(FP), R14
 	MOVQ ars+16(FP), R8
 	SHLQ $3, R8
 	LEAQ (R8)(R8*2), R11
-	LEAQ (SI)(R11*1), BX
 	MOVQ aps+24(FP), R12
 	SHLQ $3, R12
-	MOVQ b+32(FP), DI
 	MOVQ bs+40(FP), R10
 	SHLQ $3, R10
 	MOVQ c+48(FP), DX
@@ -169,6 +180,12 @@ TEXT ·gemm512x8x16(SB), NOSPLIT, $0-88
 	MOVQ mask+64(FP), AX
 	KMOVW AX, K1
 	MOVQ flags+72(FP), AX
+	MOVQ tiles+88(FP), R15
+tile:
+	MOVQ kc+0(FP), CX
+	MOVQ R14, SI
+	LEAQ (SI)(R11*1), BX
+	MOVQ b+32(FP), DI
 	TESTQ $1, AX
 	JNE zero
 	MOVQ DX, R9
@@ -331,10 +348,15 @@ write:
 	ADDQ R13, R9
 	VMOVUPD Z14, 0(R9)
 	VMOVUPD Z15, K1, 64(R9)
+	LEAQ (DX)(R13*8), DX
+	MOVQ ats+96(FP), R9
+	LEAQ (R14)(R9*8), R14
+	DECQ R15
+	JNE tile
 	VZEROUPPER
 	RET
 
-// func gemm512x8x24(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64)
+// func gemm512x8x24(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 //
 // The 8×24 tile of C at c (row stride ldc) gets C[i][j] = fma(A[i][p],
 // B[p][j], C[i][j]) for p = 0 … kc−1 in order, where A[i][p] is at
@@ -346,16 +368,16 @@ write:
 // the registers before the store, bit 1 adds bias[j] to C[i][j] and bit 2
 // takes max(C[i][j], 0) as Go does (VMAXPD with 0 first keeps a NaN,
 // adding +0 turns −0 into +0).
-TEXT ·gemm512x8x24(SB), NOSPLIT, $0-88
-	MOVQ kc+0(FP), CX
-	MOVQ a+8(FP), SI
+//
+// It does so for tiles ≥ 1 tiles one below the other: tile t has its C
+// 8·t rows below c and its A at a + t·ats.
+TEXT ·gemm512x8x24(SB), NOSPLIT, $0-104
+	MOVQ a+8(FP), R14
 	MOVQ ars+16(FP), R8
 	SHLQ $3, R8
 	LEAQ (R8)(R8*2), R11
-	LEAQ (SI)(R11*1), BX
 	MOVQ aps+24(FP), R12
 	SHLQ $3, R12
-	MOVQ b+32(FP), DI
 	MOVQ bs+40(FP), R10
 	SHLQ $3, R10
 	MOVQ c+48(FP), DX
@@ -364,6 +386,12 @@ TEXT ·gemm512x8x24(SB), NOSPLIT, $0-88
 	MOVQ mask+64(FP), AX
 	KMOVW AX, K1
 	MOVQ flags+72(FP), AX
+	MOVQ tiles+88(FP), R15
+tile:
+	MOVQ kc+0(FP), CX
+	MOVQ R14, SI
+	LEAQ (SI)(R11*1), BX
+	MOVQ b+32(FP), DI
 	TESTQ $1, AX
 	JNE zero
 	MOVQ DX, R9
@@ -584,10 +612,15 @@ write:
 	VMOVUPD Z21, 0(R9)
 	VMOVUPD Z22, 64(R9)
 	VMOVUPD Z23, K1, 128(R9)
+	LEAQ (DX)(R13*8), DX
+	MOVQ ats+96(FP), R9
+	LEAQ (R14)(R9*8), R14
+	DECQ R15
+	JNE tile
 	VZEROUPPER
 	RET
 
-// func gemm512x4x8(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64)
+// func gemm512x4x8(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 //
 // The 4×8 tile of C at c (row stride ldc) gets C[i][j] = fma(A[i][p],
 // B[p][j], C[i][j]) for p = 0 … kc−1 in order, where A[i][p] is at
@@ -599,16 +632,16 @@ write:
 // the registers before the store, bit 1 adds bias[j] to C[i][j] and bit 2
 // takes max(C[i][j], 0) as Go does (VMAXPD with 0 first keeps a NaN,
 // adding +0 turns −0 into +0).
-TEXT ·gemm512x4x8(SB), NOSPLIT, $0-88
-	MOVQ kc+0(FP), CX
-	MOVQ a+8(FP), SI
+//
+// It does so for tiles ≥ 1 tiles one below the other: tile t has its C
+// 4·t rows below c and its A at a + t·ats.
+TEXT ·gemm512x4x8(SB), NOSPLIT, $0-104
+	MOVQ a+8(FP), R14
 	MOVQ ars+16(FP), R8
 	SHLQ $3, R8
 	LEAQ (R8)(R8*2), R11
-	LEAQ (SI)(R11*1), BX
 	MOVQ aps+24(FP), R12
 	SHLQ $3, R12
-	MOVQ b+32(FP), DI
 	MOVQ bs+40(FP), R10
 	SHLQ $3, R10
 	MOVQ c+48(FP), DX
@@ -617,6 +650,12 @@ TEXT ·gemm512x4x8(SB), NOSPLIT, $0-88
 	MOVQ mask+64(FP), AX
 	KMOVW AX, K1
 	MOVQ flags+72(FP), AX
+	MOVQ tiles+88(FP), R15
+tile:
+	MOVQ kc+0(FP), CX
+	MOVQ R14, SI
+	LEAQ (SI)(R11*1), BX
+	MOVQ b+32(FP), DI
 	TESTQ $1, AX
 	JNE zero
 	MOVQ DX, R9
@@ -680,10 +719,15 @@ write:
 	VMOVUPD Z2, K1, 0(R9)
 	ADDQ R13, R9
 	VMOVUPD Z3, K1, 0(R9)
+	LEAQ (DX)(R13*4), DX
+	MOVQ ats+96(FP), R9
+	LEAQ (R14)(R9*8), R14
+	DECQ R15
+	JNE tile
 	VZEROUPPER
 	RET
 
-// func gemm512x4x16(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64)
+// func gemm512x4x16(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 //
 // The 4×16 tile of C at c (row stride ldc) gets C[i][j] = fma(A[i][p],
 // B[p][j], C[i][j]) for p = 0 … kc−1 in order, where A[i][p] is at
@@ -695,16 +739,16 @@ write:
 // the registers before the store, bit 1 adds bias[j] to C[i][j] and bit 2
 // takes max(C[i][j], 0) as Go does (VMAXPD with 0 first keeps a NaN,
 // adding +0 turns −0 into +0).
-TEXT ·gemm512x4x16(SB), NOSPLIT, $0-88
-	MOVQ kc+0(FP), CX
-	MOVQ a+8(FP), SI
+//
+// It does so for tiles ≥ 1 tiles one below the other: tile t has its C
+// 4·t rows below c and its A at a + t·ats.
+TEXT ·gemm512x4x16(SB), NOSPLIT, $0-104
+	MOVQ a+8(FP), R14
 	MOVQ ars+16(FP), R8
 	SHLQ $3, R8
 	LEAQ (R8)(R8*2), R11
-	LEAQ (SI)(R11*1), BX
 	MOVQ aps+24(FP), R12
 	SHLQ $3, R12
-	MOVQ b+32(FP), DI
 	MOVQ bs+40(FP), R10
 	SHLQ $3, R10
 	MOVQ c+48(FP), DX
@@ -713,6 +757,12 @@ TEXT ·gemm512x4x16(SB), NOSPLIT, $0-88
 	MOVQ mask+64(FP), AX
 	KMOVW AX, K1
 	MOVQ flags+72(FP), AX
+	MOVQ tiles+88(FP), R15
+tile:
+	MOVQ kc+0(FP), CX
+	MOVQ R14, SI
+	LEAQ (SI)(R11*1), BX
+	MOVQ b+32(FP), DI
 	TESTQ $1, AX
 	JNE zero
 	MOVQ DX, R9
@@ -806,10 +856,15 @@ write:
 	ADDQ R13, R9
 	VMOVUPD Z6, 0(R9)
 	VMOVUPD Z7, K1, 64(R9)
+	LEAQ (DX)(R13*4), DX
+	MOVQ ats+96(FP), R9
+	LEAQ (R14)(R9*8), R14
+	DECQ R15
+	JNE tile
 	VZEROUPPER
 	RET
 
-// func gemm512x4x24(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64)
+// func gemm512x4x24(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 //
 // The 4×24 tile of C at c (row stride ldc) gets C[i][j] = fma(A[i][p],
 // B[p][j], C[i][j]) for p = 0 … kc−1 in order, where A[i][p] is at
@@ -821,16 +876,16 @@ write:
 // the registers before the store, bit 1 adds bias[j] to C[i][j] and bit 2
 // takes max(C[i][j], 0) as Go does (VMAXPD with 0 first keeps a NaN,
 // adding +0 turns −0 into +0).
-TEXT ·gemm512x4x24(SB), NOSPLIT, $0-88
-	MOVQ kc+0(FP), CX
-	MOVQ a+8(FP), SI
+//
+// It does so for tiles ≥ 1 tiles one below the other: tile t has its C
+// 4·t rows below c and its A at a + t·ats.
+TEXT ·gemm512x4x24(SB), NOSPLIT, $0-104
+	MOVQ a+8(FP), R14
 	MOVQ ars+16(FP), R8
 	SHLQ $3, R8
 	LEAQ (R8)(R8*2), R11
-	LEAQ (SI)(R11*1), BX
 	MOVQ aps+24(FP), R12
 	SHLQ $3, R12
-	MOVQ b+32(FP), DI
 	MOVQ bs+40(FP), R10
 	SHLQ $3, R10
 	MOVQ c+48(FP), DX
@@ -839,6 +894,12 @@ TEXT ·gemm512x4x24(SB), NOSPLIT, $0-88
 	MOVQ mask+64(FP), AX
 	KMOVW AX, K1
 	MOVQ flags+72(FP), AX
+	MOVQ tiles+88(FP), R15
+tile:
+	MOVQ kc+0(FP), CX
+	MOVQ R14, SI
+	LEAQ (SI)(R11*1), BX
+	MOVQ b+32(FP), DI
 	TESTQ $1, AX
 	JNE zero
 	MOVQ DX, R9
@@ -962,10 +1023,15 @@ write:
 	VMOVUPD Z9, 0(R9)
 	VMOVUPD Z10, 64(R9)
 	VMOVUPD Z11, K1, 128(R9)
+	LEAQ (DX)(R13*4), DX
+	MOVQ ats+96(FP), R9
+	LEAQ (R14)(R9*8), R14
+	DECQ R15
+	JNE tile
 	VZEROUPPER
 	RET
 
-// func gemm512x2x8(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64)
+// func gemm512x2x8(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 //
 // The 2×8 tile of C at c (row stride ldc) gets C[i][j] = fma(A[i][p],
 // B[p][j], C[i][j]) for p = 0 … kc−1 in order, where A[i][p] is at
@@ -977,16 +1043,16 @@ write:
 // the registers before the store, bit 1 adds bias[j] to C[i][j] and bit 2
 // takes max(C[i][j], 0) as Go does (VMAXPD with 0 first keeps a NaN,
 // adding +0 turns −0 into +0).
-TEXT ·gemm512x2x8(SB), NOSPLIT, $0-88
-	MOVQ kc+0(FP), CX
-	MOVQ a+8(FP), SI
+//
+// It does so for tiles ≥ 1 tiles one below the other: tile t has its C
+// 2·t rows below c and its A at a + t·ats.
+TEXT ·gemm512x2x8(SB), NOSPLIT, $0-104
+	MOVQ a+8(FP), R14
 	MOVQ ars+16(FP), R8
 	SHLQ $3, R8
 	LEAQ (R8)(R8*2), R11
-	LEAQ (SI)(R11*1), BX
 	MOVQ aps+24(FP), R12
 	SHLQ $3, R12
-	MOVQ b+32(FP), DI
 	MOVQ bs+40(FP), R10
 	SHLQ $3, R10
 	MOVQ c+48(FP), DX
@@ -995,6 +1061,12 @@ TEXT ·gemm512x2x8(SB), NOSPLIT, $0-88
 	MOVQ mask+64(FP), AX
 	KMOVW AX, K1
 	MOVQ flags+72(FP), AX
+	MOVQ tiles+88(FP), R15
+tile:
+	MOVQ kc+0(FP), CX
+	MOVQ R14, SI
+	LEAQ (SI)(R11*1), BX
+	MOVQ b+32(FP), DI
 	TESTQ $1, AX
 	JNE zero
 	MOVQ DX, R9
@@ -1038,10 +1110,15 @@ write:
 	VMOVUPD Z0, K1, 0(R9)
 	ADDQ R13, R9
 	VMOVUPD Z1, K1, 0(R9)
+	LEAQ (DX)(R13*2), DX
+	MOVQ ats+96(FP), R9
+	LEAQ (R14)(R9*8), R14
+	DECQ R15
+	JNE tile
 	VZEROUPPER
 	RET
 
-// func gemm512x2x16(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64)
+// func gemm512x2x16(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 //
 // The 2×16 tile of C at c (row stride ldc) gets C[i][j] = fma(A[i][p],
 // B[p][j], C[i][j]) for p = 0 … kc−1 in order, where A[i][p] is at
@@ -1053,16 +1130,16 @@ write:
 // the registers before the store, bit 1 adds bias[j] to C[i][j] and bit 2
 // takes max(C[i][j], 0) as Go does (VMAXPD with 0 first keeps a NaN,
 // adding +0 turns −0 into +0).
-TEXT ·gemm512x2x16(SB), NOSPLIT, $0-88
-	MOVQ kc+0(FP), CX
-	MOVQ a+8(FP), SI
+//
+// It does so for tiles ≥ 1 tiles one below the other: tile t has its C
+// 2·t rows below c and its A at a + t·ats.
+TEXT ·gemm512x2x16(SB), NOSPLIT, $0-104
+	MOVQ a+8(FP), R14
 	MOVQ ars+16(FP), R8
 	SHLQ $3, R8
 	LEAQ (R8)(R8*2), R11
-	LEAQ (SI)(R11*1), BX
 	MOVQ aps+24(FP), R12
 	SHLQ $3, R12
-	MOVQ b+32(FP), DI
 	MOVQ bs+40(FP), R10
 	SHLQ $3, R10
 	MOVQ c+48(FP), DX
@@ -1071,6 +1148,12 @@ TEXT ·gemm512x2x16(SB), NOSPLIT, $0-88
 	MOVQ mask+64(FP), AX
 	KMOVW AX, K1
 	MOVQ flags+72(FP), AX
+	MOVQ tiles+88(FP), R15
+tile:
+	MOVQ kc+0(FP), CX
+	MOVQ R14, SI
+	LEAQ (SI)(R11*1), BX
+	MOVQ b+32(FP), DI
 	TESTQ $1, AX
 	JNE zero
 	MOVQ DX, R9
@@ -1130,10 +1213,15 @@ write:
 	ADDQ R13, R9
 	VMOVUPD Z2, 0(R9)
 	VMOVUPD Z3, K1, 64(R9)
+	LEAQ (DX)(R13*2), DX
+	MOVQ ats+96(FP), R9
+	LEAQ (R14)(R9*8), R14
+	DECQ R15
+	JNE tile
 	VZEROUPPER
 	RET
 
-// func gemm512x2x24(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64)
+// func gemm512x2x24(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 //
 // The 2×24 tile of C at c (row stride ldc) gets C[i][j] = fma(A[i][p],
 // B[p][j], C[i][j]) for p = 0 … kc−1 in order, where A[i][p] is at
@@ -1145,16 +1233,16 @@ write:
 // the registers before the store, bit 1 adds bias[j] to C[i][j] and bit 2
 // takes max(C[i][j], 0) as Go does (VMAXPD with 0 first keeps a NaN,
 // adding +0 turns −0 into +0).
-TEXT ·gemm512x2x24(SB), NOSPLIT, $0-88
-	MOVQ kc+0(FP), CX
-	MOVQ a+8(FP), SI
+//
+// It does so for tiles ≥ 1 tiles one below the other: tile t has its C
+// 2·t rows below c and its A at a + t·ats.
+TEXT ·gemm512x2x24(SB), NOSPLIT, $0-104
+	MOVQ a+8(FP), R14
 	MOVQ ars+16(FP), R8
 	SHLQ $3, R8
 	LEAQ (R8)(R8*2), R11
-	LEAQ (SI)(R11*1), BX
 	MOVQ aps+24(FP), R12
 	SHLQ $3, R12
-	MOVQ b+32(FP), DI
 	MOVQ bs+40(FP), R10
 	SHLQ $3, R10
 	MOVQ c+48(FP), DX
@@ -1163,6 +1251,12 @@ TEXT ·gemm512x2x24(SB), NOSPLIT, $0-88
 	MOVQ mask+64(FP), AX
 	KMOVW AX, K1
 	MOVQ flags+72(FP), AX
+	MOVQ tiles+88(FP), R15
+tile:
+	MOVQ kc+0(FP), CX
+	MOVQ R14, SI
+	LEAQ (SI)(R11*1), BX
+	MOVQ b+32(FP), DI
 	TESTQ $1, AX
 	JNE zero
 	MOVQ DX, R9
@@ -1238,10 +1332,15 @@ write:
 	VMOVUPD Z3, 0(R9)
 	VMOVUPD Z4, 64(R9)
 	VMOVUPD Z5, K1, 128(R9)
+	LEAQ (DX)(R13*2), DX
+	MOVQ ats+96(FP), R9
+	LEAQ (R14)(R9*8), R14
+	DECQ R15
+	JNE tile
 	VZEROUPPER
 	RET
 
-// func gemm512x1x8(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64)
+// func gemm512x1x8(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 //
 // The 1×8 tile of C at c (row stride ldc) gets C[i][j] = fma(A[i][p],
 // B[p][j], C[i][j]) for p = 0 … kc−1 in order, where A[i][p] is at
@@ -1253,16 +1352,16 @@ write:
 // the registers before the store, bit 1 adds bias[j] to C[i][j] and bit 2
 // takes max(C[i][j], 0) as Go does (VMAXPD with 0 first keeps a NaN,
 // adding +0 turns −0 into +0).
-TEXT ·gemm512x1x8(SB), NOSPLIT, $0-88
-	MOVQ kc+0(FP), CX
-	MOVQ a+8(FP), SI
+//
+// It does so for tiles ≥ 1 tiles one below the other: tile t has its C
+// 1·t rows below c and its A at a + t·ats.
+TEXT ·gemm512x1x8(SB), NOSPLIT, $0-104
+	MOVQ a+8(FP), R14
 	MOVQ ars+16(FP), R8
 	SHLQ $3, R8
 	LEAQ (R8)(R8*2), R11
-	LEAQ (SI)(R11*1), BX
 	MOVQ aps+24(FP), R12
 	SHLQ $3, R12
-	MOVQ b+32(FP), DI
 	MOVQ bs+40(FP), R10
 	SHLQ $3, R10
 	MOVQ c+48(FP), DX
@@ -1271,6 +1370,12 @@ TEXT ·gemm512x1x8(SB), NOSPLIT, $0-88
 	MOVQ mask+64(FP), AX
 	KMOVW AX, K1
 	MOVQ flags+72(FP), AX
+	MOVQ tiles+88(FP), R15
+tile:
+	MOVQ kc+0(FP), CX
+	MOVQ R14, SI
+	LEAQ (SI)(R11*1), BX
+	MOVQ b+32(FP), DI
 	TESTQ $1, AX
 	JNE zero
 	MOVQ DX, R9
@@ -1304,10 +1409,15 @@ relu:
 write:
 	MOVQ DX, R9
 	VMOVUPD Z0, K1, 0(R9)
+	LEAQ (DX)(R13*1), DX
+	MOVQ ats+96(FP), R9
+	LEAQ (R14)(R9*8), R14
+	DECQ R15
+	JNE tile
 	VZEROUPPER
 	RET
 
-// func gemm512x1x16(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64)
+// func gemm512x1x16(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 //
 // The 1×16 tile of C at c (row stride ldc) gets C[i][j] = fma(A[i][p],
 // B[p][j], C[i][j]) for p = 0 … kc−1 in order, where A[i][p] is at
@@ -1319,16 +1429,16 @@ write:
 // the registers before the store, bit 1 adds bias[j] to C[i][j] and bit 2
 // takes max(C[i][j], 0) as Go does (VMAXPD with 0 first keeps a NaN,
 // adding +0 turns −0 into +0).
-TEXT ·gemm512x1x16(SB), NOSPLIT, $0-88
-	MOVQ kc+0(FP), CX
-	MOVQ a+8(FP), SI
+//
+// It does so for tiles ≥ 1 tiles one below the other: tile t has its C
+// 1·t rows below c and its A at a + t·ats.
+TEXT ·gemm512x1x16(SB), NOSPLIT, $0-104
+	MOVQ a+8(FP), R14
 	MOVQ ars+16(FP), R8
 	SHLQ $3, R8
 	LEAQ (R8)(R8*2), R11
-	LEAQ (SI)(R11*1), BX
 	MOVQ aps+24(FP), R12
 	SHLQ $3, R12
-	MOVQ b+32(FP), DI
 	MOVQ bs+40(FP), R10
 	SHLQ $3, R10
 	MOVQ c+48(FP), DX
@@ -1337,6 +1447,12 @@ TEXT ·gemm512x1x16(SB), NOSPLIT, $0-88
 	MOVQ mask+64(FP), AX
 	KMOVW AX, K1
 	MOVQ flags+72(FP), AX
+	MOVQ tiles+88(FP), R15
+tile:
+	MOVQ kc+0(FP), CX
+	MOVQ R14, SI
+	LEAQ (SI)(R11*1), BX
+	MOVQ b+32(FP), DI
 	TESTQ $1, AX
 	JNE zero
 	MOVQ DX, R9
@@ -1379,10 +1495,15 @@ write:
 	MOVQ DX, R9
 	VMOVUPD Z0, 0(R9)
 	VMOVUPD Z1, K1, 64(R9)
+	LEAQ (DX)(R13*1), DX
+	MOVQ ats+96(FP), R9
+	LEAQ (R14)(R9*8), R14
+	DECQ R15
+	JNE tile
 	VZEROUPPER
 	RET
 
-// func gemm512x1x24(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64)
+// func gemm512x1x24(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 //
 // The 1×24 tile of C at c (row stride ldc) gets C[i][j] = fma(A[i][p],
 // B[p][j], C[i][j]) for p = 0 … kc−1 in order, where A[i][p] is at
@@ -1394,16 +1515,16 @@ write:
 // the registers before the store, bit 1 adds bias[j] to C[i][j] and bit 2
 // takes max(C[i][j], 0) as Go does (VMAXPD with 0 first keeps a NaN,
 // adding +0 turns −0 into +0).
-TEXT ·gemm512x1x24(SB), NOSPLIT, $0-88
-	MOVQ kc+0(FP), CX
-	MOVQ a+8(FP), SI
+//
+// It does so for tiles ≥ 1 tiles one below the other: tile t has its C
+// 1·t rows below c and its A at a + t·ats.
+TEXT ·gemm512x1x24(SB), NOSPLIT, $0-104
+	MOVQ a+8(FP), R14
 	MOVQ ars+16(FP), R8
 	SHLQ $3, R8
 	LEAQ (R8)(R8*2), R11
-	LEAQ (SI)(R11*1), BX
 	MOVQ aps+24(FP), R12
 	SHLQ $3, R12
-	MOVQ b+32(FP), DI
 	MOVQ bs+40(FP), R10
 	SHLQ $3, R10
 	MOVQ c+48(FP), DX
@@ -1412,6 +1533,12 @@ TEXT ·gemm512x1x24(SB), NOSPLIT, $0-88
 	MOVQ mask+64(FP), AX
 	KMOVW AX, K1
 	MOVQ flags+72(FP), AX
+	MOVQ tiles+88(FP), R15
+tile:
+	MOVQ kc+0(FP), CX
+	MOVQ R14, SI
+	LEAQ (SI)(R11*1), BX
+	MOVQ b+32(FP), DI
 	TESTQ $1, AX
 	JNE zero
 	MOVQ DX, R9
@@ -1463,6 +1590,11 @@ write:
 	VMOVUPD Z0, 0(R9)
 	VMOVUPD Z1, 64(R9)
 	VMOVUPD Z2, K1, 128(R9)
+	LEAQ (DX)(R13*1), DX
+	MOVQ ats+96(FP), R9
+	LEAQ (R14)(R9*8), R14
+	DECQ R15
+	JNE tile
 	VZEROUPPER
 	RET
 

@@ -113,7 +113,7 @@ func kernel(w *strings.Builder, rows, v int) {
 	breg := func(g int) string { return fmt.Sprintf("Z%d", 24+g) }
 	name := fmt.Sprintf("gemm512x%dx%d", rows, 8*v)
 	fmt.Fprintf(w, `
-// func %s(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64)
+// func %s(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 //
 // The %d×%d tile of C at c (row stride ldc) gets C[i][j] = fma(A[i][p],
 // B[p][j], C[i][j]) for p = 0 … kc−1 in order, where A[i][p] is at
@@ -125,17 +125,17 @@ func kernel(w *strings.Builder, rows, v int) {
 // the registers before the store, bit 1 adds bias[j] to C[i][j] and bit 2
 // takes max(C[i][j], 0) as Go does (VMAXPD with 0 first keeps a NaN,
 // adding +0 turns −0 into +0).
-TEXT ·%s(SB), NOSPLIT, $0-88
-`, name, rows, 8*v, 8*(v-1), 8*v-1, name)
-	p("MOVQ kc+0(FP), CX")
-	p("MOVQ a+8(FP), SI")
+//
+// It does so for tiles ≥ 1 tiles one below the other: tile t has its C
+// %d·t rows below c and its A at a + t·ats.
+TEXT ·%s(SB), NOSPLIT, $0-104
+`, name, rows, 8*v, 8*(v-1), 8*v-1, rows, name)
+	p("MOVQ a+8(FP), R14")
 	p("MOVQ ars+16(FP), R8")
 	p("SHLQ $3, R8")
 	p("LEAQ (R8)(R8*2), R11")
-	p("LEAQ (SI)(R11*1), BX")
 	p("MOVQ aps+24(FP), R12")
 	p("SHLQ $3, R12")
-	p("MOVQ b+32(FP), DI")
 	p("MOVQ bs+40(FP), R10")
 	p("SHLQ $3, R10")
 	p("MOVQ c+48(FP), DX")
@@ -144,6 +144,12 @@ TEXT ·%s(SB), NOSPLIT, $0-88
 	p("MOVQ mask+64(FP), AX")
 	p("KMOVW AX, K1")
 	p("MOVQ flags+72(FP), AX")
+	p("MOVQ tiles+88(FP), R15")
+	fmt.Fprintf(w, "tile:\n")
+	p("MOVQ kc+0(FP), CX")
+	p("MOVQ R14, SI")
+	p("LEAQ (SI)(R11*1), BX")
+	p("MOVQ b+32(FP), DI")
 	p("TESTQ $1, AX")
 	p("JNE zero")
 	// Load the tile of C.
@@ -233,6 +239,12 @@ TEXT ·%s(SB), NOSPLIT, $0-88
 			p("ADDQ R13, R9")
 		}
 	}
+	// The next tile: rows rows of C down, ats further in A.
+	p("LEAQ (DX)(R13*%d), DX", rows)
+	p("MOVQ ats+96(FP), R9")
+	p("LEAQ (R14)(R9*8), R14")
+	p("DECQ R15")
+	p("JNE tile")
 	p("VZEROUPPER")
 	p("RET")
 }

@@ -125,7 +125,7 @@ func gemmTileAVX2(mr, nr, kc int, a []float64, ars, aps int, b []float64, bs int
 // than keeping B's kc×24 micro-panel in L1 (it streams from L2 at the
 // rate the kernel needs). Reading A and B in place, it beats the plain
 // loop from products of about a hundred multiply-adds (loopWork).
-var gemmKernel512 = &gemmKernel{name: "avx512", mr: 8, nr: 24, mc: 64, kc: 512, nc: 1536, tile: gemmTile512, inPlace: true, loopWork: 128}
+var gemmKernel512 = &gemmKernel{name: "avx512", mr: 8, nr: 24, mc: 64, kc: 512, nc: 1536, tile: gemmTile512, tiles: gemmTiles512, inPlace: true, loopWork: 128}
 
 //go:generate go run gemm512_gen.go
 
@@ -133,43 +133,43 @@ var gemmKernel512 = &gemmKernel{name: "avx512", mr: 8, nr: 24, mc: 64, kc: 512, 
 // one per tile of 8, 4, 2 or 1 rows by 8, 16 or 24 columns: see there.
 //
 //go:noescape
-func gemm512x8x8(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64)
+func gemm512x8x8(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 
 //go:noescape
-func gemm512x8x16(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64)
+func gemm512x8x16(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 
 //go:noescape
-func gemm512x8x24(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64)
+func gemm512x8x24(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 
 //go:noescape
-func gemm512x4x8(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64)
+func gemm512x4x8(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 
 //go:noescape
-func gemm512x4x16(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64)
+func gemm512x4x16(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 
 //go:noescape
-func gemm512x4x24(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64)
+func gemm512x4x24(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 
 //go:noescape
-func gemm512x2x8(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64)
+func gemm512x2x8(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 
 //go:noescape
-func gemm512x2x16(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64)
+func gemm512x2x16(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 
 //go:noescape
-func gemm512x2x24(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64)
+func gemm512x2x24(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 
 //go:noescape
-func gemm512x1x8(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64)
+func gemm512x1x8(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 
 //go:noescape
-func gemm512x1x16(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64)
+func gemm512x1x16(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 
 //go:noescape
-func gemm512x1x24(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64)
+func gemm512x1x24(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 
 // gemm512Fns[r][v-1] is the kernel for 8>>r rows and v vectors of 8.
-var gemm512Fns = [4][3]func(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64){
+var gemm512Fns = [4][3]func(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int){
 	{gemm512x8x8, gemm512x8x16, gemm512x8x24},
 	{gemm512x4x8, gemm512x4x16, gemm512x4x24},
 	{gemm512x2x8, gemm512x2x16, gemm512x2x24},
@@ -203,7 +203,7 @@ func gemmTile512(mr, nr, kc int, a []float64, ars, aps int, b []float64, bs int,
 		if mr < rows {
 			continue
 		}
-		gemm512Fns[r][v-1](kc, ap, ars, aps, bp, bs, &c[0], ldc, mask, flags, bz)
+		gemm512Fns[r][v-1](kc, ap, ars, aps, bp, bs, &c[0], ldc, mask, flags, bz, 1, 0)
 		mr -= rows
 		if mr == 0 {
 			return
@@ -214,6 +214,30 @@ func gemmTile512(mr, nr, kc int, a []float64, ars, aps int, b []float64, bs int,
 			ap = &a[0]
 		}
 	}
+}
+
+// gemmTiles512 runs the 8-row AVX-512 kernel on tiles full 8×nr tiles one
+// below the other (see gemmKernel.tiles), in one call.
+func gemmTiles512(tiles, nr, kc int, a []float64, ars, aps, ats int, b []float64, bs int, c []float64, ldc int, flags int, bias []float64) {
+	if tiles <= 0 || nr == 0 || kc == 0 && flags == 0 {
+		return
+	}
+	if nr > 24 {
+		panic("tensor: gemmTiles512: tile too wide")
+	}
+	var ap, bp, bz *float64
+	if kc > 0 {
+		_ = a[(tiles-1)*ats+7*ars+(kc-1)*aps]
+		_ = b[(kc-1)*bs+nr-1]
+		ap, bp = &a[0], &b[0]
+	}
+	if flags&gemmBias != 0 {
+		bz = &bias[:nr][0]
+	}
+	_ = c[(8*tiles-1)*ldc+nr-1]
+	v := (nr + 7) / 8
+	mask := 1<<(nr-8*(v-1)) - 1
+	gemm512Fns[0][v-1](kc, ap, ars, aps, bp, bs, &c[0], ldc, mask, flags, bz, tiles, ats)
 }
 
 // gemm512PackBT transposes eight rows of b into a packed panel of B, 8×8

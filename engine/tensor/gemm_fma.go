@@ -48,6 +48,11 @@ type gemmKernel struct {
 	// the sums from +0 instead of C and, after the last step, add bias[j]
 	// to C[i][j] and take max(C[i][j], 0) before C is stored.
 	tile func(mr, nr, kc int, a []float64, ars, aps int, b []float64, bs int, c []float64, ldc int, flags int, bias []float64)
+	// tiles, if not nil, runs tile on tiles full mr×nr' tiles one below
+	// the other in one call (the Go code around a kernel call costs as
+	// much as a kernel with a short k): tile t has its C mr·t rows below
+	// c and its A at a[t·ats:].
+	tiles func(tiles, nr, kc int, a []float64, ars, aps, ats int, b []float64, bs int, c []float64, ldc int, flags int, bias []float64)
 	// inPlace reports whether tile takes any strides (A read in place,
 	// B read in place at any width); without it A must be packed (ars =
 	// 1, aps = mr, zero past the block's rows) and B either packed (bs =
@@ -293,7 +298,16 @@ func gemmOneBlock(kn *gemmKernel, transA, transB bool, m, n, k int, a []float64,
 		if flags&gemmBias != 0 {
 			bi = bias[jr:]
 		}
-		for ir := 0; ir < m; ir += mr {
+		ir := 0
+		if full := m / mr; kn.tiles != nil && full > 1 {
+			if transA {
+				kn.tiles(full, nw, k, a, 1, lda, mr, bp[jr:], bs, c[jr:], ldc, flags, bi)
+			} else {
+				kn.tiles(full, nw, k, a, lda, 1, mr*lda, bp[jr:], bs, c[jr:], ldc, flags, bi)
+			}
+			ir = full * mr
+		}
+		for ; ir < m; ir += mr {
 			mw := min(mr, m-ir)
 			if transA {
 				kn.tile(mw, nw, k, a[ir:], 1, lda, bp[jr:], bs, c[ir*ldc+jr:], ldc, flags, bi)
@@ -368,7 +382,19 @@ func gemmBlocked(kn *gemmKernel, transA, transB bool, m, n, k int, a []float64, 
 						bp = buf.b
 						packB(nr, false, kc, nw, b, ldb, pc, jc+jr, bp)
 					}
-					for ir := 0; ir < mc; ir += mr {
+					ir := 0
+					if full := mc / mr; kn.tiles != nil && full > 1 {
+						switch {
+						case !directA:
+							kn.tiles(full, nw, kc, buf.a, 1, mr, mr*kc, bp, bs, c[ic*ldc+jc+jr:], ldc, fl, bi)
+						case transA:
+							kn.tiles(full, nw, kc, a[pc*lda+ic:], 1, lda, mr, bp, bs, c[ic*ldc+jc+jr:], ldc, fl, bi)
+						default:
+							kn.tiles(full, nw, kc, a[ic*lda+pc:], lda, 1, mr*lda, bp, bs, c[ic*ldc+jc+jr:], ldc, fl, bi)
+						}
+						ir = full * mr
+					}
+					for ; ir < mc; ir += mr {
 						mw := min(mr, mc-ir)
 						var ap []float64
 						ars, aps := 1, mr
