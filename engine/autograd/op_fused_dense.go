@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/dlearn/dlearn/engine/tensor"
+	"gonum.org/v1/gonum/blas"
 )
 
 // Activation names the non-linearity a fused op applies to its
@@ -88,11 +89,30 @@ func biasAct(z, b []float64, act Activation) {
 
 // actGradBiasSum writes g ⊙ act′ (from the output y) into d, as grad does
 // (d may be g itself for ActNone), and the sum of d's rows into gb (rows
-// of len(gb)), adding row after row from 0 as tensor.SumTo does. For
-// small d both happen in one pass over the rows.
+// of len(gb)), adding row after row from 0 as tensor.SumTo does. With
+// AVX-512 (biasGradColumns) each lane of a vector runs one column's sum,
+// for ReLU with its gradient in the same pass; else, for small d, both
+// happen in one pass over the rows.
 func actGradBiasSum(d, g, y, gb []float64, act Activation) {
 	n := len(gb)
 	_, grad, cost := act.kernels()
+	switch act {
+	case ActNone:
+		if biasGradColumns(nil, g, nil, gb, false) {
+			return
+		}
+	case ActReLU:
+		if biasGradColumns(d, g, y, gb, true) {
+			return
+		}
+	default:
+		if biasGradVector {
+			act.grad(d, g, y)
+			if biasGradColumns(nil, d, nil, gb, false) {
+				return
+			}
+		}
+	}
 	clear(gb)
 	if n == 0 {
 		return
@@ -164,15 +184,26 @@ func (t *Tape) DenseAct(x, w, b *Var, act Activation) (res *Var) {
 		inputs = append(inputs, b)
 	}
 	out := t.ar.Uninit(m, n)
-	if n == 1 {
+	switch {
+	case n == 1:
 		columnProduct(out.Data, x.Value.Data, w.Value.Data)
-	} else {
-		tensor.MatMulInto(out, x.Value, w.Value, false, false, 0)
-	}
-	if b != nil {
-		biasAct(out.Data, b.Value.Data, act)
-	} else {
-		act.apply(out.Data)
+		if b != nil {
+			biasAct(out.Data, b.Value.Data, act)
+		} else {
+			act.apply(out.Data)
+		}
+	default:
+		// The bias and ReLU are applied by the product's kernel to each
+		// tile before it is stored (the same operations as biasAct's);
+		// tanh and sigmoid pass over the output afterwards.
+		var bias *tensor.Tensor
+		if b != nil {
+			bias = b.Value
+		}
+		tensor.MatMulBiasInto(out, x.Value, w.Value, bias, act == ActReLU)
+		if act != ActReLU {
+			act.apply(out.Data)
+		}
 	}
 	v := t.record("dense", out, inputs, func(g *tensor.Tensor) []*tensor.Tensor {
 		d := g
@@ -209,11 +240,23 @@ func (t *Tape) DenseAct(x, w, b *Var, act Activation) (res *Var) {
 
 // columnProduct writes x·w into out for x [m k] and w [k 1] (len(out) = m):
 // out[r] = fma(x[r][k−1], w[k−1], … fma(x[r][0], w[0], 0)), the sequence
-// the engine's matrix product performs for each element. Four rows run
-// together, so that four independent chains overlap.
+// the engine's matrix product performs for each element. With AVX-512,
+// eight rows run in the lanes of a vector over the columns in blocks of
+// eight (columnProductPrefix), and each row's chain goes on over the last
+// k mod 8 columns here; otherwise four rows run together, so that four
+// independent chains overlap.
 func columnProduct(out, x, w []float64) {
 	m, k := len(out), len(w)
-	r := 0
+	r, cols := columnProductPrefix(out, x, w)
+	if cols < k {
+		for i := range r {
+			s := out[i]
+			for p := cols; p < k; p++ {
+				s = math.FMA(x[i*k+p], w[p], s)
+			}
+			out[i] = s
+		}
+	}
 	for ; r+4 <= m; r += 4 {
 		x0, x1, x2, x3 := x[r*k:][:k], x[(r+1)*k:][:k], x[(r+2)*k:][:k], x[(r+3)*k:][:k]
 		var s0, s1, s2, s3 float64
@@ -236,22 +279,12 @@ func columnProduct(out, x, w []float64) {
 
 // columnWeightGrad writes xᵀ·d into gw for x [m k] and d [m 1]
 // (len(gw) = k): gw[p] = fma(x[m−1][p], d[m−1], … fma(x[0][p], d[0], 0)),
-// the engine's matrix product's sequence, four rows at a time.
+// the engine's matrix product's sequence. It runs as the one-row product
+// dᵀ·x [1 m]·[m k], whose kernels keep the k sums in vector lanes, each
+// running over the rows in order: fma(d[r], x[r][p], s) is fma(x[r][p],
+// d[r], s), so the same bits, about four times faster than a loop over
+// the rows for the discriminators' 128×64 x.
 func columnWeightGrad(gw, x, d []float64) {
 	m, k := len(d), len(gw)
-	clear(gw)
-	r := 0
-	for ; r+4 <= m; r += 4 {
-		x0, x1, x2, x3 := x[r*k:][:k], x[(r+1)*k:][:k], x[(r+2)*k:][:k], x[(r+3)*k:][:k]
-		d0, d1, d2, d3 := d[r], d[r+1], d[r+2], d[r+3]
-		for p := range gw {
-			gw[p] = math.FMA(x3[p], d3, math.FMA(x2[p], d2, math.FMA(x1[p], d1, math.FMA(x0[p], d0, gw[p]))))
-		}
-	}
-	for ; r < m; r++ {
-		dv := d[r]
-		for p, xv := range x[r*k:][:k] {
-			gw[p] = math.FMA(xv, dv, gw[p])
-		}
-	}
+	tensor.BLAS{}.Dgemm(blas.NoTrans, blas.NoTrans, 1, k, m, 1, d, max(m, 1), x, max(k, 1), 0, gw, max(k, 1))
 }

@@ -1,8 +1,8 @@
 package autograd
 
 import (
+	"math"
 	"runtime"
-	"slices"
 	"testing"
 
 	"github.com/dlearn/dlearn/engine/tensor"
@@ -24,11 +24,11 @@ func TestDenseActOneOutputSameBits(t *testing.T) {
 					return unfusedAct(tp, tp.Add(tp.MatMul(x, w), b), act)
 				}, false, x, w, b)
 				gotV, gotG := valueAndGrads(func(tp *Tape) *Var { return tp.DenseAct(x, w, b, act) }, true, x, w, b)
-				if !slices.Equal(gotV, wantV) {
+				if !sameBits(gotV, wantV) {
 					t.Fatalf("m %d, k %d, %v: values differ from MatMul + Add", m, k, act)
 				}
 				for i, name := range []string{"x", "w", "b"} {
-					if !slices.Equal(gotG[i], wantG[i]) {
+					if !sameBits(gotG[i], wantG[i]) {
 						t.Fatalf("m %d, k %d, %v: gradient of %s differs from MatMul + Add", m, k, act, name)
 					}
 				}
@@ -73,11 +73,11 @@ func TestDenseActSameBits(t *testing.T) {
 						}
 						return tp.DenseAct(x, w, nil, act)
 					}, true, params...)
-					if !slices.Equal(gotV, wantV) {
+					if !sameBits(gotV, wantV) {
 						t.Fatalf("%v, %v, bias %v, GOMAXPROCS %d: values differ from MatMul + Add", sz, act, bias, procs)
 					}
 					for i, p := range params {
-						if !slices.Equal(gotG[i], wantG[i]) {
+						if !sameBits(gotG[i], wantG[i]) {
 							t.Fatalf("%v, %v, bias %v, GOMAXPROCS %d: gradient of %s differs from MatMul + Add", sz, act, bias, procs, p.Name)
 						}
 					}
@@ -85,4 +85,18 @@ func TestDenseActSameBits(t *testing.T) {
 			}
 		}
 	}
+}
+
+// sameBits reports whether a and b hold the same float64s to the bit
+// (slices.Equal would take −0 for +0).
+func sameBits(a, b []float64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if math.Float64bits(a[i]) != math.Float64bits(b[i]) {
+			return false
+		}
+	}
+	return true
 }

@@ -11,12 +11,21 @@ package tensor
 // cores. gonum's Dgemm, which the engine used first, is the reference the
 // tests compare with; it is about ten times slower here and rounds
 // differently.
+//
+// With beta 0, C is not read: the kernels start their sums from +0 (the
+// bits of clearing C first) rather than from C.
 func gemm(ta, tb bool, m, n, k int, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int, parallel bool) {
+	gemmEpi(ta, tb, m, n, k, a, lda, b, ldb, beta, c, ldc, parallel, 0, nil)
+}
+
+// gemmEpi is gemm with the flags gemmBias and gemmReLU (see fmaGemmEpi):
+// c = relu(op(a)·op(b) + beta·c + bias), each part only if asked.
+func gemmEpi(ta, tb bool, m, n, k int, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int, parallel bool, flags int, bias []float64) {
 	if m == 0 || n == 0 {
 		return
 	}
 	if beta == 0 {
-		clearRows(m, n, c, ldc)
+		flags |= gemmZero
 	} else if beta != 1 {
 		for i := range m {
 			row := c[i*ldc : i*ldc+n]
@@ -25,10 +34,7 @@ func gemm(ta, tb bool, m, n, k int, a []float64, lda int, b []float64, ldb int, 
 			}
 		}
 	}
-	if k == 0 {
-		return
-	}
-	fmaGemm(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, parallel)
+	fmaGemmEpi(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, parallel, flags, bias)
 }
 
 // clearRows zeroes the m×n block of c (row stride ldc). Short rows (the

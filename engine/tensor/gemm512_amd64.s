@@ -2,22 +2,28 @@
 
 #include "textflag.h"
 
-// func gemm512x8x8(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int)
+// func gemm512x8x8(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 //
 // The 8×8 tile of C at c (row stride ldc) gets C[i][j] = fma(A[i][p],
 // B[p][j], C[i][j]) for p = 0 … kc−1 in order, where A[i][p] is at
 // a[i·ars + p·aps] and B[p][j] at b[p·bs + j]. The last vector of a row
 // (columns 0–7) loads and stores only the lanes set in mask.
-TEXT ·gemm512x8x8(SB), NOSPLIT, $0-72
-	MOVQ kc+0(FP), CX
-	MOVQ a+8(FP), SI
+//
+// flags (gemmZero, gemmBias, gemmReLU): with bit 0 the tile starts from +0
+// instead of C (C is not read: the same sums as on a cleared C); then, in
+// the registers before the store, bit 1 adds bias[j] to C[i][j] and bit 2
+// takes max(C[i][j], 0) as Go does (VMAXPD with 0 first keeps a NaN,
+// adding +0 turns −0 into +0).
+//
+// It does so for tiles ≥ 1 tiles one below the other: tile t has its C
+// 8·t rows below c and its A at a + t·ats.
+TEXT ·gemm512x8x8(SB), NOSPLIT, $0-104
+	MOVQ a+8(FP), R14
 	MOVQ ars+16(FP), R8
 	SHLQ $3, R8
 	LEAQ (R8)(R8*2), R11
-	LEAQ (SI)(R11*1), BX
 	MOVQ aps+24(FP), R12
 	SHLQ $3, R12
-	MOVQ b+32(FP), DI
 	MOVQ bs+40(FP), R10
 	SHLQ $3, R10
 	MOVQ c+48(FP), DX
@@ -25,6 +31,15 @@ TEXT ·gemm512x8x8(SB), NOSPLIT, $0-72
 	SHLQ $3, R13
 	MOVQ mask+64(FP), AX
 	KMOVW AX, K1
+	MOVQ flags+72(FP), AX
+	MOVQ tiles+88(FP), R15
+tile:
+	MOVQ kc+0(FP), CX
+	MOVQ R14, SI
+	LEAQ (SI)(R11*1), BX
+	MOVQ b+32(FP), DI
+	TESTQ $1, AX
+	JNE zero
 	MOVQ DX, R9
 	VMOVUPD.Z 0(R9), K1, Z0
 	ADDQ R13, R9
@@ -41,6 +56,17 @@ TEXT ·gemm512x8x8(SB), NOSPLIT, $0-72
 	VMOVUPD.Z 0(R9), K1, Z6
 	ADDQ R13, R9
 	VMOVUPD.Z 0(R9), K1, Z7
+	JMP start
+zero:
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	VPXORQ Z4, Z4, Z4
+	VPXORQ Z5, Z5, Z5
+	VPXORQ Z6, Z6, Z6
+	VPXORQ Z7, Z7, Z7
+start:
 	TESTQ CX, CX
 	JEQ store
 loop:
@@ -67,6 +93,39 @@ loop:
 	DECQ CX
 	JNE loop
 store:
+	TESTQ $2, AX
+	JEQ relu
+	MOVQ bias+80(FP), R9
+	VMOVUPD.Z 0(R9), K1, Z24
+	VADDPD Z24, Z0, Z0
+	VADDPD Z24, Z1, Z1
+	VADDPD Z24, Z2, Z2
+	VADDPD Z24, Z3, Z3
+	VADDPD Z24, Z4, Z4
+	VADDPD Z24, Z5, Z5
+	VADDPD Z24, Z6, Z6
+	VADDPD Z24, Z7, Z7
+relu:
+	TESTQ $4, AX
+	JEQ write
+	VPXORQ Z27, Z27, Z27
+	VMAXPD Z0, Z27, Z0
+	VADDPD Z27, Z0, Z0
+	VMAXPD Z1, Z27, Z1
+	VADDPD Z27, Z1, Z1
+	VMAXPD Z2, Z27, Z2
+	VADDPD Z27, Z2, Z2
+	VMAXPD Z3, Z27, Z3
+	VADDPD Z27, Z3, Z3
+	VMAXPD Z4, Z27, Z4
+	VADDPD Z27, Z4, Z4
+	VMAXPD Z5, Z27, Z5
+	VADDPD Z27, Z5, Z5
+	VMAXPD Z6, Z27, Z6
+	VADDPD Z27, Z6, Z6
+	VMAXPD Z7, Z27, Z7
+	VADDPD Z27, Z7, Z7
+write:
 	MOVQ DX, R9
 	VMOVUPD Z0, K1, 0(R9)
 	ADDQ R13, R9
@@ -83,25 +142,36 @@ store:
 	VMOVUPD Z6, K1, 0(R9)
 	ADDQ R13, R9
 	VMOVUPD Z7, K1, 0(R9)
+	LEAQ (DX)(R13*8), DX
+	MOVQ ats+96(FP), R9
+	LEAQ (R14)(R9*8), R14
+	DECQ R15
+	JNE tile
 	VZEROUPPER
 	RET
 
-// func gemm512x8x16(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int)
+// func gemm512x8x16(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 //
 // The 8×16 tile of C at c (row stride ldc) gets C[i][j] = fma(A[i][p],
 // B[p][j], C[i][j]) for p = 0 … kc−1 in order, where A[i][p] is at
 // a[i·ars + p·aps] and B[p][j] at b[p·bs + j]. The last vector of a row
 // (columns 8–15) loads and stores only the lanes set in mask.
-TEXT ·gemm512x8x16(SB), NOSPLIT, $0-72
-	MOVQ kc+0(FP), CX
-	MOVQ a+8(FP), SI
+//
+// flags (gemmZero, gemmBias, gemmReLU): with bit 0 the tile starts from +0
+// instead of C (C is not read: the same sums as on a cleared C); then, in
+// the registers before the store, bit 1 adds bias[j] to C[i][j] and bit 2
+// takes max(C[i][j], 0) as Go does (VMAXPD with 0 first keeps a NaN,
+// adding +0 turns −0 into +0).
+//
+// It does so for tiles ≥ 1 tiles one below the other: tile t has its C
+// 8·t rows below c and its A at a + t·ats.
+TEXT ·gemm512x8x16(SB), NOSPLIT, $0-104
+	MOVQ a+8(FP), R14
 	MOVQ ars+16(FP), R8
 	SHLQ $3, R8
 	LEAQ (R8)(R8*2), R11
-	LEAQ (SI)(R11*1), BX
 	MOVQ aps+24(FP), R12
 	SHLQ $3, R12
-	MOVQ b+32(FP), DI
 	MOVQ bs+40(FP), R10
 	SHLQ $3, R10
 	MOVQ c+48(FP), DX
@@ -109,6 +179,15 @@ TEXT ·gemm512x8x16(SB), NOSPLIT, $0-72
 	SHLQ $3, R13
 	MOVQ mask+64(FP), AX
 	KMOVW AX, K1
+	MOVQ flags+72(FP), AX
+	MOVQ tiles+88(FP), R15
+tile:
+	MOVQ kc+0(FP), CX
+	MOVQ R14, SI
+	LEAQ (SI)(R11*1), BX
+	MOVQ b+32(FP), DI
+	TESTQ $1, AX
+	JNE zero
 	MOVQ DX, R9
 	VMOVUPD 0(R9), Z0
 	VMOVUPD.Z 64(R9), K1, Z1
@@ -133,6 +212,25 @@ TEXT ·gemm512x8x16(SB), NOSPLIT, $0-72
 	ADDQ R13, R9
 	VMOVUPD 0(R9), Z14
 	VMOVUPD.Z 64(R9), K1, Z15
+	JMP start
+zero:
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	VPXORQ Z4, Z4, Z4
+	VPXORQ Z5, Z5, Z5
+	VPXORQ Z6, Z6, Z6
+	VPXORQ Z7, Z7, Z7
+	VPXORQ Z8, Z8, Z8
+	VPXORQ Z9, Z9, Z9
+	VPXORQ Z10, Z10, Z10
+	VPXORQ Z11, Z11, Z11
+	VPXORQ Z12, Z12, Z12
+	VPXORQ Z13, Z13, Z13
+	VPXORQ Z14, Z14, Z14
+	VPXORQ Z15, Z15, Z15
+start:
 	TESTQ CX, CX
 	JEQ store
 loop:
@@ -168,6 +266,64 @@ loop:
 	DECQ CX
 	JNE loop
 store:
+	TESTQ $2, AX
+	JEQ relu
+	MOVQ bias+80(FP), R9
+	VMOVUPD 0(R9), Z24
+	VMOVUPD.Z 64(R9), K1, Z25
+	VADDPD Z24, Z0, Z0
+	VADDPD Z25, Z1, Z1
+	VADDPD Z24, Z2, Z2
+	VADDPD Z25, Z3, Z3
+	VADDPD Z24, Z4, Z4
+	VADDPD Z25, Z5, Z5
+	VADDPD Z24, Z6, Z6
+	VADDPD Z25, Z7, Z7
+	VADDPD Z24, Z8, Z8
+	VADDPD Z25, Z9, Z9
+	VADDPD Z24, Z10, Z10
+	VADDPD Z25, Z11, Z11
+	VADDPD Z24, Z12, Z12
+	VADDPD Z25, Z13, Z13
+	VADDPD Z24, Z14, Z14
+	VADDPD Z25, Z15, Z15
+relu:
+	TESTQ $4, AX
+	JEQ write
+	VPXORQ Z27, Z27, Z27
+	VMAXPD Z0, Z27, Z0
+	VADDPD Z27, Z0, Z0
+	VMAXPD Z1, Z27, Z1
+	VADDPD Z27, Z1, Z1
+	VMAXPD Z2, Z27, Z2
+	VADDPD Z27, Z2, Z2
+	VMAXPD Z3, Z27, Z3
+	VADDPD Z27, Z3, Z3
+	VMAXPD Z4, Z27, Z4
+	VADDPD Z27, Z4, Z4
+	VMAXPD Z5, Z27, Z5
+	VADDPD Z27, Z5, Z5
+	VMAXPD Z6, Z27, Z6
+	VADDPD Z27, Z6, Z6
+	VMAXPD Z7, Z27, Z7
+	VADDPD Z27, Z7, Z7
+	VMAXPD Z8, Z27, Z8
+	VADDPD Z27, Z8, Z8
+	VMAXPD Z9, Z27, Z9
+	VADDPD Z27, Z9, Z9
+	VMAXPD Z10, Z27, Z10
+	VADDPD Z27, Z10, Z10
+	VMAXPD Z11, Z27, Z11
+	VADDPD Z27, Z11, Z11
+	VMAXPD Z12, Z27, Z12
+	VADDPD Z27, Z12, Z12
+	VMAXPD Z13, Z27, Z13
+	VADDPD Z27, Z13, Z13
+	VMAXPD Z14, Z27, Z14
+	VADDPD Z27, Z14, Z14
+	VMAXPD Z15, Z27, Z15
+	VADDPD Z27, Z15, Z15
+write:
 	MOVQ DX, R9
 	VMOVUPD Z0, 0(R9)
 	VMOVUPD Z1, K1, 64(R9)
@@ -192,25 +348,36 @@ store:
 	ADDQ R13, R9
 	VMOVUPD Z14, 0(R9)
 	VMOVUPD Z15, K1, 64(R9)
+	LEAQ (DX)(R13*8), DX
+	MOVQ ats+96(FP), R9
+	LEAQ (R14)(R9*8), R14
+	DECQ R15
+	JNE tile
 	VZEROUPPER
 	RET
 
-// func gemm512x8x24(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int)
+// func gemm512x8x24(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 //
 // The 8×24 tile of C at c (row stride ldc) gets C[i][j] = fma(A[i][p],
 // B[p][j], C[i][j]) for p = 0 … kc−1 in order, where A[i][p] is at
 // a[i·ars + p·aps] and B[p][j] at b[p·bs + j]. The last vector of a row
 // (columns 16–23) loads and stores only the lanes set in mask.
-TEXT ·gemm512x8x24(SB), NOSPLIT, $0-72
-	MOVQ kc+0(FP), CX
-	MOVQ a+8(FP), SI
+//
+// flags (gemmZero, gemmBias, gemmReLU): with bit 0 the tile starts from +0
+// instead of C (C is not read: the same sums as on a cleared C); then, in
+// the registers before the store, bit 1 adds bias[j] to C[i][j] and bit 2
+// takes max(C[i][j], 0) as Go does (VMAXPD with 0 first keeps a NaN,
+// adding +0 turns −0 into +0).
+//
+// It does so for tiles ≥ 1 tiles one below the other: tile t has its C
+// 8·t rows below c and its A at a + t·ats.
+TEXT ·gemm512x8x24(SB), NOSPLIT, $0-104
+	MOVQ a+8(FP), R14
 	MOVQ ars+16(FP), R8
 	SHLQ $3, R8
 	LEAQ (R8)(R8*2), R11
-	LEAQ (SI)(R11*1), BX
 	MOVQ aps+24(FP), R12
 	SHLQ $3, R12
-	MOVQ b+32(FP), DI
 	MOVQ bs+40(FP), R10
 	SHLQ $3, R10
 	MOVQ c+48(FP), DX
@@ -218,6 +385,15 @@ TEXT ·gemm512x8x24(SB), NOSPLIT, $0-72
 	SHLQ $3, R13
 	MOVQ mask+64(FP), AX
 	KMOVW AX, K1
+	MOVQ flags+72(FP), AX
+	MOVQ tiles+88(FP), R15
+tile:
+	MOVQ kc+0(FP), CX
+	MOVQ R14, SI
+	LEAQ (SI)(R11*1), BX
+	MOVQ b+32(FP), DI
+	TESTQ $1, AX
+	JNE zero
 	MOVQ DX, R9
 	VMOVUPD 0(R9), Z0
 	VMOVUPD 64(R9), Z1
@@ -250,6 +426,33 @@ TEXT ·gemm512x8x24(SB), NOSPLIT, $0-72
 	VMOVUPD 0(R9), Z21
 	VMOVUPD 64(R9), Z22
 	VMOVUPD.Z 128(R9), K1, Z23
+	JMP start
+zero:
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	VPXORQ Z4, Z4, Z4
+	VPXORQ Z5, Z5, Z5
+	VPXORQ Z6, Z6, Z6
+	VPXORQ Z7, Z7, Z7
+	VPXORQ Z8, Z8, Z8
+	VPXORQ Z9, Z9, Z9
+	VPXORQ Z10, Z10, Z10
+	VPXORQ Z11, Z11, Z11
+	VPXORQ Z12, Z12, Z12
+	VPXORQ Z13, Z13, Z13
+	VPXORQ Z14, Z14, Z14
+	VPXORQ Z15, Z15, Z15
+	VPXORQ Z16, Z16, Z16
+	VPXORQ Z17, Z17, Z17
+	VPXORQ Z18, Z18, Z18
+	VPXORQ Z19, Z19, Z19
+	VPXORQ Z20, Z20, Z20
+	VPXORQ Z21, Z21, Z21
+	VPXORQ Z22, Z22, Z22
+	VPXORQ Z23, Z23, Z23
+start:
 	TESTQ CX, CX
 	JEQ store
 loop:
@@ -294,6 +497,89 @@ loop:
 	DECQ CX
 	JNE loop
 store:
+	TESTQ $2, AX
+	JEQ relu
+	MOVQ bias+80(FP), R9
+	VMOVUPD 0(R9), Z24
+	VMOVUPD 64(R9), Z25
+	VMOVUPD.Z 128(R9), K1, Z26
+	VADDPD Z24, Z0, Z0
+	VADDPD Z25, Z1, Z1
+	VADDPD Z26, Z2, Z2
+	VADDPD Z24, Z3, Z3
+	VADDPD Z25, Z4, Z4
+	VADDPD Z26, Z5, Z5
+	VADDPD Z24, Z6, Z6
+	VADDPD Z25, Z7, Z7
+	VADDPD Z26, Z8, Z8
+	VADDPD Z24, Z9, Z9
+	VADDPD Z25, Z10, Z10
+	VADDPD Z26, Z11, Z11
+	VADDPD Z24, Z12, Z12
+	VADDPD Z25, Z13, Z13
+	VADDPD Z26, Z14, Z14
+	VADDPD Z24, Z15, Z15
+	VADDPD Z25, Z16, Z16
+	VADDPD Z26, Z17, Z17
+	VADDPD Z24, Z18, Z18
+	VADDPD Z25, Z19, Z19
+	VADDPD Z26, Z20, Z20
+	VADDPD Z24, Z21, Z21
+	VADDPD Z25, Z22, Z22
+	VADDPD Z26, Z23, Z23
+relu:
+	TESTQ $4, AX
+	JEQ write
+	VPXORQ Z27, Z27, Z27
+	VMAXPD Z0, Z27, Z0
+	VADDPD Z27, Z0, Z0
+	VMAXPD Z1, Z27, Z1
+	VADDPD Z27, Z1, Z1
+	VMAXPD Z2, Z27, Z2
+	VADDPD Z27, Z2, Z2
+	VMAXPD Z3, Z27, Z3
+	VADDPD Z27, Z3, Z3
+	VMAXPD Z4, Z27, Z4
+	VADDPD Z27, Z4, Z4
+	VMAXPD Z5, Z27, Z5
+	VADDPD Z27, Z5, Z5
+	VMAXPD Z6, Z27, Z6
+	VADDPD Z27, Z6, Z6
+	VMAXPD Z7, Z27, Z7
+	VADDPD Z27, Z7, Z7
+	VMAXPD Z8, Z27, Z8
+	VADDPD Z27, Z8, Z8
+	VMAXPD Z9, Z27, Z9
+	VADDPD Z27, Z9, Z9
+	VMAXPD Z10, Z27, Z10
+	VADDPD Z27, Z10, Z10
+	VMAXPD Z11, Z27, Z11
+	VADDPD Z27, Z11, Z11
+	VMAXPD Z12, Z27, Z12
+	VADDPD Z27, Z12, Z12
+	VMAXPD Z13, Z27, Z13
+	VADDPD Z27, Z13, Z13
+	VMAXPD Z14, Z27, Z14
+	VADDPD Z27, Z14, Z14
+	VMAXPD Z15, Z27, Z15
+	VADDPD Z27, Z15, Z15
+	VMAXPD Z16, Z27, Z16
+	VADDPD Z27, Z16, Z16
+	VMAXPD Z17, Z27, Z17
+	VADDPD Z27, Z17, Z17
+	VMAXPD Z18, Z27, Z18
+	VADDPD Z27, Z18, Z18
+	VMAXPD Z19, Z27, Z19
+	VADDPD Z27, Z19, Z19
+	VMAXPD Z20, Z27, Z20
+	VADDPD Z27, Z20, Z20
+	VMAXPD Z21, Z27, Z21
+	VADDPD Z27, Z21, Z21
+	VMAXPD Z22, Z27, Z22
+	VADDPD Z27, Z22, Z22
+	VMAXPD Z23, Z27, Z23
+	VADDPD Z27, Z23, Z23
+write:
 	MOVQ DX, R9
 	VMOVUPD Z0, 0(R9)
 	VMOVUPD Z1, 64(R9)
@@ -326,25 +612,36 @@ store:
 	VMOVUPD Z21, 0(R9)
 	VMOVUPD Z22, 64(R9)
 	VMOVUPD Z23, K1, 128(R9)
+	LEAQ (DX)(R13*8), DX
+	MOVQ ats+96(FP), R9
+	LEAQ (R14)(R9*8), R14
+	DECQ R15
+	JNE tile
 	VZEROUPPER
 	RET
 
-// func gemm512x4x8(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int)
+// func gemm512x4x8(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 //
 // The 4×8 tile of C at c (row stride ldc) gets C[i][j] = fma(A[i][p],
 // B[p][j], C[i][j]) for p = 0 … kc−1 in order, where A[i][p] is at
 // a[i·ars + p·aps] and B[p][j] at b[p·bs + j]. The last vector of a row
 // (columns 0–7) loads and stores only the lanes set in mask.
-TEXT ·gemm512x4x8(SB), NOSPLIT, $0-72
-	MOVQ kc+0(FP), CX
-	MOVQ a+8(FP), SI
+//
+// flags (gemmZero, gemmBias, gemmReLU): with bit 0 the tile starts from +0
+// instead of C (C is not read: the same sums as on a cleared C); then, in
+// the registers before the store, bit 1 adds bias[j] to C[i][j] and bit 2
+// takes max(C[i][j], 0) as Go does (VMAXPD with 0 first keeps a NaN,
+// adding +0 turns −0 into +0).
+//
+// It does so for tiles ≥ 1 tiles one below the other: tile t has its C
+// 4·t rows below c and its A at a + t·ats.
+TEXT ·gemm512x4x8(SB), NOSPLIT, $0-104
+	MOVQ a+8(FP), R14
 	MOVQ ars+16(FP), R8
 	SHLQ $3, R8
 	LEAQ (R8)(R8*2), R11
-	LEAQ (SI)(R11*1), BX
 	MOVQ aps+24(FP), R12
 	SHLQ $3, R12
-	MOVQ b+32(FP), DI
 	MOVQ bs+40(FP), R10
 	SHLQ $3, R10
 	MOVQ c+48(FP), DX
@@ -352,6 +649,15 @@ TEXT ·gemm512x4x8(SB), NOSPLIT, $0-72
 	SHLQ $3, R13
 	MOVQ mask+64(FP), AX
 	KMOVW AX, K1
+	MOVQ flags+72(FP), AX
+	MOVQ tiles+88(FP), R15
+tile:
+	MOVQ kc+0(FP), CX
+	MOVQ R14, SI
+	LEAQ (SI)(R11*1), BX
+	MOVQ b+32(FP), DI
+	TESTQ $1, AX
+	JNE zero
 	MOVQ DX, R9
 	VMOVUPD.Z 0(R9), K1, Z0
 	ADDQ R13, R9
@@ -360,6 +666,13 @@ TEXT ·gemm512x4x8(SB), NOSPLIT, $0-72
 	VMOVUPD.Z 0(R9), K1, Z2
 	ADDQ R13, R9
 	VMOVUPD.Z 0(R9), K1, Z3
+	JMP start
+zero:
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+start:
 	TESTQ CX, CX
 	JEQ store
 loop:
@@ -377,6 +690,27 @@ loop:
 	DECQ CX
 	JNE loop
 store:
+	TESTQ $2, AX
+	JEQ relu
+	MOVQ bias+80(FP), R9
+	VMOVUPD.Z 0(R9), K1, Z24
+	VADDPD Z24, Z0, Z0
+	VADDPD Z24, Z1, Z1
+	VADDPD Z24, Z2, Z2
+	VADDPD Z24, Z3, Z3
+relu:
+	TESTQ $4, AX
+	JEQ write
+	VPXORQ Z27, Z27, Z27
+	VMAXPD Z0, Z27, Z0
+	VADDPD Z27, Z0, Z0
+	VMAXPD Z1, Z27, Z1
+	VADDPD Z27, Z1, Z1
+	VMAXPD Z2, Z27, Z2
+	VADDPD Z27, Z2, Z2
+	VMAXPD Z3, Z27, Z3
+	VADDPD Z27, Z3, Z3
+write:
 	MOVQ DX, R9
 	VMOVUPD Z0, K1, 0(R9)
 	ADDQ R13, R9
@@ -385,25 +719,36 @@ store:
 	VMOVUPD Z2, K1, 0(R9)
 	ADDQ R13, R9
 	VMOVUPD Z3, K1, 0(R9)
+	LEAQ (DX)(R13*4), DX
+	MOVQ ats+96(FP), R9
+	LEAQ (R14)(R9*8), R14
+	DECQ R15
+	JNE tile
 	VZEROUPPER
 	RET
 
-// func gemm512x4x16(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int)
+// func gemm512x4x16(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 //
 // The 4×16 tile of C at c (row stride ldc) gets C[i][j] = fma(A[i][p],
 // B[p][j], C[i][j]) for p = 0 … kc−1 in order, where A[i][p] is at
 // a[i·ars + p·aps] and B[p][j] at b[p·bs + j]. The last vector of a row
 // (columns 8–15) loads and stores only the lanes set in mask.
-TEXT ·gemm512x4x16(SB), NOSPLIT, $0-72
-	MOVQ kc+0(FP), CX
-	MOVQ a+8(FP), SI
+//
+// flags (gemmZero, gemmBias, gemmReLU): with bit 0 the tile starts from +0
+// instead of C (C is not read: the same sums as on a cleared C); then, in
+// the registers before the store, bit 1 adds bias[j] to C[i][j] and bit 2
+// takes max(C[i][j], 0) as Go does (VMAXPD with 0 first keeps a NaN,
+// adding +0 turns −0 into +0).
+//
+// It does so for tiles ≥ 1 tiles one below the other: tile t has its C
+// 4·t rows below c and its A at a + t·ats.
+TEXT ·gemm512x4x16(SB), NOSPLIT, $0-104
+	MOVQ a+8(FP), R14
 	MOVQ ars+16(FP), R8
 	SHLQ $3, R8
 	LEAQ (R8)(R8*2), R11
-	LEAQ (SI)(R11*1), BX
 	MOVQ aps+24(FP), R12
 	SHLQ $3, R12
-	MOVQ b+32(FP), DI
 	MOVQ bs+40(FP), R10
 	SHLQ $3, R10
 	MOVQ c+48(FP), DX
@@ -411,6 +756,15 @@ TEXT ·gemm512x4x16(SB), NOSPLIT, $0-72
 	SHLQ $3, R13
 	MOVQ mask+64(FP), AX
 	KMOVW AX, K1
+	MOVQ flags+72(FP), AX
+	MOVQ tiles+88(FP), R15
+tile:
+	MOVQ kc+0(FP), CX
+	MOVQ R14, SI
+	LEAQ (SI)(R11*1), BX
+	MOVQ b+32(FP), DI
+	TESTQ $1, AX
+	JNE zero
 	MOVQ DX, R9
 	VMOVUPD 0(R9), Z0
 	VMOVUPD.Z 64(R9), K1, Z1
@@ -423,6 +777,17 @@ TEXT ·gemm512x4x16(SB), NOSPLIT, $0-72
 	ADDQ R13, R9
 	VMOVUPD 0(R9), Z6
 	VMOVUPD.Z 64(R9), K1, Z7
+	JMP start
+zero:
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	VPXORQ Z4, Z4, Z4
+	VPXORQ Z5, Z5, Z5
+	VPXORQ Z6, Z6, Z6
+	VPXORQ Z7, Z7, Z7
+start:
 	TESTQ CX, CX
 	JEQ store
 loop:
@@ -445,6 +810,40 @@ loop:
 	DECQ CX
 	JNE loop
 store:
+	TESTQ $2, AX
+	JEQ relu
+	MOVQ bias+80(FP), R9
+	VMOVUPD 0(R9), Z24
+	VMOVUPD.Z 64(R9), K1, Z25
+	VADDPD Z24, Z0, Z0
+	VADDPD Z25, Z1, Z1
+	VADDPD Z24, Z2, Z2
+	VADDPD Z25, Z3, Z3
+	VADDPD Z24, Z4, Z4
+	VADDPD Z25, Z5, Z5
+	VADDPD Z24, Z6, Z6
+	VADDPD Z25, Z7, Z7
+relu:
+	TESTQ $4, AX
+	JEQ write
+	VPXORQ Z27, Z27, Z27
+	VMAXPD Z0, Z27, Z0
+	VADDPD Z27, Z0, Z0
+	VMAXPD Z1, Z27, Z1
+	VADDPD Z27, Z1, Z1
+	VMAXPD Z2, Z27, Z2
+	VADDPD Z27, Z2, Z2
+	VMAXPD Z3, Z27, Z3
+	VADDPD Z27, Z3, Z3
+	VMAXPD Z4, Z27, Z4
+	VADDPD Z27, Z4, Z4
+	VMAXPD Z5, Z27, Z5
+	VADDPD Z27, Z5, Z5
+	VMAXPD Z6, Z27, Z6
+	VADDPD Z27, Z6, Z6
+	VMAXPD Z7, Z27, Z7
+	VADDPD Z27, Z7, Z7
+write:
 	MOVQ DX, R9
 	VMOVUPD Z0, 0(R9)
 	VMOVUPD Z1, K1, 64(R9)
@@ -457,25 +856,36 @@ store:
 	ADDQ R13, R9
 	VMOVUPD Z6, 0(R9)
 	VMOVUPD Z7, K1, 64(R9)
+	LEAQ (DX)(R13*4), DX
+	MOVQ ats+96(FP), R9
+	LEAQ (R14)(R9*8), R14
+	DECQ R15
+	JNE tile
 	VZEROUPPER
 	RET
 
-// func gemm512x4x24(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int)
+// func gemm512x4x24(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 //
 // The 4×24 tile of C at c (row stride ldc) gets C[i][j] = fma(A[i][p],
 // B[p][j], C[i][j]) for p = 0 … kc−1 in order, where A[i][p] is at
 // a[i·ars + p·aps] and B[p][j] at b[p·bs + j]. The last vector of a row
 // (columns 16–23) loads and stores only the lanes set in mask.
-TEXT ·gemm512x4x24(SB), NOSPLIT, $0-72
-	MOVQ kc+0(FP), CX
-	MOVQ a+8(FP), SI
+//
+// flags (gemmZero, gemmBias, gemmReLU): with bit 0 the tile starts from +0
+// instead of C (C is not read: the same sums as on a cleared C); then, in
+// the registers before the store, bit 1 adds bias[j] to C[i][j] and bit 2
+// takes max(C[i][j], 0) as Go does (VMAXPD with 0 first keeps a NaN,
+// adding +0 turns −0 into +0).
+//
+// It does so for tiles ≥ 1 tiles one below the other: tile t has its C
+// 4·t rows below c and its A at a + t·ats.
+TEXT ·gemm512x4x24(SB), NOSPLIT, $0-104
+	MOVQ a+8(FP), R14
 	MOVQ ars+16(FP), R8
 	SHLQ $3, R8
 	LEAQ (R8)(R8*2), R11
-	LEAQ (SI)(R11*1), BX
 	MOVQ aps+24(FP), R12
 	SHLQ $3, R12
-	MOVQ b+32(FP), DI
 	MOVQ bs+40(FP), R10
 	SHLQ $3, R10
 	MOVQ c+48(FP), DX
@@ -483,6 +893,15 @@ TEXT ·gemm512x4x24(SB), NOSPLIT, $0-72
 	SHLQ $3, R13
 	MOVQ mask+64(FP), AX
 	KMOVW AX, K1
+	MOVQ flags+72(FP), AX
+	MOVQ tiles+88(FP), R15
+tile:
+	MOVQ kc+0(FP), CX
+	MOVQ R14, SI
+	LEAQ (SI)(R11*1), BX
+	MOVQ b+32(FP), DI
+	TESTQ $1, AX
+	JNE zero
 	MOVQ DX, R9
 	VMOVUPD 0(R9), Z0
 	VMOVUPD 64(R9), Z1
@@ -499,6 +918,21 @@ TEXT ·gemm512x4x24(SB), NOSPLIT, $0-72
 	VMOVUPD 0(R9), Z9
 	VMOVUPD 64(R9), Z10
 	VMOVUPD.Z 128(R9), K1, Z11
+	JMP start
+zero:
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	VPXORQ Z4, Z4, Z4
+	VPXORQ Z5, Z5, Z5
+	VPXORQ Z6, Z6, Z6
+	VPXORQ Z7, Z7, Z7
+	VPXORQ Z8, Z8, Z8
+	VPXORQ Z9, Z9, Z9
+	VPXORQ Z10, Z10, Z10
+	VPXORQ Z11, Z11, Z11
+start:
 	TESTQ CX, CX
 	JEQ store
 loop:
@@ -526,6 +960,53 @@ loop:
 	DECQ CX
 	JNE loop
 store:
+	TESTQ $2, AX
+	JEQ relu
+	MOVQ bias+80(FP), R9
+	VMOVUPD 0(R9), Z24
+	VMOVUPD 64(R9), Z25
+	VMOVUPD.Z 128(R9), K1, Z26
+	VADDPD Z24, Z0, Z0
+	VADDPD Z25, Z1, Z1
+	VADDPD Z26, Z2, Z2
+	VADDPD Z24, Z3, Z3
+	VADDPD Z25, Z4, Z4
+	VADDPD Z26, Z5, Z5
+	VADDPD Z24, Z6, Z6
+	VADDPD Z25, Z7, Z7
+	VADDPD Z26, Z8, Z8
+	VADDPD Z24, Z9, Z9
+	VADDPD Z25, Z10, Z10
+	VADDPD Z26, Z11, Z11
+relu:
+	TESTQ $4, AX
+	JEQ write
+	VPXORQ Z27, Z27, Z27
+	VMAXPD Z0, Z27, Z0
+	VADDPD Z27, Z0, Z0
+	VMAXPD Z1, Z27, Z1
+	VADDPD Z27, Z1, Z1
+	VMAXPD Z2, Z27, Z2
+	VADDPD Z27, Z2, Z2
+	VMAXPD Z3, Z27, Z3
+	VADDPD Z27, Z3, Z3
+	VMAXPD Z4, Z27, Z4
+	VADDPD Z27, Z4, Z4
+	VMAXPD Z5, Z27, Z5
+	VADDPD Z27, Z5, Z5
+	VMAXPD Z6, Z27, Z6
+	VADDPD Z27, Z6, Z6
+	VMAXPD Z7, Z27, Z7
+	VADDPD Z27, Z7, Z7
+	VMAXPD Z8, Z27, Z8
+	VADDPD Z27, Z8, Z8
+	VMAXPD Z9, Z27, Z9
+	VADDPD Z27, Z9, Z9
+	VMAXPD Z10, Z27, Z10
+	VADDPD Z27, Z10, Z10
+	VMAXPD Z11, Z27, Z11
+	VADDPD Z27, Z11, Z11
+write:
 	MOVQ DX, R9
 	VMOVUPD Z0, 0(R9)
 	VMOVUPD Z1, 64(R9)
@@ -542,25 +1023,36 @@ store:
 	VMOVUPD Z9, 0(R9)
 	VMOVUPD Z10, 64(R9)
 	VMOVUPD Z11, K1, 128(R9)
+	LEAQ (DX)(R13*4), DX
+	MOVQ ats+96(FP), R9
+	LEAQ (R14)(R9*8), R14
+	DECQ R15
+	JNE tile
 	VZEROUPPER
 	RET
 
-// func gemm512x2x8(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int)
+// func gemm512x2x8(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 //
 // The 2×8 tile of C at c (row stride ldc) gets C[i][j] = fma(A[i][p],
 // B[p][j], C[i][j]) for p = 0 … kc−1 in order, where A[i][p] is at
 // a[i·ars + p·aps] and B[p][j] at b[p·bs + j]. The last vector of a row
 // (columns 0–7) loads and stores only the lanes set in mask.
-TEXT ·gemm512x2x8(SB), NOSPLIT, $0-72
-	MOVQ kc+0(FP), CX
-	MOVQ a+8(FP), SI
+//
+// flags (gemmZero, gemmBias, gemmReLU): with bit 0 the tile starts from +0
+// instead of C (C is not read: the same sums as on a cleared C); then, in
+// the registers before the store, bit 1 adds bias[j] to C[i][j] and bit 2
+// takes max(C[i][j], 0) as Go does (VMAXPD with 0 first keeps a NaN,
+// adding +0 turns −0 into +0).
+//
+// It does so for tiles ≥ 1 tiles one below the other: tile t has its C
+// 2·t rows below c and its A at a + t·ats.
+TEXT ·gemm512x2x8(SB), NOSPLIT, $0-104
+	MOVQ a+8(FP), R14
 	MOVQ ars+16(FP), R8
 	SHLQ $3, R8
 	LEAQ (R8)(R8*2), R11
-	LEAQ (SI)(R11*1), BX
 	MOVQ aps+24(FP), R12
 	SHLQ $3, R12
-	MOVQ b+32(FP), DI
 	MOVQ bs+40(FP), R10
 	SHLQ $3, R10
 	MOVQ c+48(FP), DX
@@ -568,10 +1060,24 @@ TEXT ·gemm512x2x8(SB), NOSPLIT, $0-72
 	SHLQ $3, R13
 	MOVQ mask+64(FP), AX
 	KMOVW AX, K1
+	MOVQ flags+72(FP), AX
+	MOVQ tiles+88(FP), R15
+tile:
+	MOVQ kc+0(FP), CX
+	MOVQ R14, SI
+	LEAQ (SI)(R11*1), BX
+	MOVQ b+32(FP), DI
+	TESTQ $1, AX
+	JNE zero
 	MOVQ DX, R9
 	VMOVUPD.Z 0(R9), K1, Z0
 	ADDQ R13, R9
 	VMOVUPD.Z 0(R9), K1, Z1
+	JMP start
+zero:
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+start:
 	TESTQ CX, CX
 	JEQ store
 loop:
@@ -585,29 +1091,55 @@ loop:
 	DECQ CX
 	JNE loop
 store:
+	TESTQ $2, AX
+	JEQ relu
+	MOVQ bias+80(FP), R9
+	VMOVUPD.Z 0(R9), K1, Z24
+	VADDPD Z24, Z0, Z0
+	VADDPD Z24, Z1, Z1
+relu:
+	TESTQ $4, AX
+	JEQ write
+	VPXORQ Z27, Z27, Z27
+	VMAXPD Z0, Z27, Z0
+	VADDPD Z27, Z0, Z0
+	VMAXPD Z1, Z27, Z1
+	VADDPD Z27, Z1, Z1
+write:
 	MOVQ DX, R9
 	VMOVUPD Z0, K1, 0(R9)
 	ADDQ R13, R9
 	VMOVUPD Z1, K1, 0(R9)
+	LEAQ (DX)(R13*2), DX
+	MOVQ ats+96(FP), R9
+	LEAQ (R14)(R9*8), R14
+	DECQ R15
+	JNE tile
 	VZEROUPPER
 	RET
 
-// func gemm512x2x16(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int)
+// func gemm512x2x16(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 //
 // The 2×16 tile of C at c (row stride ldc) gets C[i][j] = fma(A[i][p],
 // B[p][j], C[i][j]) for p = 0 … kc−1 in order, where A[i][p] is at
 // a[i·ars + p·aps] and B[p][j] at b[p·bs + j]. The last vector of a row
 // (columns 8–15) loads and stores only the lanes set in mask.
-TEXT ·gemm512x2x16(SB), NOSPLIT, $0-72
-	MOVQ kc+0(FP), CX
-	MOVQ a+8(FP), SI
+//
+// flags (gemmZero, gemmBias, gemmReLU): with bit 0 the tile starts from +0
+// instead of C (C is not read: the same sums as on a cleared C); then, in
+// the registers before the store, bit 1 adds bias[j] to C[i][j] and bit 2
+// takes max(C[i][j], 0) as Go does (VMAXPD with 0 first keeps a NaN,
+// adding +0 turns −0 into +0).
+//
+// It does so for tiles ≥ 1 tiles one below the other: tile t has its C
+// 2·t rows below c and its A at a + t·ats.
+TEXT ·gemm512x2x16(SB), NOSPLIT, $0-104
+	MOVQ a+8(FP), R14
 	MOVQ ars+16(FP), R8
 	SHLQ $3, R8
 	LEAQ (R8)(R8*2), R11
-	LEAQ (SI)(R11*1), BX
 	MOVQ aps+24(FP), R12
 	SHLQ $3, R12
-	MOVQ b+32(FP), DI
 	MOVQ bs+40(FP), R10
 	SHLQ $3, R10
 	MOVQ c+48(FP), DX
@@ -615,12 +1147,28 @@ TEXT ·gemm512x2x16(SB), NOSPLIT, $0-72
 	SHLQ $3, R13
 	MOVQ mask+64(FP), AX
 	KMOVW AX, K1
+	MOVQ flags+72(FP), AX
+	MOVQ tiles+88(FP), R15
+tile:
+	MOVQ kc+0(FP), CX
+	MOVQ R14, SI
+	LEAQ (SI)(R11*1), BX
+	MOVQ b+32(FP), DI
+	TESTQ $1, AX
+	JNE zero
 	MOVQ DX, R9
 	VMOVUPD 0(R9), Z0
 	VMOVUPD.Z 64(R9), K1, Z1
 	ADDQ R13, R9
 	VMOVUPD 0(R9), Z2
 	VMOVUPD.Z 64(R9), K1, Z3
+	JMP start
+zero:
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+start:
 	TESTQ CX, CX
 	JEQ store
 loop:
@@ -637,31 +1185,64 @@ loop:
 	DECQ CX
 	JNE loop
 store:
+	TESTQ $2, AX
+	JEQ relu
+	MOVQ bias+80(FP), R9
+	VMOVUPD 0(R9), Z24
+	VMOVUPD.Z 64(R9), K1, Z25
+	VADDPD Z24, Z0, Z0
+	VADDPD Z25, Z1, Z1
+	VADDPD Z24, Z2, Z2
+	VADDPD Z25, Z3, Z3
+relu:
+	TESTQ $4, AX
+	JEQ write
+	VPXORQ Z27, Z27, Z27
+	VMAXPD Z0, Z27, Z0
+	VADDPD Z27, Z0, Z0
+	VMAXPD Z1, Z27, Z1
+	VADDPD Z27, Z1, Z1
+	VMAXPD Z2, Z27, Z2
+	VADDPD Z27, Z2, Z2
+	VMAXPD Z3, Z27, Z3
+	VADDPD Z27, Z3, Z3
+write:
 	MOVQ DX, R9
 	VMOVUPD Z0, 0(R9)
 	VMOVUPD Z1, K1, 64(R9)
 	ADDQ R13, R9
 	VMOVUPD Z2, 0(R9)
 	VMOVUPD Z3, K1, 64(R9)
+	LEAQ (DX)(R13*2), DX
+	MOVQ ats+96(FP), R9
+	LEAQ (R14)(R9*8), R14
+	DECQ R15
+	JNE tile
 	VZEROUPPER
 	RET
 
-// func gemm512x2x24(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int)
+// func gemm512x2x24(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 //
 // The 2×24 tile of C at c (row stride ldc) gets C[i][j] = fma(A[i][p],
 // B[p][j], C[i][j]) for p = 0 … kc−1 in order, where A[i][p] is at
 // a[i·ars + p·aps] and B[p][j] at b[p·bs + j]. The last vector of a row
 // (columns 16–23) loads and stores only the lanes set in mask.
-TEXT ·gemm512x2x24(SB), NOSPLIT, $0-72
-	MOVQ kc+0(FP), CX
-	MOVQ a+8(FP), SI
+//
+// flags (gemmZero, gemmBias, gemmReLU): with bit 0 the tile starts from +0
+// instead of C (C is not read: the same sums as on a cleared C); then, in
+// the registers before the store, bit 1 adds bias[j] to C[i][j] and bit 2
+// takes max(C[i][j], 0) as Go does (VMAXPD with 0 first keeps a NaN,
+// adding +0 turns −0 into +0).
+//
+// It does so for tiles ≥ 1 tiles one below the other: tile t has its C
+// 2·t rows below c and its A at a + t·ats.
+TEXT ·gemm512x2x24(SB), NOSPLIT, $0-104
+	MOVQ a+8(FP), R14
 	MOVQ ars+16(FP), R8
 	SHLQ $3, R8
 	LEAQ (R8)(R8*2), R11
-	LEAQ (SI)(R11*1), BX
 	MOVQ aps+24(FP), R12
 	SHLQ $3, R12
-	MOVQ b+32(FP), DI
 	MOVQ bs+40(FP), R10
 	SHLQ $3, R10
 	MOVQ c+48(FP), DX
@@ -669,6 +1250,15 @@ TEXT ·gemm512x2x24(SB), NOSPLIT, $0-72
 	SHLQ $3, R13
 	MOVQ mask+64(FP), AX
 	KMOVW AX, K1
+	MOVQ flags+72(FP), AX
+	MOVQ tiles+88(FP), R15
+tile:
+	MOVQ kc+0(FP), CX
+	MOVQ R14, SI
+	LEAQ (SI)(R11*1), BX
+	MOVQ b+32(FP), DI
+	TESTQ $1, AX
+	JNE zero
 	MOVQ DX, R9
 	VMOVUPD 0(R9), Z0
 	VMOVUPD 64(R9), Z1
@@ -677,6 +1267,15 @@ TEXT ·gemm512x2x24(SB), NOSPLIT, $0-72
 	VMOVUPD 0(R9), Z3
 	VMOVUPD 64(R9), Z4
 	VMOVUPD.Z 128(R9), K1, Z5
+	JMP start
+zero:
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	VPXORQ Z3, Z3, Z3
+	VPXORQ Z4, Z4, Z4
+	VPXORQ Z5, Z5, Z5
+start:
 	TESTQ CX, CX
 	JEQ store
 loop:
@@ -696,6 +1295,35 @@ loop:
 	DECQ CX
 	JNE loop
 store:
+	TESTQ $2, AX
+	JEQ relu
+	MOVQ bias+80(FP), R9
+	VMOVUPD 0(R9), Z24
+	VMOVUPD 64(R9), Z25
+	VMOVUPD.Z 128(R9), K1, Z26
+	VADDPD Z24, Z0, Z0
+	VADDPD Z25, Z1, Z1
+	VADDPD Z26, Z2, Z2
+	VADDPD Z24, Z3, Z3
+	VADDPD Z25, Z4, Z4
+	VADDPD Z26, Z5, Z5
+relu:
+	TESTQ $4, AX
+	JEQ write
+	VPXORQ Z27, Z27, Z27
+	VMAXPD Z0, Z27, Z0
+	VADDPD Z27, Z0, Z0
+	VMAXPD Z1, Z27, Z1
+	VADDPD Z27, Z1, Z1
+	VMAXPD Z2, Z27, Z2
+	VADDPD Z27, Z2, Z2
+	VMAXPD Z3, Z27, Z3
+	VADDPD Z27, Z3, Z3
+	VMAXPD Z4, Z27, Z4
+	VADDPD Z27, Z4, Z4
+	VMAXPD Z5, Z27, Z5
+	VADDPD Z27, Z5, Z5
+write:
 	MOVQ DX, R9
 	VMOVUPD Z0, 0(R9)
 	VMOVUPD Z1, 64(R9)
@@ -704,25 +1332,36 @@ store:
 	VMOVUPD Z3, 0(R9)
 	VMOVUPD Z4, 64(R9)
 	VMOVUPD Z5, K1, 128(R9)
+	LEAQ (DX)(R13*2), DX
+	MOVQ ats+96(FP), R9
+	LEAQ (R14)(R9*8), R14
+	DECQ R15
+	JNE tile
 	VZEROUPPER
 	RET
 
-// func gemm512x1x8(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int)
+// func gemm512x1x8(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 //
 // The 1×8 tile of C at c (row stride ldc) gets C[i][j] = fma(A[i][p],
 // B[p][j], C[i][j]) for p = 0 … kc−1 in order, where A[i][p] is at
 // a[i·ars + p·aps] and B[p][j] at b[p·bs + j]. The last vector of a row
 // (columns 0–7) loads and stores only the lanes set in mask.
-TEXT ·gemm512x1x8(SB), NOSPLIT, $0-72
-	MOVQ kc+0(FP), CX
-	MOVQ a+8(FP), SI
+//
+// flags (gemmZero, gemmBias, gemmReLU): with bit 0 the tile starts from +0
+// instead of C (C is not read: the same sums as on a cleared C); then, in
+// the registers before the store, bit 1 adds bias[j] to C[i][j] and bit 2
+// takes max(C[i][j], 0) as Go does (VMAXPD with 0 first keeps a NaN,
+// adding +0 turns −0 into +0).
+//
+// It does so for tiles ≥ 1 tiles one below the other: tile t has its C
+// 1·t rows below c and its A at a + t·ats.
+TEXT ·gemm512x1x8(SB), NOSPLIT, $0-104
+	MOVQ a+8(FP), R14
 	MOVQ ars+16(FP), R8
 	SHLQ $3, R8
 	LEAQ (R8)(R8*2), R11
-	LEAQ (SI)(R11*1), BX
 	MOVQ aps+24(FP), R12
 	SHLQ $3, R12
-	MOVQ b+32(FP), DI
 	MOVQ bs+40(FP), R10
 	SHLQ $3, R10
 	MOVQ c+48(FP), DX
@@ -730,8 +1369,21 @@ TEXT ·gemm512x1x8(SB), NOSPLIT, $0-72
 	SHLQ $3, R13
 	MOVQ mask+64(FP), AX
 	KMOVW AX, K1
+	MOVQ flags+72(FP), AX
+	MOVQ tiles+88(FP), R15
+tile:
+	MOVQ kc+0(FP), CX
+	MOVQ R14, SI
+	LEAQ (SI)(R11*1), BX
+	MOVQ b+32(FP), DI
+	TESTQ $1, AX
+	JNE zero
 	MOVQ DX, R9
 	VMOVUPD.Z 0(R9), K1, Z0
+	JMP start
+zero:
+	VPXORQ Z0, Z0, Z0
+start:
 	TESTQ CX, CX
 	JEQ store
 loop:
@@ -743,27 +1395,50 @@ loop:
 	DECQ CX
 	JNE loop
 store:
+	TESTQ $2, AX
+	JEQ relu
+	MOVQ bias+80(FP), R9
+	VMOVUPD.Z 0(R9), K1, Z24
+	VADDPD Z24, Z0, Z0
+relu:
+	TESTQ $4, AX
+	JEQ write
+	VPXORQ Z27, Z27, Z27
+	VMAXPD Z0, Z27, Z0
+	VADDPD Z27, Z0, Z0
+write:
 	MOVQ DX, R9
 	VMOVUPD Z0, K1, 0(R9)
+	LEAQ (DX)(R13*1), DX
+	MOVQ ats+96(FP), R9
+	LEAQ (R14)(R9*8), R14
+	DECQ R15
+	JNE tile
 	VZEROUPPER
 	RET
 
-// func gemm512x1x16(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int)
+// func gemm512x1x16(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 //
 // The 1×16 tile of C at c (row stride ldc) gets C[i][j] = fma(A[i][p],
 // B[p][j], C[i][j]) for p = 0 … kc−1 in order, where A[i][p] is at
 // a[i·ars + p·aps] and B[p][j] at b[p·bs + j]. The last vector of a row
 // (columns 8–15) loads and stores only the lanes set in mask.
-TEXT ·gemm512x1x16(SB), NOSPLIT, $0-72
-	MOVQ kc+0(FP), CX
-	MOVQ a+8(FP), SI
+//
+// flags (gemmZero, gemmBias, gemmReLU): with bit 0 the tile starts from +0
+// instead of C (C is not read: the same sums as on a cleared C); then, in
+// the registers before the store, bit 1 adds bias[j] to C[i][j] and bit 2
+// takes max(C[i][j], 0) as Go does (VMAXPD with 0 first keeps a NaN,
+// adding +0 turns −0 into +0).
+//
+// It does so for tiles ≥ 1 tiles one below the other: tile t has its C
+// 1·t rows below c and its A at a + t·ats.
+TEXT ·gemm512x1x16(SB), NOSPLIT, $0-104
+	MOVQ a+8(FP), R14
 	MOVQ ars+16(FP), R8
 	SHLQ $3, R8
 	LEAQ (R8)(R8*2), R11
-	LEAQ (SI)(R11*1), BX
 	MOVQ aps+24(FP), R12
 	SHLQ $3, R12
-	MOVQ b+32(FP), DI
 	MOVQ bs+40(FP), R10
 	SHLQ $3, R10
 	MOVQ c+48(FP), DX
@@ -771,9 +1446,23 @@ TEXT ·gemm512x1x16(SB), NOSPLIT, $0-72
 	SHLQ $3, R13
 	MOVQ mask+64(FP), AX
 	KMOVW AX, K1
+	MOVQ flags+72(FP), AX
+	MOVQ tiles+88(FP), R15
+tile:
+	MOVQ kc+0(FP), CX
+	MOVQ R14, SI
+	LEAQ (SI)(R11*1), BX
+	MOVQ b+32(FP), DI
+	TESTQ $1, AX
+	JNE zero
 	MOVQ DX, R9
 	VMOVUPD 0(R9), Z0
 	VMOVUPD.Z 64(R9), K1, Z1
+	JMP start
+zero:
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+start:
 	TESTQ CX, CX
 	JEQ store
 loop:
@@ -787,28 +1476,55 @@ loop:
 	DECQ CX
 	JNE loop
 store:
+	TESTQ $2, AX
+	JEQ relu
+	MOVQ bias+80(FP), R9
+	VMOVUPD 0(R9), Z24
+	VMOVUPD.Z 64(R9), K1, Z25
+	VADDPD Z24, Z0, Z0
+	VADDPD Z25, Z1, Z1
+relu:
+	TESTQ $4, AX
+	JEQ write
+	VPXORQ Z27, Z27, Z27
+	VMAXPD Z0, Z27, Z0
+	VADDPD Z27, Z0, Z0
+	VMAXPD Z1, Z27, Z1
+	VADDPD Z27, Z1, Z1
+write:
 	MOVQ DX, R9
 	VMOVUPD Z0, 0(R9)
 	VMOVUPD Z1, K1, 64(R9)
+	LEAQ (DX)(R13*1), DX
+	MOVQ ats+96(FP), R9
+	LEAQ (R14)(R9*8), R14
+	DECQ R15
+	JNE tile
 	VZEROUPPER
 	RET
 
-// func gemm512x1x24(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int)
+// func gemm512x1x24(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 //
 // The 1×24 tile of C at c (row stride ldc) gets C[i][j] = fma(A[i][p],
 // B[p][j], C[i][j]) for p = 0 … kc−1 in order, where A[i][p] is at
 // a[i·ars + p·aps] and B[p][j] at b[p·bs + j]. The last vector of a row
 // (columns 16–23) loads and stores only the lanes set in mask.
-TEXT ·gemm512x1x24(SB), NOSPLIT, $0-72
-	MOVQ kc+0(FP), CX
-	MOVQ a+8(FP), SI
+//
+// flags (gemmZero, gemmBias, gemmReLU): with bit 0 the tile starts from +0
+// instead of C (C is not read: the same sums as on a cleared C); then, in
+// the registers before the store, bit 1 adds bias[j] to C[i][j] and bit 2
+// takes max(C[i][j], 0) as Go does (VMAXPD with 0 first keeps a NaN,
+// adding +0 turns −0 into +0).
+//
+// It does so for tiles ≥ 1 tiles one below the other: tile t has its C
+// 1·t rows below c and its A at a + t·ats.
+TEXT ·gemm512x1x24(SB), NOSPLIT, $0-104
+	MOVQ a+8(FP), R14
 	MOVQ ars+16(FP), R8
 	SHLQ $3, R8
 	LEAQ (R8)(R8*2), R11
-	LEAQ (SI)(R11*1), BX
 	MOVQ aps+24(FP), R12
 	SHLQ $3, R12
-	MOVQ b+32(FP), DI
 	MOVQ bs+40(FP), R10
 	SHLQ $3, R10
 	MOVQ c+48(FP), DX
@@ -816,10 +1532,25 @@ TEXT ·gemm512x1x24(SB), NOSPLIT, $0-72
 	SHLQ $3, R13
 	MOVQ mask+64(FP), AX
 	KMOVW AX, K1
+	MOVQ flags+72(FP), AX
+	MOVQ tiles+88(FP), R15
+tile:
+	MOVQ kc+0(FP), CX
+	MOVQ R14, SI
+	LEAQ (SI)(R11*1), BX
+	MOVQ b+32(FP), DI
+	TESTQ $1, AX
+	JNE zero
 	MOVQ DX, R9
 	VMOVUPD 0(R9), Z0
 	VMOVUPD 64(R9), Z1
 	VMOVUPD.Z 128(R9), K1, Z2
+	JMP start
+zero:
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+start:
 	TESTQ CX, CX
 	JEQ store
 loop:
@@ -835,10 +1566,35 @@ loop:
 	DECQ CX
 	JNE loop
 store:
+	TESTQ $2, AX
+	JEQ relu
+	MOVQ bias+80(FP), R9
+	VMOVUPD 0(R9), Z24
+	VMOVUPD 64(R9), Z25
+	VMOVUPD.Z 128(R9), K1, Z26
+	VADDPD Z24, Z0, Z0
+	VADDPD Z25, Z1, Z1
+	VADDPD Z26, Z2, Z2
+relu:
+	TESTQ $4, AX
+	JEQ write
+	VPXORQ Z27, Z27, Z27
+	VMAXPD Z0, Z27, Z0
+	VADDPD Z27, Z0, Z0
+	VMAXPD Z1, Z27, Z1
+	VADDPD Z27, Z1, Z1
+	VMAXPD Z2, Z27, Z2
+	VADDPD Z27, Z2, Z2
+write:
 	MOVQ DX, R9
 	VMOVUPD Z0, 0(R9)
 	VMOVUPD Z1, 64(R9)
 	VMOVUPD Z2, K1, 128(R9)
+	LEAQ (DX)(R13*1), DX
+	MOVQ ats+96(FP), R9
+	LEAQ (R14)(R9*8), R14
+	DECQ R15
+	JNE tile
 	VZEROUPPER
 	RET
 

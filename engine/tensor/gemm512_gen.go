@@ -113,23 +113,29 @@ func kernel(w *strings.Builder, rows, v int) {
 	breg := func(g int) string { return fmt.Sprintf("Z%d", 24+g) }
 	name := fmt.Sprintf("gemm512x%dx%d", rows, 8*v)
 	fmt.Fprintf(w, `
-// func %s(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int)
+// func %s(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 //
 // The %d×%d tile of C at c (row stride ldc) gets C[i][j] = fma(A[i][p],
 // B[p][j], C[i][j]) for p = 0 … kc−1 in order, where A[i][p] is at
 // a[i·ars + p·aps] and B[p][j] at b[p·bs + j]. The last vector of a row
 // (columns %d–%d) loads and stores only the lanes set in mask.
-TEXT ·%s(SB), NOSPLIT, $0-72
-`, name, rows, 8*v, 8*(v-1), 8*v-1, name)
-	p("MOVQ kc+0(FP), CX")
-	p("MOVQ a+8(FP), SI")
+//
+// flags (gemmZero, gemmBias, gemmReLU): with bit 0 the tile starts from +0
+// instead of C (C is not read: the same sums as on a cleared C); then, in
+// the registers before the store, bit 1 adds bias[j] to C[i][j] and bit 2
+// takes max(C[i][j], 0) as Go does (VMAXPD with 0 first keeps a NaN,
+// adding +0 turns −0 into +0).
+//
+// It does so for tiles ≥ 1 tiles one below the other: tile t has its C
+// %d·t rows below c and its A at a + t·ats.
+TEXT ·%s(SB), NOSPLIT, $0-104
+`, name, rows, 8*v, 8*(v-1), 8*v-1, rows, name)
+	p("MOVQ a+8(FP), R14")
 	p("MOVQ ars+16(FP), R8")
 	p("SHLQ $3, R8")
 	p("LEAQ (R8)(R8*2), R11")
-	p("LEAQ (SI)(R11*1), BX")
 	p("MOVQ aps+24(FP), R12")
 	p("SHLQ $3, R12")
-	p("MOVQ b+32(FP), DI")
 	p("MOVQ bs+40(FP), R10")
 	p("SHLQ $3, R10")
 	p("MOVQ c+48(FP), DX")
@@ -137,6 +143,15 @@ TEXT ·%s(SB), NOSPLIT, $0-72
 	p("SHLQ $3, R13")
 	p("MOVQ mask+64(FP), AX")
 	p("KMOVW AX, K1")
+	p("MOVQ flags+72(FP), AX")
+	p("MOVQ tiles+88(FP), R15")
+	fmt.Fprintf(w, "tile:\n")
+	p("MOVQ kc+0(FP), CX")
+	p("MOVQ R14, SI")
+	p("LEAQ (SI)(R11*1), BX")
+	p("MOVQ b+32(FP), DI")
+	p("TESTQ $1, AX")
+	p("JNE zero")
 	// Load the tile of C.
 	p("MOVQ DX, R9")
 	for i := range rows {
@@ -151,6 +166,15 @@ TEXT ·%s(SB), NOSPLIT, $0-72
 			p("ADDQ R13, R9")
 		}
 	}
+	p("JMP start")
+	// Or start from +0.
+	fmt.Fprintf(w, "zero:\n")
+	for i := range rows {
+		for g := range v {
+			p("VPXORQ %s, %s, %s", acc(i, g), acc(i, g), acc(i, g))
+		}
+	}
+	fmt.Fprintf(w, "start:\n")
 	p("TESTQ CX, CX")
 	p("JEQ store")
 	fmt.Fprintf(w, "loop:\n")
@@ -176,6 +200,32 @@ TEXT ·%s(SB), NOSPLIT, $0-72
 	p("DECQ CX")
 	p("JNE loop")
 	fmt.Fprintf(w, "store:\n")
+	p("TESTQ $2, AX")
+	p("JEQ relu")
+	p("MOVQ bias+80(FP), R9")
+	for g := range v {
+		if g == v-1 {
+			p("VMOVUPD.Z %d(R9), K1, %s", 64*g, breg(g))
+		} else {
+			p("VMOVUPD %d(R9), %s", 64*g, breg(g))
+		}
+	}
+	for i := range rows {
+		for g := range v {
+			p("VADDPD %s, %s, %s", breg(g), acc(i, g), acc(i, g))
+		}
+	}
+	fmt.Fprintf(w, "relu:\n")
+	p("TESTQ $4, AX")
+	p("JEQ write")
+	p("VPXORQ Z27, Z27, Z27")
+	for i := range rows {
+		for g := range v {
+			p("VMAXPD %s, Z27, %s", acc(i, g), acc(i, g))
+			p("VADDPD Z27, %s, %s", acc(i, g), acc(i, g))
+		}
+	}
+	fmt.Fprintf(w, "write:\n")
 	p("MOVQ DX, R9")
 	for i := range rows {
 		for g := range v {
@@ -189,6 +239,12 @@ TEXT ·%s(SB), NOSPLIT, $0-72
 			p("ADDQ R13, R9")
 		}
 	}
+	// The next tile: rows rows of C down, ats further in A.
+	p("LEAQ (DX)(R13*%d), DX", rows)
+	p("MOVQ ats+96(FP), R9")
+	p("LEAQ (R14)(R9*8), R14")
+	p("DECQ R15")
+	p("JNE tile")
 	p("VZEROUPPER")
 	p("RET")
 }

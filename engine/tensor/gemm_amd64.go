@@ -69,33 +69,49 @@ func xgetbv() (eax, edx uint32)
 var gemmKernelAVX2 = &gemmKernel{name: "avx2", mr: 6, nr: 8, mc: 96, kc: 256, nc: 512, tile: gemmTileAVX2}
 
 // gemmKernel6x8 is the AVX2/FMA micro-kernel for a full 6×8 tile: the 6
-// values of A of step p at ap[6p:], the 8 of B at bp[p·bs:].
+// values of A of step p at ap[6p:], the 8 of B at bp[p·bs:]; flags and
+// bias (8 values) as for gemmKernel.tile.
 //
 //go:noescape
-func gemmKernel6x8(kc int, ap, bp, c *float64, ldc, bs int)
+func gemmKernel6x8(kc int, ap, bp, c *float64, ldc, bs int, flags int, bias *float64)
 
 // gemmTileAVX2 runs gemmKernel6x8 on A packed (ars = 1, aps = 6, zero
 // past the last row) and B packed or in place with 8 readable columns; an
-// edge tile runs on a full copy.
-func gemmTileAVX2(mr, nr, kc int, a []float64, ars, aps int, b []float64, bs int, c []float64, ldc int) {
-	if kc == 0 {
+// edge tile runs on a full copy (and a bias padded to 8 columns).
+func gemmTileAVX2(mr, nr, kc int, a []float64, ars, aps int, b []float64, bs int, c []float64, ldc int, flags int, bias []float64) {
+	if kc == 0 && flags == 0 || mr == 0 || nr == 0 {
 		return
 	}
 	if ars != 1 || aps != 6 {
 		panic("tensor: gemmTileAVX2 needs packed A")
 	}
-	_ = a[kc*6-1]
-	_ = b[(kc-1)*bs+7]
+	var ap, bp *float64
+	if kc > 0 {
+		_ = a[kc*6-1]
+		_ = b[(kc-1)*bs+7]
+		ap, bp = &a[0], &b[0]
+	}
+	var bias8 [8]float64
+	bz := &bias8[0]
+	if flags&gemmBias != 0 {
+		if nr == 8 {
+			bz = &bias[:8][0]
+		} else {
+			copy(bias8[:], bias[:nr])
+		}
+	}
 	if mr == 6 && nr == 8 {
 		_ = c[5*ldc+7]
-		gemmKernel6x8(kc, &a[0], &b[0], &c[0], ldc, bs)
+		gemmKernel6x8(kc, ap, bp, &c[0], ldc, bs, flags, bz)
 		return
 	}
 	var tile [6 * 8]float64
-	for i := range mr {
-		copy(tile[i*8:i*8+nr], c[i*ldc:i*ldc+nr])
+	if flags&gemmZero == 0 {
+		for i := range mr {
+			copy(tile[i*8:i*8+nr], c[i*ldc:i*ldc+nr])
+		}
 	}
-	gemmKernel6x8(kc, &a[0], &b[0], &tile[0], 8, bs)
+	gemmKernel6x8(kc, ap, bp, &tile[0], 8, bs, flags, bz)
 	for i := range mr {
 		copy(c[i*ldc:i*ldc+nr], tile[i*8:i*8+nr])
 	}
@@ -109,7 +125,7 @@ func gemmTileAVX2(mr, nr, kc int, a []float64, ars, aps int, b []float64, bs int
 // than keeping B's kc×24 micro-panel in L1 (it streams from L2 at the
 // rate the kernel needs). Reading A and B in place, it beats the plain
 // loop from products of about a hundred multiply-adds (loopWork).
-var gemmKernel512 = &gemmKernel{name: "avx512", mr: 8, nr: 24, mc: 64, kc: 512, nc: 1536, tile: gemmTile512, inPlace: true, loopWork: 128}
+var gemmKernel512 = &gemmKernel{name: "avx512", mr: 8, nr: 24, mc: 64, kc: 512, nc: 1536, tile: gemmTile512, tiles: gemmTiles512, inPlace: true, loopWork: 128}
 
 //go:generate go run gemm512_gen.go
 
@@ -117,43 +133,43 @@ var gemmKernel512 = &gemmKernel{name: "avx512", mr: 8, nr: 24, mc: 64, kc: 512, 
 // one per tile of 8, 4, 2 or 1 rows by 8, 16 or 24 columns: see there.
 //
 //go:noescape
-func gemm512x8x8(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int)
+func gemm512x8x8(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 
 //go:noescape
-func gemm512x8x16(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int)
+func gemm512x8x16(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 
 //go:noescape
-func gemm512x8x24(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int)
+func gemm512x8x24(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 
 //go:noescape
-func gemm512x4x8(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int)
+func gemm512x4x8(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 
 //go:noescape
-func gemm512x4x16(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int)
+func gemm512x4x16(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 
 //go:noescape
-func gemm512x4x24(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int)
+func gemm512x4x24(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 
 //go:noescape
-func gemm512x2x8(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int)
+func gemm512x2x8(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 
 //go:noescape
-func gemm512x2x16(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int)
+func gemm512x2x16(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 
 //go:noescape
-func gemm512x2x24(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int)
+func gemm512x2x24(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 
 //go:noescape
-func gemm512x1x8(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int)
+func gemm512x1x8(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 
 //go:noescape
-func gemm512x1x16(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int)
+func gemm512x1x16(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 
 //go:noescape
-func gemm512x1x24(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int)
+func gemm512x1x24(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int)
 
 // gemm512Fns[r][v-1] is the kernel for 8>>r rows and v vectors of 8.
-var gemm512Fns = [4][3]func(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int){
+var gemm512Fns = [4][3]func(kc int, a *float64, ars, aps int, b *float64, bs int, c *float64, ldc int, mask int, flags int, bias *float64, tiles, ats int){
 	{gemm512x8x8, gemm512x8x16, gemm512x8x24},
 	{gemm512x4x8, gemm512x4x16, gemm512x4x24},
 	{gemm512x2x8, gemm512x2x16, gemm512x2x24},
@@ -163,15 +179,22 @@ var gemm512Fns = [4][3]func(kc int, a *float64, ars, aps int, b *float64, bs int
 // gemmTile512 runs the AVX-512 kernels on an mr×nr tile (mr ≤ 8,
 // nr ≤ 24): nr picks the number of vectors and the mask of the last one,
 // and the rows are covered by 8-, 4-, 2- and 1-row kernels in turn.
-func gemmTile512(mr, nr, kc int, a []float64, ars, aps int, b []float64, bs int, c []float64, ldc int) {
-	if kc == 0 || mr == 0 || nr == 0 {
+func gemmTile512(mr, nr, kc int, a []float64, ars, aps int, b []float64, bs int, c []float64, ldc int, flags int, bias []float64) {
+	if kc == 0 && flags == 0 || mr == 0 || nr == 0 {
 		return
 	}
 	if mr > 8 || nr > 24 {
 		panic("tensor: gemmTile512: tile too large")
 	}
-	_ = a[(mr-1)*ars+(kc-1)*aps]
-	_ = b[(kc-1)*bs+nr-1]
+	var ap, bp, bz *float64
+	if kc > 0 {
+		_ = a[(mr-1)*ars+(kc-1)*aps]
+		_ = b[(kc-1)*bs+nr-1]
+		ap, bp = &a[0], &b[0]
+	}
+	if flags&gemmBias != 0 {
+		bz = &bias[:nr][0]
+	}
 	_ = c[(mr-1)*ldc+nr-1]
 	v := (nr + 7) / 8
 	mask := 1<<(nr-8*(v-1)) - 1
@@ -180,13 +203,41 @@ func gemmTile512(mr, nr, kc int, a []float64, ars, aps int, b []float64, bs int,
 		if mr < rows {
 			continue
 		}
-		gemm512Fns[r][v-1](kc, &a[0], ars, aps, &b[0], bs, &c[0], ldc, mask)
+		gemm512Fns[r][v-1](kc, ap, ars, aps, bp, bs, &c[0], ldc, mask, flags, bz, 1, 0)
 		mr -= rows
 		if mr == 0 {
 			return
 		}
-		a, c = a[rows*ars:], c[rows*ldc:]
+		c = c[rows*ldc:]
+		if kc > 0 {
+			a = a[rows*ars:]
+			ap = &a[0]
+		}
 	}
+}
+
+// gemmTiles512 runs the 8-row AVX-512 kernel on tiles full 8×nr tiles one
+// below the other (see gemmKernel.tiles), in one call.
+func gemmTiles512(tiles, nr, kc int, a []float64, ars, aps, ats int, b []float64, bs int, c []float64, ldc int, flags int, bias []float64) {
+	if tiles <= 0 || nr == 0 || kc == 0 && flags == 0 {
+		return
+	}
+	if nr > 24 {
+		panic("tensor: gemmTiles512: tile too wide")
+	}
+	var ap, bp, bz *float64
+	if kc > 0 {
+		_ = a[(tiles-1)*ats+7*ars+(kc-1)*aps]
+		_ = b[(kc-1)*bs+nr-1]
+		ap, bp = &a[0], &b[0]
+	}
+	if flags&gemmBias != 0 {
+		bz = &bias[:nr][0]
+	}
+	_ = c[(8*tiles-1)*ldc+nr-1]
+	v := (nr + 7) / 8
+	mask := 1<<(nr-8*(v-1)) - 1
+	gemm512Fns[0][v-1](kc, ap, ars, aps, bp, bs, &c[0], ldc, mask, flags, bz, tiles, ats)
 }
 
 // gemm512PackBT transposes eight rows of b into a packed panel of B, 8×8

@@ -19,13 +19,18 @@ TEXT ·xgetbv(SB), NOSPLIT, $0-8
 	MOVL DX, edx+4(FP)
 	RET
 
-// func gemmKernel6x8(kc int, ap, bp, c *float64, ldc, bs int)
+// func gemmKernel6x8(kc int, ap, bp, c *float64, ldc, bs int, flags int, bias *float64)
 //
 // Y0–Y11 hold the 6×8 tile of C (two registers of four per row), loaded
 // from c, updated by kc steps of C[i][j] = fma(a[p][i], b[p][j], C[i][j])
 // and stored back. ap holds 6 values per step; the 8 values of B of step
 // p are at bp + p·bs.
-TEXT ·gemmKernel6x8(SB), NOSPLIT, $0-48
+//
+// flags (gemmZero, gemmBias, gemmReLU): with bit 0 the tile starts from +0
+// instead of C (C is not read); before the store, bit 1 adds bias[j] (8
+// values) to C[i][j] and bit 2 takes max(C[i][j], 0) as Go does (VMAXPD
+// with 0 first keeps a NaN, adding +0 turns −0 into +0).
+TEXT ·gemmKernel6x8(SB), NOSPLIT, $0-64
 	MOVQ kc+0(FP), CX
 	MOVQ ap+8(FP), SI
 	MOVQ bp+16(FP), DI
@@ -34,6 +39,9 @@ TEXT ·gemmKernel6x8(SB), NOSPLIT, $0-48
 	SHLQ $3, R8
 	MOVQ bs+40(FP), R10
 	SHLQ $3, R10
+	MOVQ flags+48(FP), AX
+	TESTQ $1, AX
+	JNE zero
 	MOVQ DX, R9
 	VMOVUPD (R9), Y0
 	VMOVUPD 32(R9), Y1
@@ -52,6 +60,21 @@ TEXT ·gemmKernel6x8(SB), NOSPLIT, $0-48
 	ADDQ R8, R9
 	VMOVUPD (R9), Y10
 	VMOVUPD 32(R9), Y11
+	JMP start
+zero:
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+	VXORPD Y8, Y8, Y8
+	VXORPD Y9, Y9, Y9
+	VXORPD Y10, Y10, Y10
+	VXORPD Y11, Y11, Y11
+start:
 	TESTQ CX, CX
 	JEQ store
 loop:
@@ -80,6 +103,52 @@ loop:
 	DECQ CX
 	JNE loop
 store:
+	TESTQ $2, AX
+	JEQ relu
+	MOVQ bias+56(FP), R9
+	VMOVUPD (R9), Y12
+	VMOVUPD 32(R9), Y13
+	VADDPD Y12, Y0, Y0
+	VADDPD Y13, Y1, Y1
+	VADDPD Y12, Y2, Y2
+	VADDPD Y13, Y3, Y3
+	VADDPD Y12, Y4, Y4
+	VADDPD Y13, Y5, Y5
+	VADDPD Y12, Y6, Y6
+	VADDPD Y13, Y7, Y7
+	VADDPD Y12, Y8, Y8
+	VADDPD Y13, Y9, Y9
+	VADDPD Y12, Y10, Y10
+	VADDPD Y13, Y11, Y11
+relu:
+	TESTQ $4, AX
+	JEQ write
+	VXORPD Y15, Y15, Y15
+	VMAXPD Y0, Y15, Y0
+	VADDPD Y15, Y0, Y0
+	VMAXPD Y1, Y15, Y1
+	VADDPD Y15, Y1, Y1
+	VMAXPD Y2, Y15, Y2
+	VADDPD Y15, Y2, Y2
+	VMAXPD Y3, Y15, Y3
+	VADDPD Y15, Y3, Y3
+	VMAXPD Y4, Y15, Y4
+	VADDPD Y15, Y4, Y4
+	VMAXPD Y5, Y15, Y5
+	VADDPD Y15, Y5, Y5
+	VMAXPD Y6, Y15, Y6
+	VADDPD Y15, Y6, Y6
+	VMAXPD Y7, Y15, Y7
+	VADDPD Y15, Y7, Y7
+	VMAXPD Y8, Y15, Y8
+	VADDPD Y15, Y8, Y8
+	VMAXPD Y9, Y15, Y9
+	VADDPD Y15, Y9, Y9
+	VMAXPD Y10, Y15, Y10
+	VADDPD Y15, Y10, Y10
+	VMAXPD Y11, Y15, Y11
+	VADDPD Y15, Y11, Y11
+write:
 	MOVQ DX, R9
 	VMOVUPD Y0, (R9)
 	VMOVUPD Y1, 32(R9)

@@ -44,8 +44,15 @@ type gemmKernel struct {
 	// tile adds A·B to the mr'×nr' tile of C at c (row stride ldc), for
 	// any mr' ≤ mr and nr' ≤ nr, one fused multiply-add per element and
 	// step p = 0 … kc−1 in order, where A[i][p] = a[i·ars + p·aps] and
-	// B[p][j] = b[p·bs + j].
-	tile func(mr, nr, kc int, a []float64, ars, aps int, b []float64, bs int, c []float64, ldc int)
+	// B[p][j] = b[p·bs + j]. flags (gemmZero, gemmBias, gemmReLU) start
+	// the sums from +0 instead of C and, after the last step, add bias[j]
+	// to C[i][j] and take max(C[i][j], 0) before C is stored.
+	tile func(mr, nr, kc int, a []float64, ars, aps int, b []float64, bs int, c []float64, ldc int, flags int, bias []float64)
+	// tiles, if not nil, runs tile on tiles full mr×nr' tiles one below
+	// the other in one call (the Go code around a kernel call costs as
+	// much as a kernel with a short k): tile t has its C mr·t rows below
+	// c and its A at a[t·ats:].
+	tiles func(tiles, nr, kc int, a []float64, ars, aps, ats int, b []float64, bs int, c []float64, ldc int, flags int, bias []float64)
 	// inPlace reports whether tile takes any strides (A read in place,
 	// B read in place at any width); without it A must be packed (ars =
 	// 1, aps = mr, zero past the block's rows) and B either packed (bs =
@@ -75,6 +82,19 @@ var gemmKern = gemmBestKernel()
 // stay on one core; 128³ and up are split.
 var gemmParWork = 1 << 20
 
+// The flags of gemmKernel.tile and fmaGemmEpi: what a product does
+// besides adding A·B to C.
+const (
+	// gemmZero: C is not read, the sums start from +0 (β = 0). A cleared
+	// C holds +0, so the bits are those of clearing C first.
+	gemmZero = 1 << iota
+	// gemmBias: after the last step C[i][j] ← C[i][j] + bias[j].
+	gemmBias
+	// gemmReLU: after the last step (and the bias) C[i][j] ←
+	// max(C[i][j], 0), Go's max: −0 becomes +0, a NaN stays a NaN.
+	gemmReLU
+)
+
 // gemmBuf holds one goroutine's packing buffers.
 type gemmBuf struct{ a, b []float64 }
 
@@ -86,25 +106,41 @@ var gemmPool = sync.Pool{New: func() any { return new(gemmBuf) }}
 // n, k are positive. With parallel set, large products are split between
 // the cores.
 func fmaGemm(transA, transB bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, parallel bool) {
+	fmaGemmEpi(transA, transB, m, n, k, a, lda, b, ldb, c, ldc, parallel, 0, nil)
+}
+
+// fmaGemmEpi is fmaGemm with flags (gemmZero: C is overwritten rather
+// than added to; gemmBias, gemmReLU: then bias[j] is added to C[i][j] and
+// max(·, 0) taken, len(bias) ≥ n) applied where the kernel holds the tile
+// in its registers, or by a pass over C on the paths that have no tile
+// (gemmLoop): the same operations per element either way. m and n are
+// positive, k ≥ 0.
+func fmaGemmEpi(transA, transB bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, parallel bool, flags int, bias []float64) {
 	kn := gemmKern
 	work := m * n * k
-	if kn.loopWork > 0 && work < kn.loopWork || kn.loopWork == 0 && (work < gemmSmallWork/4 || work < gemmSmallWork && min(m, n, k) < 8) {
-		gemmLoop(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+	if k == 0 || kn.loopWork > 0 && work < kn.loopWork || kn.loopWork == 0 && (work < gemmSmallWork/4 || work < gemmSmallWork && min(m, n, k) < 8) {
+		if flags&gemmZero != 0 {
+			clearRows(m, n, c, ldc)
+		}
+		if k > 0 {
+			gemmLoop(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+		}
+		gemmEpilogueRows(m, n, c, ldc, flags, bias)
 		return
 	}
 	if kn.inPlace && work <= gemmOneBlockWork && m <= kn.mc && n <= kn.nc && k <= kn.kc {
-		gemmOneBlock(kn, transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+		gemmOneBlock(kn, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, flags, bias)
 		return
 	}
 	// runtime.GOMAXPROCS takes the scheduler's lock: ask only when the
 	// product is large enough to split.
 	if !parallel || work < gemmParWork {
-		gemmBlocked(kn, transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+		gemmBlocked(kn, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, flags, bias)
 		return
 	}
 	p := runtime.GOMAXPROCS(0)
 	if p < 2 {
-		gemmBlocked(kn, transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+		gemmBlocked(kn, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, flags, bias)
 		return
 	}
 	// Split the larger of m and n into gemmChunks·p chunks aligned to the
@@ -138,14 +174,18 @@ func fmaGemm(transA, transB bool, m, n, k int, a []float64, lda int, b []float64
 				if !transA {
 					as = a[lo*lda:]
 				}
-				gemmBlocked(kn, transA, transB, hi-lo, n, k, as, lda, b, ldb, c[lo*ldc:], ldc)
+				gemmBlocked(kn, transA, transB, hi-lo, n, k, as, lda, b, ldb, c[lo*ldc:], ldc, flags, bias)
 				continue
 			}
 			bs := b[lo:]
 			if transB {
 				bs = b[lo*ldb:]
 			}
-			gemmBlocked(kn, transA, transB, m, hi-lo, k, a, lda, bs, ldb, c[lo:], ldc)
+			var bi []float64
+			if flags&gemmBias != 0 {
+				bi = bias[lo:]
+			}
+			gemmBlocked(kn, transA, transB, m, hi-lo, k, a, lda, bs, ldb, c[lo:], ldc, flags, bi)
 		}
 	}
 	// The package's parked workers (SplitRanges) run the helpers' shares.
@@ -184,6 +224,18 @@ func gemmLoop(transA, transB bool, m, n, k int, a []float64, lda int, b []float6
 				crow[j] = math.FMA(av, bv, crow[j])
 			}
 		}
+	}
+}
+
+// gemmEpilogueRows adds bias[j] to every C[i][j] (gemmBias) and then takes
+// max(C[i][j], 0) (gemmReLU), for the paths that have no tile in
+// registers: the operations the kernels do before their store.
+func gemmEpilogueRows(m, n int, c []float64, ldc int, flags int, bias []float64) {
+	if flags&(gemmBias|gemmReLU) == 0 {
+		return
+	}
+	for i := range m {
+		gemmEpilogueGo(c[i*ldc:i*ldc+n], flags, bias)
 	}
 }
 
@@ -230,7 +282,7 @@ var gemmOneBlockWork = 1 << 14
 // place or, transposed, copied n wide (not padded to the panel width), and
 // each tile runs once over all of k, so every element sees the same fused
 // multiply-adds in the same order as in gemmBlocked.
-func gemmOneBlock(kn *gemmKernel, transA, transB bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
+func gemmOneBlock(kn *gemmKernel, transA, transB bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, flags int, bias []float64) {
 	bp, bs := b, ldb
 	var buf *gemmBuf
 	if transB {
@@ -242,13 +294,26 @@ func gemmOneBlock(kn *gemmKernel, transA, transB bool, m, n, k int, a []float64,
 	mr, nr := kn.mr, kn.nr
 	for jr := 0; jr < n; jr += nr {
 		nw := min(nr, n-jr)
-		for ir := 0; ir < m; ir += mr {
+		var bi []float64
+		if flags&gemmBias != 0 {
+			bi = bias[jr:]
+		}
+		ir := 0
+		if full := m / mr; kn.tiles != nil && full > 1 {
+			if transA {
+				kn.tiles(full, nw, k, a, 1, lda, mr, bp[jr:], bs, c[jr:], ldc, flags, bi)
+			} else {
+				kn.tiles(full, nw, k, a, lda, 1, mr*lda, bp[jr:], bs, c[jr:], ldc, flags, bi)
+			}
+			ir = full * mr
+		}
+		for ; ir < m; ir += mr {
 			mw := min(mr, m-ir)
 			if transA {
-				kn.tile(mw, nw, k, a[ir:], 1, lda, bp[jr:], bs, c[ir*ldc+jr:], ldc)
+				kn.tile(mw, nw, k, a[ir:], 1, lda, bp[jr:], bs, c[ir*ldc+jr:], ldc, flags, bi)
 				continue
 			}
-			kn.tile(mw, nw, k, a[ir*lda:], lda, 1, bp[jr:], bs, c[ir*ldc+jr:], ldc)
+			kn.tile(mw, nw, k, a[ir*lda:], lda, 1, bp[jr:], bs, c[ir*ldc+jr:], ldc, flags, bi)
 		}
 	}
 	if buf != nil {
@@ -257,8 +322,9 @@ func gemmOneBlock(kn *gemmKernel, transA, transB bool, m, n, k int, a []float64,
 }
 
 // gemmBlocked runs the blocked product with kernel kn on the calling
-// goroutine.
-func gemmBlocked(kn *gemmKernel, transA, transB bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
+// goroutine: gemmZero goes with the first block of k, gemmBias and
+// gemmReLU with the last.
+func gemmBlocked(kn *gemmKernel, transA, transB bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int, flags int, bias []float64) {
 	mr, nr := kn.mr, kn.nr
 	directA := kn.inPlace && gemmDirectA(kn, m, n, k, ldb)
 	directB := !transB && m <= gemmDirectRows
@@ -284,6 +350,13 @@ func gemmBlocked(kn *gemmKernel, transA, transB bool, m, n, k int, a []float64, 
 		nc := min(kn.nc, n-jc)
 		for pc := 0; pc < k; pc += kn.kc {
 			kc := min(kn.kc, k-pc)
+			fl := flags
+			if pc > 0 {
+				fl &^= gemmZero
+			}
+			if pc+kc < k {
+				fl &^= gemmBias | gemmReLU
+			}
 			if !directB {
 				packB(nr, transB, kc, nc, b, ldb, pc, jc, buf.b)
 			}
@@ -294,6 +367,10 @@ func gemmBlocked(kn *gemmKernel, transA, transB bool, m, n, k int, a []float64, 
 				}
 				for jr := 0; jr < nc; jr += nr {
 					nw := min(nr, nc-jr)
+					var bi []float64
+					if fl&gemmBias != 0 {
+						bi = bias[jc+jr:]
+					}
 					var bp []float64
 					bs := nr
 					switch {
@@ -305,7 +382,19 @@ func gemmBlocked(kn *gemmKernel, transA, transB bool, m, n, k int, a []float64, 
 						bp = buf.b
 						packB(nr, false, kc, nw, b, ldb, pc, jc+jr, bp)
 					}
-					for ir := 0; ir < mc; ir += mr {
+					ir := 0
+					if full := mc / mr; kn.tiles != nil && full > 1 {
+						switch {
+						case !directA:
+							kn.tiles(full, nw, kc, buf.a, 1, mr, mr*kc, bp, bs, c[ic*ldc+jc+jr:], ldc, fl, bi)
+						case transA:
+							kn.tiles(full, nw, kc, a[pc*lda+ic:], 1, lda, mr, bp, bs, c[ic*ldc+jc+jr:], ldc, fl, bi)
+						default:
+							kn.tiles(full, nw, kc, a[ic*lda+pc:], lda, 1, mr*lda, bp, bs, c[ic*ldc+jc+jr:], ldc, fl, bi)
+						}
+						ir = full * mr
+					}
+					for ; ir < mc; ir += mr {
 						mw := min(mr, mc-ir)
 						var ap []float64
 						ars, aps := 1, mr
@@ -317,7 +406,7 @@ func gemmBlocked(kn *gemmKernel, transA, transB bool, m, n, k int, a []float64, 
 						default:
 							ap, ars, aps = a[(ic+ir)*lda+pc:], lda, 1
 						}
-						kn.tile(mw, nw, kc, ap, ars, aps, bp, bs, c[(ic+ir)*ldc+jc+jr:], ldc)
+						kn.tile(mw, nw, kc, ap, ars, aps, bp, bs, c[(ic+ir)*ldc+jc+jr:], ldc, fl, bi)
 					}
 				}
 			}
@@ -423,19 +512,24 @@ func packBTrans(nr, nw, kc int, b []float64, ldb int, dst []float64) {
 
 // gemmTileGo is the portable kernel's tile (see gemmKernel.tile): eight
 // columns at a time in a fixed-size array, then the rest.
-func gemmTileGo(mr, nr, kc int, a []float64, ars, aps int, b []float64, bs int, c []float64, ldc int) {
+func gemmTileGo(mr, nr, kc int, a []float64, ars, aps int, b []float64, bs int, c []float64, ldc int, flags int, bias []float64) {
 	for i := range mr {
 		row := c[i*ldc : i*ldc+nr]
 		j0 := 0
 		for ; j0+8 <= nr; j0 += 8 {
 			var acc [8]float64
-			copy(acc[:], row[j0:])
+			if flags&gemmZero == 0 {
+				copy(acc[:], row[j0:])
+			}
 			for p := range kc {
 				av := a[i*ars+p*aps]
 				bv := b[p*bs+j0 : p*bs+j0+8]
 				for j := range acc {
 					acc[j] = math.FMA(av, bv[j], acc[j])
 				}
+			}
+			if flags&(gemmBias|gemmReLU) != 0 {
+				gemmEpilogueGo(acc[:], flags, bias[j0:])
 			}
 			copy(row[j0:], acc[:])
 		}
@@ -444,7 +538,9 @@ func gemmTileGo(mr, nr, kc int, a []float64, ars, aps int, b []float64, bs int, 
 		}
 		var buf [8]float64
 		acc := buf[:nr-j0]
-		copy(acc, row[j0:])
+		if flags&gemmZero == 0 {
+			copy(acc, row[j0:])
+		}
 		for p := range kc {
 			av := a[i*ars+p*aps]
 			bv := b[p*bs+j0 : p*bs+nr]
@@ -452,7 +548,25 @@ func gemmTileGo(mr, nr, kc int, a []float64, ars, aps int, b []float64, bs int, 
 				acc[j] = math.FMA(av, bv[j], acc[j])
 			}
 		}
+		if flags&(gemmBias|gemmReLU) != 0 {
+			gemmEpilogueGo(acc, flags, bias[j0:])
+		}
 		copy(row[j0:], acc)
+	}
+}
+
+// gemmEpilogueGo adds bias[j] to acc[j] (gemmBias), then takes max(acc[j],
+// 0) (gemmReLU).
+func gemmEpilogueGo(acc []float64, flags int, bias []float64) {
+	if flags&gemmBias != 0 {
+		for j, bj := range bias[:len(acc)] {
+			acc[j] += bj
+		}
+	}
+	if flags&gemmReLU != 0 {
+		for j, v := range acc {
+			acc[j] = max(v, 0)
+		}
 	}
 }
 

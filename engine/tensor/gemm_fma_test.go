@@ -45,10 +45,52 @@ func kernelNames(ks []*gemmKernel) []string {
 	return names
 }
 
+// tileReference is the definition of gemmKernel.tile: for each element,
+// s = C[i][j] (+0 with gemmZero), s = fma(A[i][p], B[p][j], s) for p = 0
+// … kc−1, then s + bias[j] (gemmBias) and max(s, 0) (gemmReLU).
+func tileReference(mr, nr, kc int, a []float64, ars, aps int, b []float64, bs int, c []float64, ldc int, flags int, bias []float64) {
+	for i := range mr {
+		for j := range nr {
+			s := c[i*ldc+j]
+			if flags&gemmZero != 0 {
+				s = 0
+			}
+			for p := range kc {
+				s = math.FMA(a[i*ars+p*aps], b[p*bs+j], s)
+			}
+			if flags&gemmBias != 0 {
+				s += bias[j]
+			}
+			if flags&gemmReLU != 0 {
+				s = max(s, 0)
+			}
+			c[i*ldc+j] = s
+		}
+	}
+}
+
+// withSpecials puts −0 into every fifth element of x and 0 into every
+// seventh, so that sums of −0, signed zeros through ReLU and exact zeros
+// of the products are tested too.
+func withSpecials(x []float64) []float64 {
+	for i := range x {
+		switch {
+		case i%5 == 2:
+			x[i] = math.Copysign(0, -1)
+		case i%7 == 3:
+			x[i] = 0
+		}
+	}
+	return x
+}
+
 // TestGemmTileSameBitsAsGo runs each kernel's tile on every tile size
 // from 1×1 to mr×nr, on packed operands and (for kernels that take any
-// strides) on A and B in place, transposed or not, and requires the bits
-// of the portable kernel; the elements of C around the tile must not move.
+// strides) on A and B in place, transposed or not, with every combination
+// of the flags (start from +0, bias, ReLU), and requires the bits of the
+// definition (tileReference) from it and from the portable kernel; the
+// elements of C around the tile must not move, and with gemmZero the tile
+// of C must not be read (it holds NaNs).
 func TestGemmTileSameBitsAsGo(t *testing.T) {
 	rng := NewRNG(3)
 	for _, kn := range gemmKernels() {
@@ -61,7 +103,7 @@ func TestGemmTileSameBitsAsGo(t *testing.T) {
 						layouts = append(layouts, layout{kc + 3, 1, nr + 5}, layout{1, mr + 2, nr})
 					}
 					for _, l := range layouts {
-						a := RandN(rng, max(1, kn.mr*l.ars+kc*l.aps)).Data
+						a := withSpecials(RandN(rng, max(1, kn.mr*l.ars+kc*l.aps)).Data)
 						b := RandN(rng, max(1, kc*l.bs+kn.nr)).Data
 						if !kn.inPlace { // packed: zero past the tile
 							for p := range kc {
@@ -69,14 +111,29 @@ func TestGemmTileSameBitsAsGo(t *testing.T) {
 								clear(b[p*kn.nr+nr : p*kn.nr+kn.nr])
 							}
 						}
-						const ldc = 31
-						c := RandN(rng, (kn.mr+2)*ldc).Data
-						want := append([]float64(nil), c...)
-						kn.tile(mr, nr, kc, a, l.ars, l.aps, b, l.bs, c[ldc+1:], ldc)
-						gemmTileGo(mr, nr, kc, a, l.ars, l.aps, b, l.bs, want[ldc+1:], ldc)
-						for i := range c {
-							if math.Float64bits(c[i]) != math.Float64bits(want[i]) {
-								t.Fatalf("%s kernel, %d×%d tile, kc=%d, strides %+v: element %d = %v, portable kernel %v", kn.name, mr, nr, kc, l, i, c[i], want[i])
+						bias := withSpecials(RandN(rng, nr).Data)
+						for flags := range gemmReLU << 1 {
+							const ldc = 31
+							c := withSpecials(RandN(rng, (kn.mr+2)*ldc).Data)
+							if flags&gemmZero != 0 {
+								for i := range mr {
+									for j := range nr {
+										c[(i+1)*ldc+1+j] = math.NaN()
+									}
+								}
+							}
+							want := append([]float64(nil), c...)
+							goTile := append([]float64(nil), c...)
+							kn.tile(mr, nr, kc, a, l.ars, l.aps, b, l.bs, c[ldc+1:], ldc, flags, bias)
+							gemmTileGo(mr, nr, kc, a, l.ars, l.aps, b, l.bs, goTile[ldc+1:], ldc, flags, bias)
+							tileReference(mr, nr, kc, a, l.ars, l.aps, b, l.bs, want[ldc+1:], ldc, flags, bias)
+							for i := range c {
+								if math.Float64bits(c[i]) != math.Float64bits(want[i]) {
+									t.Fatalf("%s kernel, %d×%d tile, kc=%d, strides %+v, flags %03b: element %d = %v, definition %v", kn.name, mr, nr, kc, l, flags, i, c[i], want[i])
+								}
+								if math.Float64bits(goTile[i]) != math.Float64bits(want[i]) {
+									t.Fatalf("portable tile, %d×%d tile, kc=%d, strides %+v, flags %03b: element %d = %v, definition %v", mr, nr, kc, l, flags, i, goTile[i], want[i])
+								}
 							}
 						}
 					}
@@ -116,6 +173,86 @@ func TestFMAGemmSameBitsAsDefinition(t *testing.T) {
 		for i := range c {
 			if math.Float64bits(c[i]) != math.Float64bits(want[i]) {
 				rt.Fatalf("[%d %d %d] ta=%v tb=%v %s kernel: element %d = %v, definition %v", m, k, n, ta, tb, kn.name, i, c[i], want[i])
+			}
+		}
+	})
+}
+
+// TestFMAGemmEpiSameBitsAsDefinition checks fmaGemmEpi with every
+// combination of the flags (overwrite C, add a bias, ReLU) on every
+// kernel this CPU has and every path (the plain loop, one block, blocked
+// with A and B packed or in place, split between the cores), with the
+// kernel's blocks shrunk at random so that k spans several blocks of kc
+// (the first starts from +0, the last adds the bias) and m, n several
+// blocks of mc, nc, against the definition: C (or +0), the fused
+// multiply-adds in order, + bias[j], max(·, 0); to the bit, with C
+// outside the product untouched and, when overwritten, not read.
+func TestFMAGemmEpiSameBitsAsDefinition(t *testing.T) {
+	ks := gemmKernels()
+	rapid.Check(t, func(rt *rapid.T) {
+		m, k, n := rapid.IntRange(1, 100).Draw(rt, "m"), rapid.IntRange(1, 120).Draw(rt, "k"), rapid.IntRange(1, 100).Draw(rt, "n")
+		ta, tb := rapid.Bool().Draw(rt, "ta"), rapid.Bool().Draw(rt, "tb")
+		split := rapid.Bool().Draw(rt, "split")
+		flags := rapid.IntRange(0, gemmZero|gemmBias|gemmReLU).Draw(rt, "flags")
+		kn := *ks[rapid.IntRange(0, len(ks)-1).Draw(rt, "kernel")]
+		if rapid.Bool().Draw(rt, "shrink") {
+			kn.kc = rapid.IntRange(1, 40).Draw(rt, "kc")
+			kn.mc = kn.mr * rapid.IntRange(1, 3).Draw(rt, "mc/mr")
+			kn.nc = kn.nr * rapid.IntRange(1, 3).Draw(rt, "nc/nr")
+		}
+		da, db := rapid.IntRange(0, 2).Draw(rt, "directA"), rapid.IntRange(0, 2).Draw(rt, "directB")
+		oneBlock := rapid.Bool().Draw(rt, "oneBlock")
+		rng := NewRNG(uint64(m*1000000 + k*1000 + n))
+		ldc := n + rapid.IntRange(0, 3).Draw(rt, "ldc-n")
+		a, b := withSpecials(RandN(rng, m*k).Data), RandN(rng, k*n).Data
+		c, bias := withSpecials(RandN(rng, m*ldc).Data), withSpecials(RandN(rng, n).Data)
+		want := append([]float64(nil), c...)
+		if flags&gemmZero != 0 {
+			for i := range m {
+				for j := range n {
+					c[i*ldc+j] = math.NaN()
+					want[i*ldc+j] = 0
+				}
+			}
+		}
+		lda, ldb := k, n
+		if ta {
+			lda = m
+		}
+		if tb {
+			ldb = k
+		}
+		savedPar := gemmParWork
+		if split {
+			gemmParWork = 0
+		}
+		withOneBlock(oneBlock, func() {
+			withDirect(da, db, func() {
+				withKernel(&kn, func() { fmaGemmEpi(ta, tb, m, n, k, a, lda, b, ldb, c, ldc, true, flags, bias) })
+			})
+		})
+		gemmParWork = savedPar
+		// The definition on a dense copy of the m×n block.
+		dense := make([]float64, m*n)
+		for i := range m {
+			copy(dense[i*n:(i+1)*n], want[i*ldc:])
+		}
+		fmaReference(ta, tb, m, n, k, a, b, dense)
+		for i := range m {
+			for j := range n {
+				s := dense[i*n+j]
+				if flags&gemmBias != 0 {
+					s += bias[j]
+				}
+				if flags&gemmReLU != 0 {
+					s = max(s, 0)
+				}
+				want[i*ldc+j] = s
+			}
+		}
+		for i := range c {
+			if math.Float64bits(c[i]) != math.Float64bits(want[i]) {
+				rt.Fatalf("[%d %d %d] ldc=%d ta=%v tb=%v flags=%03b %s kernel (kc %d, mc %d, nc %d): element (%d, %d) = %v, definition %v", m, k, n, ldc, ta, tb, flags, kn.name, kn.kc, kn.mc, kn.nc, i/ldc, i%ldc, c[i], want[i])
 			}
 		}
 	})

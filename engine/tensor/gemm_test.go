@@ -4,6 +4,7 @@ import (
 	"math"
 	"runtime"
 	"slices"
+	"strings"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -131,5 +132,72 @@ func TestGemmBetaScalesC(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestMatMulBiasIntoSameBits runs MatMulBiasInto on random shapes (empty
+// ones and k = 0 included), with and without a bias and ReLU, on every
+// kernel this CPU has, dst starting as NaN, and requires the bits of
+// MatMulInto followed by adding the bias to every row and max(·, 0).
+func TestMatMulBiasIntoSameBits(t *testing.T) {
+	ks := gemmKernels()
+	rapid.Check(t, func(rt *rapid.T) {
+		m, k, n := rapid.IntRange(0, 140).Draw(rt, "m"), rapid.IntRange(0, 90).Draw(rt, "k"), rapid.IntRange(0, 140).Draw(rt, "n")
+		withBias, relu := rapid.Bool().Draw(rt, "bias"), rapid.Bool().Draw(rt, "relu")
+		kn := ks[rapid.IntRange(0, len(ks)-1).Draw(rt, "kernel")]
+		rng := NewRNG(uint64(m*1000000 + k*1000 + n))
+		a, b := RandN(rng, m, k), RandN(rng, k, n)
+		var bias *Tensor
+		if withBias {
+			bias = RandN(rng, n)
+		}
+		got, want := Full(math.NaN(), m, n), Full(math.NaN(), m, n)
+		withKernel(kn, func() {
+			MatMulBiasInto(got, a, b, bias, relu)
+			MatMulInto(want, a, b, false, false, 0)
+		})
+		for i := range m {
+			for j := range n {
+				v := want.Data[i*n+j]
+				if bias != nil {
+					v += bias.Data[j]
+				}
+				if relu {
+					v = max(v, 0)
+				}
+				want.Data[i*n+j] = v
+			}
+		}
+		for i := range want.Data {
+			if math.Float64bits(got.Data[i]) != math.Float64bits(want.Data[i]) {
+				rt.Fatalf("[%d %d %d] bias=%v relu=%v %s kernel: element %d = %v, want %v", m, k, n, withBias, relu, kn.name, i, got.Data[i], want.Data[i])
+			}
+		}
+	})
+}
+
+func TestMatMulBiasIntoPanicsOnShapes(t *testing.T) {
+	for _, c := range []struct {
+		dst, a, b, bias []int
+		want            string
+	}{
+		{[]int{2, 3}, []int{2, 4}, []int{5, 3}, nil, "[2 4] and [5 3]"},
+		{[]int{3, 3}, []int{2, 4}, []int{4, 3}, nil, "destination shape [3 3]"},
+		{[]int{2, 3}, []int{2, 4}, []int{4, 3}, []int{4}, "bias shape [4]"},
+		{[]int{2, 3}, []int{2, 4}, []int{4, 3}, []int{1, 3}, "bias shape [1 3]"},
+	} {
+		func() {
+			defer func() {
+				r := recover()
+				if s, ok := r.(string); !ok || !strings.Contains(s, c.want) || !strings.Contains(s, "MatMulBias") {
+					t.Errorf("shapes %v = %v·%v + %v: panic %v, want one naming %q", c.dst, c.a, c.b, c.bias, r, c.want)
+				}
+			}()
+			var bias *Tensor
+			if c.bias != nil {
+				bias = New(c.bias...)
+			}
+			MatMulBiasInto(New(c.dst...), New(c.a...), New(c.b...), bias, false)
+		}()
 	}
 }

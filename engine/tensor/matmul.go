@@ -39,6 +39,34 @@ func MatMulInto(dst, a, b *Tensor, transA, transB bool, beta float64) {
 	blas64.Gemm(ta, tb, 1, general(a), general(b), beta, general(dst))
 }
 
+// MatMulBiasInto computes dst = act(a·b + bias) for 2-D a [m k] and b
+// [k n]: bias [n] (nil for none) is added to every row, and act is ReLU,
+// max(·, 0), when relu is set, else the identity. The bits are those of
+// MatMulInto(dst, a, b, false, false, 0) followed by dst[i][j] += bias[j]
+// and dst[i][j] = max(dst[i][j], 0): the kernels do these operations on
+// the tile of dst in their registers, before they store it, instead of
+// passing over dst again. It panics on any shape mismatch, naming the
+// shapes.
+func MatMulBiasInto(dst, a, b, bias *Tensor, relu bool) {
+	m, n := checkMatMul("MatMulBias", a, b, false, false)
+	if len(dst.Shape) != 2 || dst.Shape[0] != m || dst.Shape[1] != n {
+		panic(fmt.Sprintf("tensor: MatMulBias: destination shape %v, want [%d %d]", dst.Shape, m, n))
+	}
+	flags := 0
+	var bd []float64
+	if bias != nil {
+		if len(bias.Shape) != 1 || bias.Shape[0] != n {
+			panic(fmt.Sprintf("tensor: MatMulBias: bias shape %v for shapes %v and %v, want [%d]", bias.Shape, a.Shape, b.Shape, n))
+		}
+		flags, bd = gemmBias, bias.Data
+	}
+	if relu {
+		flags |= gemmReLU
+	}
+	k := a.Shape[1]
+	gemmEpi(false, false, m, n, k, a.Data, max(k, 1), b.Data, max(n, 1), 0, dst.Data, max(n, 1), true, flags, bd)
+}
+
 // general views a 2-D tensor as a gonum matrix.
 func general(t *Tensor) blas64.General {
 	return blas64.General{Rows: t.Shape[0], Cols: t.Shape[1], Stride: max(t.Shape[1], 1), Data: t.Data}
