@@ -61,7 +61,10 @@ class Ctl:
             elif inblock:
                 out.append(l)
 
-    def header(self):
+    def header(self, process=False):
+        if process:  # the costly way: a tmux client process per poll
+            return subprocess.run(["tmux", "-L", self.sock, "capture-pane", "-p", "-t", "m", "-S", "0", "-E", "0"],
+                                  capture_output=True, text=True).stdout
         return self.cmd("capture-pane -p -t m -S 0 -E 0")
 
     def close(self):
@@ -74,12 +77,14 @@ class Ctl:
 
 
 def pstat(pid):
-    """Minor page faults and CPU seconds (user + system) of process pid."""
+    """Minor page faults, and CPU seconds (user + system) and system CPU
+    seconds, of process pid."""
     f = open("/proc/%s/stat" % pid).read().rsplit(")", 1)[1].split()
-    return int(f[7]), (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
+    hz = os.sysconf("SC_CLK_TCK")
+    return int(f[7]), (int(f[11]) + int(f[12])) / hz, int(f[12]) / hz
 
 
-def one(binp, lesson, wait, poll):
+def one(binp, lesson, wait, poll, process=False):
     home = tempfile.mkdtemp(prefix="dlearn-apptime-")
     c = Ctl("apptime%d" % os.getpid(), "exec env DLEARN_HOME=%s %s %s lesson %s --no-questions" % (
         home, os.environ.get("APPENV", ""), binp, lesson))
@@ -95,19 +100,19 @@ def one(binp, lesson, wait, poll):
         if "by epoch" not in c.header():
             raise SystemExit("%s: e did not switch to epochs: %s" % (binp, c.header()))
         pid = c.cmd("display -p -t m '#{pane_pid}'").strip()
-        f0, c0 = pstat(pid)
+        f0, c0, s0 = pstat(pid)
         start = time.time()
         c.cmd("send-keys -t m Space")
         while True:
-            h = c.header()
+            h = c.header(process)
             if re.search(r"epoch 1/\d", h) and "⋯" not in h:
                 break
             time.sleep(poll)
             if time.time() - start > 120:
                 raise SystemExit("%s: the epoch did not end: %s" % (binp, h))
         el = time.time() - start
-        f1, c1 = pstat(pid)
-        return el, c1 - c0, f1 - f0
+        f1, c1, s1 = pstat(pid)
+        return el, c1 - c0, f1 - f0, s1 - s0
     finally:
         c.close()
         shutil.rmtree(home, ignore_errors=True)
@@ -118,6 +123,8 @@ def main():
     ap.add_argument("-n", type=int, default=5, help="runs per binary")
     ap.add_argument("-w", type=float, default=8, help="seconds from launch to the key")
     ap.add_argument("-p", type=float, default=0.02, help="poll interval, seconds")
+    ap.add_argument("--process-polls", action="store_true",
+                    help="poll with a `tmux capture-pane` process each time (to see what that costs)")
     ap.add_argument("-b", help="lessons/course test binary: run its epoch benchmark in each round too")
     ap.add_argument("lesson")
     ap.add_argument("bins", nargs="+")
@@ -127,7 +134,7 @@ def main():
     bench = []
     for _ in range(a.n):
         for b in a.bins:
-            res[b].append(one(b, a.lesson, a.w, a.p))
+            res[b].append(one(b, a.lesson, a.w, a.p, a.process_polls))
             time.sleep(0.3)
         if a.b:
             out = subprocess.run([a.b, "-test.run", "^$", "-test.bench", "^BenchmarkEpoch/%s/first$" % a.lesson,
@@ -135,18 +142,21 @@ def main():
             m = re.search(r"\s(\d+) ns/op\s+(\d+) cpu-ms/op", out)
             if not m:
                 raise SystemExit("benchmark: no result in\n" + out)
-            bench.append((int(m.group(1)) / 1e9, int(m.group(2)) / 1e3, 0))
+            bench.append((int(m.group(1)) / 1e9, int(m.group(2)) / 1e3, 0, 0))
             time.sleep(0.3)
     load1 = open("/proc/loadavg").read().split()[:3]
     med = lambda v: sorted(v)[len(v) // 2]
-    print("%s, key %g s after launch, %d runs each, load %s -> %s" % (a.lesson, a.w, a.n, " ".join(load0), " ".join(load1)))
+    print("%s, key %g s after launch, %d runs each, polls every %g s%s, load %s -> %s" % (
+        a.lesson, a.w, a.n, a.p, " (a process each)" if a.process_polls else "", " ".join(load0), " ".join(load1)))
     if bench:
         res["benchmark (warm, 3x)"] = bench
     for b in res:
         r = res[b]
-        t, cpu, flt = [x[0] for x in r], [x[1] for x in r], [x[2] for x in r]
-        print("  %-28s %.3f s [%.3f-%.3f]  cpu %.2f s [%.2f-%.2f]  faults %s   (%s)" % (
-            b, med(t), min(t), max(t), med(cpu), min(cpu), max(cpu), med(flt) if b in a.bins else "-",
+        t, cpu, flt, sy = [x[0] for x in r], [x[1] for x in r], [x[2] for x in r], [x[3] for x in r]
+        app = b in a.bins
+        print("  %-28s %.3f s [%.3f-%.3f]  cpu %.2f s [%.2f-%.2f]%s  faults %s   (%s)" % (
+            b, med(t), min(t), max(t), med(cpu), min(cpu), max(cpu),
+            " of it system %.2f" % med(sy) if app else "", med(flt) if app else "-",
             " ".join("%.3f" % x for x in t)))
 
 
