@@ -139,10 +139,10 @@ def main():
         if a.b:
             out = subprocess.run([a.b, "-test.run", "^$", "-test.bench", "^BenchmarkEpoch/%s/first$" % a.lesson,
                                   "-test.benchtime", "3x"], capture_output=True, text=True).stdout
-            m = re.search(r"\s(\d+) ns/op\s+(\d+) cpu-ms/op", out)
+            m = re.search(r"\s(\d+) ns/op\s+([\d.]+) cpu-ms/op", out)
             if not m:
                 raise SystemExit("benchmark: no result in\n" + out)
-            bench.append((int(m.group(1)) / 1e9, int(m.group(2)) / 1e3, 0, 0))
+            bench.append((int(m.group(1)) / 1e9, float(m.group(2)) / 1e3, 0, 0))
             time.sleep(0.3)
     load1 = open("/proc/loadavg").read().split()[:3]
     med = lambda v: sorted(v)[len(v) // 2]
