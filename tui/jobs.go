@@ -93,6 +93,7 @@ func (d *jobDoneMsg) panicked(p any) {
 // the journal, instead of replaying the whole journal.
 func openJob(gen int, l *lessons.Lesson, seed uint64, settings lessons.Settings, saved *progress.Lesson, store *progress.Store) tea.Cmd {
 	return func() (msg tea.Msg) {
+		defer region(func() string { return "job: open" }).End()
 		d := jobDoneMsg{gen: gen}
 		defer func() {
 			d.panicked(recover())
@@ -132,6 +133,7 @@ func openJob(gen int, l *lessons.Lesson, seed uint64, settings lessons.Settings,
 // runJob applies a to r, or to br when a branch runs beside r.
 func runJob(gen int, r *lessons.Run, br *lessons.Branch, a action) tea.Cmd {
 	return func() (msg tea.Msg) {
+		defer region(func() string { return jobRegion(a) }).End()
 		d := jobDoneMsg{gen: gen, act: a}
 		defer func() {
 			d.panicked(recover())
@@ -253,6 +255,7 @@ func saveJob(c *common, id string, j lessons.Journal, saved *lessons.Saved, step
 		return nil
 	}
 	return func() tea.Msg {
+		defer region(func() string { return "save" }).End()
 		placed := false
 		_, err := store.Update(func(st *progress.State) { placed = update(st) })
 		if err == nil && placed {

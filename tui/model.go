@@ -182,6 +182,7 @@ type leaveLessonMsg struct{}
 
 // Update handles a message.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	defer region(updateRegion(msg)).End()
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.c.width, m.c.height = msg.Width, msg.Height
@@ -377,6 +378,7 @@ func (m Model) quit() tea.Cmd {
 // View draws the current screen in the alternate screen buffer. A bug
 // in drawing shows as a line of text rather than ending the program.
 func (m Model) View() (v tea.View) {
+	defer region(func() string { return "view" }).End()
 	defer func() {
 		if p := recover(); p != nil {
 			v = tea.NewView(fmt.Sprintf("dlearn: could not draw this screen (%v); esc goes back, q quits", p))

@@ -25,6 +25,7 @@ func main() {
 // run executes dlearn with args and returns the exit code. It never lets a
 // panic escape as a stack trace unless DLEARN_DEBUG is set.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	defer startProfiles(stderr)()
 	defer func() {
 		if p := recover(); p != nil {
 			if os.Getenv("DLEARN_DEBUG") != "" {
