@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """How long a lesson's epoch takes in the real app, seen on the screen.
 
-    cmd/dlearn/perf/epoch_in_app.py [-n RUNS] [-w WAIT] [-p POLL] [-b COURSE_TEST] LESSON BIN [BIN2 ...]
+    bench/epoch_in_app.py [-n RUNS] [-w WAIT] [-p POLL] [-b COURSE_TEST] LESSON BIN [BIN2 ...]
 
 For each run, and for each binary in turn (so that A/B comparisons share
 the machine's load), it starts `BIN lesson LESSON --no-questions` in a
