@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"sync"
 
 	"github.com/dlearn/dlearn/engine/autograd"
 	"github.com/dlearn/dlearn/lessons"
@@ -276,7 +277,12 @@ func deadUnits(xs []float64, shape []int) (dead, units int) {
 		b := math.Float64bits(x) << 1
 		return int(1 - (b|-b)>>63)
 	}
-	cand := make([]int32, units)
+	buf := candidates.Get().(*[]int32)
+	defer candidates.Put(buf)
+	if cap(*buf) < units {
+		*buf = make([]int32, units)
+	}
+	cand := (*buf)[:units]
 	k := 0
 	for u, x := range xs[:units] {
 		cand[k] = int32(u)
@@ -305,6 +311,10 @@ func deadUnits(xs []float64, shape []int) (dead, units int) {
 	return len(cand), units
 }
 
+// candidates holds deadUnits' and flatUnits' lists of candidate units between calls
+// (one per concurrent scan), so that a step's scan allocates nothing.
+var candidates = sync.Pool{New: func() any { return new([]int32) }}
+
 // flatUnits counts the units, and those for which flat holds on every
 // row. It reads the rows in order, each only at the units still flat in
 // all the rows before (few, after the first rows), rather than each
@@ -317,7 +327,12 @@ func flatUnits(xs []float64, shape []int, flat func(float64) bool) (dead, units 
 	if units == 0 {
 		return 0, 0
 	}
-	cand := make([]int32, 0, units) // at most units: never grown
+	buf := candidates.Get().(*[]int32)
+	defer candidates.Put(buf)
+	if cap(*buf) < units {
+		*buf = make([]int32, 0, units) // at most units: never grown
+	}
+	cand := (*buf)[:0]
 	for u, x := range xs[:units] {
 		if flat(x) {
 			cand = append(cand, int32(u))
