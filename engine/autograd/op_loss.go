@@ -137,9 +137,10 @@ func (t *Tape) SoftmaxCrossEntropy(logits *Var, labels []int) (res *Var) {
 	inv := 1 / float64(max(n, 1))
 	v := t.record("softmax_ce", t.scalar(loss*inv), []*Var{logits}, func(g *tensor.Tensor) []*tensor.Tensor {
 		gs := g.Data[0] * inv
-		d := t.ar.New(s...)
-		for i, lp := range logp.Data {
-			d.Data[i] = gs * math.Exp(lp)
+		d := t.ar.Uninit(s...)            // every element is written
+		tensor.ExpInto(d.Data, logp.Data) // math.Exp's bits, vectorised
+		for i, e := range d.Data {
+			d.Data[i] = gs * e
 		}
 		for i, c := range labels {
 			d.Data[i*k+c] -= gs
