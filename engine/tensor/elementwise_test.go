@@ -199,3 +199,33 @@ func TestSumToOneElementSumsInOrder(t *testing.T) {
 		}
 	})
 }
+
+// Every element of Permute(a, axes…) is the element of a at the permuted
+// index, whether the last axis stays last (rows copied whole) or moves.
+func TestPermuteElements(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		shape := rapid.SliceOfN(rapid.IntRange(1, 5), 1, 5).Draw(rt, "shape")
+		axes := rapid.Permutation(identity(len(shape))).Draw(rt, "axes")
+		a := RandN(NewRNG(2), shape...)
+		p := Permute(a, axes...)
+		idx := make([]int, len(shape)) // index into p
+		for o, v := range p.Data {
+			ia, stride := 0, 1
+			for ax := len(shape) - 1; ax >= 0; ax-- {
+				// a's axis ax is p's axis i with axes[i] == ax
+				i := slices.Index(axes, ax)
+				ia += idx[i] * stride
+				stride *= shape[ax]
+			}
+			if v != a.Data[ia] {
+				rt.Fatalf("shape %v axes %v: element %d (index %v) is %v, want a[%d] = %v", shape, axes, o, idx, v, ia, a.Data[ia])
+			}
+			for ax := len(idx) - 1; ax >= 0; ax-- {
+				if idx[ax]++; idx[ax] < p.Shape[ax] {
+					break
+				}
+				idx[ax] = 0
+			}
+		}
+	})
+}

@@ -44,6 +44,12 @@ func permute(ar *Arena, a *Tensor, axes []int, op string) *Tensor {
 	}
 	last := r - 1
 	n, s := shape[last], st[last]
+	if s == 1 { // the last axis stays last: rows copied whole
+		forOuter(shape[:last], st[:last], st[:last], func(o, ia, _ int) {
+			copy(out.Data[o*n:(o+1)*n], a.Data[ia:ia+n])
+		})
+		return out
+	}
 	forOuter(shape[:last], st[:last], st[:last], func(o, ia, _ int) {
 		dst := out.Data[o*n : (o+1)*n]
 		for i := range dst {
