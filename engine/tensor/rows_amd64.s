@@ -5,45 +5,11 @@
 // VMASKMOVPD (SI), Y14, Y0 loads the lanes of Y14's mask (others 0) and
 // VMASKMOVPD Y0, Y14, (DI) stores them.
 
-// EXP4 is math.Exp's amd64 FMA path on the four values of Y0, in
-// [−708, 709], leaving exp in Y0: a copy of vmath_amd64.s's EXP4 (the
-// start-up check of vmath.go guards both copies through vmathFast; the
-// tests of rows_test.go compare this one with math.Exp). It needs the
-// constants expConsts at R8 and in Y7–Y13 and uses Y1, Y3, X4/Y4 and Y5.
-#define EXP4 \
-	VMULPD    Y8, Y0, Y1; \
-	VCVTPD2DQY Y1, X4; \
-	VCVTDQ2PD X4, Y1; \
-	VFNMADD231PD Y9, Y1, Y0; \
-	VFNMADD231PD Y10, Y1, Y0; \
-	VMULPD    Y11, Y0, Y0; \
-	VBROADCASTSD 32(R8), Y1; \
-	VBROADCASTSD 40(R8), Y3; \
-	VFMADD213PD Y3, Y0, Y1; \
-	VBROADCASTSD 48(R8), Y3; \
-	VFMADD213PD Y3, Y0, Y1; \
-	VBROADCASTSD 56(R8), Y3; \
-	VFMADD213PD Y3, Y0, Y1; \
-	VBROADCASTSD 64(R8), Y3; \
-	VFMADD213PD Y3, Y0, Y1; \
-	VBROADCASTSD 72(R8), Y3; \
-	VFMADD213PD Y3, Y0, Y1; \
-	VBROADCASTSD 80(R8), Y3; \
-	VFMADD213PD Y3, Y0, Y1; \
-	VFMADD213PD Y13, Y0, Y1; \
-	VMULPD  Y1, Y0, Y0; \
-	VADDPD  Y12, Y0, Y1; \
-	VMULPD  Y1, Y0, Y0; \
-	VADDPD  Y12, Y0, Y1; \
-	VMULPD  Y1, Y0, Y0; \
-	VADDPD  Y12, Y0, Y1; \
-	VMULPD  Y1, Y0, Y0; \
-	VADDPD  Y12, Y0, Y1; \
-	VFMADD213PD Y13, Y1, Y0; \
-	VPMOVSXDQ X4, Y5; \
-	VPADDQ    Y7, Y5, Y5; \
-	VPSLLQ    $52, Y5, Y5; \
-	VMULPD    Y5, Y0, Y0
+// EXP4 (vexp4.h, shared with vmath_amd64.s) is math.Exp's amd64 FMA path
+// on the four values of Y0; the start-up check of vmath.go guards it
+// through vmathFast, and the tests of rows_test.go compare the row
+// kernels' exponentials with math.Exp.
+#include "vexp4.h"
 
 // TRANSPOSEX turns rows r0–r3 (four values each) into columns, using t0
 // and t1: r2 ends holding the rows' first values, r3 their second, t0
