@@ -102,11 +102,7 @@ func TestSoftmaxRowsMatchScalar(t *testing.T) {
 				} else {
 					SoftmaxRows(dst, src, n, scale, mask)
 				}
-				for i := range want {
-					if !sameBits(dst[i], want[i]) {
-						rt.Fatalf("%s: element %d (row %d of %d values): got %v (%#x), want %v (%#x)", path, i, i/n, n, dst[i], math.Float64bits(dst[i]), want[i], math.Float64bits(want[i]))
-					}
-				}
+				rowsSameBits(rt, path, n, dst, want)
 			})
 		})
 	})
@@ -142,11 +138,7 @@ func TestSoftmaxRowsBackwardMatchScalar(t *testing.T) {
 				} else {
 					SoftmaxRowsBackward(dst, y, g, n, scale)
 				}
-				for i := range want {
-					if !sameBits(dst[i], want[i]) {
-						rt.Fatalf("%s: element %d (row %d of %d values): got %v (%#x), want %v (%#x)", path, i, i/n, n, dst[i], math.Float64bits(dst[i]), want[i], math.Float64bits(want[i]))
-					}
-				}
+				rowsSameBits(rt, path, n, dst, want)
 			})
 		})
 	})
@@ -365,4 +357,14 @@ func TestScaledMulMatchScalar(t *testing.T) {
 		}
 	}()
 	(*Arena)(nil).ScaledMul(New(2, 3), New(3, 2), 2)
+}
+
+// rowsSameBits fails rt at the first element of dst (rows of n values)
+// whose bits differ from want's.
+func rowsSameBits(rt *rapid.T, path string, n int, dst, want []float64) {
+	for i := range want {
+		if !sameBits(dst[i], want[i]) {
+			rt.Fatalf("%s: element %d (row %d of %d values): got %v (%#x), want %v (%#x)", path, i, i/n, n, dst[i], math.Float64bits(dst[i]), want[i], math.Float64bits(want[i]))
+		}
+	}
 }
