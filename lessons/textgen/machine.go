@@ -344,15 +344,14 @@ var measureTapes = trainer.TapePool{Keep: 3}
 // evaluateFast is evaluate, with the passes over the validation text
 // (EvalBatch windows each) and the long sample shared out between the
 // cores, each core on a measurer of its own (outside mine mode, whose
-// sample the learner's code draws on m itself). The batches' losses are
-// added up in their order and their live units joined, as evalLoss does,
-// so the evaluation is evaluate's to the bit.
+// sample the learner's code draws on m itself). The batches' parts are
+// combined by evalOf, as in evalLoss, so the evaluation is evaluate's to
+// the bit.
 func (m *machine) evaluateFast() eval {
 	if m.sampleImpl() != nil {
 		return m.evaluate()
 	}
-	n := windows(text.val)
-	batches := (n + EvalBatch - 1) / EvalBatch
+	batches := evalBatches()
 	// Task 0 is the sample, the longest, so that it starts first; task
 	// b+1 is the loss of batch b.
 	tasks := 1 + batches
@@ -361,12 +360,7 @@ func (m *machine) evaluateFast() eval {
 	for range workers {
 		free <- m.measurer()
 	}
-	type part struct {
-		sum   float64
-		count int
-		alive [][]bool
-	}
-	parts := make([]part, batches)
+	parts := make([]lossPart, batches)
 	var sample string
 	trainer.Chunks(tasks, func(i int) {
 		c := <-free
@@ -375,23 +369,9 @@ func (m *machine) evaluateFast() eval {
 			sample = c.evalSample()
 			return
 		}
-		b := i - 1
-		alive := newAlive()
-		s, k := c.lossOn(text.val, b*EvalBatch, min((b+1)*EvalBatch, n), alive)
-		parts[b] = part{s, k, alive}
+		parts[i-1] = c.lossPart(i - 1)
 	})
-	alive := newAlive()
-	var sum float64
-	var count int
-	for _, p := range parts {
-		sum, count = sum+p.sum, count+p.count
-		for l := range alive {
-			for u, on := range p.alive[l] {
-				alive[l][u] = alive[l][u] || on
-			}
-		}
-	}
-	ev := eval{Step: m.loop.Step, Val: sum / float64(count), Dead: deadShare(alive)}
+	ev := m.evalOf(parts)
 	ev.setSample(sample)
 	return ev
 }
@@ -419,13 +399,47 @@ func (ev *eval) setSample(s string) {
 // evalLoss is the evaluation without its sample: the loss on the whole
 // validation text and the share of dead units.
 func (m *machine) evalLoss() eval {
+	parts := make([]lossPart, evalBatches())
+	for b := range parts {
+		parts[b] = m.lossPart(b)
+	}
+	return m.evalOf(parts)
+}
+
+// lossPart is the loss on one batch of validation windows: its sum over
+// the batch's characters, their count, and the feed-forward units the
+// batch found alive.
+type lossPart struct {
+	sum   float64
+	count int
+	alive [][]bool
+}
+
+// evalBatches is the number of batches (EvalBatch windows each) of the
+// validation text.
+func evalBatches() int { return (windows(text.val) + EvalBatch - 1) / EvalBatch }
+
+// lossPart measures batch b of the validation text.
+func (m *machine) lossPart(b int) lossPart {
+	alive := newAlive()
+	s, k := m.lossOn(text.val, b*EvalBatch, min((b+1)*EvalBatch, windows(text.val)), alive)
+	return lossPart{s, k, alive}
+}
+
+// evalOf is the evaluation (without its sample) of the batches' parts:
+// their losses added up in batch order and their live units joined,
+// whoever measured them.
+func (m *machine) evalOf(parts []lossPart) eval {
 	alive := newAlive()
 	var sum float64
 	var count int
-	n := windows(text.val)
-	for w0 := 0; w0 < n; w0 += EvalBatch {
-		s, c := m.lossOn(text.val, w0, min(w0+EvalBatch, n), alive)
-		sum, count = sum+s, count+c
+	for _, p := range parts {
+		sum, count = sum+p.sum, count+p.count
+		for l := range alive {
+			for u, on := range p.alive[l] {
+				alive[l][u] = alive[l][u] || on
+			}
+		}
 	}
 	return eval{Step: m.loop.Step, Val: sum / float64(count), Dead: deadShare(alive)}
 }
