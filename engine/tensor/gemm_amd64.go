@@ -1,5 +1,7 @@
 package tensor
 
+import "golang.org/x/sys/cpu"
+
 // gemmBestKernel picks the micro-kernel for this CPU: AVX-512 where the CPU
 // has AVX512F and the OS saves the opmask and ZMM registers, else AVX2
 // with FMA where it has those and the OS saves the YMM registers, else the
@@ -26,43 +28,15 @@ func gemmKernels() []*gemmKernel {
 	return ks
 }
 
-// hasAVX2FMA reads the CPUID feature flags and XCR0.
-func hasAVX2FMA() bool {
-	maxLeaf, _, _, _ := cpuid(0, 0)
-	if maxLeaf < 7 {
-		return false
-	}
-	_, _, ecx1, _ := cpuid(1, 0)
-	const fma, osxsave, avx = 1 << 12, 1 << 27, 1 << 28
-	if ecx1&(fma|osxsave|avx) != fma|osxsave|avx {
-		return false
-	}
-	if xcr0, _ := xgetbv(); xcr0&6 != 6 { // XMM and YMM state enabled
-		return false
-	}
-	_, ebx7, _, _ := cpuid(7, 0)
-	return ebx7&(1<<5) != 0 // AVX2
-}
+// hasAVX2FMA reports AVX2 and FMA with the YMM state saved by the OS
+// (golang.org/x/sys/cpu, as the other vector loops ask).
+func hasAVX2FMA() bool { return cpu.X86.HasAVX2 && cpu.X86.HasFMA }
 
-// hasAVX512 reports AVX512F (the kernels use nothing else of AVX-512) with
-// the opmask, upper-ZMM and high-ZMM state saved by the OS (XCR0 bits 5–7)
-// besides XMM and YMM (bits 1–2).
-func hasAVX512() bool {
-	if !hasAVX2FMA() {
-		return false
-	}
-	if xcr0, _ := xgetbv(); xcr0&0xE6 != 0xE6 {
-		return false
-	}
-	_, ebx7, _, _ := cpuid(7, 0)
-	return ebx7&(1<<16) != 0 // AVX512F
-}
-
-// cpuid executes the CPUID instruction for a leaf and sub-leaf.
-func cpuid(leaf, sub uint32) (eax, ebx, ecx, edx uint32)
-
-// xgetbv returns XCR0.
-func xgetbv() (eax, edx uint32)
+// hasAVX512 reports AVX512F (the kernels use nothing else of AVX-512) on
+// top of hasAVX2FMA, with the opmask and ZMM state saved by the OS
+// (x/sys/cpu also knows macOS, which saves it only once a program uses
+// it).
+func hasAVX512() bool { return hasAVX2FMA() && cpu.X86.HasAVX512F }
 
 // gemmKernelAVX2 is the AVX2/FMA kernel: a 6×8 tile in twelve YMM
 // registers, on packed A.
